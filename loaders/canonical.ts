@@ -1,0 +1,131 @@
+/**
+ * The canonical model: the contract between a business's sources and the engine (DESIGN.md).
+ * Only `customers` is required; every other table adds a dimension.
+ */
+
+export type FieldType = "id" | "text" | "number" | "integer" | "date" | "timestamp";
+
+export interface CanonicalTable {
+  /** Table name in the profile store. */
+  name: string;
+  /** What the table adds, in a reader's words. */
+  label: string;
+  /** The column that places a row in time; drives spans and monthly activity. */
+  time: string;
+  /** Fields a source must provide. */
+  required: string[];
+  /** Every known field and its type; unknown source columns are ignored. */
+  fields: Record<string, FieldType>;
+}
+
+export const CUSTOMERS: CanonicalTable = {
+  name: "customers",
+  label: "Customers",
+  time: "signup_date",
+  required: ["customer_id"],
+  fields: {
+    customer_id: "id",
+    email: "text",
+    phone: "text",
+    first_name: "text",
+    last_name: "text",
+    birth_date: "date",
+    age: "integer",
+    gender: "text",
+    income: "number",
+    education: "text",
+    occupation: "text",
+    household_size: "integer",
+    marital_status: "text",
+    street: "text",
+    city: "text",
+    region: "text",
+    postal_code: "text",
+    country: "text",
+    latitude: "number",
+    longitude: "number",
+    signup_date: "date",
+    acquisition_channel: "text",
+    preferred_channel: "text",
+    company: "text",
+    industry: "text",
+    employees: "integer",
+    annual_revenue: "number"
+  }
+};
+
+export const ORDERS: CanonicalTable = {
+  name: "orders",
+  label: "Orders",
+  time: "ordered_at",
+  required: ["order_id", "customer_id", "ordered_at", "amount"],
+  fields: {
+    order_id: "id",
+    customer_id: "id",
+    ordered_at: "timestamp",
+    amount: "number",
+    channel: "text",
+    category: "text",
+    quantity: "integer",
+    discount: "number",
+    status: "text"
+  }
+};
+
+export const TICKETS: CanonicalTable = {
+  name: "tickets",
+  label: "Support tickets",
+  time: "opened_at",
+  required: ["ticket_id", "customer_id", "opened_at"],
+  fields: {
+    ticket_id: "id",
+    customer_id: "id",
+    opened_at: "timestamp",
+    resolved_at: "timestamp",
+    topic: "text",
+    channel: "text",
+    priority: "text",
+    satisfaction: "number"
+  }
+};
+
+export const EMAIL_EVENTS: CanonicalTable = {
+  name: "email_events",
+  label: "E-mail events",
+  time: "event_at",
+  required: ["customer_id", "event_at", "event"],
+  fields: {customer_id: "id", event_at: "timestamp", event: "text", campaign: "text"}
+};
+
+export const WEB_SESSIONS: CanonicalTable = {
+  name: "web_sessions",
+  label: "Web sessions",
+  time: "started_at",
+  required: ["customer_id", "started_at"],
+  fields: {
+    customer_id: "id",
+    started_at: "timestamp",
+    duration_s: "number",
+    pages: "integer",
+    device: "text",
+    source: "text"
+  }
+};
+
+export const SURVEY_RESPONSES: CanonicalTable = {
+  name: "survey_responses",
+  label: "Survey responses",
+  time: "answered_at",
+  required: ["customer_id", "question", "answer"],
+  fields: {customer_id: "id", question: "text", answer: "text", answered_at: "timestamp"}
+};
+
+/** The canonical tables in the order pages list them. */
+export const CANONICAL_TABLES: readonly CanonicalTable[] = [
+  CUSTOMERS,
+  ORDERS,
+  TICKETS,
+  EMAIL_EVENTS,
+  WEB_SESSIONS,
+  SURVEY_RESPONSES
+];

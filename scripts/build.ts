@@ -1,0 +1,116 @@
+/**
+ * `npm run build` and `npm run dev`: the demo data when missing, the engine once, then
+ * Observable Framework, all without network.
+ *
+ *   tsx scripts/build.ts            build the site into reports/ (or PORTRAIT_OUTPUT)
+ *   tsx scripts/build.ts --preview  serve it with live reload (Framework's preview server)
+ */
+import {spawn} from "node:child_process";
+import {existsSync} from "node:fs";
+import {mkdir, readFile, readdir, rm, writeFile} from "node:fs/promises";
+import {join} from "node:path";
+import {runEngine} from "../loaders/engine.ts";
+import {dataDir, outputDir, PROJECT_DIR, storePath} from "../loaders/paths.ts";
+import {fillNpmCache, scanNpmImports} from "./npm-cache.ts";
+
+const SRC = join(PROJECT_DIR, "src");
+const CACHE = join(SRC, ".observablehq", "cache");
+
+/** Everything Framework needs before it runs: data, store, fresh loader cache, npm cache. */
+export async function prepare(log: (line: string) => void = console.log): Promise<void> {
+  const data = dataDir();
+  if (!existsSync(join(data, "customers.csv"))) {
+    if (process.env.PORTRAIT_DATA)
+      throw new Error(
+        `${data}/customers.csv not found (PORTRAIT_DATA=${process.env.PORTRAIT_DATA})`
+      );
+    log(`no demo data in ${data}: generating it (npm run demo-data)`);
+    await run(process.execPath, [
+      "--import",
+      "tsx",
+      join(PROJECT_DIR, "scripts", "demo-data.ts"),
+      "--out",
+      data
+    ]);
+  }
+  const engine = await runEngine({dataDir: data, storePath: storePath(), log});
+  log(`engine ${engine.rebuilt ? "built" : "reused"} the store in ${seconds(engine.elapsedMs)}`);
+  await invalidateLoaderCache(CACHE, engine.fingerprint, log);
+  const npm = await fillNpmCache({
+    root: SRC,
+    projectDir: PROJECT_DIR,
+    extra: await scanNpmImports(SRC),
+    log
+  });
+  log(`npm cache: ${npm.filter((e) => e.kind !== "stub").length} libraries from node_modules`);
+}
+
+/**
+ * Framework re-runs a page loader only when the loader file itself changes; it cannot see the
+ * store, the data or the engine code behind it. So when the store's fingerprint changes, every
+ * cached loader output goes (Framework's own `_npm`, `_observablehq` … folders stay).
+ */
+export async function invalidateLoaderCache(
+  cache: string,
+  digest: string,
+  log: (line: string) => void = () => {}
+): Promise<boolean> {
+  const stamp = join(cache, ".portrait-fingerprint");
+  const previous = existsSync(stamp) ? await readFile(stamp, "utf8") : undefined;
+  if (previous === digest) return false;
+  await mkdir(cache, {recursive: true});
+  for (const entry of await readdir(cache)) {
+    if (!entry.startsWith("_") && !entry.startsWith(".portrait"))
+      await rm(join(cache, entry), {recursive: true, force: true});
+  }
+  await writeFile(stamp, digest);
+  if (previous !== undefined) log("inputs changed: cleared cached page-loader output");
+  return true;
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {cwd: PROJECT_DIR, stdio: "inherit", env});
+    child.on("error", reject);
+    child.on("exit", (code, signal) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`${[command, ...args].join(" ")} failed (${signal ?? `exit ${code}`})`))
+    );
+  });
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+async function main(): Promise<void> {
+  const preview = process.argv.includes("--preview");
+  const start = performance.now();
+  await prepare();
+  const observable = join(
+    PROJECT_DIR,
+    "node_modules",
+    "@observablehq",
+    "framework",
+    "dist",
+    "bin",
+    "observable.js"
+  );
+  const env = {...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true"};
+  if (preview) {
+    await run(process.execPath, [observable, "preview", "--no-open"], env);
+  } else {
+    // Framework clears only an output folder inside the project: clear it here, wherever it is.
+    await rm(outputDir(), {recursive: true, force: true});
+    await run(process.execPath, [observable, "build"], env);
+    console.log(`built the site in ${seconds(performance.now() - start)}`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error) => {
+    console.error(`\nbuild failed: ${error instanceof Error ? error.message : error}`);
+    process.exit(1);
+  });
+}

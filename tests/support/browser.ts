@@ -1,0 +1,59 @@
+/** Headless Chromium (Debian's, driven by playwright-core) that records what a page did wrong. */
+import {chromium, type Browser, type Page} from "playwright-core";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Launches Debian's chromium with the flags that keep it off the network. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run"
+    ]
+  });
+}
+
+export interface PageProblems {
+  consoleErrors: string[];
+  failedRequests: string[];
+  outsideRequests: string[];
+  pageErrors: string[];
+}
+
+/** Opens a new page that records console errors, failed requests and requests leaving origin. */
+export async function watchedPage(
+  browser: Browser,
+  origin: string
+): Promise<{page: Page; problems: PageProblems}> {
+  const page = await browser.newPage();
+  const problems: PageProblems = {
+    consoleErrors: [],
+    failedRequests: [],
+    outsideRequests: [],
+    pageErrors: []
+  };
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.consoleErrors.push(message.text());
+  });
+  page.on("pageerror", (error) => problems.pageErrors.push(error.message));
+  page.on("request", (request) => {
+    const url = request.url();
+    if (!url.startsWith(`${origin}/`) && !url.startsWith("data:") && !url.startsWith("blob:")) {
+      problems.outsideRequests.push(url);
+    }
+  });
+  page.on("requestfailed", (request) =>
+    problems.failedRequests.push(`${request.url()}: ${request.failure()?.errorText}`)
+  );
+  page.on("response", (response) => {
+    if (response.status() >= 400)
+      problems.failedRequests.push(`${response.url()}: HTTP ${response.status()}`);
+  });
+  return {page, problems};
+}
