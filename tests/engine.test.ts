@@ -41,7 +41,8 @@ describe("runEngine({dataDir, storePath})", () => {
         first: "2024-01-05",
         last: "2024-03-20",
         unreadableTime: 0,
-        missingTime: 0
+        missingTime: 0,
+        futureTime: 0
       },
       {
         table: "orders",
@@ -51,9 +52,11 @@ describe("runEngine({dataDir, storePath})", () => {
         first: "2024-02-01",
         last: "2024-03-28",
         unreadableTime: 1,
-        missingTime: 1
+        missingTime: 1,
+        futureTime: 0
       }
     ]);
+    expect(overview.asOf).toBe("2024-03-31");
     expect(overview.monthly.filter((m) => m.table === "orders")).toEqual([
       {table: "orders", label: "Orders", month: "2024-02", rows: 1},
       {table: "orders", label: "Orders", month: "2024-03", rows: 2}

@@ -19,7 +19,9 @@ let dir: string;
 let server: StaticServer;
 let browser: Browser;
 let buildLog: string;
-let build: () => string;
+let build: () => string = () => {
+  throw new Error("the site was not built: see beforeAll");
+};
 
 /** Runs a command to completion, failing with its output. */
 function sh(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
@@ -57,10 +59,10 @@ beforeAll(async () => {
     PORTRAIT_STORE: join(dir, "store.duckdb"),
     PORTRAIT_OUTPUT: join(dir, "site")
   };
-  const build = [...tsx, "scripts/build.ts"];
-  buildLog = canUnshare()
-    ? sh("unshare", ["-n", ...build], env)
-    : sh(build[0], build.slice(1), env);
+  const command = [...tsx, "scripts/build.ts"];
+  build = () =>
+    canUnshare() ? sh("unshare", ["-n", ...command], env) : sh(command[0], command.slice(1), env);
+  buildLog = build();
   server = await serveStatic(join(dir, "site"));
   browser = await launchBrowser();
 }, 600_000);
