@@ -10,6 +10,8 @@ import {existsSync} from "node:fs";
 import {mkdir, readFile, readdir, rm, writeFile} from "node:fs/promises";
 import {join} from "node:path";
 import {runEngine} from "../loaders/engine.ts";
+import {readOverview} from "../loaders/overview.ts";
+import {withStore} from "../loaders/store.ts";
 import {dataDir, outputDir, PROJECT_DIR, storePath} from "../loaders/paths.ts";
 import {fillNpmCache, scanNpmImports} from "./npm-cache.ts";
 
@@ -68,6 +70,27 @@ export async function invalidateLoaderCache(
   return true;
 }
 
+/**
+ * Framework writes each attached file's modification time into the pages. Loader output is
+ * written during the build and source files get their time from the checkout, so two builds
+ * of the same inputs would differ: pin every such time to the end of the data's as-of day.
+ */
+export async function pinLastModified(dir: string, asOf: string | null): Promise<number> {
+  const time = asOf ? Date.parse(`${asOf}T23:59:59Z`) : 0;
+  let pages = 0;
+  for (const entry of (await readdir(dir, {recursive: true})).sort()) {
+    if (!entry.endsWith(".html")) continue;
+    const path = join(dir, entry);
+    const html = await readFile(path, "utf8");
+    const pinned = html.replace(/"lastModified":\d+(?:\.\d+)?/g, `"lastModified":${time}`);
+    if (pinned !== html) {
+      await writeFile(path, pinned);
+      pages++;
+    }
+  }
+  return pages;
+}
+
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {cwd: PROJECT_DIR, stdio: "inherit", env});
@@ -104,6 +127,8 @@ async function main(): Promise<void> {
     // Framework clears only an output folder inside the project: clear it here, wherever it is.
     await rm(outputDir(), {recursive: true, force: true});
     await run(process.execPath, [observable, "build"], env);
+    const {asOf} = await withStore(storePath(), readOverview);
+    await pinLastModified(outputDir(), asOf);
     console.log(`built the site in ${seconds(performance.now() - start)}`);
   }
 }

@@ -1,9 +1,9 @@
 import {existsSync} from "node:fs";
-import {mkdir, mkdtemp, rm, writeFile} from "node:fs/promises";
+import {mkdir, mkdtemp, readFile, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
-import {invalidateLoaderCache} from "../scripts/build.ts";
+import {invalidateLoaderCache, pinLastModified} from "../scripts/build.ts";
 
 let cache: string;
 
@@ -33,5 +33,22 @@ describe("invalidateLoaderCache(cache, digest)", () => {
     expect(existsSync(join(cache, "data", "overview.json"))).toBe(true);
     expect(await invalidateLoaderCache(cache, "b")).toBe(true);
     expect(existsSync(join(cache, "data", "overview.json"))).toBe(false);
+  });
+});
+
+describe("pinLastModified(dir, asOf)", () => {
+  it("pins the file times Framework writes into pages to the data's as-of day", async () => {
+    const site = join(cache, "site");
+    await mkdir(join(site, "profiles"), {recursive: true});
+    const page = (a: string, b: string) =>
+      `<script>registerFile("./a.json", {"lastModified":${a},"size":3});registerFile("./b.csv", {"lastModified":${b}});</script>`;
+    await writeFile(join(site, "index.html"), page("1795913110126", "1795913110127.5"));
+    await writeFile(join(site, "profiles", "p1.html"), page("1795913062966", "1"));
+    await writeFile(join(site, "app.js"), '{"lastModified":1}');
+    expect(await pinLastModified(site, "2026-10-31")).toBe(2);
+    const pinned = String(Date.parse("2026-10-31T23:59:59Z"));
+    expect(await readFile(join(site, "index.html"), "utf8")).toBe(page(pinned, pinned));
+    expect(await readFile(join(site, "profiles", "p1.html"), "utf8")).toBe(page(pinned, pinned));
+    expect(await readFile(join(site, "app.js"), "utf8")).toBe('{"lastModified":1}');
   });
 });

@@ -108,6 +108,9 @@ describe("the built site", () => {
     const rows = page.locator(".card table tbody tr");
     await rows.first().waitFor();
     expect(await rows.count()).toBeGreaterThanOrEqual(5);
+    expect(
+      Number((await page.locator("#activity-size").textContent())?.replaceAll(",", ""))
+    ).toBeGreaterThan(100);
     await page.locator('svg[aria-label="Bar chart of Orders rows per year"]').waitFor();
     await page.locator("select").selectOption("Support tickets");
     await page.locator('svg[aria-label="Bar chart of Support tickets rows per year"]').waitFor();
