@@ -1,21 +1,21 @@
 /**
- * The engine: runs once per build, reads the business's data and writes the profile store.
- * It never imports Framework; the site's loaders only read what it wrote.
+ * The engine: runs once per build, reads the business's data as the config says and writes the
+ * profile store. It never imports Framework; the site's loaders only read what it wrote.
  */
 import {existsSync} from "node:fs";
 import {mkdir, rename, rm} from "node:fs/promises";
-import {dirname, join} from "node:path";
+import {dirname, isAbsolute, join, resolve} from "node:path";
+import {loadConfig, type PortraitConfig} from "./config.ts";
 import {fingerprint} from "./fingerprint.ts";
-import {ingest, type IngestedTable} from "./ingest.ts";
-import {buildOverview} from "./overview.ts";
 import {PROJECT_DIR} from "./paths.ts";
+import {runPipeline, type PipelineResult} from "./pipeline.ts";
 import {Store} from "./store.ts";
 
 /** Bumped when the store's layout changes in a way old stores cannot serve. */
-export const STORE_VERSION = 1;
+export const STORE_VERSION = 2;
 
 export interface EngineOptions {
-  dataDir: string;
+  configPath: string;
   storePath: string;
   log?: (line: string) => void;
 }
@@ -24,16 +24,46 @@ export interface EngineResult {
   fingerprint: string;
   /** False when the store already matched its inputs and was reused. */
   rebuilt: boolean;
-  tables: IngestedTable[];
+  /** The pipeline's summary; undefined when the store was reused. */
+  pipeline?: PipelineResult;
   elapsedMs: number;
 }
 
-/** The fingerprint of a build's inputs: data (never the demo's truth/), engine code, config. */
-export function inputFingerprint(dataDir: string): Promise<string> {
+/** A build that must not go on: the data breaks a limit the config sets. */
+export class DataError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join("\n"));
+    this.name = "DataError";
+  }
+}
+
+/** Every file the config reads (sources and references), globs expanded, sorted. */
+export async function inputFiles(config: PortraitConfig): Promise<string[]> {
+  const patterns = [
+    ...Object.values(config.sources).flatMap((s) => ("file" in s ? [s.file] : [])),
+    ...Object.values(config.references).map((r) => r.file)
+  ].map((p) => (isAbsolute(p) ? p : resolve(config.dir, p)));
+  const store = await Store.open(":memory:");
+  try {
+    const files = new Set<string>();
+    for (const pattern of patterns) {
+      for (const {file} of await store.all<{file: string}>("SELECT file FROM glob($pattern)", {
+        pattern
+      }))
+        files.add(file);
+    }
+    return [...files].sort();
+  } finally {
+    store.close();
+  }
+}
+
+/** The fingerprint of a build's inputs: the data the config reads, the config, engine code. */
+export async function inputFingerprint(config: PortraitConfig): Promise<string> {
   return fingerprint({
-    dirs: [dataDir, join(PROJECT_DIR, "loaders")],
-    files: [join(PROJECT_DIR, "package-lock.json"), join(PROJECT_DIR, "portrait.config.ts")],
-    exclude: (path) => path === "truth" || path.startsWith(`truth/`),
+    dirs: [join(PROJECT_DIR, "loaders")],
+    files: [join(PROJECT_DIR, "package-lock.json"), config.path, ...(await inputFiles(config))],
+    exclude: (path) => path.startsWith("demo/"),
     salt: `store ${STORE_VERSION}`
   });
 }
@@ -54,17 +84,20 @@ export async function storedFingerprint(storePath: string): Promise<string | und
   }
 }
 
-/** Builds the store from the data folder, unless the store already matches its inputs. */
+/** Builds the store from the config's sources, unless the store already matches its inputs. */
 export async function runEngine({
-  dataDir,
+  configPath,
   storePath,
   log = () => {}
 }: EngineOptions): Promise<EngineResult> {
   const start = performance.now();
-  const digest = await inputFingerprint(dataDir);
-  if ((await storedFingerprint(storePath)) === digest) {
+  const config = await loadConfig(configPath);
+  const digest = await inputFingerprint(config);
+  // A database can change without any file changing: PostgreSQL sources always rebuild.
+  const live = Object.values(config.sources).some((s) => "postgres" in s);
+  if (!live && (await storedFingerprint(storePath)) === digest) {
     log(`store is up to date (${digest.slice(0, 12)})`);
-    return {fingerprint: digest, rebuilt: false, tables: [], elapsedMs: performance.now() - start};
+    return {fingerprint: digest, rebuilt: false, elapsedMs: performance.now() - start};
   }
   await mkdir(dirname(storePath), {recursive: true});
   // Build beside the store and swap it in whole, so no reader ever sees half a store.
@@ -72,11 +105,10 @@ export async function runEngine({
   await rm(buildingPath, {force: true});
   await rm(`${buildingPath}.wal`, {force: true});
   const store = await Store.open(buildingPath);
-  let tables: IngestedTable[];
+  let pipeline: PipelineResult;
   try {
-    tables = await ingest(store, dataDir);
-    for (const t of tables) log(`ingested ${t.table}: ${t.rows.toLocaleString("en-US")} rows`);
-    await buildOverview(store);
+    pipeline = await runPipeline(store, config, log);
+    if (pipeline.validation.problems.length > 0) throw new DataError(pipeline.validation.problems);
     await store.run(
       "CREATE OR REPLACE TABLE build_meta (fingerprint VARCHAR, store_version INTEGER)"
     );
@@ -85,10 +117,13 @@ export async function runEngine({
       version: STORE_VERSION
     });
     await store.run("CHECKPOINT");
-  } finally {
+  } catch (error) {
     store.close();
+    await rm(buildingPath, {force: true});
+    throw error;
   }
+  store.close();
   await rm(`${storePath}.wal`, {force: true});
   await rename(buildingPath, storePath);
-  return {fingerprint: digest, rebuilt: true, tables, elapsedMs: performance.now() - start};
+  return {fingerprint: digest, rebuilt: true, pipeline, elapsedMs: performance.now() - start};
 }

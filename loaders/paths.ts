@@ -19,3 +19,8 @@ export function storePath(env: NodeJS.ProcessEnv = process.env): string {
 export function outputDir(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(PROJECT_DIR, env.PORTRAIT_OUTPUT ?? "reports");
 }
+
+/** The project config: PORTRAIT_CONFIG, or portrait.config.ts. */
+export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(PROJECT_DIR, env.PORTRAIT_CONFIG ?? "portrait.config.ts");
+}

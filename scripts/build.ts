@@ -12,7 +12,7 @@ import {join} from "node:path";
 import {runEngine} from "../loaders/engine.ts";
 import {readOverview} from "../loaders/overview.ts";
 import {withStore} from "../loaders/store.ts";
-import {dataDir, outputDir, PROJECT_DIR, storePath} from "../loaders/paths.ts";
+import {configPath, dataDir, outputDir, PROJECT_DIR, storePath} from "../loaders/paths.ts";
 import {fillNpmCache, scanNpmImports} from "./npm-cache.ts";
 
 const SRC = join(PROJECT_DIR, "src");
@@ -21,11 +21,8 @@ const CACHE = join(SRC, ".observablehq", "cache");
 /** Everything Framework needs before it runs: data, store, fresh loader cache, npm cache. */
 export async function prepare(log: (line: string) => void = console.log): Promise<void> {
   const data = dataDir();
-  if (!existsSync(join(data, "customers.csv"))) {
-    if (process.env.PORTRAIT_DATA)
-      throw new Error(
-        `${data}/customers.csv not found (PORTRAIT_DATA=${process.env.PORTRAIT_DATA})`
-      );
+  // The demo config reads data/demo/ (or PORTRAIT_DATA): generate the demo data when missing.
+  if (!process.env.PORTRAIT_CONFIG && !existsSync(join(data, "customers.csv"))) {
     log(`no demo data in ${data}: generating it (npm run demo-data)`);
     await run(process.execPath, [
       "--import",
@@ -35,7 +32,7 @@ export async function prepare(log: (line: string) => void = console.log): Promis
       data
     ]);
   }
-  const engine = await runEngine({dataDir: data, storePath: storePath(), log});
+  const engine = await runEngine({configPath: configPath(), storePath: storePath(), log});
   log(`engine ${engine.rebuilt ? "built" : "reused"} the store in ${seconds(engine.elapsedMs)}`);
   await invalidateLoaderCache(CACHE, engine.fingerprint, log);
   const npm = await fillNpmCache({

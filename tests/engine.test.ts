@@ -2,36 +2,35 @@ import {cp, mkdtemp, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
-import {inputFingerprint, runEngine, storedFingerprint} from "../loaders/engine.ts";
+import {loadConfig} from "../loaders/config.ts";
+import {DataError, inputFingerprint, runEngine, storedFingerprint} from "../loaders/engine.ts";
 import {readOverview} from "../loaders/overview.ts";
+import {readQuality} from "../loaders/quality.ts";
 import {withStore} from "../loaders/store.ts";
 
 const FIXTURE = join(import.meta.dirname, "fixtures", "tiny");
 
 let dir: string;
-let data: string;
+let configPath: string;
 let store: string;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "portrait-engine-"));
-  data = join(dir, "data");
+  await cp(FIXTURE, dir, {recursive: true});
+  configPath = join(dir, "portrait.config.ts");
   store = join(dir, "store", "store.duckdb");
-  await cp(FIXTURE, data, {recursive: true});
 });
 
 afterEach(async () => {
   await rm(dir, {recursive: true, force: true});
 });
 
-describe("runEngine({dataDir, storePath})", () => {
-  it("ingests every canonical table present and writes the overview", async () => {
-    const result = await runEngine({dataDir: data, storePath: store});
+describe("runEngine({configPath, storePath})", () => {
+  it("reads, validates and resolves the sources into the store, with the overview and quality report", async () => {
+    const result = await runEngine({configPath, storePath: store});
     expect(result.rebuilt).toBe(true);
-    expect(result.tables.map((t) => [t.table, t.rows])).toEqual([
-      ["customers", 3],
-      ["orders", 5]
-    ]);
     const overview = await withStore(store, readOverview);
+    expect(overview.asOf).toBe("2024-03-31");
     expect(overview.tables).toEqual([
       {
         table: "customers",
@@ -40,61 +39,59 @@ describe("runEngine({dataDir, storePath})", () => {
         customers: 3,
         first: "2024-01-05",
         last: "2024-03-20",
-        unreadableTime: 0,
-        missingTime: 0,
-        futureTime: 0
+        quarantined: 0
       },
       {
         table: "orders",
         label: "Orders",
-        rows: 5,
-        customers: 3,
+        rows: 3,
+        customers: 2,
         first: "2024-02-01",
         last: "2024-03-28",
-        unreadableTime: 1,
-        missingTime: 1,
-        futureTime: 0
+        quarantined: 2
       }
     ]);
-    expect(overview.asOf).toBe("2024-03-31");
-    expect(overview.monthly.filter((m) => m.table === "orders")).toEqual([
-      {table: "orders", label: "Orders", month: "2024-02", rows: 1},
-      {table: "orders", label: "Orders", month: "2024-03", rows: 2}
+    const quality = await withStore(store, readQuality);
+    expect(quality.sources.map((s) => [s.source, s.read, s.accepted, s.quarantined])).toEqual([
+      ["crm", 3, 3, 0],
+      ["shop", 5, 3, 2]
     ]);
+    expect(quality.sources[1].samples.map((s) => [s.row, s.reason, s.message])).toEqual([
+      [
+        2,
+        "malformed_date",
+        'ordered_at "not a date" is not a date (expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)'
+      ],
+      [5, "missing_value", "ordered_at is missing"]
+    ]);
+    expect(quality.sources[0].samples).toEqual([]);
   });
 
-  it("types canonical fields and leaves unparsable values NULL, never zero", async () => {
-    await runEngine({dataDir: data, storePath: store});
-    const rows = await withStore(store, (s) =>
-      s.all("SELECT order_id, amount, ordered_at IS NULL AS no_time FROM orders ORDER BY order_id")
+  it("hides direct identifiers in quarantined rows unless the config allows them", async () => {
+    await writeFile(
+      join(dir, "customers.csv"),
+      "customer_id,email,country,signup_date\nC1,ann@example.com,DE,2024-01-05\nC2,bo@example.com,DE,2024-01-06\nC3,cy@example.com,FR,2024-03-20\n,di@example.com,DE,2024-01-07\n"
     );
-    expect(rows.map((r) => [r.order_id, r.amount, r.no_time])).toEqual([
-      ["O1", 12.5, false],
-      ["O2", null, true],
-      ["O3", 30, false],
-      ["O4", 99.99, false],
-      ["O5", 10, true]
-    ]);
-    const customers = await withStore(store, (s) =>
-      s.all("SELECT customer_id, income, phone FROM customers ORDER BY customer_id")
-    );
-    expect(customers).toEqual([
-      {customer_id: "C1", income: 52000, phone: null},
-      {customer_id: "C2", income: null, phone: null},
-      {customer_id: "C3", income: 61000.5, phone: null}
-    ]);
+    await runEngine({configPath, storePath: store});
+    const quality = await withStore(store, readQuality);
+    expect(quality.sources[0].samples[0].record).toEqual({
+      customer_id: null,
+      email: "(hidden)",
+      country: "DE",
+      signup_date: "2024-01-07"
+    });
   });
 
   it("reuses the store while its inputs are unchanged, and rebuilds when data changes", async () => {
-    const first = await runEngine({dataDir: data, storePath: store});
-    const second = await runEngine({dataDir: data, storePath: store});
+    const first = await runEngine({configPath, storePath: store});
+    const second = await runEngine({configPath, storePath: store});
     expect(second.rebuilt).toBe(false);
     expect(second.fingerprint).toBe(first.fingerprint);
     await writeFile(
-      join(data, "orders.csv"),
-      "order_id,customer_id,ordered_at,amount\nO9,C1,2024-05-01,1\n"
+      join(dir, "orders.csv"),
+      "order_id,customer_id,ordered_at,amount\nO9,C1,2024-03-01,1\n"
     );
-    const third = await runEngine({dataDir: data, storePath: store});
+    const third = await runEngine({configPath, storePath: store});
     expect(third.rebuilt).toBe(true);
     expect(third.fingerprint).not.toBe(first.fingerprint);
     expect(await storedFingerprint(store)).toBe(third.fingerprint);
@@ -102,23 +99,28 @@ describe("runEngine({dataDir, storePath})", () => {
     expect(overview.tables.find((t) => t.table === "orders")?.rows).toBe(1);
   });
 
-  it("ignores the demo's truth folder when fingerprinting (the engine never reads it)", async () => {
-    const before = await inputFingerprint(data);
-    await cp(join(data, "customers.csv"), join(data, "truth", "customers.csv"), {recursive: true});
-    expect(await inputFingerprint(data)).toBe(before);
+  it("fingerprints only what the config reads", async () => {
+    const config = await loadConfig(configPath);
+    const before = await inputFingerprint(config);
+    await writeFile(join(dir, "notes.txt"), "not a source");
+    expect(await inputFingerprint(config)).toBe(before);
+    await writeFile(join(dir, "customers.csv"), "customer_id\nC1\n");
+    expect(await inputFingerprint(config)).not.toBe(before);
   });
 
-  it("names the file and lists its columns when a required column is missing", async () => {
-    await writeFile(join(data, "orders.csv"), "id,customer,when,total\nO1,C1,2024-01-01,3\n");
-    await expect(runEngine({dataDir: data, storePath: store})).rejects.toThrow(
-      `${join(data, "orders.csv")}: missing required columns order_id, customer_id, ordered_at, amount for the orders table. Its columns are: id, customer, when, total.`
+  it("stops with the reason when a source rejects more than its limit, and keeps the old store", async () => {
+    await runEngine({configPath, storePath: store});
+    await writeFile(
+      join(dir, "orders.csv"),
+      "order_id,customer_id,ordered_at,amount\nO1,C1,x,1\nO2,C1,y,1\nO3,C1,2024-03-01,1\n"
     );
-  });
-
-  it("explains what to do when there are no customers", async () => {
-    await rm(join(data, "customers.csv"));
-    await expect(runEngine({dataDir: data, storePath: store})).rejects.toThrow(
-      /customers\.csv not found: customers are required\. Run `npm run demo-data`/
+    const error = await runEngine({configPath, storePath: store}).catch((e) => e);
+    expect(error).toBeInstanceOf(DataError);
+    expect(error.message).toBe(
+      "sources.shop: 2 of 3 rows (67 %) were quarantined, more than validation.maxRejectShare (50 %); most for malformed_date (2). Fix the source or its mapping (npm run check lists the rows), or raise the limit."
     );
+    expect(
+      (await withStore(store, readOverview)).tables.find((t) => t.table === "orders")?.rows
+    ).toBe(3);
   });
 });

@@ -1,0 +1,302 @@
+/**
+ * The project config (`portrait.config.ts`): sources mapped onto the canonical model,
+ * reference tables for enrichment, validation limits, identity rules and privacy. Typed with
+ * `defineConfig`, validated with zod, and every error names the config key at fault.
+ */
+import {existsSync} from "node:fs";
+import {dirname, resolve} from "node:path";
+import {pathToFileURL} from "node:url";
+import {z} from "zod";
+import {CANONICAL_TABLES} from "./canonical.ts";
+
+const TABLE_NAMES = CANONICAL_TABLES.map((t) => t.name) as [string, ...string[]];
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date written YYYY-MM-DD")
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "not a calendar date");
+
+const csvOptions = z
+  .object({
+    /** Field delimiter; default "," for csv and a tab for tsv. */
+    delimiter: z.string().min(1).max(4).optional(),
+    /** Quote character; default '"'. An empty string turns quoting off. */
+    quote: z.string().max(1).optional(),
+    /** Escape character inside quotes; default the quote character. */
+    escape: z.string().max(1).optional(),
+    /** Whether the first line names the columns; default true. */
+    header: z.boolean().optional(),
+    /** Text encoding: utf-8 (default), utf-16 or latin-1. */
+    encoding: z.enum(["utf-8", "utf-16", "latin-1"]).optional(),
+    /** Lines to skip before the header. */
+    skip: z.number().int().min(0).optional()
+  })
+  .strict();
+
+/** A canonical field's source: a column name, or a SQL expression over the source's columns. */
+const columnSpec = z.union([
+  z.string().min(1),
+  z.object({column: z.string().min(1)}).strict(),
+  z.object({sql: z.string().min(1)}).strict()
+]);
+
+const validationOptions = z
+  .object({
+    /** Fail the build when a source rejects more than this share of its rows; default 0.05. */
+    maxRejectShare: z.number().min(0).max(1).optional(),
+    /** Negative order amounts: rejected (default) or allowed (refunds). */
+    negativeAmounts: z.enum(["reject", "allow"]).optional(),
+    /** Exact duplicate rows: rejected (default) or kept. */
+    duplicateRows: z.enum(["reject", "keep"]).optional()
+  })
+  .strict();
+
+const mapping = {
+  /** The canonical table this source feeds. */
+  table: z.enum(TABLE_NAMES),
+  /** Canonical field → source column or SQL expression. */
+  columns: z.record(z.string(), columnSpec).optional(),
+  /** Map canonical fields that the source has under the same name (any case); default true. */
+  autoColumns: z.boolean().optional(),
+  /** strptime formats for dates and timestamps (e.g. "%d/%m/%Y"); default ISO 8601. */
+  dateFormat: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  /** This source's own validation settings, over the project's. */
+  validation: validationOptions.optional()
+};
+
+const fileSource = z
+  .object({
+    ...mapping,
+    /** A file or a glob, relative to the config file. */
+    file: z.string().min(1),
+    /** Default: from the extension (.csv, .tsv, .txt, .parquet, .json, .ndjson, .jsonl). */
+    format: z.enum(["csv", "tsv", "parquet", "json", "ndjson"]).optional(),
+    csv: csvOptions.optional()
+  })
+  .strict();
+
+const postgresSource = z
+  .object({
+    ...mapping,
+    postgres: z
+      .object({
+        /** The environment variable holding the connection string (never the secret itself). */
+        env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name"),
+        /** A table, optionally schema-qualified. */
+        table: z.string().min(1).optional(),
+        /** Or a query. */
+        query: z.string().min(1).optional()
+      })
+      .strict()
+      .refine((p) => (p.table === undefined) !== (p.query === undefined), {
+        message: "give exactly one of table or query"
+      })
+  })
+  .strict();
+
+const source = z.union([fileSource, postgresSource]);
+
+const reference = z
+  .object({
+    file: z.string().min(1),
+    format: z.enum(["csv", "tsv", "parquet", "json", "ndjson"]).optional(),
+    csv: csvOptions.optional()
+  })
+  .strict();
+
+const enrichment = z
+  .object({
+    /** A reference table named in `references`. */
+    reference: z.string().min(1),
+    /** customers field → reference column, the join key. */
+    on: z.record(z.string(), z.string()).refine((o) => Object.keys(o).length > 0, "name a key"),
+    /** New customers field → reference column. */
+    fields: z.record(z.string(), z.string())
+  })
+  .strict();
+
+const identityRule = z.union([
+  z.object({rule: z.literal("email")}).strict(),
+  z.object({rule: z.literal("phone")}).strict(),
+  z.object({rule: z.literal("key"), field: z.string().min(1)}).strict()
+]);
+
+export const configSchema = z
+  .object({
+    /** The date the data describes; default: derived from the data (see README). */
+    asOf: isoDate.optional(),
+    sources: z
+      .record(z.string().regex(/^[a-z][a-z0-9_]*$/, "source names are lower_snake_case"), source)
+      .refine((s) => Object.values(s).some((src) => src.table === "customers"), {
+        message: "at least one source must feed the customers table"
+      }),
+    references: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), reference).optional(),
+    enrich: z.array(enrichment).optional(),
+    validation: validationOptions.optional(),
+    identity: z
+      .object({
+        rules: z.array(identityRule).optional(),
+        survivorship: z
+          .record(z.string(), z.enum(["most_recent", "oldest", "most_frequent", "max", "min"]))
+          .optional()
+      })
+      .strict()
+      .optional(),
+    privacy: z
+      .object({
+        minGroupSize: z.number().int().min(1).optional(),
+        /** Publish direct identifiers (e-mail, phone, name, street) on internal builds. */
+        identifiers: z.boolean().optional()
+      })
+      .strict()
+      .optional()
+  })
+  .strict();
+
+/** What a user writes in portrait.config.ts. */
+export type PortraitConfigInput = z.input<typeof configSchema>;
+export type SourceConfig = z.output<typeof source>;
+export type FileSourceConfig = z.output<typeof fileSource>;
+export type PostgresSourceConfig = z.output<typeof postgresSource>;
+export type ReferenceConfig = z.output<typeof reference>;
+export type CsvOptions = z.output<typeof csvOptions>;
+export type ColumnSpec = z.output<typeof columnSpec>;
+
+export interface ValidationSettings {
+  maxRejectShare: number;
+  negativeAmounts: "reject" | "allow";
+  duplicateRows: "reject" | "keep";
+}
+
+/** A source's validation settings: its own, else the project's. */
+export function sourceValidation(config: PortraitConfig, source: SourceConfig): ValidationSettings {
+  return {
+    maxRejectShare: source.validation?.maxRejectShare ?? config.validation.maxRejectShare,
+    negativeAmounts: source.validation?.negativeAmounts ?? config.validation.negativeAmounts,
+    duplicateRows: source.validation?.duplicateRows ?? config.validation.duplicateRows
+  };
+}
+
+/** The validated config with defaults filled in and paths made absolute. */
+export interface PortraitConfig {
+  /** The config file, or a description for configs built in code. */
+  path: string;
+  /** The folder relative paths are resolved against. */
+  dir: string;
+  asOf?: string;
+  sources: Record<string, SourceConfig>;
+  references: Record<string, ReferenceConfig>;
+  enrich: z.output<typeof enrichment>[];
+  validation: ValidationSettings;
+  identity: {rules: z.output<typeof identityRule>[]; survivorship: Record<string, string>};
+  privacy: {minGroupSize: number; identifiers: boolean};
+}
+
+/** Types a config in portrait.config.ts; returns it unchanged. */
+export function defineConfig(config: PortraitConfigInput): PortraitConfigInput {
+  return config;
+}
+
+/** A config problem: names the file and the key. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly key: string,
+    readonly problem: string
+  ) {
+    super(`${file}: ${key ? `${key}: ` : ""}${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Validates a config object; throws a ConfigError naming the first bad key. */
+export function parseConfig(input: unknown, path: string, dir = dirname(path)): PortraitConfig {
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    const issue = innermostIssue(result.error.issues[0], input);
+    throw new ConfigError(path, issue.path.map(String).join("."), describeIssue(issue));
+  }
+  const c = result.data;
+  return {
+    path,
+    dir,
+    asOf: c.asOf,
+    sources: c.sources,
+    references: c.references ?? {},
+    enrich: c.enrich ?? [],
+    validation: {
+      maxRejectShare: c.validation?.maxRejectShare ?? 0.05,
+      negativeAmounts: c.validation?.negativeAmounts ?? "reject",
+      duplicateRows: c.validation?.duplicateRows ?? "reject"
+    },
+    identity: {
+      rules: c.identity?.rules ?? [{rule: "email"}, {rule: "phone"}],
+      survivorship: c.identity?.survivorship ?? {}
+    },
+    privacy: {
+      minGroupSize: c.privacy?.minGroupSize ?? 10,
+      identifiers: c.privacy?.identifiers ?? false
+    }
+  };
+}
+
+/** Loads and validates a config file (TypeScript or JavaScript, default export). */
+export async function loadConfig(path: string): Promise<PortraitConfig> {
+  const file = resolve(path);
+  if (!existsSync(file)) {
+    throw new ConfigError(
+      file,
+      "",
+      "config file not found: create it (see README, Configuration) or set PORTRAIT_CONFIG"
+    );
+  }
+  let module: {default?: unknown};
+  try {
+    module = await import(pathToFileURL(file).href);
+  } catch (error) {
+    throw new ConfigError(file, "", `cannot be loaded: ${(error as Error).message}`);
+  }
+  if (module.default === undefined) {
+    throw new ConfigError(
+      file,
+      "",
+      "has no default export: write `export default defineConfig({...})`"
+    );
+  }
+  return parseConfig(module.default, file);
+}
+
+/**
+ * A union's issue says only that no branch matched; the useful one is inside the branch the
+ * user meant: a PostgreSQL source when the object has `postgres`, a file source otherwise.
+ */
+function innermostIssue(issue: z.core.$ZodIssue, input: unknown): z.core.$ZodIssue {
+  if (issue.code !== "invalid_union" || issue.errors.length === 0) return issue;
+  const value = issue.path.reduce<unknown>(
+    (v, k) => (v as Record<PropertyKey, unknown>)?.[k],
+    input
+  );
+  if (typeof value !== "object" || value === null) return issue;
+  const branch = "postgres" in value ? 1 : "sql" in value || "column" in value ? -1 : 0;
+  const issues = branch >= 0 ? issue.errors[branch] : issue.errors.find((e) => e.length > 0);
+  // An unknown key usually explains the missing one (a typo), so it is the one to report.
+  const inner = issues?.find((i) => i.code === "unrecognized_keys") ?? issues?.[0];
+  if (!inner) return issue;
+  return innermostIssue(
+    {...inner, path: [...issue.path, ...inner.path]} as z.core.$ZodIssue,
+    input
+  );
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
+    case "invalid_union":
+      return 'expected a column name, {column: "Name"} or {sql: "expression"}';
+    case "invalid_value":
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    default:
+      return issue.message;
+  }
+}

@@ -1,0 +1,45 @@
+// The demo project's config: the worked example of mapping sources onto Portrait's canonical
+// model. Paths are relative to this file; PORTRAIT_DATA points the same mapping at another copy
+// of the demo data (the tests build a small one).
+import {defineConfig} from "./loaders/config.ts";
+
+const data = process.env.PORTRAIT_DATA ?? "data/demo";
+
+export default defineConfig({
+  sources: {
+    // The CRM export. Columns named like canonical fields map themselves (autoColumns);
+    // the explicit entries show the syntax.
+    crm: {
+      table: "customers",
+      file: `${data}/customers.csv`,
+      columns: {customer_id: "customer_id", email: "email", signup_date: "signup_date"}
+    },
+    shop: {
+      table: "orders",
+      file: `${data}/orders.csv`,
+      columns: {
+        order_id: "order_id",
+        customer_id: "customer_id",
+        ordered_at: "ordered_at",
+        amount: "amount"
+      }
+    },
+    helpdesk: {table: "tickets", file: `${data}/tickets.csv`},
+    email: {table: "email_events", file: `${data}/email_events.csv`},
+    web: {table: "web_sessions", file: `${data}/web_sessions.csv`},
+    survey: {table: "survey_responses", file: `${data}/survey_responses.csv`}
+  },
+  references: {
+    postal_codes: {file: `${data}/postal_codes.csv`}
+  },
+  enrich: [
+    {
+      reference: "postal_codes",
+      on: {country: "country", postal_code: "postal_code"},
+      fields: {urbanicity: "urbanicity", area_income: "area_income", region: "region"}
+    }
+  ],
+  validation: {maxRejectShare: 0.05},
+  identity: {rules: [{rule: "email"}, {rule: "phone"}]},
+  privacy: {minGroupSize: 10, identifiers: false}
+});
