@@ -5,6 +5,22 @@
 
 export type FieldType = "id" | "text" | "number" | "integer" | "date" | "timestamp";
 
+/** The DuckDB type each field type is stored as. */
+export const SQL_TYPES: Readonly<Record<FieldType, string>> = {
+  id: "VARCHAR",
+  text: "VARCHAR",
+  number: "DOUBLE",
+  integer: "BIGINT",
+  date: "DATE",
+  timestamp: "TIMESTAMP"
+};
+
+/** The column list of accepted_<table>: every canonical field typed, then _source and _row. */
+export function acceptedColumnsSql(table: CanonicalTable): string {
+  const fields = Object.entries(table.fields).map(([f, t]) => `"${f}" ${SQL_TYPES[t]}`);
+  return [...fields, "_source VARCHAR", "_row BIGINT"].join(", ");
+}
+
 export interface CanonicalTable {
   /** Table name in the profile store. */
   name: string;

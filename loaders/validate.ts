@@ -5,7 +5,13 @@
  * and recorded in cleared_values. For every source, accepted + quarantined = read.
  */
 import {listValue} from "@duckdb/node-api";
-import {CANONICAL_TABLES, type CanonicalTable, type FieldType} from "./canonical.ts";
+import {
+  acceptedColumnsSql,
+  CANONICAL_TABLES,
+  SQL_TYPES,
+  type CanonicalTable,
+  type FieldType
+} from "./canonical.ts";
 import {checkExpressions, resolveColumns, type FieldMapping} from "./columns.ts";
 import {sourceValidation, type PortraitConfig} from "./config.ts";
 import {QUARANTINE_DDL, type RawSource} from "./sources.ts";
@@ -39,15 +45,6 @@ export interface Validation {
   /** Problems that must fail the build (reject share over the limit). */
   problems: string[];
 }
-
-const SQL_TYPES: Record<FieldType, string> = {
-  id: "VARCHAR",
-  text: "VARCHAR",
-  number: "DOUBLE",
-  integer: "BIGINT",
-  date: "DATE",
-  timestamp: "TIMESTAMP"
-};
 
 const ISO = "YYYY-MM-DD or YYYY-MM-DD HH:MM:SS";
 
@@ -88,9 +85,7 @@ export async function validate(
   const fed = new Set(staged.map((s) => s.table.name));
   for (const table of CANONICAL_TABLES.filter((t) => fed.has(t.name))) {
     await store.run(
-      `CREATE OR REPLACE TABLE ${ident(`accepted_${table.name}`)} (${Object.entries(table.fields)
-        .map(([f, t]) => `${ident(f)} ${SQL_TYPES[t]}`)
-        .join(", ")}, _source VARCHAR, _row BIGINT)`
+      `CREATE OR REPLACE TABLE ${ident(`accepted_${table.name}`)} (${acceptedColumnsSql(table)})`
     );
   }
   const results: SourceValidation[] = [];

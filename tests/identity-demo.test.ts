@@ -2,20 +2,13 @@ import {mkdtempSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {CUSTOMERS, type FieldType} from "../loaders/canonical.ts";
+import {parseConfig} from "../loaders/config.ts";
+import {readSources} from "../loaders/sources.ts";
+import {validate} from "../loaders/validate.ts";
 import {writeDemo} from "../loaders/demo/write.ts";
 import {resolveIdentities, type IdentitySummary} from "../loaders/identity.ts";
 import {standardise} from "../loaders/standardise.ts";
-import {ident, Store} from "../loaders/store.ts";
-
-const SQL_TYPES: Record<FieldType, string> = {
-  id: "VARCHAR",
-  text: "VARCHAR",
-  number: "DOUBLE",
-  integer: "BIGINT",
-  date: "DATE",
-  timestamp: "TIMESTAMP"
-};
+import {Store} from "../loaders/store.ts";
 
 let dir: string;
 let store: Store;
@@ -25,24 +18,12 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "portrait-identity-"));
   writeDemo({customers: 3000, seed: 42, end: "2026-10-31", out: dir});
   store = await Store.open(":memory:");
-  await store.run(
-    "CREATE TABLE raw_customers AS SELECT * FROM read_csv($file, header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"')",
-    {file: join(dir, "customers.csv")}
+  // As validation leaves it: the demo's CRM export read, checked and typed by the real stages.
+  const config = parseConfig(
+    {sources: {crm: {table: "customers", file: "customers.csv"}}},
+    join(dir, "portrait.config.ts")
   );
-  const columns = (
-    await store.all<{name: string}>("SELECT name FROM pragma_table_info('raw_customers')")
-  ).map((c) => c.name);
-  // As validation leaves it: canonical fields cast (unreadable → NULL), the source and its row.
-  const typed = Object.entries(CUSTOMERS.fields).map(([field, type]) => {
-    const sqlType = SQL_TYPES[type];
-    if (!columns.includes(field)) return `NULL::${sqlType} AS ${ident(field)}`;
-    const text = `NULLIF(trim(${ident(field)}), '')`;
-    return `${sqlType === "VARCHAR" ? text : `TRY_CAST(${text} AS ${sqlType})`} AS ${ident(field)}`;
-  });
-  await store.run(
-    `CREATE TABLE accepted_customers AS
-     SELECT ${typed.join(", ")}, 'crm' AS _source, row_number() OVER () AS _row FROM raw_customers`
-  );
+  await validate(store, config, await readSources(store, config));
   await store.run(
     "CREATE TABLE truth AS SELECT * FROM read_csv($file, header = true, all_varchar = true)",
     {file: join(dir, "truth", "customers.csv")}

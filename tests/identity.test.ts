@@ -1,5 +1,5 @@
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
-import {CUSTOMERS, type FieldType} from "../loaders/canonical.ts";
+import {acceptedColumnsSql, CUSTOMERS} from "../loaders/canonical.ts";
 import {
   followIdentities,
   resolveIdentities,
@@ -8,15 +8,6 @@ import {
 } from "../loaders/identity.ts";
 import {standardise} from "../loaders/standardise.ts";
 import {ident, Store} from "../loaders/store.ts";
-
-const SQL_TYPES: Record<FieldType, string> = {
-  id: "VARCHAR",
-  text: "VARCHAR",
-  number: "DOUBLE",
-  integer: "BIGINT",
-  date: "DATE",
-  timestamp: "TIMESTAMP"
-};
 
 type Values = Record<string, string | number | null>;
 
@@ -33,10 +24,7 @@ afterEach(() => store.close());
 
 /** accepted_customers as validation leaves it, standardised: rows are numbered in order. */
 async function customers(rows: Values[]): Promise<void> {
-  const fields = Object.entries(CUSTOMERS.fields).map(([f, t]) => `${ident(f)} ${SQL_TYPES[t]}`);
-  await store.run(
-    `CREATE OR REPLACE TABLE accepted_customers (${fields.join(", ")}, _source VARCHAR, _row BIGINT)`
-  );
+  await store.run(`CREATE OR REPLACE TABLE accepted_customers (${acceptedColumnsSql(CUSTOMERS)})`);
   for (const [i, row] of rows.entries()) {
     const values: Values = {_source: "crm", _row: i + 1, country: "DE", ...row};
     const names = Object.keys(values);

@@ -1,6 +1,6 @@
 import {listValue} from "@duckdb/node-api";
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
-import {CUSTOMERS, type FieldType} from "../loaders/canonical.ts";
+import {acceptedColumnsSql, CUSTOMERS} from "../loaders/canonical.ts";
 import {countryKeySql, ensureCountryKeys} from "../loaders/enrich.ts";
 import {
   COUNTRIES,
@@ -10,15 +10,6 @@ import {
 } from "../loaders/reference/countries.ts";
 import {standardise} from "../loaders/standardise.ts";
 import {ident, Store} from "../loaders/store.ts";
-
-const SQL_TYPES: Record<FieldType, string> = {
-  id: "VARCHAR",
-  text: "VARCHAR",
-  number: "DOUBLE",
-  integer: "BIGINT",
-  date: "DATE",
-  timestamp: "TIMESTAMP"
-};
 
 type Values = Record<string, string | number | null>;
 
@@ -32,10 +23,7 @@ afterEach(() => store.close());
 
 /** accepted_customers as validation leaves it: every canonical field, _source and _row. */
 async function acceptedCustomers(rows: Values[]): Promise<void> {
-  const fields = Object.entries(CUSTOMERS.fields).map(([f, t]) => `${ident(f)} ${SQL_TYPES[t]}`);
-  await store.run(
-    `CREATE OR REPLACE TABLE accepted_customers (${fields.join(", ")}, _source VARCHAR, _row BIGINT)`
-  );
+  await store.run(`CREATE OR REPLACE TABLE accepted_customers (${acceptedColumnsSql(CUSTOMERS)})`);
   for (const [i, row] of rows.entries()) {
     const values: Values = {customer_id: `C${i + 1}`, _source: "crm", _row: i + 1, ...row};
     const names = Object.keys(values);
