@@ -2,14 +2,17 @@
  * The engine: runs once per build, reads the business's data as the config says and writes the
  * profile store. It never imports Framework; the site's loaders only read what it wrote.
  */
-import {existsSync} from "node:fs";
+import {existsSync, statSync} from "node:fs";
 import {mkdir, rename, rm} from "node:fs/promises";
 import {dirname, isAbsolute, join, resolve} from "node:path";
 import {loadConfig, type PortraitConfig} from "./config.ts";
 import {fingerprint} from "./fingerprint.ts";
 import {PROJECT_DIR} from "./paths.ts";
 import {runPipeline, type PipelineResult} from "./pipeline.ts";
-import {Store} from "./store.ts";
+import {ident, Store} from "./store.ts";
+
+/** Inputs up to this size build in memory; larger ones on disk. */
+export const IN_MEMORY_BYTES = 1 << 30;
 
 /** Bumped when the store's layout changes in a way old stores cannot serve. */
 export const STORE_VERSION = 2;
@@ -17,6 +20,8 @@ export const STORE_VERSION = 2;
 export interface EngineOptions {
   configPath: string;
   storePath: string;
+  /** Inputs up to this many bytes build in memory (default IN_MEMORY_BYTES). */
+  inMemoryBytes?: number;
   log?: (line: string) => void;
 }
 
@@ -68,6 +73,16 @@ export async function inputFingerprint(config: PortraitConfig): Promise<string> 
   });
 }
 
+/** Tables only the stages need: pre-identity accepted rows (and any raw or staging left). */
+async function dropIntermediates(store: Store): Promise<void> {
+  const tables = await store.all<{name: string}>(
+    `SELECT table_name AS name FROM duckdb_tables() WHERE NOT temporary
+       AND (starts_with(table_name, 'src_') OR starts_with(table_name, 'stage_') OR starts_with(table_name, 'accepted_'))
+     ORDER BY name`
+  );
+  for (const {name} of tables) await store.run(`DROP TABLE ${ident(name)}`);
+}
+
 /** The fingerprint recorded in an existing store, or undefined. */
 export async function storedFingerprint(storePath: string): Promise<string | undefined> {
   if (!existsSync(storePath)) return undefined;
@@ -88,6 +103,7 @@ export async function storedFingerprint(storePath: string): Promise<string | und
 export async function runEngine({
   configPath,
   storePath,
+  inMemoryBytes = IN_MEMORY_BYTES,
   log = () => {}
 }: EngineOptions): Promise<EngineResult> {
   const start = performance.now();
@@ -104,7 +120,11 @@ export async function runEngine({
   const buildingPath = `${storePath}.building`;
   await rm(buildingPath, {force: true});
   await rm(`${buildingPath}.wal`, {force: true});
-  const store = await Store.open(buildingPath);
+  // Small inputs run in memory (intermediate tables never touch the disk) and only what the
+  // pages read is written out; large ones build on disk, where DuckDB can spill.
+  const bytes = (await inputFiles(config)).reduce((sum, file) => sum + statSync(file).size, 0);
+  const inMemory = bytes <= inMemoryBytes;
+  const store = await Store.open(inMemory ? ":memory:" : buildingPath);
   let pipeline: PipelineResult;
   try {
     pipeline = await runPipeline(store, config, log);
@@ -116,10 +136,13 @@ export async function runEngine({
       fingerprint: digest,
       version: STORE_VERSION
     });
-    await store.run("CHECKPOINT");
+    await dropIntermediates(store);
+    if (inMemory) await store.saveTo(buildingPath);
+    else await store.run("CHECKPOINT");
   } catch (error) {
     store.close();
     await rm(buildingPath, {force: true});
+    await rm(`${buildingPath}.wal`, {force: true});
     throw error;
   }
   store.close();

@@ -2,6 +2,8 @@
  * The profile store: one DuckDB file holding every table the pages need. This module owns the
  * DuckDB connection; everything else hands it SQL text and bound values.
  */
+import {tmpdir} from "node:os";
+import {join} from "node:path";
 import {DuckDBInstance, type DuckDBConnection, type DuckDBValue} from "@duckdb/node-api";
 
 export type Row = Record<string, unknown>;
@@ -18,6 +20,10 @@ export class Store {
   /** Opens (or creates) a store; open it read-only from page loaders so several can share it. */
   static async open(path: string, {readOnly = false} = {}): Promise<Store> {
     const options: Record<string, string> = {autoinstall_known_extensions: "false"};
+    // An in-memory store spills to disk past its memory limit: into the system's temporary
+    // folder, not a .tmp folder in whatever directory the build runs from.
+    if (path === ":memory:")
+      options.temp_directory = join(tmpdir(), `portrait-duckdb-${process.pid}`);
     if (readOnly) options.access_mode = "READ_ONLY";
     let instance: DuckDBInstance;
     try {
@@ -62,6 +68,17 @@ export class Store {
       {name: table}
     );
     return (row?.n ?? 0) > 0;
+  }
+
+  /** Writes every table of this store into a new database file at path. */
+  async saveTo(path: string): Promise<void> {
+    const file = `'${path.replaceAll("'", "''")}'`; // ATTACH takes no bound parameters
+    await this.run(`ATTACH ${file} AS saved`);
+    try {
+      await this.run("COPY FROM DATABASE memory TO saved");
+    } finally {
+      await this.run("DETACH saved");
+    }
   }
 
   close(): void {

@@ -337,7 +337,10 @@ async function check(
     "SELECT count(*)::INTEGER AS n FROM cleared_values WHERE source = $source",
     {source: raw.name}
   );
+  // The source's text and staging are spent: accepted rows and the quarantine hold it all now.
   await store.run("DROP TABLE _checked");
+  await store.run(`DROP TABLE ${stageTable}`);
+  await store.run(`DROP TABLE ${ident(raw.rawTable)}`);
   const quarantined = counts.reduce((sum, c) => sum + c.n, 0);
   return {
     source: raw.name,

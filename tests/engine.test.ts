@@ -99,6 +99,29 @@ describe("runEngine({configPath, storePath})", () => {
     expect(overview.tables.find((t) => t.table === "orders")?.rows).toBe(1);
   });
 
+  it("builds the same store on disk as in memory (large inputs build on disk)", async () => {
+    await runEngine({configPath, storePath: store});
+    const onDisk = join(dir, "disk", "store.duckdb");
+    await runEngine({configPath, storePath: onDisk, inMemoryBytes: 0});
+    const dump = (path: string) =>
+      withStore(path, async (s) => {
+        const tables = await s.all<{name: string}>(
+          "SELECT table_name AS name FROM duckdb_tables() ORDER BY name"
+        );
+        const rows = [];
+        for (const {name} of tables)
+          rows.push(
+            name,
+            ...(await s.all(`SELECT * FROM "${name}" ORDER BY ALL`)).map((r) => JSON.stringify(r))
+          );
+        return rows;
+      });
+    const memory = await dump(store);
+    expect(memory).toContain("quarantine");
+    expect(memory).not.toContain("accepted_orders");
+    expect(await dump(onDisk)).toEqual(memory);
+  });
+
   it("fingerprints only what the config reads", async () => {
     const config = await loadConfig(configPath);
     const before = await inputFingerprint(config);
