@@ -104,17 +104,17 @@ export async function buildQuality(
     sources,
     identity: await identitySummary(store),
     filled: (await store.has("derived_values"))
-      ? await store.all(
+      ? await store.all<QualityReport["filled"][number]>(
           `SELECT "table", field, method, count(*)::INTEGER AS rows FROM derived_values GROUP BY ALL ORDER BY "table", field, method`
         )
       : [],
     issues: (await store.has("standardise_issues"))
-      ? await store.all(
+      ? await store.all<QualityReport["issues"][number]>(
           `SELECT "table", field, reason, count(*)::INTEGER AS rows FROM standardise_issues GROUP BY ALL ORDER BY "table", field, reason`
         )
       : [],
     coverage: await coverage(store)
-  } as QualityReport;
+  };
 }
 
 /** Writes the report into the store (quality_report) for the page loaders. */

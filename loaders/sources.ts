@@ -5,13 +5,7 @@
  * cannot split into the header's columns go to the quarantine with their line number.
  */
 import {extname, isAbsolute, relative, resolve} from "node:path";
-import type {
-  CsvOptions,
-  FileSourceConfig,
-  PortraitConfig,
-  ReferenceConfig,
-  SourceConfig
-} from "./config.ts";
+import type {CsvOptions, PortraitConfig, ReferenceConfig, SourceConfig} from "./config.ts";
 import {ident, type Store} from "./store.ts";
 
 export type FileFormat = "csv" | "tsv" | "parquet" | "json" | "ndjson";
@@ -293,5 +287,3 @@ function firstLine(message: string): string {
   const lines = message.split("\n").filter((l) => l.trim() !== "");
   return lines.slice(0, 2).join(" ");
 }
-
-export type {FileSourceConfig};
