@@ -212,3 +212,41 @@ describe("kmeansPlusPlus(points, {k, seed})", () => {
     }
   });
 });
+
+describe("kmeans(points, {kernel})", () => {
+  /** Overlapping Gaussians in d dimensions, so many points sit near a boundary. */
+  function mixture(n: number, d: number, k: number, seed: number) {
+    const centres = Array.from({length: k}, (_, j) =>
+      Array.from({length: d}, (_, t) => ((j * 7 + t * 3) % 5) - 2)
+    );
+    return blobs(centres, Math.ceil(n / k), 1.2, seed);
+  }
+
+  for (const d of [1, 3, 16, 17, 64]) {
+    it(`gives the same fit with the WebAssembly and JavaScript kernels (d = ${d})`, () => {
+      const {points, n} = mixture(3000, d, 6, d);
+      const wasm = kmeans(points, {n, d, k: 6, seed: 9, kernel: "wasm"});
+      const js = kmeans(points, {n, d, k: 6, seed: 9, kernel: "js"});
+      expect(wasm.iterations).toBe(js.iterations);
+      expect(Array.from(wasm.labels)).toEqual(Array.from(js.labels));
+      expect(wasm.inertia).toBeCloseTo(js.inertia, 6);
+      for (let q = 0; q < wasm.centroids.length; q++)
+        expect(wasm.centroids[q]).toBeCloseTo(js.centroids[q], 9);
+    });
+  }
+
+  it("seeds identically with both kernels", () => {
+    const {points, n} = mixture(2000, 5, 4, 1);
+    const wasm = kmeansPlusPlus(points, {n, d: 5, k: 8, seed: 3, kernel: "wasm"});
+    const js = kmeansPlusPlus(points, {n, d: 5, k: 8, seed: 3, kernel: "js"});
+    expect(Array.from(wasm)).toEqual(Array.from(js));
+  });
+
+  it("falls back to JavaScript above 64 dimensions, and refuses a forced wasm kernel there", () => {
+    const {points, n} = mixture(300, 65, 3, 2);
+    expect(kmeans(points, {n, d: 65, k: 3, seed: 1}).labels.length).toBe(n);
+    expect(() => kmeans(points, {n, d: 65, k: 3, seed: 1, kernel: "wasm"})).toThrow(
+      "no WebAssembly kernel for d = 65 > 64"
+    );
+  });
+});
