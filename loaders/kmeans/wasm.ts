@@ -151,7 +151,6 @@ const LOOP = 0x03;
 const IF = 0x04;
 const ELSE = 0x05;
 const END = 0x0b;
-const BR = 0x0c;
 const BR_IF = 0x0d;
 const VOID = 0x40;
 const SELECT = 0x1b;
