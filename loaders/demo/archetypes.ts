@@ -151,7 +151,7 @@ export const ARCHETYPES: readonly Archetype[] = [
   {
     name: "digital_native",
     share: 0.2,
-    signup: {before: 0.2, until: "2026-06-30"},
+    signup: {before: 0.2, until: "2026-03-31"},
     ageShift: -2,
     incomeFactor: 1.02,
     b2b: false,
@@ -164,11 +164,11 @@ export const ARCHETYPES: readonly Archetype[] = [
       direct: 0.15
     },
     preferredChannel: {email: 0.3, phone: 0.03, chat: 0.42, sms: 0.15, none: 0.1},
-    dropout: 0.05,
+    dropout: 0.02,
     lapseResidual: null,
     orders: {
       perYear: 5,
-      rateCv: 0.6,
+      rateCv: 0.33,
       firstOrder: 0.8,
       rhythm: FLAT,
       itemPrice: 42,
@@ -208,7 +208,7 @@ export const ARCHETYPES: readonly Archetype[] = [
     },
     web: {
       perYear: 19,
-      rateCv: 0.5,
+      rateCv: 0.28,
       rhythm: FLAT,
       devices: {desktop: 0.2, mobile: 0.7, tablet: 0.1},
       sources: {direct: 0.35, search: 0.25, social: 0.3, ads: 0.1},
@@ -236,7 +236,7 @@ export const ARCHETYPES: readonly Archetype[] = [
     lapseResidual: null,
     orders: {
       perYear: 8,
-      rateCv: 0.45,
+      rateCv: 0.25,
       firstOrder: 0.8,
       rhythm: {seasonality: 1, promo: 1, gifts: 1.1},
       itemPrice: 80,
@@ -276,7 +276,7 @@ export const ARCHETYPES: readonly Archetype[] = [
     },
     web: {
       perYear: 6,
-      rateCv: 0.6,
+      rateCv: 0.33,
       rhythm: FLAT,
       devices: {desktop: 0.5, mobile: 0.3, tablet: 0.2},
       sources: {direct: 0.5, search: 0.35, social: 0.05, ads: 0.1},
@@ -293,7 +293,7 @@ export const ARCHETYPES: readonly Archetype[] = [
   {
     name: "deal_seeker",
     share: 0.18,
-    signup: {before: 0.25, until: "2026-06-30"},
+    signup: {before: 0.25, until: "2026-03-31"},
     ageShift: -1,
     incomeFactor: 0.95,
     b2b: false,
@@ -306,11 +306,11 @@ export const ARCHETYPES: readonly Archetype[] = [
       direct: 0.07
     },
     preferredChannel: {email: 0.55, phone: 0.05, chat: 0.15, sms: 0.15, none: 0.1},
-    dropout: 0.07,
+    dropout: 0.03,
     lapseResidual: null,
     orders: {
-      perYear: 3.6,
-      rateCv: 0.6,
+      perYear: 4.5,
+      rateCv: 0.33,
       firstOrder: 0.75,
       rhythm: {seasonality: 0.5, promo: 6, gifts: 1},
       itemPrice: 24,
@@ -350,7 +350,7 @@ export const ARCHETYPES: readonly Archetype[] = [
     },
     web: {
       perYear: 9,
-      rateCv: 0.6,
+      rateCv: 0.33,
       rhythm: {seasonality: 0.5, promo: 2, gifts: 1},
       devices: {desktop: 0.35, mobile: 0.55, tablet: 0.1},
       sources: {direct: 0.2, search: 0.3, social: 0.2, ads: 0.3},
@@ -378,7 +378,7 @@ export const ARCHETYPES: readonly Archetype[] = [
     lapseResidual: 0.15,
     orders: {
       perYear: 6,
-      rateCv: 0.5,
+      rateCv: 0.28,
       firstOrder: 0.75,
       rhythm: FLAT,
       itemPrice: 45,
@@ -418,7 +418,7 @@ export const ARCHETYPES: readonly Archetype[] = [
     },
     web: {
       perYear: 11,
-      rateCv: 0.5,
+      rateCv: 0.28,
       rhythm: FLAT,
       devices: {desktop: 0.4, mobile: 0.48, tablet: 0.12},
       sources: CONSUMER_SOURCES,
@@ -429,7 +429,7 @@ export const ARCHETYPES: readonly Archetype[] = [
   {
     name: "b2b_account",
     share: 0.08,
-    signup: {before: 0.4, until: "2026-06-30"},
+    signup: {before: 0.4, until: "2026-03-31"},
     ageShift: 1,
     incomeFactor: 1.05,
     b2b: true,
@@ -446,7 +446,7 @@ export const ARCHETYPES: readonly Archetype[] = [
     lapseResidual: null,
     orders: {
       perYear: 8,
-      rateCv: 0.7,
+      rateCv: 0.39,
       firstOrder: 0.85,
       rhythm: {seasonality: 0.3, promo: 1, gifts: 1},
       itemPrice: 110,
@@ -495,7 +495,7 @@ export const ARCHETYPES: readonly Archetype[] = [
     },
     web: {
       perYear: 9,
-      rateCv: 0.6,
+      rateCv: 0.33,
       rhythm: {seasonality: 0, promo: 1, gifts: 1},
       devices: {desktop: 0.85, mobile: 0.1, tablet: 0.05},
       sources: {direct: 0.55, search: 0.35, social: 0.02, ads: 0.08},
@@ -512,11 +512,11 @@ export const ARCHETYPES: readonly Archetype[] = [
     b2b: false,
     acquisition: {search: 0.3, social: 0.25, referral: 0.15, store: 0.1, partner: 0.1, direct: 0.1},
     preferredChannel: {email: 0.45, phone: 0.1, chat: 0.2, sms: 0.1, none: 0.15},
-    dropout: 0.15,
+    dropout: 0.05,
     lapseResidual: null,
     orders: {
       perYear: 3,
-      rateCv: 0.7,
+      rateCv: 0.39,
       firstOrder: 0.85,
       rhythm: FLAT,
       itemPrice: 40,
@@ -556,7 +556,7 @@ export const ARCHETYPES: readonly Archetype[] = [
     },
     web: {
       perYear: 14,
-      rateCv: 0.6,
+      rateCv: 0.33,
       rhythm: FLAT,
       devices: {desktop: 0.35, mobile: 0.55, tablet: 0.1},
       sources: CONSUMER_SOURCES,
@@ -567,7 +567,7 @@ export const ARCHETYPES: readonly Archetype[] = [
   {
     name: "seasonal_gifter",
     share: 0.18,
-    signup: {before: 0.35, until: "2026-06-30"},
+    signup: {before: 0.35, until: "2026-03-31"},
     ageShift: 1,
     incomeFactor: 1,
     b2b: false,
@@ -580,11 +580,11 @@ export const ARCHETYPES: readonly Archetype[] = [
       direct: 0.1
     },
     preferredChannel: {email: 0.5, phone: 0.12, chat: 0.1, sms: 0.08, none: 0.2},
-    dropout: 0.05,
+    dropout: 0.02,
     lapseResidual: null,
     orders: {
-      perYear: 1.6,
-      rateCv: 0.5,
+      perYear: 3,
+      rateCv: 0.28,
       firstOrder: 0.6,
       rhythm: {seasonality: 1, promo: 1.3, gifts: 11},
       itemPrice: 48,
@@ -633,7 +633,7 @@ export const ARCHETYPES: readonly Archetype[] = [
     },
     web: {
       perYear: 4,
-      rateCv: 0.6,
+      rateCv: 0.33,
       rhythm: {seasonality: 1, promo: 1, gifts: 5},
       devices: {desktop: 0.45, mobile: 0.4, tablet: 0.15},
       sources: {direct: 0.25, search: 0.45, social: 0.15, ads: 0.15},

@@ -73,7 +73,7 @@ const SCALES: readonly Scale[] = [
 const LAPSE_FROM = at(LAPSE_WINDOW[0]);
 const LAPSE_TO = at(LAPSE_WINDOW[1]) + DAY - 1;
 /** Share of customers who ever answer a survey. */
-const SURVEY_RESPONDERS = 0.5;
+const SURVEY_RESPONDERS = 0.75;
 const INVALID_ADDRESS = 0.015;
 
 const pickers = new Map<object, Weighted<string>>();
@@ -90,14 +90,14 @@ export function pickKey<K extends string>(random: Random, weights: Readonly<Reco
 
 function drawTraits(random: Random, a: Archetype, hasEmail: boolean): Traits {
   const survey = {} as Record<Scale, number>;
-  for (const scale of SCALES) survey[scale] = a.survey[scale] + random.normal(0, 0.7);
+  for (const scale of SCALES) survey[scale] = a.survey[scale] + random.normal(0, 0.35);
   return {
     ordersPerYear: random.gammaMean(a.orders.perYear, a.orders.rateCv),
-    discountChance: random.beta(a.orders.discountChance, 12),
+    discountChance: random.beta(a.orders.discountChance, 30),
     ticketsPerYear: random.gammaMean(a.tickets.perYear, 0.7),
     optedIn: hasEmail && random.chance(a.email.optIn),
-    openRate: random.beta(a.email.open, 8),
-    clickRate: random.beta(a.email.click, 8),
+    openRate: random.beta(a.email.open, 20),
+    clickRate: random.beta(a.email.click, 20),
     invalidAddress: random.chance(INVALID_ADDRESS),
     sessionsPerYear: random.gammaMean(a.web.perYear, a.web.rateCv),
     survey,
