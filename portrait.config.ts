@@ -40,6 +40,37 @@ export default defineConfig({
     }
   ],
   validation: {maxRejectShare: 0.05},
+  // Survey questions grouped into psychographic scales (answers 1-5, averaged per customer).
+  features: {
+    scales: {
+      price_sensitivity: {
+        questions: ["q_price_matters", "q_wait_for_sale"],
+        high: "price-sensitive",
+        low: "price-relaxed"
+      },
+      self_service: {
+        questions: ["q_self_service", "q_app_first"],
+        label: "self-service",
+        high: "self-reliant",
+        low: "help-seeking"
+      },
+      relationship: {
+        questions: ["q_personal_contact", "q_stay_loyal"],
+        high: "relationship-minded",
+        low: "uncommitted"
+      },
+      innovation: {
+        questions: ["q_early_adopter", "q_new_features"],
+        high: "early-adopting",
+        low: "cautious"
+      },
+      sustainability: {
+        questions: ["q_sustainable_choice", "q_less_packaging"],
+        high: "eco-minded",
+        low: "eco-indifferent"
+      }
+    }
+  },
   identity: {rules: [{rule: "email"}, {rule: "phone"}]},
   privacy: {minGroupSize: 10, identifiers: false}
 });

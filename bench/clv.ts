@@ -6,7 +6,12 @@
  * drops out after each repeat purchase with probability p ~ Beta(a, b). Purchase times are
  * recorded to the day (t_x and T multiples of 1/7 week) and purchases on one day count as one.
  * The mean value of the x repeat purchases is drawn from the Gamma-Gamma model: ν ~ Gamma(q, γ),
- * x·m_x ~ Gamma(p·x, ν). Run: npx tsx bench/clv.ts [--n 1000000] [--seed 7]
+ * x·m_x ~ Gamma(p·x, ν). Run: npx tsx bench/clv.ts [--n 1000000] [--seed 7] [--skip-stage]
+ *
+ * Then the whole customer-value stage (buildCustomerValue) on an in-memory store holding the
+ * same process as order rows: every purchase event is an order at a random time of its day (so
+ * same-day orders occur and are merged by the stage's SQL), amounts ~ Gamma(p, ν) per order,
+ * and the histories run half a year past the as-of date, so the as-of filter has work to do.
  */
 import {pathToFileURL} from "node:url";
 import {parseArgs} from "node:util";
@@ -21,6 +26,8 @@ import {
   type GammaGammaParams
 } from "../loaders/clv.ts";
 import {random} from "../loaders/kmeans.ts";
+import {Store} from "../loaders/store.ts";
+import {buildCustomerValue} from "../loaders/value.ts";
 
 const TRUE_BG: BgNbdParams = {r: 0.243, alpha: 4.414, a: 0.793, b: 2.426};
 const TRUE_GG: GammaGammaParams = {p: 6.25, q: 3.74, gamma: 15.44};
@@ -86,6 +93,76 @@ export function simulate(n: number, seed: number) {
   return {x, tx, T, mean};
 }
 
+/** Days after the as-of date that the simulated order histories continue. */
+const HOLDOUT_DAYS = 182;
+const START = "2024-01-01";
+/** START + CALIBRATION_DAYS: orders on this day still count. */
+const AS_OF = "2024-12-30";
+
+/** Order rows (customer index, day from START, hour, amount) of n customers simulated as above. */
+export function simulateOrders(n: number, seed: number) {
+  const rand = random(seed);
+  const gamma = gammaSampler(rand);
+  const customer: number[] = [];
+  const day: number[] = [];
+  const hour: number[] = [];
+  const amount: number[] = [];
+  const order = (i: number, d: number, nu: number) => {
+    customer.push(i);
+    day.push(d);
+    hour.push(Math.floor(rand() * 24));
+    amount.push(Math.round(100 * gamma(TRUE_GG.p, nu)) / 100);
+  };
+  for (let i = 0; i < n; i++) {
+    const firstDay = Math.floor(rand() * ACQUISITION_DAYS);
+    const lambda = gamma(TRUE_BG.r, TRUE_BG.alpha);
+    const g1 = gamma(TRUE_BG.a, 1);
+    const p = g1 / (g1 + gamma(TRUE_BG.b, 1));
+    const nu = gamma(TRUE_GG.q, TRUE_GG.gamma);
+    order(i, firstDay, nu);
+    let time = 0;
+    let lastDay = 0;
+    for (;;) {
+      time += -Math.log(1 - rand()) / lambda;
+      const d = Math.floor(time * 7);
+      if (!(firstDay + d <= CALIBRATION_DAYS + HOLDOUT_DAYS)) break;
+      order(i, firstDay + d, nu);
+      if (d > lastDay) {
+        lastDay = d;
+        if (rand() < p) break; // dropout follows a purchase day, as in simulate()
+      }
+    }
+  }
+  const f64 = (v: number[]) => Float64Array.from(v);
+  return {customer: f64(customer), day: f64(day), hour: f64(hour), amount: f64(amount)};
+}
+
+/** An in-memory store with `customers` and `orders` tables of n simulated customers. */
+export async function simulatedStore(n: number, seed: number): Promise<Store> {
+  const rows = simulateOrders(n, seed);
+  const store = await Store.open(":memory:");
+  await store.run(
+    "CREATE TEMP TABLE sim (customer INTEGER, day INTEGER, hour INTEGER, amount DOUBLE)"
+  );
+  await store.appendColumns("sim", [rows.customer, rows.day, rows.hour, rows.amount]);
+  const id = (column: string) => `'c' || lpad(${column}::VARCHAR, 7, '0')`;
+  await store.run(
+    `CREATE TABLE customers AS SELECT ${id("range")} AS customer_id FROM range($n) ORDER BY 1`,
+    {n}
+  );
+  // In time order, as an order log is: one customer's orders spread over the whole table.
+  await store.run(
+    `CREATE TABLE orders AS
+     SELECT 'o' || (row_number() OVER ())::VARCHAR AS order_id, *
+     FROM (SELECT ${id("customer")} AS customer_id,
+             $start::TIMESTAMP + to_days(day) + to_hours(hour) AS ordered_at, amount
+           FROM sim ORDER BY ordered_at, customer_id, amount)`,
+    {start: START}
+  );
+  await store.run("DROP TABLE sim");
+  return store;
+}
+
 const ms = (from: number) => performance.now() - from;
 const fmt = (v: number) => v.toFixed(1);
 
@@ -101,7 +178,11 @@ function table<P extends object>(fitted: P, truth: P): string[] {
 export async function benchClv(): Promise<void> {
   const {values} = parseArgs({
     args: process.argv.slice(2),
-    options: {n: {type: "string", default: "1000000"}, seed: {type: "string", default: "7"}},
+    options: {
+      n: {type: "string", default: "1000000"},
+      seed: {type: "string", default: "7"},
+      "skip-stage": {type: "boolean", default: false}
+    },
     strict: false
   });
   const n = Number(values.n);
@@ -191,6 +272,42 @@ export async function benchClv(): Promise<void> {
   console.log(
     `peak memory: maxRSS ${fmt(maxRss)} MiB (sampled rss max ${fmt(peak / 2 ** 20)} MiB)`
   );
+  if (!values["skip-stage"]) await benchStage(n, seed);
+}
+
+/** Times buildCustomerValue on a simulated store of n customers. */
+async function benchStage(n: number, seed: number): Promise<void> {
+  let start = performance.now();
+  const store = await simulatedStore(n, seed);
+  const loadTime = ms(start);
+  try {
+    const {orders} = (await store.one<{orders: number}>("SELECT count(*) AS orders FROM orders"))!;
+    start = performance.now();
+    const summary = await buildCustomerValue(store, {
+      asOf: AS_OF,
+      horizonDays: 90,
+      pAliveBelow: 0.5,
+      engagementDropAbove: 0.5,
+      minOrders: 2
+    });
+    const stageTime = ms(start);
+    console.log(
+      `\nbuildCustomerValue: ${n.toLocaleString("en")} customers, ${orders.toLocaleString("en")} orders (as of ${AS_OF}; simulated store built in ${fmt(loadTime)} ms)`
+    );
+    console.log(`  SQL summary + read  ${fmt(summary.ms.summary)} ms`);
+    console.log(`  fits                ${fmt(summary.ms.fit)} ms`);
+    console.log(`  predict + write     ${fmt(summary.ms.predict)} ms`);
+    console.log(
+      `  whole stage         ${fmt(stageTime)} ms (${summary.modelled.toLocaleString("en")} modelled, ${summary.atRisk.toLocaleString("en")} at risk)`
+    );
+    if (summary.bgnbd) for (const line of table(summary.bgnbd.params, TRUE_BG)) console.log(line);
+    if (summary.gammaGamma)
+      for (const line of table(summary.gammaGamma.params, TRUE_GG)) console.log(line);
+    for (const note of summary.notes) console.log(`  note: ${note}`);
+    console.log(`peak memory: maxRSS ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`);
+  } finally {
+    store.close();
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) await benchClv();

@@ -35,6 +35,8 @@ export interface Fit<P> {
   iterations: number;
   /** Whether the gradient of the mean log-likelihood (in log-parameters) fell below 1e-7. */
   converged: boolean;
+  /** What the fit found that a reader should know (e.g. a limiting case of the model). */
+  note?: string;
 }
 
 /** Unique (x, t_x, T) triples with summed weights; `index[i]` is the triple of input row i. */
@@ -339,6 +341,9 @@ interface Minimum {
 
 type Objective = (theta: Float64Array, gradient: Float64Array) => number;
 
+/** Relative change of the objective that counts as no change once the gradient is small. */
+const FLAT_TOLERANCE = 1e-10;
+
 const maxAbs = (v: Float64Array) => v.reduce((m, e) => Math.max(m, Math.abs(e)), 0);
 
 /**
@@ -465,7 +470,11 @@ function minimise(
       for (let i = 0; i < n; i++) trial[i] = theta[i] - t * step[i];
       const v = f(trial, trialG);
       // Near the optimum f is flat to rounding: accept a smaller gradient at an equal value.
-      const flat = v <= value + 4 * Number.EPSILON * Math.abs(value) && maxAbs(trialG) < maxAbs(g);
+      // "Equal" allows far more than a few ulps: f sums over every customer, and its rounding
+      // error (around 1e-13 relative for a thousand customers, 1e-12 for half a million) made
+      // the full step look worse, so Newton crept on by steps of 1e-8 and never converged.
+      const flat =
+        v <= value + FLAT_TOLERANCE * Math.max(1, Math.abs(value)) && maxAbs(trialG) < maxAbs(g);
       if (Number.isFinite(v) && (v < value || flat)) {
         [theta, trial] = [trial, theta];
         [g, trialG] = [trialG, g];
@@ -692,11 +701,70 @@ export function fitBgNbd(
   const start = Float64Array.from([0, Math.log(exposure / purchases), 0, 0]);
   const best = minimise(objective, start);
   const [r, alpha, a, b] = Array.from(best.theta, Math.exp);
+  if (best.gradientNorm >= 1e-7 && a + b > DEGENERATE_BETA) {
+    return fitHomogeneousDropout(evaluate, total, Math.log(r), Math.log(alpha), a / (a + b));
+  }
   return {
     params: {r, alpha, a, b},
     logLikelihood: evaluate(best.theta, null),
     iterations: best.iterations,
     converged: best.gradientNorm < 1e-7
+  };
+}
+
+/** Beyond this a + b, the dropout distribution is a spike: everyone has the same p. */
+const DEGENERATE_BETA = 1e4;
+/** The a + b at which the homogeneous-dropout limit is evaluated. */
+const SPIKE = 1e6;
+
+/**
+ * When the likelihood keeps rising as a and b grow together, its supremum is the limit in which
+ * every customer has the same dropout probability p = a / (a + b). That model is fitted over
+ * (r, α, p) with a + b held at SPIKE, where it differs from the limit by less than 1e-5.
+ */
+function fitHomogeneousDropout(
+  evaluate: (theta: Float64Array, gradient: Float64Array | null) => number,
+  total: number,
+  logR: number,
+  logAlpha: number,
+  p: number
+): Fit<BgNbdParams> {
+  const full = new Float64Array(4);
+  const gradient = new Float64Array(4);
+  const expand = (theta: Float64Array) => {
+    const mu = 1 / (1 + Math.exp(-theta[2]));
+    full[0] = theta[0];
+    full[1] = theta[1];
+    full[2] = Math.log(mu * SPIKE);
+    full[3] = Math.log((1 - mu) * SPIKE);
+    return mu;
+  };
+  const objective: Objective = (theta, g) => {
+    const mu = expand(theta);
+    const ll = evaluate(full, gradient);
+    g[0] = -gradient[0] / total;
+    g[1] = -gradient[1] / total;
+    // d/d logit(μ) through log a and log b.
+    g[2] = -((1 - mu) * gradient[2] - mu * gradient[3]) / total;
+    return -ll / total;
+  };
+  const clamped = Math.min(Math.max(p, 1e-9), 1 - 1e-9);
+  const best = minimise(
+    objective,
+    Float64Array.from([logR, logAlpha, Math.log(clamped / (1 - clamped))])
+  );
+  const mu = expand(best.theta);
+  return {
+    params: {
+      r: Math.exp(best.theta[0]),
+      alpha: Math.exp(best.theta[1]),
+      a: mu * SPIKE,
+      b: (1 - mu) * SPIKE
+    },
+    logLikelihood: evaluate(full, null),
+    iterations: best.iterations,
+    converged: best.gradientNorm < 1e-7,
+    note: `the dropout probability is the same for every customer (a and b grow without bound; p = ${mu.toPrecision(3)} per purchase)`
   };
 }
 
@@ -746,6 +814,14 @@ export function expectedPurchases(
   if (!(t >= 0 && Number.isFinite(t))) throw new Error(`t = ${t} must be finite and ≥ 0`);
   if (t === 0) return 0;
   const {r, alpha, a, b} = params;
+  if (a + b > DEGENERATE_BETA) {
+    // The homogeneous-dropout limit: (1/p) [1 − ((α + T) / (α + T + p t))^(r + x)] P(alive),
+    // p = a / (a + b), the limit as a + b → ∞; the series below cannot converge in floating
+    // point when a is this large.
+    const inverse = (a + b) / a;
+    const bracket = -Math.expm1((r + x) * Math.log1p(-t / inverse / (alpha + T + t / inverse)));
+    return inverse * bracket * pAlive(params, x, tx, T);
+  }
   const z = t / (alpha + T + t);
   const lnW = Math.log1p(-z); // ln(1 − z) = ln((α + T) / (α + T + t))
   const c = a + b + x - 1;

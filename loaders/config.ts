@@ -121,6 +121,41 @@ const identityRule = z.union([
   z.object({rule: z.literal("key"), field: z.string().min(1)}).strict()
 ]);
 
+const scale = z
+  .object({
+    /** The questions averaged into this scale. */
+    questions: z.array(z.string().min(1)).min(1),
+    /** Questions worded the other way round: their answers are flipped before averaging. */
+    reverse: z.array(z.string().min(1)).optional(),
+    /** How the pages name the scale; default the key with spaces. */
+    label: z.string().min(1).optional(),
+    /** Words a profile name uses for a high and a low score; default "high on <label>". */
+    high: z.string().min(1).optional(),
+    low: z.string().min(1).optional()
+  })
+  .strict();
+
+const dimensionWeights = z
+  .object({
+    behavioral: z.number().min(0).optional(),
+    psychographic: z.number().min(0).optional(),
+    demographic: z.number().min(0).optional(),
+    geographic: z.number().min(0).optional(),
+    firmographic: z.number().min(0).optional()
+  })
+  .strict();
+
+const segmentVariable = z.union([
+  z.object({feature: z.string().min(1), bins: z.array(z.number()).min(1)}).strict(),
+  z
+    .object({
+      feature: z.string().min(1),
+      /** Group label → the values it gathers; values in no group keep their own name. */
+      groups: z.record(z.string(), z.array(z.string())).optional()
+    })
+    .strict()
+]);
+
 export const configSchema = z
   .object({
     /** The date the data describes; default: derived from the data (see README). */
@@ -139,6 +174,82 @@ export const configSchema = z
         survivorship: z
           .record(z.string(), z.enum(["most_recent", "oldest", "most_frequent", "max", "min"]))
           .optional()
+      })
+      .strict()
+      .optional(),
+    features: z
+      .object({
+        /** Window for per-year counts and spend, in days; default 365. */
+        windowDays: z.number().int().min(7).optional(),
+        /** The engagement trend compares this many recent days with the same days a year earlier; default 90. */
+        trendDays: z.number().int().min(7).max(365).optional(),
+        /** Survey answer range, for reversed questions; default [1, 5]. */
+        answerRange: z.tuple([z.number(), z.number()]).optional(),
+        /** Psychographic scales built from survey questions. */
+        scales: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), scale).optional(),
+        /** Feature ids to leave out. */
+        exclude: z.array(z.string()).optional()
+      })
+      .strict()
+      .optional(),
+    clustering: z
+      .object({
+        /** Weight of each dimension's features; default behavioral 1, psychographic 1, others 0. */
+        dimensions: dimensionWeights.optional(),
+        /** Cluster on exactly these features instead (ids from the feature catalog). */
+        features: z.array(z.string()).min(1).optional(),
+        /** A fixed number of profiles, or the range automatic k searches; default 3–10. */
+        k: z
+          .union([
+            z.number().int().min(2),
+            z.object({min: z.number().int().min(2), max: z.number().int().min(2)}).strict()
+          ])
+          .optional(),
+        /** The smallest profile automatic k accepts, as a share of customers; default 0.02. */
+        minProfileShare: z.number().min(0).max(0.5).optional(),
+        /** The bootstrap Jaccard every profile of an automatic k must reach; default 0.75. */
+        minStability: z.number().min(0).max(1).optional(),
+        /** Customers sampled to fit the clustering; default 50,000. */
+        sample: z.number().int().min(100).optional(),
+        /** Customers sampled for silhouettes; default 3,000. */
+        silhouetteSample: z.number().int().min(100).optional(),
+        /** Customers the bootstrap refits draw from; default 10,000. */
+        stabilitySample: z.number().int().min(100).optional(),
+        /** Bootstrap refits per k for stability; default 10. */
+        bootstrap: z.number().int().min(0).optional(),
+        /** k-means restarts per k (the fit with the lowest inertia wins); default 4. */
+        restarts: z.number().int().min(1).optional(),
+        seed: z.number().int().optional()
+      })
+      .strict()
+      .optional(),
+    churn: z
+      .object({
+        /** Horizon of expected purchases, in days; default 90. */
+        horizonDays: z.number().int().min(1).optional(),
+        /** At risk when P(alive) is below this … default 0.5 */
+        pAliveBelow: z.number().min(0).max(1).optional(),
+        /** … or when engagement fell by more than this share (recent against previous); default 0.5 */
+        engagementDropAbove: z.number().min(0).max(1).optional(),
+        /** … among customers with at least this many orders; default 2. */
+        minOrders: z.number().int().min(1).optional()
+      })
+      .strict()
+      .optional(),
+    segments: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9_]*$/, "segment names are lower_snake_case"),
+        z.array(segmentVariable).min(1).max(2)
+      )
+      .optional(),
+    profiles: z
+      .object({
+        /** The analysts' file of names and notes, relative to the config; default portrait.notes.json. */
+        notes: z.string().min(1).optional(),
+        /** Distinguishing traits need at least this effect size (absolute); default 0.3. */
+        minEffect: z.number().min(0).optional(),
+        /** … and at least this coverage within the profile; default 0.5. */
+        minCoverage: z.number().min(0).max(1).optional()
       })
       .strict()
       .optional(),
@@ -189,8 +300,39 @@ export interface PortraitConfig {
   enrich: z.output<typeof enrichment>[];
   validation: ValidationSettings;
   identity: {rules: z.output<typeof identityRule>[]; survivorship: Record<string, string>};
+  features: {
+    windowDays: number;
+    trendDays: number;
+    answerRange: [number, number];
+    scales: Record<string, z.output<typeof scale>>;
+    exclude: string[];
+  };
+  clustering: {
+    dimensions: Record<string, number>;
+    features?: string[];
+    k: {min: number; max: number};
+    minProfileShare: number;
+    minStability: number;
+    sample: number;
+    silhouetteSample: number;
+    stabilitySample: number;
+    bootstrap: number;
+    restarts: number;
+    seed: number;
+  };
+  churn: {horizonDays: number; pAliveBelow: number; engagementDropAbove: number; minOrders: number};
+  segments: Record<string, SegmentVariable[]>;
+  profiles: {notes: string; minEffect: number; minCoverage: number};
   privacy: {minGroupSize: number; identifiers: boolean};
 }
+
+export type SegmentVariable = z.output<typeof segmentVariable>;
+
+/** Segments that work on most data: age band by main order channel, and country. */
+export const DEFAULT_SEGMENTS: Record<string, SegmentVariable[]> = {
+  age_by_channel: [{feature: "age", bins: [25, 35, 45, 55, 65]}, {feature: "main_order_channel"}],
+  country: [{feature: "country"}]
+};
 
 /** Types a config in portrait.config.ts; returns it unchanged. */
 export function defineConfig(config: PortraitConfigInput): PortraitConfigInput {
@@ -233,10 +375,60 @@ export function parseConfig(input: unknown, path: string, dir = dirname(path)): 
       rules: c.identity?.rules ?? [{rule: "email"}, {rule: "phone"}],
       survivorship: c.identity?.survivorship ?? {}
     },
+    features: {
+      windowDays: c.features?.windowDays ?? 365,
+      trendDays: c.features?.trendDays ?? 90,
+      answerRange: c.features?.answerRange ?? [1, 5],
+      scales: c.features?.scales ?? {},
+      exclude: c.features?.exclude ?? []
+    },
+    clustering: clusteringSettings(c.clustering, path),
+    churn: {
+      horizonDays: c.churn?.horizonDays ?? 90,
+      pAliveBelow: c.churn?.pAliveBelow ?? 0.5,
+      engagementDropAbove: c.churn?.engagementDropAbove ?? 0.5,
+      minOrders: c.churn?.minOrders ?? 2
+    },
+    segments: c.segments ?? DEFAULT_SEGMENTS,
+    profiles: {
+      notes: resolve(dir, c.profiles?.notes ?? "portrait.notes.json"),
+      minEffect: c.profiles?.minEffect ?? 0.3,
+      minCoverage: c.profiles?.minCoverage ?? 0.5
+    },
     privacy: {
       minGroupSize: c.privacy?.minGroupSize ?? 10,
       identifiers: c.privacy?.identifiers ?? false
     }
+  };
+}
+
+function clusteringSettings(
+  c: z.output<typeof configSchema>["clustering"],
+  path: string
+): PortraitConfig["clustering"] {
+  const k =
+    c?.k === undefined ? {min: 3, max: 10} : typeof c.k === "number" ? {min: c.k, max: c.k} : c.k;
+  if (k.min > k.max)
+    throw new ConfigError(path, "clustering.k", `min ${k.min} is above max ${k.max}`);
+  return {
+    dimensions: {
+      behavioral: 1,
+      psychographic: 1,
+      demographic: 0,
+      geographic: 0,
+      firmographic: 0,
+      ...c?.dimensions
+    },
+    features: c?.features,
+    k,
+    minProfileShare: c?.minProfileShare ?? 0.02,
+    minStability: c?.minStability ?? 0.75,
+    sample: c?.sample ?? 50_000,
+    silhouetteSample: c?.silhouetteSample ?? 3_000,
+    stabilitySample: c?.stabilitySample ?? 10_000,
+    bootstrap: c?.bootstrap ?? 10,
+    restarts: c?.restarts ?? 4,
+    seed: c?.seed ?? 42
   };
 }
 

@@ -9,6 +9,8 @@ import {loadConfig, type PortraitConfig} from "./config.ts";
 import {fingerprint} from "./fingerprint.ts";
 import {PROJECT_DIR} from "./paths.ts";
 import {runPipeline, type PipelineResult} from "./pipeline.ts";
+import {runProfiling, type ProfilingResult} from "./profiling.ts";
+import {Stages, type StageTiming} from "./stages.ts";
 import {ident, Store} from "./store.ts";
 
 /** Inputs up to this size build in memory; larger ones on disk. */
@@ -31,6 +33,10 @@ export interface EngineResult {
   rebuilt: boolean;
   /** The pipeline's summary; undefined when the store was reused. */
   pipeline?: PipelineResult;
+  /** The profiles' summary; undefined when the store was reused. */
+  profiling?: ProfilingResult;
+  /** Wall time and memory per stage; empty when the store was reused. */
+  stages: StageTiming[];
   elapsedMs: number;
 }
 
@@ -113,7 +119,7 @@ export async function runEngine({
   const live = Object.values(config.sources).some((s) => "postgres" in s);
   if (!live && (await storedFingerprint(storePath)) === digest) {
     log(`store is up to date (${digest.slice(0, 12)})`);
-    return {fingerprint: digest, rebuilt: false, elapsedMs: performance.now() - start};
+    return {fingerprint: digest, rebuilt: false, stages: [], elapsedMs: performance.now() - start};
   }
   await mkdir(dirname(storePath), {recursive: true});
   // Build beside the store and swap it in whole, so no reader ever sees half a store.
@@ -126,9 +132,12 @@ export async function runEngine({
   const inMemory = bytes <= inMemoryBytes;
   const store = await Store.open(inMemory ? ":memory:" : buildingPath);
   let pipeline: PipelineResult;
+  let profiling: ProfilingResult;
+  const stages = new Stages(log);
   try {
-    pipeline = await runPipeline(store, config, log);
+    pipeline = await runPipeline(store, config, log, stages);
     if (pipeline.validation.problems.length > 0) throw new DataError(pipeline.validation.problems);
+    profiling = await runProfiling(store, config, pipeline.validation.asOf, log, stages);
     await store.run(
       "CREATE OR REPLACE TABLE build_meta (fingerprint VARCHAR, store_version INTEGER)"
     );
@@ -136,9 +145,11 @@ export async function runEngine({
       fingerprint: digest,
       version: STORE_VERSION
     });
-    await dropIntermediates(store);
-    if (inMemory) await store.saveTo(buildingPath);
-    else await store.run("CHECKPOINT");
+    await stages.time("save", async () => {
+      await dropIntermediates(store);
+      if (inMemory) await store.saveTo(buildingPath);
+      else await store.run("CHECKPOINT");
+    });
   } catch (error) {
     store.close();
     await rm(buildingPath, {force: true});
@@ -148,5 +159,12 @@ export async function runEngine({
   store.close();
   await rm(`${storePath}.wal`, {force: true});
   await rename(buildingPath, storePath);
-  return {fingerprint: digest, rebuilt: true, pipeline, elapsedMs: performance.now() - start};
+  return {
+    fingerprint: digest,
+    rebuilt: true,
+    pipeline,
+    profiling,
+    stages: stages.timings,
+    elapsedMs: performance.now() - start
+  };
 }

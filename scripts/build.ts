@@ -8,7 +8,9 @@
 import {spawn} from "node:child_process";
 import {existsSync} from "node:fs";
 import {mkdir, readFile, readdir, rm, writeFile} from "node:fs/promises";
-import {join} from "node:path";
+import {join, relative} from "node:path";
+import {loadConfig} from "../loaders/config.ts";
+import {writeExports} from "../loaders/exports.ts";
 import {runEngine} from "../loaders/engine.ts";
 import {readOverview} from "../loaders/overview.ts";
 import {withStore} from "../loaders/store.ts";
@@ -126,6 +128,12 @@ async function main(): Promise<void> {
     await run(process.execPath, [observable, "build"], env);
     const {asOf} = await withStore(storePath(), readOverview);
     await pinLastModified(outputDir(), asOf);
+    const config = await loadConfig(configPath());
+    const exports = await withStore(storePath(), (store) =>
+      writeExports(store, outputDir(), {segments: Object.keys(config.segments)})
+    );
+    if (exports.length > 0)
+      console.log(`exports: ${exports.map((path) => relative(outputDir(), path)).join(", ")}`);
     console.log(`built the site in ${seconds(performance.now() - start)}`);
   }
 }

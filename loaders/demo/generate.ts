@@ -25,7 +25,7 @@ import {endOfDay, HISTORY_START, HORIZON} from "./timeline.ts";
 export type {DemoSinks} from "./table-writer.ts";
 
 /** Bumped whenever the same options would produce different data. */
-export const GENERATOR_VERSION = "1.0.0";
+export const GENERATOR_VERSION = "1.1.0";
 
 export interface DemoOptions {
   /** Persons signed up by the default end date (the customers.csv size at that date, roughly). */

@@ -1,0 +1,181 @@
+/**
+ * The clustering space: how each clustered feature becomes columns of the matrix k-means sees.
+ *
+ * Numbers: log1p for skewed counts and amounts, winsorised at the 1st and 99th percentiles,
+ * then standardised (mean and standard deviation of the winsorised values), so a handful of
+ * extreme customers neither stretch nor dominate a feature. A customer without a value sits at
+ * the feature's median: missing values carry no pull towards any profile. Categories: one
+ * column per frequent level, 1 for the customer's level, each weighted 1/√2 so two customers in
+ * different levels are as far apart as one standard deviation of a number. Every column is
+ * multiplied by its feature's weight. The recipe is kept in the store (`cluster_columns`), so
+ * the same transform assigns every customer in SQL.
+ */
+import type {CatalogEntry} from "./features.ts";
+import {ident, type Store} from "./store.ts";
+
+export interface ClusterColumn {
+  /** Column name in the matrix: c0, c1, … */
+  column: string;
+  feature: string;
+  /** The category level of a one-hot column; null for numbers. */
+  level: string | null;
+  transform: "log" | "none";
+  weight: number;
+  /** Winsorising bounds, centre and scale of the transformed value; fill for missing values. */
+  lo: number;
+  hi: number;
+  center: number;
+  scale: number;
+  fill: number;
+}
+
+/** Category levels kept as columns, most frequent first. */
+const MAX_LEVELS = 12;
+
+/** The feature's value after its transform, as SQL over `features`. */
+export function transformed(feature: string, transform: "log" | "none"): string {
+  return transform === "log" ? `ln(1 + greatest(${ident(feature)}, 0))` : ident(feature);
+}
+
+/** The columns for the clustered features, with centres and scales measured on `features`. */
+export async function designColumns(
+  store: Store,
+  features: CatalogEntry[],
+  weightOf: (feature: CatalogEntry) => number
+): Promise<ClusterColumn[]> {
+  const numbers = features.filter((f) => f.kind === "number");
+  const quantiles = numbers.length
+    ? await store.one<Record<string, number[]>>(
+        `SELECT ${numbers
+          .map(
+            (f, i) => `quantile_cont(${transformed(f.id, f.transform)}, [0.01, 0.5, 0.99]) AS q${i}`
+          )
+          .join(", ")} FROM features`
+      )
+    : undefined;
+  const bounds = numbers.map((_, i) => quantiles?.[`q${i}`] ?? [0, 0, 0]);
+  const moments = numbers.length
+    ? await store.one<Record<string, number>>(
+        `SELECT ${numbers
+          .map((f, i) => {
+            const x = `least(greatest(${transformed(f.id, f.transform)}, $lo${i}), $hi${i})`;
+            return `avg(${x}) AS m${i}, stddev_pop(${x}) AS s${i}`;
+          })
+          .join(", ")} FROM features`,
+        Object.fromEntries(
+          numbers.flatMap((_, i) => [
+            [`lo${i}`, bounds[i][0]],
+            [`hi${i}`, bounds[i][2]]
+          ])
+        )
+      )
+    : undefined;
+
+  const columns: ClusterColumn[] = [];
+  const add = (c: Omit<ClusterColumn, "column">) =>
+    columns.push({column: `c${columns.length}`, ...c});
+  for (const f of features) {
+    const weight = weightOf(f);
+    if (f.kind === "number") {
+      const i = numbers.indexOf(f);
+      const [lo, median, hi] = bounds[i];
+      const center = Number(moments?.[`m${i}`] ?? 0);
+      const sd = Number(moments?.[`s${i}`] ?? 0);
+      // A feature that is one value after winsorising still separates its rare other values.
+      const scale = sd > 0 ? sd : 1;
+      add({
+        feature: f.id,
+        level: null,
+        transform: f.transform,
+        weight,
+        lo,
+        hi,
+        center,
+        scale,
+        fill: median
+      });
+    } else {
+      const levels = await store.all<{level: string}>(
+        `SELECT ${ident(f.id)} AS level FROM features WHERE ${ident(f.id)} IS NOT NULL
+         GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ${MAX_LEVELS}`
+      );
+      for (const {level} of levels) {
+        add({
+          feature: f.id,
+          level,
+          transform: "none",
+          weight: weight / Math.SQRT2,
+          lo: 0,
+          hi: 1,
+          center: 0,
+          scale: 1,
+          fill: 0
+        });
+      }
+    }
+  }
+  return columns;
+}
+
+/** The SQL for every column of the matrix over `features`, with its bound parameters. */
+export function matrixSelect(columns: ClusterColumn[]): {
+  sql: string;
+  params: Record<string, number | string>;
+} {
+  const params: Record<string, number | string> = {};
+  const select = columns.map((c, j) => {
+    const p = (name: string, value: number | string) => {
+      params[`${name}${j}`] = value;
+      return `$${name}${j}`;
+    };
+    if (c.level !== null) {
+      return `coalesce(${ident(c.feature)} = ${p("level", c.level)}, false)::DOUBLE * ${p("w", c.weight)} AS ${c.column}`;
+    }
+    const x = `coalesce(${transformed(c.feature, c.transform)}, ${p("fill", c.fill)})`;
+    return `(least(greatest(${x}, ${p("lo", c.lo)}), ${p("hi", c.hi)}) - ${p("center", c.center)}) / ${p("scale", c.scale)} * ${p("w", c.weight)} AS ${c.column}`;
+  });
+  return {sql: select.join(",\n  "), params};
+}
+
+/** Writes the recipe to `cluster_columns`. */
+export async function storeColumns(store: Store, columns: ClusterColumn[]): Promise<void> {
+  await store.run(`CREATE OR REPLACE TABLE cluster_columns (
+    position INTEGER, "column" VARCHAR, feature VARCHAR, level VARCHAR, transform VARCHAR,
+    weight DOUBLE, lo DOUBLE, hi DOUBLE, center DOUBLE, scale DOUBLE, fill DOUBLE)`);
+  for (const [position, c] of columns.entries()) {
+    await store.run(
+      "INSERT INTO cluster_columns VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+      [
+        position,
+        c.column,
+        c.feature,
+        c.level,
+        c.transform,
+        c.weight,
+        c.lo,
+        c.hi,
+        c.center,
+        c.scale,
+        c.fill
+      ]
+    );
+  }
+}
+
+/** Reads a query's numeric columns (after a leading id column) into one row-major Float64Array. */
+export async function readMatrix(
+  store: Store,
+  sql: string,
+  d: number,
+  params?: Record<string, number | string>
+): Promise<{ids: string[]; points: Float64Array}> {
+  const columns = await store.columns(sql, params);
+  const ids = columns[0] as string[];
+  const n = ids.length;
+  const points = new Float64Array(n * d);
+  for (let j = 0; j < d; j++) {
+    const column = columns[j + 1] as number[];
+    for (let i = 0; i < n; i++) points[i * d + j] = column[i];
+  }
+  return {ids, points};
+}

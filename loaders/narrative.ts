@@ -1,0 +1,356 @@
+/**
+ * The profile document, written deterministically from the numbers (no network, no language
+ * model): a name from the strongest traits, then who they are, what they value, how they
+ * behave, how to serve them, and their value and risk. Every sentence carries the figures
+ * behind it, and names the trait it comes from so a page can link the sentence to its chart.
+ */
+import type {Trait} from "./traits.ts";
+
+export interface ProfileFacts {
+  id: string;
+  customers: number;
+  share: number;
+  /** Share of the last 12 months' revenue. */
+  revenueShare: number | null;
+  /** Mean expected value over the next 12 months, profile and base; null when not modelled. */
+  value12m: number | null;
+  baseValue12m: number | null;
+  pAlive: number | null;
+  basePAlive: number | null;
+  atRiskShare: number | null;
+  baseAtRiskShare: number | null;
+  silhouette: number | null;
+  stability: number | null;
+}
+
+/** What the phrases of a feature are: words for a high and for a low value. */
+export interface Phrases {
+  high?: string;
+  low?: string;
+}
+
+export interface Sentence {
+  text: string;
+  /** The trait it reports, when it reports one. */
+  feature: string | null;
+  level: string | null;
+}
+
+export const SECTIONS = ["who", "values", "behaviour", "serve", "value"] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export const SECTION_TITLES: Record<Section, string> = {
+  who: "Who they are",
+  values: "What they value",
+  behaviour: "How they behave",
+  serve: "How to serve them",
+  value: "Value and risk"
+};
+
+export interface ProfileDocument {
+  id: string;
+  name: string;
+  /** One line for overviews: size and the two strongest traits. */
+  summary: string;
+  sections: Record<Section, Sentence[]>;
+}
+
+/** Formats a value in its unit, for sentences. */
+export function formatValue(value: number, unit: string): string {
+  const round = (x: number, digits: number) =>
+    x.toLocaleString("en-US", {minimumFractionDigits: digits, maximumFractionDigits: digits});
+  switch (unit) {
+    case "share":
+    case "flag":
+      return `${round(100 * value, Math.abs(value) < 0.1 ? 1 : 0)} %`;
+    case "log ratio": {
+      const change = Math.exp(value) - 1;
+      return `${change >= 0 ? "+" : "−"}${round(100 * Math.abs(change), 0)} %`;
+    }
+    case "currency":
+      return round(value, Math.abs(value) < 100 ? 2 : 0);
+    case "days":
+      return `${round(value, 0)} days`;
+    case "hours":
+      return `${round(value, value < 10 ? 1 : 0)} h`;
+    case "minutes":
+      return `${round(value, 1)} min`;
+    case "years":
+      return `${round(value, 0)} years`;
+    case "score":
+      return round(value, 1);
+    default:
+      return round(value, Math.abs(value) < 10 ? 1 : 0);
+  }
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+const percent = (x: number) => formatValue(x, "share");
+
+/** The phrase a trait gives a name: the feature's word for high or low, as the effect says. */
+function phrase(t: Trait, phrases: Map<string, Phrases>): string | null {
+  if (t.level !== null || t.effect === null) return null;
+  const p = phrases.get(t.feature);
+  return (t.effect > 0 ? p?.high : p?.low) ?? null;
+}
+
+/** A name from the two strongest nameable traits, unique among names already taken. */
+export function profileName(
+  traits: Trait[],
+  phrases: Map<string, Phrases>,
+  taken: Set<string>
+): string {
+  const words = [
+    ...new Set(
+      traits
+        .filter((t) => t.distinguishing)
+        .sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0))
+        .map((t) => phrase(t, phrases))
+        .filter((w): w is string => w !== null)
+    )
+  ];
+  const candidates: string[] = [];
+  if (words.length >= 2) {
+    candidates.push(`${capitalise(words[0])}, ${words[1]}`);
+    for (let i = 2; i < words.length; i++) candidates.push(`${capitalise(words[0])}, ${words[i]}`);
+  } else if (words.length === 1) candidates.push(capitalise(words[0]));
+  candidates.push("Mainstream customers");
+  for (const name of candidates) if (!taken.has(name)) return name;
+  let i = 2;
+  while (taken.has(`${candidates[0]} (${i})`)) i++;
+  return `${candidates[0]} (${i})`;
+}
+
+/** "Orders with a discount: 64 % against 21 % across all customers". */
+function traitSentence(t: Trait): Sentence {
+  const value = t.profile_value ?? NaN;
+  const label = t.level === null ? t.label : t.label.replace(/: [^:]*$/, "");
+  const text =
+    t.level === null
+      ? `${label}: ${formatValue(value, t.unit)}, against ${formatValue(t.base_value, t.unit)} across all customers.`
+      : `${label}: ${t.level} for ${percent(value)}, against ${percent(t.base_value)} of all customers.`;
+  return {text, feature: t.feature, level: t.level};
+}
+
+const top = (traits: Trait[], n: number) =>
+  traits
+    .filter((t) => t.distinguishing)
+    .sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0))
+    .slice(0, n);
+
+/** The most common level of a category feature in the profile, as a sentence. */
+function commonest(traits: Trait[], feature: string, intro: string): Sentence | null {
+  const levels = traits
+    .filter((t) => t.feature === feature && t.level !== null && t.profile_value !== null)
+    .sort((a, b) => b.profile_value! - a.profile_value! || a.level!.localeCompare(b.level!));
+  const first = levels[0];
+  if (!first) return null;
+  return {
+    text: `${intro} ${first.level} (${percent(first.profile_value!)}, against ${percent(first.base_value)} of all customers).`,
+    feature,
+    level: first.level
+  };
+}
+
+function numberTrait(traits: Trait[], feature: string): Trait | undefined {
+  return traits.find((t) => t.feature === feature && t.level === null && t.profile_value !== null);
+}
+
+/** Writes a profile's document from its facts and traits (this profile's rows only). */
+export function describeProfile(
+  facts: ProfileFacts,
+  traits: Trait[],
+  {
+    name,
+    measuredDimensions
+  }: {
+    name: string;
+    /** Dimensions with at least one measured feature. */
+    measuredDimensions: Set<string>;
+  }
+): ProfileDocument {
+  const inDimensions = (dimensions: string[]) =>
+    traits.filter((t) => dimensions.includes(t.dimension));
+  const sections = Object.fromEntries(SECTIONS.map((s) => [s, [] as Sentence[]])) as Record<
+    Section,
+    Sentence[]
+  >;
+
+  // Who they are.
+  const who = top(inDimensions(["demographic", "geographic", "firmographic"]), 4);
+  sections.who.push(...who.map(traitSentence));
+  if (who.length === 0) {
+    const age = numberTrait(traits, "age");
+    sections.who.push({
+      text:
+        age && age.p50 !== null && age.base_p50 !== null
+          ? `Demographically like the customer base: median age ${formatValue(age.p50, "years")} (all customers ${formatValue(age.base_p50, "years")}); behaviour, not demographics, sets them apart.`
+          : measuredDimensions.has("demographic")
+            ? "Demographically like the customer base: no demographic trait sets them apart."
+            : "Demographics are not measured in the data.",
+      feature: age ? "age" : null,
+      level: null
+    });
+  }
+  const country = commonest(traits, "country", "Most live in");
+  if (country && !who.some((t) => t.feature === "country")) sections.who.push(country);
+
+  // What they value.
+  if (!measuredDimensions.has("psychographic")) {
+    sections.values.push({
+      text: "Not measured: the data has no survey scales.",
+      feature: null,
+      level: null
+    });
+  } else {
+    const values = top(inDimensions(["psychographic"]), 3);
+    sections.values.push(...values.map(traitSentence));
+    const largest = inDimensions(["psychographic"])
+      .filter((t) => t.profile_value !== null && t.effect !== null)
+      .sort((a, b) => Math.abs(b.effect!) - Math.abs(a.effect!))[0];
+    if (values.length === 0 && largest) {
+      sections.values.push({
+        text: `Their survey answers are close to the customer base's on every scale; the largest difference is ${lowerFirst(largest.label)}, ${formatValue(largest.profile_value!, largest.unit)} against ${formatValue(largest.base_value, largest.unit)}.`,
+        feature: largest.feature,
+        level: null
+      });
+    } else if (values.length === 0) {
+      sections.values.push({
+        text: "Too few of them answered the survey to say what they value.",
+        feature: null,
+        level: null
+      });
+    }
+  }
+
+  // How they behave.
+  const contactFeatures = new Set(["preferred_channel", "acquisition_channel"]);
+  const behaviour = top(
+    inDimensions(["behavioral"]).filter((t) => !contactFeatures.has(t.feature)),
+    5
+  );
+  sections.behaviour.push(...behaviour.map(traitSentence));
+  if (behaviour.length === 0) {
+    sections.behaviour.push({
+      text: "No behaviour sets them clearly apart from the customer base.",
+      feature: null,
+      level: null
+    });
+  }
+
+  // How to serve them.
+  const serve = sections.serve;
+  const preferred = commonest(traits, "preferred_channel", "Reach them by");
+  if (preferred) serve.push(preferred);
+  const ticketChannels = traits
+    .filter(
+      (t) => t.feature.startsWith("ticket_channel_") && t.level === null && t.profile_value !== null
+    )
+    .sort((a, b) => b.profile_value! - a.profile_value! || a.feature.localeCompare(b.feature));
+  if (ticketChannels[0]) {
+    const t = ticketChannels[0];
+    serve.push({
+      text: `${t.label.replace(/^Tickets via /, "Support by ")}: ${percent(t.profile_value!)} of their tickets, against ${percent(t.base_value)} across all customers.`,
+      feature: t.feature,
+      level: null
+    });
+  }
+  for (const feature of ["tickets_12m", "satisfaction", "resolution_hours"]) {
+    const t = numberTrait(traits, feature);
+    if (t && t.distinguishing) serve.push(traitSentence(t));
+  }
+  const topic = traits
+    .filter((t) => t.feature.startsWith("ticket_topic_") && t.distinguishing && (t.effect ?? 0) > 0)
+    .sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0))[0];
+  if (topic) {
+    serve.push({
+      text: `They raise ${lowerFirst(topic.label.replace(/^Tickets about /, ""))} more than others: ${percent(topic.profile_value!)} of their tickets, against ${percent(topic.base_value)}.`,
+      feature: topic.feature,
+      level: null
+    });
+  }
+  const avoid: Sentence[] = [];
+  const open = numberTrait(traits, "email_open_rate");
+  if (open && open.distinguishing && (open.effect ?? 0) < 0) {
+    avoid.push({
+      text: `Avoid leaning on e-mail: they open ${percent(open.profile_value!)} of what they receive (all customers ${percent(open.base_value)}).`,
+      feature: open.feature,
+      level: null
+    });
+  }
+  const unsubscribed = numberTrait(traits, "unsubscribed");
+  if (unsubscribed && unsubscribed.distinguishing && (unsubscribed.effect ?? 0) > 0) {
+    avoid.push({
+      text: `Go easy on e-mail: ${percent(unsubscribed.profile_value!)} have unsubscribed (all customers ${percent(unsubscribed.base_value)}).`,
+      feature: unsubscribed.feature,
+      level: null
+    });
+  }
+  const rare = traits
+    .filter(
+      (t) =>
+        t.feature === "preferred_channel" &&
+        t.level !== null &&
+        t.level !== "none" &&
+        t.distinguishing &&
+        (t.effect ?? 0) < 0
+    )
+    .sort((a, b) => (a.effect ?? 0) - (b.effect ?? 0))[0];
+  if (rare) {
+    avoid.push({
+      text: `Few want contact by ${rare.level}: ${percent(rare.profile_value!)}, against ${percent(rare.base_value)} of all customers.`,
+      feature: rare.feature,
+      level: rare.level
+    });
+  }
+  serve.push(...avoid);
+  if (serve.length === 0) {
+    serve.push({
+      text: "Contact preferences and support are not measured in the data.",
+      feature: null,
+      level: null
+    });
+  }
+
+  // Value and risk.
+  const value = sections.value;
+  value.push({
+    text: `${facts.customers.toLocaleString("en-US")} customers, ${percent(facts.share)} of the base${
+      facts.revenueShare === null
+        ? ""
+        : `, bringing ${percent(facts.revenueShare)} of the last 12 months' revenue`
+    }.`,
+    feature: null,
+    level: null
+  });
+  if (facts.value12m !== null && facts.baseValue12m !== null) {
+    value.push({
+      text: `Expected value over the next 12 months: ${formatValue(facts.value12m, "currency")} per customer, against ${formatValue(facts.baseValue12m, "currency")} across all customers.`,
+      feature: "expected_value_12m",
+      level: null
+    });
+  }
+  if (facts.pAlive !== null && facts.basePAlive !== null) {
+    value.push({
+      text: `Still active (P(alive), BG/NBD): ${percent(facts.pAlive)} on average, against ${percent(facts.basePAlive)}.`,
+      feature: "p_alive",
+      level: null
+    });
+  }
+  if (facts.atRiskShare !== null && facts.baseAtRiskShare !== null) {
+    value.push({
+      text: `At risk: ${percent(facts.atRiskShare)} of them, against ${percent(facts.baseAtRiskShare)} of all customers.`,
+      feature: "at_risk",
+      level: null
+    });
+  }
+
+  const strongest = top(traits, 2).map((t) =>
+    t.level === null
+      ? `${lowerFirst(t.label)} ${formatValue(t.profile_value!, t.unit)} (all ${formatValue(t.base_value, t.unit)})`
+      : `${lowerFirst(t.label.replace(/: [^:]*$/, ""))} ${t.level} ${percent(t.profile_value!)} (all ${percent(t.base_value)})`
+  );
+  const summary = `${percent(facts.share)} of customers${strongest.length ? `; ${strongest.join("; ")}` : ""}.`;
+  return {id: facts.id, name, summary, sections};
+}
