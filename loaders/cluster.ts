@@ -4,11 +4,14 @@
  * k-means (k-means++ seeding, the best of several restarts) is fitted in process on a seeded
  * sample for every k of the configured range. Each fit is scored by its silhouette on a
  * sub-sample, the size of its smallest profile and the bootstrap stability of every profile.
- * Automatic k is the largest k whose profiles are all big enough and all stable: the finest
- * split the data reproduces. Silhouette widths on customer data with dozens of features are
- * small and nearly flat in k (0.10-0.13 on the demo for k = 4…10), so they describe quality
- * but cannot pick k on their own; when no k is stable the highest silhouette among the k with
- * big enough profiles decides. A fixed k skips the search. Every customer is then assigned to
+ * Automatic k is the largest k whose profiles are all big enough and all stable, and whose
+ * silhouette is within `silhouetteTolerance` (15 %) of the best among those: the finest split
+ * the data reproduces without blurring its groups. Silhouette widths on customer data with
+ * dozens of features are small and nearly flat in k (0.10-0.13 on the demo for k = 3…10), so
+ * the highest alone picks the coarsest split; stability alone accepts splitting a compact
+ * group, which k-means does the same way on every resample. When no k is stable the highest
+ * silhouette among the k with big enough profiles decides. A fixed k skips the search. Every
+ * customer is then assigned to
  * the nearest centroid in one SQL query.
  *
  * Tables: cluster_columns (the transform recipe), clustering_runs (one row per k tried),
@@ -22,7 +25,8 @@ import {
   matrixSelect,
   readMatrix,
   storeColumns,
-  type ClusterColumn
+  type ClusterColumn,
+  type Matrix
 } from "./matrix.ts";
 import {distanceMatrix, meanSilhouettes, silhouettes} from "./silhouette.ts";
 import {bootstrapStability} from "./stability.ts";
@@ -87,11 +91,20 @@ export function clusteredFeatures(
 }
 
 /** Picks k among the runs: see the module comment. */
-export function chooseK(runs: KRun[], fixed: boolean): {k: number; rule: Clustering["rule"]} {
+export function chooseK(
+  runs: KRun[],
+  fixed: boolean,
+  silhouetteTolerance = 0.15
+): {k: number; rule: Clustering["rule"]} {
   if (fixed) return {k: runs[0].k, rule: "fixed"};
   const accepted = runs.filter((r) => r.accepted);
-  if (accepted.length > 0)
-    return {k: Math.max(...accepted.map((r) => r.k)), rule: "largest stable k"};
+  if (accepted.length > 0) {
+    // k-means splits a compact group the same way on every resample, so stability alone
+    // would accept splitting one: a split must also keep the silhouette near the best.
+    const best = Math.max(...accepted.map((r) => r.silhouette));
+    const separated = accepted.filter((r) => r.silhouette >= (1 - silhouetteTolerance) * best);
+    return {k: Math.max(...separated.map((r) => r.k)), rule: "largest stable k"};
+  }
   const sized = runs.filter((r) => r.reason === null || !r.reason.startsWith("smallest"));
   if (sized.length === 0) {
     throw new Error(
@@ -116,6 +129,46 @@ function bestFit(
     if (!best || fit.inertia < best.inertia) best = fit;
   }
   return best!;
+}
+
+/**
+ * Restarts per bootstrap refit, at most: fewer than the main fit's, which keeps the search
+ * affordable and errs on the side of calling a profile unstable.
+ */
+const BOOTSTRAP_RESTARTS = 4;
+
+/** Lloyd rounds that re-fill missing values from their customer's centroid, at most. */
+const FILL_ROUNDS = 20;
+
+/**
+ * The best of several k-means fits, with missing values left out of the distances by k-POD
+ * (Chi, Chi & Baraniuk 2016): a missing value takes its customer's centroid's value and k-means
+ * is refitted from the last centroids, until no label changes. Each round lowers the k-means
+ * objective over the observed values only. Returns the fit and the filled points.
+ */
+function fitMatrix(
+  {points, missing}: Pick<Matrix, "points" | "missing">,
+  n: number,
+  d: number,
+  k: number,
+  seed: number,
+  restarts: number
+): {fit: KMeansResult; points: Float64Array} {
+  let fit = bestFit(points, n, d, k, seed, restarts);
+  if (missing === null) return {fit, points};
+  const filled = Float64Array.from(points);
+  for (let round = 0; round < FILL_ROUNDS; round++) {
+    for (let i = 0, o = 0; i < n; i++, o += d) {
+      const c = fit.labels[i] * d;
+      for (let t = 0; t < d; t++) if (missing[o + t]) filled[o + t] = fit.centroids[c + t];
+    }
+    const next = kmeans(filled, {n, d, k, seed, init: fit.centroids});
+    let changed = 0;
+    for (let i = 0; i < n; i++) if (next.labels[i] !== fit.labels[i]) changed++;
+    fit = next;
+    if (changed === 0) break;
+  }
+  return {fit, points: filled};
 }
 
 function counts(labels: Int32Array, k: number, n = labels.length): Int32Array {
@@ -176,29 +229,32 @@ export async function buildClusters(
 
   // A seeded sample in a seeded order: hashing the id with the seed does not depend on the
   // thread count, and the first rows of the sample double as the silhouette and bootstrap samples.
-  const {points, ids} = await readMatrix(
+  const matrix = await readMatrix(
     store,
     `SELECT customer_id, ${columns.map((c) => c.column).join(", ")} FROM cluster_matrix
      ORDER BY hash(customer_id || '/' || $seed), customer_id LIMIT $limit`,
-    d,
+    columns,
     {seed: settings.seed, limit: settings.sample}
   );
-  const n = ids.length;
+  const n = matrix.ids.length;
   const kMax = Math.min(settings.k.max, Math.floor(n / 2));
   const kMin = Math.min(settings.k.min, kMax);
   if (kMax < 2) throw new Error(`too few customers to cluster: ${n}`);
   const fixed = kMin === kMax;
   const m = Math.min(settings.silhouetteSample, n);
-  const distances = distanceMatrix(points, m, d);
+  const distances = distanceMatrix(matrix.points, m, d, matrix.missing);
   const boot = Math.min(settings.stabilitySample, n);
 
   const runs: KRun[] = [];
-  const fits = new Map<number, {labels: Int32Array; centroids: Float64Array; inertia: number}>();
+  const fits = new Map<
+    number,
+    {labels: Int32Array; centroids: Float64Array; inertia: number; points: Float64Array}
+  >();
   for (let k = kMin; k <= kMax; k++) {
     const started = performance.now();
-    const fit = bestFit(points, n, d, k, settings.seed, settings.restarts);
+    const {fit, points} = fitMatrix(matrix, n, d, k, settings.seed, settings.restarts);
     const ordered = relabel(fit, d, k);
-    fits.set(k, {...ordered, inertia: fit.inertia});
+    fits.set(k, {...ordered, inertia: fit.inertia, points});
     const minShare = Math.min(...counts(ordered.labels, k)) / n;
     const silhouette = meanSilhouettes(
       silhouettes(distances, m, ordered.labels, k),
@@ -213,7 +269,7 @@ export async function buildClusters(
             d,
             k,
             rounds: settings.bootstrap,
-            restarts: settings.restarts,
+            restarts: Math.min(settings.restarts, BOOTSTRAP_RESTARTS),
             seed: settings.seed
           });
     const reason =
@@ -239,7 +295,7 @@ export async function buildClusters(
         ` (${Math.round(performance.now() - started)} ms)`
     );
   }
-  const {k, rule} = chooseK(runs, fixed);
+  const {k, rule} = chooseK(runs, fixed, settings.silhouetteTolerance);
   const fit = fits.get(k)!;
   log(`chose k = ${k} (${rule})`);
 
@@ -248,12 +304,12 @@ export async function buildClusters(
   const stability =
     runs.find((r) => r.k === k)!.stability.length > 0
       ? runs.find((r) => r.k === k)!.stability
-      : bootstrapStability(points.subarray(0, boot * d), fit.labels.subarray(0, boot), {
+      : bootstrapStability(fit.points.subarray(0, boot * d), fit.labels.subarray(0, boot), {
           n: boot,
           d,
           k,
           rounds: settings.bootstrap,
-          restarts: settings.restarts,
+          restarts: Math.min(settings.restarts, BOOTSTRAP_RESTARTS),
           seed: settings.seed
         });
 
@@ -325,19 +381,26 @@ async function storeCentroids(
 }
 
 /** Every customer to the nearest centroid, in SQL; returns how many were assigned. */
+/**
+ * Every customer to the nearest centroid, in SQL, over the values the customer has: the squared
+ * distance sums the observed columns and is scaled to all d of them (a partial distance), as
+ * the fit treats missing values. Returns how many customers were assigned.
+ */
 async function assign(store: Store, d: number): Promise<number> {
-  const vector = (alias: string) =>
-    `[${Array.from({length: d}, (_, j) => `${alias}.c${j}`).join(", ")}]::DOUBLE[${d}]`;
+  const columns = Array.from({length: d}, (_, j) => j);
+  const squares = columns.map((j) => `coalesce((x.c${j} - c.v[${j + 1}]) ** 2, 0)`).join(" + ");
+  const observed = columns.map((j) => `(x.c${j} IS NOT NULL)::INTEGER`).join(" + ");
   await store.run(
     `CREATE OR REPLACE TEMP TABLE centroid_vectors AS
-     SELECT profile_id, list(value ORDER BY position)::DOUBLE[${d}] AS v
+     SELECT profile_id, list(value ORDER BY position) AS v
      FROM profile_centroids GROUP BY profile_id`
   );
   await store.run(
     `CREATE OR REPLACE TABLE customer_profiles AS
-     WITH m AS (SELECT customer_id, ${vector("x")} AS v FROM cluster_matrix x),
-     d AS (SELECT m.customer_id, c.profile_id, array_distance(m.v, c.v) AS distance
-           FROM m CROSS JOIN centroid_vectors c)
+     WITH d AS (
+       SELECT x.customer_id, c.profile_id,
+         sqrt((${squares}) * ${d} / greatest(${observed}, 1)) AS distance
+       FROM cluster_matrix x CROSS JOIN centroid_vectors c)
      SELECT customer_id,
        arg_min(profile_id, [distance, TRY_CAST(substr(profile_id, 2) AS DOUBLE)]) AS profile_id,
        min(distance) AS distance

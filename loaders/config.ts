@@ -205,10 +205,12 @@ export const configSchema = z
             z.object({min: z.number().int().min(2), max: z.number().int().min(2)}).strict()
           ])
           .optional(),
-        /** The smallest profile automatic k accepts, as a share of customers; default 0.02. */
+        /** The smallest profile automatic k accepts, as a share of customers; default 0.05. */
         minProfileShare: z.number().min(0).max(0.5).optional(),
-        /** The bootstrap Jaccard every profile of an automatic k must reach; default 0.75. */
+        /** The bootstrap Jaccard every profile of an automatic k must reach; default 0.85. */
         minStability: z.number().min(0).max(1).optional(),
+        /** How far below the best silhouette of the stable k a larger k may be; default 0.15. */
+        silhouetteTolerance: z.number().min(0).max(1).optional(),
         /** Customers sampled to fit the clustering; default 50,000. */
         sample: z.number().int().min(100).optional(),
         /** Customers sampled for silhouettes; default 3,000. */
@@ -217,7 +219,7 @@ export const configSchema = z
         stabilitySample: z.number().int().min(100).optional(),
         /** Bootstrap refits per k for stability; default 10. */
         bootstrap: z.number().int().min(0).optional(),
-        /** k-means restarts per k (the fit with the lowest inertia wins); default 4. */
+        /** k-means restarts per k (the fit with the lowest inertia wins); default 10. */
         restarts: z.number().int().min(1).optional(),
         seed: z.number().int().optional()
       })
@@ -313,6 +315,7 @@ export interface PortraitConfig {
     k: {min: number; max: number};
     minProfileShare: number;
     minStability: number;
+    silhouetteTolerance: number;
     sample: number;
     silhouetteSample: number;
     stabilitySample: number;
@@ -421,13 +424,14 @@ function clusteringSettings(
     },
     features: c?.features,
     k,
-    minProfileShare: c?.minProfileShare ?? 0.02,
-    minStability: c?.minStability ?? 0.75,
+    minProfileShare: c?.minProfileShare ?? 0.05,
+    minStability: c?.minStability ?? 0.85,
+    silhouetteTolerance: c?.silhouetteTolerance ?? 0.15,
     sample: c?.sample ?? 50_000,
     silhouetteSample: c?.silhouetteSample ?? 3_000,
     stabilitySample: c?.stabilitySample ?? 10_000,
     bootstrap: c?.bootstrap ?? 10,
-    restarts: c?.restarts ?? 4,
+    restarts: c?.restarts ?? 10,
     seed: c?.seed ?? 42
   };
 }

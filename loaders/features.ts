@@ -64,6 +64,17 @@ export interface FeatureOptions {
   exclude: string[];
 }
 
+/** What each aggregate reads, in a reader's words. */
+const SOURCE_NAMES: Record<Piece["from"], string> = {
+  customers: "customers",
+  orders: "orders",
+  tickets: "support tickets",
+  email_events: "e-mail events",
+  web_sessions: "web sessions",
+  survey: "survey answers",
+  trend: "orders, web sessions or e-mail events"
+};
+
 interface Piece {
   feature: Feature;
   /** SQL over the aggregate table for the feature's source (alias `a`), or over `c` (customers). */
@@ -163,9 +174,10 @@ export async function buildFeatures(
   // The population: customers who had joined by the as-of date (or show no date at all).
   aggregates.customers = `SELECT * FROM customers`;
 
-  if (has.orders) {
-    const channels = await levels(store, "orders", "channel");
-    const categories = await levels(store, "orders", "category");
+  // Every table's features are listed; those of a table the data lacks as not measured.
+  {
+    const channels = has.orders ? await levels(store, "orders", "channel") : [];
+    const categories = has.orders ? await levels(store, "orders", "category") : [];
     pieces.push(
       {
         from: "orders",
@@ -258,7 +270,8 @@ export async function buildFeatures(
         sql: "a.main_order_channel"
       }
     );
-    aggregates.orders = `SELECT customer_id,
+    if (has.orders)
+      aggregates.orders = `SELECT customer_id,
         date_diff('day', max(ordered_at)::DATE, $asOf::DATE) AS recency_days,
         count(*) FILTER (WHERE ordered_at >= ${since("$window")}) AS orders_window,
         sum(amount) FILTER (WHERE ordered_at >= ${since("$window")}) AS spend_window,
@@ -287,9 +300,9 @@ export async function buildFeatures(
     }
   }
 
-  if (has.tickets) {
-    const channels = await levels(store, "tickets", "channel");
-    const topics = await levels(store, "tickets", "topic");
+  {
+    const channels = has.tickets ? await levels(store, "tickets", "channel") : [];
+    const topics = has.tickets ? await levels(store, "tickets", "topic") : [];
     const ticketPieces: Piece[] = [
       {
         from: "tickets",
@@ -357,7 +370,8 @@ export async function buildFeatures(
         p.sql = `a.${ident(p.feature.id)}`;
     }
     pieces.push(...ticketPieces);
-    aggregates.tickets = `SELECT customer_id,
+    if (has.tickets)
+      aggregates.tickets = `SELECT customer_id,
         count(*) FILTER (WHERE opened_at >= ${since("$window")}) AS tickets_window,
         median(date_diff('minute', opened_at, resolved_at) / 60.0)
           FILTER (WHERE resolved_at >= opened_at AND resolved_at < ${end}) AS resolution_hours,
@@ -376,7 +390,7 @@ export async function buildFeatures(
       FROM tickets WHERE opened_at < ${end} GROUP BY customer_id`;
   }
 
-  if (has.email_events) {
+  {
     pieces.push(
       {
         from: "email_events",
@@ -403,7 +417,8 @@ export async function buildFeatures(
         sql: "coalesce(a.unsubscribed, 0)"
       }
     );
-    aggregates.email_events = `SELECT customer_id,
+    if (has.email_events)
+      aggregates.email_events = `SELECT customer_id,
         count(*) FILTER (WHERE event = 'open' AND event_at >= ${since("$window")})
           / nullif(count(*) FILTER (WHERE event = 'sent' AND event_at >= ${since("$window")}), 0) AS open_rate,
         count(*) FILTER (WHERE event = 'click' AND event_at >= ${since("$window")})
@@ -413,8 +428,8 @@ export async function buildFeatures(
       FROM email_events WHERE event_at < ${end} GROUP BY customer_id`;
   }
 
-  if (has.web_sessions) {
-    const devices = await levels(store, "web_sessions", "device");
+  {
+    const devices = has.web_sessions ? await levels(store, "web_sessions", "device") : [];
     pieces.push(
       {
         from: "web_sessions",
@@ -444,7 +459,8 @@ export async function buildFeatures(
         (p) => ({...p, sql: `a.${ident(p.feature.id)}`})
       )
     );
-    aggregates.web_sessions = `SELECT customer_id,
+    if (has.web_sessions)
+      aggregates.web_sessions = `SELECT customer_id,
         count(*) FILTER (WHERE started_at >= ${since("$window")}) AS sessions_window,
         median(duration_s) / 60.0 AS session_minutes,
         ${devices
@@ -467,7 +483,7 @@ export async function buildFeatures(
       ? "SELECT customer_id, event_at AS active_at FROM email_events WHERE event IN ('open', 'click')"
       : null
   ].filter((s): s is string => s !== null);
-  if (activity.length > 0) {
+  {
     pieces.push(
       {
         from: "trend",
@@ -510,17 +526,18 @@ export async function buildFeatures(
         sql: "coalesce(a.previous, 0)"
       }
     );
-    aggregates.trend = `SELECT customer_id,
+    if (activity.length > 0)
+      aggregates.trend = `SELECT customer_id,
         count(*) FILTER (WHERE active_at >= ${since("$trend")}) AS recent,
         count(*) FILTER (WHERE active_at < ${since("365")} AND active_at >= ${since("365 + $trend")}) AS previous
       FROM (${activity.join(" UNION ALL ")}) WHERE active_at < ${end} AND active_at >= ${since("365 + $trend")}
       GROUP BY customer_id`;
   }
 
-  if (has.survey) {
+  {
     const [lo, hi] = options.answerRange;
     let scales = options.scales;
-    if (Object.keys(scales).length === 0) {
+    if (Object.keys(scales).length === 0 && has.survey) {
       // No scales configured: each question with numeric answers is its own item.
       const questions = await store.all<{question: string}>(
         `SELECT question FROM survey_responses GROUP BY question
@@ -549,7 +566,7 @@ export async function buildFeatures(
         sql: `a.${ident(`scale_${slug(name)}`)}`
       });
     }
-    if (columns.length > 0) {
+    if (columns.length > 0 && has.survey) {
       aggregates.survey = `SELECT customer_id, ${columns.join(",\n        ")}
         FROM survey_responses WHERE answered_at IS NULL OR answered_at < ${end}
         GROUP BY customer_id`;
@@ -683,9 +700,11 @@ export async function buildFeatures(
   );
 
   const excluded = new Set(options.exclude);
+  const present = (p: Piece) => p.from === "customers" || aggregates[p.from] !== undefined;
   const kept = pieces.filter(
     (p) =>
       !excluded.has(p.feature.id) &&
+      present(p) &&
       (p.from !== "customers" || !p.needs || customerColumns.has(p.needs))
   );
 
@@ -755,12 +774,20 @@ export async function buildFeatures(
     let note: string | null = null;
     const cov = Number(coverage?.[f.id] ?? 0);
     if (excluded.has(f.id)) note = "excluded by the config";
+    else if (!present(p)) note = `no ${SOURCE_NAMES[p.from]} in the data`;
     else if (!kept.includes(p)) note = `no ${p.needs} column in customers`;
     else if (cov === 0) note = p.needs ? `no ${p.needs} values in ${p.from}` : "no data";
     else if (Number(distinct?.[f.id] ?? 0) < 2) note = "the same value for every customer";
     const measured = note === null;
     if (!measured && kept.includes(p)) dropped.push(f.id);
-    catalog.push({...f, measured, coverage: measured ? cov : 0, note, clustered: false});
+    catalog.push({
+      ...f,
+      describeOnly: f.describeOnly ?? false,
+      measured,
+      coverage: measured ? cov : 0,
+      note,
+      clustered: false
+    });
   }
   if (dropped.length > 0) {
     await store

@@ -3,8 +3,9 @@
  *
  * Numbers: log1p for skewed counts and amounts, winsorised at the 1st and 99th percentiles,
  * then standardised (mean and standard deviation of the winsorised values), so a handful of
- * extreme customers neither stretch nor dominate a feature. A customer without a value sits at
- * the feature's median: missing values carry no pull towards any profile. Categories: one
+ * extreme customers neither stretch nor dominate a feature. A missing value stays missing
+ * (NULL) in the matrix: the clustering leaves it out of distances (see cluster.ts), so a
+ * customer who skipped the survey is placed by what is known of them. Categories: one
  * column per frequent level, 1 for the customer's level, each weighted 1/√2 so two customers in
  * different levels are as far apart as one standard deviation of a number. Every column is
  * multiplied by its feature's weight. The recipe is kept in the store (`cluster_columns`), so
@@ -131,8 +132,9 @@ export function matrixSelect(columns: ClusterColumn[]): {
     if (c.level !== null) {
       return `coalesce(${ident(c.feature)} = ${p("level", c.level)}, false)::DOUBLE * ${p("w", c.weight)} AS ${c.column}`;
     }
-    const x = `coalesce(${transformed(c.feature, c.transform)}, ${p("fill", c.fill)})`;
-    return `(least(greatest(${x}, ${p("lo", c.lo)}), ${p("hi", c.hi)}) - ${p("center", c.center)}) / ${p("scale", c.scale)} * ${p("w", c.weight)} AS ${c.column}`;
+    // least and greatest skip NULLs, so a missing value is kept missing explicitly.
+    const x = transformed(c.feature, c.transform);
+    return `CASE WHEN ${x} IS NOT NULL THEN (least(greatest(${x}, ${p("lo", c.lo)}), ${p("hi", c.hi)}) - ${p("center", c.center)}) / ${p("scale", c.scale)} * ${p("w", c.weight)} END AS ${c.column}`;
   });
   return {sql: select.join(",\n  "), params};
 }
@@ -162,20 +164,44 @@ export async function storeColumns(store: Store, columns: ClusterColumn[]): Prom
   }
 }
 
-/** Reads a query's numeric columns (after a leading id column) into one row-major Float64Array. */
+/** A column's value for the median customer: where a missing value starts out. */
+export function filledValue(c: ClusterColumn): number {
+  if (c.level !== null) return 0;
+  return ((Math.min(Math.max(c.fill, c.lo), c.hi) - c.center) / c.scale) * c.weight;
+}
+
+export interface Matrix {
+  ids: string[];
+  /** Row-major n × d; missing values hold their column's filled value. */
+  points: Float64Array;
+  /** 1 where the value is missing; null when nothing is. */
+  missing: Uint8Array | null;
+}
+
+/** Reads a query's columns (after a leading id column) into a matrix, marking missing values. */
 export async function readMatrix(
   store: Store,
   sql: string,
-  d: number,
+  columns: ClusterColumn[],
   params?: Record<string, number | string>
-): Promise<{ids: string[]; points: Float64Array}> {
-  const columns = await store.columns(sql, params);
-  const ids = columns[0] as string[];
+): Promise<Matrix> {
+  const d = columns.length;
+  const data = await store.columns(sql, params);
+  const ids = data[0] as string[];
   const n = ids.length;
   const points = new Float64Array(n * d);
+  let missing: Uint8Array | null = null;
   for (let j = 0; j < d; j++) {
-    const column = columns[j + 1] as number[];
-    for (let i = 0; i < n; i++) points[i * d + j] = column[i];
+    const column = data[j + 1] as (number | null)[];
+    const fill = filledValue(columns[j]);
+    for (let i = 0; i < n; i++) {
+      const v = column[i];
+      if (v === null) {
+        missing ??= new Uint8Array(n * d);
+        missing[i * d + j] = 1;
+        points[i * d + j] = fill;
+      } else points[i * d + j] = v;
+    }
   }
-  return {ids, points};
+  return {ids, points, missing};
 }

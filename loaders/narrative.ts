@@ -70,7 +70,7 @@ export function formatValue(value: number, unit: string): string {
     case "currency":
       return round(value, Math.abs(value) < 100 ? 2 : 0);
     case "days":
-      return `${round(value, 0)} days`;
+      return `${round(value, 0)} ${Math.round(value) === 1 ? "day" : "days"}`;
     case "hours":
       return `${round(value, value < 10 ? 1 : 0)} h`;
     case "minutes":
@@ -115,7 +115,8 @@ export function profileName(
     candidates.push(`${capitalise(words[0])}, ${words[1]}`);
     for (let i = 2; i < words.length; i++) candidates.push(`${capitalise(words[0])}, ${words[i]}`);
   } else if (words.length === 1) candidates.push(capitalise(words[0]));
-  candidates.push("Mainstream customers");
+  // A profile with nameable traits keeps a name from them, numbered if it must be.
+  if (candidates.length === 0) candidates.push("Mainstream customers");
   for (const name of candidates) if (!taken.has(name)) return name;
   let i = 2;
   while (taken.has(`${candidates[0]} (${i})`)) i++;

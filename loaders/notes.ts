@@ -36,8 +36,11 @@ export function readNotes(path: string): Map<string, ProfileNote> {
   const parsed = notesSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    // A bad key comes wrapped: the message that says what a key looks like is inside.
+    const message =
+      issue.code === "invalid_key" ? (issue.issues[0]?.message ?? issue.message) : issue.message;
     throw new Error(
-      `${path}: ${issue.path.join(".") || "(top level)"}: ${issue.message}; expected {"p1": {"name": "…", "notes": ["…"]}}`
+      `${path}: ${issue.path.join(".") || "(top level)"}: ${message}; expected {"p1": {"name": "…", "notes": ["…"]}}`
     );
   }
   return new Map(

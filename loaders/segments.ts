@@ -33,18 +33,25 @@ export function binLabels(bins: number[], unit: string): string[] {
   const whole = INTEGER_UNITS.has(unit) && bins.every(Number.isInteger);
   const labels = [`under ${number(bins[0])}`];
   for (let i = 0; i + 1 < bins.length; i++) {
-    labels.push(`${number(bins[i])}–${number(whole ? bins[i + 1] - 1 : bins[i + 1])}`);
+    const last = whole ? bins[i + 1] - 1 : bins[i + 1];
+    labels.push(last === bins[i] ? number(last) : `${number(bins[i])}–${number(last)}`);
   }
   labels.push(`${number(bins[bins.length - 1])} and over`);
   return labels;
 }
 
-/** The SQL label of one variable for the customer in `features` (alias f), with its parameters. */
+/** Where "unknown" sorts among a variable's values: last. */
+const UNKNOWN_POSITION = 999;
+
+/**
+ * The SQL label of one variable for the customer in `features` (alias f), the SQL of its sort
+ * position (bins in order, categories alphabetically after, unknown last), and its parameters.
+ */
 export function variableSql(
   variable: SegmentVariable,
   feature: CatalogEntry,
   prefix: string
-): {sql: string; params: Record<string, string | number>} {
+): {sql: string; position: string; params: Record<string, string | number>} {
   const column = `f.${ident(variable.feature)}`;
   const params: Record<string, string | number> = {};
   const param = (name: string, value: string | number) => {
@@ -67,8 +74,10 @@ export function variableSql(
     const cases = bins.map(
       (b, i) => `WHEN ${column} < ${param(`b${i}`, b)} THEN ${param(`l${i}`, labels[i])}`
     );
+    const positions = bins.map((_, i) => `WHEN ${column} < $${prefix}_b${i} THEN ${i}`);
     return {
       sql: `CASE WHEN ${column} IS NULL THEN 'unknown' ${cases.join(" ")} ELSE ${param("last", labels[bins.length])} END`,
+      position: `CASE WHEN ${column} IS NULL THEN ${UNKNOWN_POSITION} ${positions.join(" ")} ELSE ${bins.length} END`,
       params
     };
   }
@@ -82,6 +91,7 @@ export function variableSql(
   );
   return {
     sql: `CASE WHEN ${column} IS NULL THEN 'unknown' ${cases.join(" ")} ELSE ${column}::VARCHAR END`,
+    position: `CASE WHEN ${column} IS NULL THEN ${UNKNOWN_POSITION} ELSE 0 END`,
     params
   };
 }
@@ -117,15 +127,19 @@ export async function buildSegments(
     const labels = variables.map((v, i) => variableSql(v, byId.get(v.feature)!, `${name}_${i}`));
     const value =
       labels.length === 1 ? labels[0].sql : `${labels[0].sql} || ' · ' || ${labels[1].sql}`;
+    const position =
+      labels.length === 1
+        ? labels[0].position
+        : `(${labels[0].position}) * 1000 + (${labels[1].position})`;
     const params = Object.assign({[`${name}_name`]: name}, ...labels.map((l) => l.params));
     parts.push({
-      sql: `SELECT f.customer_id, $${name}_name AS segment, ${value} AS value FROM features f`,
+      sql: `SELECT f.customer_id, $${name}_name AS segment, ${value} AS value, ${position} AS position FROM features f`,
       params
     });
     summaries.push({segment: name, variables: variables.map((v) => v.feature), values: 0});
   }
   await store.run(
-    "CREATE OR REPLACE TABLE customer_segments (customer_id VARCHAR, segment VARCHAR, value VARCHAR)"
+    "CREATE OR REPLACE TABLE customer_segments (customer_id VARCHAR, segment VARCHAR, value VARCHAR, position INTEGER)"
   );
   if (parts.length > 0) {
     await store.run(
@@ -135,19 +149,20 @@ export async function buildSegments(
   }
   await store.run(
     `CREATE OR REPLACE TABLE segment_sizes AS
-     SELECT segment, value, CASE WHEN count(*) >= $min THEN count(*) END::INTEGER AS customers,
+     SELECT segment, value, min(position) AS position,
+       CASE WHEN count(*) >= $min THEN count(*) END::INTEGER AS customers,
        count(*) < $min AS suppressed
-     FROM customer_segments GROUP BY ALL ORDER BY segment, value`,
+     FROM customer_segments GROUP BY segment, value ORDER BY segment, position, value`,
     {min: minGroupSize}
   );
   await store.run(
     `CREATE OR REPLACE TABLE segment_profiles AS
-     SELECT s.segment, s.value, p.profile_id,
+     SELECT s.segment, s.value, min(s.position) AS position, p.profile_id,
        CASE WHEN count(*) >= $min THEN count(*) END::INTEGER AS customers,
        count(*) < $min AS suppressed
      FROM customer_segments s JOIN customer_profiles p USING (customer_id)
      GROUP BY s.segment, s.value, p.profile_id
-     ORDER BY s.segment, s.value, TRY_CAST(substr(p.profile_id, 2) AS INTEGER)`,
+     ORDER BY s.segment, position, s.value, TRY_CAST(substr(p.profile_id, 2) AS INTEGER)`,
     {min: minGroupSize}
   );
   for (const s of summaries) {

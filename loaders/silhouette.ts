@@ -1,16 +1,30 @@
 /** Silhouette widths (Rousseeuw 1987) of a sample of points under a labelling. */
 
-/** Euclidean distances between the first m points (row-major, d columns), as an m × m matrix. */
-export function distanceMatrix(points: Float64Array, m: number, d: number): Float32Array {
+/**
+ * Euclidean distances between the first m points (row-major, d columns), as an m × m matrix.
+ * With a mask of missing values, each distance sums the coordinates both points have and is
+ * scaled to all d (a partial distance); two points with nothing in common are 0 apart.
+ */
+export function distanceMatrix(
+  points: Float64Array,
+  m: number,
+  d: number,
+  missing: Uint8Array | null = null
+): Float32Array {
   const out = new Float32Array(m * m);
   for (let i = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++) {
       let s = 0;
+      let shared = d;
       for (let t = 0, a = i * d, b = j * d; t < d; t++) {
+        if (missing && (missing[a + t] || missing[b + t])) {
+          shared--;
+          continue;
+        }
         const v = points[a + t] - points[b + t];
         s += v * v;
       }
-      out[i * m + j] = out[j * m + i] = Math.sqrt(s);
+      out[i * m + j] = out[j * m + i] = shared > 0 ? Math.sqrt((s * d) / shared) : 0;
     }
   }
   return out;

@@ -231,7 +231,8 @@ export async function buildTraits(
             profile_value: suppressed ? null : p1,
             base_value: small(xBase) ? NaN : pBase,
             lift: suppressed || pBase === 0 ? null : p1 / pBase,
-            effect: suppressed ? null : cohensH(p1, n1, p2, n2),
+            // Like numbers, both sides need minGroupSize values to compare.
+            effect: suppressed || small(n2) ? null : cohensH(p1, n1, p2, n2),
             coverage: n1 / (sizes.get(profile) ?? 1),
             customers: suppressed ? null : x1,
             suppressed,
@@ -300,6 +301,7 @@ function trait(
 export function rankTraits(traits: Trait[], {minEffect, minCoverage}: TraitOptions): void {
   const byProfile = new Map<string, Trait[]>();
   for (const t of traits) {
+    t.rank = null;
     t.distinguishing =
       !t.suppressed &&
       t.effect !== null &&

@@ -117,8 +117,10 @@ describe("profiles on the demo data", () => {
   it("publishes no segment cell below the privacy minimum", async () => {
     await withStore(join(dir, "a.duckdb"), async (store) => {
       const small = await store.all(
-        `SELECT * FROM segment_profiles WHERE customers < 10 OR (suppressed AND customers IS NOT NULL)
-         UNION ALL SELECT segment, value, NULL, customers, suppressed FROM segment_sizes WHERE customers < 10`
+        `SELECT segment, value, profile_id, customers FROM segment_profiles
+         WHERE customers < 10 OR (suppressed AND customers IS NOT NULL)
+         UNION ALL SELECT segment, value, NULL, customers FROM segment_sizes
+         WHERE customers < 10 OR (suppressed AND customers IS NOT NULL)`
       );
       expect(small).toEqual([]);
       const suppressed = await store.one<{n: number}>(
