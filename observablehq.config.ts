@@ -19,6 +19,7 @@ export default {
   duckdb: {extensions: {json: null, parquet: null}},
   pages: [
     {name: "Data overview", path: "/"},
+    {name: "Profiles", path: "/profiles"},
     {name: "Activity explorer", path: "/activity"},
     {name: "Data quality", path: "/quality"}
   ]

@@ -84,6 +84,7 @@ export async function writeExports(
 
 /** Every profile with its facts, quality, distinguishing traits, narrative and notes. */
 export async function profilesDocument(store: Store): Promise<Record<string, unknown>> {
+  if (!(await store.has("profiles"))) return {as_of: null, k: 0, silhouette: null, profiles: []};
   const meta = await store.one<{as_of: string}>(
     "SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM overview_as_of"
   );

@@ -126,7 +126,7 @@ export function profileName(
 /** "Orders with a discount: 64 % against 21 % across all customers". */
 function traitSentence(t: Trait): Sentence {
   const value = t.profile_value ?? NaN;
-  const label = t.level === null ? t.label : t.label.replace(/: [^:]*$/, "");
+  const label = capitalise(t.level === null ? t.label : t.label.replace(/: [^:]*$/, ""));
   const text =
     t.level === null
       ? `${label}: ${formatValue(value, t.unit)}, against ${formatValue(t.base_value, t.unit)} across all customers.`
@@ -179,7 +179,14 @@ export function describeProfile(
   >;
 
   // Who they are.
-  const who = top(inDimensions(["demographic", "geographic", "firmographic"]), 4);
+  // Who they are is what they are: a share that is merely lower than the base's ("0 % business
+  // accounts" of every consumer profile) says little; a lower number (younger) does.
+  const who = top(
+    inDimensions(["demographic", "geographic", "firmographic"]).filter(
+      (t) => (t.effect ?? 0) > 0 || (t.level === null && t.unit !== "flag")
+    ),
+    4
+  );
   sections.who.push(...who.map(traitSentence));
   if (who.length === 0) {
     const age = numberTrait(traits, "age");

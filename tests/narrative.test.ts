@@ -259,6 +259,37 @@ describe("describeProfile(facts, traits, {name, measuredDimensions})", () => {
     ]);
   });
 
+  it("leaves out of who they are a share or flag that is merely below the base's", () => {
+    const business = trait({
+      feature: "is_business",
+      dimension: "firmographic",
+      label: "Business accounts",
+      unit: "flag",
+      profile_value: 0,
+      base_value: 0.08,
+      effect: -0.6,
+      effect_low: -0.7,
+      effect_high: -0.5,
+      rank: 1
+    });
+    const fewerInFrance = trait({
+      feature: "country",
+      level: "FR",
+      dimension: "geographic",
+      label: "Country: FR",
+      profile_value: 0.05,
+      base_value: 0.3,
+      effect: -0.7,
+      rank: 2
+    });
+    const who = describeProfile(FACTS, [business, fewerInFrance, ...TRAITS], {
+      name: "x",
+      measuredDimensions: ALL_DIMENSIONS
+    }).sections.who;
+    expect(who.map((s) => s.feature)).toEqual(["age", "country"]);
+    expect(who.map((s) => s.level)).toEqual([null, "DE"]);
+  });
+
   it("says what they value from the survey scales", () => {
     expect(texts(doc.sections.values)).toEqual([
       "Price sensitivity: 4.1, against 3.0 across all customers."

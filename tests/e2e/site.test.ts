@@ -119,6 +119,28 @@ describe("the built site", () => {
     await page.close();
   });
 
+  it("shows every profile with its name, size chart and narrative", async () => {
+    const {page, problems} = await watchedPage(browser, server.url);
+    await page.goto(`${server.url}/profiles`, {waitUntil: "networkidle"});
+    await page
+      .locator('svg[aria-label="Bar chart of each profile\'s share of customers and revenue"]')
+      .waitFor();
+    const profiles = await withStore(join(dir, "store.duckdb"), (s) =>
+      s.all<{profile_id: string; name: string}>(
+        "SELECT profile_id, name FROM profiles ORDER BY customers DESC"
+      )
+    );
+    expect(profiles.length).toBeGreaterThanOrEqual(3);
+    expect(await page.locator("section.profile").count()).toBe(profiles.length);
+    for (const p of profiles) {
+      const section = page.locator(`#profile-${p.profile_id}`);
+      expect(await section.locator("h2").textContent()).toContain(p.name);
+      expect(await section.locator("li").count()).toBeGreaterThanOrEqual(5);
+    }
+    expectClean(problems);
+    await page.close();
+  });
+
   it("runs SQL in the browser with DuckDB-Wasm on Arrow data", async () => {
     const {page, problems} = await watchedPage(browser, server.url);
     await page.goto(`${server.url}/activity`, {waitUntil: "networkidle"});
