@@ -7,26 +7,13 @@ import {designColumns, filledValue, matrixSelect} from "../loaders/matrix.ts";
 import {distanceMatrix, meanSilhouettes, silhouettes} from "../loaders/silhouette.ts";
 import {bootstrapStability} from "../loaders/stability.ts";
 import {Store} from "../loaders/store.ts";
+import {feature} from "./support/catalog.ts";
 
 const entry = (
   id: string,
   dimension: CatalogEntry["dimension"],
   extra: Partial<CatalogEntry> = {}
-) =>
-  ({
-    id,
-    dimension,
-    label: id,
-    unit: "score",
-    kind: "number",
-    transform: "none",
-    describeOnly: false,
-    measured: true,
-    coverage: 1,
-    note: null,
-    clustered: false,
-    ...extra
-  }) as CatalogEntry;
+) => feature(id, extra.kind ?? "number", extra.unit ?? "score", {dimension, ...extra});
 
 const CATALOG: CatalogEntry[] = [
   entry("spend", "behavioral", {transform: "log", unit: "currency"}),

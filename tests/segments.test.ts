@@ -7,6 +7,7 @@ import type {SegmentVariable} from "../loaders/config.ts";
 import type {CatalogEntry} from "../loaders/features.ts";
 import {binLabels, buildSegments, type SegmentSummary} from "../loaders/segments.ts";
 import {Store} from "../loaders/store.ts";
+import {feature} from "./support/catalog.ts";
 
 describe("binLabels(bins, unit)", () => {
   it("labels whole units by their first and last value", () => {
@@ -38,25 +39,6 @@ describe("binLabels(bins, unit)", () => {
   it("gives a single bin two labels", () => {
     expect(binLabels([18], "years")).toEqual(["under 18", "18 and over"]);
   });
-});
-
-const feature = (
-  id: string,
-  kind: "number" | "category",
-  unit: string,
-  extra: Partial<CatalogEntry> = {}
-): CatalogEntry => ({
-  id,
-  dimension: "demographic",
-  label: id,
-  unit,
-  kind,
-  transform: "none",
-  measured: true,
-  coverage: 1,
-  note: null,
-  clustered: false,
-  ...extra
 });
 
 const CATALOG: CatalogEntry[] = [

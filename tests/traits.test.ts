@@ -15,6 +15,7 @@ import {
   type TraitOptions
 } from "../loaders/traits.ts";
 import {trait} from "./support/trait.ts";
+import {feature} from "./support/catalog.ts";
 
 const Z95 = 1.959963984540054;
 
@@ -64,25 +65,6 @@ describe("cohensH(p1, n1, p2, n2)", () => {
     expect(cohensH(0.5, 0, 0.5, 10)).toBeNull();
     expect(cohensH(0.5, 10, 0, 0)).toBeNull();
   });
-});
-
-const feature = (
-  id: string,
-  kind: "number" | "category",
-  unit: string,
-  extra: Partial<CatalogEntry> = {}
-): CatalogEntry => ({
-  id,
-  dimension: "behavioral",
-  label: id,
-  unit,
-  kind,
-  transform: "none",
-  measured: true,
-  coverage: 1,
-  note: null,
-  clustered: true,
-  ...extra
 });
 
 const CATALOG: CatalogEntry[] = [
