@@ -36,6 +36,8 @@ export interface Feature {
   low?: string;
   /** Described on the pages but never clustered on (e.g. topic mix, model outputs). */
   describeOnly?: boolean;
+  /** For a share: the count feature it is taken over (the clustering smooths it by that). */
+  base?: string;
 }
 
 export interface CatalogEntry extends Feature {
@@ -271,7 +273,14 @@ export async function buildFeatures(
       }
     );
     if (has.orders)
-      aggregates.orders = `SELECT customer_id,
+      // The main channel is ranked apart: an ordered aggregate (mode … ORDER BY) keeps every
+      // customer's values in memory at once, which a million customers do not fit.
+      aggregates.orders = `WITH channel_counts AS (
+          SELECT customer_id, channel, row_number() OVER (
+            PARTITION BY customer_id ORDER BY count(*) DESC, channel) AS position
+          FROM orders WHERE ordered_at < ${end} AND channel IS NOT NULL GROUP BY customer_id, channel),
+        main AS (SELECT customer_id, channel AS main_order_channel FROM channel_counts WHERE position = 1)
+        SELECT * FROM (SELECT customer_id,
         date_diff('day', max(ordered_at)::DATE, $asOf::DATE) AS recency_days,
         count(*) FILTER (WHERE ordered_at >= ${since("$window")}) AS orders_window,
         sum(amount) FILTER (WHERE ordered_at >= ${since("$window")}) AS spend_window,
@@ -280,7 +289,6 @@ export async function buildFeatures(
         avg((discount > 0)::DOUBLE) FILTER (WHERE discount IS NOT NULL) AS discount_share,
         avg((status IN ('returned', 'refunded'))::DOUBLE) FILTER (WHERE status IS NOT NULL) AS return_share,
         avg((strftime(ordered_at, '%m-%d') BETWEEN '11-15' AND '12-24')::DOUBLE) AS gift_season_share,
-        mode(channel ORDER BY channel) AS main_order_channel,
         ${[
           ...channels.map(
             (l) =>
@@ -291,8 +299,9 @@ export async function buildFeatures(
               `avg((category = ${lit(l)})::DOUBLE) FILTER (WHERE category IS NOT NULL) AS ${ident(`category_${slug(l)}`)}`
           )
         ].join(",\n        ")}${channels.length + categories.length > 0 ? "," : ""}
+        count(*) AS orders_total,
         min(ordered_at) AS first_at
-      FROM orders WHERE ordered_at < ${end} GROUP BY customer_id`;
+      FROM orders WHERE ordered_at < ${end} GROUP BY customer_id) LEFT JOIN main USING (customer_id)`;
     // The mix pieces read the aggregate's columns of the same name.
     for (const p of pieces) {
       if (p.feature.id.startsWith("order_channel_") || p.feature.id.startsWith("category_"))
@@ -386,6 +395,7 @@ export async function buildFeatures(
               `avg((topic = ${lit(l)})::DOUBLE) FILTER (WHERE topic IS NOT NULL) AS ${ident(`ticket_topic_${slug(l)}`)}`
           )
         ].join(",\n        ")}${channels.length + topics.length > 0 ? "," : ""}
+        count(*) AS tickets_total,
         min(opened_at) AS first_at
       FROM tickets WHERE opened_at < ${end} GROUP BY customer_id`;
   }
@@ -424,6 +434,7 @@ export async function buildFeatures(
         count(*) FILTER (WHERE event = 'click' AND event_at >= ${since("$window")})
           / nullif(count(*) FILTER (WHERE event = 'sent' AND event_at >= ${since("$window")}), 0) AS click_rate,
         max((event = 'unsubscribe')::DOUBLE) AS unsubscribed,
+        count(*) FILTER (WHERE event = 'sent' AND event_at >= ${since("$window")}) AS emails_received,
         min(event_at) AS first_at
       FROM email_events WHERE event_at < ${end} GROUP BY customer_id`;
   }
@@ -469,6 +480,7 @@ export async function buildFeatures(
               `avg((device = ${lit(l)})::DOUBLE) FILTER (WHERE device IS NOT NULL) AS ${ident(`device_${slug(l)}`)},`
           )
           .join("\n        ")}
+        count(*) AS sessions_total,
         min(started_at) AS first_at
       FROM web_sessions WHERE started_at < ${end} GROUP BY customer_id`;
   }
@@ -690,6 +702,24 @@ export async function buildFeatures(
       sql: "c.annual_revenue"
     }
   ];
+  // How many events each share is taken over: a share of one order is 0 or 100 %, and the
+  // clustering smooths shares towards the base's by these counts (matrix.ts).
+  const counts: [Piece["from"], string, string, string][] = [
+    ["orders", "orders_total", "Orders, all time", "orders"],
+    ["tickets", "tickets_total", "Support tickets, all time", "tickets"],
+    ["web_sessions", "sessions_total", "Web sessions, all time", "sessions"],
+    ["email_events", "emails_received", "E-mails received in the last 12 months", "e-mails"]
+  ];
+  for (const [from, id, label, unit] of counts) {
+    for (const p of pieces) {
+      if (p.from === from && p.feature.unit === "share") p.feature = {...p.feature, base: id};
+    }
+    pieces.push({
+      from,
+      feature: num(id, "behavioral", label, unit, "log", {describeOnly: true}),
+      sql: `coalesce(a.${id}, 0)`
+    });
+  }
   pieces.unshift(...customerPieces);
   const customerColumns = new Set(
     (
@@ -789,6 +819,9 @@ export async function buildFeatures(
       clustered: false
     });
   }
+  // A share is smoothed only by a count the features table has.
+  const measuredIds = new Set(catalog.filter((f) => f.measured).map((f) => f.id));
+  for (const f of catalog) if (f.base && !measuredIds.has(f.base)) delete f.base;
   if (dropped.length > 0) {
     await store
       .run(`ALTER TABLE features DROP COLUMN ${dropped.map(ident).join(", DROP COLUMN ")}`)
@@ -815,12 +848,12 @@ function pick(
 export async function writeCatalog(store: Store, catalog: CatalogEntry[]): Promise<void> {
   await store.run(`CREATE OR REPLACE TABLE feature_catalog (
     position INTEGER, feature VARCHAR, dimension VARCHAR, label VARCHAR, unit VARCHAR, kind VARCHAR,
-    transform VARCHAR, high VARCHAR, low VARCHAR, describe_only BOOLEAN, measured BOOLEAN,
-    coverage DOUBLE, note VARCHAR, clustered BOOLEAN)`);
+    transform VARCHAR, high VARCHAR, low VARCHAR, describe_only BOOLEAN, base VARCHAR,
+    measured BOOLEAN, coverage DOUBLE, note VARCHAR, clustered BOOLEAN)`);
   for (const [position, f] of catalog.entries()) {
     await store.run(
       `INSERT INTO feature_catalog VALUES ($position, $feature, $dimension, $label, $unit, $kind,
-        $transform, $high, $low, $describeOnly, $measured, $coverage, $note, $clustered)`,
+        $transform, $high, $low, $describeOnly, $base, $measured, $coverage, $note, $clustered)`,
       {
         position,
         feature: f.id,
@@ -832,6 +865,7 @@ export async function writeCatalog(store: Store, catalog: CatalogEntry[]): Promi
         high: f.high ?? null,
         low: f.low ?? null,
         describeOnly: f.describeOnly ?? false,
+        base: f.base ?? null,
         measured: f.measured,
         coverage: f.coverage,
         note: f.note,
@@ -853,6 +887,7 @@ export async function readCatalog(store: Store): Promise<CatalogEntry[]> {
     high: (r.high as string | null) ?? undefined,
     low: (r.low as string | null) ?? undefined,
     describeOnly: Boolean(r.describe_only),
+    base: (r.base as string | null) ?? undefined,
     measured: Boolean(r.measured),
     coverage: Number(r.coverage),
     note: (r.note as string | null) ?? null,

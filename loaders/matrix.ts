@@ -21,6 +21,9 @@ export interface ClusterColumn {
   /** The category level of a one-hot column; null for numbers. */
   level: string | null;
   transform: "log" | "none";
+  /** For a share: the count it is taken over, and the base's share it is smoothed towards. */
+  base: string | null;
+  prior: number;
   weight: number;
   /** Winsorising bounds, centre and scale of the transformed value; fill for missing values. */
   lo: number;
@@ -35,7 +38,27 @@ const MAX_LEVELS = 12;
 
 /** The feature's value after its transform, as SQL over `features`. */
 export function transformed(feature: string, transform: "log" | "none"): string {
-  return transform === "log" ? `ln(1 + greatest(${ident(feature)}, 0))` : ident(feature);
+  const x = ident(feature);
+  // greatest() skips NULLs, so without the CASE a missing value would become ln(1) = 0.
+  return transform === "log" ? `CASE WHEN ${x} IS NOT NULL THEN ln(1 + greatest(${x}, 0)) END` : x;
+}
+
+/** Events a share is smoothed by: as if each customer had PSEUDO_EVENTS more at the base's mix. */
+export const PSEUDO_EVENTS = 2;
+
+/**
+ * The value the clustering sees, as SQL: the transformed feature, and for a share of a count
+ * (base) the share smoothed towards the base's (Bayes with a Beta prior worth PSEUDO_EVENTS
+ * events), so that one ticket does not make a customer "100 % self-service".
+ */
+export function valueSql(
+  c: {feature: string; transform: "log" | "none"; base: string | null},
+  prior: string
+): string {
+  const x = transformed(c.feature, c.transform);
+  if (c.base === null) return x;
+  const n = `coalesce(${ident(c.base)}, 0)`;
+  return `CASE WHEN ${x} IS NOT NULL THEN (${x} * ${n} + ${PSEUDO_EVENTS} * ${prior}) / (${n} + ${PSEUDO_EVENTS}) END`;
 }
 
 /** The columns for the clustered features, with centres and scales measured on `features`. */
@@ -45,13 +68,24 @@ export async function designColumns(
   weightOf: (feature: CatalogEntry) => number
 ): Promise<ClusterColumn[]> {
   const numbers = features.filter((f) => f.kind === "number");
+  const baseOf = (f: CatalogEntry) => f.base ?? null;
+  const priorsRow = numbers.length
+    ? await store.one<Record<string, number>>(
+        `SELECT ${numbers.map((f, i) => `avg(${ident(f.id)}) AS p${i}`).join(", ")} FROM features`
+      )
+    : undefined;
+  const priors = numbers.map((_, i) => Number(priorsRow?.[`p${i}`] ?? 0));
+  const spec = (f: CatalogEntry) => ({feature: f.id, transform: f.transform, base: baseOf(f)});
+  const priorParams = Object.fromEntries(priors.map((p, i) => [`prior${i}`, p]));
   const quantiles = numbers.length
     ? await store.one<Record<string, number[]>>(
         `SELECT ${numbers
           .map(
-            (f, i) => `quantile_cont(${transformed(f.id, f.transform)}, [0.01, 0.5, 0.99]) AS q${i}`
+            (f, i) =>
+              `quantile_cont(${valueSql(spec(f), `$prior${i}`)}, [0.01, 0.5, 0.99]) AS q${i}`
           )
-          .join(", ")} FROM features`
+          .join(", ")} FROM features`,
+        pickParams(priorParams, numbers, spec)
       )
     : undefined;
   const bounds = numbers.map((_, i) => quantiles?.[`q${i}`] ?? [0, 0, 0]);
@@ -59,16 +93,19 @@ export async function designColumns(
     ? await store.one<Record<string, number>>(
         `SELECT ${numbers
           .map((f, i) => {
-            const x = `least(greatest(${transformed(f.id, f.transform)}, $lo${i}), $hi${i})`;
+            const x = `least(greatest(${valueSql(spec(f), `$prior${i}`)}, $lo${i}), $hi${i})`;
             return `avg(${x}) AS m${i}, stddev_pop(${x}) AS s${i}`;
           })
           .join(", ")} FROM features`,
-        Object.fromEntries(
-          numbers.flatMap((_, i) => [
-            [`lo${i}`, bounds[i][0]],
-            [`hi${i}`, bounds[i][2]]
-          ])
-        )
+        {
+          ...pickParams(priorParams, numbers, spec),
+          ...Object.fromEntries(
+            numbers.flatMap((_, i) => [
+              [`lo${i}`, bounds[i][0]],
+              [`hi${i}`, bounds[i][2]]
+            ])
+          )
+        }
       )
     : undefined;
 
@@ -88,6 +125,8 @@ export async function designColumns(
         feature: f.id,
         level: null,
         transform: f.transform,
+        base: baseOf(f),
+        prior: priors[i],
         weight,
         lo,
         hi,
@@ -105,6 +144,8 @@ export async function designColumns(
           feature: f.id,
           level,
           transform: "none",
+          base: null,
+          prior: 0,
           weight: weight / Math.SQRT2,
           lo: 0,
           hi: 1,
@@ -133,7 +174,7 @@ export function matrixSelect(columns: ClusterColumn[]): {
       return `coalesce(${ident(c.feature)} = ${p("level", c.level)}, false)::DOUBLE * ${p("w", c.weight)} AS ${c.column}`;
     }
     // least and greatest skip NULLs, so a missing value is kept missing explicitly.
-    const x = transformed(c.feature, c.transform);
+    const x = valueSql(c, c.base === null ? "NULL" : p("prior", c.prior));
     return `CASE WHEN ${x} IS NOT NULL THEN (least(greatest(${x}, ${p("lo", c.lo)}), ${p("hi", c.hi)}) - ${p("center", c.center)}) / ${p("scale", c.scale)} * ${p("w", c.weight)} END AS ${c.column}`;
   });
   return {sql: select.join(",\n  "), params};
@@ -143,16 +184,19 @@ export function matrixSelect(columns: ClusterColumn[]): {
 export async function storeColumns(store: Store, columns: ClusterColumn[]): Promise<void> {
   await store.run(`CREATE OR REPLACE TABLE cluster_columns (
     position INTEGER, "column" VARCHAR, feature VARCHAR, level VARCHAR, transform VARCHAR,
-    weight DOUBLE, lo DOUBLE, hi DOUBLE, center DOUBLE, scale DOUBLE, fill DOUBLE)`);
+    base VARCHAR, prior DOUBLE, weight DOUBLE, lo DOUBLE, hi DOUBLE, center DOUBLE, scale DOUBLE,
+    fill DOUBLE)`);
   for (const [position, c] of columns.entries()) {
     await store.run(
-      "INSERT INTO cluster_columns VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+      "INSERT INTO cluster_columns VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
       [
         position,
         c.column,
         c.feature,
         c.level,
         c.transform,
+        c.base,
+        c.prior,
         c.weight,
         c.lo,
         c.hi,
@@ -204,4 +248,15 @@ export async function readMatrix(
     }
   }
   return {ids, points, missing};
+}
+
+/** Only the prior parameters of the features that are smoothed (DuckDB rejects unused ones). */
+function pickParams(
+  priors: Record<string, number>,
+  numbers: CatalogEntry[],
+  spec: (f: CatalogEntry) => {base: string | null}
+): Record<string, number> {
+  return Object.fromEntries(
+    numbers.flatMap((f, i) => (spec(f).base === null ? [] : [[`prior${i}`, priors[`prior${i}`]]]))
+  );
 }

@@ -3,7 +3,13 @@ import {buildClusters, chooseK, clusteredFeatures, type KRun} from "../loaders/c
 import {parseConfig} from "../loaders/config.ts";
 import type {CatalogEntry} from "../loaders/features.ts";
 import {random} from "../loaders/kmeans.ts";
-import {designColumns, filledValue, matrixSelect} from "../loaders/matrix.ts";
+import {
+  designColumns,
+  filledValue,
+  matrixSelect,
+  transformed,
+  valueSql
+} from "../loaders/matrix.ts";
 import {distanceMatrix, meanSilhouettes, silhouettes} from "../loaders/silhouette.ts";
 import {bootstrapStability} from "../loaders/stability.ts";
 import {Store} from "../loaders/store.ts";
@@ -250,6 +256,8 @@ describe("buildClusters(store, catalog, settings)", () => {
         feature: String(c.feature),
         level: (c.level as string | null) ?? null,
         transform: c.transform as "log" | "none",
+        base: (c.base as string | null) ?? null,
+        prior: Number(c.prior),
         weight: Number(c.weight),
         lo: Number(c.lo),
         hi: Number(c.hi),
@@ -319,5 +327,28 @@ describe("distanceMatrix(points, m, d, missing)", () => {
     expect(distances[1]).toBeCloseTo(5, 6);
     // Points 0 and 2 share the first coordinate only: 6 apart there, √2 × 6 over both.
     expect(distances[2]).toBeCloseTo(6 * Math.SQRT2, 5);
+  });
+});
+
+describe("transformed(feature, transform)", () => {
+  it("keeps a missing value missing under the log transform", async () => {
+    const rows = await store.all<{y: number | null}>(
+      `SELECT ${transformed("x", "log")} AS y FROM (VALUES (NULL), (0), (-5), (EXP(2) - 1)) t(x)`
+    );
+    expect(rows.map((r) => r.y)).toEqual([null, 0, 0, 2]);
+  });
+});
+
+describe("valueSql(column, prior)", () => {
+  it("smooths a share towards the base's by the count it is taken over", async () => {
+    const sql = valueSql({feature: "share", transform: "none", base: "n"}, "0.25");
+    const rows = await store.all<{y: number | null}>(
+      `SELECT ${sql} AS y FROM (VALUES (1.0, 1), (1.0, 98), (NULL, 0)) t(share, n)`
+    );
+    // One ticket, all self-service: (1 + 2 × 0.25) / 3; 98 tickets barely move.
+    expect(rows[0].y).toBeCloseTo(0.5, 12);
+    expect(rows[1].y).toBeCloseTo((98 + 0.5) / 100, 12);
+    expect(rows[2].y).toBeNull();
+    expect(valueSql({feature: "x", transform: "none", base: null}, "0")).toBe('"x"');
   });
 });
