@@ -327,14 +327,21 @@ async function addedTypes(
   return types;
 }
 
-/** The columns of a table with their SQL types, in table order. */
+/**
+ * The columns of a table with their SQL types, in table order. A temporary table (the stages'
+ * intermediates) shadows a stored one of the same name, as it does in queries.
+ */
 export async function columnTypes(store: Store, table: string): Promise<Map<string, string>> {
-  const rows = await store.all<{name: string; type: string}>(
-    "SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE table_name = $table AND schema_name = 'main' AND database_name = current_database() ORDER BY column_index",
+  const rows = await store.all<{name: string; type: string; temporary: boolean}>(
+    `SELECT column_name AS name, data_type AS type, database_name = 'temp' AS temporary FROM duckdb_columns()
+     WHERE table_name = $table AND schema_name = 'main' AND database_name IN (current_database(), 'temp')
+     ORDER BY column_index`,
     {table}
   );
-  if (rows.length === 0) throw new Error(`table ${table} not found in the profile store`);
-  return new Map(rows.map((r) => [r.name, r.type]));
+  const temporary = rows.some((r) => r.temporary);
+  const columns = rows.filter((r) => r.temporary === temporary);
+  if (columns.length === 0) throw new Error(`table ${table} not found in the profile store`);
+  return new Map(columns.map((r) => [r.name, r.type]));
 }
 
 function checkColumns(

@@ -309,7 +309,8 @@ function customersSql(columns: Map<string, string>, strategies: Map<string, Stra
 /**
  * Copies a table with each customer_id rewritten to its person (ids not in identity_map stay),
  * so the orders of a merged duplicate count for the person; fromTable may be toTable (in
- * place). Returns the rows and the rows moved to another id.
+ * place). A stored fromTable is renamed rather than copied: the copy would write a table of
+ * events a second time. Returns the rows and the rows moved to another id.
  */
 export async function followIdentities(
   store: Store,
@@ -326,7 +327,10 @@ export async function followIdentities(
     `SELECT (SELECT count(*) FROM ${ident(fromTable)})::INTEGER AS rows,
             (SELECT count(*) FROM ${ident(fromTable)} f JOIN _id_moved m USING (customer_id))::INTEGER AS moved`
   );
-  if (fromTable !== toTable) {
+  if (fromTable !== toTable && (await isStored(store, fromTable))) {
+    await store.run(`DROP TABLE IF EXISTS ${ident(toTable)}`);
+    await store.run(`ALTER TABLE ${ident(fromTable)} RENAME TO ${ident(toTable)}`);
+  } else if (fromTable !== toTable) {
     await store.run(
       `CREATE OR REPLACE TABLE ${ident(toTable)} AS SELECT * FROM ${ident(fromTable)}`
     );
@@ -336,4 +340,13 @@ export async function followIdentities(
   );
   await store.run("DROP TABLE _id_moved");
   return {rows: counts?.rows ?? 0, moved: counts?.moved ?? 0};
+}
+
+/** Whether a table is one of the store's own (not a temporary one). */
+async function isStored(store: Store, table: string): Promise<boolean> {
+  const row = await store.one<{n: number}>(
+    "SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = $table AND schema_name = 'main' AND database_name = current_database()",
+    {table}
+  );
+  return (row?.n ?? 0) > 0;
 }

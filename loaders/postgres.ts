@@ -485,14 +485,17 @@ export function rawColumnNames(names: readonly string[]): string[] {
   return out;
 }
 
-/** CREATE OR REPLACE TABLE target: every source column VARCHAR, then _row and _file. */
+/**
+ * CREATE OR REPLACE TEMP TABLE target: every source column VARCHAR, then _row and _file. Raw
+ * text is an intermediate, so it stays out of the profile store's compressed storage.
+ */
 export function createRawTable(target: string, columns: readonly string[]): string {
   const list = [
     ...columns.map((column) => `${ident(column)} VARCHAR`),
     "_row BIGINT",
     "_file VARCHAR"
   ];
-  return `CREATE OR REPLACE TABLE ${ident(target)} (${list.join(", ")})`;
+  return `CREATE OR REPLACE TEMP TABLE ${ident(target)} (${list.join(", ")})`;
 }
 
 /** Appends batches to target through a private CSV file that `read_csv` reads back as text. */

@@ -1,10 +1,19 @@
 /**
- * Sources: each configured source lands in the store as `src_<name>`, a table of text exactly
- * as the source wrote it (every column VARCHAR), with `_row` (1-based data row within its file)
- * and `_file`. Validation reads these; nothing is typed or dropped here. Lines a CSV reader
- * cannot split into the header's columns go to the quarantine with their line number.
+ * Sources: each configured source lands in the store as `src_<name>`, text exactly as the source
+ * wrote it (every column VARCHAR), with `_row` (1-based data row within its file) and `_file`.
+ * Validation reads these; nothing is typed or dropped here. Lines a CSV reader cannot split into
+ * the header's columns go to the quarantine with their line number.
+ *
+ * The raw text is only an intermediate that validation reads a few times, a column or a few at
+ * a time, so each file is written once to a private Parquet file in the system's temporary
+ * folder (compressed, columnar, in file order) and `src_<name>` is a temporary view over it that
+ * numbers the rows. Nothing then holds the text in memory, however large the source, and nothing
+ * writes it into the profile store. Sources of several files, or with malformed lines (whose rows
+ * are numbered around the lines left out), and PostgreSQL sources become temporary tables.
  */
-import {extname, isAbsolute, relative, resolve} from "node:path";
+import {mkdtempSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {dirname, extname, isAbsolute, join, relative, resolve} from "node:path";
 import type {CsvOptions, PortraitConfig, ReferenceConfig, SourceConfig} from "./config.ts";
 import {ident, type Store} from "./store.ts";
 
@@ -58,7 +67,7 @@ export async function readSource(
   source: SourceConfig
 ): Promise<RawSource> {
   const rawTable = `src_${name}`;
-  await store.run(`DROP TABLE IF EXISTS ${ident(rawTable)}`);
+  await dropRawSource(store, rawTable);
   if ("postgres" in source) {
     // Loaded on demand: file-only projects never load the PostgreSQL client.
     const {connectionFromEnv, readPostgres} = await import("./postgres.ts");
@@ -80,18 +89,42 @@ export async function readSource(
   for (const file of files) {
     const location = relative(config.dir, file) || file;
     const read = await readFile(store, file, formatOf(source, file), source.csv, location);
-    if (columns === undefined) {
-      columns = read.columns;
-      await store.run(`CREATE TABLE ${ident(rawTable)} AS SELECT * FROM _file_rows`);
-    } else {
+    if (columns !== undefined) {
       const missing = columns.filter((c) => !read.columns.includes(c));
       if (missing.length > 0) {
+        discard(read.path);
         throw new Error(
           `${location}: lacks the column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} that ${relative(config.dir, files[0])} has; every file of sources.${name}.file must share one header`
         );
       }
-      await store.run(`INSERT INTO ${ident(rawTable)} BY NAME SELECT * FROM _file_rows`);
     }
+    const numbered = read.columns.some((c) => c.toLowerCase() === "file_row_number");
+    if (files.length === 1 && read.rejects.length === 0 && !numbered) {
+      await store.run(
+        `CREATE TEMP VIEW ${ident(rawTable)} AS
+         SELECT * EXCLUDE (file_row_number), (file_row_number + 1)::BIGINT AS _row, ${literal(location)} AS _file
+         FROM read_parquet(${literal(read.path)}, file_row_number = true)`
+      );
+      await store.run("CREATE TEMP TABLE IF NOT EXISTS _raw_files (raw VARCHAR, path VARCHAR)");
+      await store.run("INSERT INTO _raw_files VALUES ($raw, $path)", {
+        raw: rawTable,
+        path: read.path
+      });
+    } else {
+      // The Parquet file keeps the file's order, and so does the table's rowid.
+      await store.run(
+        `CREATE TEMP TABLE _file_text AS SELECT * FROM read_parquet(${literal(read.path)})`
+      );
+      discard(read.path);
+      await numberRows(store, read.rejects, location);
+      if (columns === undefined) {
+        await store.run(`ALTER TABLE _file_rows RENAME TO ${ident(rawTable)}`);
+      } else {
+        await store.run(`INSERT INTO ${ident(rawTable)} BY NAME SELECT * FROM _file_rows`);
+        await store.run("DROP TABLE _file_rows");
+      }
+    }
+    columns ??= read.columns;
     for (const reject of read.rejects) {
       await store.run(
         `INSERT INTO quarantine VALUES ($source, $table, $row, $file, NULL, 'malformed_line', $message, ['malformed_line'], to_json({line: $text}))`,
@@ -107,7 +140,6 @@ export async function readSource(
     }
     rows += read.rows + read.rejects.length;
     malformed += read.rejects.length;
-    await store.run("DROP TABLE _file_rows");
   }
   return {
     name,
@@ -138,16 +170,21 @@ export async function readReference(
       relative(config.dir, file)
     );
     if (read.rejects.length > 0) {
+      discard(read.path);
       throw new Error(
         `${relative(config.dir, file)}: ${read.rejects[0].message} (reference tables must be well formed)`
       );
     }
-    await store.run(
-      i === 0
-        ? `CREATE TABLE ${ident(table)} AS SELECT * EXCLUDE (_row, _file) FROM _file_rows`
-        : `INSERT INTO ${ident(table)} BY NAME SELECT * EXCLUDE (_row, _file) FROM _file_rows`
-    );
-    await store.run("DROP TABLE _file_rows");
+    const text = `SELECT * FROM read_parquet(${literal(read.path)})`;
+    try {
+      await store.run(
+        i === 0
+          ? `CREATE TABLE ${ident(table)} AS ${text}`
+          : `INSERT INTO ${ident(table)} BY NAME ${text}`
+      );
+    } finally {
+      discard(read.path);
+    }
   }
   const count = await store.one<{n: number}>(`SELECT count(*)::INTEGER AS n FROM ${ident(table)}`);
   return {table, rows: count?.n ?? 0};
@@ -187,9 +224,32 @@ interface FileRead {
   columns: string[];
   rows: number;
   rejects: {row: number; message: string; text: string}[];
+  /** The private Parquet file holding the text, in file order (see the module doc). */
+  path: string;
 }
 
-/** Reads one file into the temporary table _file_rows (text columns, _row, _file). */
+/** Folders of raw text not yet discarded, removed at the latest when the process exits. */
+const rawFolders = new Set<string>();
+process.once("exit", () => rawFolders.forEach(removeFolder));
+
+/** A new private folder for one file's text. */
+function rawFolder(): string {
+  const folder = mkdtempSync(join(tmpdir(), "portrait-raw-"));
+  rawFolders.add(folder);
+  return folder;
+}
+
+function removeFolder(folder: string): void {
+  rmSync(folder, {recursive: true, force: true});
+  rawFolders.delete(folder);
+}
+
+/** Removes a file's text (its Parquet file and folder). */
+function discard(path: string): void {
+  removeFolder(dirname(path));
+}
+
+/** Reads one file, as text in file order, into a private Parquet file (see the module doc). */
 async function readFile(
   store: Store,
   file: string,
@@ -198,6 +258,8 @@ async function readFile(
   location: string
 ): Promise<FileRead> {
   let rejects: FileRead["rejects"] = [];
+  const path = join(rawFolder(), "text.parquet");
+  const copy = (select: string) => `COPY (${select}) TO ${literal(path)} (FORMAT parquet)`;
   try {
     if (format === "csv" || format === "tsv") {
       const header = csv?.header ?? true;
@@ -223,10 +285,7 @@ async function readFile(
       }
       await store.run("DROP TABLE IF EXISTS _rejects");
       await store.run("DROP TABLE IF EXISTS _reject_scans");
-      await store.run(
-        `CREATE TEMP TABLE _file_text AS SELECT * FROM read_csv($file, ${options.join(", ")})`,
-        params
-      );
+      await store.run(copy(`SELECT * FROM read_csv($file, ${options.join(", ")})`), params);
       // A rejected line's data row: its line less the header and skipped lines (exact unless
       // quoted fields span lines).
       const offset = (header ? 1 : 0) + (csv?.skip ?? 0);
@@ -238,31 +297,45 @@ async function readFile(
         )
       ).map((r) => ({...r, row: Number(r.row)}));
     } else if (format === "parquet") {
-      await store.run(
-        "CREATE TEMP TABLE _file_text AS SELECT COLUMNS(*)::VARCHAR FROM read_parquet($file)",
-        {file}
-      );
+      await store.run(copy("SELECT COLUMNS(*)::VARCHAR FROM read_parquet($file)"), {file});
     } else {
       const shape = format === "ndjson" ? "newline_delimited" : "auto";
       await store.run(
-        `CREATE TEMP TABLE _file_text AS SELECT COLUMNS(*)::VARCHAR FROM read_json($file, format = '${shape}')`,
+        copy(`SELECT COLUMNS(*)::VARCHAR FROM read_json($file, format = '${shape}')`),
         {file}
       );
     }
   } catch (error) {
+    discard(path);
     throw new Error(
       `${location}: cannot be read as ${format}: ${firstLine((error as Error).message)}`,
       {cause: error}
     );
   }
   const columns = (
-    await store.all<{name: string}>("SELECT name FROM pragma_table_info('_file_text') ORDER BY cid")
+    await store.all<{name: string}>(
+      `SELECT column_name AS name FROM (DESCRIBE SELECT * FROM read_parquet(${literal(path)}))`
+    )
   ).map((c) => c.name);
   const clash = columns.find((c) => c === "_row" || c === "_file");
-  if (clash)
+  if (clash) {
+    discard(path);
     throw new Error(
       `${location}: has a column named ${clash}, which Portrait reserves: rename it in the file`
     );
+  }
+  const count = await store.one<{n: number}>(
+    `SELECT count(*)::INTEGER AS n FROM read_parquet(${literal(path)})`
+  );
+  return {columns, rows: count?.n ?? 0, rejects, path};
+}
+
+/** Numbers the rows of _file_text into the temporary table _file_rows (text columns, _row, _file). */
+async function numberRows(
+  store: Store,
+  rejects: FileRead["rejects"],
+  location: string
+): Promise<void> {
   // rowid is the insertion order, which is the file's order; rejected lines shift later rows.
   const rowNumber =
     rejects.length === 0
@@ -279,8 +352,27 @@ async function readFile(
   );
   await store.run("DROP TABLE _file_text");
   await store.run("DROP TABLE _reject_rows");
-  const count = await store.one<{n: number}>("SELECT count(*)::INTEGER AS n FROM _file_rows");
-  return {columns, rows: count?.n ?? 0, rejects};
+}
+
+/** Drops a raw source, whichever form it took: a view over its text, or a table. */
+export async function dropRawSource(store: Store, rawTable: string): Promise<void> {
+  const views = await store.all<{name: string}>(
+    "SELECT view_name AS name FROM duckdb_views() WHERE view_name = $name AND NOT internal",
+    {name: rawTable}
+  );
+  if (views.length > 0) await store.run(`DROP VIEW ${ident(rawTable)}`);
+  await store.run(`DROP TABLE IF EXISTS ${ident(rawTable)}`);
+  if (!(await store.has("_raw_files"))) return;
+  const files = await store.all<{path: string}>("SELECT path FROM _raw_files WHERE raw = $raw", {
+    raw: rawTable
+  });
+  for (const {path} of files) discard(path);
+  await store.run("DELETE FROM _raw_files WHERE raw = $raw", {raw: rawTable});
+}
+
+/** A string as a SQL literal, for statements that cannot bind it (a view, a COPY target). */
+function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
 }
 
 function firstLine(message: string): string {
