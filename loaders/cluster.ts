@@ -245,6 +245,17 @@ export async function buildClusters(
   const distances = distanceMatrix(matrix.points, m, d, matrix.missing);
   const boot = Math.min(settings.stabilitySample, n);
 
+  /** Bootstrap stability of a fit, on the first `boot` customers of the sample. */
+  const stabilityOf = (points: Float64Array, labels: Int32Array, k: number) =>
+    bootstrapStability(points.subarray(0, boot * d), labels.subarray(0, boot), {
+      n: boot,
+      d,
+      k,
+      rounds: settings.bootstrap,
+      restarts: Math.min(settings.restarts, BOOTSTRAP_RESTARTS),
+      seed: settings.seed
+    });
+
   const runs: KRun[] = [];
   const fits = new Map<
     number,
@@ -262,16 +273,7 @@ export async function buildClusters(
       k
     ).overall;
     const stability =
-      fixed || minShare < settings.minProfileShare
-        ? []
-        : bootstrapStability(points.subarray(0, boot * d), ordered.labels.subarray(0, boot), {
-            n: boot,
-            d,
-            k,
-            rounds: settings.bootstrap,
-            restarts: Math.min(settings.restarts, BOOTSTRAP_RESTARTS),
-            seed: settings.seed
-          });
+      fixed || minShare < settings.minProfileShare ? [] : stabilityOf(points, ordered.labels, k);
     const reason =
       minShare < settings.minProfileShare
         ? `smallest profile ${(100 * minShare).toFixed(1)} % < ${(100 * settings.minProfileShare).toFixed(1)} %`
@@ -301,17 +303,8 @@ export async function buildClusters(
 
   const widths = silhouettes(distances, m, fit.labels, k);
   const silhouette = meanSilhouettes(widths, fit.labels.subarray(0, m), k);
-  const stability =
-    runs.find((r) => r.k === k)!.stability.length > 0
-      ? runs.find((r) => r.k === k)!.stability
-      : bootstrapStability(fit.points.subarray(0, boot * d), fit.labels.subarray(0, boot), {
-          n: boot,
-          d,
-          k,
-          rounds: settings.bootstrap,
-          restarts: Math.min(settings.restarts, BOOTSTRAP_RESTARTS),
-          seed: settings.seed
-        });
+  const searched = runs.find((r) => r.k === k)!.stability;
+  const stability = searched.length > 0 ? searched : stabilityOf(fit.points, fit.labels, k);
 
   await storeRuns(store, runs, k);
   await storeCentroids(store, columns, fit.centroids, k);

@@ -10,7 +10,7 @@
  *   `features`, never zero-filled), its coverage, and whether it is clustered on.
  */
 import type {PortraitConfig} from "./config.ts";
-import {ident, type Store} from "./store.ts";
+import {ident, usedParams, type Store} from "./store.ts";
 
 export const DIMENSIONS = [
   "behavioral",
@@ -746,7 +746,7 @@ export async function buildFeatures(
     if (name === "customers") continue;
     await store.run(
       `CREATE OR REPLACE TEMP TABLE ${ident(`agg_${name}`)} AS ${sql}`,
-      pick(sql, params)
+      usedParams(sql, params)
     );
   }
   const joined = customerColumns.has("signup_date")
@@ -775,7 +775,7 @@ export async function buildFeatures(
      SELECT c.customer_id, ${select.join(",\n       ")}
      FROM population c ${joins.join(" ")}
      ORDER BY c.customer_id`;
-  await store.run(featuresSql, pick(featuresSql, params));
+  await store.run(featuresSql, usedParams(featuresSql, params));
   // recency for customers who never ordered: days since joining.
   if (
     kept.some((p) => p.feature.id === "recency_days") &&
@@ -835,14 +835,6 @@ export async function buildFeatures(
   }
   await store.run("DROP TABLE IF EXISTS population");
   return catalog;
-}
-
-/** Only the parameters a statement uses (DuckDB rejects unused named parameters). */
-function pick(
-  sql: string,
-  params: Record<string, string | number>
-): Record<string, string | number> {
-  return Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`$${k}`)));
 }
 
 export async function writeCatalog(store: Store, catalog: CatalogEntry[]): Promise<void> {

@@ -12,7 +12,7 @@
  * the same transform assigns every customer in SQL.
  */
 import type {CatalogEntry} from "./features.ts";
-import {ident, type Store} from "./store.ts";
+import {ident, usedParams, type Store} from "./store.ts";
 
 export interface ClusterColumn {
   /** Column name in the matrix: c0, c1, … */
@@ -77,36 +77,29 @@ export async function designColumns(
   const priors = numbers.map((_, i) => Number(priorsRow?.[`p${i}`] ?? 0));
   const spec = (f: CatalogEntry) => ({feature: f.id, transform: f.transform, base: baseOf(f)});
   const priorParams = Object.fromEntries(priors.map((p, i) => [`prior${i}`, p]));
+  const quantilesSql = `SELECT ${numbers
+    .map((f, i) => `quantile_cont(${valueSql(spec(f), `$prior${i}`)}, [0.01, 0.5, 0.99]) AS q${i}`)
+    .join(", ")} FROM features`;
   const quantiles = numbers.length
-    ? await store.one<Record<string, number[]>>(
-        `SELECT ${numbers
-          .map(
-            (f, i) =>
-              `quantile_cont(${valueSql(spec(f), `$prior${i}`)}, [0.01, 0.5, 0.99]) AS q${i}`
-          )
-          .join(", ")} FROM features`,
-        pickParams(priorParams, numbers, spec)
-      )
+    ? await store.one<Record<string, number[]>>(quantilesSql, usedParams(quantilesSql, priorParams))
     : undefined;
   const bounds = numbers.map((_, i) => quantiles?.[`q${i}`] ?? [0, 0, 0]);
+  const momentsSql = `SELECT ${numbers
+    .map((f, i) => {
+      const x = `least(greatest(${valueSql(spec(f), `$prior${i}`)}, $lo${i}), $hi${i})`;
+      return `avg(${x}) AS m${i}, stddev_pop(${x}) AS s${i}`;
+    })
+    .join(", ")} FROM features`;
   const moments = numbers.length
-    ? await store.one<Record<string, number>>(
-        `SELECT ${numbers
-          .map((f, i) => {
-            const x = `least(greatest(${valueSql(spec(f), `$prior${i}`)}, $lo${i}), $hi${i})`;
-            return `avg(${x}) AS m${i}, stddev_pop(${x}) AS s${i}`;
-          })
-          .join(", ")} FROM features`,
-        {
-          ...pickParams(priorParams, numbers, spec),
-          ...Object.fromEntries(
-            numbers.flatMap((_, i) => [
-              [`lo${i}`, bounds[i][0]],
-              [`hi${i}`, bounds[i][2]]
-            ])
-          )
-        }
-      )
+    ? await store.one<Record<string, number>>(momentsSql, {
+        ...usedParams(momentsSql, priorParams),
+        ...Object.fromEntries(
+          numbers.flatMap((_, i) => [
+            [`lo${i}`, bounds[i][0]],
+            [`hi${i}`, bounds[i][2]]
+          ])
+        )
+      })
     : undefined;
 
   const columns: ClusterColumn[] = [];
@@ -248,15 +241,4 @@ export async function readMatrix(
     }
   }
   return {ids, points, missing};
-}
-
-/** Only the prior parameters of the features that are smoothed (DuckDB rejects unused ones). */
-function pickParams(
-  priors: Record<string, number>,
-  numbers: CatalogEntry[],
-  spec: (f: CatalogEntry) => {base: string | null}
-): Record<string, number> {
-  return Object.fromEntries(
-    numbers.flatMap((f, i) => (spec(f).base === null ? [] : [[`prior${i}`, priors[`prior${i}`]]]))
-  );
 }

@@ -198,6 +198,13 @@ const NUMBER_TYPES = new Set<DuckDBTypeId>([
   DuckDBTypeId.DOUBLE
 ]);
 
+/** Only the named parameters a statement uses: DuckDB rejects a named parameter it was not asked for. */
+export function usedParams<T>(sql: string, params: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(
+    Object.entries(params).filter(([name]) => new RegExp(`\\$${name}(?![A-Za-z0-9_])`).test(sql))
+  );
+}
+
 /** Quotes an identifier for SQL text (identifiers cannot be bound as values). */
 export function ident(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;

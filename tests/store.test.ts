@@ -1,6 +1,6 @@
 import {totalmem} from "node:os";
 import {afterEach, describe, expect, it} from "vitest";
-import {memoryLimitOf, Store} from "../loaders/store.ts";
+import {memoryLimitOf, Store, usedParams} from "../loaders/store.ts";
 
 /** DuckDB's memory limit of a store, as DuckDB writes it ("1.0 GiB"). */
 async function limitOf(store: Store): Promise<string | undefined> {
@@ -46,5 +46,14 @@ describe("Store.open(path, {memoryLimit})", () => {
       if (saved === undefined) delete process.env.PORTRAIT_MEMORY_LIMIT;
       else process.env.PORTRAIT_MEMORY_LIMIT = saved;
     }
+  });
+});
+
+describe("usedParams(sql, params)", () => {
+  it("keeps only the named parameters the statement uses, whole names only", () => {
+    expect(usedParams("SELECT $prior10, $lo1", {prior1: 1, prior10: 2, lo1: 3, hi1: 4})).toEqual({
+      prior10: 2,
+      lo1: 3
+    });
   });
 });
