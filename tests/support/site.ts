@@ -1,0 +1,107 @@
+/** The browser tests' built site: how it is built, where it is, and a server for it. */
+import {spawnSync} from "node:child_process";
+import {join} from "node:path";
+import type {Browser} from "playwright-core";
+import {afterAll, beforeAll, expect, inject} from "vitest";
+import {PROJECT_DIR} from "../../loaders/paths.ts";
+import {withStore, type Store} from "../../loaders/store.ts";
+import {serveStatic, type StaticServer} from "../../scripts/serve.ts";
+import {launchBrowser, type PageProblems} from "./browser.ts";
+
+/** A demo site built into dir: dir/data, dir/store.duckdb, dir/site; log is the build's output. */
+export interface BuiltSite {
+  dir: string;
+  log: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    site: BuiltSite;
+  }
+}
+
+const TSX = [process.execPath, "--import", "tsx"];
+
+/** Runs a command to completion, failing with its output. */
+export function sh(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
+  const result = spawnSync(command, args, {
+    cwd: PROJECT_DIR,
+    env,
+    encoding: "utf8",
+    maxBuffer: 64 << 20
+  });
+  const output = `${result.stdout}\n${result.stderr}`;
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(" ")} failed (${result.status}):\n${output}`);
+  return output;
+}
+
+/** Whether this process may make a network namespace (root may; others build with network). */
+export function canUnshare(): boolean {
+  return spawnSync("unshare", ["-n", "true"]).status === 0;
+}
+
+/** Writes a seeded demo dataset of this many customers into out. */
+export function generateDemo(out: string, customers: number): void {
+  sh(TSX[0], [
+    ...TSX.slice(1),
+    "scripts/demo-data.ts",
+    "--customers",
+    String(customers),
+    "--out",
+    out
+  ]);
+}
+
+/** The environment that points the build at dir's data, store and site. */
+export function siteEnv(dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PORTRAIT_DATA: join(dir, "data"),
+    PORTRAIT_STORE: join(dir, "store.duckdb"),
+    PORTRAIT_OUTPUT: join(dir, "site"),
+    ...extra
+  };
+}
+
+/** `npm run build` for dir, without network when possible; returns the build's output. */
+export function buildSite(dir: string, extra: NodeJS.ProcessEnv = {}): string {
+  const command = [...TSX, "scripts/build.ts"];
+  const env = siteEnv(dir, extra);
+  return canUnshare()
+    ? sh("unshare", ["-n", ...command], env)
+    : sh(command[0], command.slice(1), env);
+}
+
+/** The shared site of tests/e2e/setup.ts, served and opened in Chromium for one test file. */
+export function useSite(): {site: BuiltSite; url: () => string; browser: () => Browser} {
+  const site = inject("site");
+  let server: StaticServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await serveStatic(join(site.dir, "site"));
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    site,
+    url: () => server!.url,
+    browser: () => browser!
+  };
+}
+
+/** Reads the shared site's store. */
+export function readStore<T>(site: BuiltSite, read: (store: Store) => Promise<T>): Promise<T> {
+  return withStore(join(site.dir, "store.duckdb"), read);
+}
+
+/** Fails on anything a page did wrong: uncaught errors, console errors, failed or outside requests. */
+export function expectClean(problems: PageProblems): void {
+  expect(problems.pageErrors, "uncaught errors").toEqual([]);
+  expect(problems.consoleErrors, "console errors").toEqual([]);
+  expect(problems.failedRequests, "failed requests").toEqual([]);
+  expect(problems.outsideRequests, "requests leaving the site").toEqual([]);
+}
