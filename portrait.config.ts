@@ -36,7 +36,13 @@ export default defineConfig({
     {
       reference: "postal_codes",
       on: {country: "country", postal_code: "postal_code"},
-      fields: {urbanicity: "urbanicity", area_income: "area_income", region: "region"}
+      fields: {
+        urbanicity: "urbanicity",
+        area_income: "area_income",
+        region: "region",
+        latitude: "latitude",
+        longitude: "longitude"
+      }
     }
   ],
   validation: {maxRejectShare: 0.05},

@@ -5,6 +5,7 @@
 import {existsSync, statSync} from "node:fs";
 import {mkdir, rename, rm} from "node:fs/promises";
 import {dirname, isAbsolute, join, resolve} from "node:path";
+import {readPreviousSummary, writePreviousSummary} from "./changes.ts";
 import {loadConfig, type PortraitConfig} from "./config.ts";
 import {fingerprint} from "./fingerprint.ts";
 import {PROJECT_DIR} from "./paths.ts";
@@ -130,6 +131,8 @@ export async function runEngine({
   // pages read is written out; large ones build on disk, where DuckDB can spill.
   const bytes = (await inputFiles(config)).reduce((sum, file) => sum + statSync(file).size, 0);
   const inMemory = bytes <= inMemoryBytes;
+  // What the overview compares with: the build this one replaces.
+  const previous = await readPreviousSummary(storePath);
   const store = await Store.open(inMemory ? ":memory:" : buildingPath);
   let pipeline: PipelineResult;
   let profiling: ProfilingResult;
@@ -138,6 +141,7 @@ export async function runEngine({
     pipeline = await runPipeline(store, config, log, stages);
     if (pipeline.validation.problems.length > 0) throw new DataError(pipeline.validation.problems);
     profiling = await runProfiling(store, config, pipeline.validation.asOf, log, stages);
+    if (previous) await writePreviousSummary(store, previous);
     await store.run(
       "CREATE OR REPLACE TABLE build_meta (fingerprint VARCHAR, store_version INTEGER)"
     );

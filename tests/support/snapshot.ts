@@ -23,7 +23,7 @@ export function normalise(element: Element): string {
   const ids = new Map<string, string>();
   return html
     .replace(/-?\d+\.\d+(?:e[-+]?\d+)?/g, (x) => String(Math.round(Number(x) * 100) / 100))
-    .replace(/plot-[a-z0-9]{6,}(?:-\d+)?/g, (id) => {
+    .replace(/\bplot-[0-9a-f]{6}\b/g, (id) => {
       if (!ids.has(id)) ids.set(id, `plot-${ids.size}`);
       return ids.get(id)!;
     })

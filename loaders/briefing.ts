@@ -1,0 +1,49 @@
+/**
+ * The overview for leadership: every profile at a glance (size, share of revenue, value, risk,
+ * one line), the few facts that changed since the previous build, and the data-quality
+ * headline behind it all.
+ */
+import {buildSummary, compareBuilds, previousSummary, type Change} from "./changes.ts";
+import {profilesDocument} from "./exports.ts";
+import {readQuality} from "./quality.ts";
+import type {Store} from "./store.ts";
+
+/** The most facts the overview lists: the few that matter, not a changelog. */
+const MAX_CHANGES = 5;
+
+/** Everything the overview page shows. */
+export async function briefing(store: Store): Promise<Record<string, unknown>> {
+  const doc = await profilesDocument(store);
+  const current = await buildSummary(store);
+  const previous = await previousSummary(store);
+  const changes: Change[] = current ? compareBuilds(current, previous).slice(0, MAX_CHANGES) : [];
+  const report = (await store.has("quality_report")) ? await readQuality(store) : undefined;
+  const quality = report && {
+    rows: report.sources.reduce((n, s) => n + s.read, 0),
+    quarantined: report.sources.reduce((n, s) => n + s.quarantined, 0),
+    merged: report.identity?.merged ?? 0
+  };
+  const profiles = (doc.profiles as Record<string, unknown>[]).map((p) => ({
+    id: p.id,
+    name: p.name,
+    summary: p.summary,
+    customers: p.customers,
+    share: p.share,
+    revenue_share: p.revenue_share,
+    value_12m: p.value_12m,
+    p_alive: p.p_alive,
+    at_risk_share: p.at_risk_share,
+    stability: (p.quality as {stability: number | null}).stability
+  }));
+  return {
+    as_of: doc.as_of,
+    k: doc.k,
+    silhouette: doc.silhouette,
+    customers: current?.customers ?? 0,
+    previous_as_of: previous?.as_of ?? null,
+    has_previous: previous !== undefined,
+    changes,
+    quality: quality ?? null,
+    profiles
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * What changed since the previous build, for the overview: the engine copies a summary of the
+ * store it replaces (as-of date, customers, each profile's size, value and risk) into the new
+ * store, and the overview states the few differences that matter. Profiles are matched by
+ * name until profile ids are kept stable across rebuilds (issue 6).
+ */
+import {existsSync} from "node:fs";
+import {Store} from "./store.ts";
+
+export type ProfileSummary = {
+  profile_id: string;
+  name: string;
+  customers: number;
+  share: number;
+  revenue_share: number | null;
+  value_12m: number | null;
+  at_risk_share: number | null;
+};
+
+export interface BuildSummary {
+  as_of: string | null;
+  customers: number;
+  profiles: ProfileSummary[];
+}
+
+/** One fact for the overview, with how much it matters (larger first). */
+export interface Change {
+  text: string;
+  weight: number;
+  profile_id: string | null;
+}
+
+/** The summary of a store's build, or undefined when it has no profiles. */
+export async function buildSummary(store: Store): Promise<BuildSummary | undefined> {
+  if (!(await store.has("profiles")) || !(await store.has("overview_as_of"))) return undefined;
+  const meta = await store.one<{as_of: string | null; customers: number}>(
+    `SELECT strftime(as_of, '%Y-%m-%d') AS as_of,
+       (SELECT count(*)::INTEGER FROM customer_profiles) AS customers
+     FROM overview_as_of`
+  );
+  const profiles = await store.all<ProfileSummary>(
+    `SELECT profile_id, name, customers, share, revenue_share, value_12m, at_risk_share
+     FROM profiles ORDER BY profile_id`
+  );
+  return {as_of: meta?.as_of ?? null, customers: meta?.customers ?? 0, profiles};
+}
+
+/** The summary of the store at path before it is replaced; undefined when there is none. */
+export async function readPreviousSummary(path: string): Promise<BuildSummary | undefined> {
+  if (!existsSync(path)) return undefined;
+  let store: Store | undefined;
+  try {
+    store = await Store.open(path, {readOnly: true});
+    return await buildSummary(store);
+  } catch {
+    return undefined; // an unreadable or older store has nothing to compare with
+  } finally {
+    store?.close();
+  }
+}
+
+/** Keeps the previous build's summary in the new store (tables previous_build, previous_profiles). */
+export async function writePreviousSummary(store: Store, previous: BuildSummary): Promise<void> {
+  await store.run("CREATE OR REPLACE TABLE previous_build (as_of DATE, customers INTEGER)");
+  await store.run("INSERT INTO previous_build VALUES ($as_of::DATE, $customers)", {
+    as_of: previous.as_of,
+    customers: previous.customers
+  });
+  await store.run(
+    `CREATE OR REPLACE TABLE previous_profiles (profile_id VARCHAR, name VARCHAR,
+       customers INTEGER, share DOUBLE, revenue_share DOUBLE, value_12m DOUBLE,
+       at_risk_share DOUBLE)`
+  );
+  for (const p of previous.profiles)
+    await store.run(
+      `INSERT INTO previous_profiles VALUES ($profile_id, $name, $customers, $share,
+         $revenue_share, $value_12m, $at_risk_share)`,
+      {...p}
+    );
+}
+
+/** The previous build's summary kept in this store, if any. */
+export async function previousSummary(store: Store): Promise<BuildSummary | undefined> {
+  if (!(await store.has("previous_build"))) return undefined;
+  const meta = await store.one<{as_of: string | null; customers: number}>(
+    "SELECT strftime(as_of, '%Y-%m-%d') AS as_of, customers FROM previous_build"
+  );
+  const profiles = await store.all<ProfileSummary>(
+    `SELECT profile_id, name, customers, share, revenue_share, value_12m, at_risk_share
+     FROM previous_profiles ORDER BY profile_id`
+  );
+  return {as_of: meta?.as_of ?? null, customers: meta?.customers ?? 0, profiles};
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(Math.abs(x) < 0.1 ? 1 : 0)} %`;
+const points = (x: number) => `${x > 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)} points`;
+const count = (n: number) => n.toLocaleString("en-US");
+
+/**
+ * The facts that changed between two builds, largest first: customers, profiles that appeared
+ * or vanished, and per profile a shift in size (≥ 1 point of the base), at-risk share
+ * (≥ 2 points) or expected value (≥ 10 %). Nothing when there is no previous build.
+ */
+export function compareBuilds(current: BuildSummary, previous: BuildSummary | undefined): Change[] {
+  if (!previous) return [];
+  const changes: Change[] = [];
+  const since = previous.as_of
+    ? `the build with data as of ${previous.as_of}`
+    : "the previous build";
+  const delta = current.customers - previous.customers;
+  if (delta !== 0)
+    changes.push({
+      text: `${count(current.customers)} customers, ${delta > 0 ? "+" : "−"}${count(Math.abs(delta))} since ${since}.`,
+      weight: 100,
+      profile_id: null
+    });
+  const before = new Map(previous.profiles.map((p) => [p.name, p]));
+  const now = new Set(current.profiles.map((p) => p.name));
+  for (const p of current.profiles) {
+    const old = before.get(p.name);
+    if (!old) {
+      changes.push({
+        text: `New profile: ${p.name}, ${pct(p.share)} of customers.`,
+        weight: 50 + p.share * 100,
+        profile_id: p.profile_id
+      });
+      continue;
+    }
+    const size = p.share - old.share;
+    if (Math.abs(size) >= 0.01)
+      changes.push({
+        text: `${p.name}: ${pct(p.share)} of customers (${points(size)}).`,
+        weight: Math.abs(size) * 1000,
+        profile_id: p.profile_id
+      });
+    if (p.at_risk_share !== null && old.at_risk_share !== null) {
+      const risk = p.at_risk_share - old.at_risk_share;
+      if (Math.abs(risk) >= 0.02)
+        changes.push({
+          text: `${p.name}: ${pct(p.at_risk_share)} at risk (${points(risk)}).`,
+          weight: Math.abs(risk) * 800,
+          profile_id: p.profile_id
+        });
+    }
+    if (p.value_12m !== null && old.value_12m !== null && old.value_12m > 0) {
+      const ratio = p.value_12m / old.value_12m - 1;
+      if (Math.abs(ratio) >= 0.1)
+        changes.push({
+          text: `${p.name}: expected value ${Math.round(p.value_12m).toLocaleString("en-US")} per customer (${ratio > 0 ? "+" : "−"}${Math.round(Math.abs(ratio) * 100)} %).`,
+          weight: Math.abs(ratio) * 300,
+          profile_id: p.profile_id
+        });
+    }
+  }
+  for (const old of previous.profiles)
+    if (!now.has(old.name))
+      changes.push({
+        text: `No longer found: ${old.name} (was ${pct(old.share)} of customers).`,
+        weight: 50 + old.share * 100,
+        profile_id: null
+      });
+  return changes.sort((a, b) => b.weight - a.weight || a.text.localeCompare(b.text));
+}

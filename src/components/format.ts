@@ -1,0 +1,59 @@
+/** Number formats by a feature's unit, one place for every page and chart. */
+import * as d3 from "npm:d3";
+
+const pct = d3.format(".0%");
+const pct1 = d3.format(".1%");
+const whole = d3.format(",.0f");
+const one = d3.format(",.1f");
+const two = d3.format(",.2f");
+
+/** A share as a percentage: one decimal under 10 %, none above. */
+export function formatShare(x: number | null | undefined): string {
+  if (x == null) return "–";
+  return Math.abs(x) < 0.1 && x !== 0 ? pct1(x) : pct(x);
+}
+
+/** A value in its unit: shares as %, money and counts whole, scores with one decimal. */
+export function formatValue(x: number | null | undefined, unit: string): string {
+  if (x == null || !Number.isFinite(x)) return "–";
+  switch (unit) {
+    case "share":
+    case "flag":
+      return formatShare(x);
+    case "currency":
+      return Math.abs(x) < 100 ? two(x) : whole(x);
+    case "days":
+      return `${whole(x)} days`;
+    case "hours":
+      return `${one(x)} h`;
+    case "minutes":
+      return `${one(x)} min`;
+    case "score":
+    case "log ratio":
+      return two(x);
+    case "years":
+      return `${whole(x)} years`;
+    default:
+      return Math.abs(x) >= 100 ? whole(x) : one(x);
+  }
+}
+
+/** A unit as an axis label suffix: "(%)", "(days)", or nothing for plain counts. */
+export function unitLabel(unit: string): string {
+  switch (unit) {
+    case "share":
+    case "flag":
+      return "%";
+    case "currency":
+      return "amount";
+    case "score":
+      return "score";
+    default:
+      return unit;
+  }
+}
+
+/** A count of customers, or "fewer than N" when the figure is suppressed. */
+export function formatCustomers(n: number | null | undefined, min: number): string {
+  return n == null ? `fewer than ${min}` : whole(n);
+}

@@ -1,0 +1,127 @@
+/**
+ * The profiles at a glance, for leadership: who the customers are (share of customers against
+ * share of revenue) and where the value and the risk sit (value per customer against the share
+ * at risk, sized by customers).
+ */
+import * as Plot from "npm:@observablehq/plot";
+import {BASE_COLOR} from "./palette.js";
+import {formatShare} from "./format.js";
+
+export interface GlanceProfile {
+  id: string;
+  name: string;
+  customers: number;
+  share: number;
+  revenue_share: number | null;
+  value_12m: number | null;
+  at_risk_share: number | null;
+}
+
+type Colors = {domain: string[]; range: string[]};
+
+/** Per profile, its share of customers (bar) and of the last 12 months' revenue (tick). */
+export function sharesChart(
+  profiles: GlanceProfile[],
+  {width, colors, document}: {width: number; colors: Colors; document?: Document}
+): SVGSVGElement | HTMLElement {
+  const top = Math.max(0.05, ...profiles.map((p) => Math.max(p.share, p.revenue_share ?? 0)));
+  return Plot.plot({
+    document,
+    width,
+    height: 50 + 34 * profiles.length,
+    title: "Share of customers and of revenue",
+    subtitle: "Bars: share of all customers. Black ticks: share of the last 12 months' revenue.",
+    ariaLabel: "Bar chart of each profile's share of customers, with its share of revenue",
+    marginLeft: Math.min(240, width * 0.36),
+    x: {label: "Share", tickFormat: "%", grid: true, domain: [0, top]},
+    y: {label: null, domain: profiles.map((p) => p.name), tickSize: 0},
+    color: colors,
+    marks: [
+      Plot.barX(profiles, {
+        x: "share",
+        y: "name",
+        fill: "id",
+        insetTop: 5,
+        insetBottom: 5,
+        title: (p) =>
+          `${p.name}\n${formatShare(p.share)} of customers\n${formatShare(p.revenue_share)} of revenue`
+      }),
+      Plot.tickX(
+        profiles.filter((p) => p.revenue_share !== null),
+        {x: "revenue_share", y: "name", stroke: "currentColor", strokeWidth: 3}
+      ),
+      Plot.ruleX([0])
+    ]
+  });
+}
+
+/** Value per customer against the share at risk, one dot per profile sized by customers. */
+export function valueRiskChart(
+  profiles: GlanceProfile[],
+  {
+    width,
+    colors,
+    baseValue,
+    baseRisk,
+    document
+  }: {
+    width: number;
+    colors: Colors;
+    baseValue: number | null;
+    baseRisk: number | null;
+    document?: Document;
+  }
+): SVGSVGElement | HTMLElement {
+  const data = profiles.filter(
+    (p) => p.value_12m !== null && p.value_12m > 0 && p.at_risk_share !== null
+  );
+  return Plot.plot({
+    document,
+    width,
+    height: Math.min(420, Math.max(300, width * 0.55)),
+    title: "Where the value and the risk are",
+    subtitle:
+      "Expected value per customer over the next 12 months against the share of customers at risk; dot area is customers.",
+    ariaLabel:
+      "Scatter chart of each profile's expected value per customer against its share at risk",
+    inset: 28,
+    x: {label: "Customers at risk (%)", tickFormat: "%", grid: true, zero: true},
+    y: {
+      type: "log",
+      label: "Expected value per customer, next 12 months (log scale)",
+      grid: true,
+      tickFormat: "~s"
+    },
+    r: {range: [5, 24]},
+    color: colors,
+    marks: [
+      baseRisk === null
+        ? null
+        : Plot.ruleX([baseRisk], {stroke: BASE_COLOR, strokeDasharray: "4,3"}),
+      baseValue === null
+        ? null
+        : Plot.ruleY([baseValue], {stroke: BASE_COLOR, strokeDasharray: "4,3"}),
+      Plot.dot(data, {
+        x: "at_risk_share",
+        y: "value_12m",
+        r: "customers",
+        fill: "id",
+        fillOpacity: 0.85,
+        stroke: "var(--theme-background, white)",
+        title: (p) =>
+          `${p.name}\n${formatShare(p.share)} of customers\n${formatShare(p.at_risk_share)} at risk\nvalue ${Math.round(p.value_12m!).toLocaleString("en-US")} per customer`
+      }),
+      Plot.text(data, {
+        x: "at_risk_share",
+        y: "value_12m",
+        text: "name",
+        dy: -18,
+        fontSize: 11,
+        lineWidth: 12,
+        stroke: "var(--theme-background, white)",
+        strokeWidth: 3,
+        fill: "currentColor"
+      })
+    ]
+  });
+}
