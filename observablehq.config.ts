@@ -1,6 +1,7 @@
 // Observable Framework configuration for the Portrait report site.
 // Builds are offline and deterministic: no web font, no dated footer, DuckDB-Wasm without
 // downloadable extensions (data reaches the browser as Arrow).
+import {readCardShardNames} from "./loaders/cards.ts";
 import {outputDir, storePath} from "./loaders/paths.ts";
 import {readProfileEntries} from "./loaders/site.ts";
 
@@ -8,6 +9,8 @@ const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect 
 
 // One report page per profile, /profiles/<id>: the ids come from the store the engine built.
 const profiles = await readProfileEntries(storePath());
+// The customer card page fetches one shard of cards at run time: list every shard so it is built.
+const cardShards = await readCardShardNames(storePath());
 
 export default {
   title: "Portrait",
@@ -21,7 +24,10 @@ export default {
   pager: false,
   search: false,
   duckdb: {extensions: {json: null, parquet: null}},
-  dynamicPaths: profiles.map((p) => `/profiles/${p.id}`),
+  dynamicPaths: [
+    ...profiles.map((p) => `/profiles/${p.id}`),
+    ...cardShards.map((s) => `/data/cards/${s}.json`)
+  ],
   pages: [
     {name: "Overview", path: "/"},
     {

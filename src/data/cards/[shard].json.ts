@@ -1,0 +1,13 @@
+// One shard of customer cards: the customers whose id hashes to it (src/components/shard.ts).
+import {parseArgs} from "node:util";
+import {cardShard} from "../../../loaders/cards.ts";
+import {loadConfig} from "../../../loaders/config.ts";
+import {configPath, storePath} from "../../../loaders/paths.ts";
+import {withStore} from "../../../loaders/store.ts";
+
+const {values} = parseArgs({options: {shard: {type: "string"}}});
+const {privacy, churn} = await loadConfig(configPath());
+const options = {identifiers: privacy.identifiers, churn};
+process.stdout.write(
+  JSON.stringify(await withStore(storePath(), (s) => cardShard(s, values.shard, options)))
+);
