@@ -111,7 +111,7 @@ export function compareBuilds(current: BuildSummary, previous: BuildSummary | un
   if (delta !== 0)
     changes.push({
       text: `${count(current.customers)} customers, ${delta > 0 ? "+" : "−"}${count(Math.abs(delta))} since ${since}.`,
-      weight: 100,
+      weight: 10_000, // always first: the base itself
       profile_id: null
     });
   const before = new Map(previous.profiles.map((p) => [p.name, p]));
