@@ -255,6 +255,16 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    explore: z
+      .object({
+        /**
+         * Customers the Explore page receives, a seeded random sample (pseudonymous ids and
+         * derived features only); 0 leaves customer-level data out of the build; default 10,000.
+         */
+        sample: z.number().int().min(0).max(200_000).optional()
+      })
+      .strict()
+      .optional(),
     privacy: z
       .object({
         minGroupSize: z.number().int().min(1).optional(),
@@ -326,6 +336,7 @@ export interface PortraitConfig {
   churn: {horizonDays: number; pAliveBelow: number; engagementDropAbove: number; minOrders: number};
   segments: Record<string, SegmentVariable[]>;
   profiles: {notes: string; minEffect: number; minCoverage: number};
+  explore: {sample: number};
   privacy: {minGroupSize: number; identifiers: boolean};
 }
 
@@ -398,6 +409,7 @@ export function parseConfig(input: unknown, path: string, dir = dirname(path)): 
       minEffect: c.profiles?.minEffect ?? 0.3,
       minCoverage: c.profiles?.minCoverage ?? 0.5
     },
+    explore: {sample: c.explore?.sample ?? 10_000},
     privacy: {
       minGroupSize: c.privacy?.minGroupSize ?? 10,
       identifiers: c.privacy?.identifiers ?? false

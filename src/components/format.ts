@@ -57,3 +57,14 @@ export function unitLabel(unit: string): string {
 export function formatCustomers(n: number | null | undefined, min: number): string {
   return n == null ? `fewer than ${min}` : whole(n);
 }
+
+/** A label with its unit for a heading or an axis, when the unit is not already obvious. */
+export function labelWithUnit(label: string, unit: string): string {
+  return unit === "share" || unit === "flag" || unit === "category" ? label : `${label} (${unit})`;
+}
+
+/** A signed effect size, "+0.84" or "−0.31". */
+export function formatEffect(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "–";
+  return `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(2)}`;
+}
