@@ -149,51 +149,47 @@ async function distributionColumns(store: Store): Promise<Column[]> {
   ];
 }
 
-/** How a column's values are cut into bins: a value maps to floor((g(v) - g(lo)) / width). */
+/** How a column's values are cut: bin i holds edges[i] ≤ v < edges[i + 1] (the ends hold the rest). */
 interface Binning {
-  lo: number;
-  hi: number;
-  log: boolean;
-  width: number;
-  bins: number;
+  edges: number[];
   clipped: boolean;
 }
 
+type ColumnStats = {p01: number; p99: number; min: number; max: number; whole: boolean};
+
 /**
- * Bins from the whole base: shares on [0, 1] in tenths, small whole numbers one by one, skewed
- * amounts on a log scale, anything else evenly between the 1st and 99th percentiles (values
+ * Bins from the whole base: shares on [0, 1] in tenths; scores on half points (1, 1.5, … 5);
+ * small whole numbers one by one; larger counts on a log scale cut at whole numbers; skewed
+ * amounts on a log scale; anything else evenly between the 1st and 99th percentiles (values
  * beyond fall into the end bins).
  */
-function binning(
-  column: Column,
-  s: {p01: number; p99: number; min: number; max: number; whole: boolean}
-): Binning | null {
-  if (s.p01 === null || s.p99 === null) return null;
-  if (column.unit === "share")
-    return {lo: 0, hi: 1, log: false, width: 0.1, bins: 10, clipped: false};
-  if (s.whole && s.max - s.min <= 24) {
-    const bins = Math.max(1, s.max - s.min + 1);
-    return {lo: s.min - 0.5, hi: s.max + 0.5, log: false, width: 1, bins, clipped: false};
+export function binning(column: {unit: string; transform: string}, s: ColumnStats): Binning | null {
+  if (s.p01 === null || s.p99 === null || s.min === null || s.max === null) return null;
+  if (column.unit === "share") return {edges: steps(0, 1, 0.1), clipped: false};
+  if (column.unit === "score") {
+    const [lo, hi] = [Math.floor(s.min * 2) / 2, Math.ceil(s.max * 2) / 2];
+    return {edges: steps(lo - 0.25, hi + 0.25, 0.5), clipped: false};
   }
+  if (s.whole && s.max - s.min <= 24)
+    return {edges: steps(s.min - 0.5, s.max + 0.5, 1), clipped: false};
   const lo = s.p01;
   const hi = s.p99 > s.p01 ? s.p99 : s.p01 + 1;
   const clipped = s.min < lo || s.max > hi;
-  if (column.transform === "log" && lo >= 0) {
-    return {
-      lo,
-      hi,
-      log: true,
-      width: (Math.log1p(hi) - Math.log1p(lo)) / BINS,
-      bins: BINS,
-      clipped
-    };
-  }
-  return {lo, hi, log: false, width: (hi - lo) / BINS, bins: BINS, clipped};
+  const log = column.transform === "log" && lo >= 0;
+  let edges = Array.from({length: BINS + 1}, (_, i) =>
+    log
+      ? Math.expm1(Math.log1p(lo) + ((Math.log1p(hi) - Math.log1p(lo)) * i) / BINS)
+      : lo + ((hi - lo) * i) / BINS
+  );
+  // whole numbers are cut between them, so no bin is empty by construction
+  if (s.whole) edges = [...new Set(edges.map((e) => Math.round(e) - 0.5))];
+  return {edges: edges.map((e) => round4(e)!), clipped};
 }
 
-function edge(b: Binning, i: number): number {
-  const g = (b.log ? Math.log1p(b.lo) : b.lo) + i * b.width;
-  return round4(b.log ? Math.expm1(g) : g)!;
+/** lo, lo + step, … hi, without floating-point drift. */
+function steps(lo: number, hi: number, step: number): number[] {
+  const n = Math.round((hi - lo) / step);
+  return Array.from({length: n + 1}, (_, i) => round4(lo + i * step)!);
 }
 
 /** The profile's distribution against the base's, feature by feature, on the base's bins. */
@@ -221,15 +217,7 @@ async function distributions(
   for (const column of columns) {
     const value = `v.${ident(column.feature)}::DOUBLE`;
     const from = `${ident(column.table)} v JOIN customer_profiles c USING (customer_id)`;
-    const stats = await store.one<{
-      p01: number;
-      p99: number;
-      min: number;
-      max: number;
-      whole: boolean;
-      profile_median: number;
-      base_median: number;
-    }>(
+    const stats = await store.one<ColumnStats & {profile_median: number; base_median: number}>(
       `SELECT quantile_cont(${value}, 0.01) AS p01, quantile_cont(${value}, 0.99) AS p99,
          min(${value}) AS min, max(${value}) AS max,
          coalesce(bool_and(${value} = round(${value})), false) AS whole,
@@ -240,15 +228,14 @@ async function distributions(
     );
     const b = stats && binning(column, stats);
     if (!b) continue;
-    const g = b.log ? `ln(1 + greatest(${value}, 0))` : value;
-    const g0 = b.log ? Math.log1p(b.lo) : b.lo;
+    const bins = b.edges.length - 1;
     const counts = await store.all<{bin: number; customers: number; base_customers: number}>(
-      `SELECT least(greatest(floor((${g} - $g0) / $width), 0), $last)::INTEGER AS bin,
+      `SELECT least(len(list_filter($inner::VARCHAR::DOUBLE[], lambda e: e <= ${value})), $last)::INTEGER AS bin,
          count(*) FILTER (WHERE c.profile_id = $id)::INTEGER AS customers,
          count(*)::INTEGER AS base_customers
        FROM ${from} WHERE ${value} IS NOT NULL AND isfinite(${value})
        GROUP BY ALL ORDER BY bin`,
-      {id: profileId, g0, width: b.width, last: b.bins - 1}
+      {id: profileId, inner: JSON.stringify(b.edges.slice(1, -1)), last: bins - 1}
     );
     const byBin = new Map(counts.map((c) => [c.bin, c]));
     const profileTotal = counts.reduce((n, c) => n + c.customers, 0);
@@ -267,11 +254,11 @@ async function distributions(
       profile_median: round4(stats.profile_median),
       base_median: round4(stats.base_median),
       bins: {
-        edges: Array.from({length: b.bins + 1}, (_, i) => edge(b, i)),
-        customers: Array.from({length: b.bins}, (_, i) =>
+        edges: b.edges,
+        customers: Array.from({length: bins}, (_, i) =>
           suppress(byBin.get(i)?.customers ?? 0, min)
         ),
-        base_customers: Array.from({length: b.bins}, (_, i) =>
+        base_customers: Array.from({length: bins}, (_, i) =>
           suppress(byBin.get(i)?.base_customers ?? 0, min)
         ),
         profile_customers: profileTotal,

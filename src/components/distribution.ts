@@ -80,9 +80,17 @@ export function distributionChart(
   });
 }
 
-/** A bin's label: the whole number itself for one-wide bins, else its lower edge. */
+/**
+ * A bin's label: whole-number bins (cut at halves) name their numbers ("3", "4–7"), score bins
+ * their centre ("4.5"), others their lower edge ("≤" on a first bin that holds everything below).
+ */
 function binLabel(d: Distribution, x0: number, x1: number, i: number): string {
-  if (x1 - x0 === 1 && Number.isInteger(x0 + 0.5)) return String(x0 + 0.5);
+  const half = (x: number) => Math.abs(x - Math.round(x - 0.5) - 0.5) < 1e-9;
+  if (half(x0) && half(x1)) {
+    const [lo, hi] = [x0 + 0.5, x1 - 0.5];
+    return lo === hi ? String(lo) : `${lo}–${hi}`;
+  }
+  if (d.unit === "score") return String((x0 + x1) / 2);
   const lower = formatValue(x0, d.unit === "days" ? "" : d.unit);
   return i === 0 && d.clipped ? `≤${lower}` : lower;
 }

@@ -3,22 +3,26 @@
  * under protanopia, deuteranopia and tritanopia) for profiles, and a neutral grey for the base.
  */
 export const PROFILE_COLORS = [
-  "#332288",
   "#88ccee",
+  "#cc6677",
   "#44aa99",
+  "#ddcc77",
+  "#aa4499",
   "#117733",
   "#999933",
-  "#ddcc77",
-  "#cc6677",
   "#882255",
-  "#aa4499",
+  "#332288",
   "#6f6f6f"
 ];
 
 /** The whole customer base, drawn beside a profile. */
 export const BASE_COLOR = "#9a9a9a";
 
-/** A Plot color scale that gives each profile id (p1, p2, …) the same colour on every page. */
+/**
+ * A Plot color scale that gives each profile id (p1, p2, …) the same colour on every page. The
+ * colours are CSS variables (--profile-1 …, falling back to the hex above), so the dark theme
+ * can lighten the three darkest hues (style.css) without changing any page.
+ */
 export function profileColor(ids: readonly string[]): {domain: string[]; range: string[]} {
   const sorted = [...ids].sort((a, b) => idNumber(a) - idNumber(b) || a.localeCompare(b));
   return {

@@ -21,8 +21,8 @@ export function runsChart(
   {width, minStability, document}: {width: number; minStability: number; document?: Document}
 ): SVGSVGElement | HTMLElement {
   const series = [
-    {key: "silhouette", name: "Silhouette (all customers)", color: PROFILE_COLORS[0]},
-    {key: "min_stability", name: "Stability of the least stable profile", color: PROFILE_COLORS[6]}
+    {key: "silhouette", name: "Silhouette (all customers)", color: PROFILE_COLORS[2]},
+    {key: "min_stability", name: "Stability of the least stable profile", color: PROFILE_COLORS[1]}
   ] as const;
   const points = series.flatMap((s) =>
     runs
