@@ -122,7 +122,7 @@ describe("segments and profiles", () => {
     await spread.first().waitFor();
     const label = await spread.first().getAttribute("aria-label");
     expect(label).toContain(profiles[0].name);
-    await page.locator("select").nth(2).selectOption(profiles[1].profile_id);
+    await page.locator("select").nth(2).selectOption({label: profiles[1].name});
     await expect.poll(() => spread.first().getAttribute("aria-label")).toContain(profiles[1].name);
     expectClean(problems);
     await page.close();

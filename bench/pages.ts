@@ -1,0 +1,123 @@
+/**
+ * Page weight and load time of every page type of the built site, measured in headless
+ * Chromium from the local server: bytes downloaded (HTML, JavaScript, data, other), the time
+ * until the page's main content is drawn, and the page's own first paint. Prints a table; the
+ * median of several loads, each in a fresh browser context (nothing cached).
+ *
+ *   tsx bench/pages.ts [--site reports] [--runs 5]
+ */
+import {existsSync} from "node:fs";
+import {join} from "node:path";
+import {parseArgs} from "node:util";
+import {outputDir, storePath} from "../loaders/paths.ts";
+import {readProfileEntries} from "../loaders/site.ts";
+import {withStore} from "../loaders/store.ts";
+import {launchBrowser} from "../tests/support/browser.ts";
+import {serveStatic} from "../scripts/serve.ts";
+
+const {values} = parseArgs({
+  options: {site: {type: "string", default: outputDir()}, runs: {type: "string", default: "5"}}
+});
+
+interface PageType {
+  name: string;
+  path: string;
+  /** What must be on screen for the page to count as shown. */
+  ready: string;
+}
+
+async function pageTypes(): Promise<PageType[]> {
+  const [first] = await readProfileEntries(storePath());
+  const customer = await withStore(storePath(), (s) =>
+    s.one<{id: string}>(
+      "SELECT customer_id AS id FROM customer_profiles ORDER BY customer_id LIMIT 1"
+    )
+  );
+  return [
+    {name: "overview", path: "/", ready: 'svg[aria-label^="Scatter chart"]'},
+    {name: "all profiles", path: "/profiles", ready: "section.profile"},
+    {
+      name: "profile report",
+      path: `/profiles/${first?.id ?? "p1"}`,
+      ready: 'svg[aria-label^="Map of"]'
+    },
+    {name: "segments", path: "/segments", ready: "#segment-mix svg"},
+    {name: "explore", path: "/explore", ready: 'svg[aria-label^="Scatter plot of"]'},
+    {
+      name: "customer card",
+      path: `/customer?id=${customer?.id ?? ""}`,
+      ready: "#lookup-result .customer-card"
+    },
+    {name: "sources", path: "/sources", ready: 'svg[aria-label^="Line chart"]'},
+    {name: "activity", path: "/activity", ready: ".card table tbody tr"},
+    {name: "quality", path: "/quality", ready: 'svg[aria-label^="Bar chart"]'},
+    {name: "method", path: "/method", ready: 'svg[aria-label^="Line chart"]'}
+  ];
+}
+
+interface Sample {
+  ms: number;
+  paint: number;
+  bytes: Record<"html" | "js" | "data" | "other", number>;
+}
+
+function kind(url: string): keyof Sample["bytes"] {
+  const path = new URL(url).pathname;
+  if (/\.(js|mjs)$/.test(path)) return "js";
+  if (/\.(json|csv|arrow|parquet|wasm)$/.test(path)) return "data";
+  if (/\.css$/.test(path) || /\.(png|svg|woff2?)$/.test(path)) return "other";
+  return "html";
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const kb = (n: number) => `${Math.round(n / 1024).toLocaleString("en-US")} KB`;
+
+async function main(): Promise<void> {
+  if (!existsSync(join(values.site, "index.html")))
+    throw new Error(`no built site in ${values.site}: run npm run build first`);
+  const server = await serveStatic(values.site);
+  const browser = await launchBrowser();
+  const runs = Number(values.runs);
+  console.log(`site ${values.site}, ${runs} loads per page, median\n`);
+  console.log("| page | path | HTML | JavaScript | data | total | content shown | first paint |");
+  console.log("|---|---|---|---|---|---|---|---|");
+  try {
+    for (const type of await pageTypes()) {
+      const samples: Sample[] = [];
+      for (let i = 0; i < runs; i++) {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        const bytes: Sample["bytes"] = {html: 0, js: 0, data: 0, other: 0};
+        page.on("response", async (response) => {
+          const body = await response.body().catch(() => Buffer.alloc(0));
+          bytes[kind(response.url())] += body.length;
+        });
+        const start = performance.now();
+        await page.goto(`${server.url}${type.path}`);
+        await page.locator(type.ready).first().waitFor({timeout: 30_000});
+        const ms = performance.now() - start;
+        await page.waitForLoadState("networkidle");
+        const paint = await page.evaluate(
+          () => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? 0
+        );
+        samples.push({ms, paint, bytes});
+        await context.close();
+      }
+      const b = (k: keyof Sample["bytes"]) => median(samples.map((s) => s.bytes[k]));
+      const total = median(
+        samples.map((s) => s.bytes.html + s.bytes.js + s.bytes.data + s.bytes.other)
+      );
+      console.log(
+        `| ${type.name} | \`${type.path}\` | ${kb(b("html"))} | ${kb(b("js"))} | ${kb(b("data"))} | ${kb(total)} | ${Math.round(median(samples.map((s) => s.ms)))} ms | ${Math.round(median(samples.map((s) => s.paint)))} ms |`
+      );
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
