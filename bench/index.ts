@@ -4,9 +4,10 @@
  *
  *   npm run bench                          k-means on 1,000,000 × 16 against scikit-learn, the
  *                                          value models on 1,000,000 customers, the whole engine
- *                                          on the 1,000,000-customer demo
+ *                                          on the 1,000,000-customer demo, the privacy check
+ *                                          against 1,000,000 customers' identifiers
  *   npm run bench -- --n 200000 --customers 200000   the same, smaller
- *   npm run bench -- --only kmeans|clv|engine
+ *   npm run bench -- --only kmeans|clv|engine|privacy
  */
 import {spawnSync} from "node:child_process";
 import {join} from "node:path";
@@ -23,7 +24,8 @@ const {values} = parseArgs({
 const benches: [string, string[]][] = [
   ["kmeans", ["bench/kmeans.ts", "--n", values.n]],
   ["clv", ["bench/clv.ts", "--n", values.n]],
-  ["engine", ["bench/engine.ts", "--customers", values.customers]]
+  ["engine", ["bench/engine.ts", "--customers", values.customers]],
+  ["privacy", ["bench/privacy.ts", "--customers", values.customers]]
 ];
 const root = join(import.meta.dirname, "..");
 let failed = false;

@@ -13,6 +13,7 @@ import {loadConfig} from "../loaders/config.ts";
 import {writeExports} from "../loaders/exports.ts";
 import {runEngine} from "../loaders/engine.ts";
 import {readOverview} from "../loaders/overview.ts";
+import {checkPrivacy, privacyFailure, privacySummary} from "../loaders/privacy.ts";
 import {withStore} from "../loaders/store.ts";
 import {configPath, dataDir, outputDir, PROJECT_DIR, storePath} from "../loaders/paths.ts";
 import {fillNpmCache, scanNpmImports} from "./npm-cache.ts";
@@ -134,6 +135,12 @@ async function main(): Promise<void> {
     );
     if (exports.length > 0)
       console.log(`exports: ${exports.map((path) => relative(outputDir(), path)).join(", ")}`);
+    // Last, over everything published: a leak fails the build instead of reaching a reader.
+    const privacy = await withStore(storePath(), (store) =>
+      checkPrivacy(store, outputDir(), config)
+    );
+    console.log(privacySummary(privacy));
+    if (privacy.violations.length > 0) throw new Error(privacyFailure(privacy, outputDir()));
     console.log(`built the site in ${seconds(performance.now() - start)}`);
   }
 }

@@ -1,23 +1,7 @@
 /** Headless Chromium (Debian's, driven by playwright-core) that records what a page did wrong. */
-import {chromium, type Browser, type Page} from "playwright-core";
+import type {Browser, Page} from "playwright-core";
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
-/** Launches Debian's chromium with the flags that keep it off the network. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run"
-    ]
-  });
-}
+export {CHROMIUM, launchBrowser} from "../../scripts/browser.ts";
 
 export interface PageProblems {
   consoleErrors: string[];

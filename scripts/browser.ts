@@ -1,0 +1,21 @@
+/** Debian's Chromium, driven by playwright-core: for `npm run pdf` and the browser tests. */
+import {chromium, type Browser} from "playwright-core";
+
+/** The browser binary: CHROMIUM_PATH, or Debian's chromium package. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Launches Debian's chromium with the flags that keep it off the network. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run"
+    ]
+  });
+}
