@@ -7,7 +7,7 @@
  *                                          on the 1,000,000-customer demo, the privacy check
  *                                          against 1,000,000 customers' identifiers
  *   npm run bench -- --n 200000 --customers 200000   the same, smaller
- *   npm run bench -- --only kmeans|clv|engine|privacy
+ *   npm run bench -- --only kmeans|clv|engine|privacy|pages   (pages: the site npm run build made)
  */
 import {spawnSync} from "node:child_process";
 import {join} from "node:path";
@@ -25,7 +25,9 @@ const benches: [string, string[]][] = [
   ["kmeans", ["bench/kmeans.ts", "--n", values.n]],
   ["clv", ["bench/clv.ts", "--n", values.n]],
   ["engine", ["bench/engine.ts", "--customers", values.customers]],
-  ["privacy", ["bench/privacy.ts", "--customers", values.customers]]
+  ["privacy", ["bench/privacy.ts", "--customers", values.customers]],
+  // the site npm run build made (reports/): weight and load time of every page type
+  ["pages", ["bench/pages.ts"]]
 ];
 const root = join(import.meta.dirname, "..");
 let failed = false;

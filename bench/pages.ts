@@ -12,7 +12,7 @@ import {parseArgs} from "node:util";
 import {outputDir, storePath} from "../loaders/paths.ts";
 import {readProfileEntries} from "../loaders/site.ts";
 import {withStore} from "../loaders/store.ts";
-import {launchBrowser} from "../tests/support/browser.ts";
+import {launchBrowser} from "../scripts/browser.ts";
 import {serveStatic} from "../scripts/serve.ts";
 
 const {values} = parseArgs({
@@ -89,6 +89,7 @@ async function main(): Promise<void> {
         const page = await context.newPage();
         const bytes: Sample["bytes"] = {html: 0, js: 0, data: 0, other: 0};
         page.on("response", async (response) => {
+          if (!response.url().startsWith(server.url)) return; // blob: workers are not downloads
           const body = await response.body().catch(() => Buffer.alloc(0));
           bytes[kind(response.url())] += body.length;
         });

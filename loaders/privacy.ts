@@ -38,7 +38,8 @@ import {ident, type Store} from "./store.ts";
  */
 export const CUSTOMER_LEVEL_FILES: readonly string[] = [
   "exports/customers.csv", // the CRM export
-  "_file/data/cards/**", // the customer card's shards
+  "data/cards/**", // the customer card's shards (fetched at run time, so not under _file/)
+  "_file/data/cards/**",
   "_file/data/explore.arrow", // the explore scatter: one point per customer
   "_file/data/customers.*", // customer tables for the browser (Arrow, JSON, CSV)
   "_file/data/customers/**"
