@@ -123,6 +123,11 @@ describe("the built site", () => {
       await page.goto(`${server.url}/sources`, {waitUntil: "networkidle"});
       const card = await page.locator("#card-customers .big").textContent();
       expect(Number(card?.replaceAll(",", ""))).toBe(before + 1);
+      // the overview compares the new build with the one it replaced
+      await page.goto(`${server.url}/`, {waitUntil: "networkidle"});
+      expect(await page.locator("ul.changes li").first().textContent()).toMatch(
+        new RegExp(`^${(before + 1).toLocaleString("en-US")} customers, \\+1 since the build`)
+      );
       expectClean(problems);
       await page.close();
       await server.close();
