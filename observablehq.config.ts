@@ -2,15 +2,18 @@
 // Builds are offline and deterministic: no web font, no dated footer, DuckDB-Wasm without
 // downloadable extensions (data reaches the browser as Arrow).
 import {readCardShardNames} from "./loaders/cards.ts";
-import {outputDir, storePath} from "./loaders/paths.ts";
-import {readProfileEntries} from "./loaders/site.ts";
+import {loadConfig} from "./loaders/config.ts";
+import {configPath, outputDir, storePath} from "./loaders/paths.ts";
+import {navigation, readProfileEntries} from "./loaders/site.ts";
 
 const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#4269d0"/><circle cx="16" cy="12.5" r="5.5" fill="#fff"/><path d="M6.5 27c1.6-5.6 5.2-8.5 9.5-8.5s7.9 2.9 9.5 8.5" fill="#fff"/></svg>`;
 
 // One report page per profile, /profiles/<id>: the ids come from the store the engine built.
 const profiles = await readProfileEntries(storePath());
-// The customer card page fetches one shard of cards at run time: list every shard so it is built.
-const cardShards = await readCardShardNames(storePath());
+const config = await loadConfig(configPath());
+// The customer card page fetches one shard of cards at run time: list every shard so it is built
+// (none when the config leaves customer-level pages out).
+const cardShards = config.privacy.customerLevel ? await readCardShardNames(storePath()) : [];
 
 export default {
   title: "Portrait",
@@ -28,28 +31,5 @@ export default {
     ...profiles.map((p) => `/profiles/${p.id}`),
     ...cardShards.map((s) => `/data/cards/${s}.json`)
   ],
-  pages: [
-    {name: "Overview", path: "/"},
-    {
-      name: "Profiles",
-      open: true,
-      pages: [
-        {name: "All profiles", path: "/profiles"},
-        ...profiles.map((p) => ({name: p.name, path: `/profiles/${p.id}`}))
-      ]
-    },
-    {name: "Segments and profiles", path: "/segments"},
-    {name: "Explore", path: "/explore"},
-    {name: "Customer card", path: "/customer"},
-    {
-      name: "Data",
-      open: false,
-      pages: [
-        {name: "Sources", path: "/sources"},
-        {name: "Activity explorer", path: "/activity"},
-        {name: "Data quality", path: "/quality"}
-      ]
-    },
-    {name: "Method", path: "/method"}
-  ]
+  pages: navigation(profiles, config.privacy)
 };

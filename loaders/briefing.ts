@@ -11,8 +11,11 @@ import type {Store} from "./store.ts";
 /** The most facts the overview lists: the few that matter, not a changelog. */
 const MAX_CHANGES = 5;
 
-/** Everything the overview page shows. */
-export async function briefing(store: Store): Promise<Record<string, unknown>> {
+/** Everything the overview page shows; customerLevel says whether the customer pages are built. */
+export async function briefing(
+  store: Store,
+  {customerLevel = true}: {customerLevel?: boolean} = {}
+): Promise<Record<string, unknown>> {
   const doc = await profilesDocument(store);
   const current = await buildSummary(store);
   const previous = await previousSummary(store);
@@ -44,6 +47,7 @@ export async function briefing(store: Store): Promise<Record<string, unknown>> {
     has_previous: previous !== undefined,
     changes,
     quality: quality ?? null,
+    customer_level: customerLevel,
     profiles
   };
 }

@@ -269,7 +269,12 @@ export const configSchema = z
       .object({
         minGroupSize: z.number().int().min(1).optional(),
         /** Publish direct identifiers (e-mail, phone, name, street) on internal builds. */
-        identifiers: z.boolean().optional()
+        identifiers: z.boolean().optional(),
+        /**
+         * Publish customer-level pages and files (customer card, Explore, customers.csv);
+         * false for a build meant for wide sharing, which then holds aggregates only.
+         */
+        customerLevel: z.boolean().optional()
       })
       .strict()
       .optional()
@@ -337,7 +342,7 @@ export interface PortraitConfig {
   segments: Record<string, SegmentVariable[]>;
   profiles: {notes: string; minEffect: number; minCoverage: number};
   explore: {sample: number};
-  privacy: {minGroupSize: number; identifiers: boolean};
+  privacy: {minGroupSize: number; identifiers: boolean; customerLevel: boolean};
 }
 
 export type SegmentVariable = z.output<typeof segmentVariable>;
@@ -412,7 +417,8 @@ export function parseConfig(input: unknown, path: string, dir = dirname(path)): 
     explore: {sample: c.explore?.sample ?? 10_000},
     privacy: {
       minGroupSize: c.privacy?.minGroupSize ?? 10,
-      identifiers: c.privacy?.identifiers ?? false
+      identifiers: c.privacy?.identifiers ?? false,
+      customerLevel: c.privacy?.customerLevel ?? true
     }
   };
 }

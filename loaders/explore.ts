@@ -298,6 +298,8 @@ function rounded<T extends object>(row: T): T {
 export function exploreOptions(config: {
   explore: {sample: number};
   clustering: {seed: number};
+  privacy: {customerLevel: boolean};
 }): ExploreOptions {
-  return {sample: config.explore.sample, seed: config.clustering.seed};
+  const sample = config.privacy.customerLevel ? config.explore.sample : 0;
+  return {sample, seed: config.clustering.seed};
 }

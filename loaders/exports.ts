@@ -41,15 +41,24 @@ async function exportSegment(store: Store, order: string[]): Promise<string | nu
   return order.find((s) => built.has(s)) ?? null;
 }
 
-/** Writes exports/customers.csv and exports/profiles.json under dir; returns their paths. */
+/**
+ * Writes exports/customers.csv (unless customer-level output is left out) and
+ * exports/profiles.json under dir; returns their paths.
+ */
 export async function writeExports(
   store: Store,
   dir: string,
-  {segments}: {segments: string[]}
+  {segments, customerLevel = true}: {segments: string[]; customerLevel?: boolean}
 ): Promise<string[]> {
   if (!(await store.has("profiles"))) return [];
   const out = join(dir, "exports");
   await mkdir(out, {recursive: true});
+  const profiles = join(out, "profiles.json");
+  await writeFile(
+    profiles,
+    `${JSON.stringify(roundAll(await profilesDocument(store)), null, 2)}\n`
+  );
+  if (!customerLevel) return [profiles];
   const segment = await exportSegment(store, segments);
   const hasValue = await store.has("customer_value");
   const hasPreferred =
@@ -72,12 +81,6 @@ export async function writeExports(
        ORDER BY p.customer_id
      ) TO ${sqlPath(customers)} (HEADER, DELIMITER ',')`,
     segment === null ? undefined : {segment}
-  );
-
-  const profiles = join(out, "profiles.json");
-  await writeFile(
-    profiles,
-    `${JSON.stringify(roundAll(await profilesDocument(store)), null, 2)}\n`
   );
   return [customers, profiles];
 }

@@ -3,6 +3,8 @@
  * the navigation. Both `observablehq.config.ts` and the page loaders take the ids from here.
  */
 import {existsSync} from "node:fs";
+import {readdir, rm} from "node:fs/promises";
+import {basename, dirname, join} from "node:path";
 import {withStore, type Store} from "./store.ts";
 
 export type ProfileEntry = {
@@ -32,4 +34,73 @@ export async function requireProfile(store: Store, id: string | undefined): Prom
       `no profile ${JSON.stringify(id)} in this build: the profiles are ${ids.join(", ") || "none"}`
     );
   return id;
+}
+
+export type NavPage = {name: string; path: string};
+export type NavSection = {name: string; open?: boolean; pages: NavPage[]};
+
+/** The customer-level pages: left out of a build with privacy.customerLevel false. */
+export const CUSTOMER_LEVEL_PAGES: readonly NavPage[] = [
+  {name: "Explore", path: "/explore"},
+  {name: "Customer card", path: "/customer"}
+];
+
+/** What a build without customer-level output removes from the site after Framework built it. */
+export const CUSTOMER_LEVEL_OUTPUT: readonly string[] = [
+  "explore.html",
+  "customer.html",
+  "data/cards",
+  "_file/data/cards",
+  "_file/data/explore"
+];
+
+/** The sidebar: overview, every profile's report, the drill-downs, the data pages, the method. */
+export function navigation(
+  profiles: readonly ProfileEntry[],
+  {customerLevel}: {customerLevel: boolean}
+): (NavPage | NavSection)[] {
+  return [
+    {name: "Overview", path: "/"},
+    {
+      name: "Profiles",
+      open: true,
+      pages: [
+        {name: "All profiles", path: "/profiles"},
+        ...profiles.map((p) => ({name: p.name, path: `/profiles/${p.id}`}))
+      ]
+    },
+    {name: "Segments and profiles", path: "/segments"},
+    ...(customerLevel ? CUSTOMER_LEVEL_PAGES : []),
+    {
+      name: "Data",
+      open: false,
+      pages: [
+        {name: "Sources", path: "/sources"},
+        {name: "Activity explorer", path: "/activity"},
+        {name: "Data quality", path: "/quality"}
+      ]
+    },
+    {name: "Method", path: "/method"}
+  ];
+}
+
+/**
+ * Removes the customer-level pages and their data from a built site (Framework builds every
+ * page of src/; a build for wide sharing must not carry them). Returns what it removed.
+ */
+export async function removeCustomerLevel(site: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const entry of CUSTOMER_LEVEL_OUTPUT) {
+    const [dir, base] = [dirname(entry), basename(entry)];
+    const parent = join(site, dir);
+    if (!existsSync(parent)) continue;
+    for (const name of (await readdir(parent)).sort()) {
+      // a loader's output carries a content hash: explore.1a2b3c4d.arrow
+      if (name === base || name.startsWith(`${base}.`)) {
+        await rm(join(parent, name), {recursive: true, force: true});
+        removed.push(join(dir, name));
+      }
+    }
+  }
+  return removed;
 }

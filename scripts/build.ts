@@ -14,6 +14,7 @@ import {writeExports} from "../loaders/exports.ts";
 import {runEngine} from "../loaders/engine.ts";
 import {readOverview} from "../loaders/overview.ts";
 import {checkPrivacy, privacyFailure, privacySummary} from "../loaders/privacy.ts";
+import {removeCustomerLevel} from "../loaders/site.ts";
 import {withStore} from "../loaders/store.ts";
 import {configPath, dataDir, outputDir, PROJECT_DIR, storePath} from "../loaders/paths.ts";
 import {fillNpmCache, scanNpmImports} from "./npm-cache.ts";
@@ -130,8 +131,15 @@ async function main(): Promise<void> {
     const {asOf} = await withStore(storePath(), readOverview);
     await pinLastModified(outputDir(), asOf);
     const config = await loadConfig(configPath());
+    if (!config.privacy.customerLevel) {
+      const removed = await removeCustomerLevel(outputDir());
+      console.log(`privacy.customerLevel is false: left out ${removed.join(", ") || "nothing"}`);
+    }
     const exports = await withStore(storePath(), (store) =>
-      writeExports(store, outputDir(), {segments: Object.keys(config.segments)})
+      writeExports(store, outputDir(), {
+        segments: Object.keys(config.segments),
+        customerLevel: config.privacy.customerLevel
+      })
     );
     if (exports.length > 0)
       console.log(`exports: ${exports.map((path) => relative(outputDir(), path)).join(", ")}`);

@@ -279,6 +279,13 @@ describe("writeExports(store, dir, {segments})", () => {
     ]);
   });
 
+  it("leaves customers.csv out of a build without customer-level output", async () => {
+    const out = join(dir, "aggregates");
+    const paths = await writeExports(store, out, {...SEGMENTS, customerLevel: false});
+    expect(paths).toEqual([join(out, "exports", "profiles.json")]);
+    expect(existsSync(join(out, "exports", "customers.csv"))).toBe(false);
+  });
+
   it("writes nothing when the store has no profiles", async () => {
     const empty = await fixture(["profiles"]);
     try {

@@ -1,6 +1,9 @@
 // The overview: profiles at a glance, what changed since the previous build, data quality.
 import {briefing} from "../../loaders/briefing.ts";
-import {storePath} from "../../loaders/paths.ts";
+import {loadConfig} from "../../loaders/config.ts";
+import {configPath, storePath} from "../../loaders/paths.ts";
 import {withStore} from "../../loaders/store.ts";
 
-process.stdout.write(JSON.stringify(await withStore(storePath(), briefing)));
+const {privacy} = await loadConfig(configPath());
+const brief = await withStore(storePath(), (s) => briefing(s, {customerLevel: privacy.customerLevel}));
+process.stdout.write(JSON.stringify(brief));

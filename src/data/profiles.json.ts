@@ -1,6 +1,10 @@
 // The profiles: names, sizes, value and risk, quality, distinguishing traits and narratives.
+import {loadConfig} from "../../loaders/config.ts";
 import {profilesDocument} from "../../loaders/exports.ts";
-import {storePath} from "../../loaders/paths.ts";
+import {configPath, storePath} from "../../loaders/paths.ts";
 import {withStore} from "../../loaders/store.ts";
 
-process.stdout.write(JSON.stringify(await withStore(storePath(), profilesDocument)));
+const {privacy} = await loadConfig(configPath());
+const doc = await withStore(storePath(), profilesDocument);
+// whether exports/customers.csv is published beside profiles.json
+process.stdout.write(JSON.stringify({...doc, customer_level: privacy.customerLevel}));
