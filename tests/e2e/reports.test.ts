@@ -48,6 +48,11 @@ describe("the overview", () => {
       expect(await row.locator("h3").textContent()).toContain(p.name);
     }
     expect(await page.locator("h2#what-changed").count()).toBe(1);
+    // the keyboard's first stop skips the sidebar
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    await page.keyboard.press("Enter");
+    await page.waitForURL("**/#observablehq-main");
     expectClean(problems);
     await page.close();
   });
