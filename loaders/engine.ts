@@ -18,7 +18,7 @@ import {ident, Store} from "./store.ts";
 export const IN_MEMORY_BYTES = 1 << 30;
 
 /** Bumped when the store's layout changes in a way old stores cannot serve. */
-export const STORE_VERSION = 2;
+export const STORE_VERSION = 3;
 
 export interface EngineOptions {
   configPath: string;
@@ -142,12 +142,16 @@ export async function runEngine({
     if (pipeline.validation.problems.length > 0) throw new DataError(pipeline.validation.problems);
     profiling = await runProfiling(store, config, pipeline.validation.asOf, log, stages);
     if (previous) await writePreviousSummary(store, previous);
+    // What the site's shape depends on travels with the store, so observablehq.config.ts reads
+    // the store alone and never has to load the user's config.
     await store.run(
-      "CREATE OR REPLACE TABLE build_meta (fingerprint VARCHAR, store_version INTEGER)"
+      `CREATE OR REPLACE TABLE build_meta (fingerprint VARCHAR, store_version INTEGER,
+         customer_level BOOLEAN)`
     );
-    await store.run("INSERT INTO build_meta VALUES ($fingerprint, $version)", {
+    await store.run("INSERT INTO build_meta VALUES ($fingerprint, $version, $customer_level)", {
       fingerprint: digest,
-      version: STORE_VERSION
+      version: STORE_VERSION,
+      customer_level: config.privacy.customerLevel
     });
     await stages.time("save", async () => {
       await dropIntermediates(store);

@@ -26,6 +26,18 @@ export async function readProfileEntries(path: string): Promise<ProfileEntry[]> 
   return existsSync(path) ? withStore(path, profileEntries) : [];
 }
 
+/** Whether the build at path publishes customer-level pages (privacy.customerLevel). */
+export async function readCustomerLevel(path: string): Promise<boolean> {
+  if (!existsSync(path)) return true;
+  return withStore(path, async (store) => {
+    if (!(await store.has("build_meta"))) return true;
+    const row = await store.one<{customer_level: boolean | null}>(
+      "SELECT customer_level FROM build_meta"
+    );
+    return row?.customer_level ?? true;
+  });
+}
+
 /** Fails with a clear message when id is not a profile of this build. */
 export async function requireProfile(store: Store, id: string | undefined): Promise<string> {
   const ids = (await profileEntries(store)).map((p) => p.id);
