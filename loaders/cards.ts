@@ -23,6 +23,7 @@ import {
   type OrderRow
 } from "../src/components/shard.ts";
 import {ident, withStore, type Row, type Store} from "./store.ts";
+import {byProfileId} from "./site.ts";
 
 /** What the config decides about the cards: identifiers, and the at-risk rule to explain. */
 export interface CardOptions {
@@ -106,7 +107,7 @@ async function cardProfiles(store: Store): Promise<CardProfile[]> {
   if (!(await store.has("profiles"))) return [];
   const profiles = await store.all<{id: string; name: string}>(
     `SELECT profile_id AS id, name FROM profiles
-     ORDER BY TRY_CAST(substr(profile_id, 2) AS INTEGER), profile_id`
+     ORDER BY ${byProfileId()}`
   );
   const serve = (await store.has("profile_sentences"))
     ? await store.all<{id: string; text: string}>(

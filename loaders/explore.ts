@@ -12,6 +12,7 @@ import {roundNumber} from "./exports.ts";
 import {rowsToArrow} from "./arrow.ts";
 import {readCatalog, type Dimension} from "./features.ts";
 import {ident, type Row, type Store} from "./store.ts";
+import {byProfileId} from "./site.ts";
 
 export interface ExploreOptions {
   /** Customers in the sample; 0 leaves customer-level data out. */
@@ -227,7 +228,7 @@ export async function exploreDocument(
   const profiles = (
     await store.all(
       `SELECT profile_id AS id, name, customers, share, value_12m, p_alive, at_risk_share
-       FROM profiles ORDER BY TRY_CAST(substr(profile_id, 2) AS INTEGER), profile_id`
+       FROM profiles ORDER BY ${byProfileId()}`
     )
   ).map((p) => rounded(p) as unknown as ExploreProfile);
   const traits = (await store.has("profile_traits")) ? await traitTable(store) : [];
@@ -254,7 +255,7 @@ async function traitTable(store: Store): Promise<ExploreTrait[]> {
          effect, effect_low, effect_high, coalesce(distinguishing, false) AS distinguishing,
          coalesce(suppressed, false) AS suppressed
        FROM profile_traits
-       ORDER BY feature, level NULLS FIRST, TRY_CAST(substr(profile_id, 2) AS INTEGER), profile_id`
+       ORDER BY feature, level NULLS FIRST, ${byProfileId()}`
     )
   ).map(rounded);
   const traits = new Map<string, ExploreTrait>();

@@ -11,6 +11,7 @@ import {mkdir, writeFile} from "node:fs/promises";
 import {join} from "node:path";
 import {SECTIONS, SECTION_TITLES} from "./narrative.ts";
 import type {Store} from "./store.ts";
+import {byProfileId} from "./site.ts";
 
 /** Rounds to 6 significant digits, so floating-point noise never reaches an export. */
 export function roundNumber(x: number | null): number | null {
@@ -94,14 +95,12 @@ export async function profilesDocument(store: Store): Promise<Record<string, unk
   const run = await store.one<{k: number; silhouette: number}>(
     "SELECT k, silhouette FROM clustering_runs WHERE chosen"
   );
-  const profiles = await store.all(
-    "SELECT * FROM profiles ORDER BY TRY_CAST(substr(profile_id, 2) AS INTEGER)"
-  );
+  const profiles = await store.all(`SELECT * FROM profiles ORDER BY ${byProfileId()}`);
   const traits = await store.all(
     `SELECT profile_id, feature, level, dimension, label, unit, profile_value, base_value, lift,
        effect, effect_low, effect_high, coverage, rank
      FROM profile_traits WHERE distinguishing
-     ORDER BY TRY_CAST(substr(profile_id, 2) AS INTEGER), rank`
+     ORDER BY ${byProfileId()}, rank`
   );
   const sentences = await store.all<{profile_id: string; section: string; text: string}>(
     "SELECT profile_id, section, text FROM profile_sentences ORDER BY profile_id, section, position"

@@ -6,6 +6,7 @@
 import type {PortraitConfig} from "./config.ts";
 import {round4} from "./report.ts";
 import type {Store} from "./store.ts";
+import {byProfileId} from "./site.ts";
 
 /** Everything the Method page shows, from the store and the config's settings. */
 export async function methodDocument(
@@ -33,7 +34,7 @@ export async function methodDocument(
     ? await store.all(
         `SELECT q.profile_id, p.name, q.customers, q.share, q.silhouette, q.stability
          FROM cluster_quality q JOIN profiles p USING (profile_id)
-         ORDER BY TRY_CAST(substr(q.profile_id, 2) AS INTEGER)`
+         ORDER BY ${byProfileId("q.profile_id")}`
       )
     : [];
   const {clustering, churn, profiles, privacy} = config;

@@ -6,6 +6,7 @@
  */
 import {round4, suppress} from "./report.ts";
 import {ident, type Store} from "./store.ts";
+import {byProfileId} from "./site.ts";
 
 /** The features compared inside a segment: each profile's strongest few, numeric ones. */
 const PER_PROFILE = 2;
@@ -25,7 +26,7 @@ export async function segmentsVersusProfiles(
     return {min_group_size: min, profiles: [], segmentations: [], features: [], cells: []};
   const profiles = await store.all<{id: string; name: string; customers: number}>(
     `SELECT profile_id AS id, name, customers FROM profiles
-     ORDER BY TRY_CAST(substr(profile_id, 2) AS INTEGER), profile_id`
+     ORDER BY ${byProfileId()}`
   );
   const sizes = await store.all<{
     segment: string;

@@ -9,6 +9,7 @@
 import type {SegmentVariable} from "./config.ts";
 import type {CatalogEntry} from "./features.ts";
 import {ident, type Store} from "./store.ts";
+import {byProfileId} from "./site.ts";
 
 export interface SegmentSummary {
   segment: string;
@@ -162,7 +163,7 @@ export async function buildSegments(
        count(*) < $min AS suppressed
      FROM customer_segments s JOIN customer_profiles p USING (customer_id)
      GROUP BY s.segment, s.value, p.profile_id
-     ORDER BY s.segment, position, s.value, TRY_CAST(substr(p.profile_id, 2) AS INTEGER)`,
+     ORDER BY s.segment, position, s.value, ${byProfileId("p.profile_id")}`,
     {min: minGroupSize}
   );
   for (const s of summaries) {

@@ -12,12 +12,17 @@ export type ProfileEntry = {
   name: string;
 };
 
+/** SQL ordering profile ids by their number (p2 before p10), for every published query. */
+export function byProfileId(column = "profile_id"): string {
+  return `TRY_CAST(substr(${column}, 2) AS INTEGER), ${column}`;
+}
+
 /** The profiles of the build, in id order (p1, p2, … p10): the ids the report routes use. */
 export async function profileEntries(store: Store): Promise<ProfileEntry[]> {
   if (!(await store.has("profiles"))) return [];
   return store.all<ProfileEntry>(
     `SELECT profile_id AS id, name FROM profiles
-     ORDER BY TRY_CAST(substr(profile_id, 2) AS INTEGER), profile_id`
+     ORDER BY ${byProfileId()}`
   );
 }
 

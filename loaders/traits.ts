@@ -15,6 +15,7 @@
 import type {CatalogEntry} from "./features.ts";
 import {transformed} from "./matrix.ts";
 import {ident, type Store} from "./store.ts";
+import {byProfileId} from "./site.ts";
 
 export interface TraitOptions {
   minEffect: number;
@@ -374,6 +375,6 @@ async function storeTraits(store: Store, traits: Trait[]): Promise<void> {
 /** Reads `profile_traits` back, in a stable order. */
 export async function readTraits(store: Store): Promise<Trait[]> {
   return store.all<Trait & Record<string, unknown>>(
-    "SELECT * FROM profile_traits ORDER BY TRY_CAST(substr(profile_id, 2) AS INTEGER), feature, level NULLS FIRST"
+    `SELECT * FROM profile_traits ORDER BY ${byProfileId()}, feature, level NULLS FIRST`
   );
 }
