@@ -6,6 +6,7 @@
  */
 import {profilesDocument} from "./exports.ts";
 import {requireProfile} from "./site.ts";
+import {listValue} from "@duckdb/node-api";
 import {ident, type Store} from "./store.ts";
 
 export interface ReportOptions {
@@ -213,33 +214,54 @@ async function distributions(
       )
     ).map((t) => [t.feature, t])
   );
+  if (columns.length === 0) return [];
+  // Every column in one long table (customer, feature, value), so the whole report is two
+  // passes over the data, not two queries per feature.
+  const long = longValues(columns);
+  const stats = new Map(
+    (
+      await store.all<ColumnStats & {feature: string; profile_median: number; base_median: number}>(
+        `WITH long AS (${long})
+         SELECT feature, quantile_cont(v, 0.01) AS p01, quantile_cont(v, 0.99) AS p99,
+           min(v) AS min, max(v) AS max, coalesce(bool_and(v = round(v)), false) AS whole,
+           median(v) FILTER (WHERE mine) AS profile_median, median(v) AS base_median
+         FROM long GROUP BY feature ORDER BY feature`,
+        {id: profileId}
+      )
+    ).map((r) => [r.feature, r])
+  );
+  const cuts = columns
+    .map((column) => ({column, stats: stats.get(column.feature)}))
+    .map(({column, stats}) => ({column, stats, b: stats ? binning(column, stats) : null}))
+    .filter(
+      (c): c is {column: Column; stats: NonNullable<typeof c.stats>; b: Binning} => c.b !== null
+    );
+  if (cuts.length === 0) return [];
+  const counts = await store.all<{
+    feature: string;
+    bin: number;
+    customers: number;
+    base_customers: number;
+  }>(
+    `WITH long AS (${long}),
+     cuts AS (SELECT unnest($features) AS feature, unnest($inner::VARCHAR::DOUBLE[][]) AS bounds)
+     SELECT feature, len(list_filter(bounds, lambda e: e <= v))::INTEGER AS bin,
+       count(*) FILTER (WHERE mine)::INTEGER AS customers, count(*)::INTEGER AS base_customers
+     FROM long JOIN cuts USING (feature)
+     GROUP BY ALL ORDER BY feature, bin`,
+    {
+      id: profileId,
+      features: listValue(cuts.map((c) => c.column.feature)),
+      inner: JSON.stringify(cuts.map((c) => c.b.edges.slice(1, -1)))
+    }
+  );
   const out: Distribution[] = [];
-  for (const column of columns) {
-    const value = `v.${ident(column.feature)}::DOUBLE`;
-    const from = `${ident(column.table)} v JOIN customer_profiles c USING (customer_id)`;
-    const stats = await store.one<ColumnStats & {profile_median: number; base_median: number}>(
-      `SELECT quantile_cont(${value}, 0.01) AS p01, quantile_cont(${value}, 0.99) AS p99,
-         min(${value}) AS min, max(${value}) AS max,
-         coalesce(bool_and(${value} = round(${value})), false) AS whole,
-         median(${value}) FILTER (WHERE c.profile_id = $id) AS profile_median,
-         median(${value}) AS base_median
-       FROM ${from} WHERE ${value} IS NOT NULL AND isfinite(${value})`,
-      {id: profileId}
-    );
-    const b = stats && binning(column, stats);
-    if (!b) continue;
+  for (const {column, stats, b} of cuts) {
     const bins = b.edges.length - 1;
-    const counts = await store.all<{bin: number; customers: number; base_customers: number}>(
-      `SELECT least(len(list_filter($inner::VARCHAR::DOUBLE[], lambda e: e <= ${value})), $last)::INTEGER AS bin,
-         count(*) FILTER (WHERE c.profile_id = $id)::INTEGER AS customers,
-         count(*)::INTEGER AS base_customers
-       FROM ${from} WHERE ${value} IS NOT NULL AND isfinite(${value})
-       GROUP BY ALL ORDER BY bin`,
-      {id: profileId, inner: JSON.stringify(b.edges.slice(1, -1)), last: bins - 1}
-    );
-    const byBin = new Map(counts.map((c) => [c.bin, c]));
-    const profileTotal = counts.reduce((n, c) => n + c.customers, 0);
-    const baseTotal = counts.reduce((n, c) => n + c.base_customers, 0);
+    const mine = counts.filter((c) => c.feature === column.feature);
+    const byBin = new Map(mine.map((c) => [c.bin, c]));
+    const profileTotal = mine.reduce((n, c) => n + c.customers, 0);
+    const baseTotal = mine.reduce((n, c) => n + c.base_customers, 0);
     if (profileTotal < min) continue;
     const trait = traits.get(column.feature);
     out.push({
@@ -267,6 +289,24 @@ async function distributions(
     });
   }
   return out;
+}
+
+/**
+ * The columns' finite values as one long table: mine (the customer is in profile $id),
+ * feature, v. UNPIVOT leaves missing values out.
+ */
+function longValues(columns: Column[]): string {
+  const tables = [...new Set(columns.map((c) => c.table))].sort();
+  const parts = tables.map((table) => {
+    const names = columns.filter((c) => c.table === table).map((c) => ident(c.feature));
+    const select = names.map((n) => `${n}::DOUBLE AS ${n}`).join(", ");
+    return `SELECT customer_id, feature, v FROM (
+      UNPIVOT (SELECT customer_id, ${select} FROM ${ident(table)}) ON ${names.join(", ")}
+      INTO NAME feature VALUE v)`;
+  });
+  return `SELECT c.profile_id = $id AS mine, u.feature, u.v
+    FROM (${parts.join(" UNION ALL ")}) u JOIN customer_profiles c USING (customer_id)
+    WHERE isfinite(u.v)`;
 }
 
 /** A count as published: itself when zero or at least min, else null (suppressed). */
