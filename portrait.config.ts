@@ -46,6 +46,9 @@ export default defineConfig({
     }
   ],
   validation: {maxRejectShare: 0.05},
+  // The demo's profile ids and names are kept beside its generated data (not committed); a
+  // real project keeps portrait.state.json next to its config, in version control.
+  profiles: {state: `${data}/portrait.state.json`},
   // Survey questions grouped into psychographic scales (answers 1-5, averaged per customer).
   features: {
     scales: {

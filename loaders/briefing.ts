@@ -19,7 +19,18 @@ export async function briefing(
   const doc = await profilesDocument(store);
   const current = await buildSummary(store);
   const previous = await previousSummary(store);
-  const changes: Change[] = current ? compareBuilds(current, previous).slice(0, MAX_CHANGES) : [];
+  const related = new Map(
+    (await store.has("profile_matches"))
+      ? (
+          await store.all<{profile_id: string; status: string; related_id: string | null}>(
+            "SELECT profile_id, status, related_id FROM profile_matches ORDER BY profile_id"
+          )
+        ).map((m) => [m.profile_id, m])
+      : []
+  );
+  const changes: Change[] = current
+    ? compareBuilds(current, previous, related).slice(0, MAX_CHANGES)
+    : [];
   const report = (await store.has("quality_report")) ? await readQuality(store) : undefined;
   const quality = report && {
     rows: report.sources.reduce((n, s) => n + s.read, 0),

@@ -1,8 +1,8 @@
 /**
  * What changed since the previous build, for the overview: the engine copies a summary of the
  * store it replaces (as-of date, customers, each profile's size, value and risk) into the new
- * store, and the overview states the few differences that matter. Profiles are matched by
- * name until profile ids are kept stable across rebuilds (issue 6).
+ * store, and the overview states the few differences that matter. Profiles are compared by
+ * id, which the state file keeps stable from build to build (loaders/identities.ts).
  */
 import {existsSync} from "node:fs";
 import {Store} from "./store.ts";
@@ -101,7 +101,12 @@ const count = (n: number) => n.toLocaleString("en-US");
  * or vanished, and per profile a shift in size (≥ 1 point of the base), at-risk share
  * (≥ 2 points) or expected value (≥ 10 %). Nothing when there is no previous build.
  */
-export function compareBuilds(current: BuildSummary, previous: BuildSummary | undefined): Change[] {
+export function compareBuilds(
+  current: BuildSummary,
+  previous: BuildSummary | undefined,
+  /** Profile id → the profile it split from or merged into (profile_matches). */
+  related: Map<string, {status: string; related_id: string | null}> = new Map()
+): Change[] {
   if (!previous) return [];
   const changes: Change[] = [];
   const since = previous.as_of
@@ -114,13 +119,17 @@ export function compareBuilds(current: BuildSummary, previous: BuildSummary | un
       weight: 10_000, // always first: the base itself
       profile_id: null
     });
-  const before = new Map(previous.profiles.map((p) => [p.name, p]));
-  const now = new Set(current.profiles.map((p) => p.name));
+  const before = new Map(previous.profiles.map((p) => [p.profile_id, p]));
+  const now = new Set(current.profiles.map((p) => p.profile_id));
   for (const p of current.profiles) {
-    const old = before.get(p.name);
+    const old = before.get(p.profile_id);
     if (!old) {
+      const from = related.get(p.profile_id);
+      const parent = from?.status === "split" ? before.get(from.related_id ?? "") : undefined;
       changes.push({
-        text: `New profile: ${p.name}, ${pct(p.share)} of customers.`,
+        text: parent
+          ? `New profile: ${p.name}, ${pct(p.share)} of customers, split from ${parent.name}.`
+          : `New profile: ${p.name}, ${pct(p.share)} of customers.`,
         weight: 50 + p.share * 100,
         profile_id: p.profile_id
       });
@@ -153,11 +162,19 @@ export function compareBuilds(current: BuildSummary, previous: BuildSummary | un
     }
   }
   for (const old of previous.profiles)
-    if (!now.has(old.name))
+    if (!now.has(old.profile_id)) {
+      const to = related.get(old.profile_id);
+      const into =
+        to?.status === "merged"
+          ? current.profiles.find((p) => p.profile_id === to.related_id)
+          : undefined;
       changes.push({
-        text: `No longer found: ${old.name} (was ${pct(old.share)} of customers).`,
+        text: into
+          ? `${old.name} (was ${pct(old.share)} of customers) merged into ${into.name}.`
+          : `No longer found: ${old.name} (was ${pct(old.share)} of customers).`,
         weight: 50 + old.share * 100,
         profile_id: null
       });
+    }
   return changes.sort((a, b) => b.weight - a.weight || a.text.localeCompare(b.text));
 }

@@ -251,7 +251,17 @@ export const configSchema = z
         /** Distinguishing traits need at least this effect size (absolute); default 0.3. */
         minEffect: z.number().min(0).optional(),
         /** … and at least this coverage within the profile; default 0.5. */
-        minCoverage: z.number().min(0).max(1).optional()
+        minCoverage: z.number().min(0).max(1).optional(),
+        /**
+         * The file that keeps profile ids and names from build to build, relative to the
+         * config; default portrait.state.json. Commit it with the config.
+         */
+        state: z.string().min(1).optional(),
+        /**
+         * Two profiles of consecutive builds are the same when closer than this share of the
+         * median distance between the previous build's profiles; default 0.5.
+         */
+        matchThreshold: z.number().positive().max(2).optional()
       })
       .strict()
       .optional(),
@@ -340,7 +350,13 @@ export interface PortraitConfig {
   };
   churn: {horizonDays: number; pAliveBelow: number; engagementDropAbove: number; minOrders: number};
   segments: Record<string, SegmentVariable[]>;
-  profiles: {notes: string; minEffect: number; minCoverage: number};
+  profiles: {
+    notes: string;
+    minEffect: number;
+    minCoverage: number;
+    state: string;
+    matchThreshold: number;
+  };
   explore: {sample: number};
   privacy: {minGroupSize: number; identifiers: boolean; customerLevel: boolean};
 }
@@ -412,7 +428,9 @@ export function parseConfig(input: unknown, path: string, dir = dirname(path)): 
     profiles: {
       notes: resolve(dir, c.profiles?.notes ?? "portrait.notes.json"),
       minEffect: c.profiles?.minEffect ?? 0.3,
-      minCoverage: c.profiles?.minCoverage ?? 0.5
+      minCoverage: c.profiles?.minCoverage ?? 0.5,
+      state: resolve(dir, c.profiles?.state ?? "portrait.state.json"),
+      matchThreshold: c.profiles?.matchThreshold ?? 0.5
     },
     explore: {sample: c.explore?.sample ?? 10_000},
     privacy: {

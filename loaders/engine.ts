@@ -6,6 +6,7 @@ import {existsSync, statSync} from "node:fs";
 import {mkdir, rename, rm} from "node:fs/promises";
 import {dirname, isAbsolute, join, resolve} from "node:path";
 import {readPreviousSummary, writePreviousSummary} from "./changes.ts";
+import {stateOf, writeState, type IdentityState} from "./identities.ts";
 import {loadConfig, type PortraitConfig} from "./config.ts";
 import {fingerprint} from "./fingerprint.ts";
 import {PROJECT_DIR} from "./paths.ts";
@@ -136,12 +137,17 @@ export async function runEngine({
   const store = await Store.open(inMemory ? ":memory:" : buildingPath);
   let pipeline: PipelineResult;
   let profiling: ProfilingResult;
+  let state: IdentityState | undefined;
   const stages = new Stages(log);
   try {
     pipeline = await runPipeline(store, config, log, stages);
     if (pipeline.validation.problems.length > 0) throw new DataError(pipeline.validation.problems);
     profiling = await runProfiling(store, config, pipeline.validation.asOf, log, stages);
     if (previous) await writePreviousSummary(store, previous);
+    // The ids and names to keep for the next build; written once this build has succeeded.
+    state = profiling.identities
+      ? await stateOf(store, {asOf: profiling.asOf, nextId: profiling.identities.nextId})
+      : undefined;
     // What the site's shape depends on travels with the store, so observablehq.config.ts reads
     // the store alone and never has to load the user's config.
     await store.run(
@@ -167,6 +173,7 @@ export async function runEngine({
   store.close();
   await rm(`${storePath}.wal`, {force: true});
   await rename(buildingPath, storePath);
+  if (state) await writeState(config.profiles.state, state);
   return {
     fingerprint: digest,
     rebuilt: true,

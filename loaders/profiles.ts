@@ -21,6 +21,8 @@ import type {Trait} from "./traits.ts";
 export interface Profile extends ProfileFacts {
   name: string;
   generatedName: string;
+  /** The name the build keeps: the previous build's when the profile matched one, else generated. */
+  stableName: string;
   summary: string;
   notes: string[];
   document: ProfileDocument;
@@ -89,7 +91,8 @@ export async function buildProfiles(
   catalog: CatalogEntry[],
   traits: Trait[],
   notes: Map<string, ProfileNote>,
-  log: (line: string) => void = () => {}
+  log: (line: string) => void = () => {},
+  kept: Map<string, string> = new Map()
 ): Promise<Profile[]> {
   const facts = await profileFacts(store, catalog);
   const phrases = new Map<string, Phrases>(catalog.map((f) => [f.id, {high: f.high, low: f.low}]));
@@ -105,15 +108,20 @@ export async function buildProfiles(
   const profiles: Profile[] = [];
   for (const f of facts) {
     const own = traits.filter((t) => t.profile_id === f.id);
-    const generatedName = profileName(own, phrases, taken);
+    // other profiles' kept names are taken too; its own is not, so it generates the same name
+    const others = [...kept].filter(([id]) => id !== f.id).map(([, name]) => name);
+    const generatedName = profileName(own, phrases, new Set([...taken, ...others]));
     taken.add(generatedName);
     const note = notes.get(f.id);
-    const name = note?.name ?? generatedName;
+    // a profile that matched the previous build keeps its name, so links and habits hold
+    const stableName = kept.get(f.id) ?? generatedName;
+    const name = note?.name ?? stableName;
     const document = describeProfile(f, own, {name, measuredDimensions});
     profiles.push({
       ...f,
       name,
       generatedName,
+      stableName,
       summary: document.summary,
       notes: note?.notes ?? [],
       document
@@ -127,12 +135,12 @@ async function storeProfiles(store: Store, profiles: Profile[]): Promise<void> {
   await store.run(`CREATE OR REPLACE TABLE profiles (
     profile_id VARCHAR, name VARCHAR, generated_name VARCHAR, summary VARCHAR, customers INTEGER,
     share DOUBLE, revenue_share DOUBLE, value_12m DOUBLE, p_alive DOUBLE, at_risk_share DOUBLE,
-    silhouette DOUBLE, stability DOUBLE, notes VARCHAR)`);
+    silhouette DOUBLE, stability DOUBLE, notes VARCHAR, stable_name VARCHAR)`);
   await store.run(`CREATE OR REPLACE TABLE profile_sentences (
     profile_id VARCHAR, section VARCHAR, position INTEGER, text VARCHAR, feature VARCHAR, level VARCHAR)`);
   for (const p of profiles) {
     await store.run(
-      "INSERT INTO profiles VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+      "INSERT INTO profiles VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
       [
         p.id,
         p.name,
@@ -146,7 +154,8 @@ async function storeProfiles(store: Store, profiles: Profile[]): Promise<void> {
         p.atRiskShare,
         p.silhouette,
         p.stability,
-        JSON.stringify(p.notes)
+        JSON.stringify(p.notes),
+        p.stableName
       ]
     );
     for (const section of SECTIONS) {

@@ -6,6 +6,7 @@
 import {DEFAULT_SEGMENTS, type PortraitConfig} from "./config.ts";
 import {buildFeatures, featureOptions, writeCatalog, type CatalogEntry} from "./features.ts";
 import {buildClusters, clusteredFeatures, type Clustering} from "./cluster.ts";
+import {describeMatch, keepIdentities, readState, type Identities} from "./identities.ts";
 import {readNotes} from "./notes.ts";
 import {buildProfiles, type Profile} from "./profiles.ts";
 import {buildSegments, type SegmentSummary} from "./segments.ts";
@@ -26,6 +27,8 @@ export interface ProfilingResult {
   value: ValueSummary | null;
   segments: SegmentSummary[];
   profiles: Profile[];
+  /** How this build's profiles matched the previous build's; null without profiles. */
+  identities?: Identities | null;
 }
 
 /** Runs every profiling stage on a store the ingest pipeline has filled. */
@@ -62,6 +65,20 @@ export async function runProfiling(
     return buildClusters(store, catalog, config.clustering, log);
   });
 
+  const identities = await stages.time("identities", async () => {
+    const state = await readState(config.profiles.state);
+    const kept = await keepIdentities(store, state, {threshold: config.profiles.matchThreshold});
+    const rename = new Map(kept.matches.map((m) => [m.fitted_id, m.id]));
+    for (const p of clustering.profiles) p.id = rename.get(p.id) ?? p.id;
+    if (state) {
+      const same = kept.matches.filter((m) => m.status === "matched").length;
+      log(`identities: ${same} of ${clustering.profiles.length} profiles kept their id and name`);
+      for (const m of kept.matches)
+        if (m.status !== "matched") log(`identities: ${describeMatch(m)}`);
+    }
+    return kept;
+  });
+
   const value = await stages.time("value", () =>
     buildCustomerValue(store, {
       asOf,
@@ -96,8 +113,8 @@ export async function runProfiling(
   );
 
   const profiles = await stages.time("profiles", () =>
-    buildProfiles(store, catalog, traits, notes, log)
+    buildProfiles(store, catalog, traits, notes, log, identities.names)
   );
   for (const p of profiles) log(`${p.id} ${p.name}: ${p.summary}`);
-  return {asOf, catalog, skipped: null, clustering, value, segments, profiles};
+  return {asOf, catalog, skipped: null, clustering, value, segments, profiles, identities};
 }

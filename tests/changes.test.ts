@@ -48,7 +48,7 @@ describe("compareBuilds(current, previous)", () => {
       profiles: [
         profile("p1", "App-first", 0.45, {at_risk_share: 0.2}),
         profile("p2", "Deal seekers", 0.3, {value_12m: 150}),
-        profile("p3", "Bulk buyers", 0.25)
+        profile("p4", "Bulk buyers", 0.25)
       ]
     };
     const texts = compareBuilds(current, previous).map((c) => c.text);
@@ -58,5 +58,25 @@ describe("compareBuilds(current, previous)", () => {
     expect(texts).toContain("App-first: 45 % of customers (−5.0 points).");
     expect(texts).toContain("App-first: 20 % at risk (+10.0 points).");
     expect(texts).toContain("Deal seekers: expected value 150 per customer (+50 %).");
+  });
+
+  it("says which profile a new one split from and which a vanished one merged into", () => {
+    const current: BuildSummary = {
+      ...previous,
+      profiles: [
+        profile("p1", "App-first", 0.5),
+        profile("p2", "Deal seekers", 0.5),
+        profile("p4", "Bargain app users", 0.1)
+      ]
+    };
+    const related = new Map([
+      ["p4", {status: "split", related_id: "p1"}],
+      ["p3", {status: "merged", related_id: "p2"}]
+    ]);
+    const texts = compareBuilds(current, previous, related).map((c) => c.text);
+    expect(texts).toContain(
+      "New profile: Bargain app users, 10 % of customers, split from App-first."
+    );
+    expect(texts).toContain("Lapsed (was 20 % of customers) merged into Deal seekers.");
   });
 });
