@@ -65,16 +65,16 @@ export async function runProfiling(
     return buildClusters(store, catalog, config.clustering, log);
   });
 
-  const identities = await stages.time("identities", async () => {
+  const identities = await stages.time("profile ids", async () => {
     const state = await readState(config.profiles.state);
     const kept = await keepIdentities(store, state, {threshold: config.profiles.matchThreshold});
     const rename = new Map(kept.matches.map((m) => [m.fitted_id, m.id]));
     for (const p of clustering.profiles) p.id = rename.get(p.id) ?? p.id;
     if (state) {
       const same = kept.matches.filter((m) => m.status === "matched").length;
-      log(`identities: ${same} of ${clustering.profiles.length} profiles kept their id and name`);
+      log(`profile ids: ${same} of ${clustering.profiles.length} profiles kept their id and name`);
       for (const m of kept.matches)
-        if (m.status !== "matched") log(`identities: ${describeMatch(m)}`);
+        if (m.status !== "matched") log(`profile ids: ${describeMatch(m)}`);
     }
     return kept;
   });
