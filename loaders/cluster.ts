@@ -30,7 +30,7 @@ import {
 } from "./matrix.ts";
 import {distanceMatrix, meanSilhouettes, silhouettes} from "./silhouette.ts";
 import {bootstrapStability} from "./stability.ts";
-import type {Store} from "./store.ts";
+import {ident, type Store} from "./store.ts";
 
 export type ClusteringSettings = PortraitConfig["clustering"];
 
@@ -308,7 +308,7 @@ export async function buildClusters(
 
   await storeRuns(store, runs, k);
   await storeCentroids(store, columns, fit.centroids, k);
-  const customers = await assign(store, d);
+  const customers = await assignNearest(store, d);
   await store.run("DROP TABLE cluster_matrix");
 
   const sizes = await store.all<{profile_id: string; n: number}>(
@@ -373,13 +373,18 @@ async function storeCentroids(
   }
 }
 
-/** Every customer to the nearest centroid, in SQL; returns how many were assigned. */
 /**
  * Every customer to the nearest centroid, in SQL, over the values the customer has: the squared
  * distance sums the observed columns and is scaled to all d of them (a partial distance), as
- * the fit treats missing values. Returns how many customers were assigned.
+ * the fit treats missing values. Reads the matrix table (customer_id, c0 … c{d-1}) and the
+ * centroids in `profile_centroids`; writes `into` (customer_id, profile_id, distance). Past
+ * snapshots are assigned by the same function. Returns how many customers were assigned.
  */
-async function assign(store: Store, d: number): Promise<number> {
+export async function assignNearest(
+  store: Store,
+  d: number,
+  {matrix = "cluster_matrix", into = "customer_profiles", temporary = false} = {}
+): Promise<number> {
   const columns = Array.from({length: d}, (_, j) => j);
   const squares = columns.map((j) => `coalesce((x.c${j} - c.v[${j + 1}]) ** 2, 0)`).join(" + ");
   const observed = columns.map((j) => `(x.c${j} IS NOT NULL)::INTEGER`).join(" + ");
@@ -389,11 +394,11 @@ async function assign(store: Store, d: number): Promise<number> {
      FROM profile_centroids GROUP BY profile_id`
   );
   await store.run(
-    `CREATE OR REPLACE TABLE customer_profiles AS
+    `CREATE OR REPLACE ${temporary ? "TEMP " : ""}TABLE ${ident(into)} AS
      WITH d AS (
        SELECT x.customer_id, c.profile_id,
          sqrt((${squares}) * ${d} / greatest(${observed}, 1)) AS distance
-       FROM cluster_matrix x CROSS JOIN centroid_vectors c)
+       FROM ${ident(matrix)} x CROSS JOIN centroid_vectors c)
      SELECT customer_id,
        arg_min(profile_id, [distance, TRY_CAST(substr(profile_id, 2) AS DOUBLE)]) AS profile_id,
        min(distance) AS distance
@@ -401,7 +406,7 @@ async function assign(store: Store, d: number): Promise<number> {
   );
   await store.run("DROP TABLE centroid_vectors");
   return (
-    (await store.one<{n: number}>("SELECT count(*)::INTEGER AS n FROM customer_profiles"))?.n ?? 0
+    (await store.one<{n: number}>(`SELECT count(*)::INTEGER AS n FROM ${ident(into)}`))?.n ?? 0
   );
 }
 

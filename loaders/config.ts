@@ -265,6 +265,38 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    history: z
+      .object({
+        /** Snapshots at the end of every month or quarter, counted back from the as-of date; default quarter. */
+        period: z.enum(["month", "quarter"]).optional(),
+        /** Past snapshots before the current one; 0 leaves history out; default 4. */
+        periods: z.number().int().min(0).max(36).optional(),
+        /**
+         * The at-risk movers compare the current snapshot with the one this many periods
+         * before; default 2 (capped by periods).
+         */
+        moversLookback: z.number().int().min(1).max(36).optional(),
+        /** At-risk movers listed on the History page, ranked by value at stake; default 100. */
+        moversLimit: z.number().int().min(1).max(10_000).optional(),
+        /**
+         * Engagement dropped: activity since the lookback snapshot fell by more than this share
+         * against the same days a year earlier; default 0.5…
+         */
+        activityDropAbove: z.number().gt(0).max(1).optional(),
+        /** …and significantly: a one-sided binomial test below this p-value; default 0.001. */
+        dropSignificance: z.number().gt(0).max(1).optional(),
+        drift: z
+          .object({
+            /** Alert when a profile's centroid moved more than this, in standard deviations; default 0.5. */
+            centroidShift: z.number().positive().optional(),
+            /** Alert when a key feature's population stability index passes this; default 0.25. */
+            psi: z.number().positive().optional()
+          })
+          .strict()
+          .optional()
+      })
+      .strict()
+      .optional(),
     explore: z
       .object({
         /**
@@ -357,6 +389,15 @@ export interface PortraitConfig {
     state: string;
     matchThreshold: number;
   };
+  history: {
+    period: "month" | "quarter";
+    periods: number;
+    moversLookback: number;
+    moversLimit: number;
+    activityDropAbove: number;
+    dropSignificance: number;
+    drift: {centroidShift: number; psi: number};
+  };
   explore: {sample: number};
   privacy: {minGroupSize: number; identifiers: boolean; customerLevel: boolean};
 }
@@ -431,6 +472,18 @@ export function parseConfig(input: unknown, path: string, dir = dirname(path)): 
       minCoverage: c.profiles?.minCoverage ?? 0.5,
       state: resolve(dir, c.profiles?.state ?? "portrait.state.json"),
       matchThreshold: c.profiles?.matchThreshold ?? 0.5
+    },
+    history: {
+      period: c.history?.period ?? "quarter",
+      periods: c.history?.periods ?? 4,
+      moversLookback: c.history?.moversLookback ?? 2,
+      moversLimit: c.history?.moversLimit ?? 100,
+      activityDropAbove: c.history?.activityDropAbove ?? 0.5,
+      dropSignificance: c.history?.dropSignificance ?? 0.001,
+      drift: {
+        centroidShift: c.history?.drift?.centroidShift ?? 0.5,
+        psi: c.history?.drift?.psi ?? 0.25
+      }
     },
     explore: {sample: c.explore?.sample ?? 10_000},
     privacy: {

@@ -64,6 +64,12 @@ export interface FeatureOptions {
   answerRange: [number, number];
   /** Feature ids left out entirely. */
   exclude: string[];
+  /**
+   * A past snapshot's table to write instead of `features`: every column the data can fill is
+   * kept (none dropped for a lack of values that date), and the catalog is left alone, so the
+   * current build's clustering recipe applies to it unchanged.
+   */
+  snapshotTable?: string;
 }
 
 /** What each aggregate reads, in a reader's words. */
@@ -147,6 +153,25 @@ function mixPieces(
     }),
     sql: `avg((${ident(column)} = ${lit(level)})::DOUBLE) FILTER (WHERE ${ident(column)} IS NOT NULL)`
   }));
+}
+
+/**
+ * What counts as a customer's activity, one query per table the data has, each giving
+ * (customer_id, active_at): orders, web sessions, and e-mail opens and clicks. The engagement
+ * trend counts these, and so do the History page's engagement drops.
+ */
+export function activityQueries(has: {
+  orders: boolean;
+  web_sessions: boolean;
+  email_events: boolean;
+}): string[] {
+  return [
+    has.orders ? "SELECT customer_id, ordered_at AS active_at FROM orders" : null,
+    has.web_sessions ? "SELECT customer_id, started_at AS active_at FROM web_sessions" : null,
+    has.email_events
+      ? "SELECT customer_id, event_at AS active_at FROM email_events WHERE event IN ('open', 'click')"
+      : null
+  ].filter((s): s is string => s !== null);
 }
 
 /** Aggregates every feature as of options.asOf into `features` and `feature_catalog`. */
@@ -488,13 +513,7 @@ export async function buildFeatures(
   // Engagement trend: activity (orders, sessions, e-mail opens and clicks) in the recent window
   // against the same days a year earlier, as log((recent + 1) / (year earlier + 1)). The year
   // earlier, not the weeks just before, so seasonal buyers do not look as if they were lapsing.
-  const activity = [
-    has.orders ? "SELECT customer_id, ordered_at AS active_at FROM orders" : null,
-    has.web_sessions ? "SELECT customer_id, started_at AS active_at FROM web_sessions" : null,
-    has.email_events
-      ? "SELECT customer_id, event_at AS active_at FROM email_events WHERE event IN ('open', 'click')"
-      : null
-  ].filter((s): s is string => s !== null);
+  const activity = activityQueries(has);
   {
     pieces.push(
       {
@@ -771,7 +790,8 @@ export async function buildFeatures(
     // whole table is absent, which never reaches here.
     return `${expr} AS ${ident(p.feature.id)}`;
   });
-  const featuresSql = `CREATE OR REPLACE TABLE features AS
+  const table = options.snapshotTable ?? "features";
+  const featuresSql = `CREATE OR REPLACE TABLE ${ident(table)} AS
      SELECT c.customer_id, ${select.join(",\n       ")}
      FROM population c ${joins.join(" ")}
      ORDER BY c.customer_id`;
@@ -781,7 +801,13 @@ export async function buildFeatures(
     kept.some((p) => p.feature.id === "recency_days") &&
     kept.some((p) => p.feature.id === "tenure_days")
   ) {
-    await store.run("UPDATE features SET recency_days = tenure_days WHERE recency_days IS NULL");
+    await store.run(
+      `UPDATE ${ident(table)} SET recency_days = tenure_days WHERE recency_days IS NULL`
+    );
+  }
+  if (options.snapshotTable !== undefined) {
+    await dropAggregates(store, Object.keys(aggregates));
+    return [];
   }
 
   const population = (await store.one<{n: number}>("SELECT count(*) AS n FROM features"))?.n ?? 0;
@@ -830,11 +856,15 @@ export async function buildFeatures(
       });
   }
   await writeCatalog(store, catalog);
-  for (const name of Object.keys(aggregates)) {
+  await dropAggregates(store, Object.keys(aggregates));
+  return catalog;
+}
+
+async function dropAggregates(store: Store, names: string[]): Promise<void> {
+  for (const name of names) {
     if (name !== "customers") await store.run(`DROP TABLE IF EXISTS ${ident(`agg_${name}`)}`);
   }
   await store.run("DROP TABLE IF EXISTS population");
-  return catalog;
 }
 
 export async function writeCatalog(store: Store, catalog: CatalogEntry[]): Promise<void> {

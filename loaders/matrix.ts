@@ -201,6 +201,15 @@ export async function storeColumns(store: Store, columns: ClusterColumn[]): Prom
   }
 }
 
+/** The recipe `storeColumns` wrote: how the current build's clustering sees a customer. */
+export async function readColumns(store: Store): Promise<ClusterColumn[]> {
+  const rows = await store.all(
+    `SELECT "column", feature, level, transform, base, prior, weight, lo, hi, center, scale, fill
+     FROM cluster_columns ORDER BY position`
+  );
+  return rows as unknown as ClusterColumn[];
+}
+
 /** A column's value for the median customer: where a missing value starts out. */
 export function filledValue(c: ClusterColumn): number {
   if (c.level !== null) return 0;

@@ -10,6 +10,7 @@ import {describeMatch, keepIdentities, readState, type Identities} from "./ident
 import {readNotes} from "./notes.ts";
 import {buildProfiles, type Profile} from "./profiles.ts";
 import {buildSegments, type SegmentSummary} from "./segments.ts";
+import {buildSnapshots, type SnapshotSummary} from "./snapshots.ts";
 import {Stages} from "./stages.ts";
 import type {Store} from "./store.ts";
 import {buildTraits} from "./traits.ts";
@@ -29,6 +30,8 @@ export interface ProfilingResult {
   profiles: Profile[];
   /** How this build's profiles matched the previous build's; null without profiles. */
   identities?: Identities | null;
+  /** The snapshots recorded for the History page; undefined without profiles. */
+  history?: SnapshotSummary;
 }
 
 /** Runs every profiling stage on a store the ingest pipeline has filled. */
@@ -116,5 +119,9 @@ export async function runProfiling(
     buildProfiles(store, catalog, traits, notes, log, identities.names)
   );
   for (const p of profiles) log(`${p.id} ${p.name}: ${p.summary}`);
-  return {asOf, catalog, skipped: null, clustering, value, segments, profiles, identities};
+
+  const history = await stages.time("history", () =>
+    buildSnapshots(store, config, catalog, asOf, log)
+  );
+  return {asOf, catalog, skipped: null, clustering, value, segments, profiles, identities, history};
 }

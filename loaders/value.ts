@@ -36,6 +36,11 @@ export interface ValueOptions {
   engagementDropAbove: number;
   /** …among customers with at least this many purchase days. */
   minOrders: number;
+  /**
+   * A past snapshot: read its features table and write its value table instead of `features`
+   * and `customer_value`; the fitted parameters (`value_models`) stay the current build's.
+   */
+  snapshot?: {features: string; table: string};
 }
 
 /** A fitted model as reported: parameters, fit statistics and the number of customers fitted. */
@@ -72,7 +77,8 @@ const optionsSchema = z.object({
   horizonDays: z.number().positive().finite(),
   pAliveBelow: z.number().min(0).max(1),
   engagementDropAbove: z.number().min(0),
-  minOrders: z.number().int().min(1)
+  minOrders: z.number().int().min(1),
+  snapshot: z.object({features: z.string(), table: z.string()}).optional()
 });
 
 function parseOptions(options: ValueOptions): ValueOptions {
@@ -94,6 +100,8 @@ export interface ValueSources {
   orders: boolean;
   /** Whether `features.engagement_trend` exists. */
   engagement: boolean;
+  /** The features table when it is not `features` (a past snapshot's). */
+  featuresTable?: string;
 }
 
 /**
@@ -102,12 +110,17 @@ export interface ValueSources {
  * Amounts are summed as DECIMAL(38, 10) (exactly, to 1e-10): a DOUBLE sum adds in whatever
  * order DuckDB's threads meet the rows, so its last bits could differ between two builds.
  */
-export function summarySql({population, orders, engagement}: ValueSources): string {
+export function summarySql({
+  population,
+  orders,
+  engagement,
+  featuresTable = "features"
+}: ValueSources): string {
   const people =
     population === "features"
       ? `SELECT customer_id::VARCHAR AS customer_id,
            ${engagement ? "exp(engagement_trend) - 1" : "NULL::DOUBLE"} AS engagement_change
-         FROM features`
+         FROM ${ident(featuresTable)}`
       : `SELECT DISTINCT customer_id::VARCHAR AS customer_id, NULL::DOUBLE AS engagement_change
          FROM customers WHERE customer_id IS NOT NULL`;
   const numbered = `SELECT (row_number() OVER (ORDER BY customer_id) - 1)::INTEGER AS idx, *
@@ -156,7 +169,11 @@ export const INPUTS_SQL = `SELECT idx, repeat_purchases, t_x_weeks, t_weeks, mea
  * A NULL on either side of the OR (no model, no engagement data) counts as not met, so
  * customers without orders, or without model outputs, are never at risk by the model.
  */
-export const CUSTOMER_VALUE_SQL = `CREATE OR REPLACE TABLE customer_value AS
+export const CUSTOMER_VALUE_SQL = customerValueSql("customer_value");
+
+/** CUSTOMER_VALUE_SQL into another table (a past snapshot's). */
+export function customerValueSql(table: string): string {
+  return `CREATE OR REPLACE TABLE ${ident(table)} AS
   WITH v AS (
     SELECT s.*, p.p_alive, p.expected_purchases, p.expected_value_12m,
       coalesce(s.purchases >= $minOrders, false) AS eligible,
@@ -175,6 +192,7 @@ export const CUSTOMER_VALUE_SQL = `CREATE OR REPLACE TABLE customer_value AS
     END AS risk_reason
   FROM v
   ORDER BY customer_id`;
+}
 
 const PREDICTIONS_SQL = `CREATE OR REPLACE TEMP TABLE value_predictions
   (idx INTEGER, p_alive DOUBLE, expected_purchases DOUBLE, expected_value_12m DOUBLE)`;
@@ -192,21 +210,22 @@ export function valueModelsSql(rows: number): string {
     ORDER BY model, parameter`;
 }
 
-async function inspect(store: Store): Promise<ValueSources> {
-  const features = await store.has("features");
+async function inspect(store: Store, featuresTable = "features"): Promise<ValueSources> {
+  const features = await store.has(featuresTable);
   if (!features && !(await store.has("customers")))
     throw new Error("customer value needs a customers table (or features) in the store");
   const trend = features
     ? await store.one<{n: number}>(
         `SELECT count(*) AS n FROM duckdb_columns()
-         WHERE schema_name = 'main' AND table_name = 'features' AND column_name = $column`,
-        {column: "engagement_trend"}
+         WHERE schema_name = 'main' AND table_name = $table AND column_name = $column`,
+        {column: "engagement_trend", table: featuresTable}
       )
     : undefined;
   return {
     population: features ? "features" : "customers",
     orders: await store.has("orders"),
-    engagement: (trend?.n ?? 0) > 0
+    engagement: (trend?.n ?? 0) > 0,
+    featuresTable
   };
 }
 
@@ -421,7 +440,8 @@ export async function buildCustomerValue(
 ): Promise<ValueSummary> {
   const o = parseOptions(options);
   let start = performance.now();
-  const sources = await inspect(store);
+  const sources = await inspect(store, o.snapshot?.features);
+  const output = o.snapshot?.table ?? "customer_value";
   await store.run(summarySql(sources), sources.orders ? {asOf: o.asOf} : undefined);
   const inputs = await readInputs(store);
   const summaryMs = performance.now() - start;
@@ -448,16 +468,18 @@ export async function buildCustomerValue(
     predictions.expectedPurchases,
     predictions.expectedValue12m
   ]);
-  await store.run(CUSTOMER_VALUE_SQL, {
+  await store.run(customerValueSql(output), {
     minOrders: o.minOrders,
     pAliveBelow: o.pAliveBelow,
     dropAbove: o.engagementDropAbove
   });
-  const rows = modelRows(models, o.horizonDays);
-  await store.run(valueModelsSql(rows.length), rows.flat());
+  if (!o.snapshot) {
+    const rows = modelRows(models, o.horizonDays);
+    await store.run(valueModelsSql(rows.length), rows.flat());
+  }
   const counts = await store.one<{customers: number; modelled: number; at_risk: number}>(
     `SELECT count(*)::INTEGER AS customers, count(p_alive)::INTEGER AS modelled,
-       count(*) FILTER (WHERE at_risk)::INTEGER AS at_risk FROM customer_value`
+       count(*) FILTER (WHERE at_risk)::INTEGER AS at_risk FROM ${ident(output)}`
   );
   for (const table of ["value_predictions", "value_summary"])
     await store.run(`DROP TABLE IF EXISTS ${ident(table)}`);

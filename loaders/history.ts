@@ -1,0 +1,230 @@
+/**
+ * The History page's data: what the snapshots (loaders/snapshots.ts) say about how profiles
+ * move. Sizes, risk and value per profile and snapshot; customers flowing between profiles from
+ * one snapshot to the next; the at-risk movers ranked by value at stake (customer-level, left
+ * out when the build publishes aggregates only); and the drift of each profile with the reasons
+ * for any alert. Every published count of customers covers at least minGroupSize customers or
+ * is null.
+ */
+import type {PortraitConfig} from "./config.ts";
+import {suppress} from "./report.ts";
+import {byProfileId} from "./site.ts";
+import type {Store} from "./store.ts";
+
+export interface HistoryOptions {
+  minGroupSize: number;
+  customerLevel: boolean;
+  history: PortraitConfig["history"];
+}
+
+/** Rounds to 4 significant digits (shares, indices) or to cents (money). */
+const sig = (x: number | null) =>
+  x === null || !Number.isFinite(x) ? null : Number(x.toPrecision(4));
+const cents = (x: number | null) =>
+  x === null || !Number.isFinite(x) ? null : Math.round(x * 100) / 100;
+
+/** The features' labels, for the drift reasons. */
+async function labels(store: Store): Promise<Map<string, string>> {
+  if (!(await store.has("feature_catalog"))) return new Map();
+  const rows = await store.all<{feature: string; label: string}>(
+    "SELECT feature, label FROM feature_catalog ORDER BY position"
+  );
+  return new Map(rows.map((r) => [r.feature, r.label]));
+}
+
+/** Why a profile's drift passed its thresholds, in sentences. */
+export function driftReasons(
+  row: {centroid_shift: number | null; features: {label: string; psi: number}[]},
+  thresholds: {centroidShift: number; psi: number}
+): string[] {
+  const reasons: string[] = [];
+  if (row.centroid_shift !== null && row.centroid_shift > thresholds.centroidShift)
+    reasons.push(
+      `Its members moved ${row.centroid_shift.toFixed(2)} standard deviations from where they stood (alert above ${thresholds.centroidShift}).`
+    );
+  for (const f of row.features.filter((f) => f.psi > thresholds.psi).slice(0, 3))
+    reasons.push(`${f.label} shifted: PSI ${f.psi.toFixed(2)} (alert above ${thresholds.psi}).`);
+  return reasons;
+}
+
+/** Everything the History page shows; empty lists when the store has no snapshots. */
+export async function historyData(
+  store: Store,
+  o: HistoryOptions
+): Promise<Record<string, unknown>> {
+  const min = o.minGroupSize;
+  const thresholds = {centroid_shift: o.history.drift.centroidShift, psi: o.history.drift.psi};
+  if (!(await store.has("snapshots")) || !(await store.has("profiles"))) {
+    return {
+      period: o.history.period,
+      snapshots: [],
+      profiles: [],
+      series: [],
+      flows: [],
+      movers: null,
+      drift: {thresholds, latest: [], series: []}
+    };
+  }
+  const snapshots = await store.all<{date: string; current: boolean; customers: number}>(
+    `SELECT strftime(snapshot, '%Y-%m-%d') AS date, current, customers FROM snapshots
+     ORDER BY snapshot`
+  );
+  const profiles = await store.all<{id: string; name: string}>(
+    `SELECT profile_id AS id, name FROM profiles ORDER BY ${byProfileId()}`
+  );
+  const series = await store.all<Record<string, number | string | null>>(
+    `SELECT strftime(snapshot, '%Y-%m-%d') AS snapshot, profile_id, customers, at_risk_customers,
+       value_12m, spend_12m, customers / sum(customers) OVER (PARTITION BY snapshot) AS share
+     FROM (SELECT snapshot, profile_id, count(*)::INTEGER AS customers,
+             count(*) FILTER (WHERE at_risk)::INTEGER AS at_risk_customers,
+             sum(expected_value_12m) AS value_12m, sum(spend_12m) AS spend_12m
+           FROM snapshot_customers GROUP BY ALL)
+     ORDER BY snapshot, ${byProfileId()}`
+  );
+  const flows = await store.all<{
+    from: string;
+    to: string;
+    source: string;
+    target: string;
+    customers: number;
+  }>(
+    `SELECT strftime(from_snapshot, '%Y-%m-%d') AS "from", strftime(to_snapshot, '%Y-%m-%d') AS "to",
+       source, target, customers
+     FROM profile_flows WHERE customers > 0
+     ORDER BY from_snapshot, source = 'joined', ${byProfileId("source")}, ${byProfileId("target")}`
+  );
+  const names = await labels(store);
+  const psi = await store.all<{from: string; profile_id: string; feature: string; psi: number}>(
+    `SELECT strftime(from_snapshot, '%Y-%m-%d') AS "from", profile_id, feature, psi
+     FROM profile_feature_psi ORDER BY from_snapshot, profile_id, psi DESC, feature`
+  );
+  const drift = await store.all<{
+    from: string;
+    to: string;
+    profile_id: string;
+    centroid_shift: number | null;
+    psi_max: number | null;
+    psi_feature: string | null;
+    alert: boolean;
+  }>(
+    `SELECT strftime(from_snapshot, '%Y-%m-%d') AS "from", strftime(to_snapshot, '%Y-%m-%d') AS "to",
+       profile_id, centroid_shift, psi_max, psi_feature, alert
+     FROM profile_drift ORDER BY from_snapshot, ${byProfileId()}`
+  );
+  const latestFrom = drift.at(-1)?.from;
+  const latest = drift
+    .filter((d) => d.from === latestFrom)
+    .map((d) => {
+      const features = psi
+        .filter((p) => p.from === d.from && p.profile_id === d.profile_id)
+        .map((p) => ({
+          feature: p.feature,
+          label: names.get(p.feature) ?? p.feature,
+          psi: sig(p.psi)!
+        }));
+      const row = {centroid_shift: sig(d.centroid_shift), features};
+      return {
+        profile_id: d.profile_id,
+        from: d.from,
+        to: d.to,
+        centroid_shift: row.centroid_shift,
+        psi_max: sig(d.psi_max),
+        psi_feature: d.psi_feature,
+        psi_label: d.psi_feature === null ? null : (names.get(d.psi_feature) ?? d.psi_feature),
+        features,
+        alert: d.alert,
+        reasons: d.alert ? driftReasons(row, o.history.drift) : []
+      };
+    });
+
+  return {
+    period: o.history.period,
+    snapshots,
+    profiles,
+    series: series.map((r) => {
+      const customers = Number(r.customers);
+      const shown = suppress(customers, min);
+      const atRisk = Number(r.at_risk_customers);
+      return {
+        snapshot: r.snapshot,
+        profile_id: r.profile_id,
+        customers: shown,
+        share: shown === null ? null : sig(Number(r.share)),
+        at_risk_customers: shown === null ? null : suppress(atRisk, min),
+        at_risk_share: shown === null ? null : sig(atRisk / customers),
+        value_12m: shown === null ? null : cents(r.value_12m === null ? null : Number(r.value_12m)),
+        spend_12m: shown === null ? null : cents(r.spend_12m === null ? null : Number(r.spend_12m))
+      };
+    }),
+    flows: flows.map((f) => ({...f, customers: suppress(f.customers, min)})),
+    movers: o.customerLevel ? await movers(store, o.history.moversLimit, min) : null,
+    drift: {
+      thresholds,
+      latest,
+      series: drift.map((d) => ({
+        profile_id: d.profile_id,
+        from: d.from,
+        to: d.to,
+        centroid_shift: sig(d.centroid_shift),
+        psi_max: sig(d.psi_max)
+      }))
+    }
+  };
+}
+
+/** The top `limit` at-risk movers and the totals over all of them; null without any pair. */
+async function movers(
+  store: Store,
+  limit: number,
+  min: number
+): Promise<Record<string, unknown> | null> {
+  if (!(await store.has("at_risk_movers"))) return null;
+  const pair = await store.one<{since: string; until: string}>(
+    `SELECT strftime(min(snapshot) FILTER (WHERE snapshot < (SELECT max(snapshot) FROM snapshots)), '%Y-%m-%d') AS since,
+       strftime(max(snapshot), '%Y-%m-%d') AS until FROM snapshots`
+  );
+  const totals = await store.one<{
+    since: string | null;
+    n: number;
+    strong: number;
+    value: number | null;
+  }>(
+    `SELECT strftime(any_value(since), '%Y-%m-%d') AS since, count(*)::INTEGER AS n,
+       count(*) FILTER (WHERE evidence = 'strong')::INTEGER AS strong,
+       sum(value_at_stake) AS value
+     FROM at_risk_movers`
+  );
+  const since = totals?.since ?? null;
+  if (since === null && pair?.since == null) return null;
+  const rows = await store.all(
+    `SELECT rank, customer_id, profile_id, previous_profile_id, reason, evidence,
+       value_at_stake, p_alive_before, p_alive, spend_before, spend_now, activity_before,
+       activity_now, engagement_change
+     FROM at_risk_movers ORDER BY rank LIMIT $limit`,
+    {limit}
+  );
+  return {
+    since: since ?? pair?.since,
+    until: pair?.until,
+    limit,
+    total_customers: suppress(totals?.n ?? 0, min),
+    strong_customers: suppress(totals?.strong ?? 0, min),
+    value_at_stake: cents(totals?.value ?? 0),
+    rows: rows.map((r) => ({
+      rank: r.rank,
+      customer_id: r.customer_id,
+      profile_id: r.profile_id,
+      previous_profile_id: r.previous_profile_id,
+      reason: r.reason,
+      evidence: r.evidence,
+      value_at_stake: cents(Number(r.value_at_stake)),
+      p_alive_before: sig(r.p_alive_before as number | null),
+      p_alive: sig(r.p_alive as number | null),
+      spend_before: cents(Number(r.spend_before)),
+      spend_now: cents(Number(r.spend_now)),
+      activity_before: r.activity_before,
+      activity_now: r.activity_now,
+      engagement_change: sig(r.engagement_change as number | null)
+    }))
+  };
+}
