@@ -5,16 +5,61 @@
  */
 import {buildSummary, compareBuilds, previousSummary, type Change} from "./changes.ts";
 import {profilesDocument} from "./exports.ts";
+import {driftReasons} from "./history.ts";
 import {readQuality} from "./quality.ts";
+import {byProfileId} from "./site.ts";
 import type {Store} from "./store.ts";
 
 /** The most facts the overview lists: the few that matter, not a changelog. */
 const MAX_CHANGES = 5;
 
+/** A drift alert of the latest pair of snapshots, for the overview's banner. */
+export interface DriftAlert {
+  profile_id: string;
+  name: string;
+  since: string;
+  reasons: string[];
+}
+
+/** The profiles whose drift since the previous snapshot passed a threshold of the config. */
+export async function driftAlerts(
+  store: Store,
+  thresholds: {centroidShift: number; psi: number}
+): Promise<DriftAlert[]> {
+  if (!(await store.has("profile_drift"))) return [];
+  const rows = await store.all<{
+    profile_id: string;
+    name: string;
+    since: string;
+    centroid_shift: number | null;
+    features: {label: string; psi: number}[] | null;
+  }>(
+    `SELECT d.profile_id, p.name, strftime(d.from_snapshot, '%Y-%m-%d') AS since, d.centroid_shift,
+       (SELECT list({'label': coalesce(c.label, f.feature), 'psi': f.psi} ORDER BY f.psi DESC, f.feature)
+        FROM profile_feature_psi f LEFT JOIN feature_catalog c ON c.feature = f.feature
+        WHERE f.profile_id = d.profile_id AND f.to_snapshot = d.to_snapshot) AS features
+     FROM profile_drift d JOIN profiles p USING (profile_id)
+     WHERE d.alert AND d.to_snapshot = (SELECT max(snapshot) FROM snapshots)
+     ORDER BY ${byProfileId("d.profile_id")}`
+  );
+  return rows.map((r) => ({
+    profile_id: r.profile_id,
+    name: r.name,
+    since: r.since,
+    reasons: driftReasons(
+      {centroid_shift: r.centroid_shift, features: r.features ?? []},
+      thresholds
+    )
+  }));
+}
+
 /** Everything the overview page shows; customerLevel says whether the customer pages are built. */
 export async function briefing(
   store: Store,
-  {customerLevel = true}: {customerLevel?: boolean} = {}
+  {
+    customerLevel = true,
+    drift = {centroidShift: Infinity, psi: Infinity}
+  }: {customerLevel?: boolean; drift?: {centroidShift: number; psi: number}} = {}
 ): Promise<Record<string, unknown>> {
   const doc = await profilesDocument(store);
   const current = await buildSummary(store);
@@ -59,6 +104,7 @@ export async function briefing(
     changes,
     quality: quality ?? null,
     customer_level: customerLevel,
+    alerts: await driftAlerts(store, drift),
     profiles
   };
 }

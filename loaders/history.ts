@@ -228,3 +228,154 @@ async function movers(
     }))
   };
 }
+
+/** A profile's change between two snapshots, for its report. */
+export interface ProfileChanges {
+  previous: string;
+  current: string;
+  customers: {before: number | null; after: number | null};
+  share: {before: number | null; after: number | null};
+  at_risk_share: {before: number | null; after: number | null};
+  value_per_customer: {before: number | null; after: number | null};
+  moved_in: {profile_id: string; name: string; customers: number | null}[];
+  moved_out: {profile_id: string; name: string; customers: number | null}[];
+  traits: {feature: string; label: string; unit: string; before: number; after: number}[];
+  drift: {alert: boolean; reasons: string[]};
+}
+
+/** Distinguishing numbers the report compares with the previous snapshot, at most this many. */
+const CHANGED_TRAITS = 6;
+
+/**
+ * What changed for one profile since the previous snapshot: its size, share, risk and value,
+ * where its new customers came from and where its leavers went, its distinguishing numbers
+ * then and now, and any drift alert. Null without a previous snapshot.
+ */
+export async function profileChanges(
+  store: Store,
+  profileId: string,
+  o: HistoryOptions
+): Promise<ProfileChanges | null> {
+  if (!(await store.has("snapshots"))) return null;
+  const pair = await store.one<{previous: string | null; current: string}>(
+    `SELECT strftime(max(snapshot) FILTER (WHERE NOT current), '%Y-%m-%d') AS previous,
+       strftime(max(snapshot) FILTER (WHERE current), '%Y-%m-%d') AS current FROM snapshots`
+  );
+  if (!pair?.previous) return null;
+  const min = o.minGroupSize;
+  const dates = {id: profileId, previous: pair.previous, current: pair.current};
+  const sizes = await store.all<{
+    snapshot: string;
+    customers: number;
+    total: number;
+    at_risk: number;
+    value: number | null;
+  }>(
+    `SELECT strftime(snapshot, '%Y-%m-%d') AS snapshot,
+       count(*) FILTER (WHERE profile_id = $id)::INTEGER AS customers,
+       count(*)::INTEGER AS total,
+       count(*) FILTER (WHERE profile_id = $id AND at_risk)::INTEGER AS at_risk,
+       avg(expected_value_12m) FILTER (WHERE profile_id = $id) AS value
+     FROM snapshot_customers WHERE snapshot IN ($previous::DATE, $current::DATE)
+     GROUP BY snapshot ORDER BY snapshot`,
+    dates
+  );
+  const at = (date: string) => sizes.find((s) => s.snapshot === date);
+  const side = (date: string) => {
+    const s = at(date);
+    const customers = s ? suppress(s.customers, min) : null;
+    const shown = customers !== null && customers > 0;
+    return {
+      customers,
+      share: s && shown ? sig(s.customers / s.total) : null,
+      at_risk_share: s && shown ? sig(s.at_risk / s.customers) : null,
+      value: s && shown ? cents(s.value) : null
+    };
+  };
+  const before = side(pair.previous);
+  const after = side(pair.current);
+  const names = new Map(
+    (
+      await store.all<{id: string; name: string}>(
+        "SELECT profile_id AS id, name FROM profiles ORDER BY 1"
+      )
+    ).map((p) => [p.id, p.name])
+  );
+  const nameOf = (id: string) => (id === "joined" ? "new customers" : (names.get(id) ?? id));
+  const flows = await store.all<{source: string; target: string; customers: number}>(
+    `SELECT source, target, customers FROM profile_flows
+     WHERE from_snapshot = $previous::DATE AND to_snapshot = $current::DATE
+       AND source <> target AND (source = $id OR target = $id)
+     ORDER BY customers DESC, source, target`,
+    dates
+  );
+  const moved = (rows: typeof flows, pick: (f: (typeof flows)[number]) => string) =>
+    rows.slice(0, 3).map((f) => ({
+      profile_id: pick(f),
+      name: nameOf(pick(f)),
+      customers: suppress(f.customers, min)
+    }));
+  const traits = await store.all<{
+    feature: string;
+    label: string;
+    unit: string;
+    before: number;
+    after: number;
+  }>(
+    `WITH top AS (
+       SELECT feature, label, unit, min(rank) AS rank FROM profile_traits
+       WHERE profile_id = $id AND distinguishing AND kind = 'number' GROUP BY ALL)
+     SELECT t.feature, t.label, t.unit, b.mean AS before, a.mean AS after
+     FROM top t
+     JOIN snapshot_feature_means b ON b.feature = t.feature AND b.profile_id = $id
+       AND b.snapshot = $previous::DATE AND b.customers >= $min
+     JOIN snapshot_feature_means a ON a.feature = t.feature AND a.profile_id = $id
+       AND a.snapshot = $current::DATE AND a.customers >= $min
+     ORDER BY t.rank, t.feature LIMIT ${CHANGED_TRAITS}`,
+    {...dates, min}
+  );
+  const drift = (await store.has("profile_drift"))
+    ? await store.one<{centroid_shift: number | null; alert: boolean}>(
+        `SELECT centroid_shift, alert FROM profile_drift
+         WHERE profile_id = $id AND to_snapshot = $current::DATE`,
+        {id: profileId, current: pair.current}
+      )
+    : undefined;
+  const labelsOf = await labels(store);
+  const psi = drift?.alert
+    ? await store.all<{feature: string; psi: number}>(
+        `SELECT feature, psi FROM profile_feature_psi
+         WHERE profile_id = $id AND to_snapshot = $current::DATE ORDER BY psi DESC, feature`,
+        {id: profileId, current: pair.current}
+      )
+    : [];
+  return {
+    previous: pair.previous,
+    current: pair.current,
+    customers: {before: before.customers, after: after.customers},
+    share: {before: before.share, after: after.share},
+    at_risk_share: {before: before.at_risk_share, after: after.at_risk_share},
+    value_per_customer: {before: before.value, after: after.value},
+    moved_in: moved(
+      flows.filter((f) => f.target === profileId),
+      (f) => f.source
+    ),
+    moved_out: moved(
+      flows.filter((f) => f.source === profileId),
+      (f) => f.target
+    ),
+    traits: traits.map((t) => ({...t, before: sig(t.before)!, after: sig(t.after)!})),
+    drift: {
+      alert: drift?.alert ?? false,
+      reasons: drift?.alert
+        ? driftReasons(
+            {
+              centroid_shift: drift.centroid_shift,
+              features: psi.map((p) => ({label: labelsOf.get(p.feature) ?? p.feature, psi: p.psi}))
+            },
+            o.history.drift
+          )
+        : []
+    }
+  };
+}

@@ -455,14 +455,14 @@ export async function buildMovers(store: Store, o: MoverOptions): Promise<number
     o.activity.length > 0
       ? `CREATE OR REPLACE TEMP TABLE mover_activity AS
          SELECT customer_id::VARCHAR AS customer_id,
-           count(*) FILTER (WHERE ${window("$since::DATE", "$until::DATE")})::INTEGER AS activity_now,
-           count(*) FILTER (WHERE ${window(yearBefore("since"), yearBefore("until"))})::INTEGER AS activity_before
+           count(*) FILTER (WHERE ${window("$from::DATE", "$until::DATE")})::INTEGER AS activity_now,
+           count(*) FILTER (WHERE ${window(yearBefore("from"), yearBefore("until"))})::INTEGER AS activity_before
          FROM (${o.activity.join(" UNION ALL ")})
-         WHERE active_at >= ${yearBefore("since")} AND active_at < $until::DATE + INTERVAL 1 DAY
+         WHERE active_at >= ${yearBefore("from")} AND active_at < $until::DATE + INTERVAL 1 DAY
          GROUP BY 1`
       : `CREATE OR REPLACE TEMP TABLE mover_activity (customer_id VARCHAR, activity_now INTEGER,
            activity_before INTEGER)`,
-    o.activity.length > 0 ? {since: o.since, until: o.until} : undefined
+    o.activity.length > 0 ? {from: o.since, until: o.until} : undefined
   );
   // The test runs in process, over the customers whose activity fell enough to be candidates.
   await store.run(

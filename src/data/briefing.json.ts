@@ -4,6 +4,8 @@ import {loadConfig} from "../../loaders/config.ts";
 import {configPath, storePath} from "../../loaders/paths.ts";
 import {withStore} from "../../loaders/store.ts";
 
-const {privacy} = await loadConfig(configPath());
-const brief = await withStore(storePath(), (s) => briefing(s, {customerLevel: privacy.customerLevel}));
+const {privacy, history} = await loadConfig(configPath());
+const brief = await withStore(storePath(), (s) =>
+  briefing(s, {customerLevel: privacy.customerLevel, drift: history.drift})
+);
 process.stdout.write(JSON.stringify(brief));
