@@ -1,7 +1,6 @@
 // Observable Framework configuration for the Portrait report site.
 // Builds are offline and deterministic: no web font, no dated footer, DuckDB-Wasm without
 // downloadable extensions (data reaches the browser as Arrow).
-import {readCardShardNames} from "./loaders/cards.ts";
 import {outputDir, storePath} from "./loaders/paths.ts";
 import {navigation, readCustomerLevel, readProfileEntries} from "./loaders/site.ts";
 
@@ -12,9 +11,9 @@ const SKIP_LINK = `<script>addEventListener("DOMContentLoaded", () => { const a 
 // One report page per profile, /profiles/<id>: the ids come from the store the engine built.
 const profiles = await readProfileEntries(storePath());
 const customerLevel = await readCustomerLevel(storePath());
-// The customer card page fetches one shard of cards at run time: list every shard so it is built
-// (none when the config leaves customer-level pages out).
-const cardShards = customerLevel ? await readCardShardNames(storePath()) : [];
+// The customer card page fetches one shard of cards at run time. `npm run build` writes the
+// shards itself after Framework, in a few passes (a million customers make 4,096 of them, too
+// many to run a loader for each); the preview server runs src/data/cards/[shard].json.ts.
 
 export default {
   title: "Portrait",
@@ -29,9 +28,6 @@ export default {
   pager: false,
   search: false,
   duckdb: {extensions: {json: null, parquet: null}},
-  dynamicPaths: [
-    ...profiles.map((p) => `/profiles/${p.id}`),
-    ...cardShards.map((s) => `/data/cards/${s}.json`)
-  ],
+  dynamicPaths: profiles.map((p) => `/profiles/${p.id}`),
   pages: navigation(profiles, {customerLevel})
 };

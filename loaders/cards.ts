@@ -9,6 +9,8 @@
  *   data/cards/<shard>.json   CardShard: the card rows of the customers whose id hashes to it
  */
 import {existsSync} from "node:fs";
+import {mkdir, writeFile} from "node:fs/promises";
+import {join} from "node:path";
 import {listValue} from "@duckdb/node-api";
 import {
   CARD_FIELDS,
@@ -166,35 +168,114 @@ export async function cardShard(
   const shard = requireShard(name, all.length);
   const shards = shardCount(all.length);
   const ids = all.filter((id) => shardOf(id, shards) === shard);
-  const date = await asOf(store);
-  const fields = [...CARD_FIELDS, ...(options.identifiers ? IDENTIFIER_FIELDS : [])];
-  // The shard's ids as a temporary table the queries below join on (a read-only store allows it).
+  const context = await shardContext(store, shards, options);
+  const built = await buildShards(store, new Map([[shard, ids]]), context);
+  return built.get(shard)!;
+}
+
+/** Customers whose cards are computed together: a few SQL passes each, whatever the shard count. */
+const CARD_BATCH = 50_000;
+
+/**
+ * Writes every shard as `data/cards/<shard>.json` under dir, in batches of about CARD_BATCH
+ * customers: the same files the page loader gives one at a time, for a build of any size (a
+ * million customers make 4,096 shards, too many to run a loader for each). Returns how many.
+ */
+export async function writeCardShards(
+  store: Store,
+  dir: string,
+  options: CardOptions
+): Promise<number> {
+  const all = await customerIds(store);
+  if (all.length === 0) return 0;
+  const shards = shardCount(all.length);
+  const groups = new Map(shardNames(shards).map((name) => [name, [] as string[]]));
+  for (const id of all) groups.get(shardOf(id, shards))!.push(id);
+  const context = await shardContext(store, shards, options);
+  const out = join(dir, "data", "cards");
+  await mkdir(out, {recursive: true});
+  let batch = new Map<string, string[]>();
+  let size = 0;
+  const flush = async () => {
+    for (const [name, shard] of await buildShards(store, batch, context))
+      await writeFile(join(out, `${name}.json`), JSON.stringify(shard));
+    batch = new Map();
+    size = 0;
+  };
+  for (const [name, ids] of groups) {
+    batch.set(name, ids);
+    size += ids.length;
+    if (size >= CARD_BATCH) await flush();
+  }
+  if (size > 0 || batch.size > 0) await flush();
+  return groups.size;
+}
+
+/** What every shard of a build shares: the as-of date, the fields, merged ids by shard. */
+interface ShardContext {
+  date: string | null;
+  fields: string[];
+  options: CardOptions;
+  merged: Map<string, Record<string, string>>;
+}
+
+async function shardContext(
+  store: Store,
+  shards: number,
+  options: CardOptions
+): Promise<ShardContext> {
+  return {
+    date: await asOf(store),
+    fields: [...CARD_FIELDS, ...(options.identifiers ? IDENTIFIER_FIELDS : [])],
+    options,
+    merged: await mergedIds(store, shards)
+  };
+}
+
+/** The shards of `groups` (shard name → its customer ids), computed in one pass. */
+async function buildShards(
+  store: Store,
+  groups: Map<string, string[]>,
+  {date, fields, options, merged}: ShardContext
+): Promise<Map<string, CardShard>> {
+  const shardOfId = new Map<string, string>();
+  for (const [name, ids] of groups) for (const id of ids) shardOfId.set(id, name);
+  // The ids as a temporary table the queries below join on (a read-only store allows it).
   await store.run(
     "CREATE OR REPLACE TEMP TABLE card_ids AS SELECT unnest($ids::VARCHAR[]) AS customer_id",
-    {ids: listValue(ids)}
+    {ids: listValue([...shardOfId.keys()])}
   );
   try {
     const rows = await summaries(store, date, options);
     const orders = await recentOrders(store, date);
     const traits = await traitValues(store);
-    const cards: Record<string, unknown[]> = {};
-    for (const row of rows) {
-      const id = String(row.customer_id);
-      const record: Record<string, unknown> = {
-        ...row,
-        traits: traits.get(id) ?? [],
-        last_orders: orders.rows.get(id) ?? []
-      };
-      cards[id] = fields.map((f) => record[f] ?? null);
+    const cards = new Map([...groups.keys()].map((name) => [name, [] as Row[]]));
+    for (const row of rows) cards.get(shardOfId.get(String(row.customer_id))!)!.push(row);
+    const out = new Map<string, CardShard>();
+    for (const [name, shardRows] of cards) {
+      const encoded = encodeOrders(
+        shardRows.flatMap((r) => orders.get(String(r.customer_id)) ?? [])
+      );
+      const shardCards: Record<string, unknown[]> = {};
+      for (const row of shardRows) {
+        const id = String(row.customer_id);
+        const record: Record<string, unknown> = {
+          ...row,
+          traits: traits.get(id) ?? [],
+          last_orders: encoded.rows.get(id) ?? []
+        };
+        shardCards[id] = fields.map((f) => record[f] ?? null);
+      }
+      out.set(name, {
+        shard: name,
+        as_of: date,
+        fields,
+        order_levels: encoded.levels,
+        cards: shardCards,
+        merged: merged.get(name) ?? {}
+      });
     }
-    return {
-      shard,
-      as_of: date,
-      fields,
-      order_levels: orders.levels,
-      cards,
-      merged: await mergedIds(store, shard, shards)
-    };
+    return out;
   } finally {
     await store.run("DROP TABLE IF EXISTS card_ids");
   }
@@ -320,24 +401,22 @@ async function summaries(store: Store, date: string | null, options: CardOptions
   return store.all(sql, params);
 }
 
-/** Each customer's last CARD_ORDERS orders, newest first, with the shard's level lists. */
-async function recentOrders(
-  store: Store,
-  date: string | null
-): Promise<{rows: Map<string, OrderRow[]>; levels: CardShard["order_levels"]}> {
+type RawOrder = {
+  customer_id: string;
+  days: number;
+  amount: number | null;
+  channel: string | null;
+  category: string | null;
+  status: string | null;
+};
+
+/** Each customer's last CARD_ORDERS orders, newest first. */
+async function recentOrders(store: Store, date: string | null): Promise<Map<string, RawOrder[]>> {
   const columns = await columnsOf(store, "orders");
-  const levels: CardShard["order_levels"] = {channel: [], category: [], status: []};
-  const rows = new Map<string, OrderRow[]>();
-  if (columns.size === 0 || date === null) return {rows, levels};
+  const rows = new Map<string, RawOrder[]>();
+  if (columns.size === 0 || date === null) return rows;
   const col = (c: string) => (columns.has(c) ? ident(c) : "NULL::VARCHAR");
-  const orders = await store.all<{
-    customer_id: string;
-    days: number;
-    amount: number | null;
-    channel: string | null;
-    category: string | null;
-    status: string | null;
-  }>(
+  const orders = await store.all<RawOrder>(
     `SELECT customer_id, date_diff('day', ordered_at::DATE, $asOf::DATE)::INTEGER AS days,
        round(amount, 2) AS amount, ${col("channel")} AS channel, ${col("category")} AS category,
        ${col("status")} AS status
@@ -349,10 +428,25 @@ async function recentOrders(
      ORDER BY customer_id, n`,
     {asOf: date}
   );
+  for (const o of orders) {
+    const list = rows.get(o.customer_id) ?? [];
+    list.push(o);
+    rows.set(o.customer_id, list);
+  }
+  return rows;
+}
+
+/** A shard's orders as compact rows: channel, category and status as positions in its lists. */
+function encodeOrders(orders: RawOrder[]): {
+  rows: Map<string, OrderRow[]>;
+  levels: CardShard["order_levels"];
+} {
+  const levels: CardShard["order_levels"] = {channel: [], category: [], status: []};
   for (const key of ["channel", "category", "status"] as const) {
     levels[key] = [...new Set(orders.flatMap((o) => (o[key] === null ? [] : [o[key]])))].sort();
   }
   const position = (list: string[], v: string | null) => (v === null ? null : list.indexOf(v));
+  const rows = new Map<string, OrderRow[]>();
   for (const o of orders) {
     const list = rows.get(o.customer_id) ?? [];
     list.push([
@@ -393,18 +487,22 @@ async function traitValues(store: Store): Promise<Map<string, (number | string |
   return out;
 }
 
-/** Ids merged into another customer whose own id hashes to this shard: id → surviving id. */
+/** Ids merged into another customer, by the shard their own id hashes to: id → surviving id. */
 async function mergedIds(
   store: Store,
-  shard: string,
   shards: number
-): Promise<Record<string, string>> {
-  if (!(await store.has("identity_map"))) return {};
+): Promise<Map<string, Record<string, string>>> {
+  const out = new Map<string, Record<string, string>>();
+  if (!(await store.has("identity_map"))) return out;
   const rows = await store.all<{id: string; into: string}>(
     `SELECT customer_id AS id, person_id AS "into" FROM identity_map
      WHERE customer_id <> person_id ORDER BY customer_id`
   );
-  return Object.fromEntries(
-    rows.filter((r) => shardOf(r.id, shards) === shard).map((r) => [r.id, r.into])
-  );
+  for (const r of rows) {
+    const shard = shardOf(r.id, shards);
+    const merged = out.get(shard) ?? {};
+    merged[r.id] = r.into;
+    out.set(shard, merged);
+  }
+  return out;
 }

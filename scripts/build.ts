@@ -10,6 +10,7 @@ import {existsSync} from "node:fs";
 import {mkdir, readFile, readdir, rm, writeFile} from "node:fs/promises";
 import {join, relative} from "node:path";
 import {loadConfig} from "../loaders/config.ts";
+import {writeCardShards} from "../loaders/cards.ts";
 import {writeExports} from "../loaders/exports.ts";
 import {runEngine} from "../loaders/engine.ts";
 import {readOverview} from "../loaders/overview.ts";
@@ -134,6 +135,16 @@ async function main(): Promise<void> {
     if (!config.privacy.customerLevel) {
       const removed = await removeCustomerLevel(outputDir());
       console.log(`privacy.customerLevel is false: left out ${removed.join(", ") || "nothing"}`);
+    }
+    if (config.privacy.customerLevel) {
+      const started = performance.now();
+      const shards = await withStore(storePath(), (store) =>
+        writeCardShards(store, outputDir(), {
+          identifiers: config.privacy.identifiers,
+          churn: config.churn
+        })
+      );
+      console.log(`customer cards: ${shards} shards in ${seconds(performance.now() - started)}`);
     }
     const exports = await withStore(storePath(), (store) =>
       writeExports(store, outputDir(), {
