@@ -7,12 +7,12 @@
  */
 import {spawn} from "node:child_process";
 import {existsSync} from "node:fs";
-import {mkdir, readFile, readdir, rm, writeFile} from "node:fs/promises";
-import {join, relative} from "node:path";
+import {cp, mkdir, readFile, readdir, rm, writeFile} from "node:fs/promises";
+import {dirname, join, relative} from "node:path";
 import {loadConfig} from "../loaders/config.ts";
 import {writeCardShards} from "../loaders/cards.ts";
 import {writeExports} from "../loaders/exports.ts";
-import {runEngine} from "../loaders/engine.ts";
+import {runEngine, storedFingerprint} from "../loaders/engine.ts";
 import {readOverview} from "../loaders/overview.ts";
 import {checkPrivacy, privacyFailure, privacySummary} from "../loaders/privacy.ts";
 import {removeCustomerLevel} from "../loaders/site.ts";
@@ -93,6 +93,35 @@ export async function pinLastModified(dir: string, asOf: string | null): Promise
   return pages;
 }
 
+/**
+ * Files written from the store after Framework (the customer cards), kept beside the store and
+ * copied into the site while the store and options are the same: a rebuild with unchanged
+ * inputs then copies a million customers' cards instead of recomputing them. `write` writes
+ * into the folder it is given as if it were the site; the result is what it returned.
+ */
+export async function reuseOrWrite<T>(
+  cache: string,
+  key: string,
+  site: string,
+  write: (dir: string) => Promise<T>
+): Promise<{result: T; reused: boolean}> {
+  const stamp = join(cache, ".portrait-key.json");
+  let result: T;
+  let reused = false;
+  const saved = existsSync(stamp) ? JSON.parse(await readFile(stamp, "utf8")) : undefined;
+  if (saved?.key === key) {
+    result = saved.result as T;
+    reused = true;
+  } else {
+    await rm(cache, {recursive: true, force: true});
+    await mkdir(cache, {recursive: true});
+    result = await write(cache);
+    await writeFile(stamp, JSON.stringify({key, result}));
+  }
+  await cp(cache, site, {recursive: true, filter: (path) => path !== stamp});
+  return {result, reused};
+}
+
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {cwd: PROJECT_DIR, stdio: "inherit", env});
@@ -138,13 +167,17 @@ async function main(): Promise<void> {
     }
     if (config.privacy.customerLevel) {
       const started = performance.now();
-      const shards = await withStore(storePath(), (store) =>
-        writeCardShards(store, outputDir(), {
-          identifiers: config.privacy.identifiers,
-          churn: config.churn
-        })
+      const options = {identifiers: config.privacy.identifiers, churn: config.churn};
+      const key = JSON.stringify({store: await storedFingerprint(storePath()), options});
+      const cards = await reuseOrWrite(
+        join(dirname(storePath()), "cards"),
+        key,
+        outputDir(),
+        (dir) => withStore(storePath(), (store) => writeCardShards(store, dir, options))
       );
-      console.log(`customer cards: ${shards} shards in ${seconds(performance.now() - started)}`);
+      console.log(
+        `customer cards: ${cards.result} shards ${cards.reused ? "reused" : "written"} in ${seconds(performance.now() - started)}`
+      );
     }
     const exports = await withStore(storePath(), (store) =>
       writeExports(store, outputDir(), {

@@ -3,7 +3,7 @@ import {mkdir, mkdtemp, readFile, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
-import {invalidateLoaderCache, pinLastModified} from "../scripts/build.ts";
+import {invalidateLoaderCache, pinLastModified, reuseOrWrite} from "../scripts/build.ts";
 
 let cache: string;
 
@@ -50,5 +50,30 @@ describe("pinLastModified(dir, asOf)", () => {
     expect(await readFile(join(site, "index.html"), "utf8")).toBe(page(pinned, pinned));
     expect(await readFile(join(site, "profiles", "p1.html"), "utf8")).toBe(page(pinned, pinned));
     expect(await readFile(join(site, "app.js"), "utf8")).toBe('{"lastModified":1}');
+  });
+});
+
+describe("reuseOrWrite(cache, key, site, write)", () => {
+  it("writes once per key and copies the files into the site on every build", async () => {
+    const site = join(cache, "site");
+    const saved = join(cache, "cards");
+    let writes = 0;
+    const write = async (dir: string) => {
+      writes++;
+      await mkdir(join(dir, "data", "cards"), {recursive: true});
+      await writeFile(join(dir, "data", "cards", "0.json"), `{"write":${writes}}`);
+      return 1;
+    };
+    expect(await reuseOrWrite(saved, "a", site, write)).toEqual({result: 1, reused: false});
+    await rm(site, {recursive: true});
+    expect(await reuseOrWrite(saved, "a", site, write)).toEqual({result: 1, reused: true});
+    expect(await readFile(join(site, "data", "cards", "0.json"), "utf8")).toBe('{"write":1}');
+    expect(existsSync(join(site, ".portrait-key.json"))).toBe(false);
+    // A new store (or new options) writes afresh, leaving nothing of the old files behind.
+    await writeFile(join(saved, "data", "cards", "stale.json"), "{}");
+    expect(await reuseOrWrite(saved, "b", site, write)).toEqual({result: 1, reused: false});
+    expect(await readFile(join(site, "data", "cards", "0.json"), "utf8")).toBe('{"write":2}');
+    expect(existsSync(join(saved, "data", "cards", "stale.json"))).toBe(false);
+    expect(writes).toBe(2);
   });
 });
