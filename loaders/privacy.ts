@@ -38,6 +38,8 @@ import {ident, type Store} from "./store.ts";
  */
 export const CUSTOMER_LEVEL_FILES: readonly string[] = [
   "exports/customers.csv", // the CRM export
+  "exports/customers.json", // the same, as JSON for support tools
+  "exports/changes.csv", // the customers whose profile or risk changed since the previous build
   "data/cards/**", // the customer card's shards (fetched at run time, so not under _file/)
   "_file/data/cards/**",
   "_file/data/explore.arrow", // the explore scatter: one point per customer

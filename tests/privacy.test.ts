@@ -325,11 +325,16 @@ describe("the check's parts", () => {
 
   it("declares customer-level files by the documented path patterns, content hash ignored", () => {
     expect(CUSTOMER_LEVEL_FILES).toContain("exports/customers.csv");
+    expect(CUSTOMER_LEVEL_FILES).toContain("exports/customers.json");
+    expect(CUSTOMER_LEVEL_FILES).toContain("exports/changes.csv");
     expect(unhashed("_file/data/cards/07.1a2b3c4d.json")).toBe("_file/data/cards/07.json");
     expect(isCustomerLevel("_file/data/cards/07.1a2b3c4d.json")).toBe(true);
     expect(isCustomerLevel("_file/data/explore.0a1b2c3d.arrow")).toBe(true);
     expect(isCustomerLevel("exports/customers.csv")).toBe(true);
+    expect(isCustomerLevel("exports/customers.json")).toBe(true);
+    expect(isCustomerLevel("exports/changes.csv")).toBe(true);
     expect(isCustomerLevel("exports/profiles.json")).toBe(false);
+    expect(isCustomerLevel("exports/schemas/customers.v1.json")).toBe(false);
     expect(isCustomerLevel("_file/data/profiles/p1.b2738034.json")).toBe(false);
   });
 });
