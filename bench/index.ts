@@ -5,9 +5,10 @@
  *   npm run bench                          k-means on 1,000,000 × 16 against scikit-learn, the
  *                                          value models on 1,000,000 customers, the whole engine
  *                                          on the 1,000,000-customer demo, the privacy check
- *                                          against 1,000,000 customers' identifiers
+ *                                          against 1,000,000 customers' identifiers, the exports
+ *                                          of a synthetic 1,000,000-customer store
  *   npm run bench -- --n 200000 --customers 200000   the same, smaller
- *   npm run bench -- --only kmeans|clv|engine|privacy|pages   (pages: the site npm run build made)
+ *   npm run bench -- --only kmeans|clv|engine|privacy|exports|pages   (pages: the site npm run build made)
  */
 import {spawnSync} from "node:child_process";
 import {join} from "node:path";
@@ -26,6 +27,7 @@ const benches: [string, string[]][] = [
   ["clv", ["bench/clv.ts", "--n", values.n]],
   ["engine", ["bench/engine.ts", "--customers", values.customers]],
   ["privacy", ["bench/privacy.ts", "--customers", values.customers]],
+  ["exports", ["bench/exports.ts", "--customers", values.customers]],
   // the site npm run build made (reports/): weight and load time of every page type
   ["pages", ["bench/pages.ts"]]
 ];

@@ -1,8 +1,9 @@
 /**
- * What changed since the previous build, for the overview: the engine copies a summary of the
- * store it replaces (as-of date, customers, each profile's size, value and risk) into the new
- * store, and the overview states the few differences that matter. Profiles are compared by
- * id, which the state file keeps stable from build to build (loaders/identities.ts).
+ * What changed since the previous build: the engine copies a summary of the store it replaces
+ * (as-of date, customers, each profile's size, value and risk) and each customer's profile and
+ * at-risk flag into the new store; the overview states the few differences that matter and
+ * exports/changes.csv lists the customers who moved. Profiles are compared by id, which the
+ * state file keeps stable from build to build (loaders/identities.ts).
  */
 import {existsSync} from "node:fs";
 import {Store} from "./store.ts";
@@ -77,6 +78,114 @@ export async function writePreviousSummary(store: Store, previous: BuildSummary)
          $revenue_share, $value_12m, $at_risk_share)`,
       {...p}
     );
+}
+
+/**
+ * Copies each customer's profile and at-risk flag from the store at path (the build being
+ * replaced) into this store's previous_customers, in DuckDB alone: the old store is attached
+ * read-only. Returns the customers copied, or an explanation when there is nothing to copy (no
+ * store, one that cannot be read, or one without profiles).
+ */
+export async function copyPreviousCustomers(
+  store: Store,
+  path: string
+): Promise<{customers: number} | {missing: string}> {
+  if (!existsSync(path)) return {missing: "no previous store"};
+  const file = `'${path.replaceAll("'", "''")}'`; // ATTACH takes no bound parameters
+  try {
+    await store.run(`ATTACH ${file} AS previous_store (READ_ONLY)`);
+  } catch (error) {
+    return {missing: `the previous store cannot be read (${firstLine(error)})`};
+  }
+  try {
+    const columns = new Set(
+      (
+        await store.all<{name: string}>(
+          `SELECT table_name || '.' || column_name AS name FROM duckdb_columns()
+           WHERE database_name = 'previous_store' AND schema_name = 'main'
+             AND table_name IN ('customer_profiles', 'customer_value') ORDER BY name`
+        )
+      ).map((r) => r.name)
+    );
+    if (!columns.has("customer_profiles.profile_id"))
+      return {missing: "the previous store has no profiles"};
+    const risk = columns.has("customer_value.at_risk");
+    await store.run(
+      `CREATE OR REPLACE TABLE previous_customers AS
+       SELECT p.customer_id, p.profile_id, ${risk ? "coalesce(v.at_risk, false)" : "false"} AS at_risk
+       FROM previous_store.customer_profiles p
+       ${risk ? "LEFT JOIN previous_store.customer_value v USING (customer_id)" : ""}
+       ORDER BY p.customer_id`
+    );
+    const row = await store.one<{n: number}>(
+      "SELECT count(*)::INTEGER AS n FROM previous_customers"
+    );
+    return {customers: row?.n ?? 0};
+  } catch (error) {
+    await store.run("DROP TABLE IF EXISTS previous_customers");
+    return {missing: `the previous store cannot be read (${firstLine(error)})`};
+  } finally {
+    await store.run("DETACH previous_store");
+  }
+}
+
+const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split("\n")[0];
+
+/** How a customer changed between two builds, as exports/changes.csv names it. */
+export const CUSTOMER_CHANGES = [
+  "joined", // new since the previous build
+  "left", // in the previous build, not in this one
+  "moved", // another profile, the same at-risk flag
+  "into_risk", // the same profile, newly at risk
+  "out_of_risk", // the same profile, no longer at risk
+  "moved_into_risk", // another profile and newly at risk
+  "moved_out_of_risk" // another profile and no longer at risk
+] as const;
+export type CustomerChange = (typeof CUSTOMER_CHANGES)[number];
+
+/** The columns of exports/changes.csv, in order. */
+export const CHANGE_COLUMNS = [
+  "customer_id",
+  "previous_profile_id",
+  "profile_id",
+  "previous_at_risk",
+  "at_risk",
+  "change",
+  "previous_as_of",
+  "as_of"
+] as const;
+
+/**
+ * The customers whose profile or at-risk flag differs between previous_customers and this
+ * build, one row each (CHANGE_COLUMNS) sorted by id. Without customer_value nobody is at risk.
+ */
+export function customerChangesQuery({hasValue}: {hasValue: boolean}): string {
+  const into = "NOT b.at_risk AND n.at_risk";
+  const out = "b.at_risk AND NOT n.at_risk";
+  return `WITH now AS (
+       SELECT p.customer_id, p.profile_id, ${hasValue ? "coalesce(v.at_risk, false)" : "false"} AS at_risk
+       FROM customer_profiles p
+       ${hasValue ? "LEFT JOIN customer_value v USING (customer_id)" : ""}
+     ),
+     pairs AS (
+       SELECT coalesce(n.customer_id, b.customer_id) AS customer_id,
+         b.profile_id AS previous_profile_id, n.profile_id,
+         b.at_risk AS previous_at_risk, n.at_risk,
+         CASE
+           WHEN b.customer_id IS NULL THEN 'joined'
+           WHEN n.customer_id IS NULL THEN 'left'
+           WHEN b.profile_id IS DISTINCT FROM n.profile_id THEN
+             CASE WHEN ${into} THEN 'moved_into_risk' WHEN ${out} THEN 'moved_out_of_risk' ELSE 'moved' END
+           WHEN ${into} THEN 'into_risk'
+           WHEN ${out} THEN 'out_of_risk'
+         END AS change
+       FROM now n FULL OUTER JOIN previous_customers b ON b.customer_id = n.customer_id
+     )
+     SELECT customer_id, previous_profile_id, profile_id, previous_at_risk, at_risk, change,
+       (SELECT strftime(as_of, '%Y-%m-%d') FROM previous_build) AS previous_as_of,
+       (SELECT strftime(as_of, '%Y-%m-%d') FROM overview_as_of) AS as_of
+     FROM pairs WHERE change IS NOT NULL
+     ORDER BY customer_id`;
 }
 
 /** The previous build's summary kept in this store, if any. */

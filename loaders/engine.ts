@@ -5,7 +5,7 @@
 import {existsSync, statSync} from "node:fs";
 import {mkdir, rename, rm} from "node:fs/promises";
 import {dirname, isAbsolute, join, resolve} from "node:path";
-import {readPreviousSummary, writePreviousSummary} from "./changes.ts";
+import {copyPreviousCustomers, readPreviousSummary, writePreviousSummary} from "./changes.ts";
 import {stateOf, writeState, type IdentityState} from "./identities.ts";
 import {loadConfig, type PortraitConfig} from "./config.ts";
 import {fingerprint} from "./fingerprint.ts";
@@ -143,7 +143,16 @@ export async function runEngine({
     pipeline = await runPipeline(store, config, log, stages);
     if (pipeline.validation.problems.length > 0) throw new DataError(pipeline.validation.problems);
     profiling = await runProfiling(store, config, pipeline.validation.asOf, log, stages);
-    if (previous) await writePreviousSummary(store, previous);
+    if (previous) {
+      await writePreviousSummary(store, previous);
+      // Who moved, for exports/changes.csv: the old store is still in place, and no one writes to it.
+      const copied = await copyPreviousCustomers(store, storePath);
+      log(
+        "customers" in copied
+          ? `previous build: ${copied.customers.toLocaleString("en-US")} customers' profiles and risk kept for changes.csv`
+          : `previous build: ${copied.missing}, so changes.csv will list no customers`
+      );
+    } else log("no previous build: changes.csv will have its header only");
     // The ids and names to keep for the next build; written once this build has succeeded.
     state = profiling.identities
       ? await stateOf(store, {asOf: profiling.asOf, nextId: profiling.identities.nextId})

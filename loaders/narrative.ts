@@ -362,3 +362,33 @@ export function describeProfile(
   const summary = `${percent(facts.share)} of customers${strongest.length ? `; ${strongest.join("; ")}` : ""}.`;
   return {id: facts.id, name, summary, sections};
 }
+
+/** The longest brief a support tool gets: a profile's one line for agents. */
+export const BRIEF_LENGTH = 240;
+
+/**
+ * A profile's brief for support agents: its one-line summary and the first "how to serve"
+ * sentence, at most `limit` characters. When both do not fit, the summary alone when it fills
+ * three quarters of the limit, else the text cut after its last whole word that fits, with "…".
+ */
+export function profileBrief(
+  summary: string,
+  serve: string | null | undefined,
+  limit = BRIEF_LENGTH
+): string {
+  const sentences = [summary, serve ?? ""].map((s) => s.trim().replace(/\s+/g, " "));
+  const text = sentences.filter((s) => s !== "").join(" ");
+  if (text.length <= limit) return text;
+  // A whole sentence when it fills most of the room; otherwise a cut one says more.
+  const first = sentences[0];
+  if (first !== "" && first.length <= limit && first.length >= limit * 0.75) return first;
+  const room = text.slice(0, limit);
+  if (text[limit] === " " && /[.!?]$/.test(room)) return room; // a sentence ends at the limit
+  // The "…" takes the place of the space after the last whole word.
+  const space = room.lastIndexOf(" ");
+  const words = (space > 0 ? room.slice(0, space) : room.slice(0, limit - 1)).replace(
+    /[\s,;:–—-]+$/,
+    ""
+  );
+  return /[.!?]$/.test(words) ? words : `${words}…`;
+}

@@ -17,7 +17,8 @@
  * The identifiers are read once into sets (the millions of e-mails and phone numbers as 53-bit
  * digests DuckDB computes); each published file is then read once, token by token, with a set
  * lookup per candidate token: no pattern per customer, so the scan's cost grows with the size of
- * the site, not with the number of customers.
+ * the site, not with the number of customers. A customer-level file over PIECE_BYTES (a million
+ * customers' exports) is read in pieces of whole lines, each line a record.
  */
 import {createHash} from "node:crypto";
 import {readFile, readdir} from "node:fs/promises";
@@ -38,6 +39,8 @@ import {ident, type Store} from "./store.ts";
  */
 export const CUSTOMER_LEVEL_FILES: readonly string[] = [
   "exports/customers.csv", // the CRM export
+  "exports/customers.json", // the same, as JSON for support tools
+  "exports/changes.csv", // the customers whose profile or risk changed since the previous build
   "data/cards/**", // the customer card's shards (fetched at run time, so not under _file/)
   "_file/data/cards/**",
   "_file/data/explore.arrow", // the explore scatter: one point per customer
@@ -721,12 +724,24 @@ function scanTextFile(
   });
 }
 
-/** Scans a CSV or TSV line by line: each line is a record, so its fields may pair up as a name. */
-function scanTable(text: string, delimiter: string, index: IdentifierIndex) {
-  const out: {hit: Hit; where: string}[] = [];
+/** The fields of a text's first line: a CSV's header. */
+function headerOf(text: string, delimiter: string): string[] {
   const firstBreak = text.indexOf("\n");
-  const header = parseCsvLine(text.slice(0, firstBreak === -1 ? undefined : firstBreak), delimiter);
-  let n = 0;
+  return parseCsvLine(text.slice(0, firstBreak === -1 ? undefined : firstBreak), delimiter);
+}
+
+/**
+ * Scans a CSV or TSV line by line: each line is a record, so its fields may pair up as a name.
+ * A piece of a larger file gives its header and the number of its first line.
+ */
+function scanTable(
+  text: string,
+  delimiter: string,
+  index: IdentifierIndex,
+  {header = headerOf(text, delimiter), firstLine = 1}: {header?: string[]; firstLine?: number} = {}
+) {
+  const out: {hit: Hit; where: string}[] = [];
+  let n = firstLine - 1;
   for (let start = 0; start < text.length;) {
     const end = text.indexOf("\n", start);
     const line = text.slice(start, end === -1 ? undefined : end);
@@ -741,6 +756,71 @@ function scanTable(text: string, delimiter: string, index: IdentifierIndex) {
         hit,
         where: `line ${n}, column ${JSON.stringify(csvColumn(header, line, hit.offset, delimiter))}`
       });
+  }
+  return out;
+}
+
+/** Scans JSON line by line: the JSON value on a line is a record, other lines are text. */
+function scanJsonLines(text: string, index: IdentifierIndex, firstLine: number) {
+  const out: {hit: Hit; where: string}[] = [];
+  let n = firstLine - 1;
+  for (let start = 0; start < text.length;) {
+    const end = text.indexOf("\n", start);
+    const line = text.slice(start, end === -1 ? undefined : end);
+    n++;
+    start = end === -1 ? text.length : end + 1;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line.trim().replace(/,$/, ""));
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed !== null && typeof parsed === "object") {
+      walkJson(parsed, "", {
+        index,
+        countCustomers: false,
+        minGroupSize: 0,
+        onHit: (hit, where) =>
+          out.push({hit, where: where === "(top level)" ? `line ${n}` : `line ${n}, at ${where}`}),
+        onCount: () => {}
+      });
+      continue;
+    }
+    const hits: Hit[] = [];
+    scanText(line, index, hits);
+    for (const hit of dedupe(hits)) out.push({hit, where: `line ${n}`});
+  }
+  return out;
+}
+
+/** Customer-level files larger than this are read in pieces (V8's strings stop at 512 MiB). */
+export const PIECE_BYTES = 256 * 2 ** 20;
+
+/**
+ * Scans a customer-level file too large for one string in pieces of whole lines, each line a
+ * record: a CSV's with its header's column names, a JSON file's as the value on the line (the
+ * customer exports hold one customer a line).
+ */
+function scanInPieces(
+  bytes: Buffer,
+  ext: string,
+  index: IdentifierIndex,
+  pieceBytes: number
+): {hit: Hit; where: string}[] {
+  const out: {hit: Hit; where: string}[] = [];
+  const delimiter = ext === ".tsv" ? "\t" : ",";
+  let header: string[] | undefined;
+  let firstLine = 1;
+  for (let start = 0; start < bytes.length;) {
+    const newline = bytes.indexOf(0x0a, Math.min(start + pieceBytes, bytes.length) - 1);
+    const end = newline === -1 ? bytes.length : newline + 1;
+    const text = bytes.subarray(start, end).toString("utf8");
+    if (ext === ".csv" || ext === ".tsv") {
+      header ??= headerOf(text, delimiter);
+      out.push(...scanTable(text, delimiter, index, {header, firstLine}));
+    } else out.push(...scanJsonLines(text, index, firstLine));
+    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) firstLine++;
+    start = end;
   }
   return out;
 }
@@ -781,6 +861,29 @@ interface JsonVisit {
   onCount: (path: string, n: number | null) => void;
 }
 
+/** What scanText found in each long string of an index's scans, kept while there are few. */
+const SCANNED = new WeakMap<IdentifierIndex, Map<string, {hits: Hit[]; names: Token[]}>>();
+
+/**
+ * scanText for a JSON value, once per distinct long string: a customer export repeats the
+ * profile's name and brief on every record, and scanning them a million times is the scan's
+ * cost. The result depends on the text and the index alone.
+ */
+function scanValue(text: string, index: IdentifierIndex, hits: Hit[], names: Token[]): void {
+  if (text.length < 32) return scanText(text, index, hits, names);
+  let cache = SCANNED.get(index);
+  if (!cache) SCANNED.set(index, (cache = new Map()));
+  let found = cache.get(text);
+  if (!found) {
+    found = {hits: [], names: []};
+    scanText(text, index, found.hits, found.names);
+    if (cache.size >= 10_000) cache.clear();
+    cache.set(text, found);
+  }
+  hits.push(...found.hits);
+  names.push(...found.names);
+}
+
 /** Walks parsed JSON: strings and keys scanned, objects and arrays as records, customer counts. */
 function walkJson(value: unknown, path: string, visit: JsonVisit): void {
   if (value === null || typeof value !== "object") return;
@@ -794,7 +897,7 @@ function walkJson(value: unknown, path: string, visit: JsonVisit): void {
     if (index) {
       const hits: Hit[] = [];
       if (typeof key === "string") scanText(key, index, hits);
-      if (typeof child === "string") scanText(child, index, hits, names);
+      if (typeof child === "string") scanValue(child, index, hits, names);
       const digits = longInteger(child);
       if (digits) scanDigits(digits, 0, index, hits);
       for (const hit of dedupe(hits)) visit.onHit(hit, where);
@@ -935,7 +1038,8 @@ export async function checkPrivacy(
 export async function scanPublished(
   dir: string,
   index: IdentifierIndex | null,
-  minGroupSize: number
+  minGroupSize: number,
+  {pieceBytes = PIECE_BYTES}: {pieceBytes?: number} = {}
 ): Promise<PrivacyReport> {
   const start = performance.now();
   const report: PrivacyReport = {
@@ -989,6 +1093,12 @@ export async function scanPublished(
       report.violations.push(
         unreadable(file, `a ${ext || "extensionless"} file the check cannot read`)
       );
+      continue;
+    }
+    // A customer-level file has no counts to check, and may be too large to read whole.
+    if (bytes.length > pieceBytes && isCustomerLevel(file)) {
+      if (index)
+        for (const {hit, where} of scanInPieces(bytes, ext, index, pieceBytes)) found(where, hit);
       continue;
     }
     const text = bytes.toString("utf8");

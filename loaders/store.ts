@@ -104,7 +104,9 @@ export class Store {
   async columns(sql: string, params?: Params): Promise<unknown[][]> {
     try {
       const reader = await this.connection.runAndReadAll(sql, params);
-      return reader.getColumnsJS().map((column) => column.map(toPlain));
+      const columns = reader.getColumnsJS().map((column) => column.map(toPlain));
+      // No rows come back as no columns at all: give each column its empty array.
+      return columns.length > 0 ? columns : Array.from({length: reader.columnCount}, () => []);
     } catch (error) {
       throw queryError(error, sql);
     }

@@ -182,11 +182,14 @@ async function main(): Promise<void> {
     const exports = await withStore(storePath(), (store) =>
       writeExports(store, outputDir(), {
         segments: Object.keys(config.segments),
-        customerLevel: config.privacy.customerLevel
+        customerLevel: config.privacy.customerLevel,
+        log: (line) => console.log(line)
       })
     );
     if (exports.length > 0)
-      console.log(`exports: ${exports.map((path) => relative(outputDir(), path)).join(", ")}`);
+      console.log(
+        `exports: ${exports.map((path) => relative(outputDir(), path)).join(", ")}, with their JSON Schemas in exports/schemas/`
+      );
     // Last, over everything published: a leak fails the build instead of reaching a reader.
     const privacy = await withStore(storePath(), (store) =>
       checkPrivacy(store, outputDir(), config)

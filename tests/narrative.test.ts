@@ -4,8 +4,10 @@
  */
 import {describe, expect, it} from "vitest";
 import {
+  BRIEF_LENGTH,
   describeProfile,
   formatValue,
+  profileBrief,
   profileName,
   SECTIONS,
   type Phrases,
@@ -479,5 +481,45 @@ describe("describeProfile(facts, traits, {name, measuredDimensions})", () => {
       "Time to resolve a ticket: 5.2 h, against 20 h across all customers.",
       "They raise delivery more than others: 40 % of their tickets, against 15 %."
     ]);
+  });
+});
+
+describe("profileBrief(summary, serve)", () => {
+  const summary = "20 % of customers; self-service 4.2 (all 3.1); orders via app 58 % (all 24 %).";
+  const serve = "Reach them by chat (40 %, against 17 % of all customers).";
+
+  it("joins the summary and the first way to serve them when both fit", () => {
+    expect(profileBrief(summary, serve)).toBe(`${summary} ${serve}`);
+    expect(profileBrief(summary, null)).toBe(summary);
+    expect(profileBrief("  two\n lines ", " and  spaces ")).toBe("two lines and spaces");
+  });
+
+  it("stays within 240 characters, cut after a whole word and marked with …", () => {
+    const long = `${serve.slice(0, -1)}, ${"and by phone on weekdays ".repeat(12).trim()}.`;
+    const brief = profileBrief(summary, long);
+    expect(brief.length).toBeLessThanOrEqual(BRIEF_LENGTH);
+    expect(brief.length).toBeGreaterThan(BRIEF_LENGTH - 12);
+    expect(brief.endsWith("…")).toBe(true);
+    const words = `${summary} ${long}`.split(" ");
+    const kept = brief.slice(0, -1).split(" ");
+    expect(kept).toEqual(words.slice(0, kept.length)); // every word whole, none cut
+    expect(kept.at(-1)).not.toMatch(/[,;:]$/);
+    for (let limit = 20; limit <= 240; limit += 7) {
+      const b = profileBrief(summary, long, limit);
+      expect(b.length).toBeLessThanOrEqual(limit);
+      const w = b.replace(/…$/, "").split(" ");
+      expect(w.slice(0, -1)).toEqual(words.slice(0, w.length - 1));
+      expect(words[w.length - 1].replace(/[,;:.]$/, "")).toBe(w.at(-1)!.replace(/[,;:.]$/, ""));
+    }
+  });
+
+  it("keeps the summary alone when it fills most of the room, and a sentence ending at the limit whole", () => {
+    const longSummary = `${"a ".repeat(95)}end.`; // 194 characters: over three quarters of 240
+    expect(profileBrief(longSummary, serve)).toBe(longSummary);
+    expect(profileBrief("One two.", "Three four.", 8)).toBe("One two.");
+  });
+
+  it("cuts a single word longer than the limit, as nothing else fits", () => {
+    expect(profileBrief("x".repeat(300), null)).toBe(`${"x".repeat(239)}…`);
   });
 });

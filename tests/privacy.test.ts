@@ -17,9 +17,11 @@ import {
   CUSTOMER_LEVEL_FILES,
   digestSql,
   identifierDigest,
+  identifierIndex,
   isCustomerLevel,
   privacyFailure,
   privacySummary,
+  scanPublished,
   streetTokens,
   unhashed,
   type PrivacyReport
@@ -307,6 +309,54 @@ describe("checkPrivacy(store, dir, config)", () => {
   });
 });
 
+describe("scanPublished(dir, index, minGroupSize, {pieceBytes})", () => {
+  it("reads a customer-level file too large for one string in pieces of lines, finding what a whole read finds", async () => {
+    const filler = (i: number) =>
+      `\t{"customer_id":"X${i}","profile_brief":"Reach them by email, against 43 % of all customers."},`;
+    const json = [
+      '{"$schema":"./schemas/customers.v1.json","customers":[',
+      ...Array.from({length: 40}, (_, i) => filler(i)),
+      `\t{"customer_id":"${who.customer_id}","first":"${who.first_name}","last":"${who.last_name}"},`,
+      ...Array.from({length: 40}, (_, i) => filler(i + 40)),
+      `\t{"customer_id":"Y","note":"write to ${who.email}"}`,
+      "]}"
+    ].join("\n");
+    const csvRows = Array.from({length: 60}, (_, i) => `X${i},p1,Deal-seeking,`);
+    csvRows.splice(30, 0, `${who.customer_id},p1,${who.first_name},${who.last_name}`);
+    const csv = `customer_id,profile_id,first,last\n${csvRows.join("\n")}\n`;
+    const out = published({"exports/customers.json": json, "exports/customers.csv": csv});
+    const index = await identifierIndex(store, config);
+    const where = (r: PrivacyReport) => r.violations.map((v) => [v.file, v.kind, v.where]);
+    const pieces = await scanPublished(out, index, 10, {pieceBytes: 256});
+    expect(where(pieces)).toEqual([
+      ["exports/customers.csv", "name", 'line 32, column "first"'],
+      ["exports/customers.json", "name", "line 42"],
+      ["exports/customers.json", "email", "line 83, at note"]
+    ]);
+    // read whole, the CSV gives the same places, the JSON its paths
+    const whole = await scanPublished(out, index, 10);
+    expect(where(whole)).toEqual([
+      ["exports/customers.csv", "name", 'line 32, column "first"'],
+      ["exports/customers.json", "name", "at customers[40]"],
+      ["exports/customers.json", "email", "at customers[81].note"]
+    ]);
+    expect(await scanPublished(out, null, 10, {pieceBytes: 256})).toMatchObject({violations: []});
+  });
+
+  it("builds its index from customers without any phone number", async () => {
+    const bare = await Store.open(":memory:");
+    try {
+      await bare.run(
+        "CREATE TABLE customers AS SELECT 'C1' AS customer_id, 'ann@mail.example' AS email, 'Ann' AS first_name, 'Vogel' AS last_name"
+      );
+      const index = await identifierIndex(bare, config);
+      expect([index.emails.size, index.phones.size]).toEqual([1, 0]);
+    } finally {
+      bare.close();
+    }
+  });
+});
+
 describe("the check's parts", () => {
   it("computes the same identifier digest in JS and in DuckDB", async () => {
     for (const text of [who.email.toLowerCase(), who.phone_key, "müller@straße.example", ""]) {
@@ -325,11 +375,16 @@ describe("the check's parts", () => {
 
   it("declares customer-level files by the documented path patterns, content hash ignored", () => {
     expect(CUSTOMER_LEVEL_FILES).toContain("exports/customers.csv");
+    expect(CUSTOMER_LEVEL_FILES).toContain("exports/customers.json");
+    expect(CUSTOMER_LEVEL_FILES).toContain("exports/changes.csv");
     expect(unhashed("_file/data/cards/07.1a2b3c4d.json")).toBe("_file/data/cards/07.json");
     expect(isCustomerLevel("_file/data/cards/07.1a2b3c4d.json")).toBe(true);
     expect(isCustomerLevel("_file/data/explore.0a1b2c3d.arrow")).toBe(true);
     expect(isCustomerLevel("exports/customers.csv")).toBe(true);
+    expect(isCustomerLevel("exports/customers.json")).toBe(true);
+    expect(isCustomerLevel("exports/changes.csv")).toBe(true);
     expect(isCustomerLevel("exports/profiles.json")).toBe(false);
+    expect(isCustomerLevel("exports/schemas/customers.v1.json")).toBe(false);
     expect(isCustomerLevel("_file/data/profiles/p1.b2738034.json")).toBe(false);
   });
 });

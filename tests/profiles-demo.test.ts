@@ -54,7 +54,8 @@ describe("profiles on the demo data", () => {
       "p_alive",
       "expected_value_12m",
       "at_risk",
-      "preferred_channel"
+      "preferred_channel",
+      "profile_brief"
     ]);
     // Merged duplicates keep the surviving id, whose archetype the truth gives.
     const truth = new Map(

@@ -57,3 +57,15 @@ describe("usedParams(sql, params)", () => {
     });
   });
 });
+
+describe("store.columns(sql)", () => {
+  it("gives each selected column as an array, an empty one when no row matches", async () => {
+    const store = await Store.open(":memory:");
+    try {
+      expect(await store.columns("SELECT 1 AS a, 'x' AS b")).toEqual([[1], ["x"]]);
+      expect(await store.columns("SELECT 1 AS a, 'x' AS b WHERE false")).toEqual([[], []]);
+    } finally {
+      store.close();
+    }
+  });
+});
