@@ -69,6 +69,9 @@ export interface Movers {
   since: string;
   until: string;
   limit: number;
+  /** The rule for "activity dropped": fell by more than this share, at this significance. */
+  activity_drop_above: number;
+  drop_significance: number;
   total_customers: number | null;
   strong_customers: number | null;
   value_at_stake: number | null;
@@ -259,7 +262,7 @@ export async function historyData(store: Store, o: HistoryOptions): Promise<Hist
       };
     }),
     flows: flows.map((f) => ({...f, customers: suppress(f.customers, min)})),
-    movers: o.customerLevel ? await movers(store, o.history.moversLimit, min) : null,
+    movers: o.customerLevel ? await movers(store, o.history, min) : null,
     drift: {
       thresholds,
       latest,
@@ -275,7 +278,12 @@ export async function historyData(store: Store, o: HistoryOptions): Promise<Hist
 }
 
 /** The top `limit` at-risk movers and the totals over all of them; null without any pair. */
-async function movers(store: Store, limit: number, min: number): Promise<Movers | null> {
+async function movers(
+  store: Store,
+  history: HistoryOptions["history"],
+  min: number
+): Promise<Movers | null> {
+  const limit = history.moversLimit;
   if (!(await store.has("at_risk_movers"))) return null;
   const pair = await store.one<{since: string; until: string}>(
     `SELECT strftime(min(snapshot) FILTER (WHERE snapshot < (SELECT max(snapshot) FROM snapshots)), '%Y-%m-%d') AS since,
@@ -305,6 +313,8 @@ async function movers(store: Store, limit: number, min: number): Promise<Movers 
     since: (since ?? pair?.since)!,
     until: pair!.until,
     limit,
+    activity_drop_above: history.activityDropAbove,
+    drop_significance: history.dropSignificance,
     total_customers: suppress(totals?.n ?? 0, min),
     strong_customers: suppress(totals?.strong ?? 0, min),
     value_at_stake: cents(totals?.value ?? 0),
