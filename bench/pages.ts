@@ -42,6 +42,7 @@ async function pageTypes(): Promise<PageType[]> {
       ready: 'svg[aria-label^="Map of"]'
     },
     {name: "segments", path: "/segments", ready: "#segment-mix svg"},
+    {name: "history", path: "/history", ready: "svg.flow-chart"},
     {name: "explore", path: "/explore", ready: 'svg[aria-label^="Scatter plot of"]'},
     {
       name: "customer card",

@@ -9,12 +9,111 @@
 import type {PortraitConfig} from "./config.ts";
 import {suppress} from "./report.ts";
 import {byProfileId} from "./site.ts";
+import {MIN_DRIFT_CUSTOMERS} from "./snapshots.ts";
 import type {Store} from "./store.ts";
 
 export interface HistoryOptions {
   minGroupSize: number;
   customerLevel: boolean;
   history: PortraitConfig["history"];
+}
+
+/** A snapshot: the customer base as it stood at the end of a period; the current build last. */
+export interface HistorySnapshot {
+  date: string;
+  current: boolean;
+  customers: number;
+}
+
+/** One profile at one snapshot; every figure null when the profile had too few customers. */
+export interface HistoryPoint {
+  snapshot: string;
+  profile_id: string;
+  customers: number | null;
+  share: number | null;
+  at_risk_customers: number | null;
+  at_risk_share: number | null;
+  value_12m: number | null;
+  spend_12m: number | null;
+}
+
+/** Customers moving from `source` (a profile, or "joined") at `from` to `target` at `to`. */
+export interface HistoryFlow {
+  from: string;
+  to: string;
+  source: string;
+  target: string;
+  customers: number | null;
+}
+
+/** A customer who moved into risk or whose activity dropped, ranked by value at stake. */
+export interface Mover {
+  rank: number;
+  customer_id: string;
+  profile_id: string;
+  previous_profile_id: string;
+  reason: "both" | "at_risk" | "engagement_drop";
+  evidence: "strong" | "one signal";
+  value_at_stake: number | null;
+  p_alive_before: number | null;
+  p_alive: number | null;
+  spend_before: number | null;
+  spend_now: number | null;
+  activity_before: number;
+  activity_now: number;
+  engagement_change: number | null;
+}
+
+/** The at-risk movers between two snapshots: the top `limit`, and totals over all of them. */
+export interface Movers {
+  since: string;
+  until: string;
+  limit: number;
+  /** The rule for "activity dropped": fell by more than this share, at this significance. */
+  activity_drop_above: number;
+  drop_significance: number;
+  total_customers: number | null;
+  strong_customers: number | null;
+  value_at_stake: number | null;
+  rows: Mover[];
+}
+
+/** A profile's drift in the latest pair of snapshots, with the reasons for an alert. */
+export interface DriftRow {
+  profile_id: string;
+  from: string;
+  to: string;
+  centroid_shift: number | null;
+  psi_max: number | null;
+  psi_feature: string | null;
+  psi_label: string | null;
+  /** The features with the highest PSI, highest first. */
+  features: {feature: string; label: string; psi: number}[];
+  alert: boolean;
+  reasons: string[];
+}
+
+/** What the History page reads (src/data/history.json). */
+export interface HistoryData {
+  period: "month" | "quarter";
+  min_group_size: number;
+  snapshots: HistorySnapshot[];
+  profiles: {id: string; name: string}[];
+  series: HistoryPoint[];
+  flows: HistoryFlow[];
+  /** Null when the build publishes aggregates only (privacy.customerLevel false). */
+  movers: Movers | null;
+  drift: {
+    thresholds: {centroid_shift: number; psi: number; min_customers: number};
+    latest: DriftRow[];
+    series: {
+      profile_id: string;
+      from: string;
+      to: string;
+      centroid_shift: number | null;
+      psi_max: number | null;
+    }[];
+  };
 }
 
 /** Rounds to 4 significant digits (shares, indices) or to cents (money). */
@@ -47,16 +146,21 @@ export function driftReasons(
   return reasons;
 }
 
+/** Features with the highest PSI listed per profile for the latest pair of snapshots. */
+const LATEST_FEATURES = 5;
+
 /** Everything the History page shows; empty lists when the store has no snapshots. */
-export async function historyData(
-  store: Store,
-  o: HistoryOptions
-): Promise<Record<string, unknown>> {
+export async function historyData(store: Store, o: HistoryOptions): Promise<HistoryData> {
   const min = o.minGroupSize;
-  const thresholds = {centroid_shift: o.history.drift.centroidShift, psi: o.history.drift.psi};
+  const thresholds = {
+    centroid_shift: o.history.drift.centroidShift,
+    psi: o.history.drift.psi,
+    min_customers: MIN_DRIFT_CUSTOMERS
+  };
   if (!(await store.has("snapshots")) || !(await store.has("profiles"))) {
     return {
       period: o.history.period,
+      min_group_size: min,
       snapshots: [],
       profiles: [],
       series: [],
@@ -131,7 +235,7 @@ export async function historyData(
         psi_max: sig(d.psi_max),
         psi_feature: d.psi_feature,
         psi_label: d.psi_feature === null ? null : (names.get(d.psi_feature) ?? d.psi_feature),
-        features,
+        features: features.slice(0, LATEST_FEATURES),
         alert: d.alert,
         reasons: d.alert ? driftReasons(row, o.history.drift) : []
       };
@@ -139,6 +243,7 @@ export async function historyData(
 
   return {
     period: o.history.period,
+    min_group_size: min,
     snapshots,
     profiles,
     series: series.map((r) => {
@@ -146,8 +251,8 @@ export async function historyData(
       const shown = suppress(customers, min);
       const atRisk = Number(r.at_risk_customers);
       return {
-        snapshot: r.snapshot,
-        profile_id: r.profile_id,
+        snapshot: String(r.snapshot),
+        profile_id: String(r.profile_id),
         customers: shown,
         share: shown === null ? null : sig(Number(r.share)),
         at_risk_customers: shown === null ? null : suppress(atRisk, min),
@@ -157,7 +262,7 @@ export async function historyData(
       };
     }),
     flows: flows.map((f) => ({...f, customers: suppress(f.customers, min)})),
-    movers: o.customerLevel ? await movers(store, o.history.moversLimit, min) : null,
+    movers: o.customerLevel ? await movers(store, o.history, min) : null,
     drift: {
       thresholds,
       latest,
@@ -175,9 +280,10 @@ export async function historyData(
 /** The top `limit` at-risk movers and the totals over all of them; null without any pair. */
 async function movers(
   store: Store,
-  limit: number,
+  history: HistoryOptions["history"],
   min: number
-): Promise<Record<string, unknown> | null> {
+): Promise<Movers | null> {
+  const limit = history.moversLimit;
   if (!(await store.has("at_risk_movers"))) return null;
   const pair = await store.one<{since: string; until: string}>(
     `SELECT strftime(min(snapshot) FILTER (WHERE snapshot < (SELECT max(snapshot) FROM snapshots)), '%Y-%m-%d') AS since,
@@ -196,7 +302,7 @@ async function movers(
   );
   const since = totals?.since ?? null;
   if (since === null && pair?.since == null) return null;
-  const rows = await store.all(
+  const rows = await store.all<Record<string, unknown>>(
     `SELECT rank, customer_id, profile_id, previous_profile_id, reason, evidence,
        value_at_stake, p_alive_before, p_alive, spend_before, spend_now, activity_before,
        activity_now, engagement_change
@@ -204,26 +310,28 @@ async function movers(
     {limit}
   );
   return {
-    since: since ?? pair?.since,
-    until: pair?.until,
+    since: (since ?? pair?.since)!,
+    until: pair!.until,
     limit,
+    activity_drop_above: history.activityDropAbove,
+    drop_significance: history.dropSignificance,
     total_customers: suppress(totals?.n ?? 0, min),
     strong_customers: suppress(totals?.strong ?? 0, min),
     value_at_stake: cents(totals?.value ?? 0),
     rows: rows.map((r) => ({
-      rank: r.rank,
-      customer_id: r.customer_id,
-      profile_id: r.profile_id,
-      previous_profile_id: r.previous_profile_id,
-      reason: r.reason,
-      evidence: r.evidence,
+      rank: Number(r.rank),
+      customer_id: String(r.customer_id),
+      profile_id: String(r.profile_id),
+      previous_profile_id: String(r.previous_profile_id),
+      reason: r.reason as Mover["reason"],
+      evidence: r.evidence as Mover["evidence"],
       value_at_stake: cents(Number(r.value_at_stake)),
       p_alive_before: sig(r.p_alive_before as number | null),
       p_alive: sig(r.p_alive as number | null),
       spend_before: cents(Number(r.spend_before)),
       spend_now: cents(Number(r.spend_now)),
-      activity_before: r.activity_before,
-      activity_now: r.activity_now,
+      activity_before: Number(r.activity_before),
+      activity_now: Number(r.activity_now),
       engagement_change: sig(r.engagement_change as number | null)
     }))
   };

@@ -71,7 +71,7 @@ export const CUSTOMER_LEVEL_OUTPUT: readonly string[] = [
   "_file/data/explore"
 ];
 
-/** The sidebar: overview, every profile's report, the drill-downs, the data pages, the method. */
+/** The sidebar: overview, every profile's report, the drill-downs, history, the data pages, the method. */
 export function navigation(
   profiles: readonly ProfileEntry[],
   {customerLevel}: {customerLevel: boolean}
@@ -87,6 +87,7 @@ export function navigation(
       ]
     },
     {name: "Segments and profiles", path: "/segments"},
+    {name: "History", path: "/history"},
     ...(customerLevel ? CUSTOMER_LEVEL_PAGES : []),
     {
       name: "Data",

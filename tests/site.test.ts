@@ -18,13 +18,14 @@ const paths = (nav: ReturnType<typeof navigation>) =>
     .map((p) => p.path);
 
 describe("navigation(profiles, {customerLevel})", () => {
-  it("lists every profile's report under Profiles, then the drill-downs, the data and the method", () => {
+  it("lists every profile's report under Profiles, then the drill-downs, history, the data and the method", () => {
     expect(paths(navigation(profiles, {customerLevel: true}))).toEqual([
       "/",
       "/profiles",
       "/profiles/p1",
       "/profiles/p2",
       "/segments",
+      "/history",
       "/explore",
       "/customer",
       "/sources",
@@ -39,6 +40,7 @@ describe("navigation(profiles, {customerLevel})", () => {
     expect(shown).not.toContain("/explore");
     expect(shown).not.toContain("/customer");
     expect(shown).toContain("/profiles/p2");
+    expect(shown).toContain("/history");
   });
 });
 

@@ -2,33 +2,9 @@
  * The customer card: one customer's profile and what it implies, laid out to be read in
  * seconds before a call. Pure: takes a decoded Card (src/components/shard.ts) and a document.
  */
+import {builder, type Child} from "./dom.js";
 import {profileColor} from "./palette.js";
 import type {Card, CardTrait, Risk} from "./shard.js";
-
-type Child = Node | string | number | null | undefined | false | Child[];
-
-/** A small element builder over the given document, so the card renders in jsdom as in a page. */
-function builder(document: Document) {
-  return function h(
-    tag: string,
-    attributes: Record<string, string | null | undefined> = {},
-    ...children: Child[]
-  ): HTMLElement {
-    const element = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes)) {
-      if (value !== null && value !== undefined) element.setAttribute(name, value);
-    }
-    const append = (child: Child): void => {
-      if (child === null || child === undefined || child === false) return;
-      if (Array.isArray(child)) child.forEach(append);
-      else if (typeof child === "string" || typeof child === "number")
-        element.append(document.createTextNode(String(child)));
-      else element.append(child);
-    };
-    children.forEach(append);
-    return element;
-  };
-}
 
 const integer = new Intl.NumberFormat("en-US", {maximumFractionDigits: 0});
 const decimal = new Intl.NumberFormat("en-US", {maximumFractionDigits: 1});

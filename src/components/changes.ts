@@ -3,7 +3,7 @@
  * share, risk, value per customer), where its newcomers came from and where its leavers went,
  * its distinguishing numbers then and now, and a drift alert when one was raised.
  */
-import {formatCustomers, formatShare, formatValue} from "./format.js";
+import {formatCustomers, formatDate, formatShare, formatValue} from "./format.js";
 
 export interface ProfileChanges {
   previous: string;
@@ -33,18 +33,6 @@ export function describeChange(pair: Pair, kind: "share" | "ratio"): string {
   const change = after / before - 1;
   if (Math.abs(change) < 0.005) return "unchanged";
   return `${change > 0 ? "+" : "−"}${Math.abs(change * 100).toFixed(0)} %`;
-}
-
-const dateFormat = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  timeZone: "UTC"
-});
-
-/** 2026-07-31 as "31 Jul 2026". */
-export function formatDate(date: string): string {
-  return dateFormat.format(new Date(`${date}T00:00:00Z`));
 }
 
 /** The section's content; `document` lets tests render it with jsdom. */

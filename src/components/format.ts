@@ -68,3 +68,15 @@ export function formatEffect(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return "–";
   return `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(2)}`;
 }
+
+const dateFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  timeZone: "UTC"
+});
+
+/** 2026-07-31 as "31 Jul 2026". */
+export function formatDate(date: string): string {
+  return dateFormat.format(new Date(`${date}T00:00:00Z`));
+}
