@@ -724,6 +724,17 @@ function scanTextFile(
   });
 }
 
+/** The lines of text with their numbers, the first numbered firstLine. */
+function* linesOf(text: string, firstLine: number): Generator<[string, number]> {
+  let n = firstLine - 1;
+  for (let start = 0; start < text.length;) {
+    const end = text.indexOf("\n", start);
+    n++;
+    yield [text.slice(start, end === -1 ? undefined : end), n];
+    start = end === -1 ? text.length : end + 1;
+  }
+}
+
 /** The fields of a text's first line: a CSV's header. */
 function headerOf(text: string, delimiter: string): string[] {
   const firstBreak = text.indexOf("\n");
@@ -741,12 +752,7 @@ function scanTable(
   {header = headerOf(text, delimiter), firstLine = 1}: {header?: string[]; firstLine?: number} = {}
 ) {
   const out: {hit: Hit; where: string}[] = [];
-  let n = firstLine - 1;
-  for (let start = 0; start < text.length;) {
-    const end = text.indexOf("\n", start);
-    const line = text.slice(start, end === -1 ? undefined : end);
-    n++;
-    start = end === -1 ? text.length : end + 1;
+  for (const [line, n] of linesOf(text, firstLine)) {
     const hits: Hit[] = [];
     const names: Token[] = [];
     scanText(line, index, hits, names, Infinity);
@@ -763,12 +769,7 @@ function scanTable(
 /** Scans JSON line by line: the JSON value on a line is a record, other lines are text. */
 function scanJsonLines(text: string, index: IdentifierIndex, firstLine: number) {
   const out: {hit: Hit; where: string}[] = [];
-  let n = firstLine - 1;
-  for (let start = 0; start < text.length;) {
-    const end = text.indexOf("\n", start);
-    const line = text.slice(start, end === -1 ? undefined : end);
-    n++;
-    start = end === -1 ? text.length : end + 1;
+  for (const [line, n] of linesOf(text, firstLine)) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(line.trim().replace(/,$/, ""));
