@@ -14,7 +14,7 @@ import {writeCardShards} from "../loaders/cards.ts";
 import {writeExports} from "../loaders/exports.ts";
 import {runEngine, storedFingerprint} from "../loaders/engine.ts";
 import {readOverview} from "../loaders/overview.ts";
-import {checkPrivacy, privacyFailure, privacySummary} from "../loaders/privacy.ts";
+import {checkPrivacyReusing, privacyFailure, privacySummary} from "../loaders/privacy.ts";
 import {removeCustomerLevel} from "../loaders/site.ts";
 import {withStore} from "../loaders/store.ts";
 import {configPath, dataDir, outputDir, PROJECT_DIR, storePath} from "../loaders/paths.ts";
@@ -161,6 +161,8 @@ async function main(): Promise<void> {
     const {asOf} = await withStore(storePath(), readOverview);
     await pinLastModified(outputDir(), asOf);
     const config = await loadConfig(configPath());
+    // What the files written after Framework are reused by: the store they came from.
+    const storeFingerprint = await storedFingerprint(storePath());
     if (!config.privacy.customerLevel) {
       const removed = await removeCustomerLevel(outputDir());
       console.log(`privacy.customerLevel is false: left out ${removed.join(", ") || "nothing"}`);
@@ -168,7 +170,7 @@ async function main(): Promise<void> {
     if (config.privacy.customerLevel) {
       const started = performance.now();
       const options = {identifiers: config.privacy.identifiers, churn: config.churn};
-      const key = JSON.stringify({store: await storedFingerprint(storePath()), options});
+      const key = JSON.stringify({store: storeFingerprint, options});
       const cards = await reuseOrWrite(
         join(dirname(storePath()), "cards"),
         key,
@@ -192,7 +194,10 @@ async function main(): Promise<void> {
       );
     // Last, over everything published: a leak fails the build instead of reaching a reader.
     const privacy = await withStore(storePath(), (store) =>
-      checkPrivacy(store, outputDir(), config)
+      checkPrivacyReusing(store, outputDir(), config, {
+        cache: join(dirname(storePath()), "privacy-check.json"),
+        storeFingerprint
+      })
     );
     console.log(privacySummary(privacy));
     if (privacy.violations.length > 0) throw new Error(privacyFailure(privacy, outputDir()));

@@ -14,6 +14,7 @@ import {writeDemo} from "../loaders/demo/write.ts";
 import {runPipeline} from "../loaders/pipeline.ts";
 import {
   checkPrivacy,
+  checkPrivacyReusing,
   CUSTOMER_LEVEL_FILES,
   digestSql,
   identifierDigest,
@@ -386,5 +387,33 @@ describe("the check's parts", () => {
     expect(isCustomerLevel("exports/profiles.json")).toBe(false);
     expect(isCustomerLevel("exports/schemas/customers.v1.json")).toBe(false);
     expect(isCustomerLevel("_file/data/profiles/p1.b2738034.json")).toBe(false);
+  });
+});
+
+describe("checkPrivacyReusing(store, dir, config, {cache, storeFingerprint})", () => {
+  it("reuses a clean check of the same files and store, and checks anything else afresh", async () => {
+    const out = published(clean());
+    const cache = join(dir, "privacy-check.json");
+    const options = {cache, storeFingerprint: "store-a"};
+    const first = await checkPrivacyReusing(store, out, config, options);
+    expect(first.reused).toBeUndefined();
+    expect(first.violations).toEqual([]);
+    const again = await checkPrivacyReusing(store, out, config, options);
+    expect(again).toMatchObject({reused: true, files: first.files, counts: first.counts});
+    expect(privacySummary(again)).toContain(
+      "(the same files as the last clean check of this store)"
+    );
+    // Another store, other settings: checked again.
+    const other = await checkPrivacyReusing(store, out, config, {cache, storeFingerprint: "b"});
+    expect(other.reused).toBeUndefined();
+    const settings = {...config, privacy: {...config.privacy, minGroupSize: 20}};
+    expect((await checkPrivacyReusing(store, out, settings, options)).reused).toBeUndefined();
+    // One changed byte, here a planted e-mail address: checked, found, and nothing kept.
+    await checkPrivacyReusing(store, out, config, options);
+    writeFileSync(join(out, "index.html"), page(`<p>${who.email}</p>`));
+    const leaked = await checkPrivacyReusing(store, out, config, options);
+    expect(leaked.reused).toBeUndefined();
+    expect(leaked.violations.map((v) => v.kind)).toEqual(["email"]);
+    expect((await checkPrivacyReusing(store, out, config, options)).violations).toHaveLength(1);
   });
 });
