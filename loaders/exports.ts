@@ -206,10 +206,11 @@ async function writeChanges(store: Store, path: string, hasValue: boolean): Prom
     await writeFile(path, `${CHANGE_COLUMNS.join(",")}\n`);
     return null;
   }
-  const sql = customerChangesQuery({hasValue});
-  await store.run(`COPY (${sql}) TO ${sqlPath(path)} (HEADER, DELIMITER ',')`);
-  const row = await store.one<{n: number}>(`SELECT count(*)::INTEGER AS n FROM (${sql})`);
-  return row?.n ?? 0;
+  // COPY answers with the rows it wrote: the join runs once.
+  const row = await store.one<{Count: number | bigint}>(
+    `COPY (${customerChangesQuery({hasValue})}) TO ${sqlPath(path)} (HEADER, DELIMITER ',')`
+  );
+  return Number(row?.Count ?? 0);
 }
 
 export interface ExportOptions {
