@@ -1035,12 +1035,17 @@ export async function checkPrivacy(
   return report;
 }
 
-/** One digest of every file under dir, their paths and their bytes, read as streams. */
-export async function siteDigest(dir: string): Promise<string> {
-  const files = (await readdir(dir, {recursive: true, withFileTypes: true}))
+/** Every file under dir, as sorted paths relative to it with forward slashes. */
+async function publishedFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir, {recursive: true, withFileTypes: true}))
     .filter((e) => e.isFile())
     .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join("/"))
     .sort();
+}
+
+/** One digest of every file under dir, their paths and their bytes, read as streams. */
+export async function siteDigest(dir: string): Promise<string> {
+  const files = await publishedFiles(dir);
   const digest = createHash("sha256");
   for (const file of files) {
     const hash = createHash("sha256");
@@ -1103,10 +1108,7 @@ export async function scanPublished(
     violations: [],
     elapsedMs: 0
   };
-  const files = (await readdir(dir, {recursive: true, withFileTypes: true}))
-    .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join("/"))
-    .sort();
+  const files = await publishedFiles(dir);
   for (const file of files) {
     const ext = extname(file).toLowerCase();
     if (BINARY_EXTENSIONS.has(ext)) continue;
