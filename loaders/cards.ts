@@ -179,7 +179,7 @@ const CARD_BATCH = 50_000;
 /**
  * Writes every shard as `data/cards/<shard>.json` under dir, in batches of about CARD_BATCH
  * customers: the same files the page loader gives one at a time, for a build of any size (a
- * million customers make 4,096 shards, too many to run a loader for each). Returns how many.
+ * million customers make 512 shards, too many to run a loader for each). Returns how many.
  */
 export async function writeCardShards(
   store: Store,
@@ -207,7 +207,7 @@ export async function writeCardShards(
     size += ids.length;
     if (size >= CARD_BATCH) await flush();
   }
-  if (size > 0 || batch.size > 0) await flush();
+  if (batch.size > 0) await flush();
   return groups.size;
 }
 
