@@ -1,7 +1,7 @@
 // The demo project's config: the worked example of mapping sources onto Portrait's canonical
 // model. Paths are relative to this file; PORTRAIT_DATA points the same mapping at another copy
 // of the demo data (the tests build a small one).
-import {defineConfig} from "./loaders/config.ts";
+import {defineConfig} from "./loaders/config/project.ts";
 
 const data = process.env.PORTRAIT_DATA ?? "data/demo";
 

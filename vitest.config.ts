@@ -1,5 +1,13 @@
 import {defineConfig} from "vitest/config";
 
+/**
+ * Three projects by speed: `unit` (no store, no server, no build), `integration` (a real DuckDB,
+ * a real PostgreSQL server, the build's own steps) and `e2e` (a built site in Chromium).
+ * Timeouts are there to end a test that hangs, never to judge speed: on a loaded machine a slow
+ * test is still a passing one, so integration and end-to-end tests get fifteen minutes each.
+ */
+const HANG = 15 * 60_000;
+
 export default defineConfig({
   // Components in src/components import libraries as pages do; in Node they come from node_modules.
   resolve: {
@@ -11,12 +19,24 @@ export default defineConfig({
   },
   test: {
     env: {TZ: "UTC"},
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
     projects: [
       {
         extends: true,
-        test: {name: "unit", include: ["tests/**/*.test.ts"], exclude: ["tests/e2e/**"]}
+        test: {
+          name: "unit",
+          include: ["tests/unit/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000
+        }
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["tests/integration/**/*.test.ts"],
+          testTimeout: HANG,
+          hookTimeout: HANG
+        }
       },
       // The browser tests share one offline build of a small demo site (tests/e2e/setup.ts).
       {
@@ -25,8 +45,8 @@ export default defineConfig({
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
           globalSetup: ["tests/e2e/setup.ts"],
-          testTimeout: 60_000,
-          hookTimeout: 120_000
+          testTimeout: HANG,
+          hookTimeout: HANG
         }
       }
     ]

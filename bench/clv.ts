@@ -24,10 +24,10 @@ import {
   pAlive,
   type BgNbdParams,
   type GammaGammaParams
-} from "../loaders/clv.ts";
-import {random} from "../loaders/kmeans.ts";
-import {Store} from "../loaders/store.ts";
-import {buildCustomerValue} from "../loaders/value.ts";
+} from "../loaders/value/clv.ts";
+import {random} from "../loaders/profile/kmeans/kmeans.ts";
+import {Store} from "../loaders/core/store.ts";
+import {buildCustomerValue} from "../loaders/value/customer-value.ts";
 
 const TRUE_BG: BgNbdParams = {r: 0.243, alpha: 4.414, a: 0.793, b: 2.426};
 const TRUE_GG: GammaGammaParams = {p: 6.25, q: 3.74, gamma: 15.44};

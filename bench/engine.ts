@@ -20,8 +20,8 @@ import {parseArgs} from "node:util";
 import {GENERATOR_VERSION, MAX_CUSTOMERS} from "../loaders/demo/generate.ts";
 import {DEFAULT_END} from "../loaders/demo/timeline.ts";
 import {runEngine} from "../loaders/engine.ts";
-import {PROJECT_DIR} from "../loaders/paths.ts";
-import {memoryLimitOf} from "../loaders/store.ts";
+import {PROJECT_DIR} from "../loaders/core/paths.ts";
+import {memoryLimitOf} from "../loaders/core/store.ts";
 
 /** The demo's seed (scripts/demo-data.ts's default), so a reused dataset is the same one. */
 const SEED = 42;

@@ -1,6 +1,6 @@
 /**
- * Benchmark: the exports (loaders/exports.ts) and the copy of the previous build's customers
- * (loaders/changes.ts) at scale. A synthetic store of --customers customers in seven profiles,
+ * Benchmark: the exports (loaders/publish/exports.ts) and the copy of the previous build's customers
+ * (loaders/history/previous.ts) at scale. A synthetic store of --customers customers in seven profiles,
  * with segments, value and a previous build in which one customer in twenty sat elsewhere, then
  *
  * 1. copyPreviousCustomers: the old store saved to a file, attached read-only and copied;
@@ -16,11 +16,11 @@ import {mkdtempSync, rmSync, statSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {parseArgs} from "node:util";
-import {copyPreviousCustomers} from "../loaders/changes.ts";
-import {writeExports} from "../loaders/exports.ts";
-import {parseConfig} from "../loaders/config.ts";
-import {identifierIndex, scanPublished} from "../loaders/privacy.ts";
-import {Store} from "../loaders/store.ts";
+import {copyPreviousCustomers} from "../loaders/history/previous.ts";
+import {writeExports} from "../loaders/publish/exports.ts";
+import {parseConfig} from "../loaders/config/project.ts";
+import {identifierIndex, scanPublished} from "../loaders/privacy/check.ts";
+import {Store} from "../loaders/core/store.ts";
 
 const {values} = parseArgs({options: {customers: {type: "string", default: "1000000"}}});
 const customers = Number(values.customers);

@@ -4,7 +4,7 @@ import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {parseArgs} from "node:util";
-import {kmeans, kmeansPlusPlus, random} from "../loaders/kmeans.ts";
+import {kmeans, kmeansPlusPlus, random} from "../loaders/profile/kmeans/kmeans.ts";
 
 const {values} = parseArgs({
   options: {

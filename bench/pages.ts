@@ -9,9 +9,9 @@
 import {existsSync} from "node:fs";
 import {join} from "node:path";
 import {parseArgs} from "node:util";
-import {outputDir, storePath} from "../loaders/paths.ts";
-import {readProfileEntries} from "../loaders/site.ts";
-import {withStore} from "../loaders/store.ts";
+import {outputDir, storePath} from "../loaders/core/paths.ts";
+import {readProfileEntries} from "../loaders/site/navigation.ts";
+import {withStore} from "../loaders/core/store.ts";
 import {launchBrowser} from "../scripts/browser.ts";
 import {serveStatic} from "../scripts/serve.ts";
 

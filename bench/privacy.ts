@@ -1,5 +1,5 @@
 /**
- * Benchmark: the build's privacy check (loaders/privacy.ts) at scale. A synthetic customers
+ * Benchmark: the build's privacy check (loaders/privacy/check.ts) at scale. A synthetic customers
  * table of --customers people (names, e-mails, phones and streets drawn by the demo generator's
  * own vocabularies and number plans) goes into an in-memory store; then
  *
@@ -16,14 +16,19 @@ import {cp, mkdir, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import {parseArgs} from "node:util";
-import {parseConfig} from "../loaders/config.ts";
+import {parseConfig} from "../loaders/config/project.ts";
 import {emailAddress, formatPhone, nationalNumber, PHONE_STYLES} from "../loaders/demo/contact.ts";
 import {COUNTRIES} from "../loaders/demo/geography.ts";
 import {firstName, lastName, streetAddress} from "../loaders/demo/names.ts";
 import {rng} from "../loaders/demo/random.ts";
-import {PROJECT_DIR} from "../loaders/paths.ts";
-import {checkPrivacy, identifierIndex, privacySummary, scanPublished} from "../loaders/privacy.ts";
-import {Store} from "../loaders/store.ts";
+import {PROJECT_DIR} from "../loaders/core/paths.ts";
+import {
+  checkPrivacy,
+  identifierIndex,
+  privacySummary,
+  scanPublished
+} from "../loaders/privacy/check.ts";
+import {Store} from "../loaders/core/store.ts";
 
 const {values} = parseArgs({
   options: {

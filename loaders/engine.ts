@@ -1,19 +1,55 @@
 /**
  * The engine: runs once per build, reads the business's data as the config says and writes the
- * profile store. It never imports Framework; the site's loaders only read what it wrote.
+ * profile store. It runs the steps of profiling in order, and is the one module that calls them
+ * all: ingest (read the sources), clean (validate, standardise, resolve identities, the quality
+ * report), enrich, then profile (features, clusters, stable ids, traits, segments, documents),
+ * value and history (snapshots, the previous build). It never imports Framework; the site's
+ * loaders only read what it wrote.
  */
 import {existsSync, statSync} from "node:fs";
 import {mkdir, rename, rm} from "node:fs/promises";
 import {dirname, isAbsolute, join, resolve} from "node:path";
-import {copyPreviousCustomers, readPreviousSummary, writePreviousSummary} from "./changes.ts";
-import {stateOf, writeState, type IdentityState} from "./identities.ts";
-import {loadConfig, type PortraitConfig} from "./config.ts";
-import {fingerprint} from "./fingerprint.ts";
-import {PROJECT_DIR} from "./paths.ts";
-import {runPipeline, type PipelineResult} from "./pipeline.ts";
-import {runProfiling, type ProfilingResult} from "./profiling.ts";
-import {Stages, type StageTiming} from "./stages.ts";
-import {ident, Store} from "./store.ts";
+import {buildOverview} from "./clean/inventory.ts";
+import {followIdentities, resolveIdentities, type IdentitySummary} from "./clean/identity.ts";
+import {buildQuality, storeQuality, type QualityReport} from "./clean/quality.ts";
+import {standardise, type StandardiseSummary} from "./clean/standardise.ts";
+import {validate, type Validation} from "./clean/validate.ts";
+import {CANONICAL_TABLES} from "./config/canonical.ts";
+import {readNotes} from "./config/notes.ts";
+import {DEFAULT_SEGMENTS, loadConfig, type PortraitConfig} from "./config/project.ts";
+import {codeFingerprint, fingerprint} from "./core/fingerprint.ts";
+import {PROJECT_DIR} from "./core/paths.ts";
+import {ident} from "./core/sql.ts";
+import {Stages, type StageTiming} from "./core/stages.ts";
+import {Store} from "./core/store.ts";
+import {enrich, type EnrichSummary} from "./enrich/references.ts";
+import {
+  copyPreviousCustomers,
+  readPreviousSummary,
+  writePreviousSummary
+} from "./history/previous.ts";
+import {buildSnapshots, type SnapshotSummary} from "./history/snapshots.ts";
+import {readReference, readSources} from "./ingest/sources.ts";
+import {buildClusters, clusteredFeatures, type Clustering} from "./profile/cluster.ts";
+import {buildProfiles, type Profile} from "./profile/documents.ts";
+import {
+  buildFeatures,
+  featureOptions,
+  writeCatalog,
+  type CatalogEntry
+} from "./profile/features.ts";
+import {buildSegments, type SegmentSummary} from "./profile/segments.ts";
+import {
+  describeMatch,
+  keepIdentities,
+  readState,
+  stateOf,
+  writeState,
+  type Identities,
+  type IdentityState
+} from "./profile/stable-ids.ts";
+import {buildTraits} from "./profile/traits.ts";
+import {buildCustomerValue, type ValueSummary} from "./value/customer-value.ts";
 
 /** Inputs up to this size build in memory; larger ones on disk. */
 export const IN_MEMORY_BYTES = 1 << 30;
@@ -23,6 +59,8 @@ export const STORE_VERSION = 3;
 
 export interface EngineOptions {
   configPath: string;
+  /** The config at configPath when the caller has loaded it already. */
+  config?: PortraitConfig;
   storePath: string;
   /** Inputs up to this many bytes build in memory (default IN_MEMORY_BYTES). */
   inMemoryBytes?: number;
@@ -71,13 +109,29 @@ export async function inputFiles(config: PortraitConfig): Promise<string[]> {
   }
 }
 
+/**
+ * The engine's code under loaders/: what the store depends on. The page builders (site/),
+ * publishing, the privacy check and the demo generator are not in it, so editing a page never
+ * rebuilds a store.
+ */
+export const ENGINE_CODE = [
+  "core",
+  "config",
+  "ingest",
+  "clean",
+  "enrich",
+  "profile",
+  "value",
+  "history",
+  "engine.ts"
+] as const;
+
 /** The fingerprint of a build's inputs: the data the config reads, the config, engine code. */
 export async function inputFingerprint(config: PortraitConfig): Promise<string> {
   return fingerprint({
-    dirs: [join(PROJECT_DIR, "loaders")],
+    dirs: [],
     files: [join(PROJECT_DIR, "package-lock.json"), config.path, ...(await inputFiles(config))],
-    exclude: (path) => path.startsWith("demo/"),
-    salt: `store ${STORE_VERSION}`
+    salt: `store ${STORE_VERSION}, code ${await codeFingerprint(ENGINE_CODE)}`
   });
 }
 
@@ -110,12 +164,13 @@ export async function storedFingerprint(storePath: string): Promise<string | und
 /** Builds the store from the config's sources, unless the store already matches its inputs. */
 export async function runEngine({
   configPath,
+  config: given,
   storePath,
   inMemoryBytes = IN_MEMORY_BYTES,
   log = () => {}
 }: EngineOptions): Promise<EngineResult> {
   const start = performance.now();
-  const config = await loadConfig(configPath);
+  const config = given ?? (await loadConfig(configPath));
   const digest = await inputFingerprint(config);
   // A database can change without any file changing: PostgreSQL sources always rebuild.
   const live = Object.values(config.sources).some((s) => "postgres" in s);
@@ -191,4 +246,199 @@ export async function runEngine({
     stages: stages.timings,
     elapsedMs: performance.now() - start
   };
+}
+
+/**
+ * The ingest and cleaning steps in order, on an open store: read the sources, validate,
+ * standardise, resolve identities, enrich, then the inventory and the data-quality report. The
+ * engine runs them into the profile store; `npm run check` runs them into memory.
+ */
+export interface PipelineResult {
+  validation: Validation;
+  standardise: StandardiseSummary;
+  identity: IdentitySummary;
+  enrichment: EnrichSummary[];
+  quality: QualityReport;
+  stages: StageTiming[];
+}
+
+/** Runs every stage; stops after validation when the data breaks the config's limits. */
+export async function runPipeline(
+  store: Store,
+  config: PortraitConfig,
+  log: (line: string) => void = () => {},
+  stages: Stages = new Stages()
+): Promise<PipelineResult> {
+  const raws = await stages.time("read", () => readSources(store, config));
+  for (const raw of raws)
+    log(
+      `read ${raw.name}: ${raw.rows.toLocaleString("en-US")} rows from ${raw.locations.join(", ")}`
+    );
+  const validation = await stages.time("validate", () => validate(store, config, raws));
+  for (const v of validation.sources) {
+    log(
+      `validated ${v.source} → ${v.table}: ${v.accepted.toLocaleString("en-US")} accepted, ${v.quarantined.toLocaleString("en-US")} quarantined`
+    );
+  }
+  await stages.time("references", async () => {
+    for (const [name, reference] of Object.entries(config.references)) {
+      const {rows} = await readReference(store, config, name, reference);
+      log(`reference ${name}: ${rows.toLocaleString("en-US")} rows`);
+    }
+  });
+  const standardised = await stages.time("standardise", () =>
+    standardise(store, {asOf: validation.asOf})
+  );
+  const identity = await stages.time("identity", async () => {
+    const summary = await resolveIdentities(store, {
+      rules: config.identity.rules,
+      survivorship: config.identity.survivorship
+    });
+    for (const table of CANONICAL_TABLES) {
+      if (table.name !== "customers")
+        await followIdentities(store, `accepted_${table.name}`, table.name);
+    }
+    return summary;
+  });
+  log(
+    `identities: ${identity.ids.toLocaleString("en-US")} customer ids → ${identity.persons.toLocaleString("en-US")} persons`
+  );
+  const enrichment: EnrichSummary[] = await stages.time("enrich", async () => {
+    const summaries: EnrichSummary[] = [];
+    for (const e of config.enrich) {
+      summaries.push(
+        await enrich(store, {table: `ref_${e.reference}`, on: e.on, fields: e.fields})
+      );
+    }
+    return summaries;
+  });
+  const quality = await stages.time("quality", async () => {
+    await buildOverview(store, validation.asOf);
+    const report = await buildQuality(store, config, validation);
+    await storeQuality(store, report);
+    return report;
+  });
+  return {
+    validation,
+    standardise: standardised,
+    identity,
+    enrichment,
+    quality,
+    stages: stages.timings
+  };
+}
+
+/**
+ * The profiling steps, after the data is clean: features as of the as-of date, clustering,
+ * stable ids, customer value and risk, traits, segments, the profile documents and the history
+ * snapshots.
+ */
+/** Fewer customers than this make no profiles worth the name: the build says so and goes on. */
+export const MIN_CUSTOMERS = 100;
+
+export interface ProfilingResult {
+  asOf: string;
+  catalog: CatalogEntry[];
+  /** Why no profiles were built; null when they were. */
+  skipped: string | null;
+  clustering: Clustering | null;
+  value: ValueSummary | null;
+  segments: SegmentSummary[];
+  profiles: Profile[];
+  /** How this build's profiles matched the previous build's; null without profiles. */
+  identities?: Identities | null;
+  /** The snapshots recorded for the History page; undefined without profiles. */
+  history?: SnapshotSummary;
+}
+
+/** Runs every profiling stage on a store the ingest pipeline has filled. */
+export async function runProfiling(
+  store: Store,
+  config: PortraitConfig,
+  asOf: string | null,
+  log: (line: string) => void = () => {},
+  stages: Stages = new Stages(log)
+): Promise<ProfilingResult> {
+  if (asOf === null) {
+    throw new Error(
+      "no dated rows in any source, so there is no as-of date to profile at: add orders or other activity, or set asOf in the config"
+    );
+  }
+  const notes = readNotes(config.profiles.notes);
+  const catalog = await stages.time("features", () =>
+    buildFeatures(store, featureOptions(config, asOf))
+  );
+  const measured = catalog.filter((f) => f.measured).length;
+  log(`features: ${measured} measured, ${catalog.length - measured} not measured`);
+  const population =
+    (await store.one<{n: number}>("SELECT count(*)::INTEGER AS n FROM features"))?.n ?? 0;
+  if (population < MIN_CUSTOMERS) {
+    const skipped = `${population} customers: profiles need at least ${MIN_CUSTOMERS}`;
+    log(`no profiles: ${skipped}`);
+    return {asOf, catalog, skipped, clustering: null, value: null, segments: [], profiles: []};
+  }
+
+  const clustering = await stages.time("cluster", async () => {
+    const clustered = new Set(clusteredFeatures(catalog, config.clustering).map((f) => f.id));
+    for (const f of catalog) f.clustered = clustered.has(f.id);
+    await writeCatalog(store, catalog);
+    return buildClusters(store, catalog, config.clustering, log);
+  });
+
+  const identities = await stages.time("profile ids", async () => {
+    const state = await readState(config.profiles.state);
+    const kept = await keepIdentities(store, state, {threshold: config.profiles.matchThreshold});
+    const rename = new Map(kept.matches.map((m) => [m.fitted_id, m.id]));
+    for (const p of clustering.profiles) p.id = rename.get(p.id) ?? p.id;
+    if (state) {
+      const same = kept.matches.filter((m) => m.status === "matched").length;
+      log(`profile ids: ${same} of ${clustering.profiles.length} profiles kept their id and name`);
+      for (const m of kept.matches)
+        if (m.status !== "matched") log(`profile ids: ${describeMatch(m)}`);
+    }
+    return kept;
+  });
+
+  const value = await stages.time("value", () =>
+    buildCustomerValue(store, {
+      asOf,
+      horizonDays: config.churn.horizonDays,
+      pAliveBelow: config.churn.pAliveBelow,
+      engagementDropAbove: config.churn.engagementDropAbove,
+      minOrders: config.churn.minOrders
+    })
+  );
+  for (const note of value.notes) log(`value: ${note}`);
+
+  const traits = await stages.time("traits", () =>
+    buildTraits(store, catalog, {
+      minEffect: config.profiles.minEffect,
+      minCoverage: config.profiles.minCoverage,
+      minGroupSize: config.privacy.minGroupSize
+    })
+  );
+
+  const segments = await stages.time("segments", () =>
+    buildSegments(
+      store,
+      config.segments,
+      catalog,
+      {
+        minGroupSize: config.privacy.minGroupSize,
+        // The default segments fit most data, not all: leave out what the data cannot fill.
+        skipUnmeasured: config.segments === DEFAULT_SEGMENTS
+      },
+      log
+    )
+  );
+
+  const profiles = await stages.time("profiles", () =>
+    buildProfiles(store, catalog, traits, notes, log, identities.names)
+  );
+  for (const p of profiles) log(`${p.id} ${p.name}: ${p.summary}`);
+
+  const history = await stages.time("history", () =>
+    buildSnapshots(store, config, catalog, asOf, log)
+  );
+  return {asOf, catalog, skipped: null, clustering, value, segments, profiles, identities, history};
 }

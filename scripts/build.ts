@@ -7,24 +7,22 @@
  */
 import {spawn} from "node:child_process";
 import {existsSync} from "node:fs";
-import {cp, mkdir, readFile, readdir, rm, writeFile} from "node:fs/promises";
-import {dirname, join, relative} from "node:path";
-import {loadConfig} from "../loaders/config.ts";
-import {writeCardShards} from "../loaders/cards.ts";
-import {writeExports} from "../loaders/exports.ts";
+import {mkdir, readFile, readdir, rm, writeFile} from "node:fs/promises";
+import {dirname, join} from "node:path";
+import {loadConfig, type PortraitConfig} from "../loaders/config/project.ts";
+import {codeFingerprint} from "../loaders/core/fingerprint.ts";
+import {configPath, dataDir, outputDir, PROJECT_DIR, storePath} from "../loaders/core/paths.ts";
+import {withStore} from "../loaders/core/store.ts";
 import {runEngine, storedFingerprint} from "../loaders/engine.ts";
-import {readOverview} from "../loaders/overview.ts";
-import {checkPrivacyReusing, privacyFailure, privacySummary} from "../loaders/privacy.ts";
-import {removeCustomerLevel} from "../loaders/site.ts";
-import {withStore} from "../loaders/store.ts";
-import {configPath, dataDir, outputDir, PROJECT_DIR, storePath} from "../loaders/paths.ts";
+import {checkPrivacyReusing, privacyFailure, privacySummary} from "../loaders/privacy/check.ts";
+import {finishSite} from "../loaders/publish/finish.ts";
 import {fillNpmCache, scanNpmImports} from "./npm-cache.ts";
 
 const SRC = join(PROJECT_DIR, "src");
 const CACHE = join(SRC, ".observablehq", "cache");
 
 /** Everything Framework needs before it runs: data, store, fresh loader cache, npm cache. */
-export async function prepare(log: (line: string) => void = console.log): Promise<void> {
+export async function prepare(log: (line: string) => void = console.log): Promise<PortraitConfig> {
   const data = dataDir();
   // The demo config reads data/demo/ (or PORTRAIT_DATA): generate the demo data when missing.
   if (!process.env.PORTRAIT_CONFIG && !existsSync(join(data, "customers.csv"))) {
@@ -37,9 +35,11 @@ export async function prepare(log: (line: string) => void = console.log): Promis
       data
     ]);
   }
-  const engine = await runEngine({configPath: configPath(), storePath: storePath(), log});
+  const config = await loadConfig(configPath());
+  const engine = await runEngine({configPath: configPath(), config, storePath: storePath(), log});
   log(`engine ${engine.rebuilt ? "built" : "reused"} the store in ${seconds(engine.elapsedMs)}`);
-  await invalidateLoaderCache(CACHE, engine.fingerprint, log);
+  // Page loaders read the store through the page builders: new output when either changes.
+  await invalidateLoaderCache(CACHE, `${engine.fingerprint} ${await siteCodeFingerprint()}`, log);
   const npm = await fillNpmCache({
     root: SRC,
     projectDir: PROJECT_DIR,
@@ -47,12 +47,18 @@ export async function prepare(log: (line: string) => void = console.log): Promis
     log
   });
   log(`npm cache: ${npm.filter((e) => e.kind !== "stub").length} libraries from node_modules`);
+  return config;
+}
+
+/** The page builders' code, which the store's fingerprint leaves out (loaders/site/). */
+function siteCodeFingerprint(): Promise<string> {
+  return codeFingerprint(["site"]);
 }
 
 /**
  * Framework re-runs a page loader only when the loader file itself changes; it cannot see the
- * store, the data or the engine code behind it. So when the store's fingerprint changes, every
- * cached loader output goes (Framework's own `_npm`, `_observablehq` … folders stay).
+ * store, the data or the code behind it. So when the digest of the store and the page builders
+ * changes, every cached loader output goes (Framework's own `_npm`, `_observablehq` … stay).
  */
 export async function invalidateLoaderCache(
   cache: string,
@@ -70,56 +76,6 @@ export async function invalidateLoaderCache(
   await writeFile(stamp, digest);
   if (previous !== undefined) log("inputs changed: cleared cached page-loader output");
   return true;
-}
-
-/**
- * Framework writes each attached file's modification time into the pages. Loader output is
- * written during the build and source files get their time from the checkout, so two builds
- * of the same inputs would differ: pin every such time to the end of the data's as-of day.
- */
-export async function pinLastModified(dir: string, asOf: string | null): Promise<number> {
-  const time = asOf ? Date.parse(`${asOf}T23:59:59Z`) : 0;
-  let pages = 0;
-  for (const entry of (await readdir(dir, {recursive: true})).sort()) {
-    if (!entry.endsWith(".html")) continue;
-    const path = join(dir, entry);
-    const html = await readFile(path, "utf8");
-    const pinned = html.replace(/"lastModified":\d+(?:\.\d+)?/g, `"lastModified":${time}`);
-    if (pinned !== html) {
-      await writeFile(path, pinned);
-      pages++;
-    }
-  }
-  return pages;
-}
-
-/**
- * Files written from the store after Framework (the customer cards), kept beside the store and
- * copied into the site while the store and options are the same: a rebuild with unchanged
- * inputs then copies a million customers' cards instead of recomputing them. `write` writes
- * into the folder it is given as if it were the site; the result is what it returned.
- */
-export async function reuseOrWrite<T>(
-  cache: string,
-  key: string,
-  site: string,
-  write: (dir: string) => Promise<T>
-): Promise<{result: T; reused: boolean}> {
-  const stamp = join(cache, ".portrait-key.json");
-  let result: T;
-  let reused = false;
-  const saved = existsSync(stamp) ? JSON.parse(await readFile(stamp, "utf8")) : undefined;
-  if (saved?.key === key) {
-    result = saved.result as T;
-    reused = true;
-  } else {
-    await rm(cache, {recursive: true, force: true});
-    await mkdir(cache, {recursive: true});
-    result = await write(cache);
-    await writeFile(stamp, JSON.stringify({key, result}));
-  }
-  await cp(cache, site, {recursive: true, filter: (path) => path !== stamp});
-  return {result, reused};
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -141,7 +97,7 @@ function seconds(ms: number): string {
 async function main(): Promise<void> {
   const preview = process.argv.includes("--preview");
   const start = performance.now();
-  await prepare();
+  const config = await prepare();
   const observable = join(
     PROJECT_DIR,
     "node_modules",
@@ -158,45 +114,21 @@ async function main(): Promise<void> {
     // Framework clears only an output folder inside the project: clear it here, wherever it is.
     await rm(outputDir(), {recursive: true, force: true});
     await run(process.execPath, [observable, "build"], env);
-    const {asOf} = await withStore(storePath(), readOverview);
-    await pinLastModified(outputDir(), asOf);
-    const config = await loadConfig(configPath());
-    // What the files written after Framework are reused by: the store they came from.
+    // What the files written after Framework are reused by: the store and the code behind them.
     const storeFingerprint = await storedFingerprint(storePath());
-    if (!config.privacy.customerLevel) {
-      const removed = await removeCustomerLevel(outputDir());
-      console.log(`privacy.customerLevel is false: left out ${removed.join(", ") || "nothing"}`);
-    }
-    if (config.privacy.customerLevel) {
-      const started = performance.now();
-      const options = {identifiers: config.privacy.identifiers, churn: config.churn};
-      const key = JSON.stringify({store: storeFingerprint, options});
-      const cards = await reuseOrWrite(
-        join(dirname(storePath()), "cards"),
-        key,
-        outputDir(),
-        (dir) => withStore(storePath(), (store) => writeCardShards(store, dir, options))
-      );
-      console.log(
-        `customer cards: ${cards.result} shards ${cards.reused ? "reused" : "written"} in ${seconds(performance.now() - started)}`
-      );
-    }
-    const exports = await withStore(storePath(), (store) =>
-      writeExports(store, outputDir(), {
-        segments: Object.keys(config.segments),
-        customerLevel: config.privacy.customerLevel,
-        log: (line) => console.log(line)
-      })
-    );
-    if (exports.length > 0)
-      console.log(
-        `exports: ${exports.map((path) => relative(outputDir(), path)).join(", ")}, with their JSON Schemas in exports/schemas/`
-      );
+    await finishSite({
+      site: outputDir(),
+      store: storePath(),
+      config,
+      cardsKey: storeFingerprint && `${storeFingerprint} ${await siteCodeFingerprint()}`,
+      log: (line) => console.log(line)
+    });
     // Last, over everything published: a leak fails the build instead of reaching a reader.
-    const privacy = await withStore(storePath(), (store) =>
+    const privacy = await withStore(storePath(), async (store) =>
       checkPrivacyReusing(store, outputDir(), config, {
         cache: join(dirname(storePath()), "privacy-check.json"),
-        storeFingerprint
+        storeFingerprint,
+        code: await codeFingerprint(["privacy", "site/published.ts"])
       })
     );
     console.log(privacySummary(privacy));

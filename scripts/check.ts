@@ -3,11 +3,11 @@
  * the data-quality summary. Exits 1 on a fatal problem (bad config, unreadable source, a source
  * over its reject limit).
  */
-import {ConfigError, loadConfig} from "../loaders/config.ts";
-import {configPath} from "../loaders/paths.ts";
-import {runPipeline} from "../loaders/pipeline.ts";
-import {qualityText} from "../loaders/quality.ts";
-import {Store} from "../loaders/store.ts";
+import {ConfigError, loadConfig} from "../loaders/config/project.ts";
+import {configPath} from "../loaders/core/paths.ts";
+import {runPipeline} from "../loaders/engine.ts";
+import {qualityText} from "../loaders/clean/quality.ts";
+import {Store} from "../loaders/core/store.ts";
 
 async function main(): Promise<number> {
   const config = await loadConfig(configPath());

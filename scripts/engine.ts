@@ -1,6 +1,6 @@
 /** `npm run engine`: builds the profile store from the data folder without building the site. */
 import {runEngine} from "../loaders/engine.ts";
-import {configPath, storePath} from "../loaders/paths.ts";
+import {configPath, storePath} from "../loaders/core/paths.ts";
 
 const result = await runEngine({
   configPath: configPath(),

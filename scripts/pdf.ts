@@ -16,8 +16,8 @@ import {mkdir, writeFile} from "node:fs/promises";
 import {join, relative, resolve} from "node:path";
 import {parseArgs} from "node:util";
 import type {Browser, Page} from "playwright-core";
-import {outputDir, PROJECT_DIR, storePath} from "../loaders/paths.ts";
-import {readProfileEntries, type ProfileEntry} from "../loaders/site.ts";
+import {outputDir, PROJECT_DIR, storePath} from "../loaders/core/paths.ts";
+import {readProfileEntries, type ProfileEntry} from "../loaders/site/navigation.ts";
 import {CHROMIUM, launchBrowser} from "./browser.ts";
 import {serveStatic} from "./serve.ts";
 

@@ -6,7 +6,7 @@ import {createReadStream, existsSync, statSync} from "node:fs";
 import {createServer, type Server} from "node:http";
 import type {AddressInfo} from "node:net";
 import {extname, join, normalize, sep} from "node:path";
-import {outputDir} from "../loaders/paths.ts";
+import {outputDir} from "../loaders/core/paths.ts";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",

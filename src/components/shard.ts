@@ -1,7 +1,7 @@
 /**
  * Customer cards are published in shards: a customer's card lives in the shard its id hashes
  * to, so the card page fetches one small file instead of every customer. This module is the
- * one place that knows the split and the file format: the build (loaders/cards.ts) writes with
+ * one place that knows the split and the file format: the build (loaders/site/cards.ts) writes with
  * it and the page (src/customer.md) reads with it, so both always agree on where a card is.
  * Pure: no I/O, no DOM, no libraries.
  */

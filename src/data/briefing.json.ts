@@ -1,8 +1,8 @@
 // The overview: profiles at a glance, what changed since the previous build, data quality.
-import {briefing} from "../../loaders/briefing.ts";
-import {loadConfig} from "../../loaders/config.ts";
-import {configPath, storePath} from "../../loaders/paths.ts";
-import {withStore} from "../../loaders/store.ts";
+import {briefing} from "../../loaders/site/briefing.ts";
+import {loadConfig} from "../../loaders/config/project.ts";
+import {configPath, storePath} from "../../loaders/core/paths.ts";
+import {withStore} from "../../loaders/core/store.ts";
 
 const {privacy, history} = await loadConfig(configPath());
 const brief = await withStore(storePath(), (s) =>

@@ -1,8 +1,8 @@
 // The profiles: names, sizes, value and risk, quality, distinguishing traits and narratives.
-import {loadConfig} from "../../loaders/config.ts";
-import {profilesDocument} from "../../loaders/exports.ts";
-import {configPath, storePath} from "../../loaders/paths.ts";
-import {withStore} from "../../loaders/store.ts";
+import {loadConfig} from "../../loaders/config/project.ts";
+import {profilesDocument} from "../../loaders/site/profiles.ts";
+import {configPath, storePath} from "../../loaders/core/paths.ts";
+import {withStore} from "../../loaders/core/store.ts";
 
 const {privacy} = await loadConfig(configPath());
 const doc = await withStore(storePath(), profilesDocument);

@@ -1,8 +1,8 @@
 // Segments beside profiles: the crosstab, and how profiles differ inside each segment.
-import {loadConfig} from "../../loaders/config.ts";
-import {configPath, storePath} from "../../loaders/paths.ts";
-import {segmentsVersusProfiles} from "../../loaders/segmentation.ts";
-import {withStore} from "../../loaders/store.ts";
+import {loadConfig} from "../../loaders/config/project.ts";
+import {configPath, storePath} from "../../loaders/core/paths.ts";
+import {segmentsVersusProfiles} from "../../loaders/site/drilldown.ts";
+import {withStore} from "../../loaders/core/store.ts";
 
 const {privacy} = await loadConfig(configPath());
 const data = await withStore(storePath(), (s) =>

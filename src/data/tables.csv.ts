@@ -1,8 +1,8 @@
 // The per-table summary as CSV, for download and spreadsheets.
 import {toCSV, from} from "arquero";
-import {readOverview} from "../../loaders/overview.ts";
-import {storePath} from "../../loaders/paths.ts";
-import {withStore} from "../../loaders/store.ts";
+import {readOverview} from "../../loaders/clean/inventory.ts";
+import {storePath} from "../../loaders/core/paths.ts";
+import {withStore} from "../../loaders/core/store.ts";
 
 const {tables} = await withStore(storePath(), readOverview);
 process.stdout.write(toCSV(from(tables)) + "\n");

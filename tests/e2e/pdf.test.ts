@@ -7,7 +7,7 @@ import {mkdtempSync, readFileSync, readdirSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, describe, expect, it} from "vitest";
-import {PROJECT_DIR} from "../../loaders/paths.ts";
+import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {watchedPage} from "../support/browser.ts";
 import {expectClean, readStore, useSite} from "../support/site.ts";
 

@@ -5,9 +5,9 @@
 import {readdirSync} from "node:fs";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
-import {loadConfig} from "../../loaders/config.ts";
-import {configPath} from "../../loaders/paths.ts";
-import {checkPrivacy} from "../../loaders/privacy.ts";
+import {loadConfig} from "../../loaders/config/project.ts";
+import {configPath} from "../../loaders/core/paths.ts";
+import {checkPrivacy} from "../../loaders/privacy/check.ts";
 import {readStore, useSite} from "../support/site.ts";
 
 const {site} = useSite();

@@ -1,15 +1,15 @@
 /**
- * The report pages' loaders (loaders/report.ts, segmentation.ts, briefing.ts, method.ts)
+ * The report pages' loaders (loaders/site/report.ts, segmentation.ts, briefing.ts, method.ts)
  * against the shared demo build's store: what they publish adds up, and no published count
  * covers fewer than minGroupSize customers.
  */
 import {describe, expect, it} from "vitest";
-import {loadConfig} from "../../loaders/config.ts";
-import {briefing} from "../../loaders/briefing.ts";
-import {methodDocument} from "../../loaders/method.ts";
-import {profileReport, type Distribution} from "../../loaders/report.ts";
-import {segmentsVersusProfiles} from "../../loaders/segmentation.ts";
-import {PROJECT_DIR} from "../../loaders/paths.ts";
+import {loadConfig} from "../../loaders/config/project.ts";
+import {briefing} from "../../loaders/site/briefing.ts";
+import {methodDocument} from "../../loaders/site/method.ts";
+import {profileReport, type Distribution} from "../../loaders/site/report.ts";
+import {segmentsVersusProfiles} from "../../loaders/site/drilldown.ts";
+import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {readStore, useSite} from "../support/site.ts";
 
 const {site} = useSite();

@@ -134,5 +134,5 @@ describe("the built site", () => {
     } finally {
       await rm(copy, {recursive: true, force: true});
     }
-  }, 180_000);
+  });
 });

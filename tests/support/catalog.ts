@@ -1,5 +1,5 @@
 /** Feature-catalog entries for fixtures: measured, fully covered, behavioral unless told. */
-import type {CatalogEntry} from "../../loaders/features.ts";
+import type {CatalogEntry} from "../../loaders/profile/features.ts";
 
 export function feature(
   id: string,

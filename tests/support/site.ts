@@ -3,8 +3,8 @@ import {spawnSync} from "node:child_process";
 import {join} from "node:path";
 import type {Browser} from "playwright-core";
 import {afterAll, beforeAll, expect, inject} from "vitest";
-import {PROJECT_DIR} from "../../loaders/paths.ts";
-import {withStore, type Store} from "../../loaders/store.ts";
+import {PROJECT_DIR} from "../../loaders/core/paths.ts";
+import {withStore, type Store} from "../../loaders/core/store.ts";
 import {serveStatic, type StaticServer} from "../../scripts/serve.ts";
 import {launchBrowser, type PageProblems} from "./browser.ts";
 

@@ -8,7 +8,7 @@ import {existsSync, mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {JSDOM} from "jsdom";
 import {expect} from "vitest";
-import {PROJECT_DIR} from "../../loaders/paths.ts";
+import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 
 const DIR = join(PROJECT_DIR, "tests", "snapshots");
 

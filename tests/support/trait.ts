@@ -1,5 +1,5 @@
 /** Hand-made traits for the tests of rankTraits and the narrative: only what a test names. */
-import type {Trait} from "../../loaders/traits.ts";
+import type {Trait} from "../../loaders/profile/traits.ts";
 
 /** A distinguishing number trait of p1 unless the overrides say otherwise. */
 export function trait(overrides: Partial<Trait> & Pick<Trait, "feature">): Trait {

@@ -1,9 +1,9 @@
 // One shard of customer cards: the customers whose id hashes to it (src/components/shard.ts).
 import {parseArgs} from "node:util";
-import {cardShard} from "../../../loaders/cards.ts";
-import {loadConfig} from "../../../loaders/config.ts";
-import {configPath, storePath} from "../../../loaders/paths.ts";
-import {withStore} from "../../../loaders/store.ts";
+import {cardShard} from "../../../loaders/site/cards.ts";
+import {loadConfig} from "../../../loaders/config/project.ts";
+import {configPath, storePath} from "../../../loaders/core/paths.ts";
+import {withStore} from "../../../loaders/core/store.ts";
 
 const {values} = parseArgs({options: {shard: {type: "string"}}});
 const {privacy, churn} = await loadConfig(configPath());

@@ -1,11 +1,11 @@
 // One profile's report: its document, trait distributions, geography, segments, quality, notes,
 // and what changed since the previous snapshot.
 import {parseArgs} from "node:util";
-import {loadConfig} from "../../../loaders/config.ts";
-import {profileChanges} from "../../../loaders/history.ts";
-import {configPath, storePath} from "../../../loaders/paths.ts";
-import {profileReport} from "../../../loaders/report.ts";
-import {withStore} from "../../../loaders/store.ts";
+import {loadConfig} from "../../../loaders/config/project.ts";
+import {profileChanges} from "../../../loaders/site/history.ts";
+import {configPath, storePath} from "../../../loaders/core/paths.ts";
+import {profileReport} from "../../../loaders/site/report.ts";
+import {withStore} from "../../../loaders/core/store.ts";
 
 const {values} = parseArgs({options: {id: {type: "string"}}});
 const {privacy, history} = await loadConfig(configPath());

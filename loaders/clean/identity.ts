@@ -1,0 +1,352 @@
+/**
+ * Identity resolution: the customer ids of one person merged into one customer.
+ *
+ * Reads `accepted_customers` after standardisation (so `email_key` and `phone_key` exist) and
+ * writes two tables:
+ * - `identity_map(customer_id, person_id, rule)`: every input customer id once, with the person
+ *   it belongs to and the rule that linked it (`self` for the person's own id);
+ * - `customers`: one row per person, its fields chosen by survivorship, `customer_id` the
+ *   person id and `merged_ids` the number of input ids it combines (1: no duplicate).
+ *
+ * Rows with the same customer_id are always one customer (sources sharing ids). The configured
+ * rules link different ids: equal e-mail keys, equal phone keys of 7 digits or more, equal
+ * values of a named field. Persons are the connected components of all links, found by label
+ * propagation in DuckDB over the linked ids only (usually a few percent of them), so a million
+ * customers resolve in seconds.
+ *
+ * A person's id is the id of its earliest signup (ties: the smallest id). Ids are never reused
+ * and a new account signs up after the accounts already known, so a person keeps its id when a
+ * later build brings another duplicate; the smallest id would not, where ids are not issued in
+ * signup order (two CRMs, random ids).
+ */
+import {listValue} from "@duckdb/node-api";
+import {type Store} from "../core/store.ts";
+import {ident} from "../core/sql.ts";
+
+/** A linking rule: equal e-mail keys, equal phone keys, or equal values of a named field. */
+export type IdentityRule = {rule: "email"} | {rule: "phone"} | {rule: "key"; field: string};
+
+/** How a person's field is chosen when its ids disagree. */
+export type Strategy = "most_recent" | "oldest" | "most_frequent" | "max" | "min";
+/** Every survivorship strategy. */
+export const STRATEGIES: readonly Strategy[] = [
+  "most_recent",
+  "oldest",
+  "most_frequent",
+  "max",
+  "min"
+];
+
+/**
+ * Survivorship unless the config says otherwise: a person has been a customer since the first
+ * signup of any of its accounts, and was acquired through that first account's channel.
+ */
+export const DEFAULT_SURVIVORSHIP: Readonly<Record<string, Strategy>> = {
+  signup_date: "min",
+  acquisition_channel: "oldest"
+};
+
+/** Phone keys shorter than this are extensions or fragments, too common to identify anyone. */
+export const MIN_PHONE_DIGITS = 7;
+
+export interface IdentityOptions {
+  /** Linking rules, in order of trust: the first that links an id names it in identity_map. */
+  rules: readonly IdentityRule[];
+  /** Field → strategy (most_recent, oldest, most_frequent, max, min); default most_recent. */
+  survivorship?: Readonly<Record<string, string>>;
+}
+
+export interface IdentitySummary {
+  /** Rows of accepted_customers. */
+  rows: number;
+  /** Distinct input customer ids. */
+  ids: number;
+  /** Persons (rows of customers). */
+  persons: number;
+  /** Persons combining more than one id. */
+  mergedPersons: number;
+  /** Ids merged into another id's person, by the rule that linked them. */
+  merges: Record<string, number>;
+  /** Rounds of label propagation until the components were stable. */
+  rounds: number;
+}
+
+const SOURCE = "accepted_customers";
+const MAX_ROUNDS = 100;
+
+/** The name a rule goes by in identity_map and the summary. */
+export function ruleName(rule: IdentityRule): string {
+  return rule.rule === "key" ? `key:${rule.field}` : rule.rule;
+}
+
+/** Resolves customer ids into persons, writing identity_map and customers; see the module doc. */
+export async function resolveIdentities(
+  store: Store,
+  options: IdentityOptions
+): Promise<IdentitySummary> {
+  const columns = await store.tableColumns(SOURCE);
+  const strategies = survivorship(columns, options.survivorship ?? {});
+  const keys = options.rules.map((rule) => ruleKey(rule, columns));
+
+  // Each id of a shared key links to the key's smallest id: a star per key, enough for components.
+  const keyed =
+    keys.length === 0
+      ? "SELECT NULL::INTEGER AS rule, NULL::VARCHAR AS k, NULL::VARCHAR AS id WHERE false"
+      : keys
+          .map(
+            (key, i) =>
+              `SELECT ${i} AS rule, ${key} AS k, customer_id AS id FROM ${SOURCE} WHERE customer_id IS NOT NULL AND ${key} IS NOT NULL`
+          )
+          .join(" UNION ALL ");
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE _id_edges AS
+     WITH keyed AS (${keyed}),
+     shared AS (SELECT rule, k, min(id) AS root FROM keyed GROUP BY rule, k HAVING min(id) <> max(id))
+     SELECT DISTINCT x.id AS a, s.root AS b, x.rule FROM keyed x JOIN shared s USING (rule, k)`,
+    options.rules.some((r) => r.rule === "phone") ? {minPhone: MIN_PHONE_DIGITS} : undefined
+  );
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE _id_adjacent AS
+     SELECT a, b FROM _id_edges UNION SELECT b, a FROM _id_edges UNION SELECT a, a FROM _id_edges`
+  );
+  await store.run(
+    "CREATE OR REPLACE TEMP TABLE _id_label AS SELECT a AS id, min(b) AS label FROM _id_adjacent GROUP BY a"
+  );
+  const rounds = await propagate(store);
+
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE _id_signup AS
+     SELECT customer_id AS id, min(signup_date) AS signup FROM ${SOURCE} WHERE customer_id IS NOT NULL GROUP BY customer_id`
+  );
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE _id_person AS
+     SELECT l.label, first(l.id ORDER BY s.signup ASC NULLS LAST, l.id) AS person_id
+     FROM _id_label l JOIN _id_signup s USING (id) GROUP BY l.label`
+  );
+  await store.run(
+    `CREATE OR REPLACE TABLE identity_map AS
+     WITH linked AS (SELECT a AS id, min(rule) AS rule FROM _id_edges GROUP BY a)
+     SELECT s.id AS customer_id, coalesce(p.person_id, s.id) AS person_id,
+            CASE WHEN coalesce(p.person_id, s.id) = s.id THEN 'self' ELSE list_extract($names, r.rule + 2) END AS rule
+     FROM _id_signup s
+     LEFT JOIN _id_label l USING (id)
+     LEFT JOIN _id_person p ON p.label = l.label
+     LEFT JOIN linked r ON r.id = s.id
+     ORDER BY customer_id`,
+    // "self" leads the list so that it is never empty (an empty list cannot be bound).
+    {names: listValue(["self", ...options.rules.map(ruleName)])}
+  );
+  // Only persons of several rows need survivorship; the others are copied as they are.
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE _id_shared AS
+     SELECT customer_id, person_id FROM identity_map WHERE person_id IN (
+       SELECT person_id FROM identity_map GROUP BY person_id HAVING count(*) > 1
+       UNION
+       SELECT m.person_id FROM identity_map m
+       JOIN (SELECT customer_id FROM ${SOURCE} GROUP BY customer_id HAVING count(*) > 1) d USING (customer_id))`
+  );
+  for (const sql of customersSql(columns, strategies)) await store.run(sql);
+
+  const counts = await store.one<{rows: number; ids: number; persons: number; merged: number}>(
+    `SELECT (SELECT count(*) FROM ${SOURCE})::INTEGER AS rows,
+            (SELECT count(*) FROM identity_map)::INTEGER AS ids,
+            (SELECT count(*) FROM customers)::INTEGER AS persons,
+            (SELECT count(*) FROM customers WHERE merged_ids > 1)::INTEGER AS merged`
+  );
+  const merges = Object.fromEntries(options.rules.map((rule) => [ruleName(rule), 0]));
+  for (const row of await store.all<{rule: string; n: number}>(
+    "SELECT rule, count(*)::INTEGER AS n FROM identity_map WHERE rule <> 'self' GROUP BY rule ORDER BY rule"
+  )) {
+    merges[row.rule] = row.n;
+  }
+  for (const t of ["_id_edges", "_id_adjacent", "_id_label", "_id_signup"]) {
+    await store.run(`DROP TABLE IF EXISTS ${t}`);
+  }
+  await store.run("DROP TABLE IF EXISTS _id_person");
+  await store.run("DROP TABLE IF EXISTS _id_shared");
+  return {
+    rows: counts?.rows ?? 0,
+    ids: counts?.ids ?? 0,
+    persons: counts?.persons ?? 0,
+    mergedPersons: counts?.merged ?? 0,
+    merges,
+    rounds
+  };
+}
+
+/**
+ * Label propagation to a fixed point: each id takes the smallest label among itself and its
+ * neighbours, then the label of its label (pointer jumping), which halves long chains each round.
+ */
+async function propagate(store: Store): Promise<number> {
+  for (let round = 1; round <= MAX_ROUNDS; round++) {
+    await store.run(
+      `CREATE OR REPLACE TEMP TABLE _id_next AS
+       WITH hop AS (
+         SELECT j.a AS id, min(l.label) AS label FROM _id_adjacent j JOIN _id_label l ON l.id = j.b GROUP BY j.a)
+       SELECT h.id, least(h.label, coalesce(p.label, h.label)) AS label
+       FROM hop h LEFT JOIN _id_label p ON p.id = h.label`
+    );
+    const changed = await store.one<{n: number}>(
+      "SELECT count(*)::INTEGER AS n FROM _id_next n JOIN _id_label l USING (id) WHERE n.label <> l.label"
+    );
+    await store.run("DROP TABLE _id_label");
+    await store.run("ALTER TABLE _id_next RENAME TO _id_label");
+    if ((changed?.n ?? 0) === 0) return round;
+  }
+  throw new Error(
+    `identity resolution did not settle in ${MAX_ROUNDS} rounds of label propagation: report this with the data's shape`
+  );
+}
+
+/** The SQL of a rule's matching key over accepted_customers. */
+function ruleKey(rule: IdentityRule, columns: Map<string, string>): string {
+  const need = (column: string, hint: string) => {
+    if (!columns.has(column)) {
+      throw new Error(
+        `identity rule ${ruleName(rule)}: ${SOURCE} has no column ${column}. ${hint}`
+      );
+    }
+  };
+  switch (rule.rule) {
+    case "email":
+      need("email_key", "Run standardise before resolveIdentities.");
+      return "email_key";
+    case "phone":
+      need("phone_key", "Run standardise before resolveIdentities.");
+      return "CASE WHEN length(phone_key) >= $minPhone THEN phone_key END";
+    case "key":
+      need(rule.field, `Name one of: ${[...columns.keys()].join(", ")}.`);
+      return `CAST(${ident(rule.field)} AS VARCHAR)`;
+    default:
+      throw new Error(
+        `invalid identity rule: ${JSON.stringify(rule)} (use email, phone or key with a field)`
+      );
+  }
+}
+
+/** The strategy of every output field: config, then defaults, then most_recent. */
+function survivorship(
+  columns: Map<string, string>,
+  config: Readonly<Record<string, string>>
+): Map<string, Strategy> {
+  for (const [field, strategy] of Object.entries(config)) {
+    if (!columns.has(field) || field === "customer_id" || field.startsWith("_")) {
+      throw new Error(
+        `identity survivorship: unknown customers field ${field}. Name one of: ${fieldsOf(columns).join(", ")}.`
+      );
+    }
+    if (!STRATEGIES.includes(strategy as Strategy)) {
+      throw new Error(
+        `identity survivorship: invalid strategy ${strategy} for ${field} (use ${STRATEGIES.join(", ")})`
+      );
+    }
+  }
+  // The matching keys follow the field they were made from unless configured themselves.
+  const follows: Record<string, string> = {email_key: "email", phone_key: "phone"};
+  const chosen = (field: string): Strategy =>
+    (config[field] as Strategy | undefined) ??
+    DEFAULT_SURVIVORSHIP[field] ??
+    (follows[field] ? chosen(follows[field]) : "most_recent");
+  return new Map(fieldsOf(columns).map((field) => [field, chosen(field)]));
+}
+
+function fieldsOf(columns: Map<string, string>): string[] {
+  return [...columns.keys()].filter((c) => c !== "customer_id" && !c.startsWith("_"));
+}
+
+/** The aggregate choosing a field's value for a person of several rows. */
+function survivorSql(field: string, strategy: Strategy, i: number): string {
+  const f = ident(field);
+  switch (strategy) {
+    case "most_recent":
+      return `arg_max(${f}, __recency) FILTER (WHERE ${f} IS NOT NULL)`;
+    case "oldest":
+      return `arg_min(${f}, __recency) FILTER (WHERE ${f} IS NOT NULL)`;
+    // Ties go to the most recent of the equally frequent values.
+    case "most_frequent":
+      return `arg_max(${f}, __count${i} * 4294967296 + __recency) FILTER (WHERE ${f} IS NOT NULL)`;
+    case "max":
+      return `max(${f})`;
+    case "min":
+      return `min(${f})`;
+  }
+}
+
+/**
+ * customers: every row copied, then the rows of persons of several rows replaced by one row
+ * each, aggregated field by field (a plain copy and a small change cost less than a join of
+ * every row). Recency orders a person's rows by signup date, then data row (later is more
+ * recent). The table is not sorted (sorting a million wide rows costs more than the rest).
+ */
+function customersSql(columns: Map<string, string>, strategies: Map<string, Strategy>): string[] {
+  const fields = [...strategies.keys()];
+  const counts = fields
+    .map((f, i) =>
+      strategies.get(f) === "most_frequent"
+        ? `, count(*) OVER (PARTITION BY __person, ${ident(f)}) AS __count${i}`
+        : ""
+    )
+    .join("");
+  const order = ["signup_date", "_row", "_source"].filter((c) => columns.has(c));
+  const recency = `row_number() OVER (PARTITION BY s.person_id ORDER BY ${[...order.map((c) => `c.${ident(c)} ASC NULLS FIRST`), "c.customer_id"].join(", ")})`;
+  const single = fields.map((f) => `c.${ident(f)}`);
+  const merged = fields.map((f, i) => `${survivorSql(f, strategies.get(f)!, i)} AS ${ident(f)}`);
+  return [
+    `CREATE OR REPLACE TABLE customers AS
+     SELECT c.customer_id, ${single.join(", ")}, 1::INTEGER AS merged_ids
+     FROM ${SOURCE} c WHERE c.customer_id IS NOT NULL`,
+    "DELETE FROM customers WHERE customer_id IN (SELECT customer_id FROM _id_shared)",
+    `INSERT INTO customers
+     WITH person_rows AS (
+       SELECT c.*, s.person_id AS __person, ${recency} AS __recency
+       FROM ${SOURCE} c JOIN _id_shared s ON s.customer_id = c.customer_id),
+     many AS (SELECT *${counts} FROM person_rows)
+     SELECT __person, ${merged.join(", ")}, count(DISTINCT customer_id)::INTEGER FROM many GROUP BY __person`
+  ];
+}
+
+/**
+ * Copies a table with each customer_id rewritten to its person (ids not in identity_map stay),
+ * so the orders of a merged duplicate count for the person; fromTable may be toTable (in
+ * place). A stored fromTable is renamed rather than copied: the copy would write a table of
+ * events a second time. Returns the rows and the rows moved to another id.
+ */
+export async function followIdentities(
+  store: Store,
+  fromTable: string,
+  toTable: string
+): Promise<{rows: number; moved: number}> {
+  if (!(await store.has(fromTable))) return {rows: 0, moved: 0};
+  // A plain copy and an update of the few moved rows beat a join of every row (events run to
+  // tens of millions).
+  await store.run(
+    "CREATE OR REPLACE TEMP TABLE _id_moved AS SELECT customer_id, person_id FROM identity_map WHERE person_id <> customer_id"
+  );
+  const counts = await store.one<{rows: number; moved: number}>(
+    `SELECT (SELECT count(*) FROM ${ident(fromTable)})::INTEGER AS rows,
+            (SELECT count(*) FROM ${ident(fromTable)} f JOIN _id_moved m USING (customer_id))::INTEGER AS moved`
+  );
+  if (fromTable !== toTable && (await isStored(store, fromTable))) {
+    await store.run(`DROP TABLE IF EXISTS ${ident(toTable)}`);
+    await store.run(`ALTER TABLE ${ident(fromTable)} RENAME TO ${ident(toTable)}`);
+  } else if (fromTable !== toTable) {
+    await store.run(
+      `CREATE OR REPLACE TABLE ${ident(toTable)} AS SELECT * FROM ${ident(fromTable)}`
+    );
+  }
+  await store.run(
+    `UPDATE ${ident(toTable)} AS t SET customer_id = m.person_id FROM _id_moved m WHERE m.customer_id = t.customer_id`
+  );
+  await store.run("DROP TABLE _id_moved");
+  return {rows: counts?.rows ?? 0, moved: counts?.moved ?? 0};
+}
+
+/** Whether a table is one of the store's own (not a temporary one). */
+async function isStored(store: Store, table: string): Promise<boolean> {
+  const row = await store.one<{n: number}>(
+    "SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = $table AND schema_name = 'main' AND database_name = current_database()",
+    {table}
+  );
+  return (row?.n ?? 0) > 0;
+}

@@ -1,0 +1,228 @@
+/**
+ * The data-quality report: per source, rows read, accepted and quarantined by reason; values
+ * cleared; identities merged; fields filled; coverage of every canonical field; and the first
+ * quarantined rows with their reasons, direct identifiers masked unless the config allows them.
+ * The data-quality page and `npm run check` both show it.
+ */
+import {CANONICAL_TABLES} from "../config/canonical.ts";
+import type {PortraitConfig} from "../config/project.ts";
+import {type Store} from "../core/store.ts";
+import {ident} from "../core/sql.ts";
+import type {Validation} from "./validate.ts";
+
+/** Canonical fields that identify a person directly. */
+export const DIRECT_IDENTIFIERS = ["email", "phone", "first_name", "last_name", "street"];
+
+/** How many quarantined rows per source the report shows. */
+export const SAMPLE_ROWS = 10;
+
+export interface SourceQuality {
+  source: string;
+  table: string;
+  location: string;
+  read: number;
+  accepted: number;
+  quarantined: number;
+  cleared: number;
+  reasons: {reason: string; column: string | null; rows: number}[];
+  samples: {
+    row: number;
+    file: string;
+    column: string | null;
+    reason: string;
+    message: string;
+    record: Record<string, string | null>;
+  }[];
+}
+
+export interface QualityReport {
+  asOf: string | null;
+  sources: SourceQuality[];
+  identity: {
+    ids: number;
+    persons: number;
+    merged: number;
+    byRule: {rule: string; ids: number}[];
+  } | null;
+  filled: {table: string; field: string; method: string; rows: number}[];
+  issues: {table: string; field: string; reason: string; rows: number}[];
+  coverage: {table: string; field: string; rows: number; present: number}[];
+}
+
+/** Collects the report from the store after the pipeline ran. */
+export async function buildQuality(
+  store: Store,
+  config: PortraitConfig,
+  validation: Validation
+): Promise<QualityReport> {
+  const sources: SourceQuality[] = [];
+  for (const v of validation.sources) {
+    const source = config.sources[v.source];
+    const identifierColumns = new Set(
+      config.privacy.identifiers
+        ? []
+        : v.mappings
+            .filter((m) => DIRECT_IDENTIFIERS.includes(m.field))
+            .flatMap((m) => (m.kind === "column" ? [m.label] : []))
+    );
+    const maskedSql =
+      v.mappings.some((m) => m.kind === "sql" && DIRECT_IDENTIFIERS.includes(m.field)) &&
+      !config.privacy.identifiers;
+    const reasons = await store.all<{reason: string; column: string | null; rows: number}>(
+      `SELECT reason, "column", count(*)::INTEGER AS rows FROM quarantine WHERE source = $source
+       GROUP BY ALL ORDER BY rows DESC, reason, "column"`,
+      {source: v.source}
+    );
+    const samples = await store.all<{
+      row: number;
+      file: string;
+      column: string | null;
+      reason: string;
+      message: string;
+      record: string;
+    }>(
+      `SELECT "row", file, "column", reason, message, record::VARCHAR AS record FROM quarantine
+       WHERE source = $source ORDER BY "row", file LIMIT ${SAMPLE_ROWS}`,
+      {source: v.source}
+    );
+    sources.push({
+      source: v.source,
+      table: v.table,
+      location: "file" in source ? source.file : `postgresql:${source.postgres.table ?? "query"}`,
+      read: v.read,
+      accepted: v.accepted,
+      quarantined: v.quarantined,
+      cleared: v.cleared,
+      reasons,
+      samples: samples.map((s) => ({
+        ...s,
+        record: mask(JSON.parse(s.record), identifierColumns, maskedSql)
+      }))
+    });
+  }
+  return {
+    asOf: validation.asOf,
+    sources,
+    identity: await identitySummary(store),
+    filled: (await store.has("derived_values"))
+      ? await store.all<QualityReport["filled"][number]>(
+          `SELECT "table", field, method, count(*)::INTEGER AS rows FROM derived_values GROUP BY ALL ORDER BY "table", field, method`
+        )
+      : [],
+    issues: (await store.has("standardise_issues"))
+      ? await store.all<QualityReport["issues"][number]>(
+          `SELECT "table", field, reason, count(*)::INTEGER AS rows FROM standardise_issues GROUP BY ALL ORDER BY "table", field, reason`
+        )
+      : [],
+    coverage: await coverage(store)
+  };
+}
+
+/** Writes the report into the store (quality_report) for the page loaders. */
+export async function storeQuality(store: Store, report: QualityReport): Promise<void> {
+  await store.run("CREATE OR REPLACE TABLE quality_report (report JSON)");
+  await store.run("INSERT INTO quality_report VALUES ($report)", {report: JSON.stringify(report)});
+}
+
+/** Reads the stored report back. */
+export async function readQuality(store: Store): Promise<QualityReport> {
+  const row = await store.one<{report: string}>(
+    "SELECT report::VARCHAR AS report FROM quality_report"
+  );
+  if (!row) throw new Error("the store has no data-quality report: rebuild it with npm run build");
+  return JSON.parse(row.report);
+}
+
+async function identitySummary(store: Store): Promise<QualityReport["identity"]> {
+  if (!(await store.has("identity_map"))) return null;
+  const totals = await store.one<{ids: number; persons: number}>(
+    "SELECT count(*)::INTEGER AS ids, count(DISTINCT person_id)::INTEGER AS persons FROM identity_map"
+  );
+  const byRule = await store.all<{rule: string; ids: number}>(
+    "SELECT rule, count(*)::INTEGER AS ids FROM identity_map WHERE customer_id <> person_id GROUP BY rule ORDER BY ids DESC, rule"
+  );
+  const ids = totals?.ids ?? 0;
+  const persons = totals?.persons ?? 0;
+  return {ids, persons, merged: ids - persons, byRule};
+}
+
+async function coverage(store: Store): Promise<QualityReport["coverage"]> {
+  const rows: QualityReport["coverage"] = [];
+  for (const table of CANONICAL_TABLES) {
+    if (!(await store.has(table.name))) continue;
+    const columns = (
+      await store.all<{name: string}>(
+        `SELECT name FROM pragma_table_info('${table.name}') ORDER BY cid`
+      )
+    ).map((c) => c.name);
+    const fields = columns.filter((c) => !c.startsWith("_"));
+    const counts = await store.one(
+      `SELECT count(*)::INTEGER AS _rows, ${fields.map((f) => `count(${ident(f)})::INTEGER AS ${ident(f)}`).join(", ")} FROM ${ident(table.name)}`
+    );
+    for (const field of fields)
+      rows.push({
+        table: table.name,
+        field,
+        rows: Number(counts?._rows),
+        present: Number(counts?.[field])
+      });
+  }
+  return rows;
+}
+
+function mask(
+  record: Record<string, string | null>,
+  columns: Set<string>,
+  everything: boolean
+): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (key === "_row" || key === "_file") continue;
+    out[key] = value !== null && (everything || columns.has(key)) ? "(hidden)" : value;
+  }
+  return out;
+}
+
+/** The report as plain text for a terminal (npm run check). */
+export function qualityText(report: QualityReport): string {
+  const n = (x: number) => x.toLocaleString("en-US");
+  const pct = (part: number, whole: number) =>
+    whole === 0 ? "–" : `${((100 * part) / whole).toFixed(1)} %`;
+  const lines: string[] = [`Data as of ${report.asOf ?? "(no dates)"}`, ""];
+  lines.push("Sources");
+  for (const s of report.sources) {
+    lines.push(
+      `  ${s.source} → ${s.table} (${s.location})`,
+      `    read ${n(s.read)}, accepted ${n(s.accepted)}, quarantined ${n(s.quarantined)} (${pct(s.quarantined, s.read)})${s.cleared ? `, values cleared ${n(s.cleared)}` : ""}`
+    );
+    for (const r of s.reasons)
+      lines.push(`      ${n(r.rows).padStart(9)}  ${r.reason}${r.column ? ` (${r.column})` : ""}`);
+    for (const q of s.samples.slice(0, 3))
+      lines.push(`      e.g. ${q.file} row ${q.row}: ${q.message}`);
+  }
+  if (report.identity) {
+    const {ids, persons, merged, byRule} = report.identity;
+    lines.push(
+      "",
+      `Identities: ${n(ids)} customer ids → ${n(persons)} persons (${n(merged)} merged${byRule.length ? `: ${byRule.map((r) => `${n(r.ids)} by ${r.rule}`).join(", ")}` : ""})`
+    );
+  }
+  if (report.filled.length > 0) {
+    lines.push("", "Values filled or standardised (marked as derived)");
+    for (const f of report.filled)
+      lines.push(`  ${n(f.rows).padStart(9)}  ${f.table}.${f.field} (${f.method})`);
+  }
+  if (report.issues.length > 0) {
+    lines.push("", "Values cleared by standardisation");
+    for (const i of report.issues)
+      lines.push(`  ${n(i.rows).padStart(9)}  ${i.table}.${i.field}: ${i.reason}`);
+  }
+  lines.push("", "Coverage (share of rows with a value)");
+  for (const table of [...new Set(report.coverage.map((c) => c.table))]) {
+    const fields = report.coverage.filter((c) => c.table === table);
+    lines.push(
+      `  ${table}: ${fields.map((f) => `${f.field} ${f.rows ? Math.round((100 * f.present) / f.rows) : 0}%`).join(", ")}`
+    );
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,138 @@
+/**
+ * The previous build: the engine copies a summary of the store it replaces (as-of date,
+ * customers, each profile's size, value and risk) and each customer's profile and at-risk flag
+ * into the new store, so the overview can state what changed (site/briefing.ts) and
+ * exports/changes.csv can list the customers who moved (publish/changes.ts). Profiles are
+ * compared by id, which the state file keeps stable from build to build (profile/stable-ids.ts).
+ */
+import {existsSync} from "node:fs";
+import {Store} from "../core/store.ts";
+
+export type ProfileSummary = {
+  profile_id: string;
+  name: string;
+  customers: number;
+  share: number;
+  revenue_share: number | null;
+  value_12m: number | null;
+  at_risk_share: number | null;
+};
+
+export interface BuildSummary {
+  as_of: string | null;
+  customers: number;
+  profiles: ProfileSummary[];
+}
+
+/** The summary of a store's build, or undefined when it has no profiles. */
+export async function buildSummary(store: Store): Promise<BuildSummary | undefined> {
+  if (!(await store.has("profiles")) || !(await store.has("overview_as_of"))) return undefined;
+  const meta = await store.one<{as_of: string | null; customers: number}>(
+    `SELECT strftime(as_of, '%Y-%m-%d') AS as_of,
+       (SELECT count(*)::INTEGER FROM customer_profiles) AS customers
+     FROM overview_as_of`
+  );
+  const profiles = await store.all<ProfileSummary>(
+    `SELECT profile_id, name, customers, share, revenue_share, value_12m, at_risk_share
+     FROM profiles ORDER BY profile_id`
+  );
+  return {as_of: meta?.as_of ?? null, customers: meta?.customers ?? 0, profiles};
+}
+
+/** The summary of the store at path before it is replaced; undefined when there is none. */
+export async function readPreviousSummary(path: string): Promise<BuildSummary | undefined> {
+  if (!existsSync(path)) return undefined;
+  let store: Store | undefined;
+  try {
+    store = await Store.open(path, {readOnly: true});
+    return await buildSummary(store);
+  } catch {
+    return undefined; // an unreadable or older store has nothing to compare with
+  } finally {
+    store?.close();
+  }
+}
+
+/** Keeps the previous build's summary in the new store (tables previous_build, previous_profiles). */
+export async function writePreviousSummary(store: Store, previous: BuildSummary): Promise<void> {
+  await store.run("CREATE OR REPLACE TABLE previous_build (as_of DATE, customers INTEGER)");
+  await store.run("INSERT INTO previous_build VALUES ($as_of::DATE, $customers)", {
+    as_of: previous.as_of,
+    customers: previous.customers
+  });
+  await store.run(
+    `CREATE OR REPLACE TABLE previous_profiles (profile_id VARCHAR, name VARCHAR,
+       customers INTEGER, share DOUBLE, revenue_share DOUBLE, value_12m DOUBLE,
+       at_risk_share DOUBLE)`
+  );
+  for (const p of previous.profiles)
+    await store.run(
+      `INSERT INTO previous_profiles VALUES ($profile_id, $name, $customers, $share,
+         $revenue_share, $value_12m, $at_risk_share)`,
+      {...p}
+    );
+}
+
+/**
+ * Copies each customer's profile and at-risk flag from the store at path (the build being
+ * replaced) into this store's previous_customers, in DuckDB alone: the old store is attached
+ * read-only. Returns the customers copied, or an explanation when there is nothing to copy (no
+ * store, one that cannot be read, or one without profiles).
+ */
+export async function copyPreviousCustomers(
+  store: Store,
+  path: string
+): Promise<{customers: number} | {missing: string}> {
+  if (!existsSync(path)) return {missing: "no previous store"};
+  const file = `'${path.replaceAll("'", "''")}'`; // ATTACH takes no bound parameters
+  try {
+    await store.run(`ATTACH ${file} AS previous_store (READ_ONLY)`);
+  } catch (error) {
+    return {missing: `the previous store cannot be read (${firstLine(error)})`};
+  }
+  try {
+    const columns = new Set(
+      (
+        await store.all<{name: string}>(
+          `SELECT table_name || '.' || column_name AS name FROM duckdb_columns()
+           WHERE database_name = 'previous_store' AND schema_name = 'main'
+             AND table_name IN ('customer_profiles', 'customer_value') ORDER BY name`
+        )
+      ).map((r) => r.name)
+    );
+    if (!columns.has("customer_profiles.profile_id"))
+      return {missing: "the previous store has no profiles"};
+    const risk = columns.has("customer_value.at_risk");
+    await store.run(
+      `CREATE OR REPLACE TABLE previous_customers AS
+       SELECT p.customer_id, p.profile_id, ${risk ? "coalesce(v.at_risk, false)" : "false"} AS at_risk
+       FROM previous_store.customer_profiles p
+       ${risk ? "LEFT JOIN previous_store.customer_value v USING (customer_id)" : ""}
+       ORDER BY p.customer_id`
+    );
+    const row = await store.one<{n: number}>(
+      "SELECT count(*)::INTEGER AS n FROM previous_customers"
+    );
+    return {customers: row?.n ?? 0};
+  } catch (error) {
+    await store.run("DROP TABLE IF EXISTS previous_customers");
+    return {missing: `the previous store cannot be read (${firstLine(error)})`};
+  } finally {
+    await store.run("DETACH previous_store");
+  }
+}
+
+const firstLine = (error: unknown) => String((error as Error)?.message ?? error).split("\n")[0];
+
+/** The previous build's summary kept in this store, if any. */
+export async function previousSummary(store: Store): Promise<BuildSummary | undefined> {
+  if (!(await store.has("previous_build"))) return undefined;
+  const meta = await store.one<{as_of: string | null; customers: number}>(
+    "SELECT strftime(as_of, '%Y-%m-%d') AS as_of, customers FROM previous_build"
+  );
+  const profiles = await store.all<ProfileSummary>(
+    `SELECT profile_id, name, customers, share, revenue_share, value_12m, at_risk_share
+     FROM previous_profiles ORDER BY profile_id`
+  );
+  return {as_of: meta?.as_of ?? null, customers: meta?.customers ?? 0, profiles};
+}

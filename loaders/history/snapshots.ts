@@ -1,0 +1,521 @@
+/**
+ * Snapshots: the customer base as it stood at the end of each past period (month or quarter,
+ * counted back from the as-of date), computed by the same code as the current build and with
+ * only the data known by then. At each snapshot the features are rebuilt as of that date
+ * (buildFeatures), every customer who had joined is placed in the clustering space by the
+ * current build's recipe and assigned to the nearest current profile (assignNearest), and value
+ * and risk are refitted as of that date (buildCustomerValue). The profiles stay the current
+ * build's: what moves is the customers, which is what the History page shows.
+ *
+ * Tables written (dates as DATE):
+ * - `snapshots(snapshot, current, customers)`, oldest first; the current build is the last;
+ * - `snapshot_customers(snapshot, customer_id, profile_id, at_risk, risk_reason, p_alive,
+ *   expected_value_12m, spend_12m, engagement_change)`;
+ * - `snapshot_positions(snapshot, profile_id, column, mean)`: members' mean position per
+ *   clustering column, for the centroid shift;
+ * - `snapshot_bins(snapshot, profile_id, feature, bin, customers)`: members per bin of every
+ *   clustered feature (deciles of the current base; levels of a category), for the PSI;
+ * - `snapshot_feature_means(snapshot, profile_id, feature, customers, mean)`: every measured
+ *   number's mean over the profile's members, for "what changed" on the reports;
+ * - `profile_flows(from_snapshot, to_snapshot, source, target, customers)`: customers moving
+ *   between consecutive snapshots (source 'joined' for customers who had not joined yet);
+ * - `profile_feature_psi` and `profile_drift`: drift per profile and consecutive pair;
+ * - `at_risk_movers`: customers who moved into the at-risk state or whose trailing spend fell,
+ *   between the snapshot `moversLookback` periods back and now, ranked by value at stake.
+ */
+import {assignNearest} from "../profile/cluster.ts";
+import type {PortraitConfig} from "../config/project.ts";
+import {
+  activityQueries,
+  buildFeatures,
+  featureOptions,
+  type CatalogEntry
+} from "../profile/features.ts";
+import {matrixSelect, readColumns, type ClusterColumn} from "../profile/matrix.ts";
+import {usedParams, type Store} from "../core/store.ts";
+import {ident} from "../core/sql.ts";
+import {buildCustomerValue} from "../value/customer-value.ts";
+
+/** Fewer customers than this at a snapshot make it too early to say anything: it is skipped. */
+export const MIN_SNAPSHOT_CUSTOMERS = 100;
+/** Drift is measured only where a profile has at least this many members on both sides. */
+export const MIN_DRIFT_CUSTOMERS = 50;
+/**
+ * Features the PSI leaves out: time as a customer grows by the same days for everyone between
+ * two snapshots, so its distribution always "shifts" and says nothing about the profile.
+ */
+const CLOCK_FEATURES = new Set(["tenure_days"]);
+/** Deciles of the current base bin every number for the population stability index. */
+const PSI_QUANTILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+
+export interface SnapshotSummary {
+  /** Every snapshot recorded, oldest first, the current build last. */
+  dates: string[];
+  /** Past dates left out, and why. */
+  skipped: {date: string; reason: string}[];
+  /** The pair the at-risk movers compare, and how many moved. */
+  movers: {since: string; until: string; customers: number} | null;
+  /** Profiles whose drift in the latest pair passes a threshold. */
+  alerts: string[];
+}
+
+const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+
+/**
+ * The past snapshot dates, oldest first: one per period back from the as-of date (each a month
+ * or three months earlier). An as-of date at the end of its month gives month ends; another
+ * day keeps its day of the month (the 31st becomes the month's last day).
+ */
+export function snapshotDates(
+  asOf: string,
+  period: "month" | "quarter",
+  periods: number
+): string[] {
+  const [year, month, day] = asOf.split("-").map(Number);
+  const monthEnd = day === daysIn(year, month - 1);
+  const step = period === "quarter" ? 3 : 1;
+  const dates: string[] = [];
+  for (let i = periods; i >= 1; i--) {
+    const index = year * 12 + (month - 1) - i * step;
+    const y = Math.floor(index / 12);
+    const m = index - y * 12;
+    const d = monthEnd ? daysIn(y, m) : Math.min(day, daysIn(y, m));
+    dates.push(`${y}-${String(m + 1).padStart(2, "0")}-${String(d).padStart(2, "0")}`);
+  }
+  return dates;
+}
+
+/** The tables one snapshot is read from: its features, its assignments and its value. */
+interface SnapshotTables {
+  features: string;
+  assignments: string;
+  value: string;
+}
+
+/** SQL for the PSI bin of each clustered feature over the matrix, and the features binned. */
+async function binExpressions(
+  store: Store,
+  columns: ClusterColumn[],
+  matrix: string
+): Promise<{feature: string; sql: string}[]> {
+  const numbers = columns.filter((c) => c.level === null && !CLOCK_FEATURES.has(c.feature));
+  const edges = numbers.length
+    ? await store.one<Record<string, number[] | null>>(
+        `SELECT ${numbers.map((c) => `quantile_cont(${c.column}, [${PSI_QUANTILES.join(", ")}]) AS ${c.column}`).join(", ")}
+         FROM ${ident(matrix)}`
+      )
+    : undefined;
+  const lit = (x: number) => (Number.isFinite(x) ? x.toPrecision(17) : "0");
+  const bins: {feature: string; sql: string}[] = [];
+  for (const c of numbers) {
+    const cuts = [...new Set(edges?.[c.column] ?? [])].sort((a, b) => a - b);
+    const sum = cuts.length
+      ? cuts.map((e) => `(${c.column} > ${lit(e)})::INTEGER`).join(" + ")
+      : "0";
+    bins.push({feature: c.feature, sql: `CASE WHEN ${c.column} IS NULL THEN -1 ELSE ${sum} END`});
+  }
+  const categories = [...new Set(columns.filter((c) => c.level !== null).map((c) => c.feature))];
+  for (const feature of categories) {
+    const levels = columns.filter((c) => c.feature === feature && c.level !== null);
+    bins.push({
+      feature,
+      sql: `CASE ${levels.map((c, i) => `WHEN ${c.column} > 0 THEN ${i}`).join(" ")} ELSE -1 END`
+    });
+  }
+  return bins;
+}
+
+/** Appends one snapshot's rows to the snapshot tables. */
+async function recordSnapshot(
+  store: Store,
+  date: string,
+  tables: SnapshotTables,
+  {
+    columns,
+    bins,
+    numbers,
+    spend
+  }: {
+    columns: ClusterColumn[];
+    bins: {feature: string; sql: string}[];
+    numbers: string[];
+    spend: boolean;
+  }
+): Promise<number> {
+  const {features, assignments, value} = tables;
+  await store.run(
+    `INSERT INTO snapshot_customers
+     SELECT $date::DATE, a.customer_id, a.profile_id, coalesce(v.at_risk, false), v.risk_reason,
+       v.p_alive, v.expected_value_12m, ${spend ? "f.spend_12m" : "NULL::DOUBLE"},
+       v.engagement_change
+     FROM ${ident(assignments)} a
+     LEFT JOIN ${ident(value)} v USING (customer_id)
+     LEFT JOIN ${ident(features)} f USING (customer_id)
+     ORDER BY a.customer_id`,
+    {date}
+  );
+  const members = `snapshot_matrix m JOIN ${ident(assignments)} a USING (customer_id)`;
+  await store.run(
+    `INSERT INTO snapshot_positions
+     SELECT $date::DATE, profile_id, "column", mean FROM (
+       UNPIVOT (SELECT a.profile_id, ${columns.map((c) => `avg(m.${c.column}) AS ${c.column}`).join(", ")}
+                FROM ${members} GROUP BY a.profile_id)
+       ON ${columns.map((c) => c.column).join(", ")} INTO NAME "column" VALUE mean)
+     ORDER BY profile_id, "column"`,
+    {date}
+  );
+  if (bins.length > 0) {
+    await store.run(
+      `INSERT INTO snapshot_bins
+       SELECT $date::DATE, profile_id, feature, bin, count(*)::INTEGER FROM (
+         UNPIVOT (SELECT a.profile_id, ${bins.map((b) => `${b.sql} AS ${ident(b.feature)}`).join(", ")}
+                  FROM ${members})
+         ON ${bins.map((b) => ident(b.feature)).join(", ")} INTO NAME feature VALUE bin)
+       GROUP BY ALL ORDER BY ALL`,
+      {date}
+    );
+  }
+  if (numbers.length > 0) {
+    await store.run(
+      `INSERT INTO snapshot_feature_means
+       SELECT $date::DATE, profile_id, feature, customers, mean FROM (
+         UNPIVOT (SELECT a.profile_id, count(*)::INTEGER AS customers,
+                    ${numbers.map((f) => `avg(f.${ident(f)})::DOUBLE AS ${ident(f)}`).join(", ")}
+                  FROM ${ident(features)} f JOIN ${ident(assignments)} a USING (customer_id)
+                  GROUP BY a.profile_id)
+         ON ${numbers.map(ident).join(", ")} INTO NAME feature VALUE mean)
+       ORDER BY profile_id, feature`,
+      {date}
+    );
+  }
+  const n = await store.one<{n: number}>(
+    `SELECT count(*)::INTEGER AS n FROM ${ident(assignments)}`
+  );
+  return n?.n ?? 0;
+}
+
+/** Places the customers of a features table in the clustering space as `snapshot_matrix`. */
+async function placeInMatrix(store: Store, features: string, columns: ClusterColumn[]) {
+  const {sql, params} = matrixSelect(columns);
+  const create = `CREATE OR REPLACE TEMP TABLE snapshot_matrix AS
+     SELECT customer_id, ${sql} FROM ${ident(features)}`;
+  await store.run(create, usedParams(create, params));
+}
+
+async function createTables(store: Store): Promise<void> {
+  await store.run(`CREATE OR REPLACE TABLE snapshot_customers (snapshot DATE, customer_id VARCHAR,
+    profile_id VARCHAR, at_risk BOOLEAN, risk_reason VARCHAR, p_alive DOUBLE,
+    expected_value_12m DOUBLE, spend_12m DOUBLE, engagement_change DOUBLE)`);
+  await store.run(`CREATE OR REPLACE TABLE snapshot_positions (snapshot DATE, profile_id VARCHAR,
+    "column" VARCHAR, mean DOUBLE)`);
+  await store.run(`CREATE OR REPLACE TABLE snapshot_bins (snapshot DATE, profile_id VARCHAR,
+    feature VARCHAR, bin INTEGER, customers INTEGER)`);
+  await store.run(`CREATE OR REPLACE TABLE snapshot_feature_means (snapshot DATE,
+    profile_id VARCHAR, feature VARCHAR, customers INTEGER, mean DOUBLE)`);
+}
+
+/** Records every snapshot and derives flows, drift and at-risk movers from them. */
+export async function buildSnapshots(
+  store: Store,
+  config: PortraitConfig,
+  catalog: CatalogEntry[],
+  asOf: string,
+  log: (line: string) => void = () => {}
+): Promise<SnapshotSummary> {
+  const history = config.history;
+  const columns = await readColumns(store);
+  const measured = new Set(catalog.filter((f) => f.measured).map((f) => f.id));
+  const numbers = catalog.filter((f) => f.measured && f.kind === "number").map((f) => f.id);
+  const spend = measured.has("spend_12m");
+  await createTables(store);
+
+  // The current build first: its matrix fixes the PSI bins every snapshot shares.
+  await placeInMatrix(store, "features", columns);
+  const bins = await binExpressions(store, columns, "snapshot_matrix");
+  const options = {columns, bins, numbers, spend};
+  const current = await recordSnapshot(
+    store,
+    asOf,
+    {features: "features", assignments: "customer_profiles", value: "customer_value"},
+    options
+  );
+  const recorded = [{date: asOf, current: true, customers: current}];
+  const skipped: SnapshotSummary["skipped"] = [];
+
+  for (const date of snapshotDates(asOf, history.period, history.periods).reverse()) {
+    await buildFeatures(store, {
+      ...featureOptions(config, date),
+      snapshotTable: "snapshot_features"
+    });
+    const population =
+      (await store.one<{n: number}>("SELECT count(*)::INTEGER AS n FROM snapshot_features"))?.n ??
+      0;
+    if (population < MIN_SNAPSHOT_CUSTOMERS) {
+      const reason = `${population} customers had joined by then (snapshots need ${MIN_SNAPSHOT_CUSTOMERS})`;
+      skipped.push({date, reason});
+      log(`history: ${date} left out: ${reason}`);
+      break; // earlier dates have fewer customers still
+    }
+    await placeInMatrix(store, "snapshot_features", columns);
+    await assignNearest(store, columns.length, {
+      matrix: "snapshot_matrix",
+      into: "snapshot_assignments",
+      temporary: true
+    });
+    await buildCustomerValue(store, {
+      asOf: date,
+      horizonDays: config.churn.horizonDays,
+      pAliveBelow: config.churn.pAliveBelow,
+      engagementDropAbove: config.churn.engagementDropAbove,
+      minOrders: config.churn.minOrders,
+      snapshot: {features: "snapshot_features", table: "snapshot_value"}
+    });
+    const n = await recordSnapshot(
+      store,
+      date,
+      {features: "snapshot_features", assignments: "snapshot_assignments", value: "snapshot_value"},
+      options
+    );
+    recorded.push({date, current: false, customers: n});
+    for (const table of ["snapshot_features", "snapshot_value"])
+      await store.run(`DROP TABLE IF EXISTS ${table}`);
+    await store.run("DROP TABLE IF EXISTS snapshot_assignments");
+  }
+  await store.run("DROP TABLE IF EXISTS snapshot_matrix");
+
+  recorded.sort((a, b) => a.date.localeCompare(b.date));
+  await store.run(
+    "CREATE OR REPLACE TABLE snapshots (snapshot DATE, current BOOLEAN, customers INTEGER)"
+  );
+  for (const r of recorded)
+    await store.run("INSERT INTO snapshots VALUES ($1::DATE, $2, $3)", [
+      r.date,
+      r.current,
+      r.customers
+    ]);
+  const dates = recorded.map((r) => r.date);
+  log(
+    `history: ${dates.length} snapshots (${history.period}ly) ${dates[0]} … ${dates.at(-1)}, ` +
+      recorded.map((r) => r.customers.toLocaleString("en-US")).join(" → ") +
+      " customers"
+  );
+
+  await buildFlows(store);
+  const alerts = await buildDrift(store, history.drift);
+  const lookback = Math.min(history.moversLookback, dates.length - 1);
+  const moverOptions = {
+    drop: history.activityDropAbove,
+    significance: history.dropSignificance,
+    activity: activityQueries({
+      orders: await store.has("orders"),
+      web_sessions: await store.has("web_sessions"),
+      email_events: await store.has("email_events")
+    })
+  };
+  let movers: SnapshotSummary["movers"] = null;
+  if (lookback >= 1) {
+    const since = dates[dates.length - 1 - lookback];
+    const customers = await buildMovers(store, {...moverOptions, since, until: asOf});
+    movers = {since, until: asOf, customers};
+    log(`history: ${customers.toLocaleString("en-US")} customers moved into risk since ${since}`);
+  } else {
+    await buildMovers(store, {...moverOptions, since: asOf, until: asOf});
+  }
+  for (const id of alerts) log(`history: drift alert for ${id}`);
+  return {dates, skipped, movers, alerts};
+}
+
+/** Consecutive pairs of snapshots, as SQL. */
+const PAIRS = `(SELECT * FROM (SELECT lag(snapshot) OVER (ORDER BY snapshot) AS from_snapshot,
+    snapshot AS to_snapshot FROM snapshots) WHERE from_snapshot IS NOT NULL)`;
+
+async function buildFlows(store: Store): Promise<void> {
+  await store.run(
+    `CREATE OR REPLACE TABLE profile_flows AS
+     SELECT p.from_snapshot, p.to_snapshot, coalesce(a.profile_id, 'joined') AS source,
+       b.profile_id AS target, count(*)::INTEGER AS customers
+     FROM ${PAIRS} p
+     JOIN snapshot_customers b ON b.snapshot = p.to_snapshot
+     LEFT JOIN snapshot_customers a ON a.snapshot = p.from_snapshot AND a.customer_id = b.customer_id
+     GROUP BY ALL ORDER BY ALL`
+  );
+}
+
+/**
+ * Drift per profile and consecutive pair: the centroid shift (distance between the members'
+ * mean positions, in the clustering's standard-deviation units) and the population stability
+ * index of every clustered feature, PSI = Σ (q − p) ln(q / p) over bins, shares smoothed by half
+ * a customer per bin so an empty bin stays finite. Returns the profiles alerted in the latest
+ * pair.
+ */
+async function buildDrift(
+  store: Store,
+  thresholds: {centroidShift: number; psi: number}
+): Promise<string[]> {
+  await store.run(
+    `CREATE OR REPLACE TABLE profile_feature_psi AS
+     WITH keys AS (SELECT DISTINCT feature, bin FROM snapshot_bins),
+     profiles AS (SELECT DISTINCT profile_id FROM snapshot_customers),
+     grid AS (
+       SELECT p.from_snapshot, p.to_snapshot, r.profile_id, k.feature, k.bin,
+         coalesce(a.customers, 0) AS before, coalesce(b.customers, 0) AS after
+       FROM ${PAIRS} p CROSS JOIN profiles r CROSS JOIN keys k
+       LEFT JOIN snapshot_bins a ON a.snapshot = p.from_snapshot AND a.profile_id = r.profile_id
+         AND a.feature = k.feature AND a.bin = k.bin
+       LEFT JOIN snapshot_bins b ON b.snapshot = p.to_snapshot AND b.profile_id = r.profile_id
+         AND b.feature = k.feature AND b.bin = k.bin),
+     shares AS (
+       SELECT *, sum(before) OVER w AS n_before, sum(after) OVER w AS n_after,
+         (before + 0.5) / (sum(before) OVER w + 0.5 * count(*) OVER w) AS p,
+         (after + 0.5) / (sum(after) OVER w + 0.5 * count(*) OVER w) AS q
+       FROM grid WINDOW w AS (PARTITION BY from_snapshot, profile_id, feature))
+     SELECT from_snapshot, to_snapshot, profile_id, feature,
+       any_value(n_before)::INTEGER AS before_customers, any_value(n_after)::INTEGER AS after_customers,
+       sum((q - p) * ln(q / p)) AS psi
+     FROM shares GROUP BY ALL
+     HAVING any_value(n_before) >= ${MIN_DRIFT_CUSTOMERS} AND any_value(n_after) >= ${MIN_DRIFT_CUSTOMERS}
+     ORDER BY ALL`
+  );
+  await store.run(
+    `CREATE OR REPLACE TABLE profile_drift AS
+     WITH sizes AS (
+       SELECT snapshot, profile_id, count(*)::INTEGER AS customers
+       FROM snapshot_customers GROUP BY ALL),
+     shift AS (
+       SELECT p.from_snapshot, p.to_snapshot, a.profile_id,
+         sqrt(sum((b.mean - a.mean) ** 2)) AS centroid_shift
+       FROM ${PAIRS} p
+       JOIN snapshot_positions a ON a.snapshot = p.from_snapshot
+       JOIN snapshot_positions b ON b.snapshot = p.to_snapshot AND b.profile_id = a.profile_id
+         AND b."column" = a."column"
+       GROUP BY ALL),
+     psi AS (
+       SELECT from_snapshot, to_snapshot, profile_id, max(psi) AS psi_max,
+         arg_max(feature, [psi, 0]) AS psi_feature
+       FROM profile_feature_psi GROUP BY ALL)
+     SELECT p.from_snapshot, p.to_snapshot, r.profile_id,
+       coalesce(sb.customers, 0) AS before_customers, coalesce(sa.customers, 0) AS after_customers,
+       CASE WHEN least(coalesce(sb.customers, 0), coalesce(sa.customers, 0)) >= ${MIN_DRIFT_CUSTOMERS}
+         THEN s.centroid_shift END AS centroid_shift,
+       q.psi_max, q.psi_feature,
+       coalesce(least(sb.customers, sa.customers) >= ${MIN_DRIFT_CUSTOMERS}
+         AND (s.centroid_shift > $shift OR q.psi_max > $psi), false) AS alert
+     FROM ${PAIRS} p CROSS JOIN (SELECT DISTINCT profile_id FROM snapshot_customers) r
+     LEFT JOIN sizes sb ON sb.snapshot = p.from_snapshot AND sb.profile_id = r.profile_id
+     LEFT JOIN sizes sa ON sa.snapshot = p.to_snapshot AND sa.profile_id = r.profile_id
+     LEFT JOIN shift s ON s.from_snapshot = p.from_snapshot AND s.profile_id = r.profile_id
+     LEFT JOIN psi q ON q.from_snapshot = p.from_snapshot AND q.profile_id = r.profile_id
+     ORDER BY p.from_snapshot, TRY_CAST(substr(r.profile_id, 2) AS INTEGER), r.profile_id`,
+    {shift: thresholds.centroidShift, psi: thresholds.psi}
+  );
+  const alerted = await store.all<{profile_id: string}>(
+    `SELECT profile_id FROM profile_drift
+     WHERE alert AND to_snapshot = (SELECT max(snapshot) FROM snapshots)
+     ORDER BY TRY_CAST(substr(profile_id, 2) AS INTEGER), profile_id`
+  );
+  return alerted.map((r) => r.profile_id);
+}
+
+/**
+ * P(X ≤ k) for X ~ Binomial(n, 1/2): how likely `k` or fewer of `n` events would fall in the
+ * recent window if the customer's rate had not changed (both windows are equally long).
+ */
+export function binomialLowerTail(k: number, n: number): number {
+  if (k >= n) return 1;
+  const half = n * Math.log(0.5);
+  let logChoose = 0;
+  let sum = 0;
+  for (let i = 0; i <= k; i++) {
+    if (i > 0) logChoose += Math.log(n - i + 1) - Math.log(i);
+    sum += Math.exp(logChoose + half);
+  }
+  return Math.min(1, sum);
+}
+
+export interface MoverOptions {
+  since: string;
+  until: string;
+  /** Activity fell by more than this share against the same days a year earlier… */
+  drop: number;
+  /** …with a one-sided binomial p-value below this. */
+  significance: number;
+  /** The activity queries (features.ts activityQueries) the data has. */
+  activity: string[];
+}
+
+/**
+ * The at-risk movers between `since` and `until`: customers at both dates who were not at risk
+ * at `since` and are now (the build's at-risk rule), or whose activity (orders, sessions, e-mail
+ * opens and clicks) since then fell by more than `drop` against the same days a year earlier,
+ * significantly so (a one-sided binomial test: with an unchanged rate, the events of both
+ * windows would split evenly), so that a customer with three events then and one now is not
+ * listed. Customers with both signals have strong evidence and rank first; within each, by the
+ * value at stake, their expected 12-month value at `since` (their trailing spend then when no
+ * model had them). Returns the number of movers.
+ */
+export async function buildMovers(store: Store, o: MoverOptions): Promise<number> {
+  const yearBefore = (date: string) => `($${date}::DATE - INTERVAL 1 YEAR)`;
+  const window = (from: string, to: string) =>
+    `active_at >= ${from} + INTERVAL 1 DAY AND active_at < ${to} + INTERVAL 1 DAY`;
+  await store.run(
+    o.activity.length > 0
+      ? `CREATE OR REPLACE TEMP TABLE mover_activity AS
+         SELECT customer_id::VARCHAR AS customer_id,
+           count(*) FILTER (WHERE ${window("$from::DATE", "$until::DATE")})::INTEGER AS activity_now,
+           count(*) FILTER (WHERE ${window(yearBefore("from"), yearBefore("until"))})::INTEGER AS activity_before
+         FROM (${o.activity.join(" UNION ALL ")})
+         WHERE active_at >= ${yearBefore("from")} AND active_at < $until::DATE + INTERVAL 1 DAY
+         GROUP BY 1`
+      : `CREATE OR REPLACE TEMP TABLE mover_activity (customer_id VARCHAR, activity_now INTEGER,
+           activity_before INTEGER)`,
+    o.activity.length > 0 ? {from: o.since, until: o.until} : undefined
+  );
+  // The test runs in process, over the customers whose activity fell enough to be candidates.
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE mover_candidates AS
+     SELECT (row_number() OVER (ORDER BY customer_id) - 1)::INTEGER AS idx, *
+     FROM mover_activity
+     WHERE activity_before > 0 AND activity_now < (1 - $drop::DOUBLE) * activity_before`,
+    {drop: o.drop}
+  );
+  const [idx, now, before] = (await store.columns(
+    "SELECT idx, activity_now, activity_before FROM mover_candidates ORDER BY idx"
+  )) as number[][];
+  const p = Float64Array.from(idx, (_, i) => binomialLowerTail(now[i], now[i] + before[i]));
+  await store.run("CREATE OR REPLACE TEMP TABLE mover_tests (idx INTEGER, p DOUBLE)");
+  await store.appendColumns("mover_tests", [Int32Array.from(idx), p]);
+  await store.run(
+    `CREATE OR REPLACE TABLE at_risk_movers AS
+     WITH m AS (
+       SELECT n.customer_id, n.profile_id, b.profile_id AS previous_profile_id,
+         n.at_risk AND NOT b.at_risk AS into_risk,
+         coalesce(t.p < $significance, false) AS dropped,
+         coalesce(b.expected_value_12m, b.spend_12m, 0) AS value_at_stake,
+         b.p_alive AS p_alive_before, n.p_alive, coalesce(b.spend_12m, 0) AS spend_before,
+         coalesce(n.spend_12m, 0) AS spend_now, coalesce(a.activity_before, 0) AS activity_before,
+         coalesce(a.activity_now, 0) AS activity_now, t.p AS drop_p, n.engagement_change,
+         n.risk_reason
+       FROM snapshot_customers n
+       JOIN snapshot_customers b ON b.customer_id = n.customer_id AND b.snapshot = $since::DATE
+       LEFT JOIN mover_activity a ON a.customer_id = n.customer_id
+       LEFT JOIN mover_candidates c ON c.customer_id = n.customer_id
+       LEFT JOIN mover_tests t ON t.idx = c.idx
+       WHERE n.snapshot = $until::DATE AND $since::DATE < $until::DATE)
+     SELECT row_number() OVER (
+         ORDER BY (into_risk AND dropped) DESC, value_at_stake DESC, customer_id)::INTEGER AS rank,
+       $since::DATE AS since, $until::DATE AS until, customer_id, profile_id, previous_profile_id,
+       CASE WHEN into_risk AND dropped THEN 'both' WHEN into_risk THEN 'at_risk'
+         ELSE 'engagement_drop' END AS reason,
+       CASE WHEN into_risk AND dropped THEN 'strong' ELSE 'one signal' END AS evidence,
+       value_at_stake, p_alive_before, p_alive, spend_before, spend_now, activity_before,
+       activity_now, drop_p, engagement_change, risk_reason
+     FROM m WHERE into_risk OR dropped
+     ORDER BY rank`,
+    {since: o.since, until: o.until, significance: o.significance}
+  );
+  for (const table of ["mover_activity", "mover_candidates", "mover_tests"])
+    await store.run(`DROP TABLE IF EXISTS ${table}`);
+  return (
+    (await store.one<{n: number}>("SELECT count(*)::INTEGER AS n FROM at_risk_movers"))?.n ?? 0
+  );
+}

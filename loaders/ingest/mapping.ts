@@ -1,0 +1,114 @@
+/**
+ * Column mapping: which source column or SQL expression feeds each canonical field. Mistakes
+ * are config errors that name the key, list the source's real columns and the closest match.
+ */
+import type {CanonicalTable} from "../config/canonical.ts";
+import {closest, normalise} from "../core/closest.ts";
+import {ConfigError, type SourceConfig} from "../config/project.ts";
+import {type Store} from "../core/store.ts";
+import {ident} from "../core/sql.ts";
+
+export interface FieldMapping {
+  field: string;
+  /** A source column taken as is, or a SQL expression over the source's columns. */
+  kind: "column" | "sql";
+  /** The SQL that produces the value. */
+  sql: string;
+  /** How the user wrote it, for messages. */
+  label: string;
+}
+
+/** A string that names a column rather than computing something: no operators or calls. */
+const NAME = /^[\p{L}\p{N}_ .#$@]+$/u;
+
+/** Resolves a source's mapping against its columns; throws ConfigError naming the key. */
+export function resolveColumns(
+  configPath: string,
+  sourceName: string,
+  source: SourceConfig,
+  table: CanonicalTable,
+  columns: readonly string[]
+): FieldMapping[] {
+  const key = `sources.${sourceName}.columns`;
+  const fields = Object.keys(table.fields);
+  const mappings = new Map<string, FieldMapping>();
+  for (const [field, spec] of Object.entries(source.columns ?? {})) {
+    if (!fields.includes(field)) {
+      throw new ConfigError(
+        configPath,
+        `${key}.${field}`,
+        `${table.name} has no field ${field}${suggest(field, fields)} Its fields: ${fields.join(", ")}`
+      );
+    }
+    if (typeof spec === "object" && "sql" in spec) {
+      mappings.set(field, {field, kind: "sql", sql: `(${spec.sql})`, label: spec.sql});
+      continue;
+    }
+    const name = typeof spec === "string" ? spec : spec.column;
+    const column = findColumn(name, columns);
+    if (column !== undefined) {
+      mappings.set(field, {field, kind: "column", sql: String(ident(column)), label: column});
+    } else if (typeof spec === "object" || NAME.test(name)) {
+      throw new ConfigError(
+        configPath,
+        `${key}.${field}`,
+        `no column ${JSON.stringify(name)} in this source${suggest(name, columns)} Its columns: ${columns.join(", ")}`
+      );
+    } else {
+      mappings.set(field, {field, kind: "sql", sql: `(${name})`, label: name});
+    }
+  }
+  if (source.autoColumns ?? true) {
+    for (const field of fields) {
+      if (mappings.has(field)) continue;
+      const column = findColumn(field, columns);
+      if (column !== undefined)
+        mappings.set(field, {field, kind: "column", sql: String(ident(column)), label: column});
+    }
+  }
+  const missing = table.required.filter((f) => !mappings.has(f));
+  if (missing.length > 0) {
+    throw new ConfigError(
+      configPath,
+      key,
+      `the ${table.name} table needs ${missing.join(", ")}, and this source has no column of ${missing.length > 1 ? "those names" : "that name"}: map ${missing.length > 1 ? "them" : "it"}, e.g. ${missing[0]}: "${closest(missing[0], columns) ?? "SourceColumn"}". Its columns: ${columns.join(", ")}`
+    );
+  }
+  return fields.filter((f) => mappings.has(f)).map((f) => mappings.get(f)!);
+}
+
+/** Checks that each SQL expression binds against the source; unknown columns get a hint. */
+export async function checkExpressions(
+  store: Store,
+  configPath: string,
+  sourceName: string,
+  rawTable: string,
+  columns: readonly string[],
+  mappings: readonly FieldMapping[]
+): Promise<void> {
+  for (const mapping of mappings.filter((m) => m.kind === "sql")) {
+    try {
+      await store.run(`SELECT ${mapping.sql} FROM ${ident(rawTable)} LIMIT 0`);
+    } catch (error) {
+      const message = (error as Error).message;
+      const unknown = /Referenced column "?([^"\n]+?)"? not found/.exec(message);
+      const problem = unknown
+        ? `${JSON.stringify(mapping.label)}: no column ${unknown[1]} in this source${suggest(unknown[1], columns)} Its columns: ${columns.join(", ")}`
+        : `${JSON.stringify(mapping.label)} is not a valid expression: ${message.split("\n")[0]}`;
+      throw new ConfigError(configPath, `sources.${sourceName}.columns.${mapping.field}`, problem);
+    }
+  }
+}
+
+/** The column a name means: exactly, else the only one equal ignoring case, spaces and _ - . */
+function findColumn(name: string, columns: readonly string[]): string | undefined {
+  if (columns.includes(name)) return name;
+  const folded = columns.filter((c) => normalise(c) === normalise(name));
+  return folded.length === 1 ? folded[0] : undefined;
+}
+
+/** "; did you mean "x"?" or "." — the end of a sentence that a list follows. */
+function suggest(name: string, candidates: readonly string[]): string {
+  const match = closest(name, candidates);
+  return match === undefined ? "." : `; did you mean ${JSON.stringify(match)}?`;
+}

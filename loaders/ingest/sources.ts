@@ -1,0 +1,382 @@
+/**
+ * Sources: each configured source lands in the store as `src_<name>`, text exactly as the source
+ * wrote it (every column VARCHAR), with `_row` (1-based data row within its file) and `_file`.
+ * Validation reads these; nothing is typed or dropped here. Lines a CSV reader cannot split into
+ * the header's columns go to the quarantine with their line number.
+ *
+ * The raw text is only an intermediate that validation reads a few times, a column or a few at
+ * a time, so each file is written once to a private Parquet file in the system's temporary
+ * folder (compressed, columnar, in file order) and `src_<name>` is a temporary view over it that
+ * numbers the rows. Nothing then holds the text in memory, however large the source, and nothing
+ * writes it into the profile store. Sources of several files, or with malformed lines (whose rows
+ * are numbered around the lines left out), and PostgreSQL sources become temporary tables.
+ */
+import {mkdtempSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {dirname, extname, isAbsolute, join, relative, resolve} from "node:path";
+import type {CsvOptions, PortraitConfig, ReferenceConfig, SourceConfig} from "../config/project.ts";
+import {type Store} from "../core/store.ts";
+import {ident} from "../core/sql.ts";
+
+export type FileFormat = "csv" | "tsv" | "parquet" | "json" | "ndjson";
+
+export interface RawSource {
+  name: string;
+  /** The store table holding the text. */
+  rawTable: string;
+  /** Source columns in their order (without _row and _file). */
+  columns: string[];
+  /** Rows read, malformed lines included. */
+  rows: number;
+  /** Lines that could not be read (quarantined as malformed_line). */
+  malformed: number;
+  /** Where the rows came from, for messages (relative file paths or postgresql:…). */
+  locations: string[];
+}
+
+/** The quarantine: every row a source sent that did not make it, with why. */
+export const QUARANTINE_DDL = `CREATE TABLE IF NOT EXISTS quarantine (
+  source VARCHAR, "table" VARCHAR, "row" BIGINT, file VARCHAR, "column" VARCHAR,
+  reason VARCHAR, message VARCHAR, reasons VARCHAR[], record JSON)`;
+
+const EXTENSIONS: Record<string, FileFormat> = {
+  ".csv": "csv",
+  ".tsv": "tsv",
+  ".tab": "tsv",
+  ".txt": "csv",
+  ".parquet": "parquet",
+  ".json": "json",
+  ".ndjson": "ndjson",
+  ".jsonl": "ndjson"
+};
+
+/** Reads every configured source into src_<name>; returns them in config order. */
+export async function readSources(store: Store, config: PortraitConfig): Promise<RawSource[]> {
+  await store.run(QUARANTINE_DDL);
+  const sources: RawSource[] = [];
+  for (const [name, source] of Object.entries(config.sources)) {
+    sources.push(await readSource(store, config, name, source));
+  }
+  return sources;
+}
+
+/** Reads one source into src_<name>. */
+export async function readSource(
+  store: Store,
+  config: PortraitConfig,
+  name: string,
+  source: SourceConfig
+): Promise<RawSource> {
+  const rawTable = `src_${name}`;
+  await dropRawSource(store, rawTable);
+  if ("postgres" in source) {
+    // Loaded on demand: file-only projects never load the PostgreSQL client.
+    const {connectionFromEnv, readPostgres} = await import("./postgres.ts");
+    const {env, table, query} = source.postgres;
+    const description = `postgresql:${table ?? "query"}`;
+    const {rows, columns} = await readPostgres(store, {
+      connectionString: connectionFromEnv(env, process.env),
+      table,
+      query,
+      target: rawTable,
+      description
+    });
+    return {name, rawTable, columns, rows, malformed: 0, locations: [description]};
+  }
+  const files = await expandFiles(store, config, `sources.${name}.file`, source.file);
+  let columns: string[] | undefined;
+  let rows = 0;
+  let malformed = 0;
+  for (const file of files) {
+    const location = relative(config.dir, file) || file;
+    const read = await readFile(store, file, formatOf(source, file), source.csv, location);
+    if (columns !== undefined) {
+      const missing = columns.filter((c) => !read.columns.includes(c));
+      if (missing.length > 0) {
+        discard(read.path);
+        throw new Error(
+          `${location}: lacks the column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} that ${relative(config.dir, files[0])} has; every file of sources.${name}.file must share one header`
+        );
+      }
+    }
+    const numbered = read.columns.some((c) => c.toLowerCase() === "file_row_number");
+    if (files.length === 1 && read.rejects.length === 0 && !numbered) {
+      await store.run(
+        `CREATE TEMP VIEW ${ident(rawTable)} AS
+         SELECT * EXCLUDE (file_row_number), (file_row_number + 1)::BIGINT AS _row, ${literal(location)} AS _file
+         FROM read_parquet(${literal(read.path)}, file_row_number = true)`
+      );
+      await store.run("CREATE TEMP TABLE IF NOT EXISTS _raw_files (raw VARCHAR, path VARCHAR)");
+      await store.run("INSERT INTO _raw_files VALUES ($raw, $path)", {
+        raw: rawTable,
+        path: read.path
+      });
+    } else {
+      // The Parquet file keeps the file's order, and so does the table's rowid.
+      await store.run(
+        `CREATE TEMP TABLE _file_text AS SELECT * FROM read_parquet(${literal(read.path)})`
+      );
+      discard(read.path);
+      await numberRows(store, read.rejects, location);
+      if (columns === undefined) {
+        await store.run(`ALTER TABLE _file_rows RENAME TO ${ident(rawTable)}`);
+      } else {
+        await store.run(`INSERT INTO ${ident(rawTable)} BY NAME SELECT * FROM _file_rows`);
+        await store.run("DROP TABLE _file_rows");
+      }
+    }
+    columns ??= read.columns;
+    for (const reject of read.rejects) {
+      await store.run(
+        `INSERT INTO quarantine VALUES ($source, $table, $row, $file, NULL, 'malformed_line', $message, ['malformed_line'], to_json({line: $text}))`,
+        {
+          source: name,
+          table: source.table,
+          row: reject.row,
+          file: location,
+          message: reject.message,
+          text: reject.text
+        }
+      );
+    }
+    rows += read.rows + read.rejects.length;
+    malformed += read.rejects.length;
+  }
+  return {
+    name,
+    rawTable,
+    columns: columns ?? [],
+    rows,
+    malformed,
+    locations: files.map((f) => relative(config.dir, f))
+  };
+}
+
+/** Reads a reference table (e.g. postal codes) into ref_<name>, all text. */
+export async function readReference(
+  store: Store,
+  config: PortraitConfig,
+  name: string,
+  reference: ReferenceConfig
+): Promise<{table: string; rows: number}> {
+  const files = await expandFiles(store, config, `references.${name}.file`, reference.file);
+  const table = `ref_${name}`;
+  await store.run(`DROP TABLE IF EXISTS ${ident(table)}`);
+  for (const [i, file] of files.entries()) {
+    const read = await readFile(
+      store,
+      file,
+      formatOf(reference, file),
+      reference.csv,
+      relative(config.dir, file)
+    );
+    if (read.rejects.length > 0) {
+      discard(read.path);
+      throw new Error(
+        `${relative(config.dir, file)}: ${read.rejects[0].message} (reference tables must be well formed)`
+      );
+    }
+    const text = `SELECT * FROM read_parquet(${literal(read.path)})`;
+    try {
+      await store.run(
+        i === 0
+          ? `CREATE TABLE ${ident(table)} AS ${text}`
+          : `INSERT INTO ${ident(table)} BY NAME ${text}`
+      );
+    } finally {
+      discard(read.path);
+    }
+  }
+  const count = await store.one<{n: number}>(`SELECT count(*)::INTEGER AS n FROM ${ident(table)}`);
+  return {table, rows: count?.n ?? 0};
+}
+
+/** The format a file is read as: the config's, else its extension's. */
+export function formatOf(source: {format?: FileFormat; file: string}, file: string): FileFormat {
+  if (source.format) return source.format;
+  const format = EXTENSIONS[extname(file).toLowerCase()];
+  if (!format) {
+    throw new Error(
+      `${file}: cannot tell the format from the extension "${extname(file)}": set format to one of csv, tsv, parquet, json, ndjson`
+    );
+  }
+  return format;
+}
+
+async function expandFiles(
+  store: Store,
+  config: PortraitConfig,
+  key: string,
+  pattern: string
+): Promise<string[]> {
+  const absolute = isAbsolute(pattern) ? pattern : resolve(config.dir, pattern);
+  const files = (
+    await store.all<{file: string}>("SELECT file FROM glob($pattern) ORDER BY file", {
+      pattern: absolute
+    })
+  ).map((f) => f.file);
+  if (files.length === 0) {
+    throw new Error(`${config.path}: ${key}: no file matches ${pattern} (looked in ${config.dir})`);
+  }
+  return files;
+}
+
+interface FileRead {
+  columns: string[];
+  rows: number;
+  rejects: {row: number; message: string; text: string}[];
+  /** The private Parquet file holding the text, in file order (see the module doc). */
+  path: string;
+}
+
+/** Folders of raw text not yet discarded, removed at the latest when the process exits. */
+const rawFolders = new Set<string>();
+process.once("exit", () => rawFolders.forEach(removeFolder));
+
+/** A new private folder for one file's text. */
+function rawFolder(): string {
+  const folder = mkdtempSync(join(tmpdir(), "portrait-raw-"));
+  rawFolders.add(folder);
+  return folder;
+}
+
+function removeFolder(folder: string): void {
+  rmSync(folder, {recursive: true, force: true});
+  rawFolders.delete(folder);
+}
+
+/** Removes a file's text (its Parquet file and folder). */
+function discard(path: string): void {
+  removeFolder(dirname(path));
+}
+
+/** Reads one file, as text in file order, into a private Parquet file (see the module doc). */
+async function readFile(
+  store: Store,
+  file: string,
+  format: FileFormat,
+  csv: CsvOptions | undefined,
+  location: string
+): Promise<FileRead> {
+  let rejects: FileRead["rejects"] = [];
+  const path = join(rawFolder(), "text.parquet");
+  const copy = (select: string) => `COPY (${select}) TO ${literal(path)} (FORMAT parquet)`;
+  try {
+    if (format === "csv" || format === "tsv") {
+      const header = csv?.header ?? true;
+      const options: string[] = [
+        "all_varchar = true",
+        "header = $header",
+        "store_rejects = true",
+        "rejects_table = '_rejects'",
+        "rejects_scan = '_reject_scans'"
+      ];
+      const chosen = {
+        delim: csv?.delimiter ?? (format === "tsv" ? "\t" : undefined),
+        quote: csv?.quote,
+        escape: csv?.escape,
+        encoding: csv?.encoding,
+        skip: csv?.skip
+      };
+      const params: Record<string, string | number | boolean> = {file, header};
+      for (const [option, value] of Object.entries(chosen)) {
+        if (value === undefined) continue;
+        options.push(`${option} = $${option}`);
+        params[option] = value;
+      }
+      await store.run("DROP TABLE IF EXISTS _rejects");
+      await store.run("DROP TABLE IF EXISTS _reject_scans");
+      await store.run(copy(`SELECT * FROM read_csv($file, ${options.join(", ")})`), params);
+      // A rejected line's data row: its line less the header and skipped lines (exact unless
+      // quoted fields span lines).
+      const offset = (header ? 1 : 0) + (csv?.skip ?? 0);
+      rejects = (
+        await store.all<{row: number; message: string; text: string}>(
+          `SELECT (min(line) - $offset)::BIGINT AS "row", 'line ' || min(line) || ': ' || first(error_message) AS message, first(csv_line) AS text
+           FROM _rejects GROUP BY line ORDER BY line`,
+          {offset}
+        )
+      ).map((r) => ({...r, row: Number(r.row)}));
+    } else if (format === "parquet") {
+      await store.run(copy("SELECT COLUMNS(*)::VARCHAR FROM read_parquet($file)"), {file});
+    } else {
+      const shape = format === "ndjson" ? "newline_delimited" : "auto";
+      await store.run(
+        copy(`SELECT COLUMNS(*)::VARCHAR FROM read_json($file, format = '${shape}')`),
+        {file}
+      );
+    }
+  } catch (error) {
+    discard(path);
+    throw new Error(
+      `${location}: cannot be read as ${format}: ${firstLine((error as Error).message)}`,
+      {cause: error}
+    );
+  }
+  const columns = (
+    await store.all<{name: string}>(
+      `SELECT column_name AS name FROM (DESCRIBE SELECT * FROM read_parquet(${literal(path)}))`
+    )
+  ).map((c) => c.name);
+  const clash = columns.find((c) => c === "_row" || c === "_file");
+  if (clash) {
+    discard(path);
+    throw new Error(
+      `${location}: has a column named ${clash}, which Portrait reserves: rename it in the file`
+    );
+  }
+  const count = await store.one<{n: number}>(
+    `SELECT count(*)::INTEGER AS n FROM read_parquet(${literal(path)})`
+  );
+  return {columns, rows: count?.n ?? 0, rejects, path};
+}
+
+/** Numbers the rows of _file_text into the temporary table _file_rows (text columns, _row, _file). */
+async function numberRows(
+  store: Store,
+  rejects: FileRead["rejects"],
+  location: string
+): Promise<void> {
+  // rowid is the insertion order, which is the file's order; rejected lines shift later rows.
+  const rowNumber =
+    rejects.length === 0
+      ? "t.rowid + 1"
+      : `t.rowid + 1 + (SELECT count(*) FROM (SELECT r - row_number() OVER (ORDER BY r) AS gap FROM _reject_rows) WHERE gap <= t.rowid)`;
+  await store.run("CREATE TEMP TABLE _reject_rows (r BIGINT)");
+  for (const reject of rejects)
+    await store.run("INSERT INTO _reject_rows VALUES ($r)", {r: reject.row});
+  await store.run(
+    `CREATE TEMP TABLE _file_rows AS
+     SELECT t.*, (${rowNumber})::BIGINT AS _row, $location AS _file
+     FROM _file_text t ORDER BY t.rowid`,
+    {location}
+  );
+  await store.run("DROP TABLE _file_text");
+  await store.run("DROP TABLE _reject_rows");
+}
+
+/** Drops a raw source, whichever form it took: a view over its text, or a table. */
+export async function dropRawSource(store: Store, rawTable: string): Promise<void> {
+  const views = await store.all<{name: string}>(
+    "SELECT view_name AS name FROM duckdb_views() WHERE view_name = $name AND NOT internal",
+    {name: rawTable}
+  );
+  if (views.length > 0) await store.run(`DROP VIEW ${ident(rawTable)}`);
+  await store.run(`DROP TABLE IF EXISTS ${ident(rawTable)}`);
+  if (!(await store.has("_raw_files"))) return;
+  const files = await store.all<{path: string}>("SELECT path FROM _raw_files WHERE raw = $raw", {
+    raw: rawTable
+  });
+  for (const {path} of files) discard(path);
+  await store.run("DELETE FROM _raw_files WHERE raw = $raw", {raw: rawTable});
+}
+
+/** A string as a SQL literal, for statements that cannot bind it (a view, a COPY target). */
+function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+function firstLine(message: string): string {
+  const lines = message.split("\n").filter((l) => l.trim() !== "");
+  return lines.slice(0, 2).join(" ");
+}

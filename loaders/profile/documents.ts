@@ -1,0 +1,174 @@
+/**
+ * The profile documents: each profile's facts (size, revenue, value, risk, quality), its name
+ * (generated from its traits unless the analysts' notes give one), its narrative and notes.
+ *
+ * Tables: profiles (one row per profile; notes as a JSON array of strings), profile_sentences
+ * (the narrative, section by section).
+ */
+import type {CatalogEntry} from "./features.ts";
+import {
+  describeProfile,
+  profileName,
+  SECTIONS,
+  type Phrases,
+  type ProfileDocument,
+  type ProfileFacts
+} from "./narrative.ts";
+import type {ProfileNote} from "../config/notes.ts";
+import type {Store} from "../core/store.ts";
+import type {Trait} from "./traits.ts";
+
+export interface Profile extends ProfileFacts {
+  name: string;
+  generatedName: string;
+  /** The name the build keeps: the previous build's when the profile matched one, else generated. */
+  stableName: string;
+  summary: string;
+  notes: string[];
+  document: ProfileDocument;
+}
+
+const byProfileNumber = (a: string, b: string) => Number(a.slice(1)) - Number(b.slice(1));
+
+/** The facts of every profile, from the clustering, the features and the customer values. */
+async function profileFacts(store: Store, catalog: CatalogEntry[]): Promise<ProfileFacts[]> {
+  const hasSpend = catalog.some((f) => f.id === "spend_12m" && f.measured);
+  const hasValue = await store.has("customer_value");
+  const rows = await store.all<{
+    profile_id: string;
+    customers: number;
+    share: number;
+    silhouette: number | null;
+    stability: number | null;
+    revenue: number | null;
+    value12m: number | null;
+    p_alive: number | null;
+    at_risk: number | null;
+  }>(
+    `SELECT q.profile_id, q.customers, q.share, q.silhouette, q.stability,
+       ${hasSpend ? "s.revenue" : "NULL::DOUBLE AS revenue"},
+       ${hasValue ? "v.value12m, v.p_alive, v.at_risk" : "NULL::DOUBLE AS value12m, NULL::DOUBLE AS p_alive, NULL::DOUBLE AS at_risk"}
+     FROM cluster_quality q
+     ${hasSpend ? "LEFT JOIN (SELECT p.profile_id, sum(f.spend_12m) AS revenue FROM customer_profiles p JOIN features f USING (customer_id) GROUP BY 1) s USING (profile_id)" : ""}
+     ${
+       hasValue
+         ? `LEFT JOIN (SELECT p.profile_id, avg(v.expected_value_12m) AS value12m, avg(v.p_alive) AS p_alive,
+              avg(coalesce(v.at_risk, false)::DOUBLE) AS at_risk
+            FROM customer_profiles p JOIN customer_value v USING (customer_id) GROUP BY 1) v USING (profile_id)`
+         : ""
+     }
+     ORDER BY q.profile_id`
+  );
+  const base = hasValue
+    ? await store.one<{value12m: number | null; p_alive: number | null; at_risk: number | null}>(
+        `SELECT avg(v.expected_value_12m) AS value12m, avg(v.p_alive) AS p_alive,
+           avg(coalesce(v.at_risk, false)::DOUBLE) AS at_risk
+         FROM customer_profiles p JOIN customer_value v USING (customer_id)`
+      )
+    : undefined;
+  const revenue = rows.reduce((sum, r) => sum + (r.revenue ?? 0), 0);
+  return rows
+    .map((r) => ({
+      id: r.profile_id,
+      customers: r.customers,
+      share: r.share,
+      revenueShare: hasSpend && revenue > 0 ? (r.revenue ?? 0) / revenue : null,
+      value12m: r.value12m,
+      baseValue12m: base?.value12m ?? null,
+      pAlive: r.p_alive,
+      basePAlive: base?.p_alive ?? null,
+      atRiskShare: r.at_risk,
+      baseAtRiskShare: base?.at_risk ?? null,
+      silhouette: r.silhouette,
+      stability: r.stability
+    }))
+    .sort((a, b) => byProfileNumber(a.id, b.id));
+}
+
+/** Builds every profile's document and writes `profiles` and `profile_sentences`. */
+export async function buildProfiles(
+  store: Store,
+  catalog: CatalogEntry[],
+  traits: Trait[],
+  notes: Map<string, ProfileNote>,
+  log: (line: string) => void = () => {},
+  kept: Map<string, string> = new Map()
+): Promise<Profile[]> {
+  const facts = await profileFacts(store, catalog);
+  const phrases = new Map<string, Phrases>(catalog.map((f) => [f.id, {high: f.high, low: f.low}]));
+  const measuredDimensions = new Set(catalog.filter((f) => f.measured).map((f) => f.dimension));
+  for (const id of notes.keys()) {
+    if (!facts.some((f) => f.id === id)) {
+      log(
+        `notes: no profile ${id} in this build (profiles are ${facts.map((f) => f.id).join(", ")}); its note is not shown`
+      );
+    }
+  }
+  const taken = new Set<string>([...notes.values()].flatMap((n) => (n.name ? [n.name] : [])));
+  const profiles: Profile[] = [];
+  for (const f of facts) {
+    const own = traits.filter((t) => t.profile_id === f.id);
+    // other profiles' kept names are taken too; its own is not, so it generates the same name
+    const others = [...kept].filter(([id]) => id !== f.id).map(([, name]) => name);
+    const generatedName = profileName(own, phrases, new Set([...taken, ...others]));
+    taken.add(generatedName);
+    const note = notes.get(f.id);
+    // a profile that matched the previous build keeps its name, so links and habits hold
+    const stableName = kept.get(f.id) ?? generatedName;
+    const name = note?.name ?? stableName;
+    const document = describeProfile(f, own, {name, measuredDimensions});
+    profiles.push({
+      ...f,
+      name,
+      generatedName,
+      stableName,
+      summary: document.summary,
+      notes: note?.notes ?? [],
+      document
+    });
+  }
+  await storeProfiles(store, profiles);
+  return profiles;
+}
+
+async function storeProfiles(store: Store, profiles: Profile[]): Promise<void> {
+  await store.run(`CREATE OR REPLACE TABLE profiles (
+    profile_id VARCHAR, name VARCHAR, generated_name VARCHAR, summary VARCHAR, customers INTEGER,
+    share DOUBLE, revenue_share DOUBLE, value_12m DOUBLE, p_alive DOUBLE, at_risk_share DOUBLE,
+    silhouette DOUBLE, stability DOUBLE, notes VARCHAR, stable_name VARCHAR)`);
+  await store.run(`CREATE OR REPLACE TABLE profile_sentences (
+    profile_id VARCHAR, section VARCHAR, position INTEGER, text VARCHAR, feature VARCHAR, level VARCHAR)`);
+  for (const p of profiles) {
+    await store.run(
+      "INSERT INTO profiles VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+      [
+        p.id,
+        p.name,
+        p.generatedName,
+        p.summary,
+        p.customers,
+        p.share,
+        p.revenueShare,
+        p.value12m,
+        p.pAlive,
+        p.atRiskShare,
+        p.silhouette,
+        p.stability,
+        JSON.stringify(p.notes),
+        p.stableName
+      ]
+    );
+    for (const section of SECTIONS) {
+      for (const [position, s] of p.document.sections[section].entries()) {
+        await store.run("INSERT INTO profile_sentences VALUES ($1, $2, $3, $4, $5, $6)", [
+          p.id,
+          section,
+          position,
+          s.text,
+          s.feature,
+          s.level
+        ]);
+      }
+    }
+  }
+}

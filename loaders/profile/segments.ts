@@ -1,0 +1,182 @@
+/**
+ * Segments: broad groups on one or two variables (bins for numbers, groups for categories),
+ * beside the multi-dimensional profiles. Every customer gets one value per segmentation, and
+ * the segment × profile crosstab is computed here, with every cell below the privacy minimum
+ * suppressed.
+ *
+ * Tables: customer_segments (customer_id, segment, value), segment_sizes, segment_profiles.
+ */
+import type {SegmentVariable} from "../config/project.ts";
+import type {CatalogEntry} from "./features.ts";
+import {type Store} from "../core/store.ts";
+import {ident} from "../core/sql.ts";
+import {byProfileId, sql} from "../core/sql.ts";
+
+export interface SegmentSummary {
+  segment: string;
+  variables: string[];
+  values: number;
+}
+
+const INTEGER_UNITS = new Set([
+  "years",
+  "people",
+  "orders",
+  "tickets",
+  "sessions",
+  "days",
+  "items"
+]);
+
+const number = (x: number) => x.toLocaleString("en-US", {maximumFractionDigits: 2});
+
+/** Bin labels: "under 25", "25–34", …, "65 and over" (whole units), or "25–35" otherwise. */
+export function binLabels(bins: number[], unit: string): string[] {
+  const whole = INTEGER_UNITS.has(unit) && bins.every(Number.isInteger);
+  const labels = [`under ${number(bins[0])}`];
+  for (let i = 0; i + 1 < bins.length; i++) {
+    const last = whole ? bins[i + 1] - 1 : bins[i + 1];
+    labels.push(last === bins[i] ? number(last) : `${number(bins[i])}–${number(last)}`);
+  }
+  labels.push(`${number(bins[bins.length - 1])} and over`);
+  return labels;
+}
+
+/** Where "unknown" sorts among a variable's values: last. */
+const UNKNOWN_POSITION = 999;
+
+/**
+ * The SQL label of one variable for the customer in `features` (alias f), the SQL of its sort
+ * position (bins in order, categories alphabetically after, unknown last), and its parameters.
+ */
+export function variableSql(
+  variable: SegmentVariable,
+  feature: CatalogEntry,
+  prefix: string
+): {sql: string; position: string; params: Record<string, string | number>} {
+  const column = `f.${ident(variable.feature)}`;
+  const params: Record<string, string | number> = {};
+  const param = (name: string, value: string | number) => {
+    params[`${prefix}_${name}`] = value;
+    return `$${prefix}_${name}`;
+  };
+  if ("bins" in variable) {
+    if (feature.kind !== "number") {
+      throw new Error(`segments: "${variable.feature}" is a category: give it groups, not bins`);
+    }
+    const bins = [...variable.bins];
+    for (let i = 1; i < bins.length; i++) {
+      if (!(bins[i] > bins[i - 1])) {
+        throw new Error(
+          `segments: the bins of "${variable.feature}" must increase: ${bins.join(", ")}`
+        );
+      }
+    }
+    const labels = binLabels(bins, feature.unit);
+    const cases = bins.map(
+      (b, i) => `WHEN ${column} < ${param(`b${i}`, b)} THEN ${param(`l${i}`, labels[i])}`
+    );
+    const positions = bins.map((_, i) => `WHEN ${column} < $${prefix}_b${i} THEN ${i}`);
+    return {
+      sql: `CASE WHEN ${column} IS NULL THEN 'unknown' ${cases.join(" ")} ELSE ${param("last", labels[bins.length])} END`,
+      position: `CASE WHEN ${column} IS NULL THEN ${UNKNOWN_POSITION} ${positions.join(" ")} ELSE ${bins.length} END`,
+      params
+    };
+  }
+  if (feature.kind !== "category") {
+    throw new Error(`segments: "${variable.feature}" is a number: give it bins`);
+  }
+  const groups = Object.entries(variable.groups ?? {});
+  const cases = groups.map(
+    ([label, values], i) =>
+      `WHEN ${column} IN (${values.map((v, j) => param(`g${i}_${j}`, v)).join(", ")}) THEN ${param(`g${i}`, label)}`
+  );
+  return {
+    sql: `CASE WHEN ${column} IS NULL THEN 'unknown' ${cases.join(" ")} ELSE ${column}::VARCHAR END`,
+    position: `CASE WHEN ${column} IS NULL THEN ${UNKNOWN_POSITION} ELSE 0 END`,
+    params
+  };
+}
+
+/** Assigns every customer to a value of each segmentation and writes the crosstabs. */
+export async function buildSegments(
+  store: Store,
+  segments: Record<string, SegmentVariable[]>,
+  catalog: CatalogEntry[],
+  {minGroupSize, skipUnmeasured}: {minGroupSize: number; skipUnmeasured: boolean},
+  log: (line: string) => void = () => {}
+): Promise<SegmentSummary[]> {
+  const byId = new Map(catalog.map((f) => [f.id, f]));
+  const parts: {sql: string; params: Record<string, string | number>}[] = [];
+  const summaries: SegmentSummary[] = [];
+  for (const [name, variables] of Object.entries(segments).sort(([a], [b]) => a.localeCompare(b))) {
+    const missing = variables.filter((v) => !byId.get(v.feature)?.measured);
+    if (missing.length > 0) {
+      const why = missing
+        .map(
+          (v) =>
+            `"${v.feature}" ${byId.has(v.feature) ? `is not measured (${byId.get(v.feature)!.note})` : "is not a feature"}`
+        )
+        .join("; ");
+      if (skipUnmeasured) {
+        log(`segment ${name} left out: ${why}`);
+        continue;
+      }
+      throw new Error(
+        `segments.${name}: ${why}; see the feature catalog for the features there are`
+      );
+    }
+    const labels = variables.map((v, i) => variableSql(v, byId.get(v.feature)!, `${name}_${i}`));
+    const value =
+      labels.length === 1 ? labels[0].sql : `${labels[0].sql} || ' · ' || ${labels[1].sql}`;
+    const position =
+      labels.length === 1
+        ? labels[0].position
+        : `(${labels[0].position}) * 1000 + (${labels[1].position})`;
+    const params = Object.assign({[`${name}_name`]: name}, ...labels.map((l) => l.params));
+    parts.push({
+      sql: `SELECT f.customer_id, $${name}_name AS segment, ${value} AS value, ${position} AS position FROM features f`,
+      params
+    });
+    summaries.push({segment: name, variables: variables.map((v) => v.feature), values: 0});
+  }
+  await store.run(
+    "CREATE OR REPLACE TABLE customer_segments (customer_id VARCHAR, segment VARCHAR, value VARCHAR, position INTEGER)"
+  );
+  if (parts.length > 0) {
+    await store.run(
+      `INSERT INTO customer_segments ${parts.map((p) => p.sql).join(" UNION ALL ")} ORDER BY segment, customer_id`,
+      Object.assign({}, ...parts.map((p) => p.params))
+    );
+  }
+  await store.run(
+    `CREATE OR REPLACE TABLE segment_sizes AS
+     SELECT segment, value, min(position) AS position,
+       CASE WHEN count(*) >= $min THEN count(*) END::INTEGER AS customers,
+       count(*) < $min AS suppressed
+     FROM customer_segments GROUP BY segment, value ORDER BY segment, position, value`,
+    {min: minGroupSize}
+  );
+  await store.run(
+    `CREATE OR REPLACE TABLE segment_profiles AS
+     SELECT s.segment, s.value, min(s.position) AS position, p.profile_id,
+       CASE WHEN count(*) >= $min THEN count(*) END::INTEGER AS customers,
+       count(*) < $min AS suppressed
+     FROM customer_segments s JOIN customer_profiles p USING (customer_id)
+     GROUP BY s.segment, s.value, p.profile_id
+     ORDER BY s.segment, position, s.value, ${byProfileId(sql`p.profile_id`)}`,
+    {min: minGroupSize}
+  );
+  for (const s of summaries) {
+    s.values =
+      (
+        await store.one<{n: number}>(
+          "SELECT count(*)::INTEGER AS n FROM segment_sizes WHERE segment = $s",
+          {
+            s: s.segment
+          }
+        )
+      )?.n ?? 0;
+  }
+  return summaries;
+}

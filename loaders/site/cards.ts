@@ -1,0 +1,501 @@
+/**
+ * Customer cards: what a support agent needs about one customer before a call (profile and
+ * what sets it apart, contact and order channels, recent orders, tickets, value and risk, how to
+ * serve them), computed in DuckDB for every customer and published in shards by a stable hash
+ * of the id (src/components/shard.ts), so the card page fetches one shard of 1,000–2,000
+ * customers and a small index instead of every customer.
+ *
+ *   data/cards.json           CardIndex: as-of date, shard count, profiles with traits and serve sentences
+ *   data/cards/<shard>.json   CardShard: the card rows of the customers whose id hashes to it
+ */
+import {existsSync} from "node:fs";
+import {listValue} from "@duckdb/node-api";
+import {
+  CARD_FIELDS,
+  IDENTIFIER_FIELDS,
+  shardCount,
+  shardNames,
+  shardOf,
+  type CardIndex,
+  type CardProfile,
+  type CardShard,
+  type CardTrait,
+  type OrderRow
+} from "../../src/components/shard.ts";
+import {withStore, type Row, type Store} from "../core/store.ts";
+import {ident} from "../core/sql.ts";
+import {byProfileId} from "../core/sql.ts";
+import {DIGITS, round} from "./published.ts";
+
+/** What the config decides about the cards: identifiers, and the at-risk rule to explain. */
+export interface CardOptions {
+  /** config.privacy.identifiers: publish name, e-mail and phone. */
+  identifiers: boolean;
+  /** config.churn: the rule behind customer_value.at_risk. */
+  churn: {pAliveBelow: number; engagementDropAbove: number; minOrders: number};
+}
+
+/** Traits per profile a card compares the customer on. */
+export const CARD_TRAITS = 5;
+/** Recent orders a card lists. */
+export const CARD_ORDERS = 5;
+
+/** The customers, in id order: everyone who gets a card. */
+async function customerIds(store: Store): Promise<string[]> {
+  if (!(await store.has("customers"))) return [];
+  const rows = await store.all<{id: string}>(
+    "SELECT customer_id AS id FROM customers ORDER BY customer_id"
+  );
+  return rows.map((r) => r.id);
+}
+
+/** The shard names of the store's build, in order: the files `dynamicPaths` lists. */
+export async function cardShardNames(store: Store): Promise<string[]> {
+  const n = await customerCount(store);
+  return n === 0 ? [] : shardNames(shardCount(n));
+}
+
+/** The shard names of the store at path; none when the engine has not built it yet. */
+export async function readCardShardNames(path: string): Promise<string[]> {
+  return existsSync(path) ? withStore(path, cardShardNames) : [];
+}
+
+async function customerCount(store: Store): Promise<number> {
+  if (!(await store.has("customers"))) return 0;
+  return (await store.one<{n: number}>("SELECT count(*)::INTEGER AS n FROM customers"))?.n ?? 0;
+}
+
+async function asOf(store: Store): Promise<string | null> {
+  if (!(await store.has("overview_as_of"))) return null;
+  const row = await store.one<{as_of: string}>(
+    "SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM overview_as_of"
+  );
+  return row?.as_of ?? null;
+}
+
+/** The columns of a table (none when it does not exist). */
+async function columnsOf(store: Store, table: string): Promise<Set<string>> {
+  const rows = await store.all<{name: string}>(
+    "SELECT column_name AS name FROM duckdb_columns() WHERE table_name = $table AND schema_name = 'main' ORDER BY column_index",
+    {table}
+  );
+  return new Set(rows.map((r) => r.name));
+}
+
+/** The index of the cards: what every card of the build shares. */
+export async function cardIndex(store: Store, options: CardOptions): Promise<CardIndex> {
+  const ids = await customerIds(store);
+  return {
+    as_of: await asOf(store),
+    shards: ids.length === 0 ? 0 : shardCount(ids.length),
+    identifiers: options.identifiers,
+    example: ids[0] ?? null,
+    churn: {
+      p_alive_below: options.churn.pAliveBelow,
+      engagement_drop_above: options.churn.engagementDropAbove,
+      min_orders: options.churn.minOrders
+    },
+    profiles: await cardProfiles(store)
+  };
+}
+
+/** Every profile with its name, serve sentences and top distinguishing traits, in id order. */
+async function cardProfiles(store: Store): Promise<CardProfile[]> {
+  if (!(await store.has("profiles"))) return [];
+  const profiles = await store.all<{id: string; name: string}>(
+    `SELECT profile_id AS id, name FROM profiles
+     ORDER BY ${byProfileId()}`
+  );
+  const serve = (await store.has("profile_sentences"))
+    ? await store.all<{id: string; text: string}>(
+        `SELECT profile_id AS id, text FROM profile_sentences WHERE section = 'serve'
+         ORDER BY profile_id, position`
+      )
+    : [];
+  const traits = await topTraits(store);
+  return profiles.map((p) => ({
+    id: p.id,
+    name: p.name,
+    serve: serve.filter((s) => s.id === p.id).map((s) => s.text),
+    traits: traits.get(p.id) ?? []
+  }));
+}
+
+/** Each profile's top CARD_TRAITS distinguishing traits (by rank), on features a card can read. */
+async function topTraits(store: Store): Promise<Map<string, CardTrait[]>> {
+  const out = new Map<string, CardTrait[]>();
+  if (!(await store.has("profile_traits"))) return out;
+  const features = await columnsOf(store, "features");
+  const rows = await store.all<CardTrait & {profile_id: string} & Row>(
+    `SELECT profile_id, feature, level, label, unit, kind, profile_value AS profile,
+       base_value AS base
+     FROM profile_traits
+     WHERE distinguishing AND NOT coalesce(suppressed, false)
+     ORDER BY profile_id, rank, feature, level`
+  );
+  for (const {profile_id, ...t} of rows) {
+    if (!features.has(t.feature)) continue;
+    const list = out.get(profile_id) ?? [];
+    if (list.length < CARD_TRAITS)
+      list.push({...t, profile: round(t.profile, DIGITS.card), base: round(t.base, DIGITS.card)});
+    out.set(profile_id, list);
+  }
+  return out;
+}
+
+/** Fails with a clear message when name is not a shard of this build. */
+function requireShard(name: string | undefined, count: number): string {
+  const names = count === 0 ? [] : shardNames(shardCount(count));
+  if (name === undefined || !names.includes(name))
+    throw new Error(
+      `no card shard ${JSON.stringify(name)} in this build: the shards are ${names.length ? `${names[0]} to ${names.at(-1)}` : "none (no customers)"}`
+    );
+  return name;
+}
+
+/** The cards of the customers whose id hashes to shard `name`. */
+export async function cardShard(
+  store: Store,
+  name: string | undefined,
+  options: CardOptions
+): Promise<CardShard> {
+  const all = await customerIds(store);
+  const shard = requireShard(name, all.length);
+  const shards = shardCount(all.length);
+  const ids = all.filter((id) => shardOf(id, shards) === shard);
+  const context = await shardContext(store, shards, options);
+  const built = await buildShards(store, new Map([[shard, ids]]), context);
+  return built.get(shard)!;
+}
+
+/** Customers whose cards are computed together: a few SQL passes each, whatever the shard count. */
+const CARD_BATCH = 50_000;
+
+/**
+ * Every shard of the build, in name order, computed in batches of about CARD_BATCH customers:
+ * the same documents the page loader gives one at a time, for a build of any size (a million
+ * customers make 512 shards, too many to run a loader for each).
+ */
+export async function* allCardShards(
+  store: Store,
+  options: CardOptions
+): AsyncGenerator<CardShard> {
+  const all = await customerIds(store);
+  if (all.length === 0) return;
+  const shards = shardCount(all.length);
+  const groups = new Map(shardNames(shards).map((name) => [name, [] as string[]]));
+  for (const id of all) groups.get(shardOf(id, shards))!.push(id);
+  const context = await shardContext(store, shards, options);
+  let batch = new Map<string, string[]>();
+  let size = 0;
+  for (const [name, ids] of groups) {
+    batch.set(name, ids);
+    size += ids.length;
+    if (size >= CARD_BATCH) {
+      yield* (await buildShards(store, batch, context)).values();
+      batch = new Map();
+      size = 0;
+    }
+  }
+  if (batch.size > 0) yield* (await buildShards(store, batch, context)).values();
+}
+
+/** What every shard of a build shares: the as-of date, the fields, merged ids by shard. */
+interface ShardContext {
+  date: string | null;
+  fields: string[];
+  options: CardOptions;
+  merged: Map<string, Record<string, string>>;
+}
+
+async function shardContext(
+  store: Store,
+  shards: number,
+  options: CardOptions
+): Promise<ShardContext> {
+  return {
+    date: await asOf(store),
+    fields: [...CARD_FIELDS, ...(options.identifiers ? IDENTIFIER_FIELDS : [])],
+    options,
+    merged: await mergedIds(store, shards)
+  };
+}
+
+/** The shards of `groups` (shard name → its customer ids), computed in one pass. */
+async function buildShards(
+  store: Store,
+  groups: Map<string, string[]>,
+  {date, fields, options, merged}: ShardContext
+): Promise<Map<string, CardShard>> {
+  const shardOfId = new Map<string, string>();
+  for (const [name, ids] of groups) for (const id of ids) shardOfId.set(id, name);
+  // The ids as a temporary table the queries below join on (a read-only store allows it).
+  await store.run(
+    "CREATE OR REPLACE TEMP TABLE card_ids AS SELECT unnest($ids::VARCHAR[]) AS customer_id",
+    {ids: listValue([...shardOfId.keys()])}
+  );
+  try {
+    const rows = await summaries(store, date, options);
+    const orders = await recentOrders(store, date);
+    const traits = await traitValues(store);
+    const cards = new Map([...groups.keys()].map((name) => [name, [] as Row[]]));
+    for (const row of rows) cards.get(shardOfId.get(String(row.customer_id))!)!.push(row);
+    const out = new Map<string, CardShard>();
+    for (const [name, shardRows] of cards) {
+      const encoded = encodeOrders(
+        shardRows.flatMap((r) => orders.get(String(r.customer_id)) ?? [])
+      );
+      const shardCards: Record<string, unknown[]> = {};
+      for (const row of shardRows) {
+        const id = String(row.customer_id);
+        const record: Record<string, unknown> = {
+          ...row,
+          traits: traits.get(id) ?? [],
+          last_orders: encoded.rows.get(id) ?? []
+        };
+        shardCards[id] = fields.map((f) => record[f] ?? null);
+      }
+      out.set(name, {
+        shard: name,
+        as_of: date,
+        fields,
+        order_levels: encoded.levels,
+        cards: shardCards,
+        merged: merged.get(name) ?? {}
+      });
+    }
+    return out;
+  } finally {
+    await store.run("DROP TABLE IF EXISTS card_ids");
+  }
+}
+
+/** One row per customer of the shard: profile, channels, order and ticket summaries, value, risk. */
+async function summaries(store: Store, date: string | null, options: CardOptions): Promise<Row[]> {
+  const [features, orders, tickets, value, customers] = await Promise.all(
+    ["features", "orders", "tickets", "customer_value", "customers"].map((t) => columnsOf(store, t))
+  );
+  const hasProfiles = await store.has("customer_profiles");
+  const dated = date !== null;
+  const select: string[] = [
+    "i.customer_id",
+    hasProfiles ? "cp.profile_id AS profile" : "NULL AS profile"
+  ];
+  const joins: string[] = [];
+  if (hasProfiles) joins.push("LEFT JOIN customer_profiles cp USING (customer_id)");
+  const channel = (column: string) =>
+    features.has(column)
+      ? `f.${ident(column)}`
+      : customers.has(column)
+        ? `c.${ident(column)}`
+        : "NULL";
+  select.push(
+    `${channel("preferred_channel")} AS preferred_channel`,
+    `${channel("main_order_channel")} AS main_order_channel`
+  );
+  if (features.size > 0) joins.push("LEFT JOIN features f USING (customer_id)");
+  joins.push("LEFT JOIN customers c USING (customer_id)");
+
+  // Windows end with the as-of day and count back from the day after it, as the features do.
+  const end = "($asOf::DATE + INTERVAL 1 DAY)";
+  if (orders.size > 0 && dated) {
+    select.push(
+      "coalesce(o.orders_90d, 0) AS orders_90d",
+      "coalesce(o.orders_12m, 0) AS orders_12m",
+      "round(o.spend_12m) AS spend_12m"
+    );
+    joins.push(`LEFT JOIN (
+      SELECT customer_id,
+        count(*) FILTER (WHERE ordered_at >= ${end} - INTERVAL 90 DAY)::INTEGER AS orders_90d,
+        count(*) FILTER (WHERE ordered_at >= ${end} - INTERVAL 365 DAY)::INTEGER AS orders_12m,
+        sum(amount) FILTER (WHERE ordered_at >= ${end} - INTERVAL 365 DAY) AS spend_12m
+      FROM orders SEMI JOIN card_ids USING (customer_id)
+      WHERE ordered_at < ${end} GROUP BY customer_id) o USING (customer_id)`);
+  } else select.push("0 AS orders_90d", "0 AS orders_12m", "NULL AS spend_12m");
+
+  if (tickets.size > 0 && dated) {
+    const open = tickets.has("resolved_at")
+      ? `count(*) FILTER (WHERE resolved_at IS NULL OR resolved_at >= ${end})::INTEGER`
+      : "NULL::INTEGER";
+    const satisfaction = tickets.has("satisfaction");
+    select.push(
+      "coalesce(t.tickets_12m, 0) AS tickets_12m",
+      tickets.has("resolved_at")
+        ? "coalesce(t.open_tickets, 0) AS open_tickets"
+        : "NULL AS open_tickets",
+      "lt.days AS last_ticket_days",
+      "lt.topic AS last_ticket_topic",
+      "round(t.satisfaction, 1) AS satisfaction",
+      "coalesce(t.rated_tickets, 0) AS rated_tickets"
+    );
+    joins.push(`LEFT JOIN (
+      SELECT customer_id,
+        count(*) FILTER (WHERE opened_at >= ${end} - INTERVAL 365 DAY)::INTEGER AS tickets_12m,
+        ${open} AS open_tickets,
+        ${satisfaction ? "avg(satisfaction)" : "NULL::DOUBLE"} AS satisfaction,
+        ${satisfaction ? "count(satisfaction)::INTEGER" : "0"} AS rated_tickets
+      FROM tickets SEMI JOIN card_ids USING (customer_id)
+      WHERE opened_at < ${end} GROUP BY customer_id) t USING (customer_id)`);
+    joins.push(`LEFT JOIN (
+      SELECT customer_id, date_diff('day', opened_at::DATE, $asOf::DATE)::INTEGER AS days,
+        ${tickets.has("topic") ? "topic" : "NULL"} AS topic
+      FROM (SELECT *, row_number() OVER (
+              PARTITION BY customer_id ORDER BY opened_at DESC, ticket_id DESC) AS n
+            FROM tickets SEMI JOIN card_ids USING (customer_id) WHERE opened_at < ${end})
+      WHERE n = 1) lt USING (customer_id)`);
+  } else
+    select.push(
+      "0 AS tickets_12m",
+      "NULL AS open_tickets",
+      "NULL AS last_ticket_days",
+      "NULL AS last_ticket_topic",
+      "NULL AS satisfaction",
+      "0 AS rated_tickets"
+    );
+
+  if (value.size > 0) {
+    select.push(
+      "round(v.p_alive, 3) AS p_alive",
+      "round(v.expected_value_12m) AS expected_value_12m",
+      // Not assessed (null) when the rule could not apply: no model row, or too few orders.
+      `CASE WHEN v.customer_id IS NULL OR coalesce(v.purchases, 0) < $minOrders THEN NULL
+         WHEN v.at_risk THEN coalesce(v.risk_reason, 'p_alive') ELSE 'none' END AS risk`,
+      "round(v.engagement_change, 2) AS engagement_change"
+    );
+    joins.push("LEFT JOIN customer_value v USING (customer_id)");
+  } else
+    select.push(
+      "NULL AS p_alive",
+      "NULL AS expected_value_12m",
+      "NULL AS risk",
+      "NULL AS engagement_change"
+    );
+
+  if (options.identifiers) {
+    const col = (c: string) => (customers.has(c) ? `c.${ident(c)}` : "NULL");
+    select.push(
+      `nullif(concat_ws(' ', ${col("first_name")}, ${col("last_name")}), '') AS name`,
+      `${col("email")} AS email`,
+      `${col("phone")} AS phone`
+    );
+  }
+
+  const sql = `SELECT ${select.join(",\n  ")}
+    FROM card_ids i
+    ${joins.join("\n    ")}
+    ORDER BY i.customer_id`;
+  const params: Record<string, string | number> = {};
+  if (sql.includes("$asOf") && date !== null) params.asOf = date;
+  if (sql.includes("$minOrders")) params.minOrders = options.churn.minOrders;
+  return store.all(sql, params);
+}
+
+type RawOrder = {
+  customer_id: string;
+  days: number;
+  amount: number | null;
+  channel: string | null;
+  category: string | null;
+  status: string | null;
+};
+
+/** Each customer's last CARD_ORDERS orders, newest first. */
+async function recentOrders(store: Store, date: string | null): Promise<Map<string, RawOrder[]>> {
+  const columns = await columnsOf(store, "orders");
+  const rows = new Map<string, RawOrder[]>();
+  if (columns.size === 0 || date === null) return rows;
+  const col = (c: string) => (columns.has(c) ? ident(c) : "NULL::VARCHAR");
+  const orders = await store.all<RawOrder>(
+    `SELECT customer_id, date_diff('day', ordered_at::DATE, $asOf::DATE)::INTEGER AS days,
+       round(amount, 2) AS amount, ${col("channel")} AS channel, ${col("category")} AS category,
+       ${col("status")} AS status
+     FROM (SELECT *, row_number() OVER (
+             PARTITION BY customer_id ORDER BY ordered_at DESC, order_id DESC) AS n
+           FROM orders SEMI JOIN card_ids USING (customer_id)
+           WHERE ordered_at < $asOf::DATE + INTERVAL 1 DAY)
+     WHERE n <= ${CARD_ORDERS}
+     ORDER BY customer_id, n`,
+    {asOf: date}
+  );
+  for (const o of orders) {
+    const list = rows.get(o.customer_id) ?? [];
+    list.push(o);
+    rows.set(o.customer_id, list);
+  }
+  return rows;
+}
+
+/** A shard's orders as compact rows: channel, category and status as positions in its lists. */
+function encodeOrders(orders: RawOrder[]): {
+  rows: Map<string, OrderRow[]>;
+  levels: CardShard["order_levels"];
+} {
+  const levels: CardShard["order_levels"] = {channel: [], category: [], status: []};
+  for (const key of ["channel", "category", "status"] as const) {
+    levels[key] = [...new Set(orders.flatMap((o) => (o[key] === null ? [] : [o[key]])))].sort();
+  }
+  const position = (list: string[], v: string | null) => (v === null ? null : list.indexOf(v));
+  const rows = new Map<string, OrderRow[]>();
+  for (const o of orders) {
+    const list = rows.get(o.customer_id) ?? [];
+    list.push([
+      o.days,
+      o.amount,
+      position(levels.channel, o.channel),
+      position(levels.category, o.category),
+      position(levels.status, o.status)
+    ]);
+    rows.set(o.customer_id, list);
+  }
+  return {rows, levels};
+}
+
+/** Each customer's own values on their profile's card traits, in the traits' order. */
+async function traitValues(store: Store): Promise<Map<string, (number | string | null)[]>> {
+  const out = new Map<string, (number | string | null)[]>();
+  if (!(await store.has("customer_profiles"))) return out;
+  const traits = await topTraits(store);
+  const features = [...new Set([...traits.values()].flat().map((t) => t.feature))].sort();
+  if (features.length === 0) return out;
+  const rows = await store.all(
+    `SELECT f.customer_id, cp.profile_id, ${features.map((f) => `f.${ident(f)}`).join(", ")}
+     FROM features f SEMI JOIN card_ids USING (customer_id)
+     JOIN customer_profiles cp USING (customer_id)
+     ORDER BY f.customer_id`
+  );
+  for (const row of rows) {
+    const own = traits.get(String(row.profile_id)) ?? [];
+    out.set(
+      String(row.customer_id),
+      own.map((t) => {
+        const v = row[t.feature];
+        return typeof v === "number"
+          ? round(v, DIGITS.card)
+          : v === null || v === undefined
+            ? null
+            : String(v);
+      })
+    );
+  }
+  return out;
+}
+
+/** Ids merged into another customer, by the shard their own id hashes to: id → surviving id. */
+async function mergedIds(
+  store: Store,
+  shards: number
+): Promise<Map<string, Record<string, string>>> {
+  const out = new Map<string, Record<string, string>>();
+  if (!(await store.has("identity_map"))) return out;
+  const rows = await store.all<{id: string; into: string}>(
+    `SELECT customer_id AS id, person_id AS "into" FROM identity_map
+     WHERE customer_id <> person_id ORDER BY customer_id`
+  );
+  for (const r of rows) {
+    const shard = shardOf(r.id, shards);
+    const merged = out.get(shard) ?? {};
+    merged[r.id] = r.into;
+    out.set(shard, merged);
+  }
+  return out;
+}

@@ -1,0 +1,126 @@
+/**
+ * Segments beside profiles, for the drill-down page: every segmentation with its segments, the
+ * segment-by-profile crosstab, and inside each segment how its profiles differ on the features
+ * that set the profiles apart. Every cell covers at least `minGroupSize` customers or is
+ * published as null (suppressed).
+ */
+import {roundRow, suppress} from "./published.ts";
+import {type Store} from "../core/store.ts";
+import {ident} from "../core/sql.ts";
+import {byProfileId} from "../core/sql.ts";
+
+/** The features compared inside a segment: each profile's strongest few, numeric ones. */
+const PER_PROFILE = 2;
+
+export type KeyFeature = {
+  feature: string;
+  label: string;
+  unit: string;
+};
+
+/** The drill-down page's data. */
+export async function segmentsVersusProfiles(
+  store: Store,
+  {minGroupSize: min}: {minGroupSize: number}
+): Promise<Record<string, unknown>> {
+  if (!(await store.has("segment_profiles")) || !(await store.has("profiles")))
+    return {min_group_size: min, profiles: [], segmentations: [], features: [], cells: []};
+  const profiles = await store.all<{id: string; name: string; customers: number}>(
+    `SELECT profile_id AS id, name, customers FROM profiles
+     ORDER BY ${byProfileId()}`
+  );
+  const sizes = await store.all<{
+    segment: string;
+    value: string;
+    position: number;
+    customers: number | null;
+  }>(
+    "SELECT segment, value, position, customers FROM segment_sizes ORDER BY segment, position, value"
+  );
+  const crosstab = await store.all<{
+    segment: string;
+    value: string;
+    profile_id: string;
+    customers: number | null;
+  }>(
+    `SELECT segment, value, profile_id, customers FROM segment_profiles
+     ORDER BY segment, position, value, profile_id`
+  );
+  const features = await keyFeatures(store);
+  const means = await segmentMeans(store, features, min);
+  const segmentations = [...new Set(sizes.map((s) => s.segment))].map((segment) => ({
+    segment,
+    segments: sizes
+      .filter((s) => s.segment === segment)
+      .map((s) => ({
+        value: s.value,
+        position: s.position,
+        customers: s.customers === null ? null : suppress(s.customers, min),
+        profiles: crosstab
+          .filter((c) => c.segment === segment && c.value === s.value)
+          .map((c) => ({
+            profile_id: c.profile_id,
+            customers: c.customers === null ? null : suppress(c.customers, min)
+          }))
+      }))
+  }));
+  return {
+    min_group_size: min,
+    customers_total: profiles.reduce((n, p) => n + p.customers, 0),
+    profiles,
+    features,
+    segmentations,
+    means
+  };
+}
+
+/** Each profile's strongest distinguishing numeric features, once each, by rank. */
+async function keyFeatures(store: Store): Promise<KeyFeature[]> {
+  const present = new Set(
+    (
+      await store.all<{column_name: string}>(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'features'"
+      )
+    ).map((c) => c.column_name)
+  );
+  const rows = await store.all<KeyFeature & {best: number}>(
+    `SELECT feature, any_value(label) AS label, any_value(unit) AS unit, min(rank) AS best
+     FROM profile_traits
+     WHERE distinguishing AND level IS NULL AND kind = 'number' AND rank <= $per
+     GROUP BY feature ORDER BY best, feature`,
+    {per: PER_PROFILE}
+  );
+  return rows
+    .filter((r) => present.has(r.feature))
+    .map(({feature, label, unit}) => ({feature, label, unit}));
+}
+
+/**
+ * Means of the key features per segment and profile, and per segment over all its profiles
+ * (profile_id null); cells under min customers are left out.
+ */
+async function segmentMeans(
+  store: Store,
+  features: KeyFeature[],
+  min: number
+): Promise<Record<string, unknown>[]> {
+  if (features.length === 0) return [];
+  const means = features
+    // a mean over fewer than min values (survey scales cover only respondents) is left out
+    .map((f) => {
+      const x = `f.${ident(f.feature)}`;
+      return `CASE WHEN count(${x}) >= $min THEN avg(${x})::DOUBLE END AS ${ident(f.feature)}`;
+    })
+    .join(", ");
+  const rows = await store.all<Record<string, unknown> & {customers: number}>(
+    `SELECT s.segment, s.value, c.profile_id, count(*)::INTEGER AS customers, ${means}
+     FROM customer_segments s
+     JOIN customer_profiles c USING (customer_id)
+     JOIN features f USING (customer_id)
+     GROUP BY GROUPING SETS ((s.segment, s.value, c.profile_id), (s.segment, s.value))
+     HAVING count(*) >= $min
+     ORDER BY s.segment, s.value, c.profile_id NULLS FIRST`,
+    {min}
+  );
+  return rows.map((r) => roundRow(r));
+}

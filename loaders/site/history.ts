@@ -1,0 +1,483 @@
+/**
+ * The History page's data: what the snapshots (loaders/history/snapshots.ts) say about how profiles
+ * move. Sizes, risk and value per profile and snapshot; customers flowing between profiles from
+ * one snapshot to the next; the at-risk movers ranked by value at stake (customer-level, left
+ * out when the build publishes aggregates only); and the drift of each profile with the reasons
+ * for any alert. Every published count of customers covers at least minGroupSize customers or
+ * is null.
+ */
+import type {PortraitConfig} from "../config/project.ts";
+import {cents, round, suppress} from "./published.ts";
+import {byProfileId, sql} from "../core/sql.ts";
+import {MIN_DRIFT_CUSTOMERS} from "../history/snapshots.ts";
+import type {Store} from "../core/store.ts";
+
+export interface HistoryOptions {
+  minGroupSize: number;
+  customerLevel: boolean;
+  history: PortraitConfig["history"];
+}
+
+/** A snapshot: the customer base as it stood at the end of a period; the current build last. */
+export interface HistorySnapshot {
+  date: string;
+  current: boolean;
+  customers: number;
+}
+
+/** One profile at one snapshot; every figure null when the profile had too few customers. */
+export interface HistoryPoint {
+  snapshot: string;
+  profile_id: string;
+  customers: number | null;
+  share: number | null;
+  at_risk_customers: number | null;
+  at_risk_share: number | null;
+  value_12m: number | null;
+  spend_12m: number | null;
+}
+
+/** Customers moving from `source` (a profile, or "joined") at `from` to `target` at `to`. */
+export interface HistoryFlow {
+  from: string;
+  to: string;
+  source: string;
+  target: string;
+  customers: number | null;
+}
+
+/** A customer who moved into risk or whose activity dropped, ranked by value at stake. */
+export interface Mover {
+  rank: number;
+  customer_id: string;
+  profile_id: string;
+  previous_profile_id: string;
+  reason: "both" | "at_risk" | "engagement_drop";
+  evidence: "strong" | "one signal";
+  value_at_stake: number | null;
+  p_alive_before: number | null;
+  p_alive: number | null;
+  spend_before: number | null;
+  spend_now: number | null;
+  activity_before: number;
+  activity_now: number;
+  engagement_change: number | null;
+}
+
+/** The at-risk movers between two snapshots: the top `limit`, and totals over all of them. */
+export interface Movers {
+  since: string;
+  until: string;
+  limit: number;
+  /** The rule for "activity dropped": fell by more than this share, at this significance. */
+  activity_drop_above: number;
+  drop_significance: number;
+  total_customers: number | null;
+  strong_customers: number | null;
+  value_at_stake: number | null;
+  rows: Mover[];
+}
+
+/** A profile's drift in the latest pair of snapshots, with the reasons for an alert. */
+export interface DriftRow {
+  profile_id: string;
+  from: string;
+  to: string;
+  centroid_shift: number | null;
+  psi_max: number | null;
+  psi_feature: string | null;
+  psi_label: string | null;
+  /** The features with the highest PSI, highest first. */
+  features: {feature: string; label: string; psi: number}[];
+  alert: boolean;
+  reasons: string[];
+}
+
+/** What the History page reads (src/data/history.json). */
+export interface HistoryData {
+  period: "month" | "quarter";
+  min_group_size: number;
+  snapshots: HistorySnapshot[];
+  profiles: {id: string; name: string}[];
+  series: HistoryPoint[];
+  flows: HistoryFlow[];
+  /** Null when the build publishes aggregates only (privacy.customerLevel false). */
+  movers: Movers | null;
+  drift: {
+    thresholds: {centroid_shift: number; psi: number; min_customers: number};
+    latest: DriftRow[];
+    series: {
+      profile_id: string;
+      from: string;
+      to: string;
+      centroid_shift: number | null;
+      psi_max: number | null;
+    }[];
+  };
+}
+
+/** The features' labels, for the drift reasons. */
+async function labels(store: Store): Promise<Map<string, string>> {
+  if (!(await store.has("feature_catalog"))) return new Map();
+  const rows = await store.all<{feature: string; label: string}>(
+    "SELECT feature, label FROM feature_catalog ORDER BY position"
+  );
+  return new Map(rows.map((r) => [r.feature, r.label]));
+}
+
+/** Why a profile's drift passed its thresholds, in sentences. */
+export function driftReasons(
+  row: {centroid_shift: number | null; features: {label: string; psi: number}[]},
+  thresholds: {centroidShift: number; psi: number}
+): string[] {
+  const reasons: string[] = [];
+  if (row.centroid_shift !== null && row.centroid_shift > thresholds.centroidShift)
+    reasons.push(
+      `Its members moved ${row.centroid_shift.toFixed(2)} standard deviations from where they stood (alert above ${thresholds.centroidShift}).`
+    );
+  for (const f of row.features.filter((f) => f.psi > thresholds.psi).slice(0, 3))
+    reasons.push(`${f.label} shifted: PSI ${f.psi.toFixed(2)} (alert above ${thresholds.psi}).`);
+  return reasons;
+}
+
+/** Features with the highest PSI listed per profile for the latest pair of snapshots. */
+const LATEST_FEATURES = 5;
+
+/** Everything the History page shows; empty lists when the store has no snapshots. */
+export async function historyData(store: Store, o: HistoryOptions): Promise<HistoryData> {
+  const min = o.minGroupSize;
+  const thresholds = {
+    centroid_shift: o.history.drift.centroidShift,
+    psi: o.history.drift.psi,
+    min_customers: MIN_DRIFT_CUSTOMERS
+  };
+  if (!(await store.has("snapshots")) || !(await store.has("profiles"))) {
+    return {
+      period: o.history.period,
+      min_group_size: min,
+      snapshots: [],
+      profiles: [],
+      series: [],
+      flows: [],
+      movers: null,
+      drift: {thresholds, latest: [], series: []}
+    };
+  }
+  const snapshots = await store.all<{date: string; current: boolean; customers: number}>(
+    `SELECT strftime(snapshot, '%Y-%m-%d') AS date, current, customers FROM snapshots
+     ORDER BY snapshot`
+  );
+  const profiles = await store.all<{id: string; name: string}>(
+    `SELECT profile_id AS id, name FROM profiles ORDER BY ${byProfileId()}`
+  );
+  const series = await store.all<Record<string, number | string | null>>(
+    `SELECT strftime(snapshot, '%Y-%m-%d') AS snapshot, profile_id, customers, at_risk_customers,
+       value_12m, spend_12m, customers / sum(customers) OVER (PARTITION BY snapshot) AS share
+     FROM (SELECT snapshot, profile_id, count(*)::INTEGER AS customers,
+             count(*) FILTER (WHERE at_risk)::INTEGER AS at_risk_customers,
+             sum(expected_value_12m) AS value_12m, sum(spend_12m) AS spend_12m
+           FROM snapshot_customers GROUP BY ALL)
+     ORDER BY snapshot, ${byProfileId()}`
+  );
+  const flows = await store.all<{
+    from: string;
+    to: string;
+    source: string;
+    target: string;
+    customers: number;
+  }>(
+    `SELECT strftime(from_snapshot, '%Y-%m-%d') AS "from", strftime(to_snapshot, '%Y-%m-%d') AS "to",
+       source, target, customers
+     FROM profile_flows WHERE customers > 0
+     ORDER BY from_snapshot, source = 'joined', ${byProfileId(sql`source`)}, ${byProfileId(sql`target`)}`
+  );
+  const names = await labels(store);
+  const psi = await store.all<{from: string; profile_id: string; feature: string; psi: number}>(
+    `SELECT strftime(from_snapshot, '%Y-%m-%d') AS "from", profile_id, feature, psi
+     FROM profile_feature_psi ORDER BY from_snapshot, profile_id, psi DESC, feature`
+  );
+  const drift = await store.all<{
+    from: string;
+    to: string;
+    profile_id: string;
+    centroid_shift: number | null;
+    psi_max: number | null;
+    psi_feature: string | null;
+    alert: boolean;
+  }>(
+    `SELECT strftime(from_snapshot, '%Y-%m-%d') AS "from", strftime(to_snapshot, '%Y-%m-%d') AS "to",
+       profile_id, centroid_shift, psi_max, psi_feature, alert
+     FROM profile_drift ORDER BY from_snapshot, ${byProfileId()}`
+  );
+  const latestFrom = drift.at(-1)?.from;
+  const latest = drift
+    .filter((d) => d.from === latestFrom)
+    .map((d) => {
+      const features = psi
+        .filter((p) => p.from === d.from && p.profile_id === d.profile_id)
+        .map((p) => ({
+          feature: p.feature,
+          label: names.get(p.feature) ?? p.feature,
+          psi: round(p.psi)!
+        }));
+      const row = {centroid_shift: round(d.centroid_shift), features};
+      return {
+        profile_id: d.profile_id,
+        from: d.from,
+        to: d.to,
+        centroid_shift: row.centroid_shift,
+        psi_max: round(d.psi_max),
+        psi_feature: d.psi_feature,
+        psi_label: d.psi_feature === null ? null : (names.get(d.psi_feature) ?? d.psi_feature),
+        features: features.slice(0, LATEST_FEATURES),
+        alert: d.alert,
+        reasons: d.alert ? driftReasons(row, o.history.drift) : []
+      };
+    });
+
+  return {
+    period: o.history.period,
+    min_group_size: min,
+    snapshots,
+    profiles,
+    series: series.map((r) => {
+      const customers = Number(r.customers);
+      const shown = suppress(customers, min);
+      const atRisk = Number(r.at_risk_customers);
+      return {
+        snapshot: String(r.snapshot),
+        profile_id: String(r.profile_id),
+        customers: shown,
+        share: shown === null ? null : round(Number(r.share)),
+        at_risk_customers: shown === null ? null : suppress(atRisk, min),
+        at_risk_share: shown === null ? null : round(atRisk / customers),
+        value_12m: shown === null ? null : cents(r.value_12m === null ? null : Number(r.value_12m)),
+        spend_12m: shown === null ? null : cents(r.spend_12m === null ? null : Number(r.spend_12m))
+      };
+    }),
+    flows: flows.map((f) => ({...f, customers: suppress(f.customers, min)})),
+    movers: o.customerLevel ? await movers(store, o.history, min) : null,
+    drift: {
+      thresholds,
+      latest,
+      series: drift.map((d) => ({
+        profile_id: d.profile_id,
+        from: d.from,
+        to: d.to,
+        centroid_shift: round(d.centroid_shift),
+        psi_max: round(d.psi_max)
+      }))
+    }
+  };
+}
+
+/** The top `limit` at-risk movers and the totals over all of them; null without any pair. */
+async function movers(
+  store: Store,
+  history: HistoryOptions["history"],
+  min: number
+): Promise<Movers | null> {
+  const limit = history.moversLimit;
+  if (!(await store.has("at_risk_movers"))) return null;
+  const pair = await store.one<{since: string; until: string}>(
+    `SELECT strftime(min(snapshot) FILTER (WHERE snapshot < (SELECT max(snapshot) FROM snapshots)), '%Y-%m-%d') AS since,
+       strftime(max(snapshot), '%Y-%m-%d') AS until FROM snapshots`
+  );
+  const totals = await store.one<{
+    since: string | null;
+    n: number;
+    strong: number;
+    value: number | null;
+  }>(
+    `SELECT strftime(any_value(since), '%Y-%m-%d') AS since, count(*)::INTEGER AS n,
+       count(*) FILTER (WHERE evidence = 'strong')::INTEGER AS strong,
+       sum(value_at_stake) AS value
+     FROM at_risk_movers`
+  );
+  const since = totals?.since ?? null;
+  if (since === null && pair?.since == null) return null;
+  const rows = await store.all<Record<string, unknown>>(
+    `SELECT rank, customer_id, profile_id, previous_profile_id, reason, evidence,
+       value_at_stake, p_alive_before, p_alive, spend_before, spend_now, activity_before,
+       activity_now, engagement_change
+     FROM at_risk_movers ORDER BY rank LIMIT $limit`,
+    {limit}
+  );
+  return {
+    since: (since ?? pair?.since)!,
+    until: pair!.until,
+    limit,
+    activity_drop_above: history.activityDropAbove,
+    drop_significance: history.dropSignificance,
+    total_customers: suppress(totals?.n ?? 0, min),
+    strong_customers: suppress(totals?.strong ?? 0, min),
+    value_at_stake: cents(totals?.value ?? 0),
+    rows: rows.map((r) => ({
+      rank: Number(r.rank),
+      customer_id: String(r.customer_id),
+      profile_id: String(r.profile_id),
+      previous_profile_id: String(r.previous_profile_id),
+      reason: r.reason as Mover["reason"],
+      evidence: r.evidence as Mover["evidence"],
+      value_at_stake: cents(Number(r.value_at_stake)),
+      p_alive_before: round(r.p_alive_before as number | null),
+      p_alive: round(r.p_alive as number | null),
+      spend_before: cents(Number(r.spend_before)),
+      spend_now: cents(Number(r.spend_now)),
+      activity_before: Number(r.activity_before),
+      activity_now: Number(r.activity_now),
+      engagement_change: round(r.engagement_change as number | null)
+    }))
+  };
+}
+
+/** A profile's change between two snapshots, for its report. */
+export interface ProfileChanges {
+  previous: string;
+  current: string;
+  customers: {before: number | null; after: number | null};
+  share: {before: number | null; after: number | null};
+  at_risk_share: {before: number | null; after: number | null};
+  value_per_customer: {before: number | null; after: number | null};
+  moved_in: {profile_id: string; name: string; customers: number | null}[];
+  moved_out: {profile_id: string; name: string; customers: number | null}[];
+  traits: {feature: string; label: string; unit: string; before: number; after: number}[];
+  drift: {alert: boolean; reasons: string[]};
+}
+
+/** Distinguishing numbers the report compares with the previous snapshot, at most this many. */
+const CHANGED_TRAITS = 6;
+
+/**
+ * What changed for one profile since the previous snapshot: its size, share, risk and value,
+ * where its new customers came from and where its leavers went, its distinguishing numbers
+ * then and now, and any drift alert. Null without a previous snapshot.
+ */
+export async function profileChanges(
+  store: Store,
+  profileId: string,
+  o: HistoryOptions
+): Promise<ProfileChanges | null> {
+  if (!(await store.has("snapshots"))) return null;
+  const pair = await store.one<{previous: string | null; current: string}>(
+    `SELECT strftime(max(snapshot) FILTER (WHERE NOT current), '%Y-%m-%d') AS previous,
+       strftime(max(snapshot) FILTER (WHERE current), '%Y-%m-%d') AS current FROM snapshots`
+  );
+  if (!pair?.previous) return null;
+  const min = o.minGroupSize;
+  const dates = {id: profileId, previous: pair.previous, current: pair.current};
+  const sizes = await store.all<{
+    snapshot: string;
+    customers: number;
+    total: number;
+    at_risk: number;
+    value: number | null;
+  }>(
+    `SELECT strftime(snapshot, '%Y-%m-%d') AS snapshot,
+       count(*) FILTER (WHERE profile_id = $id)::INTEGER AS customers,
+       count(*)::INTEGER AS total,
+       count(*) FILTER (WHERE profile_id = $id AND at_risk)::INTEGER AS at_risk,
+       avg(expected_value_12m) FILTER (WHERE profile_id = $id) AS value
+     FROM snapshot_customers WHERE snapshot IN ($previous::DATE, $current::DATE)
+     GROUP BY snapshot ORDER BY snapshot`,
+    dates
+  );
+  const at = (date: string) => sizes.find((s) => s.snapshot === date);
+  const side = (date: string) => {
+    const s = at(date);
+    const customers = s ? suppress(s.customers, min) : null;
+    const shown = customers !== null && customers > 0;
+    return {
+      customers,
+      share: s && shown ? round(s.customers / s.total) : null,
+      at_risk_share: s && shown ? round(s.at_risk / s.customers) : null,
+      value: s && shown ? cents(s.value) : null
+    };
+  };
+  const before = side(pair.previous);
+  const after = side(pair.current);
+  const names = new Map(
+    (
+      await store.all<{id: string; name: string}>(
+        "SELECT profile_id AS id, name FROM profiles ORDER BY 1"
+      )
+    ).map((p) => [p.id, p.name])
+  );
+  const nameOf = (id: string) => (id === "joined" ? "new customers" : (names.get(id) ?? id));
+  const flows = await store.all<{source: string; target: string; customers: number}>(
+    `SELECT source, target, customers FROM profile_flows
+     WHERE from_snapshot = $previous::DATE AND to_snapshot = $current::DATE
+       AND source <> target AND (source = $id OR target = $id)
+     ORDER BY customers DESC, source, target`,
+    dates
+  );
+  const moved = (rows: typeof flows, pick: (f: (typeof flows)[number]) => string) =>
+    rows.slice(0, 3).map((f) => ({
+      profile_id: pick(f),
+      name: nameOf(pick(f)),
+      customers: suppress(f.customers, min)
+    }));
+  const traits = await store.all<{
+    feature: string;
+    label: string;
+    unit: string;
+    before: number;
+    after: number;
+  }>(
+    `WITH top AS (
+       SELECT feature, label, unit, min(rank) AS rank FROM profile_traits
+       WHERE profile_id = $id AND distinguishing AND kind = 'number' GROUP BY ALL)
+     SELECT t.feature, t.label, t.unit, b.mean AS before, a.mean AS after
+     FROM top t
+     JOIN snapshot_feature_means b ON b.feature = t.feature AND b.profile_id = $id
+       AND b.snapshot = $previous::DATE AND b.customers >= $min
+     JOIN snapshot_feature_means a ON a.feature = t.feature AND a.profile_id = $id
+       AND a.snapshot = $current::DATE AND a.customers >= $min
+     ORDER BY t.rank, t.feature LIMIT ${CHANGED_TRAITS}`,
+    {...dates, min}
+  );
+  const drift = (await store.has("profile_drift"))
+    ? await store.one<{centroid_shift: number | null; alert: boolean}>(
+        `SELECT centroid_shift, alert FROM profile_drift
+         WHERE profile_id = $id AND to_snapshot = $current::DATE`,
+        {id: profileId, current: pair.current}
+      )
+    : undefined;
+  const labelsOf = await labels(store);
+  const psi = drift?.alert
+    ? await store.all<{feature: string; psi: number}>(
+        `SELECT feature, psi FROM profile_feature_psi
+         WHERE profile_id = $id AND to_snapshot = $current::DATE ORDER BY psi DESC, feature`,
+        {id: profileId, current: pair.current}
+      )
+    : [];
+  return {
+    previous: pair.previous,
+    current: pair.current,
+    customers: {before: before.customers, after: after.customers},
+    share: {before: before.share, after: after.share},
+    at_risk_share: {before: before.at_risk_share, after: after.at_risk_share},
+    value_per_customer: {before: before.value, after: after.value},
+    moved_in: moved(
+      flows.filter((f) => f.target === profileId),
+      (f) => f.source
+    ),
+    moved_out: moved(
+      flows.filter((f) => f.source === profileId),
+      (f) => f.target
+    ),
+    traits: traits.map((t) => ({...t, before: round(t.before)!, after: round(t.after)!})),
+    drift: {
+      alert: drift?.alert ?? false,
+      reasons: drift?.alert
+        ? driftReasons(
+            {
+              centroid_shift: drift.centroid_shift,
+              features: psi.map((p) => ({label: labelsOf.get(p.feature) ?? p.feature, psi: p.psi}))
+            },
+            o.history.drift
+          )
+        : []
+    }
+  };
+}

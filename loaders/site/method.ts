@@ -1,0 +1,64 @@
+/**
+ * The Method page: how this build found its profiles, with its own figures: every k tried and
+ * why it was kept or not, the features and their coverage, the value models' parameters, and
+ * the settings that drove the choices.
+ */
+import type {PortraitConfig} from "../config/project.ts";
+import {roundDeep} from "./published.ts";
+import type {Store} from "../core/store.ts";
+import {byProfileId, sql} from "../core/sql.ts";
+
+/** Everything the Method page shows, from the store and the config's settings. */
+export async function methodDocument(
+  store: Store,
+  config: PortraitConfig
+): Promise<Record<string, unknown>> {
+  const has = async (t: string) => store.has(t);
+  const runs = (await has("clustering_runs"))
+    ? await store.all(
+        `SELECT k, silhouette, min_share, min_stability, mean_stability, accepted, reason, chosen
+         FROM clustering_runs ORDER BY k`
+      )
+    : [];
+  const features = (await has("feature_catalog"))
+    ? await store.all(
+        `SELECT feature, dimension, label, unit, kind, transform, measured, coverage, note,
+           clustered, describe_only
+         FROM feature_catalog ORDER BY position`
+      )
+    : [];
+  const models = (await has("value_models"))
+    ? await store.all("SELECT model, parameter, value FROM value_models ORDER BY model, parameter")
+    : [];
+  const quality = (await has("cluster_quality"))
+    ? await store.all(
+        `SELECT q.profile_id, p.name, q.customers, q.share, q.silhouette, q.stability
+         FROM cluster_quality q JOIN profiles p USING (profile_id)
+         ORDER BY ${byProfileId(sql`q.profile_id`)}`
+      )
+    : [];
+  const {clustering, churn, profiles, privacy} = config;
+  return roundDeep({
+    runs,
+    features,
+    models,
+    quality,
+    settings: {
+      k: clustering.k,
+      minProfileShare: clustering.minProfileShare,
+      minStability: clustering.minStability,
+      silhouetteTolerance: clustering.silhouetteTolerance,
+      sample: clustering.sample,
+      bootstrap: clustering.bootstrap,
+      restarts: clustering.restarts,
+      seed: clustering.seed,
+      horizonDays: churn.horizonDays,
+      pAliveBelow: churn.pAliveBelow,
+      engagementDropAbove: churn.engagementDropAbove,
+      minOrders: churn.minOrders,
+      minEffect: profiles.minEffect,
+      minCoverage: profiles.minCoverage,
+      minGroupSize: privacy.minGroupSize
+    }
+  });
+}

@@ -1,0 +1,409 @@
+/**
+ * One profile's report page, `/profiles/<id>`: its document, its traits against the whole base
+ * as distributions, its geography, how it spreads across the segments, its quality scores and
+ * the analysts' notes. Every count in it covers at least `minGroupSize` customers: a smaller
+ * cell is published as null (suppressed), never as its number.
+ */
+import {profilesDocument} from "./profiles.ts";
+import {round, roundRow, suppress} from "./published.ts";
+import {requireProfile} from "./navigation.ts";
+import {listValue} from "@duckdb/node-api";
+import {type Store} from "../core/store.ts";
+import {ident} from "../core/sql.ts";
+
+export interface ReportOptions {
+  /** The smallest number of customers any published figure may cover. */
+  minGroupSize: number;
+}
+
+/**
+ * A distribution on the base's bins, column by column: bin i runs from edges[i] to edges[i + 1];
+ * customers[i] is the profile's count there and base_customers[i] the base's, null when
+ * suppressed. Shares are counts over the totals.
+ */
+export interface Bins {
+  edges: number[];
+  customers: (number | null)[];
+  base_customers: (number | null)[];
+  /** Customers of the profile, and of the base, with a value. */
+  profile_customers: number;
+  all_customers: number;
+}
+
+export interface Distribution {
+  feature: string;
+  label: string;
+  unit: string;
+  dimension: string;
+  /** Standardised effect of the profile against the base (Hedges' g), when computed. */
+  effect: number | null;
+  distinguishing: boolean;
+  rank: number | null;
+  /** Whether the last bin holds everything above it (and the first everything below). */
+  clipped: boolean;
+  profile_median: number | null;
+  base_median: number | null;
+  bins: Bins;
+}
+
+/** A numeric column the report draws as a distribution, and where it lives. */
+interface Column {
+  table: "features" | "customer_value";
+  feature: string;
+  label: string;
+  unit: string;
+  dimension: string;
+  transform: string;
+}
+
+/** Columns of customer_value drawn in the value section. */
+const VALUE_COLUMNS: Column[] = [
+  {
+    table: "customer_value",
+    feature: "p_alive",
+    label: "Still active (P(alive), BG/NBD)",
+    unit: "share",
+    dimension: "value",
+    transform: "none"
+  },
+  {
+    table: "customer_value",
+    feature: "expected_value_12m",
+    label: "Expected value over the next 12 months",
+    unit: "currency",
+    dimension: "value",
+    transform: "log"
+  }
+];
+
+const BINS = 16;
+
+/** A category's levels on the page: the most common ones in the base. */
+const TOP_LEVELS = 12;
+
+/** The report of profile id (a profile of this build, or an error naming the ones there are). */
+export async function profileReport(
+  store: Store,
+  id: string | undefined,
+  options: ReportOptions
+): Promise<Record<string, unknown>> {
+  const profileId = await requireProfile(store, id);
+  const doc = await profilesDocument(store);
+  const profiles = doc.profiles as {id: string; name: string; customers: number}[];
+  // Its distinguishing traits are in `traits` below, with the rest of what the page draws.
+  const {traits: _, ...profile} = profiles.find((p) => p.id === profileId)! as {traits?: unknown};
+  const min = options.minGroupSize;
+  return {
+    as_of: doc.as_of,
+    k: doc.k,
+    silhouette: doc.silhouette,
+    min_group_size: min,
+    customers_total: await total(store),
+    profile,
+    others: profiles.map((p) => ({id: p.id, name: p.name})),
+    traits: await traitRows(store, profileId),
+    distributions: await distributions(store, profileId, min),
+    geography: await geography(store, profileId, min),
+    segments: await segmentSpread(store, profileId, min)
+  };
+}
+
+async function total(store: Store): Promise<number> {
+  const row = await store.one<{n: number}>("SELECT count(*)::INTEGER AS n FROM customer_profiles");
+  return row?.n ?? 0;
+}
+
+/** The traits the page draws: the distinguishing ones, every category level and every flag. */
+async function traitRows(store: Store, profileId: string): Promise<Record<string, unknown>[]> {
+  const rows = await store.all(
+    `SELECT feature, level, dimension, label, unit, kind, profile_value, base_value, lift, effect,
+       effect_low, effect_high, coverage, customers, suppressed, distinguishing, rank, levels
+     FROM (
+       SELECT *,
+         row_number() OVER (PARTITION BY feature ORDER BY base_value DESC NULLS LAST, level) AS place,
+         count(*) OVER (PARTITION BY feature) AS levels
+       FROM profile_traits WHERE profile_id = $id
+     )
+     WHERE distinguishing OR unit = 'flag' OR (kind = 'category' AND place <= $top)
+     ORDER BY dimension, rank NULLS LAST, abs(effect) DESC NULLS LAST, feature, level`,
+    {id: profileId, top: TOP_LEVELS}
+  );
+  return rows.map((r) => roundRow(r));
+}
+
+/** The numeric features worth a histogram: measured, not a 0/1 flag, not a count of events. */
+async function distributionColumns(store: Store): Promise<Column[]> {
+  const features = await store.all<Column & {position: number} & Record<string, unknown>>(
+    `SELECT 'features' AS "table", feature, label, unit, dimension, transform, position
+     FROM feature_catalog
+     WHERE measured AND kind = 'number' AND unit <> 'flag'
+     ORDER BY position`
+  );
+  const present = new Set(
+    (
+      await store.all<{column_name: string}>(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'features'"
+      )
+    ).map((c) => c.column_name)
+  );
+  return [
+    ...features.filter((f) => present.has(f.feature)).map(({position: _, ...f}) => f),
+    ...((await store.has("customer_value")) ? VALUE_COLUMNS : [])
+  ];
+}
+
+/** How a column's values are cut: bin i holds edges[i] ≤ v < edges[i + 1] (the ends hold the rest). */
+interface Binning {
+  edges: number[];
+  clipped: boolean;
+}
+
+type ColumnStats = {p01: number; p99: number; min: number; max: number; whole: boolean};
+
+/**
+ * Bins from the whole base: shares on [0, 1] in tenths; scores on half points (1, 1.5, … 5);
+ * small whole numbers one by one; larger counts on a log scale cut at whole numbers; skewed
+ * amounts on a log scale; anything else evenly between the 1st and 99th percentiles (values
+ * beyond fall into the end bins).
+ */
+export function binning(column: {unit: string; transform: string}, s: ColumnStats): Binning | null {
+  if (s.p01 === null || s.p99 === null || s.min === null || s.max === null) return null;
+  if (column.unit === "share") return {edges: steps(0, 1, 0.1), clipped: false};
+  if (column.unit === "score") {
+    const [lo, hi] = [Math.floor(s.min * 2) / 2, Math.ceil(s.max * 2) / 2];
+    return {edges: steps(lo - 0.25, hi + 0.25, 0.5), clipped: false};
+  }
+  if (s.whole && s.max - s.min <= 24)
+    return {edges: steps(s.min - 0.5, s.max + 0.5, 1), clipped: false};
+  const lo = s.p01;
+  const hi = s.p99 > s.p01 ? s.p99 : s.p01 + 1;
+  const clipped = s.min < lo || s.max > hi;
+  const log = column.transform === "log" && lo >= 0;
+  let edges = Array.from({length: BINS + 1}, (_, i) =>
+    log
+      ? Math.expm1(Math.log1p(lo) + ((Math.log1p(hi) - Math.log1p(lo)) * i) / BINS)
+      : lo + ((hi - lo) * i) / BINS
+  );
+  // whole numbers are cut between them, so no bin is empty by construction
+  if (s.whole) edges = [...new Set(edges.map((e) => Math.round(e) - 0.5))];
+  return {edges: edges.map((e) => round(e)!), clipped};
+}
+
+/** lo, lo + step, … hi, without floating-point drift. */
+function steps(lo: number, hi: number, step: number): number[] {
+  const n = Math.round((hi - lo) / step);
+  return Array.from({length: n + 1}, (_, i) => round(lo + i * step)!);
+}
+
+/** The profile's distribution against the base's, feature by feature, on the base's bins. */
+async function distributions(
+  store: Store,
+  profileId: string,
+  min: number
+): Promise<Distribution[]> {
+  const columns = await distributionColumns(store);
+  const traits = new Map(
+    (
+      await store.all<{
+        feature: string;
+        effect: number | null;
+        distinguishing: boolean;
+        rank: number | null;
+      }>(
+        `SELECT feature, effect, distinguishing, rank FROM profile_traits
+         WHERE profile_id = $id AND level IS NULL ORDER BY feature`,
+        {id: profileId}
+      )
+    ).map((t) => [t.feature, t])
+  );
+  if (columns.length === 0) return [];
+  // Every column in one long table (customer, feature, value), so the whole report is two
+  // passes over the data, not two queries per feature.
+  const long = longValues(columns);
+  const stats = new Map(
+    (
+      await store.all<ColumnStats & {feature: string; profile_median: number; base_median: number}>(
+        `WITH long AS (${long})
+         SELECT feature, quantile_cont(v, 0.01) AS p01, quantile_cont(v, 0.99) AS p99,
+           min(v) AS min, max(v) AS max, coalesce(bool_and(v = round(v)), false) AS whole,
+           median(v) FILTER (WHERE mine) AS profile_median, median(v) AS base_median
+         FROM long GROUP BY feature ORDER BY feature`,
+        {id: profileId}
+      )
+    ).map((r) => [r.feature, r])
+  );
+  const cuts = columns
+    .map((column) => ({column, stats: stats.get(column.feature)}))
+    .map(({column, stats}) => ({column, stats, b: stats ? binning(column, stats) : null}))
+    .filter(
+      (c): c is {column: Column; stats: NonNullable<typeof c.stats>; b: Binning} => c.b !== null
+    );
+  if (cuts.length === 0) return [];
+  const counts = await store.all<{
+    feature: string;
+    bin: number;
+    customers: number;
+    base_customers: number;
+  }>(
+    `WITH long AS (${long}),
+     cuts AS (SELECT unnest($features) AS feature, unnest($inner::VARCHAR::DOUBLE[][]) AS bounds)
+     SELECT feature, len(list_filter(bounds, lambda e: e <= v))::INTEGER AS bin,
+       count(*) FILTER (WHERE mine)::INTEGER AS customers, count(*)::INTEGER AS base_customers
+     FROM long JOIN cuts USING (feature)
+     GROUP BY ALL ORDER BY feature, bin`,
+    {
+      id: profileId,
+      features: listValue(cuts.map((c) => c.column.feature)),
+      inner: JSON.stringify(cuts.map((c) => c.b.edges.slice(1, -1)))
+    }
+  );
+  const out: Distribution[] = [];
+  for (const {column, stats, b} of cuts) {
+    const bins = b.edges.length - 1;
+    const mine = counts.filter((c) => c.feature === column.feature);
+    const byBin = new Map(mine.map((c) => [c.bin, c]));
+    const profileTotal = mine.reduce((n, c) => n + c.customers, 0);
+    const baseTotal = mine.reduce((n, c) => n + c.base_customers, 0);
+    if (profileTotal < min) continue;
+    const trait = traits.get(column.feature);
+    out.push({
+      feature: column.feature,
+      label: column.label,
+      unit: column.unit,
+      dimension: column.dimension,
+      effect: round(trait?.effect),
+      distinguishing: trait?.distinguishing ?? false,
+      rank: trait?.rank ?? null,
+      clipped: b.clipped,
+      profile_median: round(stats.profile_median),
+      base_median: round(stats.base_median),
+      bins: {
+        edges: b.edges,
+        customers: Array.from({length: bins}, (_, i) =>
+          suppress(byBin.get(i)?.customers ?? 0, min)
+        ),
+        base_customers: Array.from({length: bins}, (_, i) =>
+          suppress(byBin.get(i)?.base_customers ?? 0, min)
+        ),
+        profile_customers: profileTotal,
+        all_customers: baseTotal
+      }
+    });
+  }
+  return out;
+}
+
+/**
+ * The columns' finite values as one long table: mine (the customer is in profile $id),
+ * feature, v. UNPIVOT leaves missing values out.
+ */
+function longValues(columns: Column[]): string {
+  const tables = [...new Set(columns.map((c) => c.table))].sort();
+  const parts = tables.map((table) => {
+    const names = columns.filter((c) => c.table === table).map((c) => ident(c.feature));
+    const select = names.map((n) => `${n}::DOUBLE AS ${n}`).join(", ");
+    return `SELECT customer_id, feature, v FROM (
+      UNPIVOT (SELECT customer_id, ${select} FROM ${ident(table)}) ON ${names.join(", ")}
+      INTO NAME feature VALUE v)`;
+  });
+  return `SELECT c.profile_id = $id AS mine, u.feature, u.v
+    FROM (${parts.join(" UNION ALL ")}) u JOIN customer_profiles c USING (customer_id)
+    WHERE isfinite(u.v)`;
+}
+
+/**
+ * Where the profile's customers live: per country and per region (with the region's mean
+ * position from the enriched coordinates), against the base. Regions with fewer than min
+ * customers in the base are left out; profile counts under min are suppressed.
+ */
+async function geography(
+  store: Store,
+  profileId: string,
+  min: number
+): Promise<{countries: Record<string, unknown>[]; regions: Record<string, unknown>[]}> {
+  const columns = new Set(
+    (
+      await store.all<{column_name: string}>(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'customers'"
+      )
+    ).map((c) => c.column_name)
+  );
+  if (!columns.has("country")) return {countries: [], regions: []};
+  const place = async (keys: string[], where: string) => {
+    const position =
+      columns.has("latitude") && columns.has("longitude")
+        ? "avg(k.latitude) AS latitude, avg(k.longitude) AS longitude,"
+        : "NULL::DOUBLE AS latitude, NULL::DOUBLE AS longitude,";
+    const rows = await store.all<
+      Record<string, unknown> & {customers: number; base_customers: number}
+    >(
+      `SELECT ${keys.map((k) => `k.${ident(k)}`).join(", ")}, ${position}
+         count(*) FILTER (WHERE c.profile_id = $id)::INTEGER AS customers,
+         count(*)::INTEGER AS base_customers
+       FROM customers k JOIN customer_profiles c USING (customer_id)
+       WHERE ${where}
+       GROUP BY ALL HAVING count(*) >= $min
+       ORDER BY ${keys.map((k) => `k.${ident(k)}`).join(", ")}`,
+      {id: profileId, min}
+    );
+    const profileTotal = rows.reduce((n, r) => n + r.customers, 0);
+    const baseTotal = rows.reduce((n, r) => n + r.base_customers, 0);
+    return rows.map((r) => {
+      const n = suppress(r.customers, min);
+      return roundRow({
+        ...r,
+        customers: n,
+        share: n === null || profileTotal === 0 ? null : n / profileTotal,
+        base_share: r.base_customers / baseTotal
+      });
+    });
+  };
+  return {
+    countries: await place(["country"], "k.country IS NOT NULL"),
+    regions: columns.has("region")
+      ? await place(["country", "region"], "k.country IS NOT NULL AND k.region IS NOT NULL")
+      : []
+  };
+}
+
+/** The profile across each segmentation: its customers in every segment, and their share. */
+async function segmentSpread(
+  store: Store,
+  profileId: string,
+  min: number
+): Promise<Record<string, unknown>[]> {
+  if (!(await store.has("segment_profiles"))) return [];
+  const size = await store.one<{n: number}>(
+    "SELECT count(*)::INTEGER AS n FROM customer_profiles WHERE profile_id = $id",
+    {id: profileId}
+  );
+  const rows = await store.all<{
+    segment: string;
+    value: string;
+    position: number;
+    customers: number | null;
+    suppressed: boolean;
+    segment_customers: number | null;
+  }>(
+    `SELECT z.segment, z.value, z.position,
+       CASE WHEN p.profile_id IS NULL THEN 0 ELSE p.customers END AS customers,
+       coalesce(p.suppressed, false) AS suppressed, z.customers AS segment_customers
+     FROM segment_sizes z
+     LEFT JOIN segment_profiles p
+       ON p.segment = z.segment AND p.value = z.value AND p.profile_id = $id
+     ORDER BY z.segment, z.position, z.value`,
+    {id: profileId}
+  );
+  const profileSize = size?.n || 1;
+  return rows.map((r) => {
+    const n = r.customers === null ? null : suppress(r.customers, min);
+    return roundRow({
+      ...r,
+      customers: n,
+      suppressed: n === null,
+      // of the profile's customers, the share in this segment; of the segment's, the profile's
+      share: n === null ? null : n / profileSize,
+      share_of_segment: n === null || !r.segment_customers ? null : n / r.segment_customers
+    });
+  });
+}

@@ -1,0 +1,250 @@
+/**
+ * Customer cards (loaders/site/cards.ts) and their shards (src/components/shard.ts): the split, the
+ * hash the page and the build share, and every card read back against a real store built by
+ * the engine from a small demo (2,500 customers: two shards).
+ */
+import {mkdtempSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {
+  cardIndex,
+  cardShard,
+  cardShardNames,
+  CARD_ORDERS,
+  CARD_TRAITS,
+  type CardOptions
+} from "../../loaders/site/cards.ts";
+import {writeDemo} from "../../loaders/demo/write.ts";
+import {runEngine} from "../../loaders/engine.ts";
+import {PROJECT_DIR} from "../../loaders/core/paths.ts";
+import {withStore, type Store} from "../../loaders/core/store.ts";
+import {
+  findCard,
+  fnv1a32,
+  shardCount,
+  shardName,
+  shardOf,
+  type CardIndex,
+  type CardShard
+} from "../../src/components/shard.ts";
+
+describe("fnv1a32(text)", () => {
+  it("gives the published FNV-1a 32-bit test vectors", () => {
+    expect(fnv1a32("")).toBe(0x811c9dc5);
+    expect(fnv1a32("a")).toBe(0xe40c292c);
+    expect(fnv1a32("foobar")).toBe(0xbf9cf968);
+  });
+
+  it("hashes the UTF-8 bytes, so ids beyond ASCII hash as in any other FNV-1a", () => {
+    // "é" is the two bytes c3 a9.
+    const bytes = [0xc3, 0xa9];
+    let h = 0x811c9dc5;
+    for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+    expect(fnv1a32("é")).toBe(h);
+  });
+});
+
+describe("shardCount(customers) and shardOf(id, shards)", () => {
+  it("picks the smallest power of two that keeps shards at 2,000 customers or fewer", () => {
+    expect([0, 1, 2000, 2001, 4000, 4001, 20005, 1_000_000].map(shardCount)).toEqual([
+      1, 1, 1, 2, 2, 4, 16, 512
+    ]);
+  });
+
+  it("names shards in hex, two digits or more", () => {
+    expect(shardName(0, 1)).toBe("00");
+    expect(shardName(10, 16)).toBe("0a");
+    expect(shardName(255, 512)).toBe("0ff");
+  });
+
+  it("ignores case and surrounding spaces, so a lookup tolerant of case finds the shard", () => {
+    for (const id of ["C0000123", "C0009999", "acme-42"])
+      expect(shardOf(` ${id.toLowerCase()} `, 16)).toBe(shardOf(id, 16));
+  });
+
+  it("spreads ids evenly over the shards", () => {
+    const counts = new Map<string, number>();
+    for (let i = 1; i <= 16_000; i++) {
+      const s = shardOf(`C${String(i).padStart(7, "0")}`, 16);
+      counts.set(s, (counts.get(s) ?? 0) + 1);
+    }
+    expect(counts.size).toBe(16);
+    for (const n of counts.values()) expect(Math.abs(n - 1000)).toBeLessThan(150);
+  });
+});
+
+// The project's own config on a small demo: the demo config reads PORTRAIT_DATA when imported.
+const dir = mkdtempSync(join(tmpdir(), "portrait-cards-"));
+const storeFile = join(dir, "store.duckdb");
+const HIDDEN: CardOptions = {
+  identifiers: false,
+  churn: {pAliveBelow: 0.5, engagementDropAbove: 0.5, minOrders: 2}
+};
+const SHOWN: CardOptions = {...HIDDEN, identifiers: true};
+
+let index: CardIndex;
+let shards: CardShard[];
+let names: string[];
+
+const read = <T>(fn: (store: Store) => Promise<T>) => withStore(storeFile, fn);
+
+beforeAll(async () => {
+  process.env.PORTRAIT_DATA = join(dir, "data");
+  writeDemo({customers: 2500, seed: 11, end: "2026-10-31", out: join(dir, "data")});
+  await runEngine({configPath: join(PROJECT_DIR, "portrait.config.ts"), storePath: storeFile});
+  names = await read(cardShardNames);
+  index = await read((s) => cardIndex(s, HIDDEN));
+  shards = await read(async (s) => {
+    const out: CardShard[] = [];
+    for (const name of names) out.push(await cardShard(s, name, HIDDEN));
+    return out;
+  });
+});
+
+afterAll(() => {
+  delete process.env.PORTRAIT_DATA;
+  rmSync(dir, {recursive: true, force: true});
+});
+
+describe("cardIndex and cardShard on the demo store", () => {
+  it("splits the customers into the shards the index names", async () => {
+    const customers = await read((s) =>
+      s.one<{n: number}>("SELECT count(*)::INTEGER AS n FROM customers")
+    );
+    expect(customers!.n).toBeGreaterThan(2000);
+    expect(index.shards).toBe(shardCount(customers!.n));
+    expect(index.shards).toBe(2);
+    expect(names).toEqual(["00", "01"]);
+    expect(index.as_of).toBe("2026-10-31");
+  });
+
+  it("puts every customer in exactly one shard", async () => {
+    const ids = (
+      await read((s) => s.all<{id: string}>("SELECT customer_id AS id FROM customers ORDER BY 1"))
+    ).map((r) => r.id);
+    const carded = shards.flatMap((s) => Object.keys(s.cards));
+    expect(new Set(carded).size).toBe(carded.length);
+    expect([...carded].sort()).toEqual(ids);
+    for (const s of shards) expect(Object.keys(s.cards).length).toBeGreaterThan(500);
+  });
+
+  it("agrees with the page's hash: each card is in the shard shardOf names, found whatever the case", () => {
+    for (const shard of shards) {
+      for (const id of Object.keys(shard.cards)) {
+        expect(shardOf(id, index.shards)).toBe(shard.shard);
+        const found = findCard(index, shard, ` ${id.toLowerCase()} `);
+        expect(found.found === "card" && found.card.id).toBe(id);
+      }
+    }
+  });
+
+  it("reads back each card with the store's profile, risk, orders and tickets", async () => {
+    const truth = await read((s) =>
+      s.all<{
+        id: string;
+        profile_id: string;
+        at_risk: boolean | null;
+        purchases: number | null;
+        orders_12m: number | null;
+        last_order: string | null;
+        orders: number;
+        open: number;
+      }>(
+        `SELECT c.customer_id AS id, cp.profile_id, v.at_risk, v.purchases, f.orders_12m::INTEGER AS orders_12m,
+           (SELECT strftime(max(ordered_at), '%Y-%m-%d') FROM orders o WHERE o.customer_id = c.customer_id) AS last_order,
+           (SELECT count(*)::INTEGER FROM orders o WHERE o.customer_id = c.customer_id) AS orders,
+           (SELECT count(*)::INTEGER FROM tickets t WHERE t.customer_id = c.customer_id AND t.resolved_at IS NULL) AS open
+         FROM customers c LEFT JOIN customer_profiles cp USING (customer_id)
+           LEFT JOIN customer_value v USING (customer_id) LEFT JOIN features f USING (customer_id)
+         ORDER BY 1`
+      )
+    );
+    const shardById = new Map(shards.flatMap((s) => Object.keys(s.cards).map((id) => [id, s])));
+    let atRisk = 0;
+    for (const t of truth) {
+      const found = findCard(index, shardById.get(t.id)!, t.id);
+      if (found.found !== "card") throw new Error(`no card for ${t.id}`);
+      const card = found.card;
+      expect(card.profile?.id).toBe(t.profile_id);
+      expect(card.traits).toHaveLength(card.profile!.traits.length);
+      expect(card.orders.last_12m).toBe(t.orders_12m ?? 0);
+      expect(card.orders.last_date).toBe(t.last_order);
+      expect(card.orders.recent).toHaveLength(Math.min(CARD_ORDERS, t.orders));
+      expect(card.tickets.open).toBe(t.open);
+      if ((t.purchases ?? 0) < 2) expect(card.value.risk).toBeNull();
+      else expect(card.value.risk === "none").toBe(!t.at_risk);
+      if (card.value.risk !== null && card.value.risk !== "none") atRisk++;
+    }
+    expect(atRisk).toBeGreaterThan(0);
+  });
+
+  it("lists recent orders newest first with their levels, and the profile's top traits", () => {
+    for (const p of index.profiles) {
+      expect(p.traits.length).toBeGreaterThan(0);
+      expect(p.traits.length).toBeLessThanOrEqual(CARD_TRAITS);
+      expect(p.serve.length).toBeGreaterThan(0);
+    }
+    const card = Object.keys(shards[0].cards)
+      .map((id) => findCard(index, shards[0], id))
+      .flatMap((f) =>
+        f.found === "card" && f.card.orders.recent.length === CARD_ORDERS ? [f.card] : []
+      )[0];
+    const dates = card.orders.recent.map((o) => o.date);
+    expect([...dates].sort().reverse()).toEqual(dates);
+    expect(card.orders.recent[0].channel).toMatch(/^[a-z]+$/);
+    expect(card.traits.some((t) => t.value !== null)).toBe(true);
+  });
+
+  it("sends a merged id to the customer it became", async () => {
+    const merged = await read((s) =>
+      s.one<{id: string; into: string}>(
+        'SELECT customer_id AS id, person_id AS "into" FROM identity_map WHERE customer_id <> person_id ORDER BY 1 LIMIT 1'
+      )
+    );
+    expect(merged).toBeDefined();
+    const shard = shards.find((s) => s.shard === shardOf(merged!.id, index.shards))!;
+    expect(findCard(index, shard, merged!.id)).toEqual({found: "merged", into: merged!.into});
+  });
+
+  it("finds nothing for an id that is not a customer", () => {
+    const shard = shards.find((s) => s.shard === shardOf("C9999999", index.shards))!;
+    expect(findCard(index, shard, "C9999999")).toEqual({found: "none"});
+  });
+
+  it("publishes e-mail, phone and name only when the config allows identifiers", async () => {
+    const emails = (
+      await read((s) =>
+        s.all<{email: string}>(
+          "SELECT email FROM customers WHERE email IS NOT NULL ORDER BY customer_id"
+        )
+      )
+    ).map((r) => r.email);
+    expect(emails.length).toBeGreaterThan(1000);
+    const hidden = JSON.stringify(shards) + JSON.stringify(index);
+    expect(hidden).not.toMatch(/@/);
+    expect(index.identifiers).toBe(false);
+
+    const shown = await read((s) => cardShard(s, "00", SHOWN));
+    const shownIndex = await read((s) => cardIndex(s, SHOWN));
+    expect(shown.fields.slice(-3)).toEqual(["name", "email", "phone"]);
+    const id = Object.keys(shown.cards)[0];
+    const found = findCard(shownIndex, shown, id);
+    const truth = await read((s) =>
+      s.one<{email: string | null}>("SELECT email FROM customers WHERE customer_id = $id", {id})
+    );
+    expect(found.found === "card" && found.card.identifiers?.email).toBe(truth!.email);
+    expect(JSON.stringify(shown)).toMatch(/@/);
+  });
+
+  it("writes the same shard twice byte for byte", async () => {
+    const again = await read((s) => cardShard(s, "01", HIDDEN));
+    expect(JSON.stringify(again)).toBe(JSON.stringify(shards[1]));
+  });
+
+  it("refuses a shard the build does not have", async () => {
+    await expect(read((s) => cardShard(s, "0f", HIDDEN))).rejects.toThrow(
+      /no card shard "0f" in this build: the shards are 00 to 01/
+    );
+  });
+});

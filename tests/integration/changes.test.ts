@@ -1,0 +1,207 @@
+/**
+ * What changed between two builds (loaders/history/previous.ts): the overview's few facts, and the
+ * customers who moved, from the previous build's assignment kept in the new store.
+ */
+import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {afterAll, describe, expect, it} from "vitest";
+import {copyPreviousCustomers, type BuildSummary} from "../../loaders/history/previous.ts";
+import {
+  CHANGE_COLUMNS,
+  CUSTOMER_CHANGES,
+  customerChangesQuery
+} from "../../loaders/publish/changes.ts";
+import {compareBuilds} from "../../loaders/site/briefing.ts";
+import {Store} from "../../loaders/core/store.ts";
+
+const profile = (
+  profile_id: string,
+  name: string,
+  share: number,
+  extra: Partial<BuildSummary["profiles"][number]> = {}
+) => ({
+  profile_id,
+  name,
+  customers: Math.round(share * 1000),
+  share,
+  revenue_share: share,
+  value_12m: 100,
+  at_risk_share: 0.1,
+  ...extra
+});
+
+const previous: BuildSummary = {
+  as_of: "2026-09-30",
+  customers: 1000,
+  profiles: [
+    profile("p1", "App-first", 0.5),
+    profile("p2", "Deal seekers", 0.3),
+    profile("p3", "Lapsed", 0.2)
+  ]
+};
+
+describe("compareBuilds(current, previous)", () => {
+  it("says nothing without a previous build", () => {
+    expect(compareBuilds(previous, undefined)).toEqual([]);
+  });
+
+  it("says nothing when nothing moved by much", () => {
+    const current = {
+      ...previous,
+      profiles: previous.profiles.map((p) => ({...p, share: p.share + 0.004}))
+    };
+    expect(compareBuilds(current, previous)).toEqual([]);
+  });
+
+  it("reports customers, new and vanished profiles, and shifts in size, risk and value, largest first", () => {
+    const current: BuildSummary = {
+      as_of: "2026-10-31",
+      customers: 1100,
+      profiles: [
+        profile("p1", "App-first", 0.45, {at_risk_share: 0.2}),
+        profile("p2", "Deal seekers", 0.3, {value_12m: 150}),
+        profile("p4", "Bulk buyers", 0.25)
+      ]
+    };
+    const texts = compareBuilds(current, previous).map((c) => c.text);
+    expect(texts[0]).toBe("1,100 customers, +100 since the build with data as of 2026-09-30.");
+    expect(texts).toContain("New profile: Bulk buyers, 25 % of customers.");
+    expect(texts).toContain("No longer found: Lapsed (was 20 % of customers).");
+    expect(texts).toContain("App-first: 45 % of customers (−5.0 points).");
+    expect(texts).toContain("App-first: 20 % at risk (+10.0 points).");
+    expect(texts).toContain("Deal seekers: expected value 150 per customer (+50 %).");
+  });
+
+  it("says which profile a new one split from and which a vanished one merged into", () => {
+    const current: BuildSummary = {
+      ...previous,
+      profiles: [
+        profile("p1", "App-first", 0.5),
+        profile("p2", "Deal seekers", 0.5),
+        profile("p4", "Bargain app users", 0.1)
+      ]
+    };
+    const related = new Map([
+      ["p4", {status: "split", related_id: "p1"}],
+      ["p3", {status: "merged", related_id: "p2"}]
+    ]);
+    const texts = compareBuilds(current, previous, related).map((c) => c.text);
+    expect(texts).toContain(
+      "New profile: Bargain app users, 10 % of customers, split from App-first."
+    );
+    expect(texts).toContain("Lapsed (was 20 % of customers) merged into Deal seekers.");
+  });
+});
+
+describe("customerChangesQuery({hasValue}) against typed fixture tables", () => {
+  it("names every kind of change, leaves the unchanged out and sorts by id", async () => {
+    const store = await Store.open(":memory:");
+    try {
+      for (const sql of [
+        "CREATE TABLE overview_as_of AS SELECT DATE '2026-10-31' AS as_of",
+        "CREATE TABLE previous_build AS SELECT DATE '2026-09-30' AS as_of, 7 AS customers",
+        "CREATE TABLE previous_customers (customer_id VARCHAR, profile_id VARCHAR, at_risk BOOLEAN)",
+        `INSERT INTO previous_customers VALUES ('c1', 'p1', false), ('c2', 'p1', false),
+           ('c3', 'p1', false), ('c4', 'p1', true), ('c5', 'p1', false), ('c6', 'p1', true),
+           ('c7', 'p2', false)`,
+        "CREATE TABLE customer_profiles (customer_id VARCHAR, profile_id VARCHAR)",
+        `INSERT INTO customer_profiles VALUES ('c1', 'p1'), ('c2', 'p2'), ('c3', 'p1'),
+           ('c4', 'p1'), ('c5', 'p2'), ('c6', 'p2'), ('c8', 'p3')`,
+        "CREATE TABLE customer_value (customer_id VARCHAR, at_risk BOOLEAN)",
+        `INSERT INTO customer_value VALUES ('c1', false), ('c2', false), ('c3', true),
+           ('c4', false), ('c5', true), ('c6', NULL), ('c8', true)`
+      ])
+        await store.run(sql);
+      const rows = await store.all(customerChangesQuery({hasValue: true}));
+      expect(rows.map((r) => Object.keys(r))[0]).toEqual([...CHANGE_COLUMNS]);
+      expect(rows.map((r) => [r.customer_id, r.change])).toEqual([
+        ["c2", "moved"],
+        ["c3", "into_risk"],
+        ["c4", "out_of_risk"],
+        ["c5", "moved_into_risk"],
+        ["c6", "moved_out_of_risk"], // no value now counts as not at risk
+        ["c7", "left"],
+        ["c8", "joined"]
+      ]);
+      expect(rows.find((r) => r.customer_id === "c7")).toMatchObject({
+        previous_profile_id: "p2",
+        profile_id: null,
+        previous_at_risk: false,
+        at_risk: null,
+        previous_as_of: "2026-09-30",
+        as_of: "2026-10-31"
+      });
+      expect(
+        (await store.all(customerChangesQuery({hasValue: false}))).map((r) => r.change)
+      ).toEqual(["moved", "out_of_risk", "moved", "moved_out_of_risk", "left", "joined"]);
+      expect(CUSTOMER_CHANGES).toHaveLength(7);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe("copyPreviousCustomers(store, path)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "portrait-changes-"));
+  afterAll(() => rmSync(dir, {recursive: true, force: true}));
+
+  const into = async (path: string) => {
+    const store = await Store.open(":memory:");
+    try {
+      return {
+        result: await copyPreviousCustomers(store, path),
+        has: await store.has("previous_customers")
+      };
+    } finally {
+      store.close();
+    }
+  };
+
+  it("copies each customer's profile and risk from the old store, opened read-only", async () => {
+    const path = join(dir, "old.duckdb");
+    const old = await Store.open(path);
+    await old.run(
+      "CREATE TABLE customer_profiles AS SELECT * FROM (VALUES ('c2', 'p1'), ('c1', 'p2')) t(customer_id, profile_id)"
+    );
+    await old.run("CREATE TABLE customer_value AS SELECT 'c1' AS customer_id, true AS at_risk");
+    old.close();
+    const store = await Store.open(":memory:");
+    try {
+      expect(await copyPreviousCustomers(store, path)).toEqual({customers: 2});
+      expect(await store.all("SELECT * FROM previous_customers")).toEqual([
+        {customer_id: "c1", profile_id: "p2", at_risk: true},
+        {customer_id: "c2", profile_id: "p1", at_risk: false}
+      ]);
+      // detached again: the new store can be saved whole, and the old one opened for writing
+      expect(
+        await store.all(
+          "SELECT database_name FROM duckdb_databases() WHERE database_name = 'previous_store'"
+        )
+      ).toEqual([]);
+    } finally {
+      store.close();
+    }
+    (await Store.open(path)).close();
+  });
+
+  it("treats a missing store, an unreadable file and a store without profiles as no previous build", async () => {
+    expect(await into(join(dir, "none.duckdb"))).toEqual({
+      result: {missing: "no previous store"},
+      has: false
+    });
+    writeFileSync(join(dir, "junk.duckdb"), "not a database");
+    const junk = await into(join(dir, "junk.duckdb"));
+    expect(junk.has).toBe(false);
+    expect("missing" in junk.result && junk.result.missing).toMatch(
+      /^the previous store cannot be read \(/
+    );
+    const empty = await Store.open(join(dir, "empty.duckdb"));
+    await empty.run("CREATE TABLE customers (customer_id VARCHAR)");
+    empty.close();
+    expect(await into(join(dir, "empty.duckdb"))).toEqual({
+      result: {missing: "the previous store has no profiles"},
+      has: false
+    });
+  });
+});

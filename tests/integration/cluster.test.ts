@@ -1,0 +1,359 @@
+import {afterEach, beforeEach, describe, expect, it} from "vitest";
+import {
+  buildClusters,
+  chooseK,
+  clusteredFeatures,
+  type KRun
+} from "../../loaders/profile/cluster.ts";
+import {parseConfig} from "../../loaders/config/project.ts";
+import type {CatalogEntry} from "../../loaders/profile/features.ts";
+import {random} from "../../loaders/profile/kmeans/kmeans.ts";
+import {
+  designColumns,
+  filledValue,
+  matrixSelect,
+  transformed,
+  valueSql
+} from "../../loaders/profile/matrix.ts";
+import {distanceMatrix, meanSilhouettes, silhouettes} from "../../loaders/profile/silhouette.ts";
+import {bootstrapStability} from "../../loaders/profile/stability.ts";
+import {Store} from "../../loaders/core/store.ts";
+import {feature} from "../support/catalog.ts";
+
+const entry = (
+  id: string,
+  dimension: CatalogEntry["dimension"],
+  extra: Partial<CatalogEntry> = {}
+) => feature(id, extra.kind ?? "number", extra.unit ?? "score", {dimension, ...extra});
+
+const CATALOG: CatalogEntry[] = [
+  entry("spend", "behavioral", {transform: "log", unit: "currency"}),
+  entry("visits", "behavioral"),
+  entry("price", "psychographic"),
+  entry("age", "demographic"),
+  entry("channel", "behavioral", {kind: "category", describeOnly: true})
+];
+
+/** Settings as the config gives them, with a smaller search for speed. */
+function settings(clustering: Record<string, unknown> = {}) {
+  return parseConfig(
+    {
+      sources: {crm: {table: "customers", file: "c.csv"}},
+      clustering: {k: {min: 2, max: 6}, ...clustering}
+    },
+    "/project/portrait.config.ts"
+  ).clustering;
+}
+
+let store: Store;
+
+/** Three planted groups of different sizes, apart on spend, visits and price; age is noise. */
+async function plantedFeatures(n = 1200, seed = 3) {
+  const rand = random(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const centres = [
+    {spend: 50, visits: 2, price: 4.5},
+    {spend: 400, visits: 10, price: 2},
+    {spend: 2000, visits: 5, price: 3}
+  ];
+  const rows: string[] = [];
+  const truth = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const g = i % 6 < 3 ? 0 : i % 6 < 5 ? 1 : 2;
+    const c = centres[g];
+    const id = `C${String(i).padStart(5, "0")}`;
+    truth.set(id, g);
+    const spend = Math.max(1, c.spend * Math.exp(0.15 * normal()));
+    // Some customers skipped the survey: their price is missing.
+    const price = i % 7 === 0 ? "NULL" : (c.price + 0.25 * normal()).toFixed(3);
+    rows.push(
+      `('${id}', ${spend.toFixed(2)}, ${(c.visits + normal()).toFixed(3)}, ${price}, ${(20 + 50 * rand()).toFixed(0)}, 'web')`
+    );
+  }
+  await store.run(
+    `CREATE OR REPLACE TABLE features AS SELECT * FROM (VALUES ${rows.join(", ")}) t(customer_id, spend, visits, price, age, channel)`
+  );
+  return truth;
+}
+
+beforeEach(async () => {
+  store = await Store.open(":memory:");
+});
+
+afterEach(() => store.close());
+
+describe("clusteredFeatures(catalog, settings)", () => {
+  it("clusters on the measured behavioral and psychographic features by default, never describe-only ones", () => {
+    expect(clusteredFeatures(CATALOG, settings()).map((f) => f.id)).toEqual([
+      "spend",
+      "visits",
+      "price"
+    ]);
+  });
+
+  it("takes the dimensions' weights and an explicit feature list from the config", () => {
+    expect(
+      clusteredFeatures(CATALOG, settings({dimensions: {psychographic: 0, demographic: 1}})).map(
+        (f) => f.id
+      )
+    ).toEqual(["spend", "visits", "age"]);
+    expect(
+      clusteredFeatures(CATALOG, settings({features: ["age", "price"]})).map((f) => f.id)
+    ).toEqual(["age", "price"]);
+    expect(() => clusteredFeatures(CATALOG, settings({features: ["agee"]}))).toThrow(
+      'clustering.features: no feature "agee"'
+    );
+  });
+});
+
+describe("chooseK(runs, fixed)", () => {
+  const run = (k: number, silhouette: number, reason: string | null): KRun => ({
+    k,
+    silhouette,
+    inertia: 0,
+    minShare: 0.1,
+    stability: [],
+    accepted: reason === null,
+    reason
+  });
+
+  it("takes the largest k whose profiles are all big enough and stable", () => {
+    const runs = [
+      run(3, 0.3, null),
+      run(4, 0.27, null),
+      run(5, 0.25, "least stable profile 0.40 < 0.75")
+    ];
+    expect(chooseK(runs, false)).toEqual({k: 4, rule: "largest stable k"});
+  });
+
+  it("does not take a stable split that costs more than the tolerance in silhouette", () => {
+    const runs = [run(3, 0.7, null), run(4, 0.5, null), run(6, 0.62, null)];
+    expect(chooseK(runs, false, 0.15)).toEqual({k: 6, rule: "largest stable k"});
+    expect(chooseK(runs, false, 0.1)).toEqual({k: 3, rule: "largest stable k"});
+  });
+
+  it("falls back to the best silhouette among big enough profiles when no k is stable", () => {
+    const runs = [
+      run(3, 0.2, "least stable profile 0.60 < 0.75"),
+      run(4, 0.3, "least stable profile 0.70 < 0.75"),
+      run(5, 0.4, "smallest profile 0.5 % < 2.0 %")
+    ];
+    expect(chooseK(runs, false)).toEqual({k: 4, rule: "best silhouette (no k was stable)"});
+  });
+
+  it("says what to change when no k gives big enough profiles", () => {
+    expect(() => chooseK([run(3, 0.2, "smallest profile 0.5 % < 2.0 %")], false)).toThrow(
+      "lower clustering.minProfileShare or clustering.k"
+    );
+  });
+});
+
+describe("designColumns(store, features, weightOf) and matrixSelect(columns)", () => {
+  it("log-transforms, winsorises and standardises, and keeps missing values missing", async () => {
+    await store.run(`CREATE TABLE features AS SELECT i::VARCHAR AS customer_id,
+      CASE WHEN i = 100 THEN 1e9 ELSE i END AS spend, CASE WHEN i % 10 = 0 THEN NULL ELSE i END AS price
+      FROM range(1, 101) t(i)`);
+    const features = [CATALOG[0], CATALOG[2]];
+    const columns = await designColumns(store, features, (f) => (f.id === "price" ? 2 : 1));
+    expect(columns.map((c) => [c.column, c.feature, c.weight])).toEqual([
+      ["c0", "spend", 1],
+      ["c1", "price", 2]
+    ]);
+    const {sql, params} = matrixSelect(columns);
+    expect(sql).not.toMatch(/\d\.\d/); // every number is bound, none spliced into the SQL
+    const rows = await store.all<{customer_id: string; c0: number; c1: number}>(
+      `SELECT customer_id, ${sql} FROM features ORDER BY customer_id::INTEGER`,
+      params
+    );
+    const [spend, price] = columns;
+    // The one huge spend is held at the 99th percentile of log spend.
+    expect(rows[99].c0).toBeCloseTo((spend.hi - spend.center) / spend.scale, 12);
+    expect(spend.hi).toBeLessThan(Math.log(1 + 1e9));
+    // A missing price stays missing; the fit starts it at the median.
+    expect(rows[9].c1).toBeNull();
+    expect(filledValue(price)).toBeCloseTo((2 * (price.fill - price.center)) / price.scale, 12);
+    // Standardised: the winsorised values have mean 0 and unit variance.
+    const c0 = rows.map((r) => r.c0);
+    const mean = c0.reduce((a, b) => a + b, 0) / c0.length;
+    const variance = c0.reduce((a, b) => a + (b - mean) ** 2, 0) / c0.length;
+    expect(mean).toBeCloseTo(0, 12);
+    expect(variance).toBeCloseTo(1, 12);
+  });
+
+  it("turns a category into weighted one-hot columns for its frequent levels", async () => {
+    await store.run(
+      "CREATE TABLE features AS SELECT * FROM (VALUES ('a', 'web'), ('b', 'app'), ('c', 'web'), ('d', NULL)) t(customer_id, channel)"
+    );
+    const columns = await designColumns(store, [CATALOG[4]], () => 1);
+    expect(columns.map((c) => c.level)).toEqual(["web", "app"]);
+    for (const c of columns) expect(c.weight).toBeCloseTo(Math.SQRT1_2, 15);
+  });
+});
+
+describe("silhouettes(distances, m, labels, k)", () => {
+  it("matches widths computed by hand on a line", () => {
+    const points = Float64Array.of(0, 1, 10, 12);
+    const labels = Int32Array.of(0, 0, 1, 1);
+    const widths = silhouettes(distanceMatrix(points, 4, 1), 4, labels, 2);
+    // Point 0: a = 1, b = (10 + 12) / 2 = 11; point 2: a = 2, b = (10 + 9) / 2 = 9.5.
+    expect(widths[0]).toBeCloseTo(1 - 1 / 11, 6);
+    expect(widths[2]).toBeCloseTo(1 - 2 / 9.5, 6);
+    const {overall, perCluster} = meanSilhouettes(widths, labels, 2);
+    expect(perCluster[0]).toBeCloseTo((widths[0] + widths[1]) / 2, 12);
+    expect(overall).toBeCloseTo(widths.reduce((a, b) => a + b, 0) / 4, 12);
+  });
+});
+
+describe("bootstrapStability(points, labels, options)", () => {
+  it("scores well-separated clusters near 1", () => {
+    const rand = random(1);
+    const n = 300;
+    const points = new Float64Array(n * 2);
+    const labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      labels[i] = i % 3;
+      points[2 * i] = 20 * labels[i] + rand();
+      points[2 * i + 1] = rand();
+    }
+    const stability = bootstrapStability(points, labels, {
+      n,
+      d: 2,
+      k: 3,
+      rounds: 5,
+      restarts: 2,
+      seed: 4
+    });
+    for (const s of stability) expect(s).toBeGreaterThan(0.99);
+  });
+});
+
+describe("buildClusters(store, catalog, settings)", () => {
+  it("finds the planted groups with automatic k and numbers profiles by size", async () => {
+    const truth = await plantedFeatures();
+    const result = await buildClusters(store, CATALOG, settings());
+    expect(result.k).toBe(3);
+    expect(result.rule).toBe("largest stable k");
+    expect(result.profiles.map((p) => p.id)).toEqual(["p1", "p2", "p3"]);
+    expect(result.profiles.map((p) => p.customers)).toEqual([600, 400, 200]);
+    const assigned = await store.all<{customer_id: string; profile_id: string}>(
+      "SELECT customer_id, profile_id FROM customer_profiles ORDER BY customer_id"
+    );
+    // p1 is the largest planted group (0), p2 the next (1), p3 the smallest (2).
+    for (const a of assigned) expect(a.profile_id).toBe(`p${truth.get(a.customer_id)! + 1}`);
+    const runs = await store.all<{k: number; chosen: boolean}>(
+      "SELECT k, chosen FROM clustering_runs ORDER BY k"
+    );
+    expect(runs.map((r) => r.k)).toEqual([2, 3, 4, 5, 6]);
+    expect(runs.filter((r) => r.chosen).map((r) => r.k)).toEqual([3]);
+    const quality = await store.all("SELECT * FROM cluster_quality ORDER BY profile_id");
+    for (const q of quality) expect(Number(q.stability)).toBeGreaterThan(0.95);
+  });
+
+  it("assigns every customer in SQL to the centroid nearest in the stored transform", async () => {
+    await plantedFeatures(600);
+    await buildClusters(store, CATALOG, settings({k: 3}));
+    const columns = await store.all<{column: string}>(
+      `SELECT "column" FROM cluster_columns ORDER BY position`
+    );
+    const {sql, params} = matrixSelect(
+      (await store.all("SELECT * FROM cluster_columns ORDER BY position")).map((c) => ({
+        column: String(c.column),
+        feature: String(c.feature),
+        level: (c.level as string | null) ?? null,
+        transform: c.transform as "log" | "none",
+        base: (c.base as string | null) ?? null,
+        prior: Number(c.prior),
+        weight: Number(c.weight),
+        lo: Number(c.lo),
+        hi: Number(c.hi),
+        center: Number(c.center),
+        scale: Number(c.scale),
+        fill: Number(c.fill)
+      }))
+    );
+    const points = await store.all<Record<string, number | string>>(
+      `SELECT customer_id, ${sql} FROM features ORDER BY customer_id`,
+      params
+    );
+    const centroids = await store.all<{profile_id: string; position: number; value: number}>(
+      "SELECT profile_id, position, value FROM profile_centroids ORDER BY profile_id, position"
+    );
+    const assigned = new Map(
+      (
+        await store.all<{customer_id: string; profile_id: string}>(
+          "SELECT * FROM customer_profiles"
+        )
+      ).map((r) => [r.customer_id, r.profile_id])
+    );
+    for (const p of points) {
+      let best = "";
+      let bestDistance = Infinity;
+      for (const id of ["p1", "p2", "p3"]) {
+        const own = centroids.filter((c) => c.profile_id === id);
+        // Missing values are left out of the distance.
+        const distance = columns.reduce(
+          (s, c, j) => (p[c.column] === null ? s : s + (Number(p[c.column]) - own[j].value) ** 2),
+          0
+        );
+        if (distance < bestDistance) [best, bestDistance] = [id, distance];
+      }
+      expect(assigned.get(String(p.customer_id))).toBe(best);
+    }
+  });
+
+  it("is deterministic: the same features and settings give the same tables", async () => {
+    await plantedFeatures(600);
+    const snapshot = async () => {
+      await buildClusters(store, CATALOG, settings());
+      return Promise.all(
+        ["customer_profiles", "profile_centroids", "clustering_runs", "cluster_quality"].map((t) =>
+          store.all(`SELECT * FROM ${t} ORDER BY ALL`)
+        )
+      );
+    };
+    expect(await snapshot()).toEqual(await snapshot());
+  });
+
+  it("uses a fixed k without searching, and says when there is nothing to cluster on", async () => {
+    await plantedFeatures(300);
+    const fixed = await buildClusters(store, CATALOG, settings({k: 4}));
+    expect([fixed.k, fixed.rule, fixed.runs.length]).toEqual([4, "fixed", 1]);
+    await expect(
+      buildClusters(store, CATALOG, settings({dimensions: {behavioral: 0, psychographic: 0}}))
+    ).rejects.toThrow("no feature to cluster on");
+  });
+});
+
+describe("distanceMatrix(points, m, d, missing)", () => {
+  it("leaves out the coordinates either point lacks, scaled to every coordinate", () => {
+    const points = Float64Array.of(0, 0, 3, 4, 6, 99);
+    const missing = Uint8Array.of(0, 0, 0, 0, 0, 1);
+    const distances = distanceMatrix(points, 3, 2, missing);
+    expect(distances[1]).toBeCloseTo(5, 6);
+    // Points 0 and 2 share the first coordinate only: 6 apart there, √2 × 6 over both.
+    expect(distances[2]).toBeCloseTo(6 * Math.SQRT2, 5);
+  });
+});
+
+describe("transformed(feature, transform)", () => {
+  it("keeps a missing value missing under the log transform", async () => {
+    const rows = await store.all<{y: number | null}>(
+      `SELECT ${transformed("x", "log")} AS y FROM (VALUES (NULL), (0), (-5), (EXP(2) - 1)) t(x)`
+    );
+    expect(rows.map((r) => r.y)).toEqual([null, 0, 0, 2]);
+  });
+});
+
+describe("valueSql(column, prior)", () => {
+  it("smooths a share towards the base's by the count it is taken over", async () => {
+    const sql = valueSql({feature: "share", transform: "none", base: "n"}, "0.25");
+    const rows = await store.all<{y: number | null}>(
+      `SELECT ${sql} AS y FROM (VALUES (1.0, 1), (1.0, 98), (NULL, 0)) t(share, n)`
+    );
+    // One ticket, all self-service: (1 + 2 × 0.25) / 3; 98 tickets barely move.
+    expect(rows[0].y).toBeCloseTo(0.5, 12);
+    expect(rows[1].y).toBeCloseTo((98 + 0.5) / 100, 12);
+    expect(rows[2].y).toBeNull();
+    expect(valueSql({feature: "x", transform: "none", base: null}, "0")).toBe('"x"');
+  });
+});

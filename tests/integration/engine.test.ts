@@ -1,0 +1,149 @@
+import {cp, mkdtemp, rm, writeFile} from "node:fs/promises";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {afterEach, beforeEach, describe, expect, it} from "vitest";
+import {loadConfig} from "../../loaders/config/project.ts";
+import {DataError, inputFingerprint, runEngine, storedFingerprint} from "../../loaders/engine.ts";
+import {readOverview} from "../../loaders/clean/inventory.ts";
+import {readQuality} from "../../loaders/clean/quality.ts";
+import {withStore} from "../../loaders/core/store.ts";
+
+const FIXTURE = join(import.meta.dirname, "..", "fixtures", "tiny");
+
+let dir: string;
+let configPath: string;
+let store: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "portrait-engine-"));
+  await cp(FIXTURE, dir, {recursive: true});
+  configPath = join(dir, "portrait.config.ts");
+  store = join(dir, "store", "store.duckdb");
+});
+
+afterEach(async () => {
+  await rm(dir, {recursive: true, force: true});
+});
+
+describe("runEngine({configPath, storePath})", () => {
+  it("reads, validates and resolves the sources into the store, with the overview and quality report", async () => {
+    const result = await runEngine({configPath, storePath: store});
+    expect(result.rebuilt).toBe(true);
+    const overview = await withStore(store, readOverview);
+    expect(overview.asOf).toBe("2024-03-31");
+    expect(overview.tables).toEqual([
+      {
+        table: "customers",
+        label: "Customers",
+        rows: 3,
+        customers: 3,
+        first: "2024-01-05",
+        last: "2024-03-20",
+        quarantined: 0
+      },
+      {
+        table: "orders",
+        label: "Orders",
+        rows: 3,
+        customers: 2,
+        first: "2024-02-01",
+        last: "2024-03-28",
+        quarantined: 2
+      }
+    ]);
+    const quality = await withStore(store, readQuality);
+    expect(quality.sources.map((s) => [s.source, s.read, s.accepted, s.quarantined])).toEqual([
+      ["crm", 3, 3, 0],
+      ["shop", 5, 3, 2]
+    ]);
+    expect(quality.sources[1].samples.map((s) => [s.row, s.reason, s.message])).toEqual([
+      [
+        2,
+        "malformed_date",
+        'ordered_at "not a date" is not a date (expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)'
+      ],
+      [5, "missing_value", "ordered_at is missing"]
+    ]);
+    expect(quality.sources[0].samples).toEqual([]);
+  });
+
+  it("hides direct identifiers in quarantined rows unless the config allows them", async () => {
+    await writeFile(
+      join(dir, "customers.csv"),
+      "customer_id,email,country,signup_date\nC1,ann@example.com,DE,2024-01-05\nC2,bo@example.com,DE,2024-01-06\nC3,cy@example.com,FR,2024-03-20\n,di@example.com,DE,2024-01-07\n"
+    );
+    await runEngine({configPath, storePath: store});
+    const quality = await withStore(store, readQuality);
+    expect(quality.sources[0].samples[0].record).toEqual({
+      customer_id: null,
+      email: "(hidden)",
+      country: "DE",
+      signup_date: "2024-01-07"
+    });
+  });
+
+  it("reuses the store while its inputs are unchanged, and rebuilds when data changes", async () => {
+    const first = await runEngine({configPath, storePath: store});
+    const second = await runEngine({configPath, storePath: store});
+    expect(second.rebuilt).toBe(false);
+    expect(second.fingerprint).toBe(first.fingerprint);
+    await writeFile(
+      join(dir, "orders.csv"),
+      "order_id,customer_id,ordered_at,amount\nO9,C1,2024-03-01,1\n"
+    );
+    const third = await runEngine({configPath, storePath: store});
+    expect(third.rebuilt).toBe(true);
+    expect(third.fingerprint).not.toBe(first.fingerprint);
+    expect(await storedFingerprint(store)).toBe(third.fingerprint);
+    const overview = await withStore(store, readOverview);
+    expect(overview.tables.find((t) => t.table === "orders")?.rows).toBe(1);
+  });
+
+  it("builds the same store on disk as in memory (large inputs build on disk)", async () => {
+    await runEngine({configPath, storePath: store});
+    const onDisk = join(dir, "disk", "store.duckdb");
+    await runEngine({configPath, storePath: onDisk, inMemoryBytes: 0});
+    const dump = (path: string) =>
+      withStore(path, async (s) => {
+        const tables = await s.all<{name: string}>(
+          "SELECT table_name AS name FROM duckdb_tables() ORDER BY name"
+        );
+        const rows = [];
+        for (const {name} of tables)
+          rows.push(
+            name,
+            ...(await s.all(`SELECT * FROM "${name}" ORDER BY ALL`)).map((r) => JSON.stringify(r))
+          );
+        return rows;
+      });
+    const memory = await dump(store);
+    expect(memory).toContain("quarantine");
+    expect(memory).not.toContain("accepted_orders");
+    expect(await dump(onDisk)).toEqual(memory);
+  });
+
+  it("fingerprints only what the config reads", async () => {
+    const config = await loadConfig(configPath);
+    const before = await inputFingerprint(config);
+    await writeFile(join(dir, "notes.txt"), "not a source");
+    expect(await inputFingerprint(config)).toBe(before);
+    await writeFile(join(dir, "customers.csv"), "customer_id\nC1\n");
+    expect(await inputFingerprint(config)).not.toBe(before);
+  });
+
+  it("stops with the reason when a source rejects more than its limit, and keeps the old store", async () => {
+    await runEngine({configPath, storePath: store});
+    await writeFile(
+      join(dir, "orders.csv"),
+      "order_id,customer_id,ordered_at,amount\nO1,C1,x,1\nO2,C1,y,1\nO3,C1,2024-03-01,1\n"
+    );
+    const error = await runEngine({configPath, storePath: store}).catch((e) => e);
+    expect(error).toBeInstanceOf(DataError);
+    expect(error.message).toBe(
+      "sources.shop: 2 of 3 rows (67 %) were quarantined, more than validation.maxRejectShare (50 %); most for malformed_date (2). Fix the source or its mapping (npm run check lists the rows), or raise the limit."
+    );
+    expect(
+      (await withStore(store, readOverview)).tables.find((t) => t.table === "orders")?.rows
+    ).toBe(3);
+  });
+});

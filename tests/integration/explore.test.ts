@@ -1,0 +1,198 @@
+/**
+ * The Explore page's data (loaders/site/explore.ts) from a store of hand-made tables: thirty
+ * customers in two profiles, a catalogued numeric feature of each integer and float kind, a
+ * category feature and a column the catalog does not know (neither may reach the sample).
+ */
+import {fromArrow} from "arquero";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {parseConfig} from "../../loaders/config/project.ts";
+import {
+  exploreArrow,
+  exploreDocument,
+  exploreOptions,
+  exploreRows
+} from "../../loaders/site/explore.ts";
+import {writeCatalog} from "../../loaders/profile/features.ts";
+import {Store} from "../../loaders/core/store.ts";
+import {feature} from "../support/catalog.ts";
+
+let store: Store;
+
+beforeAll(async () => {
+  store = await Store.open(":memory:");
+  await store.run(
+    "CREATE TABLE customer_profiles (customer_id VARCHAR, profile_id VARCHAR, distance DOUBLE)"
+  );
+  await store.run(
+    "CREATE TABLE features (customer_id VARCHAR, orders_12m BIGINT, spend_12m DOUBLE, channel VARCHAR, email_hint VARCHAR)"
+  );
+  await store.run(
+    "CREATE TABLE customer_value (customer_id VARCHAR, p_alive DOUBLE, expected_value_12m DOUBLE, at_risk BOOLEAN)"
+  );
+  await store.run(
+    "CREATE TABLE customer_segments (customer_id VARCHAR, segment VARCHAR, value VARCHAR, position INTEGER)"
+  );
+  // Customer c01 … c30 is row i = 0 … 29; every third one is in p2.
+  const rows = "FROM range(30) t(i)";
+  const id = "'c' || lpad((i + 1)::VARCHAR, 2, '0')";
+  await store.run(
+    `INSERT INTO customer_profiles SELECT ${id}, CASE WHEN i % 3 = 0 THEN 'p2' ELSE 'p1' END, 0 ${rows}`
+  );
+  await store.run(
+    `INSERT INTO features SELECT ${id}, i, CASE WHEN i = 4 THEN NULL ELSE i * 10.123456789 END,
+       'web', ${id} || '@example.com' ${rows}`
+  );
+  await store.run(
+    `INSERT INTO customer_value SELECT ${id}, 1 / (i + 3), i * 1.5, i % 2 = 0 ${rows}`
+  );
+  await store.run(
+    `INSERT INTO customer_segments SELECT ${id}, 'age', CASE WHEN i < 15 THEN 'under 25' ELSE '25–34' END, 0 ${rows}`
+  );
+  await store.run(`INSERT INTO customer_segments SELECT ${id}, 'country', 'DE', 0 ${rows}`);
+  await writeCatalog(store, [
+    feature("orders_12m", "number", "orders", {transform: "log", clustered: true}),
+    feature("spend_12m", "number", "currency", {
+      transform: "log",
+      clustered: true,
+      coverage: 29 / 30
+    }),
+    feature("channel", "category", "category"),
+    feature("income", "number", "currency", {measured: false, note: "no income column"})
+  ]);
+  await store.run(`CREATE TABLE profiles (profile_id VARCHAR, name VARCHAR, customers INTEGER,
+    share DOUBLE, value_12m DOUBLE, p_alive DOUBLE, at_risk_share DOUBLE)`);
+  await store.run(`INSERT INTO profiles VALUES ('p2', 'Rare', 10, 1 / 3, 12.3456789, 0.5, 0.1),
+    ('p1', 'Regular', 20, 2 / 3, 20, 0.7, 0.25)`);
+  await store.run(`CREATE TABLE profile_traits (profile_id VARCHAR, feature VARCHAR, level VARCHAR,
+    dimension VARCHAR, label VARCHAR, unit VARCHAR, kind VARCHAR, profile_value DOUBLE,
+    base_value DOUBLE, effect DOUBLE, effect_low DOUBLE, effect_high DOUBLE,
+    distinguishing BOOLEAN, suppressed BOOLEAN)`);
+  await store.run(`INSERT INTO profile_traits VALUES
+    ('p2', 'orders_12m', NULL, 'behavioral', 'Orders', 'orders', 'number', 15, 14.5, 0.1, -0.3, 0.5, false, false),
+    ('p1', 'orders_12m', NULL, 'behavioral', 'Orders', 'orders', 'number', 14, 14.5, -0.05, -0.4, 0.3, false, false),
+    ('p1', 'channel', 'web', 'behavioral', 'Channel: web', 'share', 'category', 1, 1, 0, -0.2, 0.2, false, false),
+    ('p2', 'channel', 'web', 'behavioral', 'Channel: web', 'share', 'category', NULL, 1, NULL, NULL, NULL, false, true)`);
+  await store.run("CREATE TABLE overview_as_of AS SELECT DATE '2026-10-31' AS as_of");
+});
+
+afterAll(() => store.close());
+
+describe("exploreRows(store, {sample, seed})", () => {
+  it("draws a bounded, seeded sample sorted by customer id", async () => {
+    const {rows} = await exploreRows(store, {sample: 12, seed: 42});
+    const ids = rows.map((r) => r.customer_id as string);
+    expect(ids).toHaveLength(12);
+    expect(ids).toEqual([...ids].sort());
+    expect(new Set(ids).size).toBe(12);
+    const again = await exploreRows(store, {sample: 12, seed: 42});
+    expect(again.rows).toEqual(rows);
+    const other = await exploreRows(store, {sample: 12, seed: 7});
+    expect(other.rows.map((r) => r.customer_id)).not.toEqual(ids);
+  });
+
+  it("carries ids, profile, segments, value, risk and the measured numeric features only", async () => {
+    const {rows, float32} = await exploreRows(store, {sample: 100, seed: 42});
+    expect(rows).toHaveLength(30);
+    expect(Object.keys(rows[0])).toEqual([
+      "customer_id",
+      "profile_id",
+      "segment_age",
+      "segment_country",
+      "p_alive",
+      "expected_value_12m",
+      "at_risk",
+      "orders_12m",
+      "spend_12m"
+    ]);
+    expect(float32).toEqual(["p_alive", "expected_value_12m", "spend_12m"]);
+    const c02 = rows.find((r) => r.customer_id === "c02")!;
+    expect(c02).toMatchObject({profile_id: "p1", segment_age: "under 25", orders_12m: 1});
+    // Floats rounded to six significant digits; a missing value stays missing.
+    expect(c02.spend_12m).toBe(10.1235);
+    expect(rows.find((r) => r.customer_id === "c05")!.spend_12m).toBeNull();
+  });
+
+  it("sends nothing when the config sets the sample to 0", async () => {
+    expect((await exploreRows(store, {sample: 0, seed: 42})).rows).toEqual([]);
+  });
+});
+
+describe("exploreArrow(store, options)", () => {
+  it("encodes the sample as Arrow, measures as Float32 with nulls kept", async () => {
+    const table = fromArrow(await exploreArrow(store, {sample: 100, seed: 42}));
+    expect(table.numRows()).toBe(30);
+    const spend = table.array("spend_12m") as unknown as ArrayLike<number | null>;
+    expect(spend).toBeInstanceOf(Array); // nulls make arquero return a plain array
+    expect(Array.from(spend).filter((v) => v === null)).toHaveLength(1);
+    expect(Math.abs((table.get("spend_12m", 1) as number) - 10.1235)).toBeLessThan(1e-5);
+    expect(table.columnNames()).not.toContain("email_hint");
+    expect(
+      new TextDecoder().decode(await exploreArrow(store, {sample: 100, seed: 42}))
+    ).not.toContain("@example.com");
+  });
+});
+
+describe("exploreDocument(store, options)", () => {
+  it("says how many of how many customers are shown, with the features' labels and units", async () => {
+    const doc = await exploreDocument(store, {sample: 12, seed: 42});
+    expect(doc.as_of).toBe("2026-10-31");
+    expect(doc.sample).toEqual({customers: 12, total_customers: 30});
+    expect(doc.features.map((f) => [f.id, f.unit, f.transform, f.clustered])).toEqual([
+      ["orders_12m", "orders", "log", true],
+      ["spend_12m", "currency", "log", true]
+    ]);
+    expect(doc.features[1].coverage).toBe(0.966667);
+    expect(doc.segments).toEqual([
+      {id: "age", column: "segment_age", label: "Age"},
+      {id: "country", column: "segment_country", label: "Country"}
+    ]);
+    expect(doc.profiles.map((p) => [p.id, p.value_12m])).toEqual([
+      ["p1", 20],
+      ["p2", 12.3457]
+    ]);
+  });
+
+  it("gives each trait once, with every profile's value and suppressed values left out", async () => {
+    const {traits} = await exploreDocument(store, {sample: 12, seed: 42});
+    expect(traits.map((t) => `${t.feature}:${t.level}`)).toEqual([
+      "channel:web",
+      "orders_12m:null"
+    ]);
+    expect(traits[1].profiles.map((p) => [p.profile_id, p.profile_value])).toEqual([
+      ["p1", 14],
+      ["p2", 15]
+    ]);
+    expect(traits[0].profiles[1]).toMatchObject({
+      profile_id: "p2",
+      profile_value: null,
+      suppressed: true
+    });
+  });
+
+  it("has no sample when the config leaves customer-level data out", async () => {
+    const doc = await exploreDocument(store, {sample: 0, seed: 42});
+    expect(doc.sample).toBeNull();
+    expect(doc.features).toEqual([]);
+    expect(doc.profiles).toHaveLength(2);
+  });
+});
+
+describe("exploreOptions(config)", () => {
+  const sources = {crm: {table: "customers", file: "customers.csv"}};
+
+  it("defaults to 10,000 customers and takes the config's", () => {
+    expect(exploreOptions(parseConfig({sources}, "/p/portrait.config.ts"))).toEqual({
+      sample: 10_000,
+      seed: 42
+    });
+    expect(
+      exploreOptions(parseConfig({sources, explore: {sample: 0}}, "/p/portrait.config.ts")).sample
+    ).toBe(0);
+  });
+
+  it("rejects a negative sample, naming the key", () => {
+    expect(() => parseConfig({sources, explore: {sample: -1}}, "/p/portrait.config.ts")).toThrow(
+      /explore\.sample/
+    );
+  });
+});

@@ -1,0 +1,62 @@
+import {afterEach, beforeEach, describe, expect, it} from "vitest";
+import {buildOverview, readOverview} from "../../loaders/clean/inventory.ts";
+import {QUARANTINE_DDL} from "../../loaders/ingest/sources.ts";
+import {Store} from "../../loaders/core/store.ts";
+
+let store: Store;
+
+beforeEach(async () => {
+  store = await Store.open(":memory:");
+  await store.run(QUARANTINE_DDL);
+  await store.run(
+    "CREATE TABLE customers AS SELECT 'C' || i AS customer_id, DATE '2024-12-01' + INTERVAL (i) DAY AS signup_date FROM range(1, 4) t(i)"
+  );
+  await store.run(
+    `CREATE TABLE orders AS SELECT 'O' || i AS order_id, 'C' || (1 + i % 3) AS customer_id,
+       TIMESTAMP '2025-01-15 12:00:00' + INTERVAL (i % 6) MONTH AS ordered_at, 1.0 AS amount FROM range(0, 3000) t(i)`
+  );
+  await store.run(
+    `INSERT INTO quarantine VALUES ('shop', 'orders', 7, 'orders.csv', 'ordered_at', 'malformed_date', 'm', ['malformed_date'], '{}'),
+       ('shop', 'orders', 9, 'orders.csv', 'amount', 'not_a_number', 'm', ['not_a_number'], '{}')`
+  );
+});
+
+afterEach(() => store.close());
+
+describe("buildOverview(store, asOf)", () => {
+  it("summarises each table's rows, customers, span and quarantined rows, and counts rows per month", async () => {
+    await buildOverview(store, "2025-06-30");
+    const overview = await readOverview(store);
+    expect(overview.asOf).toBe("2025-06-30");
+    expect(overview.tables).toEqual([
+      {
+        table: "customers",
+        label: "Customers",
+        rows: 3,
+        customers: 3,
+        first: "2024-12-02",
+        last: "2024-12-04",
+        quarantined: 0
+      },
+      {
+        table: "orders",
+        label: "Orders",
+        rows: 3000,
+        customers: 3,
+        first: "2025-01-15",
+        last: "2025-06-15",
+        quarantined: 2
+      }
+    ]);
+    expect(
+      overview.monthly.filter((m) => m.table === "orders").map((m) => [m.month, m.rows])
+    ).toEqual([
+      ["2025-01", 500],
+      ["2025-02", 500],
+      ["2025-03", 500],
+      ["2025-04", 500],
+      ["2025-05", 500],
+      ["2025-06", 500]
+    ]);
+  });
+});

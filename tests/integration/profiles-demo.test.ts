@@ -1,0 +1,141 @@
+import {mkdtempSync, readFileSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {writeDemo} from "../../loaders/demo/write.ts";
+import {runEngine, type EngineResult} from "../../loaders/engine.ts";
+import {writeExports} from "../../loaders/publish/exports.ts";
+import {PROJECT_DIR} from "../../loaders/core/paths.ts";
+import {withStore} from "../../loaders/core/store.ts";
+import {parseCsv} from "../unit/demo/read-csv.ts";
+import {adjustedRand} from "../support/ari.ts";
+
+// The project's own config on a small demo: the demo config reads PORTRAIT_DATA when imported.
+const dir = mkdtempSync(join(tmpdir(), "portrait-profiles-"));
+const data = join(dir, "data");
+const configPath = join(PROJECT_DIR, "portrait.config.ts");
+let first: EngineResult;
+let archetypes: number;
+
+beforeAll(async () => {
+  process.env.PORTRAIT_DATA = data;
+  const demo = writeDemo({customers: 4000, seed: 42, end: "2026-10-31", out: data});
+  archetypes = Object.values(demo.summary.archetypes).filter((n) => n > 0).length;
+  first = await runEngine({configPath, storePath: join(dir, "a.duckdb")});
+  // The same inputs into a second store, built from scratch, for the determinism check.
+  await runEngine({configPath, storePath: join(dir, "b.duckdb")});
+  for (const name of ["a", "b"]) {
+    await withStore(join(dir, `${name}.duckdb`), (store) =>
+      writeExports(store, join(dir, name), {segments: ["age_by_channel", "country"]})
+    );
+  }
+});
+
+afterAll(() => {
+  delete process.env.PORTRAIT_DATA;
+  rmSync(dir, {recursive: true, force: true});
+});
+
+const csv = (path: string) => parseCsv(readFileSync(path, "utf8"));
+
+describe("profiles on the demo data", () => {
+  it("picks the planted number of archetypes automatically", () => {
+    expect(first.profiling?.clustering?.rule).toBe("largest stable k");
+    expect(first.profiling?.clustering?.k).toBe(archetypes);
+  });
+
+  it("recovers the planted archetypes: adjusted Rand index of the export against the truth ≥ 0.8", () => {
+    const rows = csv(join(dir, "a", "exports", "customers.csv"));
+    expect(rows[0]).toEqual([
+      "customer_id",
+      "profile_id",
+      "profile_name",
+      "segment",
+      "p_alive",
+      "expected_value_12m",
+      "at_risk",
+      "preferred_channel",
+      "profile_brief"
+    ]);
+    // Merged duplicates keep the surviving id, whose archetype the truth gives.
+    const truth = new Map(
+      csv(join(data, "truth", "customers.csv"))
+        .slice(1)
+        .map((r) => [r[0], r[1]])
+    );
+    const exported = rows.slice(1);
+    const ari = adjustedRand(
+      exported.map((r) => r[1]),
+      exported.map((r) => truth.get(r[0])!)
+    );
+    console.log(`adjusted Rand index ${ari.toFixed(3)} on ${exported.length} customers`);
+    expect(ari).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it("gives every profile a unique name, quality scores and a narrative whose sentences carry numbers", async () => {
+    const doc = JSON.parse(readFileSync(join(dir, "a", "exports", "profiles.json"), "utf8"));
+    expect(doc.as_of).toBe("2026-10-31");
+    expect(doc.profiles).toHaveLength(archetypes);
+    const names = doc.profiles.map((p: {name: string}) => p.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const p of doc.profiles) {
+      expect(p.quality.silhouette).toBeGreaterThan(-1);
+      expect(p.quality.stability).toBeGreaterThanOrEqual(0.75);
+      expect(p.traits.length).toBeGreaterThan(0);
+      expect(p.narrative.map((s: {section: string}) => s.section)).toEqual([
+        "who",
+        "values",
+        "behaviour",
+        "serve",
+        "value"
+      ]);
+      for (const section of p.narrative) {
+        expect(section.sentences.length, `${p.id} ${section.section}`).toBeGreaterThan(0);
+        for (const sentence of section.sentences) {
+          if (section.section !== "who" || !sentence.startsWith("Demographically"))
+            expect(sentence, `${p.id}: ${sentence}`).toMatch(/\d/);
+        }
+      }
+    }
+  });
+
+  it("fits the value models on the demo and gives most customers P(alive) and a 12-month value", async () => {
+    await withStore(join(dir, "a.duckdb"), async (store) => {
+      const models = await store.all<{model: string; value: number}>(
+        "SELECT model, value FROM value_models WHERE parameter = 'converged' ORDER BY model"
+      );
+      expect(models).toEqual([
+        {model: "bgnbd", value: 1},
+        {model: "gamma_gamma", value: 1}
+      ]);
+    });
+    const rows = csv(join(dir, "a", "exports", "customers.csv")).slice(1);
+    const valued = rows.filter((r) => r[4] !== "" && r[5] !== "");
+    expect(valued.length / rows.length).toBeGreaterThan(0.9);
+    expect(rows.some((r) => r[6] === "true")).toBe(true);
+  });
+
+  it("publishes no segment cell below the privacy minimum", async () => {
+    await withStore(join(dir, "a.duckdb"), async (store) => {
+      const small = await store.all(
+        `SELECT segment, value, profile_id, customers FROM segment_profiles
+         WHERE customers < 10 OR (suppressed AND customers IS NOT NULL)
+         UNION ALL SELECT segment, value, NULL, customers FROM segment_sizes
+         WHERE customers < 10 OR (suppressed AND customers IS NOT NULL)`
+      );
+      expect(small).toEqual([]);
+      const suppressed = await store.one<{n: number}>(
+        "SELECT count(*)::INTEGER AS n FROM segment_profiles WHERE suppressed"
+      );
+      expect(suppressed?.n).toBeGreaterThan(0);
+    });
+  });
+
+  it("writes byte-identical exports from the same data and config", () => {
+    for (const file of ["customers.csv", "profiles.json"]) {
+      expect(readFileSync(join(dir, "b", "exports", file))).toEqual(
+        readFileSync(join(dir, "a", "exports", file))
+      );
+    }
+  });
+});

@@ -1,0 +1,308 @@
+/**
+ * Segments (loaders/profile/segments.ts): bin labels, then buildSegments on ten hand-made customers in
+ * two profiles, with a privacy minimum of 2 so that single customers are suppressed.
+ */
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import type {SegmentVariable} from "../../loaders/config/project.ts";
+import type {CatalogEntry} from "../../loaders/profile/features.ts";
+import {binLabels, buildSegments, type SegmentSummary} from "../../loaders/profile/segments.ts";
+import {Store} from "../../loaders/core/store.ts";
+import {feature} from "../support/catalog.ts";
+
+describe("binLabels(bins, unit)", () => {
+  it("labels whole units by their first and last value", () => {
+    expect(binLabels([25, 35, 45, 55, 65], "years")).toEqual([
+      "under 25",
+      "25–34",
+      "35–44",
+      "45–54",
+      "55–64",
+      "65 and over"
+    ]);
+    expect(binLabels([1, 3, 5], "orders")).toEqual(["under 1", "1–2", "3–4", "5 and over"]);
+    expect(binLabels([1, 2, 5], "orders")).toEqual(["under 1", "1", "2–4", "5 and over"]);
+  });
+
+  it("labels other units, and whole units with fractional bins, by their bounds", () => {
+    expect(binLabels([25, 35], "currency")).toEqual(["under 25", "25–35", "35 and over"]);
+    expect(binLabels([0.5, 1.5], "years")).toEqual(["under 0.5", "0.5–1.5", "1.5 and over"]);
+  });
+
+  it("writes thousands with separators and at most two decimals", () => {
+    expect(binLabels([1000, 2500.125], "currency")).toEqual([
+      "under 1,000",
+      "1,000–2,500.13",
+      "2,500.13 and over"
+    ]);
+  });
+
+  it("gives a single bin two labels", () => {
+    expect(binLabels([18], "years")).toEqual(["under 18", "18 and over"]);
+  });
+});
+
+const CATALOG: CatalogEntry[] = [
+  feature("age", "number", "years"),
+  feature("country", "category", "category", {dimension: "geographic"}),
+  feature("channel", "category", "category", {dimension: "behavioral"}),
+  feature("income", "number", "currency", {measured: false, note: "no income column"})
+];
+
+type Row = [
+  id: string,
+  profile: string,
+  age: number | null,
+  country: string | null,
+  channel: string
+];
+
+const CUSTOMERS: Row[] = [
+  ["c01", "p1", 22, "DE", "app"],
+  ["c02", "p1", 24, "AT", "app"],
+  ["c03", "p1", 25, "CH", "web"],
+  ["c04", "p1", 34, "DE", "app"],
+  ["c05", "p2", 35, "FR", "web"],
+  ["c06", "p2", 50, "FR", "web"],
+  ["c07", "p2", null, "NL", "app"],
+  ["c08", "p2", 70, null, "web"],
+  ["c09", "p1", 30, "DE", "app"],
+  ["c10", "p2", 65, "FR", "web"]
+];
+
+const SEGMENTS: Record<string, SegmentVariable[]> = {
+  region: [{feature: "country", groups: {DACH: ["DE", "AT", "CH"]}}],
+  age: [{feature: "age", bins: [25, 35, 65]}],
+  age_by_channel: [{feature: "age", bins: [35]}, {feature: "channel"}]
+};
+
+const OPTIONS = {minGroupSize: 2, skipUnmeasured: false};
+
+async function fixture(): Promise<Store> {
+  const store = await Store.open(":memory:");
+  await store.run(
+    "CREATE TABLE features (customer_id VARCHAR, age DOUBLE, country VARCHAR, channel VARCHAR)"
+  );
+  await store.run(
+    "CREATE TABLE customer_profiles (customer_id VARCHAR, profile_id VARCHAR, distance DOUBLE)"
+  );
+  for (const [id, profile, ...values] of CUSTOMERS) {
+    await store.run("INSERT INTO features VALUES ($1, $2, $3, $4)", [id, ...values]);
+    await store.run("INSERT INTO customer_profiles VALUES ($1, $2, 0.5)", [id, profile]);
+  }
+  return store;
+}
+
+/** Each customer's value in a segmentation, by customer id. */
+async function values(store: Store, segment: string): Promise<Record<string, string>> {
+  const rows = await store.all<{customer_id: string; value: string}>(
+    "SELECT customer_id, value FROM customer_segments WHERE segment = $segment ORDER BY 1",
+    {segment}
+  );
+  return Object.fromEntries(rows.map((r) => [r.customer_id, r.value]));
+}
+
+describe("buildSegments(store, segments, catalog, options)", () => {
+  let store: Store;
+  let summaries: SegmentSummary[];
+
+  beforeAll(async () => {
+    store = await fixture();
+    summaries = await buildSegments(store, SEGMENTS, CATALOG, OPTIONS);
+  });
+
+  afterAll(() => store.close());
+
+  it("summarises each segmentation, in name order, with its number of values", () => {
+    expect(summaries).toEqual([
+      {segment: "age", variables: ["age"], values: 5},
+      {segment: "age_by_channel", variables: ["age", "channel"], values: 4},
+      {segment: "region", variables: ["country"], values: 4}
+    ]);
+  });
+
+  it("gives every customer one value per segmentation", async () => {
+    const rows = await store.all<{segment: string; n: number}>(
+      "SELECT segment, count(DISTINCT customer_id)::INTEGER AS n, count(*)::INTEGER AS rows FROM customer_segments GROUP BY 1 ORDER BY 1"
+    );
+    expect(rows).toEqual([
+      {segment: "age", n: 10, rows: 10},
+      {segment: "age_by_channel", n: 10, rows: 10},
+      {segment: "region", n: 10, rows: 10}
+    ]);
+  });
+
+  it("bins a number, a bin holding its lower bound, and calls a missing value unknown", async () => {
+    expect(await values(store, "age")).toEqual({
+      c01: "under 25",
+      c02: "under 25",
+      c03: "25–34",
+      c04: "25–34",
+      c05: "35–64",
+      c06: "35–64",
+      c07: "unknown",
+      c08: "65 and over",
+      c09: "25–34",
+      c10: "65 and over"
+    });
+  });
+
+  it("gathers category values into groups; values in no group keep their own name", async () => {
+    expect(await values(store, "region")).toEqual({
+      c01: "DACH",
+      c02: "DACH",
+      c03: "DACH",
+      c04: "DACH",
+      c05: "FR",
+      c06: "FR",
+      c07: "NL",
+      c08: "unknown",
+      c09: "DACH",
+      c10: "FR"
+    });
+  });
+
+  it("crosses two variables into one value", async () => {
+    const byCustomer = await values(store, "age_by_channel");
+    expect(byCustomer.c01).toBe("under 35 · app");
+    expect(byCustomer.c03).toBe("under 35 · web");
+    expect(byCustomer.c05).toBe("35 and over · web");
+    expect(byCustomer.c07).toBe("unknown · app");
+  });
+
+  it("writes segment_sizes, hiding the count of a value below the privacy minimum", async () => {
+    expect(
+      await store.all("SELECT * FROM segment_sizes WHERE segment = 'region' ORDER BY value")
+    ).toEqual([
+      {segment: "region", value: "DACH", position: 0, customers: 5, suppressed: false},
+      {segment: "region", value: "FR", position: 0, customers: 3, suppressed: false},
+      {segment: "region", value: "NL", position: 0, customers: null, suppressed: true},
+      {segment: "region", value: "unknown", position: 999, customers: null, suppressed: true}
+    ]);
+  });
+
+  it("writes the segment × profile crosstab in bin order, hiding every cell below the privacy minimum", async () => {
+    expect(await store.all("SELECT * FROM segment_profiles WHERE segment = 'age'")).toEqual([
+      {
+        segment: "age",
+        value: "under 25",
+        position: 0,
+        profile_id: "p1",
+        customers: 2,
+        suppressed: false
+      },
+      {
+        segment: "age",
+        value: "25–34",
+        position: 1,
+        profile_id: "p1",
+        customers: 3,
+        suppressed: false
+      },
+      {
+        segment: "age",
+        value: "35–64",
+        position: 2,
+        profile_id: "p2",
+        customers: 2,
+        suppressed: false
+      },
+      {
+        segment: "age",
+        value: "65 and over",
+        position: 3,
+        profile_id: "p2",
+        customers: 2,
+        suppressed: false
+      },
+      {
+        segment: "age",
+        value: "unknown",
+        position: 999,
+        profile_id: "p2",
+        customers: null,
+        suppressed: true
+      }
+    ]);
+  });
+
+  it("sorts two-variable segments by the first variable's bins, then the second's", async () => {
+    const values = await store.all<{value: string}>(
+      "SELECT value FROM segment_sizes WHERE segment = 'age_by_channel' ORDER BY position, value"
+    );
+    const first = values.map((v) => v.value.split(" · ")[0]);
+    expect(first.lastIndexOf("under 35")).toBeLessThan(first.indexOf("35 and over"));
+    expect(first.lastIndexOf("unknown")).toBe(first.length - 1);
+  });
+
+  it("publishes no count below the privacy minimum", async () => {
+    const small = await store.all(
+      `SELECT segment, value, customers, suppressed FROM segment_sizes
+       WHERE customers < 2 OR (suppressed AND customers IS NOT NULL)
+       UNION ALL
+       SELECT segment, value, customers, suppressed FROM segment_profiles
+       WHERE customers < 2 OR (suppressed AND customers IS NOT NULL)`
+    );
+    expect(small).toEqual([]);
+  });
+});
+
+describe("buildSegments(store, segments, catalog, options) on a bad config", () => {
+  let store: Store;
+
+  beforeAll(async () => {
+    store = await fixture();
+  });
+
+  afterAll(() => store.close());
+
+  const build = (segments: Record<string, SegmentVariable[]>, skipUnmeasured = false) =>
+    buildSegments(store, segments, CATALOG, {minGroupSize: 2, skipUnmeasured});
+
+  it("rejects bins on a category", async () => {
+    await expect(build({bad: [{feature: "country", bins: [1]}]})).rejects.toThrow(
+      'segments: "country" is a category: give it groups, not bins'
+    );
+  });
+
+  it("rejects groups on a number", async () => {
+    await expect(build({bad: [{feature: "age", groups: {young: ["20"]}}]})).rejects.toThrow(
+      'segments: "age" is a number: give it bins'
+    );
+    await expect(build({bad: [{feature: "age"}]})).rejects.toThrow('"age" is a number');
+  });
+
+  it("rejects bins that do not increase", async () => {
+    await expect(build({bad: [{feature: "age", bins: [35, 25]}]})).rejects.toThrow(
+      'segments: the bins of "age" must increase: 35, 25'
+    );
+    await expect(build({bad: [{feature: "age", bins: [25, 25]}]})).rejects.toThrow("must increase");
+  });
+
+  it("rejects a feature that does not exist, naming the segmentation", async () => {
+    await expect(build({sizes: [{feature: "shoe_size"}]})).rejects.toThrow(
+      'segments.sizes: "shoe_size" is not a feature; see the feature catalog for the features there are'
+    );
+  });
+
+  it("rejects a feature that was not measured, saying why", async () => {
+    await expect(build({wealth: [{feature: "income", bins: [30_000]}]})).rejects.toThrow(
+      'segments.wealth: "income" is not measured (no income column)'
+    );
+  });
+
+  it("leaves an unmeasured segmentation out with a log line when told to skip it", async () => {
+    const lines: string[] = [];
+    const summaries = await buildSegments(
+      store,
+      {wealth: [{feature: "income", bins: [30_000]}], region: SEGMENTS.region},
+      CATALOG,
+      {minGroupSize: 2, skipUnmeasured: true},
+      (line) => lines.push(line)
+    );
+    expect(lines).toEqual(['segment wealth left out: "income" is not measured (no income column)']);
+    expect(summaries.map((s) => s.segment)).toEqual(["region"]);
+    expect(await store.all("SELECT DISTINCT segment FROM customer_segments ORDER BY 1")).toEqual([
+      {segment: "region"}
+    ]);
+  });
+});

@@ -1,0 +1,363 @@
+/**
+ * Traits (loaders/profile/traits.ts): the effect sizes against hand-computed values, then buildTraits on
+ * twelve hand-made customers in two profiles of six, each column pinning one behaviour.
+ */
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import type {CatalogEntry} from "../../loaders/profile/features.ts";
+import {Store} from "../../loaders/core/store.ts";
+import {
+  buildTraits,
+  cohensH,
+  hedgesG,
+  rankTraits,
+  readTraits,
+  type Trait,
+  type TraitOptions
+} from "../../loaders/profile/traits.ts";
+import {trait} from "../support/trait.ts";
+import {feature} from "../support/catalog.ts";
+
+const Z95 = 1.959963984540054;
+
+describe("hedgesG(n1, m1, v1, n2, m2, v2)", () => {
+  it("is the bias-corrected standardised difference of means, with its 95 % interval", () => {
+    // Groups 1, 2, 3 and 3, 4, 5: means 2 and 4, population variances 2/3, pooled sd
+    // sqrt((3 · 2/3 + 3 · 2/3) / 4) = 1, correction 1 − 3 / (4 · 6 − 9) = 0.8, g = 0.8 · −2 = −1.6;
+    // se = sqrt(6 / 9 + 1.6² / 12) = sqrt(0.88).
+    const result = hedgesG(3, 2, 2 / 3, 3, 4, 2 / 3)!;
+    expect(result.g).toBeCloseTo(-1.6, 12);
+    expect(result.low).toBeCloseTo(-1.6 - Z95 * Math.sqrt(0.88), 12);
+    expect(result.high).toBeCloseTo(-1.6 + Z95 * Math.sqrt(0.88), 12);
+    expect(result.low).toBeCloseTo(-3.438608, 5);
+    expect(result.high).toBeCloseTo(0.238608, 5);
+  });
+
+  it("is antisymmetric: swapping the groups flips the sign and the interval", () => {
+    const ab = hedgesG(3, 2, 2 / 3, 3, 4, 2 / 3)!;
+    const ba = hedgesG(3, 4, 2 / 3, 3, 2, 2 / 3)!;
+    expect(ba.g).toBeCloseTo(-ab.g, 12);
+    expect(ba.low).toBeCloseTo(-ab.high, 12);
+  });
+
+  it("has no value for a group of fewer than two or no spread at all", () => {
+    expect(hedgesG(1, 2, 0, 10, 4, 1)).toBeNull();
+    expect(hedgesG(10, 2, 1, 1, 4, 0)).toBeNull();
+    expect(hedgesG(5, 2, 0, 5, 2, 0)).toBeNull();
+  });
+});
+
+describe("cohensH(p1, n1, p2, n2)", () => {
+  it("is the difference of arcsine-root shares, with its 95 % interval", () => {
+    // 2 asin √0.75 = 2π/3 and 2 asin √0.25 = π/3: h = π/3; se = sqrt(1/8 + 1/8) = 0.5.
+    const result = cohensH(0.75, 8, 0.25, 8)!;
+    expect(result.g).toBeCloseTo(Math.PI / 3, 12);
+    expect(result.low).toBeCloseTo(Math.PI / 3 - Z95 * 0.5, 12);
+    expect(result.high).toBeCloseTo(Math.PI / 3 + Z95 * 0.5, 12);
+    expect(result.low).toBeCloseTo(0.067216, 5);
+  });
+
+  it("reaches π for all against none, and 0 for equal shares", () => {
+    expect(cohensH(1, 4, 0, 4)!.g).toBeCloseTo(Math.PI, 12);
+    expect(cohensH(0.3, 10, 0.3, 50)!.g).toBe(0);
+  });
+
+  it("has no value for an empty group", () => {
+    expect(cohensH(0.5, 0, 0.5, 10)).toBeNull();
+    expect(cohensH(0.5, 10, 0, 0)).toBeNull();
+  });
+});
+
+const CATALOG: CatalogEntry[] = [
+  feature("orders", "number", "orders", {label: "Orders", transform: "log"}),
+  feature("age", "number", "years", {dimension: "demographic"}),
+  feature("unsubscribed", "number", "flag"),
+  feature("country", "category", "category", {label: "Country", dimension: "geographic"}),
+  feature("employees", "number", "people", {dimension: "firmographic"}),
+  feature("industry", "category", "category", {dimension: "firmographic"}),
+  feature("income", "number", "currency", {measured: false, note: "no income column"})
+];
+
+type Row = [
+  id: string,
+  profile: string,
+  orders: number,
+  age: number | null,
+  unsubscribed: number,
+  country: string,
+  employees: number | null,
+  industry: string | null
+];
+
+// p1 orders little, mostly lives in DE and has unsubscribed; p2 orders a lot, only two of them
+// gave their age, and they are the business accounts (employees, industry), with one stray
+// business account (c06) in p1.
+const CUSTOMERS: Row[] = [
+  ["c01", "p1", 1, 30, 1, "DE", null, null],
+  ["c02", "p1", 2, 32, 1, "DE", null, null],
+  ["c03", "p1", 3, 34, 1, "DE", null, null],
+  ["c04", "p1", 2, 36, 1, "DE", null, null],
+  ["c05", "p1", 1, 38, 0, "DE", null, null],
+  ["c06", "p1", 3, 40, 0, "FR", null, "retail"],
+  ["c07", "p2", 10, 60, 0, "DE", 12, "software"],
+  ["c08", "p2", 20, 62, 0, "FR", 40, "software"],
+  ["c09", "p2", 40, null, 0, "FR", 8, "software"],
+  ["c10", "p2", 15, null, 0, "FR", 25, "retail"],
+  ["c11", "p2", 30, null, 0, "NL", 60, "retail"],
+  ["c12", "p2", 25, null, 1, "NL", 5, "retail"]
+];
+
+const OPTIONS: TraitOptions = {minEffect: 0.3, minCoverage: 0.5, minGroupSize: 3};
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const varPop = (xs: number[]) => mean(xs.map((x) => (x - mean(xs)) ** 2));
+const column = (profile: string, i: number) =>
+  CUSTOMERS.filter((r) => r[1] === profile).map((r) => r[i] as number);
+
+let store: Store;
+let traits: Trait[];
+const find = (profile: string, feature: string, level: string | null = null) => {
+  const found = traits.find(
+    (t) => t.profile_id === profile && t.feature === feature && t.level === level
+  );
+  if (!found) throw new Error(`no trait ${profile} ${feature} ${level}`);
+  return found;
+};
+
+beforeAll(async () => {
+  store = await Store.open(":memory:");
+  await store.run(`CREATE TABLE features (customer_id VARCHAR, orders DOUBLE, age DOUBLE,
+    unsubscribed DOUBLE, country VARCHAR, employees DOUBLE, industry VARCHAR)`);
+  await store.run(
+    "CREATE TABLE customer_profiles (customer_id VARCHAR, profile_id VARCHAR, distance DOUBLE)"
+  );
+  for (const [id, profile, ...values] of CUSTOMERS) {
+    await store.run("INSERT INTO features VALUES ($1, $2, $3, $4, $5, $6, $7)", [id, ...values]);
+    await store.run("INSERT INTO customer_profiles VALUES ($1, $2, 0.5)", [id, profile]);
+  }
+  traits = await buildTraits(store, CATALOG, OPTIONS);
+});
+
+afterAll(() => store.close());
+
+describe("buildTraits(store, catalog, options)", () => {
+  it("gives every profile one trait per measured number and per category level", () => {
+    // orders, age, unsubscribed, employees; country DE, FR, NL; industry retail, software.
+    expect(traits.filter((t) => t.profile_id === "p1")).toHaveLength(9);
+    expect(traits.filter((t) => t.profile_id === "p2")).toHaveLength(9);
+    expect(traits.some((t) => t.feature === "income")).toBe(false);
+  });
+
+  it("reports the profile's mean against the base's, and their ratio as the lift", () => {
+    const orders = find("p1", "orders");
+    expect(orders.profile_value).toBe(2);
+    expect(orders.base_value).toBeCloseTo(152 / 12, 12);
+    expect(orders.lift).toBeCloseTo(2 / (152 / 12), 12);
+    expect(orders.customers).toBe(6);
+    expect(orders.kind).toBe("number");
+    expect(orders.unit).toBe("orders");
+    expect(orders.label).toBe("Orders");
+  });
+
+  it("reports the profile's quartiles and the base's", () => {
+    const orders = find("p1", "orders");
+    expect(orders.p50).toBe(2); // 1, 1, 2, 2, 3, 3
+    expect(orders.p25).toBe(1.25);
+    expect(orders.base_p50).toBe(6.5); // … 3, 3, 10, 15 …
+  });
+
+  it("computes the effect against the rest of the base, on the log scale for log features", () => {
+    const log1p = (xs: number[]) => xs.map(Math.log1p);
+    const [p1, p2] = [log1p(column("p1", 2)), log1p(column("p2", 2))];
+    const expected = hedgesG(6, mean(p1), varPop(p1), 6, mean(p2), varPop(p2))!;
+    const orders = find("p1", "orders");
+    expect(orders.effect).toBeCloseTo(expected.g, 10);
+    expect(orders.effect_low).toBeCloseTo(expected.low, 10);
+    expect(orders.effect_high).toBeCloseTo(expected.high, 10);
+    expect(orders.effect).toBeCloseTo(-4.7, 1);
+    // On the raw scale the 40 orders of c09 would make the effect far smaller.
+    const raw = hedgesG(
+      6,
+      mean(column("p1", 2)),
+      varPop(column("p1", 2)),
+      6,
+      mean(column("p2", 2)),
+      varPop(column("p2", 2))
+    )!;
+    expect(Math.abs(raw.g)).toBeLessThan(3);
+    expect(find("p2", "orders").effect).toBeCloseTo(-expected.g, 10);
+  });
+
+  it("compares flags as shares, with Cohen's h", () => {
+    const unsubscribed = find("p1", "unsubscribed");
+    expect(unsubscribed.profile_value).toBeCloseTo(4 / 6, 12);
+    const expected = cohensH(4 / 6, 6, 1 / 6, 6)!;
+    expect(unsubscribed.effect).toBeCloseTo(expected.g, 12);
+    expect(unsubscribed.effect_low).toBeCloseTo(expected.low, 12);
+    expect(unsubscribed.effect_high).toBeCloseTo(expected.high, 12);
+  });
+
+  it("gives a category one trait per level: share, base share, lift and Cohen's h", () => {
+    const de = find("p1", "country", "DE");
+    expect(de.label).toBe("Country: DE");
+    expect(de.unit).toBe("share");
+    expect(de.kind).toBe("category");
+    expect(de.profile_value).toBeCloseTo(5 / 6, 12);
+    expect(de.base_value).toBe(0.5);
+    expect(de.lift).toBeCloseTo(5 / 3, 12);
+    expect(de.customers).toBe(5);
+    expect(de.effect).toBeCloseTo(cohensH(5 / 6, 6, 1 / 6, 6)!.g, 12);
+    expect(find("p2", "country", "FR").effect).toBeCloseTo(cohensH(3 / 6, 6, 1 / 6, 6)!.g, 12);
+  });
+
+  it("orders the levels by their size in the base", () => {
+    const levels = traits
+      .filter((t) => t.profile_id === "p1" && t.feature === "country")
+      .map((t) => t.level);
+    expect(levels).toEqual(["DE", "FR", "NL"]);
+  });
+
+  it("reports coverage: the share of the profile's customers with a value", () => {
+    expect(find("p1", "age").coverage).toBe(1);
+    expect(find("p2", "age").coverage).toBeCloseTo(2 / 6, 12);
+    expect(find("p1", "employees").coverage).toBe(0);
+    expect(find("p2", "industry", "retail").coverage).toBe(1);
+  });
+
+  it("suppresses a number below the privacy minimum: value, count, quartiles and effect hidden", () => {
+    const age = find("p2", "age"); // two of p2 gave their age
+    expect(age.suppressed).toBe(true);
+    expect(age.profile_value).toBeNull();
+    expect(age.customers).toBeNull();
+    expect(age.lift).toBeNull();
+    expect(age.effect).toBeNull();
+    expect([age.p10, age.p25, age.p50, age.p75, age.p90]).toEqual([null, null, null, null, null]);
+    expect(age.base_value).toBe(332 / 8);
+    expect(age.distinguishing).toBe(false);
+  });
+
+  it("suppresses a category level below the privacy minimum, and the base share of a rare level", () => {
+    const fr = find("p1", "country", "FR"); // one customer
+    expect(fr).toMatchObject({suppressed: true, profile_value: null, customers: null});
+    expect(fr.effect).toBeNull();
+    expect(fr.base_value).toBeCloseTo(4 / 12, 12);
+    const nl = find("p2", "country", "NL"); // two customers in the whole base
+    expect(nl).toMatchObject({suppressed: true, profile_value: null, customers: null});
+    expect(Number.isNaN(nl.base_value)).toBe(true);
+  });
+
+  it("gives no effect to a number only one profile has, rather than an enormous one", () => {
+    // p2 against a rest with no employee counts; p1's age against p2's two ages.
+    expect(find("p2", "employees")).toMatchObject({suppressed: false, effect: null});
+    expect(find("p2", "employees").profile_value).toBe(25);
+    expect(find("p1", "employees")).toMatchObject({suppressed: true, effect: null});
+    expect(find("p1", "age")).toMatchObject({suppressed: false, effect: null, profile_value: 35});
+  });
+
+  it("gives no effect to a category only one profile has, even with a stray value elsewhere", () => {
+    // p2's industry against the rest: c06 alone, too few to compare with.
+    for (const level of ["retail", "software"]) {
+      const t = find("p2", "industry", level);
+      expect(t.suppressed).toBe(false);
+      expect(t.effect).toBeNull();
+      expect(t.distinguishing).toBe(false);
+    }
+    expect(find("p2", "industry", "software").profile_value).toBe(0.5);
+  });
+
+  it("marks and ranks the distinguishing traits of each profile", () => {
+    const ranked = (profile: string) =>
+      traits
+        .filter((t) => t.profile_id === profile && t.distinguishing)
+        .sort((a, b) => a.rank! - b.rank!)
+        .map((t) => [t.feature, t.level, t.rank]);
+    // Unsubscribed: h = 1.07 but its interval, ± 1.13, includes 0.
+    expect(ranked("p1")).toEqual([
+      ["orders", null, 1],
+      ["country", "DE", 2]
+    ]);
+    expect(ranked("p2")).toEqual([["orders", null, 1]]);
+    expect(traits.filter((t) => !t.distinguishing).every((t) => t.rank === null)).toBe(true);
+  });
+
+  it("writes profile_traits, read back by readTraits in profile, feature, level order", async () => {
+    const stored = await readTraits(store);
+    expect(stored).toHaveLength(traits.length);
+    expect(stored.slice(0, 4).map((t) => [t.profile_id, t.feature, t.level])).toEqual([
+      ["p1", "age", null],
+      ["p1", "country", "DE"],
+      ["p1", "country", "FR"],
+      ["p1", "country", "NL"]
+    ]);
+    const de = stored.find((t) => t.profile_id === "p1" && t.level === "DE")!;
+    expect(de).toEqual(find("p1", "country", "DE"));
+    // NaN and other non-finite values are stored as NULL.
+    expect(stored.find((t) => t.profile_id === "p2" && t.level === "NL")!.base_value).toBeNull();
+  });
+});
+
+describe("rankTraits(traits, options)", () => {
+  const options = {minEffect: 0.3, minCoverage: 0.5, minGroupSize: 3};
+  const unranked = (overrides: Parameters<typeof trait>[0]) =>
+    trait({distinguishing: false, rank: null, ...overrides});
+
+  it("marks a trait distinguishing when its effect is large, certain and well covered", () => {
+    const traits = [
+      unranked({feature: "strong", effect: 0.8, effect_low: 0.2, effect_high: 1.4}),
+      unranked({feature: "negative", effect: -0.5, effect_low: -0.9, effect_high: -0.1}),
+      unranked({feature: "at_the_minimum", effect: 0.3, effect_low: 0.1, effect_high: 0.5}),
+      unranked({feature: "small", effect: 0.25, effect_low: 0.1, effect_high: 0.4}),
+      unranked({feature: "uncertain", effect: 0.8, effect_low: -0.1, effect_high: 1.7}),
+      unranked({feature: "thin", effect: 0.8, coverage: 0.4}),
+      unranked({feature: "suppressed", suppressed: true}),
+      unranked({feature: "no_effect", effect: null, effect_low: null, effect_high: null})
+    ];
+    rankTraits(traits, options);
+    expect(traits.filter((t) => t.distinguishing).map((t) => t.feature)).toEqual([
+      "strong",
+      "negative",
+      "at_the_minimum"
+    ]);
+  });
+
+  it("ranks each profile's distinguishing traits by the size of their effect", () => {
+    const traits = [
+      unranked({feature: "a", effect: 0.5, effect_low: 0.1, effect_high: 0.9}),
+      unranked({feature: "b", effect: -1.5, effect_low: -2, effect_high: -1}),
+      unranked({feature: "c", effect: 1, effect_low: 0.5, effect_high: 1.5}),
+      unranked({profile_id: "p2", feature: "a", effect: 0.4, effect_low: 0.1, effect_high: 0.7}),
+      unranked({feature: "weak", effect: 0.1})
+    ];
+    rankTraits(traits, options);
+    expect(traits.map((t) => t.rank)).toEqual([3, 1, 2, 1, null]);
+  });
+
+  it("breaks ties by feature and level, whatever the input order", () => {
+    const make = () => [
+      unranked({feature: "y", effect: -0.5, effect_low: -0.9, effect_high: -0.1}),
+      unranked({feature: "x", level: "b", effect: 0.5, effect_low: 0.1, effect_high: 0.9}),
+      unranked({feature: "x", level: "a", effect: 0.5, effect_low: 0.1, effect_high: 0.9})
+    ];
+    const forwards = make();
+    const backwards = make().reverse();
+    rankTraits(forwards, options);
+    rankTraits(backwards, options);
+    const ranks = (traits: Trait[]) =>
+      Object.fromEntries(traits.map((t) => [`${t.feature}${t.level ?? ""}`, t.rank]));
+    expect(ranks(forwards)).toEqual({xa: 1, xb: 2, y: 3});
+    expect(ranks(backwards)).toEqual(ranks(forwards));
+  });
+
+  it("clears the rank of a trait that no longer distinguishes under stricter options", () => {
+    const traits = [
+      unranked({feature: "a", effect: 1, effect_low: 0.5, effect_high: 1.5}),
+      unranked({feature: "b", effect: 0.5, effect_low: 0.1, effect_high: 0.9})
+    ];
+    rankTraits(traits, options);
+    expect(traits.map((t) => t.rank)).toEqual([1, 2]);
+    rankTraits(traits, {...options, minEffect: 0.8});
+    expect(traits.map((t) => [t.distinguishing, t.rank])).toEqual([
+      [true, 1],
+      [false, null]
+    ]);
+  });
+});

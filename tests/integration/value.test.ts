@@ -1,0 +1,448 @@
+/**
+ * The customer-value stage (loaders/value/customer-value.ts) against a real in-memory DuckDB store: a handful
+ * of hand-made customers, each pinning one behaviour, on top of 150 seeded background customers
+ * that give the models something to fit.
+ */
+import type {DuckDBValue} from "@duckdb/node-api";
+import {afterEach, describe, expect, it} from "vitest";
+import {random} from "../../loaders/profile/kmeans/kmeans.ts";
+import {Store} from "../../loaders/core/store.ts";
+import {
+  buildCustomerValue,
+  CUSTOMER_VALUE_SQL,
+  summarySql,
+  type ValueOptions
+} from "../../loaders/value/customer-value.ts";
+
+const AS_OF = "2024-12-31";
+const OPTIONS: ValueOptions = {
+  asOf: AS_OF,
+  horizonDays: 90,
+  pAliveBelow: 0.5,
+  engagementDropAbove: 0.5,
+  minOrders: 2
+};
+
+type Order = [customer: string, at: string, amount: number];
+
+/** Orders every `every` days from `from` (YYYY-MM-DD) for `count` purchases, at noon. */
+function series(customer: string, from: string, every: number, count: number, amount = 25) {
+  const start = Date.parse(`${from}T12:00:00Z`);
+  return Array.from({length: count}, (_, k): Order => [
+    customer,
+    new Date(start + k * every * 86_400_000).toISOString(),
+    amount
+  ]);
+}
+
+/** Customers buying as a Poisson process until they drop out, amounts varying by customer. */
+function background(n = 150, seed = 1): Order[] {
+  const rand = random(seed);
+  const orders: Order[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = `bg${String(i).padStart(3, "0")}`;
+    const perWeek = 0.02 + 0.6 * rand() ** 3;
+    const dropout = 0.7 * rand() ** 2;
+    const scale = 10 + 60 * rand() ** 2;
+    const amount = () => Math.round(scale * (50 + 100 * rand())) / 100;
+    let day = Math.floor(rand() * 90);
+    const at = (d: number) => new Date(Date.UTC(2024, 0, 1) + d * 86_400_000).toISOString();
+    orders.push([id, at(day), amount()]);
+    for (;;) {
+      day += Math.ceil((-Math.log(1 - rand()) / perWeek) * 7);
+      if (day > 365) break;
+      orders.push([id, at(day), amount()]);
+      if (rand() < dropout) break;
+    }
+  }
+  return orders;
+}
+
+/** The hand-made customers, by the behaviour they pin. */
+const HAND_MADE: Record<string, Order[]> = {
+  // Two orders on 3 June and two on 17 June: two purchases, the first day's 30 left out of
+  // the mean repeat value, which is 40 + 2.
+  same_day: [
+    ["same_day", "2024-06-03T09:00:00Z", 10],
+    ["same_day", "2024-06-03T18:00:00Z", 20],
+    ["same_day", "2024-06-17T10:00:00Z", 40],
+    ["same_day", "2024-06-17T11:00:00Z", 2]
+  ],
+  // The last minute of the as-of day counts; the first minute after it does not.
+  edge: [
+    ["edge", "2024-12-01T12:00:00Z", 30],
+    ["edge", "2024-12-31T23:59:00Z", 30],
+    ["edge", "2025-01-01T00:00:00Z", 500]
+  ],
+  // Weekly for nine weeks, then silence for ten months: P(alive) near 0.
+  lapsed: series("lapsed", "2024-01-08", 7, 9),
+  lapsed_cooling: series("lapsed_cooling", "2024-01-08", 7, 9),
+  // Fortnightly all year, up to a week before the as-of date: P(alive) high.
+  active: series("active", "2024-01-02", 14, 26),
+  cooling: series("cooling", "2024-01-02", 14, 26),
+  warming: series("warming", "2024-01-02", 14, 26),
+  // One purchase only: below minOrders, never at risk whatever its engagement.
+  single_cooling: [["single_cooling", "2024-03-01T12:00:00Z", 60]],
+  // A refund as the only repeat purchase: a negative mean, left out of Gamma-Gamma.
+  refund: [
+    ["refund", "2024-02-01T12:00:00Z", 50],
+    ["refund", "2024-03-01T12:00:00Z", -20]
+  ]
+};
+
+/** engagement_trend = ln((recent + 1) / (previous + 1)); change = exp(trend) − 1. */
+const TRENDS: Record<string, number> = {
+  cooling: Math.log(0.3),
+  lapsed_cooling: Math.log(0.2),
+  single_cooling: Math.log(0.1),
+  never: Math.log(0.1),
+  warming: Math.log(2),
+  active: 0,
+  lapsed: 0
+};
+
+async function insert(store: Store, table: string, rows: DuckDBValue[][]): Promise<void> {
+  const width = rows[0].length;
+  const values = rows.map(
+    (_, i) => `(${Array.from({length: width}, (_, j) => `$${i * width + j + 1}`).join(", ")})`
+  );
+  await store.run(`INSERT INTO ${table} VALUES ${values.join(", ")}`, rows.flat());
+}
+
+interface Fixture {
+  orders?: Order[];
+  /** engagement_trend per customer; a features table without the column when false. */
+  features?: Record<string, number | null> | false;
+  /** Customers beyond those with orders. */
+  extra?: string[];
+}
+
+/** An in-memory store with typed canonical tables holding the given rows. */
+async function fixtureStore({orders = [], features, extra = ["never"]}: Fixture = {}) {
+  const store = await Store.open(":memory:");
+  const ids = [...new Set([...orders.map((o) => o[0]), ...extra])];
+  await store.run("CREATE TABLE customers (customer_id VARCHAR, signup_date DATE)");
+  await insert(
+    store,
+    "customers",
+    ids.map((id) => [id, "2024-01-01"])
+  );
+  await store.run(
+    `CREATE TABLE orders (order_id VARCHAR, customer_id VARCHAR, ordered_at TIMESTAMP,
+       amount DOUBLE, channel VARCHAR, category VARCHAR, quantity INTEGER, discount DOUBLE,
+       status VARCHAR, _source VARCHAR, _row BIGINT)`
+  );
+  if (orders.length > 0) {
+    await insert(
+      store,
+      "orders",
+      orders.map(([customer, at, amount], i) => [
+        `o${i}`,
+        customer,
+        at.replace("T", " ").replace("Z", ""),
+        amount,
+        "web",
+        null,
+        1,
+        null,
+        "completed",
+        "fixture",
+        i + 1
+      ])
+    );
+  }
+  if (features === false) {
+    await store.run("CREATE TABLE features (customer_id VARCHAR, recency_days DOUBLE)");
+    await insert(
+      store,
+      "features",
+      ids.map((id) => [id, 1])
+    );
+  } else if (features) {
+    await store.run("CREATE TABLE features (customer_id VARCHAR, engagement_trend DOUBLE)");
+    await insert(
+      store,
+      "features",
+      ids.map((id) => [id, features[id] ?? null])
+    );
+  }
+  return store;
+}
+
+const everyone = () => [...background(), ...Object.values(HAND_MADE).flat()];
+
+interface ValueRow {
+  customer_id: string;
+  purchases: number | null;
+  repeat_purchases: number | null;
+  t_x_weeks: number | null;
+  t_weeks: number | null;
+  mean_repeat_value: number | null;
+  p_alive: number | null;
+  expected_purchases: number | null;
+  expected_value_12m: number | null;
+  engagement_change: number | null;
+  at_risk: boolean;
+  risk_reason: string | null;
+}
+
+async function rows(store: Store): Promise<Record<string, ValueRow>> {
+  const all = await store.all<ValueRow & Record<string, unknown>>(
+    "SELECT * FROM customer_value ORDER BY customer_id"
+  );
+  return Object.fromEntries(all.map((r) => [r.customer_id, r]));
+}
+
+let open: Store[] = [];
+async function stage(fixture: Fixture, options: Partial<ValueOptions> = {}) {
+  const store = await fixtureStore(fixture);
+  open.push(store);
+  const summary = await buildCustomerValue(store, {...OPTIONS, ...options});
+  return {store, summary, rows: await rows(store)};
+}
+afterEach(() => {
+  for (const store of open) store.close();
+  open = [];
+});
+
+describe("buildCustomerValue(store, options): the purchase summary", () => {
+  it("counts the orders of one day as one purchase and sums their amounts", async () => {
+    const {rows: r} = await stage({orders: everyone(), features: TRENDS});
+    expect(r.same_day).toMatchObject({purchases: 2, repeat_purchases: 1});
+    expect(r.same_day.mean_repeat_value).toBeCloseTo(42, 12);
+  });
+
+  it("measures t_x and T in weeks from the first purchase day, up to the end of the as-of day", async () => {
+    const {rows: r} = await stage({orders: everyone(), features: TRENDS});
+    // 3 June to 17 June, and 3 June to 31 December: 14 and 211 days.
+    expect(r.same_day.t_x_weeks).toBe(14 / 7);
+    expect(r.same_day.t_weeks).toBe(211 / 7);
+    // The order at 23:59 on the as-of day counts, the one at midnight after it does not.
+    expect(r.edge).toMatchObject({purchases: 2, repeat_purchases: 1, mean_repeat_value: 30});
+    expect(r.edge.t_x_weeks).toBe(30 / 7);
+    expect(r.edge.t_weeks).toBe(30 / 7);
+    expect(r.single_cooling).toMatchObject({purchases: 1, repeat_purchases: 0, t_x_weeks: 0});
+    expect(r.single_cooling.mean_repeat_value).toBeNull();
+  });
+
+  it("gives customers without orders zero purchases and NULL model outputs, never at risk", async () => {
+    const {rows: r, summary} = await stage({orders: everyone(), features: TRENDS});
+    expect(r.never).toEqual({
+      customer_id: "never",
+      purchases: 0,
+      repeat_purchases: null,
+      t_x_weeks: null,
+      t_weeks: null,
+      mean_repeat_value: null,
+      p_alive: null,
+      expected_purchases: null,
+      expected_value_12m: null,
+      engagement_change: expect.closeTo(-0.9, 12),
+      at_risk: false,
+      risk_reason: null
+    });
+    expect(summary.customers).toBe(Object.keys(r).length);
+    expect(summary.modelled).toBe(summary.customers - 1);
+  });
+});
+
+describe("buildCustomerValue(store, options): the models", () => {
+  it("fits both models and predicts for every customer with a purchase", async () => {
+    const {rows: r, summary} = await stage({orders: everyone(), features: TRENDS});
+    expect(summary.bgnbd?.converged).toBe(true);
+    expect(summary.gammaGamma?.converged).toBe(true);
+    expect(r.active.p_alive).toBeGreaterThan(0.9);
+    expect(r.lapsed.p_alive).toBeLessThan(0.01);
+    expect(r.single_cooling.p_alive).toBe(1);
+    // More purchases are expected from the fortnightly buyer than from the lapsed one.
+    expect(r.active.expected_purchases!).toBeGreaterThan(10 * r.lapsed.expected_purchases!);
+    expect(r.active.expected_value_12m!).toBeGreaterThan(0);
+  });
+
+  it("writes the fitted parameters and fit statistics to value_models, sorted", async () => {
+    const {store, summary} = await stage({orders: everyone(), features: TRENDS});
+    const models = await store.all<{model: string; parameter: string; value: number}>(
+      "SELECT * FROM value_models"
+    );
+    expect(models.map((m) => `${m.model}.${m.parameter}`)).toEqual([
+      "bgnbd.a",
+      "bgnbd.alpha",
+      "bgnbd.b",
+      "bgnbd.converged",
+      "bgnbd.customers",
+      "bgnbd.horizon_days",
+      "bgnbd.log_likelihood",
+      "bgnbd.r",
+      "gamma_gamma.converged",
+      "gamma_gamma.customers",
+      "gamma_gamma.gamma",
+      "gamma_gamma.log_likelihood",
+      "gamma_gamma.p",
+      "gamma_gamma.q"
+    ]);
+    const value = (name: string) => models.find((m) => `${m.model}.${m.parameter}` === name)!;
+    expect(value("bgnbd.r").value).toBe(summary.bgnbd!.params.r);
+    expect(value("bgnbd.customers").value).toBe(summary.modelled);
+    expect(value("bgnbd.horizon_days").value).toBe(90);
+    expect(value("gamma_gamma.converged").value).toBe(1);
+  });
+
+  it("leaves zero and negative repeat means out of Gamma-Gamma, and says so", async () => {
+    const {rows: r, summary} = await stage({orders: everyone(), features: TRENDS});
+    expect(r.refund.mean_repeat_value).toBe(-20);
+    const repeaters = Object.values(r).filter((v) => (v.repeat_purchases ?? 0) >= 1).length;
+    expect(summary.gammaGamma?.customers).toBe(repeaters - 1);
+    expect(summary.notes).toEqual([
+      "Gamma-Gamma: 1 repeat customer with a zero, negative or missing mean repeat value left out of the fit"
+    ]);
+    // Its spend is shrunk from 0 towards the population mean, so its value stays positive.
+    expect(r.refund.expected_value_12m!).toBeGreaterThan(0);
+  });
+
+  it("leaves the model columns NULL with a note when there are too few repeaters", async () => {
+    const orders: Order[] = [
+      ["a", "2024-02-01T12:00:00Z", 10],
+      ["b", "2024-03-01T12:00:00Z", 20],
+      ["c", "2024-04-01T12:00:00Z", 30]
+    ];
+    const {rows: r, summary} = await stage({orders});
+    expect(summary.bgnbd).toBeNull();
+    expect(summary.gammaGamma).toBeNull();
+    expect(summary.modelled).toBe(0);
+    expect(summary.notes).toEqual([
+      "BG/NBD not fitted on 3 customers (BG/NBD: no repeat purchases, the model is not identified): P(alive) and expected purchases left NULL",
+      "Gamma-Gamma not fitted on 0 repeat customers (Gamma-Gamma: no repeat customers (x ≥ 1) to fit): expected value left NULL"
+    ]);
+    expect(r.a).toMatchObject({purchases: 1, p_alive: null, expected_value_12m: null});
+    expect(r.a.at_risk).toBe(false);
+  });
+
+  it("leaves the outputs NULL, and says why, when a fit does not converge", async () => {
+    // Identical customers: no heterogeneity, so the likelihood peaks at infinite a and b.
+    const orders = ["p", "q", "r", "s"].flatMap((id) => series(id, "2024-01-01", 30, 3));
+    const {store, rows: r, summary} = await stage({orders, extra: []});
+    expect(summary.bgnbd?.converged).toBe(false);
+    expect(summary.notes.some((n) => n.startsWith("BG/NBD did not converge on 4 customers"))).toBe(
+      true
+    );
+    expect(r.p.p_alive).toBeNull();
+    const converged = await store.one<{value: number}>(
+      "SELECT value FROM value_models WHERE model = 'bgnbd' AND parameter = 'converged'"
+    );
+    expect(converged?.value).toBe(0);
+  });
+
+  it("writes NULL purchases and model outputs with a note when there is no orders table", async () => {
+    const store = await Store.open(":memory:");
+    open.push(store);
+    await store.run("CREATE TABLE customers (customer_id VARCHAR)");
+    await insert(store, "customers", [["b"], ["a"]]);
+    const summary = await buildCustomerValue(store, OPTIONS);
+    expect(summary).toMatchObject({customers: 2, modelled: 0, bgnbd: null, atRisk: 0});
+    expect(summary.notes).toEqual(["no orders table: purchases and every model output left NULL"]);
+    const r = await rows(store);
+    expect(Object.keys(r)).toEqual(["a", "b"]);
+    expect(r.a).toMatchObject({purchases: null, p_alive: null, at_risk: false});
+    expect(await store.all("SELECT * FROM value_models")).toEqual([]);
+  });
+
+  it("says so when no customer has bought by the as-of date", async () => {
+    const orders: Order[] = [["a", "2025-02-01T12:00:00Z", 10]];
+    const {rows: r, summary} = await stage({orders});
+    expect(summary.notes).toEqual([
+      "no customer has a purchase by the as-of date: no value model fitted"
+    ]);
+    expect(r.a).toMatchObject({purchases: 0, t_weeks: null, p_alive: null, at_risk: false});
+  });
+});
+
+describe("buildCustomerValue(store, options): who is at risk", () => {
+  it("flags low P(alive), engagement drops, or both, among customers with minOrders purchases", async () => {
+    const {rows: r, summary} = await stage({orders: everyone(), features: TRENDS});
+    const risk = (id: string) => [r[id].at_risk, r[id].risk_reason];
+    expect(risk("lapsed")).toEqual([true, "p_alive"]);
+    expect(risk("cooling")).toEqual([true, "engagement_drop"]);
+    expect(risk("lapsed_cooling")).toEqual([true, "both"]);
+    expect(risk("active")).toEqual([false, null]);
+    expect(risk("warming")).toEqual([false, null]);
+    expect(risk("single_cooling")).toEqual([false, null]);
+    expect(risk("never")).toEqual([false, null]);
+    expect(r.cooling.engagement_change).toBeCloseTo(-0.7, 12);
+    expect(r.warming.engagement_change).toBeCloseTo(1, 12);
+    expect(summary.atRisk).toBe(Object.values(r).filter((v) => v.at_risk).length);
+  });
+
+  it("takes its thresholds from the options", async () => {
+    const {rows: r} = await stage(
+      {orders: everyone(), features: TRENDS},
+      {engagementDropAbove: 0.75, minOrders: 10}
+    );
+    // cooling fell by 70 % (not more than 75 %); lapsed has 9 purchase days (fewer than 10).
+    expect(r.cooling.at_risk).toBe(false);
+    expect(r.lapsed.at_risk).toBe(false);
+    expect([r.lapsed_cooling.at_risk, r.lapsed_cooling.risk_reason]).toEqual([false, null]);
+    expect(r.active.purchases).toBe(26);
+  });
+
+  it("takes the population from features when it exists, else from customers", async () => {
+    const store = await fixtureStore({orders: everyone(), features: TRENDS});
+    open.push(store);
+    // Joins after the as-of date: in customers, not in features.
+    await store.run("INSERT INTO customers VALUES ('late', '2025-03-01')");
+    await buildCustomerValue(store, OPTIONS);
+    expect((await rows(store)).late).toBeUndefined();
+    await store.run("DROP TABLE features");
+    await buildCustomerValue(store, OPTIONS);
+    expect((await rows(store)).late).toMatchObject({purchases: 0, p_alive: null, at_risk: false});
+  });
+
+  it("flags by P(alive) alone when features has no engagement_trend, or there is no features table", async () => {
+    for (const features of [false, undefined] as const) {
+      const {rows: r} = await stage({orders: everyone(), features});
+      expect(r.cooling.engagement_change).toBeNull();
+      expect([r.cooling.at_risk, r.lapsed_cooling.risk_reason]).toEqual([false, "p_alive"]);
+      expect([r.lapsed.at_risk, r.lapsed.risk_reason]).toEqual([true, "p_alive"]);
+      expect(r.never).toMatchObject({purchases: 0, at_risk: false});
+    }
+  });
+});
+
+describe("buildCustomerValue(store, options): determinism and checks", () => {
+  it("writes the same tables for the same input, whatever order its rows come in", async () => {
+    const orders = everyone();
+    const first = await stage({orders, features: TRENDS});
+    const second = await stage({orders: [...orders].reverse(), features: TRENDS});
+    const table = (store: Store, name: string) =>
+      store.all(`SELECT * FROM ${name} ORDER BY ALL`).then((t) => JSON.stringify(t));
+    expect(await table(second.store, "customer_value")).toBe(
+      await table(first.store, "customer_value")
+    );
+    expect(await table(second.store, "value_models")).toBe(
+      await table(first.store, "value_models")
+    );
+    // And a second run on the same store replaces the tables with identical ones.
+    const before = await table(first.store, "customer_value");
+    await buildCustomerValue(first.store, OPTIONS);
+    expect(await table(first.store, "customer_value")).toBe(before);
+  });
+
+  it("rejects invalid options, naming the option", async () => {
+    const store = await fixtureStore();
+    open.push(store);
+    await expect(buildCustomerValue(store, {...OPTIONS, asOf: "31/12/2024"})).rejects.toThrow(
+      "invalid value options: asOf: asOf must be a date written YYYY-MM-DD"
+    );
+    await expect(buildCustomerValue(store, {...OPTIONS, minOrders: 0})).rejects.toThrow(
+      "invalid value options: minOrders"
+    );
+  });
+
+  it("builds its SQL with bound values, never spliced ones", () => {
+    const sql = summarySql({population: "features", orders: true, engagement: true});
+    expect(sql).toContain("$asOf");
+    expect(sql).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    for (const name of ["$minOrders", "$pAliveBelow", "$dropAbove"])
+      expect(CUSTOMER_VALUE_SQL).toContain(name);
+    expect(CUSTOMER_VALUE_SQL).toMatch(/ORDER BY customer_id\s*$/);
+  });
+});

@@ -1,0 +1,361 @@
+/**
+ * The report charts (src/components/*.ts) rendered into jsdom on small fixed data and pinned by
+ * snapshots (tests/snapshots/<name>.html): floats rounded, ids renumbered.
+ */
+import {describe, expect, it} from "vitest";
+import type {Distribution} from "../../loaders/site/report.ts";
+import {distributionChart} from "../../src/components/distribution.ts";
+import {effectsChart} from "../../src/components/effects.ts";
+import {formatCustomers, formatShare, formatValue} from "../../src/components/format.ts";
+import {profileMap} from "../../src/components/geomap.ts";
+import {sharesChart, valueRiskChart} from "../../src/components/glance.ts";
+import {levelsChart} from "../../src/components/levels.ts";
+import {crosstabChart, mixChart} from "../../src/components/mix.ts";
+import {profileColor} from "../../src/components/palette.ts";
+import {runsChart} from "../../src/components/runs.ts";
+import {spreadChart} from "../../src/components/spread.ts";
+import {expectSnapshot, testDocument} from "../support/snapshot.ts";
+
+const colors = profileColor(["p1", "p2", "p3"]);
+const common = {width: 640, minGroupSize: 10, profileName: "Deal seekers", color: colors.range[1]};
+
+const distribution: Distribution = {
+  feature: "discount_share",
+  label: "Orders with a discount",
+  unit: "share",
+  dimension: "behavioral",
+  effect: 1.2,
+  distinguishing: true,
+  rank: 1,
+  clipped: false,
+  profile_median: 0.6,
+  base_median: 0.2,
+  bins: {
+    edges: [0, 0.25, 0.5, 0.75, 1],
+    customers: [12, null, 40, 30],
+    base_customers: [300, 120, 80, 40],
+    profile_customers: 85,
+    all_customers: 540
+  }
+};
+
+const profiles = [
+  {
+    id: "p1",
+    name: "App-first regulars",
+    customers: 400,
+    share: 0.5,
+    revenue_share: 0.3,
+    value_12m: 450,
+    at_risk_share: 0.07
+  },
+  {
+    id: "p2",
+    name: "Deal seekers",
+    customers: 250,
+    share: 0.3125,
+    revenue_share: 0.1,
+    value_12m: 250,
+    at_risk_share: 0.2
+  },
+  {
+    id: "p3",
+    name: "Bulk buyers",
+    customers: 150,
+    share: 0.1875,
+    revenue_share: 0.6,
+    value_12m: 8000,
+    at_risk_share: 0.12
+  }
+];
+
+describe("report charts", () => {
+  it("distributionChart: the profile's bins against the base's, suppressed bins hatched", () => {
+    const chart = distributionChart(distribution, {...common, document: testDocument()});
+    expect(chart.querySelectorAll("rect").length).toBeGreaterThanOrEqual(4);
+    expect(chart.outerHTML).toContain("fewer than 10 customers (suppressed)");
+    expectSnapshot("distribution", chart);
+  });
+
+  it("effectsChart: one dot and interval per distinguishing trait", () => {
+    const traits = [
+      {
+        label: "Orders with a discount",
+        unit: "share",
+        kind: "number",
+        profile_value: 0.6,
+        base_value: 0.2,
+        effect: 1.2,
+        effect_low: 1.0,
+        effect_high: 1.4
+      },
+      {
+        label: "Average order value",
+        unit: "currency",
+        kind: "number",
+        profile_value: 33,
+        base_value: 176,
+        effect: -0.9,
+        effect_low: -1.1,
+        effect_high: -0.7
+      },
+      {
+        label: "No effect",
+        unit: "share",
+        kind: "number",
+        profile_value: 0.1,
+        base_value: 0.1,
+        effect: null,
+        effect_low: null,
+        effect_high: null
+      }
+    ];
+    const chart = effectsChart(traits, {
+      width: 640,
+      color: colors.range[1],
+      document: testDocument()
+    });
+    expect(chart.querySelectorAll("circle").length).toBe(2);
+    expectSnapshot("effects", chart);
+  });
+
+  it("levelsChart: paired bars per level, suppressed levels named", () => {
+    const levels = [
+      {level: "web", profile_value: 0.8, base_value: 0.45, suppressed: false},
+      {level: "store", profile_value: 0.05, base_value: 0.3, suppressed: false},
+      {level: "phone", profile_value: null, base_value: 0.1, suppressed: true}
+    ];
+    const chart = levelsChart(levels, {
+      ...common,
+      title: "Main order channel",
+      document: testDocument()
+    });
+    expect(chart.outerHTML).toContain("phone (fewer than 10)");
+    expectSnapshot("levels", chart);
+  });
+
+  it("spreadChart: the profile across one segmentation", () => {
+    const rows = [
+      {
+        value: "under 25",
+        position: 0,
+        customers: 20,
+        segment_customers: 100,
+        share: 0.2,
+        share_of_segment: 0.2
+      },
+      {
+        value: "25–34",
+        position: 1,
+        customers: null,
+        segment_customers: 50,
+        share: null,
+        share_of_segment: null
+      },
+      {
+        value: "35 and over",
+        position: 2,
+        customers: 80,
+        segment_customers: 650,
+        share: 0.8,
+        share_of_segment: 0.12
+      }
+    ];
+    const chart = spreadChart(rows, {
+      ...common,
+      title: "Age",
+      total: 800,
+      document: testDocument()
+    });
+    expect(chart.outerHTML).toContain("25–34 (fewer than 10)");
+    expectSnapshot("spread", chart);
+  });
+
+  it("profileMap: countries shaded by representation, regions as dots", () => {
+    const square = (x: number, y: number) => ({
+      type: "Polygon",
+      coordinates: [
+        [
+          [x, y],
+          [x + 10, y],
+          [x + 10, y + 10],
+          [x, y + 10],
+          [x, y]
+        ]
+      ]
+    });
+    const world = {
+      type: "FeatureCollection" as const,
+      features: [
+        {
+          type: "Feature" as const,
+          id: "276",
+          properties: {code: "DE", name: "Germany"},
+          geometry: square(5, 45)
+        },
+        {
+          type: "Feature" as const,
+          id: "250",
+          properties: {code: "FR", name: "France"},
+          geometry: square(-5, 40)
+        },
+        {
+          type: "Feature" as const,
+          id: "724",
+          properties: {code: "ES", name: "Spain"},
+          geometry: square(-10, 30)
+        }
+      ]
+    };
+    const place = (
+      country: string,
+      customers: number | null,
+      base: number,
+      share: number | null,
+      baseShare: number,
+      region?: string
+    ) => ({
+      country,
+      region,
+      latitude: region ? 50 : null,
+      longitude: region ? 10 : null,
+      customers,
+      base_customers: base,
+      share,
+      base_share: baseShare
+    });
+    const chart = profileMap(
+      world,
+      {
+        countries: [place("DE", 60, 300, 0.6, 0.5), place("FR", 40, 300, 0.4, 0.5)],
+        regions: [
+          place("DE", 30, 100, 0.3, 0.2, "Bavaria"),
+          place("DE", null, 40, null, 0.1, "Saxony")
+        ]
+      },
+      {...common, document: testDocument()}
+    );
+    expect(chart.querySelectorAll("path").length).toBeGreaterThanOrEqual(3);
+    expect(chart.outerHTML).toContain("Saxony, DE");
+    expectSnapshot("map", chart);
+  });
+
+  it("sharesChart and valueRiskChart: the overview's profiles at a glance", () => {
+    const shares = sharesChart(profiles, {width: 640, colors, document: testDocument()});
+    expect(shares.querySelectorAll("rect").length).toBeGreaterThanOrEqual(3);
+    expectSnapshot("shares", shares);
+    const risk = valueRiskChart(profiles, {
+      width: 640,
+      colors,
+      baseValue: 1500,
+      baseRisk: 0.12,
+      document: testDocument()
+    });
+    expect(risk.querySelectorAll("circle").length).toBe(3);
+    expectSnapshot("value-risk", risk);
+  });
+
+  it("mixChart and crosstabChart: profiles inside segments", () => {
+    const mix = mixChart(
+      [
+        {profile_id: "p1", name: "App-first regulars", customers: 60, share: 0.6, base_share: 0.5},
+        {profile_id: "p2", name: "Deal seekers", customers: null, share: null, base_share: 0.3}
+      ],
+      {
+        width: 640,
+        title: "Profiles inside “under 25”",
+        colors,
+        minGroupSize: 10,
+        document: testDocument()
+      }
+    );
+    expect(mix.outerHTML).toContain("Deal seekers (fewer than 10)");
+    expectSnapshot("mix", mix);
+    const cells = [
+      {value: "under 25", profile_id: "p1", name: "App-first regulars", customers: 60, share: 0.6},
+      {value: "under 25", profile_id: "p2", name: "Deal seekers", customers: null, share: null},
+      {
+        value: "25 and over",
+        profile_id: "p1",
+        name: "App-first regulars",
+        customers: 340,
+        share: 0.45
+      },
+      {value: "25 and over", profile_id: "p2", name: "Deal seekers", customers: 240, share: 0.32}
+    ];
+    const grid = crosstabChart(cells, {
+      width: 640,
+      title: "Age",
+      segments: ["under 25", "25 and over"],
+      profiles: profiles.slice(0, 2),
+      minGroupSize: 10,
+      document: testDocument()
+    });
+    expect(grid.outerHTML).toContain("fewer than 10 customers (suppressed)");
+    expectSnapshot("crosstab", grid);
+  });
+
+  it("runsChart: the k tried, rejected ones hollow, the chosen one marked", () => {
+    const runs = [
+      {
+        k: 3,
+        silhouette: 0.15,
+        min_share: 0.08,
+        min_stability: 0.99,
+        accepted: true,
+        reason: null,
+        chosen: false
+      },
+      {
+        k: 4,
+        silhouette: 0.16,
+        min_share: 0.08,
+        min_stability: 0.83,
+        accepted: false,
+        reason: "least stable profile 0.83 < 0.85",
+        chosen: false
+      },
+      {
+        k: 5,
+        silhouette: 0.155,
+        min_share: 0.06,
+        min_stability: 0.95,
+        accepted: true,
+        reason: null,
+        chosen: true
+      },
+      {
+        k: 6,
+        silhouette: 0.15,
+        min_share: 0.03,
+        min_stability: null,
+        accepted: false,
+        reason: "smallest profile 3.0 % < 5.0 %",
+        chosen: false
+      }
+    ];
+    const chart = runsChart(runs, {width: 640, minStability: 0.85, document: testDocument()});
+    expect(chart.outerHTML).toContain("chosen: k = 5");
+    expectSnapshot("runs", chart);
+  });
+});
+
+describe("formats", () => {
+  it("formats values by unit and suppressed counts as such", () => {
+    expect(formatShare(0.456)).toBe("46%");
+    expect(formatShare(0.0456)).toBe("4.6%");
+    expect(formatShare(null)).toBe("–");
+    expect(formatValue(33.284, "currency")).toBe("33.28");
+    expect(formatValue(1234.5, "currency")).toBe("1,235");
+    expect(formatValue(12, "days")).toBe("12 days");
+    expect(formatValue(4.3174, "score")).toBe("4.32");
+    expect(formatCustomers(null, 10)).toBe("fewer than 10");
+    expect(formatCustomers(1234, 10)).toBe("1,234");
+  });
+
+  it("gives each profile id the same colour whatever the order", () => {
+    expect(profileColor(["p2", "p1"]).range).toEqual(profileColor(["p1", "p2"]).range);
+    expect(profileColor(["p1", "p2"]).domain).toEqual(["p1", "p2"]);
+    expect(new Set(profileColor(["p1", "p2", "p3", "p4"]).range).size).toBe(4);
+  });
+});

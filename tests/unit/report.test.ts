@@ -1,0 +1,54 @@
+/** How the profile reports cut a feature into bins (loaders/site/report.ts binning). */
+import {describe, expect, it} from "vitest";
+import {binning} from "../../loaders/site/report.ts";
+
+const stats = (p01: number, p99: number, min: number, max: number, whole = false) => ({
+  p01,
+  p99,
+  min,
+  max,
+  whole
+});
+
+describe("binning(column, stats)", () => {
+  it("cuts shares in tenths", () => {
+    expect(binning({unit: "share", transform: "none"}, stats(0, 1, 0, 1))?.edges).toEqual([
+      0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1
+    ]);
+  });
+
+  it("puts scores on half points, centred", () => {
+    const b = binning({unit: "score", transform: "none"}, stats(1, 5, 1, 5));
+    expect(b?.edges).toEqual([0.75, 1.25, 1.75, 2.25, 2.75, 3.25, 3.75, 4.25, 4.75, 5.25]);
+  });
+
+  it("gives small whole numbers a bin each", () => {
+    expect(binning({unit: "people", transform: "none"}, stats(1, 6, 1, 6, true))?.edges).toEqual([
+      0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5
+    ]);
+  });
+
+  it("cuts larger counts on a log scale between whole numbers, never an empty bin by construction", () => {
+    const b = binning({unit: "orders", transform: "log"}, stats(0, 60, 0, 300, true))!;
+    expect(b.clipped).toBe(true);
+    expect(b.edges[0]).toBe(-0.5);
+    for (const e of b.edges) expect(e + 0.5).toBe(Math.round(e + 0.5));
+    expect(new Set(b.edges).size).toBe(b.edges.length);
+    expect([...b.edges].sort((x, y) => x - y)).toEqual(b.edges);
+  });
+
+  it("spreads amounts evenly between the 1st and 99th percentiles, or on a log scale when skewed", () => {
+    const linear = binning({unit: "years", transform: "none"}, stats(20, 80, 18, 95))!;
+    expect(linear.edges.length).toBe(17);
+    expect(linear.edges[0]).toBe(20);
+    expect(linear.edges[16]).toBe(80);
+    const log = binning({unit: "currency", transform: "log"}, stats(10, 10000, 1, 50000))!;
+    expect(log.edges[1] - log.edges[0]).toBeLessThan(log.edges[16] - log.edges[15]);
+  });
+
+  it("has nothing to cut without values", () => {
+    expect(
+      binning({unit: "share", transform: "none"}, stats(null as never, null as never, 0, 1))
+    ).toBeNull();
+  });
+});

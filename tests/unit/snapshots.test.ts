@@ -1,0 +1,115 @@
+/** Snapshot dates, the drop test of the at-risk movers, and "what changed" on the reports. */
+import {describe, expect, it} from "vitest";
+import {binomialLowerTail, snapshotDates} from "../../loaders/history/snapshots.ts";
+import {driftReasons} from "../../loaders/site/history.ts";
+import {changesView, describeChange, type ProfileChanges} from "../../src/components/changes.ts";
+import {expectSnapshot, testDocument} from "../support/snapshot.ts";
+
+describe("snapshotDates", () => {
+  it("steps back by quarters from a month end, to month ends, across years", () => {
+    expect(snapshotDates("2026-10-31", "quarter", 4)).toEqual([
+      "2025-10-31",
+      "2026-01-31",
+      "2026-04-30",
+      "2026-07-31"
+    ]);
+    expect(snapshotDates("2026-02-28", "month", 3)).toEqual([
+      "2025-11-30",
+      "2025-12-31",
+      "2026-01-31"
+    ]);
+  });
+
+  it("keeps the day of the month otherwise, clamped to short months", () => {
+    expect(snapshotDates("2026-05-30", "quarter", 2)).toEqual(["2025-11-30", "2026-02-28"]);
+    expect(snapshotDates("2026-03-15", "month", 1)).toEqual(["2026-02-15"]);
+    expect(snapshotDates("2026-03-15", "month", 0)).toEqual([]);
+  });
+});
+
+describe("binomialLowerTail", () => {
+  it("is the chance of k or fewer of n events in the recent half under an unchanged rate", () => {
+    expect(binomialLowerTail(0, 3)).toBeCloseTo(0.125, 12);
+    expect(binomialLowerTail(1, 4)).toBeCloseTo(5 / 16, 12);
+    expect(binomialLowerTail(5, 5)).toBe(1);
+    expect(binomialLowerTail(0, 0)).toBe(1);
+    // 20 events a year ago and 2 now: far below chance
+    expect(binomialLowerTail(2, 22)).toBeLessThan(0.001);
+    // a symmetric split is not a drop
+    expect(binomialLowerTail(10, 20)).toBeGreaterThan(0.5);
+  });
+});
+
+describe("drift reasons", () => {
+  it("names the shift and the features past their thresholds, largest first", () => {
+    const reasons = driftReasons(
+      {
+        centroid_shift: 0.72,
+        features: [
+          {label: "Time since the last order", psi: 0.58},
+          {label: "Orders via app", psi: 0.3},
+          {label: "Age", psi: 0.01}
+        ]
+      },
+      {centroidShift: 0.5, psi: 0.25}
+    );
+    expect(reasons).toEqual([
+      "Its members moved 0.72 standard deviations from where they stood (alert above 0.5).",
+      "Time since the last order shifted: PSI 0.58 (alert above 0.25).",
+      "Orders via app shifted: PSI 0.30 (alert above 0.25)."
+    ]);
+    expect(
+      driftReasons({centroid_shift: 0.1, features: []}, {centroidShift: 0.5, psi: 0.25})
+    ).toEqual([]);
+  });
+});
+
+const changes: ProfileChanges = {
+  previous: "2026-07-31",
+  current: "2026-10-31",
+  customers: {before: 1715, after: 2901},
+  share: {before: 0.094, after: 0.145},
+  at_risk_share: {before: 0.0356, after: 0.0262},
+  value_per_customer: {before: 748.6, after: 735.42},
+  moved_in: [
+    {profile_id: "joined", name: "new customers", customers: 1753},
+    {profile_id: "p1", name: "Self-reliant, app-first", customers: null}
+  ],
+  moved_out: [{profile_id: "p2", name: "Deal-seeking, price-sensitive", customers: 222}],
+  traits: [
+    {feature: "tenure_days", label: "Time as a customer", unit: "days", before: 175, after: 133.6}
+  ],
+  drift: {
+    alert: true,
+    reasons: ["Its members moved 0.63 standard deviations from where they stood (alert above 0.5)."]
+  }
+};
+
+describe("what changed on a profile report", () => {
+  it("describes changes in points for shares and in per cent otherwise", () => {
+    expect(describeChange({before: 0.094, after: 0.145}, "share")).toBe("+5.1 pts");
+    expect(describeChange({before: 1715, after: 2901}, "ratio")).toBe("+69 %");
+    expect(describeChange({before: 100, after: 100.2}, "ratio")).toBe("unchanged");
+    expect(describeChange({before: null, after: 3}, "ratio")).toBe("–");
+  });
+
+  it("renders then, now, where customers came from and went, and the alert", () => {
+    const view = changesView(changes, {minGroupSize: 10, document: testDocument()});
+    expect(view.querySelector(".alert")?.textContent).toContain("0.63 standard deviations");
+    expect(view.textContent).toContain("fewer than 10 from Self-reliant, app-first");
+    expect(view.textContent).toContain("222 to Deal-seeking, price-sensitive");
+    expect([...view.querySelectorAll("tbody tr")].map((r) => r.firstChild?.textContent)).toEqual([
+      "Customers",
+      "Share of all customers",
+      "At risk",
+      "Expected value per customer, 12 months",
+      "Time as a customer"
+    ]);
+    expectSnapshot("profile-changes", view);
+  });
+
+  it("says so when there is no earlier snapshot", () => {
+    const view = changesView(null, {minGroupSize: 10, document: testDocument()});
+    expect(view.textContent).toMatch(/No earlier snapshot/);
+  });
+});
