@@ -16,10 +16,11 @@ import {standardise, type StandardiseSummary} from "./clean/standardise.ts";
 import {validate, type Validation} from "./clean/validate.ts";
 import {CANONICAL_TABLES} from "./config/canonical.ts";
 import {readNotes} from "./config/notes.ts";
+import {pageSettings} from "./config/settings.ts";
 import {DEFAULT_SEGMENTS, loadConfig, type PortraitConfig} from "./config/project.ts";
 import {codeFingerprint, fingerprint} from "./core/fingerprint.ts";
 import {PROJECT_DIR} from "./core/paths.ts";
-import {ident} from "./core/sql.ts";
+import {ident, sql, val} from "./core/sql.ts";
 import {Stages, type StageTiming} from "./core/stages.ts";
 import {Store} from "./core/store.ts";
 import {enrich, type EnrichSummary} from "./enrich/references.ts";
@@ -55,7 +56,7 @@ import {buildCustomerValue, type ValueSummary} from "./value/customer-value.ts";
 export const IN_MEMORY_BYTES = 1 << 30;
 
 /** Bumped when the store's layout changes in a way old stores cannot serve. */
-export const STORE_VERSION = 3;
+export const STORE_VERSION = 4;
 
 export interface EngineOptions {
   configPath: string;
@@ -212,17 +213,16 @@ export async function runEngine({
     state = profiling.identities
       ? await stateOf(store, {asOf: profiling.asOf, nextId: profiling.identities.nextId})
       : undefined;
-    // What the site's shape depends on travels with the store, so observablehq.config.ts reads
-    // the store alone and never has to load the user's config.
+    // What the site's shape and pages depend on travels with the store, so
+    // observablehq.config.ts and the page loaders read the store alone and never load the config.
     await store.run(
-      `CREATE OR REPLACE TABLE build_meta (fingerprint VARCHAR, store_version INTEGER,
-         customer_level BOOLEAN)`
+      sql`CREATE OR REPLACE TABLE build_meta (fingerprint VARCHAR, store_version INTEGER,
+            customer_level BOOLEAN, settings VARCHAR)`
     );
-    await store.run("INSERT INTO build_meta VALUES ($fingerprint, $version, $customer_level)", {
-      fingerprint: digest,
-      version: STORE_VERSION,
-      customer_level: config.privacy.customerLevel
-    });
+    await store.run(
+      sql`INSERT INTO build_meta VALUES (${val(digest)}, ${STORE_VERSION},
+            ${config.privacy.customerLevel}, ${val(JSON.stringify(pageSettings(config)))})`
+    );
     await stages.time("save", async () => {
       await dropIntermediates(store);
       if (inMemory) await store.saveTo(buildingPath);

@@ -3,7 +3,7 @@
  * why it was kept or not, the features and their coverage, the value models' parameters, and
  * the settings that drove the choices.
  */
-import type {PortraitConfig} from "../config/project.ts";
+import type {PageSettings} from "../config/settings.ts";
 import {roundDeep} from "./published.ts";
 import type {Store} from "../core/store.ts";
 import {byProfileId, sql} from "../core/sql.ts";
@@ -11,7 +11,7 @@ import {byProfileId, sql} from "../core/sql.ts";
 /** Everything the Method page shows, from the store and the config's settings. */
 export async function methodDocument(
   store: Store,
-  config: PortraitConfig
+  config: PageSettings
 ): Promise<Record<string, unknown>> {
   const has = async (t: string) => store.has(t);
   const runs = (await has("clustering_runs"))

@@ -1,10 +1,12 @@
 // The profiles: names, sizes, value and risk, quality, distinguishing traits and narratives.
-import {loadConfig} from "../../loaders/config/project.ts";
+import {readPageSettings} from "../../loaders/config/settings.ts";
 import {profilesDocument} from "../../loaders/site/profiles.ts";
-import {configPath, storePath} from "../../loaders/core/paths.ts";
+import {storePath} from "../../loaders/core/paths.ts";
 import {withStore} from "../../loaders/core/store.ts";
 
-const {privacy} = await loadConfig(configPath());
-const doc = await withStore(storePath(), profilesDocument);
-// whether exports/customers.csv is published beside profiles.json
-process.stdout.write(JSON.stringify({...doc, customer_level: privacy.customerLevel}));
+const doc = await withStore(storePath(), async (s) => {
+  const {privacy} = await readPageSettings(s);
+  // whether exports/customers.csv is published beside profiles.json
+  return {...(await profilesDocument(s)), customer_level: privacy.customerLevel};
+});
+process.stdout.write(JSON.stringify(doc));

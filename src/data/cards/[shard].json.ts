@@ -1,13 +1,13 @@
 // One shard of customer cards: the customers whose id hashes to it (src/components/shard.ts).
 import {parseArgs} from "node:util";
 import {cardShard} from "../../../loaders/site/cards.ts";
-import {loadConfig} from "../../../loaders/config/project.ts";
-import {configPath, storePath} from "../../../loaders/core/paths.ts";
+import {readPageSettings} from "../../../loaders/config/settings.ts";
+import {storePath} from "../../../loaders/core/paths.ts";
 import {withStore} from "../../../loaders/core/store.ts";
 
 const {values} = parseArgs({options: {shard: {type: "string"}}});
-const {privacy, churn} = await loadConfig(configPath());
-const options = {identifiers: privacy.identifiers, churn};
-process.stdout.write(
-  JSON.stringify(await withStore(storePath(), (s) => cardShard(s, values.shard, options)))
-);
+const shard = await withStore(storePath(), async (s) => {
+  const {privacy, churn} = await readPageSettings(s);
+  return cardShard(s, values.shard, {identifiers: privacy.identifiers, churn});
+});
+process.stdout.write(JSON.stringify(shard));

@@ -1,15 +1,15 @@
 // One profile's report: its document, trait distributions, geography, segments, quality, notes,
 // and what changed since the previous snapshot.
 import {parseArgs} from "node:util";
-import {loadConfig} from "../../../loaders/config/project.ts";
+import {readPageSettings} from "../../../loaders/config/settings.ts";
 import {profileChanges} from "../../../loaders/site/history.ts";
-import {configPath, storePath} from "../../../loaders/core/paths.ts";
+import {storePath} from "../../../loaders/core/paths.ts";
 import {profileReport} from "../../../loaders/site/report.ts";
 import {withStore} from "../../../loaders/core/store.ts";
 
 const {values} = parseArgs({options: {id: {type: "string"}}});
-const {privacy, history} = await loadConfig(configPath());
 const report = await withStore(storePath(), async (s) => {
+  const {privacy, history} = await readPageSettings(s);
   const page = await profileReport(s, values.id, {minGroupSize: privacy.minGroupSize});
   const id = (page.profile as {id: string}).id;
   const changes = await profileChanges(s, id, {
