@@ -12,7 +12,7 @@ const SKIP_LINK = `<script>addEventListener("DOMContentLoaded", () => { const a 
 const profiles = await readProfileEntries(storePath());
 const customerLevel = await readCustomerLevel(storePath());
 // The customer card page fetches one shard of cards at run time. `npm run build` writes the
-// shards itself after Framework, in a few passes (a million customers make 4,096 of them, too
+// shards itself after Framework, in a few passes (a million customers make 512 of them, too
 // many to run a loader for each); the preview server runs src/data/cards/[shard].json.ts.
 
 export default {
