@@ -12,7 +12,8 @@
  * - a published aggregate covers fewer than `privacy.minGroupSize` customers: in JSON under
  *   `_file/` (loader output) and `exports/`, a count of customers is a property named
  *   `customers` or ending in `_customers`; `0 < n < minGroupSize` is a violation, null is a
- *   suppressed count and fine. Customer-level files (CUSTOMER_LEVEL_FILES) are not aggregates.
+ *   suppressed count and fine. Customer rows (CUSTOMER_LEVEL_OUTPUT in
+ *   loaders/site/published.ts) are not aggregates.
  *
  * The identifiers are read once into sets (the millions of e-mails and phone numbers as 53-bit
  * digests DuckDB computes); each published file is then read once, token by token, with a set
@@ -31,24 +32,7 @@ import type {PortraitConfig} from "../config/project.ts";
 import {COUNTRIES} from "../clean/countries.ts";
 import {type Store} from "../core/store.ts";
 import {ident} from "../core/sql.ts";
-
-/**
- * Published files that hold one row per customer (paths relative to the output folder, with
- * Framework's content hash removed: `_file/data/customers/C1.json`, not `…/C1.1a2b3c4d.json`).
- * They are not aggregates, so the group-size rule does not apply to them; the identifier scan
- * does. A page that publishes customer-level data names its files here. `*` matches within a
- * folder, `**` across folders.
- */
-export const CUSTOMER_LEVEL_FILES: readonly string[] = [
-  "exports/customers.csv", // the CRM export
-  "exports/customers.json", // the same, as JSON for support tools
-  "exports/changes.csv", // the customers whose profile or risk changed since the previous build
-  "data/cards/**", // the customer card's shards (fetched at run time, so not under _file/)
-  "_file/data/cards/**",
-  "_file/data/explore.arrow", // the explore scatter: one point per customer
-  "_file/data/customers.*", // customer tables for the browser (Arrow, JSON, CSV)
-  "_file/data/customers/**"
-];
+import {CUSTOMER_LEVEL_OUTPUT, isOutput} from "../site/published.ts";
 
 /** Files the check reads as text (HTML entities decoded for .html). */
 const TEXT_EXTENSIONS = new Set([
@@ -957,31 +941,12 @@ function scanArrow(bytes: Uint8Array, index: IdentifierIndex): {hit: Hit; where:
 // ---------------------------------------------------------------------------------------------
 // Files
 
-/** A published path as its page wrote it: Framework's content hash removed. */
-export function unhashed(path: string): string {
-  return path.replace(/\.[0-9a-f]{8}(?=\.[^./]+$)/, "");
-}
-
-function globRegExp(pattern: string): RegExp {
-  const body = pattern
-    .split(/(\*\*\/?|\*)/)
-    .map((part) =>
-      part === "**" || part === "**/"
-        ? ".*"
-        : part === "*"
-          ? "[^/]*"
-          : part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")
-    )
-    .join("");
-  return new RegExp(`^${body}$`);
-}
-
-const CUSTOMER_LEVEL = CUSTOMER_LEVEL_FILES.map(globRegExp);
-
 /** Whether a published file (relative to the output folder) holds one row per customer. */
 export function isCustomerLevel(path: string): boolean {
-  const p = unhashed(path.split(sep).join("/"));
-  return CUSTOMER_LEVEL.some((re) => re.test(p));
+  const p = path.split(sep).join("/");
+  return CUSTOMER_LEVEL_OUTPUT.some(
+    (entry) => entry.kind === "customer rows" && isOutput(entry, p)
+  );
 }
 
 /** Whether a published JSON file is an aggregate the group-size rule covers: loader output and exports. */
@@ -1187,7 +1152,7 @@ export async function scanPublished(
                 where: `at ${path}`,
                 kind: "count",
                 what: `a count of ${n} customer${n === 1 ? "" : "s"}, below privacy.minGroupSize (${minGroupSize})`,
-                fix: `Raise the suppression: publish null for any count under ${minGroupSize} (and say "fewer than ${minGroupSize}" on the page). If the file holds one row per customer, add its path to CUSTOMER_LEVEL_FILES in loaders/privacy/check.ts.`
+                fix: `Raise the suppression: publish null for any count under ${minGroupSize} (and say "fewer than ${minGroupSize}" on the page). If the file holds one row per customer, add its path to CUSTOMER_LEVEL_OUTPUT in loaders/site/published.ts as customer rows.`
               });
           }
         });
