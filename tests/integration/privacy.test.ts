@@ -1,5 +1,5 @@
 /**
- * The build's privacy check (loaders/privacy/check.ts) against a real store: a small demo's CRM
+ * The build's privacy check (loaders/privacy/) against a real store: a small demo's CRM
  * export read, validated, standardised and merged by the engine's own stages, plus a second
  * customers source whose one row is quarantined. Each test writes a published folder of its
  * own and plants what it is about.
@@ -12,20 +12,19 @@ import {rowsToArrow} from "../../loaders/site/arrow.ts";
 import {parseConfig, type PortraitConfig} from "../../loaders/config/project.ts";
 import {writeDemo} from "../../loaders/demo/write.ts";
 import {runPipeline} from "../../loaders/engine.ts";
+import {checkPrivacy, checkPrivacyReusing} from "../../loaders/privacy/check.ts";
+import {digestSql, identifierDigest} from "../../loaders/privacy/digests.ts";
 import {
-  checkPrivacy,
-  checkPrivacyReusing,
-  digestSql,
-  identifierDigest,
-  identifierIndex,
-  isCustomerLevel,
   privacyFailure,
   privacySummary,
-  scanPublished,
-  streetTokens,
   type PrivacyReport
-} from "../../loaders/privacy/check.ts";
+} from "../../loaders/privacy/findings.ts";
+import {isCustomerLevel} from "../../loaders/privacy/group-size.ts";
+import {streetTokens} from "../../loaders/privacy/identifiers.ts";
+import {identifierIndex} from "../../loaders/privacy/roster.ts";
+import {scanPublished} from "../../loaders/privacy/scan.ts";
 import {CUSTOMER_LEVEL_OUTPUT} from "../../loaders/site/published.ts";
+import {sql, val} from "../../loaders/core/sql.ts";
 import {Store} from "../../loaders/core/store.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "portrait-privacy-"));
@@ -359,8 +358,12 @@ describe("scanPublished(dir, index, minGroupSize, {pieceBytes})", () => {
 
 describe("the check's parts", () => {
   it("computes the same identifier digest in JS and in DuckDB", async () => {
+    expect(digestSql(sql`f`).render()).toEqual({
+      text: "(md5_number_upper(f) >> 11)::BIGINT",
+      params: []
+    });
     for (const text of [who.email.toLowerCase(), who.phone_key, "müller@straße.example", ""]) {
-      const row = await store.one<{d: number}>(`SELECT ${digestSql("$t")} AS d`, {t: text});
+      const row = await store.one<{d: number}>(sql`SELECT ${digestSql(sql`${val(text)}`)} AS d`);
       expect(row?.d).toBe(identifierDigest(text));
     }
   });
