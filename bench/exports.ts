@@ -19,7 +19,8 @@ import {parseArgs} from "node:util";
 import {copyPreviousCustomers} from "../loaders/history/previous.ts";
 import {writeExports} from "../loaders/publish/exports.ts";
 import {parseConfig} from "../loaders/config/project.ts";
-import {identifierIndex, scanPublished} from "../loaders/privacy/check.ts";
+import {identifierIndex} from "../loaders/privacy/roster.ts";
+import {scanPublished} from "../loaders/privacy/scan.ts";
 import {Store} from "../loaders/core/store.ts";
 
 const {values} = parseArgs({options: {customers: {type: "string", default: "1000000"}}});

@@ -1,5 +1,5 @@
 /**
- * Benchmark: the build's privacy check (loaders/privacy/check.ts) at scale. A synthetic customers
+ * Benchmark: the build's privacy check (loaders/privacy/) at scale. A synthetic customers
  * table of --customers people (names, e-mails, phones and streets drawn by the demo generator's
  * own vocabularies and number plans) goes into an in-memory store; then
  *
@@ -22,12 +22,10 @@ import {COUNTRIES} from "../loaders/demo/geography.ts";
 import {firstName, lastName, streetAddress} from "../loaders/demo/names.ts";
 import {rng} from "../loaders/demo/random.ts";
 import {PROJECT_DIR} from "../loaders/core/paths.ts";
-import {
-  checkPrivacy,
-  identifierIndex,
-  privacySummary,
-  scanPublished
-} from "../loaders/privacy/check.ts";
+import {checkPrivacy} from "../loaders/privacy/check.ts";
+import {privacySummary} from "../loaders/privacy/findings.ts";
+import {identifierIndex} from "../loaders/privacy/roster.ts";
+import {scanPublished} from "../loaders/privacy/scan.ts";
 import {Store} from "../loaders/core/store.ts";
 
 const {values} = parseArgs({

@@ -14,7 +14,8 @@ import {codeFingerprint} from "../loaders/core/fingerprint.ts";
 import {configPath, dataDir, outputDir, PROJECT_DIR, storePath} from "../loaders/core/paths.ts";
 import {withStore} from "../loaders/core/store.ts";
 import {runEngine, storedFingerprint} from "../loaders/engine.ts";
-import {checkPrivacyReusing, privacyFailure, privacySummary} from "../loaders/privacy/check.ts";
+import {checkPrivacyReusing} from "../loaders/privacy/check.ts";
+import {privacyFailure, privacySummary} from "../loaders/privacy/findings.ts";
 import {finishSite} from "../loaders/publish/finish.ts";
 import {fillNpmCache, scanNpmImports} from "./npm-cache.ts";
 

@@ -6,11 +6,11 @@
  */
 import {existsSync} from "node:fs";
 import {cp, mkdir, readdir, readFile, rm, writeFile} from "node:fs/promises";
-import {basename, dirname, join, relative} from "node:path";
+import {dirname, join, posix, relative} from "node:path";
 import type {PortraitConfig} from "../config/project.ts";
 import {withStore} from "../core/store.ts";
 import {readOverview} from "../clean/inventory.ts";
-import {CUSTOMER_LEVEL_OUTPUT} from "../site/published.ts";
+import {CUSTOMER_LEVEL_OUTPUT, isOutput} from "../site/published.ts";
 import {writeExports} from "./exports.ts";
 import {writeCardShards} from "./shards.ts";
 
@@ -65,20 +65,21 @@ export async function reuseOrWrite<T>(
 }
 
 /**
- * Removes the customer-level pages and their data from a built site (Framework builds every
+ * Removes the customer-level pages and what they read from a built site (Framework builds every
  * page of src/; a build for wide sharing must not carry them). Returns what it removed.
  */
 export async function removeCustomerLevel(site: string): Promise<string[]> {
   const removed: string[] = [];
   for (const entry of CUSTOMER_LEVEL_OUTPUT) {
-    const [dir, base] = [dirname(entry), basename(entry)];
+    if (entry.kind !== "page" && entry.of === undefined) continue;
+    const dir = posix.dirname(entry.path);
     const parent = join(site, dir);
     if (!existsSync(parent)) continue;
     for (const name of (await readdir(parent)).sort()) {
-      // a loader's output carries a content hash: explore.1a2b3c4d.arrow
-      if (name === base || name.startsWith(`${base}.`)) {
-        await rm(join(parent, name), {recursive: true, force: true});
-        removed.push(join(dir, name));
+      const path = posix.join(dir, name);
+      if (isOutput(entry, path)) {
+        await rm(join(site, path), {recursive: true, force: true});
+        removed.push(path);
       }
     }
   }

@@ -40,15 +40,59 @@ export function suppress(n: number, min: number): number | null {
   return n === 0 || n >= min ? n : null;
 }
 
+/** What a piece of customer-level output is (CUSTOMER_LEVEL_OUTPUT). */
+export interface CustomerLevelOutput {
+  /**
+   * Where it is under the output folder, as its page or export names it: a loader's output
+   * without Framework's content hash (`_file/data/explore.arrow` stands for
+   * `_file/data/explore.1a2b3c4d.arrow`); `*` matches within a name, a final `/` a whole folder.
+   */
+  path: string;
+  /**
+   * A customer-level page; data only such a page reads (its summary, its index); or customer
+   * rows, a file of one row per customer: not an aggregate, so the small-count rule does not
+   * hold it (the identifier scan does, each line a record).
+   */
+  kind: "page" | "page data" | "customer rows";
+  /** The customer-level page that reads it: left out of an aggregates-only build with the page. */
+  of?: string;
+}
+
 /**
- * The customer-level output of a built site (paths under the output folder; a loader's output
- * carries a content hash after the name): left out of a build with privacy.customerLevel false,
- * and scanned line by line by the privacy check.
+ * The customer-level output of a built site, the one list of it: a build with
+ * privacy.customerLevel false leaves out the pages and what they read (the exports it never
+ * writes), and the privacy check exempts customer rows from the small-count rule. A page that
+ * publishes customer-level data names its files here.
  */
-export const CUSTOMER_LEVEL_OUTPUT: readonly string[] = [
-  "explore.html",
-  "customer.html",
-  "data/cards",
-  "_file/data/cards",
-  "_file/data/explore"
+export const CUSTOMER_LEVEL_OUTPUT: readonly CustomerLevelOutput[] = [
+  {path: "explore.html", kind: "page"},
+  {path: "customer.html", kind: "page"},
+  // the card shards, fetched at run time (so not under _file/), and their index
+  {path: "data/cards/", kind: "customer rows", of: "customer.html"},
+  {path: "_file/data/cards/", kind: "customer rows", of: "customer.html"},
+  {path: "_file/data/cards.json", kind: "page data", of: "customer.html"},
+  // the explore scatter (one point per customer) and its summary
+  {path: "_file/data/explore.arrow", kind: "customer rows", of: "explore.html"},
+  {path: "_file/data/explore.json", kind: "page data", of: "explore.html"},
+  // customer tables for the browser (Arrow, JSON, CSV)
+  {path: "_file/data/customers.*", kind: "customer rows"},
+  {path: "_file/data/customers/", kind: "customer rows"},
+  // the CRM export, the same as JSON for support tools, the customers whose profile or risk changed
+  {path: "exports/customers.csv", kind: "customer rows"},
+  {path: "exports/customers.json", kind: "customer rows"},
+  {path: "exports/changes.csv", kind: "customer rows"}
 ];
+
+/**
+ * Whether a published path (relative to the output folder, `/` between names, with or without
+ * Framework's content hash) is the output an entry names, or lies in the folder it names.
+ */
+export function isOutput(entry: CustomerLevelOutput, path: string): boolean {
+  const folder = entry.path.endsWith("/");
+  const pattern = (folder ? entry.path.slice(0, -1) : entry.path)
+    .split("*")
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+    .join("[^/]*");
+  const unhashed = path.replace(/\.[0-9a-f]{8}(?=\.[^./]+$)/, "");
+  return new RegExp(`^${pattern}${folder ? "(?:/.*)?" : ""}$`).test(unhashed);
+}

@@ -13,7 +13,7 @@ import {runEngine} from "../../loaders/engine.ts";
 import {EXPORT_SCHEMAS, SCHEMAS_DIR, writeExports} from "../../loaders/publish/exports.ts";
 import {BRIEF_LENGTH} from "../../loaders/profile/narrative.ts";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
-import {CUSTOMER_LEVEL_FILES} from "../../loaders/privacy/check.ts";
+import {CUSTOMER_LEVEL_OUTPUT} from "../../loaders/site/published.ts";
 import {Store, withStore} from "../../loaders/core/store.ts";
 import {parseCsv} from "../unit/demo/read-csv.ts";
 
@@ -341,8 +341,8 @@ describe("writeExports(store, dir, {segments})", () => {
     const paths = await writeExports(store, out, {...SEGMENTS, customerLevel: false});
     expect(paths).toEqual([join(out, "exports", "profiles.json")]);
     expect(readdirSync(join(out, "exports")).sort()).toEqual(["profiles.json", "schemas"]);
-    for (const file of CUSTOMER_LEVEL_FILES.filter((f) => f.startsWith("exports/")))
-      expect(existsSync(join(out, file))).toBe(false);
+    for (const {path} of CUSTOMER_LEVEL_OUTPUT.filter((e) => e.path.startsWith("exports/")))
+      expect(existsSync(join(out, path))).toBe(false);
   });
 
   it("writes nothing when the store has no profiles", async () => {

@@ -1,5 +1,5 @@
 /**
- * The build's privacy check (loaders/privacy/check.ts) against a real store: a small demo's CRM
+ * The build's privacy check (loaders/privacy/) against a real store: a small demo's CRM
  * export read, validated, standardised and merged by the engine's own stages, plus a second
  * customers source whose one row is quarantined. Each test writes a published folder of its
  * own and plants what it is about.
@@ -12,21 +12,19 @@ import {rowsToArrow} from "../../loaders/site/arrow.ts";
 import {parseConfig, type PortraitConfig} from "../../loaders/config/project.ts";
 import {writeDemo} from "../../loaders/demo/write.ts";
 import {runPipeline} from "../../loaders/engine.ts";
+import {checkPrivacy, checkPrivacyReusing} from "../../loaders/privacy/check.ts";
+import {digestSql, identifierDigest} from "../../loaders/privacy/digests.ts";
 import {
-  checkPrivacy,
-  checkPrivacyReusing,
-  CUSTOMER_LEVEL_FILES,
-  digestSql,
-  identifierDigest,
-  identifierIndex,
-  isCustomerLevel,
   privacyFailure,
   privacySummary,
-  scanPublished,
-  streetTokens,
-  unhashed,
   type PrivacyReport
-} from "../../loaders/privacy/check.ts";
+} from "../../loaders/privacy/findings.ts";
+import {isCustomerLevel} from "../../loaders/privacy/group-size.ts";
+import {streetTokens} from "../../loaders/privacy/identifiers.ts";
+import {identifierIndex} from "../../loaders/privacy/roster.ts";
+import {scanPublished} from "../../loaders/privacy/scan.ts";
+import {CUSTOMER_LEVEL_OUTPUT} from "../../loaders/site/published.ts";
+import {sql, val} from "../../loaders/core/sql.ts";
 import {Store} from "../../loaders/core/store.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "portrait-privacy-"));
@@ -236,7 +234,7 @@ describe("checkPrivacy(store, dir, config)", () => {
     );
     expect(report.counts).toBe(6);
     expect(lines(report)).toEqual([
-      '- _file/data/segments.json, at cells[0].customers: a count of 3 customers, below privacy.minGroupSize (10). Raise the suppression: publish null for any count under 10 (and say "fewer than 10" on the page). If the file holds one row per customer, add its path to CUSTOMER_LEVEL_FILES in loaders/privacy/check.ts.',
+      '- _file/data/segments.json, at cells[0].customers: a count of 3 customers, below privacy.minGroupSize (10). Raise the suppression: publish null for any count under 10 (and say "fewer than 10" on the page). If the file holds one row per customer, add its path to CUSTOMER_LEVEL_OUTPUT in loaders/site/published.ts as customer rows.',
       expect.stringMatching(
         /^- _file\/data\/segments\.json, at cells\[3\]\.at_risk_customers: a count of 9 customers, below/
       )
@@ -360,8 +358,12 @@ describe("scanPublished(dir, index, minGroupSize, {pieceBytes})", () => {
 
 describe("the check's parts", () => {
   it("computes the same identifier digest in JS and in DuckDB", async () => {
+    expect(digestSql(sql`f`).render()).toEqual({
+      text: "(md5_number_upper(f) >> 11)::BIGINT",
+      params: []
+    });
     for (const text of [who.email.toLowerCase(), who.phone_key, "müller@straße.example", ""]) {
-      const row = await store.one<{d: number}>(`SELECT ${digestSql("$t")} AS d`, {t: text});
+      const row = await store.one<{d: number}>(sql`SELECT ${digestSql(sql`${val(text)}`)} AS d`);
       expect(row?.d).toBe(identifierDigest(text));
     }
   });
@@ -374,12 +376,14 @@ describe("the check's parts", () => {
     expect(streetTokens("42")).toBeNull();
   });
 
-  it("declares customer-level files by the documented path patterns, content hash ignored", () => {
-    expect(CUSTOMER_LEVEL_FILES).toContain("exports/customers.csv");
-    expect(CUSTOMER_LEVEL_FILES).toContain("exports/customers.json");
-    expect(CUSTOMER_LEVEL_FILES).toContain("exports/changes.csv");
-    expect(unhashed("_file/data/cards/07.1a2b3c4d.json")).toBe("_file/data/cards/07.json");
+  it("takes customer rows from the one list of customer-level output, content hash ignored", () => {
+    const rows = CUSTOMER_LEVEL_OUTPUT.filter((e) => e.kind === "customer rows").map((e) => e.path);
+    expect(rows).toContain("exports/customers.csv");
+    expect(rows).toContain("exports/customers.json");
+    expect(rows).toContain("exports/changes.csv");
+    expect(isCustomerLevel("data/cards/07.json")).toBe(true);
     expect(isCustomerLevel("_file/data/cards/07.1a2b3c4d.json")).toBe(true);
+    expect(isCustomerLevel("_file/data/customers.1a2b3c4d.arrow")).toBe(true);
     expect(isCustomerLevel("_file/data/explore.0a1b2c3d.arrow")).toBe(true);
     expect(isCustomerLevel("exports/customers.csv")).toBe(true);
     expect(isCustomerLevel("exports/customers.json")).toBe(true);
@@ -387,6 +391,11 @@ describe("the check's parts", () => {
     expect(isCustomerLevel("exports/profiles.json")).toBe(false);
     expect(isCustomerLevel("exports/schemas/customers.v1.json")).toBe(false);
     expect(isCustomerLevel("_file/data/profiles/p1.b2738034.json")).toBe(false);
+    // a customer-level page and its summaries are left out of an aggregates-only build, but
+    // their counts are aggregates all the same
+    expect(isCustomerLevel("explore.html")).toBe(false);
+    expect(isCustomerLevel("_file/data/explore.5e6f7a8b.json")).toBe(false);
+    expect(isCustomerLevel("_file/data/cards.1a2b3c4d.json")).toBe(false);
   });
 });
 

@@ -5,6 +5,7 @@ import {join} from "node:path";
 import {afterAll, describe, expect, it} from "vitest";
 import {removeCustomerLevel} from "../../loaders/publish/finish.ts";
 import {navigation, type NavSection} from "../../loaders/site/navigation.ts";
+import {CUSTOMER_LEVEL_OUTPUT, isOutput} from "../../loaders/site/published.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "portrait-site-"));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
@@ -54,6 +55,7 @@ describe("removeCustomerLevel(site)", () => {
       "index.html",
       "data/cards/0a.json",
       "_file/data/cards.1a2b3c4d.json",
+      "_file/data/cards/0a.5e6f7a8b.json",
       "_file/data/explore.1a2b3c4d.arrow",
       "_file/data/explore.5e6f7a8b.json",
       "_file/data/explorer.json",
@@ -67,6 +69,7 @@ describe("removeCustomerLevel(site)", () => {
       "explore.html",
       "customer.html",
       "data/cards",
+      "_file/data/cards",
       "_file/data/cards.1a2b3c4d.json",
       "_file/data/explore.1a2b3c4d.arrow",
       "_file/data/explore.5e6f7a8b.json"
@@ -74,5 +77,36 @@ describe("removeCustomerLevel(site)", () => {
     expect(existsSync(join(site, "index.html"))).toBe(true);
     expect(existsSync(join(site, "_file/data/explorer.json"))).toBe(true);
     expect(existsSync(join(site, "_file/data/profiles.1a2b3c4d.json"))).toBe(true);
+  });
+});
+
+describe("CUSTOMER_LEVEL_OUTPUT and isOutput(entry, path)", () => {
+  const entry = (path: string) => CUSTOMER_LEVEL_OUTPUT.find((e) => e.path === path)!;
+
+  it("says of each piece of page data which customer-level page reads it", () => {
+    const pages = CUSTOMER_LEVEL_OUTPUT.filter((e) => e.kind === "page").map((e) => e.path);
+    expect(pages).toEqual(["explore.html", "customer.html"]);
+    for (const e of CUSTOMER_LEVEL_OUTPUT) {
+      if (e.kind === "page data") expect(e.of).toBeDefined();
+      if (e.of !== undefined) expect(pages).toContain(e.of);
+    }
+  });
+
+  it("names a file with or without its content hash, a folder with all it holds", () => {
+    expect(isOutput(entry("_file/data/explore.arrow"), "_file/data/explore.1a2b3c4d.arrow")).toBe(
+      true
+    );
+    expect(isOutput(entry("_file/data/explore.arrow"), "_file/data/explore.arrow")).toBe(true);
+    expect(isOutput(entry("_file/data/explore.arrow"), "_file/data/explore.5e6f7a8b.json")).toBe(
+      false
+    );
+    expect(isOutput(entry("_file/data/explore.json"), "_file/data/explorer.json")).toBe(false);
+    expect(isOutput(entry("data/cards/"), "data/cards")).toBe(true);
+    expect(isOutput(entry("data/cards/"), "data/cards/0a.json")).toBe(true);
+    expect(isOutput(entry("data/cards/"), "_file/data/cards/0a.json")).toBe(false);
+    expect(isOutput(entry("_file/data/customers.*"), "_file/data/customers.1a2b3c4d.csv")).toBe(
+      true
+    );
+    expect(isOutput(entry("_file/data/customers.*"), "_file/data/customers/c1.json")).toBe(false);
   });
 });
