@@ -1,11 +1,7 @@
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
 import {acceptedColumnsSql, CANONICAL_TABLES} from "../../loaders/config/canonical.ts";
-import {
-  buildFeatures,
-  readCatalog,
-  slug,
-  type FeatureOptions
-} from "../../loaders/profile/features.ts";
+import {buildFeatures, readCatalog, type FeatureOptions} from "../../loaders/profile/features.ts";
+import {slug} from "../../loaders/profile/catalogue.ts";
 import {Store} from "../../loaders/core/store.ts";
 
 const OPTIONS: FeatureOptions = {
