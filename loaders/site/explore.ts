@@ -10,7 +10,8 @@
  */
 import {DIGITS, round, roundRow} from "./published.ts";
 import {rowsToArrow} from "./arrow.ts";
-import {readCatalog, type Dimension} from "../profile/features.ts";
+import {readCatalog} from "../profile/features.ts";
+import type {Dimension} from "../profile/catalogue.ts";
 import {type Row, type Store} from "../core/store.ts";
 import {ident} from "../core/sql.ts";
 import {byProfileId} from "../core/sql.ts";

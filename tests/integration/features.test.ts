@@ -1,11 +1,24 @@
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
 import {acceptedColumnsSql, CANONICAL_TABLES} from "../../loaders/config/canonical.ts";
 import {
+  activity,
   buildFeatures,
+  coverageQuery,
+  distinctQuery,
+  emailAggregate,
+  featuresQuery,
+  levelsQuery,
+  numericQuestionsQuery,
+  ordersAggregate,
+  populationQuery,
   readCatalog,
-  slug,
-  type FeatureOptions
+  surveyAggregate,
+  trendAggregate,
+  type FeatureOptions,
+  type Window
 } from "../../loaders/profile/features.ts";
+import {catalogue, slug, type Levels} from "../../loaders/profile/catalogue.ts";
+import {sql} from "../../loaders/core/sql.ts";
 import {Store} from "../../loaders/core/store.ts";
 
 const OPTIONS: FeatureOptions = {
@@ -160,5 +173,80 @@ describe("buildFeatures(store, {asOf, …})", () => {
     expect(slug(" Home & Garden ")).toBe("home_garden");
     expect(slug("Café")).toBe("cafe");
     expect(slug("???")).toBe("other");
+  });
+});
+
+describe("the builders, bound against DuckDB on the rows above", () => {
+  const W: Window = {asOf: OPTIONS.asOf, windowDays: 365, trendDays: 90};
+  const byCustomer = (rows: Record<string, unknown>[]) =>
+    Object.fromEntries(rows.map(({customer_id, ...rest}) => [String(customer_id), rest]));
+
+  it("levelsQuery finds the frequent levels, the most frequent first", async () => {
+    const rows = await store.all(levelsQuery("orders", "channel"));
+    expect(rows.map((r) => r.level)).toEqual(["web", "app"]);
+    expect(await store.all(levelsQuery("orders", "channel", 1))).toEqual([{level: "web"}]);
+  });
+
+  it("numericQuestionsQuery lists the questions answered with numbers", async () => {
+    await store.run(
+      "INSERT INTO survey_responses (customer_id, question, answer) VALUES ('C1', 'q_why', 'because')"
+    );
+    const rows = await store.all(numericQuestionsQuery());
+    expect(rows.map((r) => r.question)).toEqual(["q_price", "q_sale"]);
+  });
+
+  it("ordersAggregate counts orders up to the as-of date, with a share per level", async () => {
+    const levels: Levels = {order_channel: ["web", "app"], category: ["books"]};
+    const rows = byCustomer(await store.all(ordersAggregate(W, levels)));
+    expect(rows.C1).toMatchObject({
+      recency_days: 10,
+      orders_window: 1,
+      order_value: 75,
+      order_channel_web: 0.5,
+      order_channel_app: 0.5,
+      category_books: 1,
+      orders_total: 2,
+      main_order_channel: "app"
+    });
+    expect(rows.C2).toMatchObject({recency_days: 211, orders_window: 1, discount_share: 0});
+  });
+
+  it("emailAggregate takes opens over the e-mails sent in the window", async () => {
+    const rows = byCustomer(await store.all(emailAggregate(W)));
+    expect(rows.C1).toMatchObject({open_rate: 0.5, click_rate: 0, emails_received: 2});
+    expect(rows.C2).toMatchObject({open_rate: 0, emails_received: 1});
+  });
+
+  it("trendAggregate counts activity in the last days and the same days a year earlier", async () => {
+    const has = new Set(["orders", "email_events"]);
+    const rows = byCustomer(await store.all(trendAggregate(W, activity(has))));
+    expect(rows.C1).toEqual({recent: 2, previous: 1});
+    expect(rows.C2).toEqual({recent: 0, previous: 0});
+  });
+
+  it("surveyAggregate averages answered scales, flipping reversed questions", async () => {
+    const rows = byCustomer(
+      await store.all(surveyAggregate(W.asOf, OPTIONS.scales, OPTIONS.answerRange))
+    );
+    expect(rows).toEqual({C1: {scale_price: 4}, C4: {scale_price: 2}});
+  });
+
+  it("populationQuery and featuresQuery read each source through its alias", async () => {
+    await store.run(sql`CREATE TEMP TABLE agg_orders AS ${ordersAggregate(W, {})}`);
+    await store.run(populationQuery(W.asOf, {signup: true, firsts: ["orders"]}));
+    const declarations = catalogue({levels: {}, trendDays: 90, scales: {}}).filter((d) =>
+      ["tenure_days", "age", "orders_12m"].includes(d.feature.id)
+    );
+    await store.run(featuresQuery("features", W.asOf, declarations, ["orders"]));
+    expect(await store.all(sql`SELECT * FROM features`)).toEqual([
+      {customer_id: "C1", tenure_days: 911, age: 30, orders_12m: 1},
+      {customer_id: "C2", tenure_days: 394, age: null, orders_12m: 1},
+      {customer_id: "C4", tenure_days: null, age: 55, orders_12m: 0}
+    ]);
+    expect(await store.one(coverageQuery(["age", "tenure_days"], 3))).toEqual({
+      age: 2 / 3,
+      tenure_days: 2 / 3
+    });
+    expect(await store.one(distinctQuery(["orders_12m"]))).toEqual({orders_12m: 2});
   });
 });
