@@ -11,7 +11,7 @@ import {
 import {standardise} from "../../loaders/clean/standardise.ts";
 import {enrich} from "../../loaders/enrich/references.ts";
 import {Store} from "../../loaders/core/store.ts";
-import {ident} from "../../loaders/core/sql.ts";
+import {ident, sql} from "../../loaders/core/sql.ts";
 
 type Values = Record<string, string | number | null>;
 
@@ -25,7 +25,9 @@ afterEach(() => store.close());
 
 /** accepted_customers as validation leaves it: every canonical field, _source and _row. */
 async function acceptedCustomers(rows: Values[]): Promise<void> {
-  await store.run(`CREATE OR REPLACE TABLE accepted_customers (${acceptedColumnsSql(CUSTOMERS)})`);
+  await store.run(
+    sql`CREATE OR REPLACE TABLE accepted_customers (${acceptedColumnsSql(CUSTOMERS)})`
+  );
   for (const [i, row] of rows.entries()) {
     const values: Values = {customer_id: `C${i + 1}`, _source: "crm", _row: i + 1, ...row};
     const names = Object.keys(values);
@@ -342,7 +344,7 @@ describe("reference/countries.ts", () => {
       spellings: listValue(spellings)
     });
     const rows = await store.all<{spelling: string; key: string}>(
-      `SELECT spelling, ${countryKeySql("spelling")} AS key FROM spellings`
+      sql`SELECT spelling, ${countryKeySql(sql`spelling`)} AS key FROM spellings`
     );
     for (const row of rows) expect(row.key, row.spelling).toBe(countryKey(row.spelling));
   });
