@@ -16,7 +16,7 @@ import {tmpdir} from "node:os";
 import {dirname, extname, isAbsolute, join, relative, resolve} from "node:path";
 import type {CsvOptions, PortraitConfig, ReferenceConfig, SourceConfig} from "../config/project.ts";
 import {type Store} from "../core/store.ts";
-import {ident, join as joinSql, raw, sql, val, viewLiteral, type SQL} from "../core/sql.ts";
+import {ident, join as joinSql, sql, val, viewLiteral, type SQL} from "../core/sql.ts";
 
 export type FileFormat = "csv" | "tsv" | "parquet" | "json" | "ndjson";
 
@@ -261,17 +261,16 @@ async function readFile(
         sql`rejects_table = '_rejects'`,
         sql`rejects_scan = '_reject_scans'`
       ];
-      const chosen = {
-        delim: csv?.delimiter ?? (format === "tsv" ? "\t" : undefined),
-        quote: csv?.quote,
-        escape: csv?.escape,
-        encoding: csv?.encoding,
-        skip: csv?.skip
-      };
-      for (const [option, value] of Object.entries(chosen)) {
-        if (value === undefined) continue;
-        // The option's name is the code's own (a key of chosen); its value is bound.
-        options.push(sql`${raw(option)} = ${typeof value === "string" ? val(value) : value}`);
+      const chosen: [SQL, string | number | undefined][] = [
+        [sql`delim`, csv?.delimiter ?? (format === "tsv" ? "\t" : undefined)],
+        [sql`quote`, csv?.quote],
+        [sql`escape`, csv?.escape],
+        [sql`encoding`, csv?.encoding],
+        [sql`skip`, csv?.skip]
+      ];
+      for (const [option, value] of chosen) {
+        if (value !== undefined)
+          options.push(sql`${option} = ${typeof value === "string" ? val(value) : value}`);
       }
       await store.run(sql`DROP TABLE IF EXISTS _rejects`);
       await store.run(sql`DROP TABLE IF EXISTS _reject_scans`);
