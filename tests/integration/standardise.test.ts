@@ -8,10 +8,16 @@ import {
   countryKey,
   countrySpellings
 } from "../../loaders/clean/countries.ts";
-import {standardise} from "../../loaders/clean/standardise.ts";
+import {
+  emailKeySql,
+  foldSql,
+  phoneDigitsSql,
+  phoneKeySql,
+  standardise
+} from "../../loaders/clean/standardise.ts";
 import {enrich} from "../../loaders/enrich/references.ts";
 import {Store} from "../../loaders/core/store.ts";
-import {ident, sql} from "../../loaders/core/sql.ts";
+import {ident, sql, val} from "../../loaders/core/sql.ts";
 
 type Values = Record<string, string | number | null>;
 
@@ -354,5 +360,35 @@ describe("reference/countries.ts", () => {
     expect(countryCode("U.S.A.")).toBe("US");
     expect(countryCode("the Bahamas")).toBe("BS");
     expect(countryCode("Atlantis")).toBeUndefined();
+  });
+});
+
+describe("foldSql, emailKeySql and phoneKeySql over a few rows", () => {
+  it("fold a category, key an e-mail and key a phone, from columns or bound values", async () => {
+    await store.run(
+      sql`CREATE TABLE t AS SELECT * FROM (VALUES
+        (1, ' Web  Shop ', ' Ann@Example.COM ', '+49 (0)30 1234567', '49', '0'),
+        (2, '', 'a b@x.example', '030 1234567', '49', '0'),
+        (3, NULL, NULL, '(555) 123-4567', '1', ''),
+        (4, 'x', 'c@x.example', '1234', NULL, NULL)) t(i, category, email, phone, calling_code, trunk)`
+    );
+    const phone = sql`phone`;
+    const rows = await store.all(
+      sql`SELECT ${foldSql(sql`category`)} AS category, ${emailKeySql(sql`email`)} AS email,
+                 ${phoneKeySql(phone, phoneDigitsSql(phone), sql`calling_code`, sql`trunk`)} AS phone
+          FROM t ORDER BY i`
+    );
+    expect(rows).toEqual([
+      {category: "web shop", email: "ann@example.com", phone: "49301234567"},
+      {category: null, email: "ab@x.example", phone: "49301234567"},
+      {category: null, email: null, phone: "15551234567"},
+      {category: "x", email: "c@x.example", phone: "1234"}
+    ]);
+    const bound = (value: string) => sql`${val(value)}`;
+    expect(
+      await store.one(
+        sql`SELECT ${foldSql(bound(" Direct\tMail "))} AS category, ${emailKeySql(bound("B @Y.example"))} AS email`
+      )
+    ).toEqual({category: "direct mail", email: "b@y.example"});
   });
 });
