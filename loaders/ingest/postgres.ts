@@ -109,11 +109,11 @@ export async function readPostgres(store: Store, source: PostgresSource): Promis
   try {
     dir = mkdtempSync(join(tmpdir(), "portrait-pg-"));
     await send(client, sql`BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY`);
+    // A configured query is the user's own SQL, sent as they wrote it.
     const {query, description} =
       what.kind === "table"
         ? await tableQuery(client, what.table, server)
-        : // The user's own query, sent as they wrote it.
-          {query: raw(what.query), description: "postgresql:query"};
+        : {query: raw(what.query), description: "postgresql:query"};
     const {text, params} = query.render();
     const cursor = client.query(new Cursor(text, params, {rowMode: "array", types: TEXT_TYPES}));
     const first = await readBatch(cursor, batchSize).catch((error: unknown) => {
