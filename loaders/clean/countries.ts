@@ -6,6 +6,7 @@
 
 import {listValue} from "@duckdb/node-api";
 import type {Store} from "../core/store.ts";
+import {sql, val, type SQL} from "../core/sql.ts";
 
 export interface Country {
   /** ISO 3166-1 alpha-2, the form the engine stores. */
@@ -536,8 +537,8 @@ export function countryCode(text: string): string | undefined {
  * The SQL twin of `countryKey` (above): lower case, accents stripped, a
  * leading or trailing "the" dropped, "&" as "and", letters and digits only.
  */
-export function countryKeySql(expr: string): string {
-  return `regexp_replace(replace(regexp_replace(regexp_replace(trim(strip_accents(lower(${expr}))), '^the\\s+', ''), ',\\s*the$', ''), '&', 'and'), '[^\\pL\\pN]', '', 'g')`;
+export function countryKeySql(expr: SQL): SQL {
+  return sql`regexp_replace(replace(regexp_replace(regexp_replace(trim(strip_accents(lower(${expr}))), '^the\\s+', ''), ',\\s*the$', ''), '&', 'and'), '[^\\pL\\pN]', '', 'g')`;
 }
 
 /** Loads the ISO 3166 spellings into the temporary table `_country_keys(key, alpha2)`, once. */
@@ -546,27 +547,22 @@ export async function ensureCountryKeys(store: Store): Promise<void> {
   const spellings = countrySpellings();
   // A key two countries share (none today) would be a guess, so it is left out.
   await store.run(
-    `CREATE TEMP TABLE _country_keys AS
+    sql`CREATE TEMP TABLE _country_keys AS
      SELECT key, min(alpha2) AS alpha2 FROM (
-       SELECT ${countryKeySql("spelling")} AS key, alpha2
-       FROM (SELECT unnest($spellings) AS spelling, unnest($codes) AS alpha2))
-     WHERE key <> '' GROUP BY key HAVING count(DISTINCT alpha2) = 1`,
-    {
-      spellings: listValue(spellings.map((s) => s.spelling)),
-      codes: listValue(spellings.map((s) => s.alpha2))
-    }
+       SELECT ${countryKeySql(sql`spelling`)} AS key, alpha2
+       FROM (SELECT unnest(${listValue(spellings.map((s) => s.spelling))}) AS spelling, unnest(${listValue(spellings.map((s) => s.alpha2))}) AS alpha2))
+     WHERE key <> '' GROUP BY key HAVING count(DISTINCT alpha2) = 1`
   );
 }
 
 /** The alpha-2 code of a country written any known way, as a scalar SQL expression. */
-export function countryCodeSql(expr: string): string {
-  return `(SELECT alpha2 FROM _country_keys WHERE key = ${countryKeySql(expr)})`;
+export function countryCodeSql(expr: SQL): SQL {
+  return sql`(SELECT alpha2 FROM _country_keys WHERE key = ${countryKeySql(expr)})`;
 }
 
 async function hasTemp(store: Store, table: string): Promise<boolean> {
   const row = await store.one<{n: number}>(
-    "SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = $table AND temporary",
-    {table}
+    sql`SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = ${val(table)} AND temporary`
   );
   return (row?.n ?? 0) > 0;
 }

@@ -21,7 +21,7 @@
  */
 import {listValue} from "@duckdb/node-api";
 import {type Store} from "../core/store.ts";
-import {ident} from "../core/sql.ts";
+import {ident, join, sql, val, type SQL} from "../core/sql.ts";
 
 /** A linking rule: equal e-mail keys, equal phone keys, or equal values of a named field. */
 export type IdentityRule = {rule: "email"} | {rule: "phone"} | {rule: "key"; field: string};
@@ -71,7 +71,8 @@ export interface IdentitySummary {
   rounds: number;
 }
 
-const SOURCE = "accepted_customers";
+const SOURCE_TABLE = "accepted_customers";
+const SOURCE = sql`accepted_customers`;
 const MAX_ROUNDS = 100;
 
 /** The name a rule goes by in identity_map and the summary. */
@@ -84,86 +85,86 @@ export async function resolveIdentities(
   store: Store,
   options: IdentityOptions
 ): Promise<IdentitySummary> {
-  const columns = await store.tableColumns(SOURCE);
+  const columns = await store.tableColumns(SOURCE_TABLE);
   const strategies = survivorship(columns, options.survivorship ?? {});
   const keys = options.rules.map((rule) => ruleKey(rule, columns));
 
   // Each id of a shared key links to the key's smallest id: a star per key, enough for components.
   const keyed =
     keys.length === 0
-      ? "SELECT NULL::INTEGER AS rule, NULL::VARCHAR AS k, NULL::VARCHAR AS id WHERE false"
-      : keys
-          .map(
+      ? sql`SELECT NULL::INTEGER AS rule, NULL::VARCHAR AS k, NULL::VARCHAR AS id WHERE false`
+      : join(
+          keys.map(
             (key, i) =>
-              `SELECT ${i} AS rule, ${key} AS k, customer_id AS id FROM ${SOURCE} WHERE customer_id IS NOT NULL AND ${key} IS NOT NULL`
-          )
-          .join(" UNION ALL ");
+              sql`SELECT ${i} AS rule, ${key} AS k, customer_id AS id FROM ${SOURCE} WHERE customer_id IS NOT NULL AND ${key} IS NOT NULL`
+          ),
+          " UNION ALL "
+        );
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE _id_edges AS
+    sql`CREATE OR REPLACE TEMP TABLE _id_edges AS
      WITH keyed AS (${keyed}),
      shared AS (SELECT rule, k, min(id) AS root FROM keyed GROUP BY rule, k HAVING min(id) <> max(id))
-     SELECT DISTINCT x.id AS a, s.root AS b, x.rule FROM keyed x JOIN shared s USING (rule, k)`,
-    options.rules.some((r) => r.rule === "phone") ? {minPhone: MIN_PHONE_DIGITS} : undefined
+     SELECT DISTINCT x.id AS a, s.root AS b, x.rule FROM keyed x JOIN shared s USING (rule, k)`
   );
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE _id_adjacent AS
+    sql`CREATE OR REPLACE TEMP TABLE _id_adjacent AS
      SELECT a, b FROM _id_edges UNION SELECT b, a FROM _id_edges UNION SELECT a, a FROM _id_edges`
   );
   await store.run(
-    "CREATE OR REPLACE TEMP TABLE _id_label AS SELECT a AS id, min(b) AS label FROM _id_adjacent GROUP BY a"
+    sql`CREATE OR REPLACE TEMP TABLE _id_label AS SELECT a AS id, min(b) AS label FROM _id_adjacent GROUP BY a`
   );
   const rounds = await propagate(store);
 
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE _id_signup AS
+    sql`CREATE OR REPLACE TEMP TABLE _id_signup AS
      SELECT customer_id AS id, min(signup_date) AS signup FROM ${SOURCE} WHERE customer_id IS NOT NULL GROUP BY customer_id`
   );
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE _id_person AS
+    sql`CREATE OR REPLACE TEMP TABLE _id_person AS
      SELECT l.label, first(l.id ORDER BY s.signup ASC NULLS LAST, l.id) AS person_id
      FROM _id_label l JOIN _id_signup s USING (id) GROUP BY l.label`
   );
+  // "self" leads the list so that it is never empty (an empty list cannot be bound).
+  const names = listValue(["self", ...options.rules.map(ruleName)]);
   await store.run(
-    `CREATE OR REPLACE TABLE identity_map AS
+    sql`CREATE OR REPLACE TABLE identity_map AS
      WITH linked AS (SELECT a AS id, min(rule) AS rule FROM _id_edges GROUP BY a)
      SELECT s.id AS customer_id, coalesce(p.person_id, s.id) AS person_id,
-            CASE WHEN coalesce(p.person_id, s.id) = s.id THEN 'self' ELSE list_extract($names, r.rule + 2) END AS rule
+            CASE WHEN coalesce(p.person_id, s.id) = s.id THEN 'self' ELSE list_extract(${names}, r.rule + 2) END AS rule
      FROM _id_signup s
      LEFT JOIN _id_label l USING (id)
      LEFT JOIN _id_person p ON p.label = l.label
      LEFT JOIN linked r ON r.id = s.id
-     ORDER BY customer_id`,
-    // "self" leads the list so that it is never empty (an empty list cannot be bound).
-    {names: listValue(["self", ...options.rules.map(ruleName)])}
+     ORDER BY customer_id`
   );
   // Only persons of several rows need survivorship; the others are copied as they are.
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE _id_shared AS
+    sql`CREATE OR REPLACE TEMP TABLE _id_shared AS
      SELECT customer_id, person_id FROM identity_map WHERE person_id IN (
        SELECT person_id FROM identity_map GROUP BY person_id HAVING count(*) > 1
        UNION
        SELECT m.person_id FROM identity_map m
        JOIN (SELECT customer_id FROM ${SOURCE} GROUP BY customer_id HAVING count(*) > 1) d USING (customer_id))`
   );
-  for (const sql of customersSql(columns, strategies)) await store.run(sql);
+  for (const statement of customersSql(columns, strategies)) await store.run(statement);
 
   const counts = await store.one<{rows: number; ids: number; persons: number; merged: number}>(
-    `SELECT (SELECT count(*) FROM ${SOURCE})::INTEGER AS rows,
+    sql`SELECT (SELECT count(*) FROM ${SOURCE})::INTEGER AS rows,
             (SELECT count(*) FROM identity_map)::INTEGER AS ids,
             (SELECT count(*) FROM customers)::INTEGER AS persons,
             (SELECT count(*) FROM customers WHERE merged_ids > 1)::INTEGER AS merged`
   );
   const merges = Object.fromEntries(options.rules.map((rule) => [ruleName(rule), 0]));
   for (const row of await store.all<{rule: string; n: number}>(
-    "SELECT rule, count(*)::INTEGER AS n FROM identity_map WHERE rule <> 'self' GROUP BY rule ORDER BY rule"
+    sql`SELECT rule, count(*)::INTEGER AS n FROM identity_map WHERE rule <> 'self' GROUP BY rule ORDER BY rule`
   )) {
     merges[row.rule] = row.n;
   }
   for (const t of ["_id_edges", "_id_adjacent", "_id_label", "_id_signup"]) {
-    await store.run(`DROP TABLE IF EXISTS ${t}`);
+    await store.run(sql`DROP TABLE IF EXISTS ${ident(t)}`);
   }
-  await store.run("DROP TABLE IF EXISTS _id_person");
-  await store.run("DROP TABLE IF EXISTS _id_shared");
+  await store.run(sql`DROP TABLE IF EXISTS _id_person`);
+  await store.run(sql`DROP TABLE IF EXISTS _id_shared`);
   return {
     rows: counts?.rows ?? 0,
     ids: counts?.ids ?? 0,
@@ -181,17 +182,17 @@ export async function resolveIdentities(
 async function propagate(store: Store): Promise<number> {
   for (let round = 1; round <= MAX_ROUNDS; round++) {
     await store.run(
-      `CREATE OR REPLACE TEMP TABLE _id_next AS
+      sql`CREATE OR REPLACE TEMP TABLE _id_next AS
        WITH hop AS (
          SELECT j.a AS id, min(l.label) AS label FROM _id_adjacent j JOIN _id_label l ON l.id = j.b GROUP BY j.a)
        SELECT h.id, least(h.label, coalesce(p.label, h.label)) AS label
        FROM hop h LEFT JOIN _id_label p ON p.id = h.label`
     );
     const changed = await store.one<{n: number}>(
-      "SELECT count(*)::INTEGER AS n FROM _id_next n JOIN _id_label l USING (id) WHERE n.label <> l.label"
+      sql`SELECT count(*)::INTEGER AS n FROM _id_next n JOIN _id_label l USING (id) WHERE n.label <> l.label`
     );
-    await store.run("DROP TABLE _id_label");
-    await store.run("ALTER TABLE _id_next RENAME TO _id_label");
+    await store.run(sql`DROP TABLE _id_label`);
+    await store.run(sql`ALTER TABLE _id_next RENAME TO _id_label`);
     if ((changed?.n ?? 0) === 0) return round;
   }
   throw new Error(
@@ -200,24 +201,24 @@ async function propagate(store: Store): Promise<number> {
 }
 
 /** The SQL of a rule's matching key over accepted_customers. */
-function ruleKey(rule: IdentityRule, columns: Map<string, string>): string {
+function ruleKey(rule: IdentityRule, columns: Map<string, string>): SQL {
   const need = (column: string, hint: string) => {
     if (!columns.has(column)) {
       throw new Error(
-        `identity rule ${ruleName(rule)}: ${SOURCE} has no column ${column}. ${hint}`
+        `identity rule ${ruleName(rule)}: ${SOURCE_TABLE} has no column ${column}. ${hint}`
       );
     }
   };
   switch (rule.rule) {
     case "email":
       need("email_key", "Run standardise before resolveIdentities.");
-      return "email_key";
+      return sql`email_key`;
     case "phone":
       need("phone_key", "Run standardise before resolveIdentities.");
-      return "CASE WHEN length(phone_key) >= $minPhone THEN phone_key END";
+      return sql`CASE WHEN length(phone_key) >= ${MIN_PHONE_DIGITS} THEN phone_key END`;
     case "key":
       need(rule.field, `Name one of: ${[...columns.keys()].join(", ")}.`);
-      return `CAST(${ident(rule.field)} AS VARCHAR)`;
+      return sql`CAST(${ident(rule.field)} AS VARCHAR)`;
     default:
       throw new Error(
         `invalid identity rule: ${JSON.stringify(rule)} (use email, phone or key with a field)`
@@ -256,21 +257,26 @@ function fieldsOf(columns: Map<string, string>): string[] {
 }
 
 /** The aggregate choosing a field's value for a person of several rows. */
-function survivorSql(field: string, strategy: Strategy, i: number): string {
+function survivorSql(field: string, strategy: Strategy, i: number): SQL {
   const f = ident(field);
   switch (strategy) {
     case "most_recent":
-      return `arg_max(${f}, __recency) FILTER (WHERE ${f} IS NOT NULL)`;
+      return sql`arg_max(${f}, __recency) FILTER (WHERE ${f} IS NOT NULL)`;
     case "oldest":
-      return `arg_min(${f}, __recency) FILTER (WHERE ${f} IS NOT NULL)`;
+      return sql`arg_min(${f}, __recency) FILTER (WHERE ${f} IS NOT NULL)`;
     // Ties go to the most recent of the equally frequent values.
     case "most_frequent":
-      return `arg_max(${f}, __count${i} * 4294967296 + __recency) FILTER (WHERE ${f} IS NOT NULL)`;
+      return sql`arg_max(${f}, ${countOf(i)} * 4294967296 + __recency) FILTER (WHERE ${f} IS NOT NULL)`;
     case "max":
-      return `max(${f})`;
+      return sql`max(${f})`;
     case "min":
-      return `min(${f})`;
+      return sql`min(${f})`;
   }
+}
+
+/** The column counting a most_frequent field's value among its person's rows. */
+function countOf(i: number): SQL {
+  return ident(`__count${i}`);
 }
 
 /**
@@ -279,30 +285,33 @@ function survivorSql(field: string, strategy: Strategy, i: number): string {
  * every row). Recency orders a person's rows by signup date, then data row (later is more
  * recent). The table is not sorted (sorting a million wide rows costs more than the rest).
  */
-function customersSql(columns: Map<string, string>, strategies: Map<string, Strategy>): string[] {
+function customersSql(columns: Map<string, string>, strategies: Map<string, Strategy>): SQL[] {
   const fields = [...strategies.keys()];
-  const counts = fields
-    .map((f, i) =>
+  const counts = join(
+    fields.map((f, i) =>
       strategies.get(f) === "most_frequent"
-        ? `, count(*) OVER (PARTITION BY __person, ${ident(f)}) AS __count${i}`
-        : ""
-    )
-    .join("");
+        ? sql`, count(*) OVER (PARTITION BY __person, ${ident(f)}) AS ${countOf(i)}`
+        : sql``
+    ),
+    ""
+  );
   const order = ["signup_date", "_row", "_source"].filter((c) => columns.has(c));
-  const recency = `row_number() OVER (PARTITION BY s.person_id ORDER BY ${[...order.map((c) => `c.${ident(c)} ASC NULLS FIRST`), "c.customer_id"].join(", ")})`;
-  const single = fields.map((f) => `c.${ident(f)}`);
-  const merged = fields.map((f, i) => `${survivorSql(f, strategies.get(f)!, i)} AS ${ident(f)}`);
+  const recency = sql`row_number() OVER (PARTITION BY s.person_id ORDER BY ${join([...order.map((c) => sql`c.${ident(c)} ASC NULLS FIRST`), sql`c.customer_id`])})`;
+  const single = join(fields.map((f) => sql`c.${ident(f)}`));
+  const merged = join(
+    fields.map((f, i) => sql`${survivorSql(f, strategies.get(f)!, i)} AS ${ident(f)}`)
+  );
   return [
-    `CREATE OR REPLACE TABLE customers AS
-     SELECT c.customer_id, ${single.join(", ")}, 1::INTEGER AS merged_ids
+    sql`CREATE OR REPLACE TABLE customers AS
+     SELECT c.customer_id, ${single}, 1::INTEGER AS merged_ids
      FROM ${SOURCE} c WHERE c.customer_id IS NOT NULL`,
-    "DELETE FROM customers WHERE customer_id IN (SELECT customer_id FROM _id_shared)",
-    `INSERT INTO customers
+    sql`DELETE FROM customers WHERE customer_id IN (SELECT customer_id FROM _id_shared)`,
+    sql`INSERT INTO customers
      WITH person_rows AS (
        SELECT c.*, s.person_id AS __person, ${recency} AS __recency
        FROM ${SOURCE} c JOIN _id_shared s ON s.customer_id = c.customer_id),
      many AS (SELECT *${counts} FROM person_rows)
-     SELECT __person, ${merged.join(", ")}, count(DISTINCT customer_id)::INTEGER FROM many GROUP BY __person`
+     SELECT __person, ${merged}, count(DISTINCT customer_id)::INTEGER FROM many GROUP BY __person`
   ];
 }
 
@@ -321,32 +330,31 @@ export async function followIdentities(
   // A plain copy and an update of the few moved rows beat a join of every row (events run to
   // tens of millions).
   await store.run(
-    "CREATE OR REPLACE TEMP TABLE _id_moved AS SELECT customer_id, person_id FROM identity_map WHERE person_id <> customer_id"
+    sql`CREATE OR REPLACE TEMP TABLE _id_moved AS SELECT customer_id, person_id FROM identity_map WHERE person_id <> customer_id`
   );
   const counts = await store.one<{rows: number; moved: number}>(
-    `SELECT (SELECT count(*) FROM ${ident(fromTable)})::INTEGER AS rows,
+    sql`SELECT (SELECT count(*) FROM ${ident(fromTable)})::INTEGER AS rows,
             (SELECT count(*) FROM ${ident(fromTable)} f JOIN _id_moved m USING (customer_id))::INTEGER AS moved`
   );
   if (fromTable !== toTable && (await isStored(store, fromTable))) {
-    await store.run(`DROP TABLE IF EXISTS ${ident(toTable)}`);
-    await store.run(`ALTER TABLE ${ident(fromTable)} RENAME TO ${ident(toTable)}`);
+    await store.run(sql`DROP TABLE IF EXISTS ${ident(toTable)}`);
+    await store.run(sql`ALTER TABLE ${ident(fromTable)} RENAME TO ${ident(toTable)}`);
   } else if (fromTable !== toTable) {
     await store.run(
-      `CREATE OR REPLACE TABLE ${ident(toTable)} AS SELECT * FROM ${ident(fromTable)}`
+      sql`CREATE OR REPLACE TABLE ${ident(toTable)} AS SELECT * FROM ${ident(fromTable)}`
     );
   }
   await store.run(
-    `UPDATE ${ident(toTable)} AS t SET customer_id = m.person_id FROM _id_moved m WHERE m.customer_id = t.customer_id`
+    sql`UPDATE ${ident(toTable)} AS t SET customer_id = m.person_id FROM _id_moved m WHERE m.customer_id = t.customer_id`
   );
-  await store.run("DROP TABLE _id_moved");
+  await store.run(sql`DROP TABLE _id_moved`);
   return {rows: counts?.rows ?? 0, moved: counts?.moved ?? 0};
 }
 
 /** Whether a table is one of the store's own (not a temporary one). */
 async function isStored(store: Store, table: string): Promise<boolean> {
   const row = await store.one<{n: number}>(
-    "SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = $table AND schema_name = 'main' AND database_name = current_database()",
-    {table}
+    sql`SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = ${val(table)} AND schema_name = 'main' AND database_name = current_database()`
   );
   return (row?.n ?? 0) > 0;
 }

@@ -4,7 +4,7 @@
  */
 import {CANONICAL_TABLES, type CanonicalTable} from "../config/canonical.ts";
 import {type Store} from "../core/store.ts";
-import {ident} from "../core/sql.ts";
+import {ident, sql, val, type SQL} from "../core/sql.ts";
 
 export interface TableOverview {
   table: string;
@@ -32,54 +32,59 @@ export interface Overview {
   monthly: MonthlyActivity[];
 }
 
-/** SQL summarising one canonical table: accepted rows, their span, and what was quarantined. */
-export function tableOverviewSql(table: CanonicalTable): string {
+/**
+ * SQL summarising one canonical table, listed at `position` among them: accepted rows, their
+ * span, and what was quarantined.
+ */
+export function tableOverviewSql(table: CanonicalTable, position: number): SQL {
   const t = ident(table.name);
   const time = ident(table.time);
-  return `INSERT INTO overview_tables SELECT
-    $position, $table, $label,
+  return sql`INSERT INTO overview_tables SELECT
+    ${position}, ${val(table.name)}, ${val(table.label)},
     (SELECT count(*) FROM ${t}),
     (SELECT count(DISTINCT customer_id) FROM ${t}),
     (SELECT strftime(min(${time}), '%Y-%m-%d') FROM ${t}),
     (SELECT strftime(max(${time}), '%Y-%m-%d') FROM ${t}),
-    (SELECT count(*) FROM quarantine WHERE "table" = $table)`;
+    (SELECT count(*) FROM quarantine WHERE "table" = ${val(table.name)})`;
 }
 
 /** SQL counting one table's rows per calendar month. */
-export function monthlySql(table: CanonicalTable): string {
+export function monthlySql(table: CanonicalTable): SQL {
   const time = ident(table.time);
-  return `INSERT INTO overview_monthly
-    SELECT $table, date_trunc('month', ${time})::DATE AS month, count(*)
+  return sql`INSERT INTO overview_monthly
+    SELECT ${val(table.name)}, date_trunc('month', ${time})::DATE AS month, count(*)
     FROM ${ident(table.name)} WHERE ${time} IS NOT NULL GROUP BY month`;
 }
 
 /** Writes overview_as_of, overview_tables and overview_monthly for the tables in the store. */
 export async function buildOverview(store: Store, asOf: string | null): Promise<void> {
-  await store.run("CREATE OR REPLACE TABLE overview_as_of AS SELECT $asOf::DATE AS as_of", {asOf});
-  await store.run(`CREATE OR REPLACE TABLE overview_tables (
+  await store.run(
+    sql`CREATE OR REPLACE TABLE overview_as_of AS SELECT ${val(asOf)}::DATE AS as_of`
+  );
+  await store.run(sql`CREATE OR REPLACE TABLE overview_tables (
     position INTEGER, "table" VARCHAR, label VARCHAR, rows INTEGER, customers INTEGER,
     first VARCHAR, last VARCHAR, quarantined INTEGER)`);
   await store.run(
-    `CREATE OR REPLACE TABLE overview_monthly ("table" VARCHAR, month DATE, rows INTEGER)`
+    sql`CREATE OR REPLACE TABLE overview_monthly ("table" VARCHAR, month DATE, rows INTEGER)`
   );
   for (const [position, table] of CANONICAL_TABLES.entries()) {
     if (!(await store.has(table.name))) continue;
-    await store.run(tableOverviewSql(table), {position, table: table.name, label: table.label});
-    await store.run(monthlySql(table), {table: table.name});
+    await store.run(tableOverviewSql(table, position));
+    await store.run(monthlySql(table));
   }
 }
 
 /** Reads the overview back, in a stable order, for the pages. */
 export async function readOverview(store: Store): Promise<Overview> {
   const asOf = await store.one<{as_of: string | null}>(
-    "SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM overview_as_of"
+    sql`SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM overview_as_of`
   );
   const tables = await store.all(
-    `SELECT "table", label, rows, customers, first, last, quarantined
+    sql`SELECT "table", label, rows, customers, first, last, quarantined
      FROM overview_tables ORDER BY position`
   );
   const monthly = await store.all(
-    `SELECT m."table", t.label, strftime(m.month, '%Y-%m') AS month, m.rows
+    sql`SELECT m."table", t.label, strftime(m.month, '%Y-%m') AS month, m.rows
      FROM overview_monthly m JOIN overview_tables t USING ("table")
      ORDER BY t.position, m.month`
   );

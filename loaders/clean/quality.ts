@@ -7,7 +7,7 @@
 import {CANONICAL_TABLES} from "../config/canonical.ts";
 import type {PortraitConfig} from "../config/project.ts";
 import {type Store} from "../core/store.ts";
-import {ident} from "../core/sql.ts";
+import {ident, join, sql, val} from "../core/sql.ts";
 import type {Validation} from "./validate.ts";
 
 /** Canonical fields that identify a person directly. */
@@ -69,9 +69,8 @@ export async function buildQuality(
       v.mappings.some((m) => m.kind === "sql" && DIRECT_IDENTIFIERS.includes(m.field)) &&
       !config.privacy.identifiers;
     const reasons = await store.all<{reason: string; column: string | null; rows: number}>(
-      `SELECT reason, "column", count(*)::INTEGER AS rows FROM quarantine WHERE source = $source
-       GROUP BY ALL ORDER BY rows DESC, reason, "column"`,
-      {source: v.source}
+      sql`SELECT reason, "column", count(*)::INTEGER AS rows FROM quarantine WHERE source = ${val(v.source)}
+       GROUP BY ALL ORDER BY rows DESC, reason, "column"`
     );
     const samples = await store.all<{
       row: number;
@@ -81,9 +80,8 @@ export async function buildQuality(
       message: string;
       record: string;
     }>(
-      `SELECT "row", file, "column", reason, message, record::VARCHAR AS record FROM quarantine
-       WHERE source = $source ORDER BY "row", file LIMIT ${SAMPLE_ROWS}`,
-      {source: v.source}
+      sql`SELECT "row", file, "column", reason, message, record::VARCHAR AS record FROM quarantine
+       WHERE source = ${val(v.source)} ORDER BY "row", file LIMIT ${SAMPLE_ROWS}`
     );
     sources.push({
       source: v.source,
@@ -106,12 +104,12 @@ export async function buildQuality(
     identity: await identitySummary(store),
     filled: (await store.has("derived_values"))
       ? await store.all<QualityReport["filled"][number]>(
-          `SELECT "table", field, method, count(*)::INTEGER AS rows FROM derived_values GROUP BY ALL ORDER BY "table", field, method`
+          sql`SELECT "table", field, method, count(*)::INTEGER AS rows FROM derived_values GROUP BY ALL ORDER BY "table", field, method`
         )
       : [],
     issues: (await store.has("standardise_issues"))
       ? await store.all<QualityReport["issues"][number]>(
-          `SELECT "table", field, reason, count(*)::INTEGER AS rows FROM standardise_issues GROUP BY ALL ORDER BY "table", field, reason`
+          sql`SELECT "table", field, reason, count(*)::INTEGER AS rows FROM standardise_issues GROUP BY ALL ORDER BY "table", field, reason`
         )
       : [],
     coverage: await coverage(store)
@@ -120,14 +118,14 @@ export async function buildQuality(
 
 /** Writes the report into the store (quality_report) for the page loaders. */
 export async function storeQuality(store: Store, report: QualityReport): Promise<void> {
-  await store.run("CREATE OR REPLACE TABLE quality_report (report JSON)");
-  await store.run("INSERT INTO quality_report VALUES ($report)", {report: JSON.stringify(report)});
+  await store.run(sql`CREATE OR REPLACE TABLE quality_report (report JSON)`);
+  await store.run(sql`INSERT INTO quality_report VALUES (${val(JSON.stringify(report))})`);
 }
 
 /** Reads the stored report back. */
 export async function readQuality(store: Store): Promise<QualityReport> {
   const row = await store.one<{report: string}>(
-    "SELECT report::VARCHAR AS report FROM quality_report"
+    sql`SELECT report::VARCHAR AS report FROM quality_report`
   );
   if (!row) throw new Error("the store has no data-quality report: rebuild it with npm run build");
   return JSON.parse(row.report);
@@ -136,10 +134,10 @@ export async function readQuality(store: Store): Promise<QualityReport> {
 async function identitySummary(store: Store): Promise<QualityReport["identity"]> {
   if (!(await store.has("identity_map"))) return null;
   const totals = await store.one<{ids: number; persons: number}>(
-    "SELECT count(*)::INTEGER AS ids, count(DISTINCT person_id)::INTEGER AS persons FROM identity_map"
+    sql`SELECT count(*)::INTEGER AS ids, count(DISTINCT person_id)::INTEGER AS persons FROM identity_map`
   );
   const byRule = await store.all<{rule: string; ids: number}>(
-    "SELECT rule, count(*)::INTEGER AS ids FROM identity_map WHERE customer_id <> person_id GROUP BY rule ORDER BY ids DESC, rule"
+    sql`SELECT rule, count(*)::INTEGER AS ids FROM identity_map WHERE customer_id <> person_id GROUP BY rule ORDER BY ids DESC, rule`
   );
   const ids = totals?.ids ?? 0;
   const persons = totals?.persons ?? 0;
@@ -150,14 +148,10 @@ async function coverage(store: Store): Promise<QualityReport["coverage"]> {
   const rows: QualityReport["coverage"] = [];
   for (const table of CANONICAL_TABLES) {
     if (!(await store.has(table.name))) continue;
-    const columns = (
-      await store.all<{name: string}>(
-        `SELECT name FROM pragma_table_info('${table.name}') ORDER BY cid`
-      )
-    ).map((c) => c.name);
+    const columns = [...(await store.tableColumns(table.name)).keys()];
     const fields = columns.filter((c) => !c.startsWith("_"));
     const counts = await store.one(
-      `SELECT count(*)::INTEGER AS _rows, ${fields.map((f) => `count(${ident(f)})::INTEGER AS ${ident(f)}`).join(", ")} FROM ${ident(table.name)}`
+      sql`SELECT count(*)::INTEGER AS _rows, ${join(fields.map((f) => sql`count(${ident(f)})::INTEGER AS ${ident(f)}`))} FROM ${ident(table.name)}`
     );
     for (const field of fields)
       rows.push({

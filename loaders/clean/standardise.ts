@@ -21,15 +21,14 @@ import {listValue} from "@duckdb/node-api";
 import {CUSTOMERS} from "../config/canonical.ts";
 import {COUNTRIES, countryKeySql, ensureCountryKeys} from "./countries.ts";
 import {type Store} from "../core/store.ts";
-import {ident} from "../core/sql.ts";
+import {ident, join, sql, val, type SQL} from "../core/sql.ts";
 
 /** The columns of `derived_values`: one row per value standardisation or enrichment filled or changed. */
-export const DERIVED_VALUES_COLUMNS =
-  '"table" VARCHAR, customer_id VARCHAR, _source VARCHAR, _row BIGINT, field VARCHAR, method VARCHAR, value VARCHAR, original VARCHAR';
+export const DERIVED_VALUES_COLUMNS = sql`"table" VARCHAR, customer_id VARCHAR, _source VARCHAR, _row BIGINT, field VARCHAR, method VARCHAR, value VARCHAR, original VARCHAR`;
 
 /** Creates `derived_values` when missing (standardise starts it afresh; enrichment appends). */
 export async function ensureDerivedValues(store: Store): Promise<void> {
-  await store.run(`CREATE TABLE IF NOT EXISTS derived_values (${DERIVED_VALUES_COLUMNS})`);
+  await store.run(sql`CREATE TABLE IF NOT EXISTS derived_values (${DERIVED_VALUES_COLUMNS})`);
 }
 
 /** Category-like text fields per canonical table: lower case, single spaces. */
@@ -75,29 +74,24 @@ export interface StandardiseSummary {
 }
 
 /** Case-folds a category: trimmed, lower case, inner whitespace collapsed; empty → NULL. */
-export function foldSql(expr: string): string {
-  return `NULLIF(lower(trim(regexp_replace(${expr}, '\\s+', ' ', 'g'))), '')`;
+export function foldSql(expr: SQL): SQL {
+  return sql`NULLIF(lower(trim(regexp_replace(${expr}, '\\s+', ' ', 'g'))), '')`;
 }
 
 /** The e-mail matching key: lower case with every space removed; empty → NULL. */
-export function emailKeySql(expr: string): string {
+export function emailKeySql(expr: SQL): SQL {
   // Most addresses hold no space: testing for one is cheaper than rewriting every address.
-  return `NULLIF(lower(CASE WHEN regexp_matches(${expr}, '\\s') THEN regexp_replace(${expr}, '\\s', '', 'g') ELSE ${expr} END), '')`;
+  return sql`NULLIF(lower(CASE WHEN regexp_matches(${expr}, '\\s') THEN regexp_replace(${expr}, '\\s', '', 'g') ELSE ${expr} END), '')`;
 }
 
 /** The digits of a phone number, without a "(0)" written after the calling code. */
-export function phoneDigitsSql(phone: string): string {
-  return `regexp_replace(replace(${phone}, '(0)', ''), '[^0-9]', '', 'g')`;
+export function phoneDigitsSql(phone: SQL): SQL {
+  return sql`regexp_replace(replace(${phone}, '(0)', ''), '[^0-9]', '', 'g')`;
 }
 
 /** The phone matching key (see the module doc) from a phone, its digits and its country's plan. */
-export function phoneKeySql(
-  phone: string,
-  digits: string,
-  callingCode: string,
-  trunk: string
-): string {
-  return `CASE
+export function phoneKeySql(phone: SQL, digits: SQL, callingCode: SQL, trunk: SQL): SQL {
+  return sql`CASE
     WHEN ${digits} = '' THEN NULL
     WHEN starts_with(trim(${phone}), '+') THEN ${digits}
     WHEN starts_with(${digits}, '00') THEN NULLIF(substr(${digits}, 3), '')
@@ -108,9 +102,9 @@ export function phoneKeySql(
     ELSE ${callingCode} || ${digits} END`;
 }
 
-/** Whole years from a date to the as-of date (bound as `$asOf`). */
-function yearsSql(date: string): string {
-  return `(year($asOf::DATE) - year(${date}) - CASE WHEN month($asOf::DATE) * 100 + day($asOf::DATE) < month(${date}) * 100 + day(${date}) THEN 1 ELSE 0 END)`;
+/** Whole years from a date to the as-of date. */
+function yearsSql(date: SQL, asOf: SQL): SQL {
+  return sql`(year(${asOf}) - year(${date}) - CASE WHEN month(${asOf}) * 100 + day(${asOf}) < month(${date}) * 100 + day(${date}) THEN 1 ELSE 0 END)`;
 }
 
 /** Standardises the accepted_* tables in place and fills gaps; see the module doc. */
@@ -121,9 +115,9 @@ export async function standardise(
   if (options.asOf !== null && !/^\d{4}-\d{2}-\d{2}$/.test(options.asOf)) {
     throw new Error(`invalid asOf: ${options.asOf} (write it as YYYY-MM-DD)`);
   }
-  await store.run(`CREATE OR REPLACE TABLE derived_values (${DERIVED_VALUES_COLUMNS})`);
+  await store.run(sql`CREATE OR REPLACE TABLE derived_values (${DERIVED_VALUES_COLUMNS})`);
   await store.run(
-    `CREATE OR REPLACE TABLE standardise_issues ("table" VARCHAR, _source VARCHAR, _row BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR)`
+    sql`CREATE OR REPLACE TABLE standardise_issues ("table" VARCHAR, _source VARCHAR, _row BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR)`
   );
   const tables: string[] = [];
   if (await store.has("accepted_customers")) {
@@ -136,10 +130,10 @@ export async function standardise(
     tables.push(`accepted_${table}`);
   }
   const derived = await store.all<StandardiseSummary["derived"][number]>(
-    `SELECT "table", field, method, count(*)::INTEGER AS "values" FROM derived_values GROUP BY ALL ORDER BY ALL`
+    sql`SELECT "table", field, method, count(*)::INTEGER AS "values" FROM derived_values GROUP BY ALL ORDER BY ALL`
   );
   const cleared = await store.all<StandardiseSummary["cleared"][number]>(
-    `SELECT "table", field, reason, count(*)::INTEGER AS "values" FROM standardise_issues GROUP BY ALL ORDER BY ALL`
+    sql`SELECT "table", field, reason, count(*)::INTEGER AS "values" FROM standardise_issues GROUP BY ALL ORDER BY ALL`
   );
   return {asOf: options.asOf, tables, derived, cleared};
 }
@@ -149,7 +143,7 @@ interface Mapped {
   field: string;
   method: string;
   /** A temporary table (v, standard). */
-  map: string;
+  map: SQL;
 }
 
 async function standardiseCustomers(store: Store, asOf: string | null): Promise<void> {
@@ -164,66 +158,47 @@ async function standardiseCustomers(store: Store, asOf: string | null): Promise<
   // Countries, genders and categories take few distinct values: each value is standardised once,
   // into a map the customers are joined to, rather than once per customer.
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE _std_country AS
+    sql`CREATE OR REPLACE TEMP TABLE _std_country AS
      SELECT c.v, k.alpha2 AS standard, d.calling_code, d.trunk
      FROM (SELECT DISTINCT country AS v FROM accepted_customers WHERE country IS NOT NULL) c
-     LEFT JOIN _country_keys k ON k.key = ${countryKeySql("c.v")}
-     LEFT JOIN (SELECT unnest($codes) AS alpha2, unnest($calling) AS calling_code, unnest($trunks) AS trunk) d
-       ON d.alpha2 = k.alpha2`,
-    {
-      codes: listValue(COUNTRIES.map((c) => c.alpha2)),
-      calling: listValue(COUNTRIES.map((c) => c.callingCode)),
-      trunks: listValue(COUNTRIES.map((c) => c.trunkPrefix))
-    }
+     LEFT JOIN _country_keys k ON k.key = ${countryKeySql(sql`c.v`)}
+     LEFT JOIN (SELECT unnest(${listValue(COUNTRIES.map((c) => c.alpha2))}) AS alpha2, unnest(${listValue(COUNTRIES.map((c) => c.callingCode))}) AS calling_code, unnest(${listValue(COUNTRIES.map((c) => c.trunkPrefix))}) AS trunk) d
+       ON d.alpha2 = k.alpha2`
   );
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE _std_gender AS
-     SELECT v, CASE WHEN list_contains($female, f) THEN 'F' WHEN list_contains($male, f) THEN 'M'
-                    WHEN list_contains($other, f) THEN 'X' END AS standard
-     FROM (SELECT v, ${foldSql("v")} AS f FROM (SELECT DISTINCT gender AS v FROM accepted_customers WHERE gender IS NOT NULL))`,
-    {
-      female: listValue([...GENDER_CODES.F]),
-      male: listValue([...GENDER_CODES.M]),
-      other: listValue([...GENDER_CODES.X])
-    }
+    sql`CREATE OR REPLACE TEMP TABLE _std_gender AS
+     SELECT v, CASE WHEN list_contains(${listValue([...GENDER_CODES.F])}, f) THEN 'F' WHEN list_contains(${listValue([...GENDER_CODES.M])}, f) THEN 'M'
+                    WHEN list_contains(${listValue([...GENDER_CODES.X])}, f) THEN 'X' END AS standard
+     FROM (SELECT v, ${foldSql(sql`v`)} AS f FROM (SELECT DISTINCT gender AS v FROM accepted_customers WHERE gender IS NOT NULL))`
   );
   const categories = CATEGORY_FIELDS.customers;
   await foldMap(store, "accepted_customers", categories);
   const mapped: Mapped[] = [
-    {field: "country", method: "country_iso", map: "_std_country"},
-    {field: "gender", method: "gender_code", map: "_std_gender"},
-    ...categories.map((field) => ({field, method: "category_casefold", map: "_std_fold"}))
+    {field: "country", method: "country_iso", map: sql`_std_country`},
+    {field: "gender", method: "gender_code", map: sql`_std_gender`},
+    ...categories.map((field) => ({field, method: "category_casefold", map: sql`_std_fold`}))
   ];
 
-  const years = yearsSql("birth_date");
-  const birthValid = `(birth_date <= $asOf::DATE AND ${years} <= ${MAX_AGE})`;
+  const asOfDate = sql`${val(asOf)}::DATE`;
+  const years = yearsSql(sql`birth_date`, asOfDate);
+  const birthValid = sql`(birth_date <= ${asOfDate} AND ${years} <= ${MAX_AGE})`;
   // Without an as-of date birth dates are kept unchecked (birthValid is NULL) and no age derived.
-  const age = `CASE WHEN age BETWEEN 0 AND ${MAX_AGE} THEN age WHEN ${birthValid} THEN ${years} END`;
+  const age = sql`CASE WHEN age BETWEEN 0 AND ${MAX_AGE} THEN age WHEN ${birthValid} THEN ${years} END`;
 
-  await store.run(
-    `INSERT INTO derived_values
-     ${mapped
-       .map(
-         (m, i) =>
-           `SELECT 'customers', c.customer_id, c._source, c._row, $field${i}, $method${i}, m.standard, c.${ident(m.field)}
-            FROM accepted_customers c JOIN ${m.map} m ON m.v = c.${ident(m.field)} WHERE m.standard <> c.${ident(m.field)}`
-       )
-       .join(" UNION ALL ")}
-     UNION ALL
-     SELECT 'customers', customer_id, _source, _row, 'age', 'age_from_birth_date', CAST(derived AS VARCHAR), CAST(age AS VARCHAR)
-     FROM (SELECT *, ${age} AS derived FROM accepted_customers) WHERE derived IS DISTINCT FROM age AND derived IS NOT NULL`,
-    {
-      asOf,
-      ...Object.fromEntries(
-        mapped.flatMap((m, i) => [
-          [`field${i}`, m.field],
-          [`method${i}`, m.method]
-        ])
-      )
-    }
+  const changed = mapped.map(
+    (m) =>
+      sql`SELECT 'customers', c.customer_id, c._source, c._row, ${val(m.field)}, ${val(m.method)}, m.standard, c.${ident(m.field)}
+          FROM accepted_customers c JOIN ${m.map} m ON m.v = c.${ident(m.field)} WHERE m.standard <> c.${ident(m.field)}`
   );
   await store.run(
-    `INSERT INTO standardise_issues
+    sql`INSERT INTO derived_values
+     ${join(changed, " UNION ALL ")}
+     UNION ALL
+     SELECT 'customers', customer_id, _source, _row, 'age', 'age_from_birth_date', CAST(derived AS VARCHAR), CAST(age AS VARCHAR)
+     FROM (SELECT *, ${age} AS derived FROM accepted_customers) WHERE derived IS DISTINCT FROM age AND derived IS NOT NULL`
+  );
+  await store.run(
+    sql`INSERT INTO standardise_issues
      SELECT 'customers', c._source, c._row, 'country', c.country, 'unrecognised country'
      FROM accepted_customers c JOIN _std_country m ON m.v = c.country WHERE m.standard IS NULL
      UNION ALL
@@ -231,52 +206,44 @@ async function standardiseCustomers(store: Store, asOf: string | null): Promise<
      FROM accepted_customers c JOIN _std_gender m ON m.v = c.gender WHERE m.standard IS NULL
      UNION ALL
      SELECT 'customers', _source, _row, 'birth_date', CAST(birth_date AS VARCHAR),
-            CASE WHEN birth_date > $asOf::DATE THEN 'birth date after the as-of date' ELSE $tooOld END
+            CASE WHEN birth_date > ${asOfDate} THEN 'birth date after the as-of date' ELSE ${val(`birth date more than ${MAX_AGE} years before the as-of date`)} END
      FROM accepted_customers WHERE NOT ${birthValid}
      UNION ALL
-     SELECT 'customers', _source, _row, 'age', CAST(age AS VARCHAR), $badAge
-     FROM accepted_customers WHERE NOT (age BETWEEN 0 AND ${MAX_AGE})`,
-    {
-      asOf,
-      tooOld: `birth date more than ${MAX_AGE} years before the as-of date`,
-      badAge: `age outside 0 to ${MAX_AGE}`
-    }
+     SELECT 'customers', _source, _row, 'age', CAST(age AS VARCHAR), ${val(`age outside 0 to ${MAX_AGE}`)}
+     FROM accepted_customers WHERE NOT (age BETWEEN 0 AND ${MAX_AGE})`
   );
 
   // Updates rewrite only the columns they set, where a new table would copy every column.
-  await store.run("ALTER TABLE accepted_customers ADD COLUMN IF NOT EXISTS email_key VARCHAR");
-  await store.run("ALTER TABLE accepted_customers ADD COLUMN IF NOT EXISTS phone_key VARCHAR");
+  await store.run(sql`ALTER TABLE accepted_customers ADD COLUMN IF NOT EXISTS email_key VARCHAR`);
+  await store.run(sql`ALTER TABLE accepted_customers ADD COLUMN IF NOT EXISTS phone_key VARCHAR`);
   await store.run(
-    `UPDATE accepted_customers SET email_key = ${emailKeySql("email")}, phone_key = ${phoneDigitsSql("phone")}`
+    sql`UPDATE accepted_customers SET email_key = ${emailKeySql(sql`email`)}, phone_key = ${phoneDigitsSql(sql`phone`)}`
   );
   // The country map holds a NULL row too, so that every customer's phone key gets its rule.
   await store.run(
-    `UPDATE accepted_customers AS c
-     SET country = m.standard, phone_key = ${phoneKeySql("c.phone", "c.phone_key", "m.calling_code", "m.trunk")}
+    sql`UPDATE accepted_customers AS c
+     SET country = m.standard, phone_key = ${phoneKeySql(sql`c.phone`, sql`c.phone_key`, sql`m.calling_code`, sql`m.trunk`)}
      FROM (SELECT * FROM _std_country UNION ALL SELECT NULL, NULL, NULL, NULL) m
      WHERE m.v IS NOT DISTINCT FROM c.country`
   );
   for (const m of mapped.filter((m) => m.field !== "country")) {
     await store.run(
-      `UPDATE accepted_customers AS c SET ${ident(m.field)} = m.standard FROM ${m.map} m
+      sql`UPDATE accepted_customers AS c SET ${ident(m.field)} = m.standard FROM ${m.map} m
        WHERE m.v = c.${ident(m.field)} AND m.standard IS DISTINCT FROM c.${ident(m.field)}`
     );
   }
-  await store.run(`UPDATE accepted_customers SET age = ${age} WHERE ${age} IS DISTINCT FROM age`, {
-    asOf
-  });
-  await store.run(`UPDATE accepted_customers SET birth_date = NULL WHERE NOT ${birthValid}`, {
-    asOf
-  });
+  await store.run(
+    sql`UPDATE accepted_customers SET age = ${age} WHERE ${age} IS DISTINCT FROM age`
+  );
+  await store.run(sql`UPDATE accepted_customers SET birth_date = NULL WHERE NOT ${birthValid}`);
 }
 
 /** `_std_fold(v, standard)`: every value of the fields of a table, case-folded. */
 async function foldMap(store: Store, table: string, fields: readonly string[]): Promise<void> {
+  const values = fields.map((f) => sql`SELECT DISTINCT ${ident(f)} AS v FROM ${ident(table)}`);
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE _std_fold AS
-     SELECT v, ${foldSql("v")} AS standard FROM (${fields
-       .map((f) => `SELECT DISTINCT ${ident(f)} AS v FROM ${ident(table)}`)
-       .join(" UNION ")}) WHERE v IS NOT NULL`
+    sql`CREATE OR REPLACE TEMP TABLE _std_fold AS
+     SELECT v, ${foldSql(sql`v`)} AS standard FROM (${join(values, " UNION ")}) WHERE v IS NOT NULL`
   );
 }
 
@@ -291,21 +258,17 @@ async function foldCategories(
   const fields = candidates.filter((f) => columns.get(f) === "VARCHAR");
   if (fields.length === 0) return;
   await foldMap(store, name, fields);
-  const col = (c: string) => (columns.has(c) ? `t.${ident(c)}` : "NULL");
-  await store.run(
-    `INSERT INTO derived_values ${fields
-      .map(
-        (f, i) =>
-          `SELECT $table, ${col("customer_id")}, ${col("_source")}, ${col("_row")}, $field${i}, 'category_casefold', m.standard, t.${ident(f)}
-           FROM ${ident(name)} t JOIN _std_fold m ON m.v = t.${ident(f)} WHERE m.standard <> t.${ident(f)}`
-      )
-      .join(" UNION ALL ")}`,
-    {table, ...Object.fromEntries(fields.map((f, i) => [`field${i}`, f]))}
+  const col = (c: string) => (columns.has(c) ? sql`t.${ident(c)}` : sql`NULL`);
+  const changed = fields.map(
+    (f) =>
+      sql`SELECT ${val(table)}, ${col("customer_id")}, ${col("_source")}, ${col("_row")}, ${val(f)}, 'category_casefold', m.standard, t.${ident(f)}
+          FROM ${ident(name)} t JOIN _std_fold m ON m.v = t.${ident(f)} WHERE m.standard <> t.${ident(f)}`
   );
+  await store.run(sql`INSERT INTO derived_values ${join(changed, " UNION ALL ")}`);
   // Few values change, so updating them in place beats rewriting a table of events.
   for (const f of fields) {
     await store.run(
-      `UPDATE ${ident(name)} SET ${ident(f)} = m.standard FROM _std_fold m
+      sql`UPDATE ${ident(name)} SET ${ident(f)} = m.standard FROM _std_fold m
        WHERE m.v = ${ident(name)}.${ident(f)} AND m.standard <> ${ident(name)}.${ident(f)}`
     );
   }

@@ -4,7 +4,7 @@
  * reason, every other row to accepted_<table>. Optional values that do not parse are cleared
  * and recorded in cleared_values. For every source, accepted + quarantined = read.
  */
-import {listValue, type DuckDBValue} from "@duckdb/node-api";
+import {listValue} from "@duckdb/node-api";
 import {
   acceptedColumnsSql,
   CANONICAL_TABLES,
@@ -16,7 +16,7 @@ import {checkExpressions, resolveColumns, type FieldMapping} from "../ingest/map
 import {sourceValidation, type PortraitConfig} from "../config/project.ts";
 import {dropRawSource, QUARANTINE_DDL, type RawSource} from "../ingest/sources.ts";
 import {type Store} from "../core/store.ts";
-import {ident} from "../core/sql.ts";
+import {ident, join, sql, val, type SQL} from "../core/sql.ts";
 
 /** Why a row was quarantined. */
 export type Reason =
@@ -87,10 +87,10 @@ async function validateSources(
 ): Promise<Validation> {
   await store.run(QUARANTINE_DDL);
   await store.run(
-    `CREATE OR REPLACE TABLE cleared_values (source VARCHAR, "table" VARCHAR, "row" BIGINT, "column" VARCHAR, value VARCHAR, reason VARCHAR)`
+    sql`CREATE OR REPLACE TABLE cleared_values (source VARCHAR, "table" VARCHAR, "row" BIGINT, "column" VARCHAR, value VARCHAR, reason VARCHAR)`
   );
   const staged: Staged[] = [];
-  await store.run("CREATE OR REPLACE TEMP TABLE _as_of_quantiles (q TIMESTAMP)");
+  await store.run(sql`CREATE OR REPLACE TEMP TABLE _as_of_quantiles (q TIMESTAMP)`);
   for (const raw of raws) {
     const source = config.sources[raw.name];
     const table = CANONICAL_TABLES.find((t) => t.name === source.table)!;
@@ -108,16 +108,16 @@ async function validateSources(
     staged.push(s);
   }
   const asOf = config.asOf ?? (await deriveAsOf(store));
-  await store.run("DROP TABLE _as_of_quantiles");
+  await store.run(sql`DROP TABLE _as_of_quantiles`);
   // Only tables some source feeds exist: a dimension with no data is not measured, not empty.
   // The customers are an intermediate that standardisation rewrites column by column before
   // identity resolution writes the store's customers, so they are a temporary table. The other
   // tables are stored as they are written: identity resolution moves them to their final names.
   const fed = new Set(staged.map((s) => s.table.name));
   for (const table of CANONICAL_TABLES.filter((t) => fed.has(t.name))) {
-    const temporary = table.name === "customers" ? "TEMP " : "";
+    const temporary = table.name === "customers" ? sql`TEMP ` : sql``;
     await store.run(
-      `CREATE OR REPLACE ${temporary}TABLE ${ident(`accepted_${table.name}`)} (${acceptedColumnsSql(table)})`
+      sql`CREATE OR REPLACE ${temporary}TABLE ${ident(`accepted_${table.name}`)} (${acceptedColumnsSql(table)})`
     );
   }
   const results: SourceValidation[] = [];
@@ -128,7 +128,7 @@ async function validateSources(
   for (const s of ordered) {
     if (s.table.name !== "customers" && !known) {
       await store.run(
-        "CREATE OR REPLACE TEMP TABLE _known_customers AS SELECT DISTINCT customer_id FROM accepted_customers WHERE customer_id IS NOT NULL"
+        sql`CREATE OR REPLACE TEMP TABLE _known_customers AS SELECT DISTINCT customer_id FROM accepted_customers WHERE customer_id IS NOT NULL`
       );
       known = true;
     }
@@ -141,23 +141,23 @@ async function validateSources(
   return {asOf, sources: results, problems: rejectShareProblems(config, results)};
 }
 
+/** A mapped field's text column (`v_<field>`). */
+const textOf = (field: string) => ident(`v_${field}`);
+/** A mapped field's parsed column (`p_<field>`). */
+const parsedOf = (field: string) => ident(`p_${field}`);
+
 /** A mapped field's text: trimmed, empty as NULL. */
-function textSql(mapping: FieldMapping): string {
-  return `NULLIF(trim(CAST(${mapping.sql} AS VARCHAR)), '') AS ${ident(`v_${mapping.field}`)}`;
+function textSql(mapping: FieldMapping): SQL {
+  return sql`NULLIF(trim(CAST(${mapping.sql} AS VARCHAR)), '') AS ${textOf(mapping.field)}`;
 }
 
 /** A mapped field's parsed value, from its text. */
-function parsedSql(table: CanonicalTable, mapping: FieldMapping, formats: string[]): string {
-  return `${parse(table.fields[mapping.field], String(ident(`v_${mapping.field}`)), formats)} AS ${ident(`p_${mapping.field}`)}`;
-}
-
-/** The bound values of a source's parsing SQL. */
-function formatParams(formats: string[]): Record<string, DuckDBValue> {
-  return formats.length > 0 ? {formats: listValue(formats)} : {};
+function parsedSql(table: CanonicalTable, mapping: FieldMapping, formats: string[]): SQL {
+  return sql`${parse(table.fields[mapping.field], textOf(mapping.field), formats)} AS ${parsedOf(mapping.field)}`;
 }
 
 /** SQL parsing a text value into its canonical type; NULL when it does not parse. */
-export function parse(type: FieldType, text: string, formats: string[]): string {
+export function parse(type: FieldType, text: SQL, formats: string[]): SQL {
   switch (type) {
     case "id":
     case "text":
@@ -165,21 +165,21 @@ export function parse(type: FieldType, text: string, formats: string[]): string 
     // Plain expressions, not subqueries: a subquery is planned as a join, and joins do not keep
     // the rows in order (see accept).
     case "number": {
-      const d = `TRY_CAST(${text} AS DOUBLE)`;
-      return `CASE WHEN isfinite(${d}) THEN ${d} END`;
+      const d = sql`TRY_CAST(${text} AS DOUBLE)`;
+      return sql`CASE WHEN isfinite(${d}) THEN ${d} END`;
     }
     case "integer": {
-      const d = `TRY_CAST(${text} AS DOUBLE)`;
-      return `CASE WHEN ${d} = trunc(${d}) AND abs(${d}) < 9e15 THEN ${d}::BIGINT END`;
+      const d = sql`TRY_CAST(${text} AS DOUBLE)`;
+      return sql`CASE WHEN ${d} = trunc(${d}) AND abs(${d}) < 9e15 THEN ${d}::BIGINT END`;
     }
     case "date":
       return formats.length > 0
-        ? `TRY_STRPTIME(${text}, $formats)::DATE`
-        : `TRY_CAST(${text} AS DATE)`;
+        ? sql`TRY_STRPTIME(${text}, ${listValue(formats)})::DATE`
+        : sql`TRY_CAST(${text} AS DATE)`;
     case "timestamp":
       return formats.length > 0
-        ? `TRY_STRPTIME(${text}, $formats)`
-        : `TRY_CAST(${text} AS TIMESTAMP)`;
+        ? sql`TRY_STRPTIME(${text}, ${listValue(formats)})`
+        : sql`TRY_CAST(${text} AS TIMESTAMP)`;
   }
 }
 
@@ -188,10 +188,9 @@ async function timeQuantile(store: Store, s: Staged): Promise<void> {
   const time = s.mappings.find((m) => m.field === s.table.time);
   if (time === undefined) return;
   await store.run(
-    `INSERT INTO _as_of_quantiles
-     SELECT quantile_disc(${ident(`p_${time.field}`)}, 0.999)::TIMESTAMP FROM (
-       SELECT ${parsedSql(s.table, time, s.formats)} FROM (SELECT ${textSql(time)} FROM ${ident(s.raw.rawTable)}))`,
-    formatParams(s.formats)
+    sql`INSERT INTO _as_of_quantiles
+     SELECT quantile_disc(${parsedOf(time.field)}, 0.999)::TIMESTAMP FROM (
+       SELECT ${parsedSql(s.table, time, s.formats)} FROM (SELECT ${textSql(time)} FROM ${ident(s.raw.rawTable)}))`
   );
 }
 
@@ -201,7 +200,7 @@ async function timeQuantile(store: Store, s: Staged): Promise<void> {
  */
 async function deriveAsOf(store: Store): Promise<string | null> {
   const row = await store.one<{as_of: string | null}>(
-    `SELECT strftime(last_day(max(q)), '%Y-%m-%d') AS as_of FROM _as_of_quantiles`
+    sql`SELECT strftime(last_day(max(q)), '%Y-%m-%d') AS as_of FROM _as_of_quantiles`
   );
   return row?.as_of ?? null;
 }
@@ -209,8 +208,8 @@ async function deriveAsOf(store: Store): Promise<string | null> {
 interface Check {
   reason: Reason;
   column: string | null;
-  when: string;
-  message: string;
+  when: SQL;
+  message: SQL;
 }
 
 /** The checks a source's rows must pass, in the order their reasons are reported. */
@@ -221,24 +220,24 @@ export function checksFor(
   options: {asOf: string | null; negativeAmounts: "reject" | "allow"}
 ): Check[] {
   const mapped = new Set(mappings.map((m) => m.field));
-  const v = (f: string) => ident(`v_${f}`);
-  const p = (f: string) => ident(`p_${f}`);
-  const quoted = (f: string) => `'"' || ${v(f)} || '"'`;
+  const v = textOf;
+  const p = parsedOf;
+  const quoted = (f: string) => sql`'"' || ${v(f)} || '"'`;
   const expected = formats.length > 0 ? formats.join(" or ") : ISO;
   const checks: Check[] = [
     {
       reason: "duplicate_row",
       column: null,
-      when: "_dup_of IS NOT NULL",
-      message: `'exact duplicate of row ' || _dup_of`
+      when: sql`_dup_of IS NOT NULL`,
+      message: sql`'exact duplicate of row ' || _dup_of`
     }
   ];
   for (const field of table.required) {
     checks.push({
       reason: "missing_value",
       column: field,
-      when: `${v(field)} IS NULL`,
-      message: `'${field} is missing'`
+      when: sql`${v(field)} IS NULL`,
+      message: sql`${val(`${field} is missing`)}`
     });
   }
   for (const field of table.required.filter((f) => mapped.has(f))) {
@@ -247,15 +246,15 @@ export function checksFor(
       checks.push({
         reason: "malformed_date",
         column: field,
-        when: `${v(field)} IS NOT NULL AND ${p(field)} IS NULL`,
-        message: `'${field} ' || ${quoted(field)} || ' is not a date (expected ${expected})'`
+        when: sql`${v(field)} IS NOT NULL AND ${p(field)} IS NULL`,
+        message: sql`${val(`${field} `)} || ${quoted(field)} || ${val(` is not a date (expected ${expected})`)}`
       });
     } else if (type === "number" || type === "integer") {
       checks.push({
         reason: "not_a_number",
         column: field,
-        when: `${v(field)} IS NOT NULL AND ${p(field)} IS NULL`,
-        message: `'${field} ' || ${quoted(field)} || ' is not a number'`
+        when: sql`${v(field)} IS NOT NULL AND ${p(field)} IS NULL`,
+        message: sql`${val(`${field} `)} || ${quoted(field)} || ' is not a number'`
       });
     }
   }
@@ -263,24 +262,24 @@ export function checksFor(
     checks.push({
       reason: "negative_amount",
       column: "amount",
-      when: `${p("amount")} < 0`,
-      message: `'amount ' || ${v("amount")} || ' is negative (set validation.negativeAmounts to "allow" to keep refunds)'`
+      when: sql`${p("amount")} < 0`,
+      message: sql`'amount ' || ${v("amount")} || ' is negative (set validation.negativeAmounts to "allow" to keep refunds)'`
     });
   }
   if (options.asOf !== null && mapped.has(table.time)) {
     checks.push({
       reason: "future_date",
       column: table.time,
-      when: `${p(table.time)} >= DATE '${options.asOf}' + INTERVAL 1 DAY`,
-      message: `'${table.time} ' || ${v(table.time)} || ' is after the as-of date ${options.asOf}'`
+      when: sql`${p(table.time)} >= ${val(options.asOf)}::DATE + INTERVAL 1 DAY`,
+      message: sql`${val(`${table.time} `)} || ${v(table.time)} || ${val(` is after the as-of date ${options.asOf}`)}`
     });
   }
   if (table.name !== "customers" && mapped.has("customer_id")) {
     checks.push({
       reason: "unknown_customer",
       column: "customer_id",
-      when: `${v("customer_id")} IS NOT NULL AND _known.customer_id IS NULL`,
-      message: `'customer ' || ${v("customer_id")} || ' is not among the customers'`
+      when: sql`${v("customer_id")} IS NOT NULL AND _known.customer_id IS NULL`,
+      message: sql`'customer ' || ${v("customer_id")} || ' is not among the customers'`
     });
   }
   return checks;
@@ -306,69 +305,63 @@ async function check(
   // What the checks and cleared values read: the required fields and those that can fail to parse.
   const checked = mappings.filter((m) => table.required.includes(m.field) || typed(m));
   await findDuplicates(store, s);
-  const join =
+  const known =
     table.name !== "customers" && mappings.some((m) => m.field === "customer_id")
-      ? `LEFT JOIN _known_customers _known ON _known.customer_id = s.${ident("p_customer_id")}`
-      : "";
-  const caseOf = (pick: (c: Check) => string) =>
-    `CASE ${checks.map((c) => `WHEN ${c.when} THEN ${pick(c)}`).join(" ")} END`;
-  const literal = (text: string | null) => (text === null ? "NULL" : `'${text}'`);
-  const cleared = optional.map((m) => clearedSql(m)).join(" OR ") || "false";
+      ? sql`LEFT JOIN _known_customers _known ON _known.customer_id = s.${parsedOf("customer_id")}`
+      : sql``;
+  const caseOf = (pick: (c: Check) => SQL) =>
+    sql`CASE ${join(
+      checks.map((c) => sql`WHEN ${c.when} THEN ${pick(c)}`),
+      " "
+    )} END`;
+  const text = (value: string | null) => (value === null ? sql`NULL` : sql`${val(value)}`);
+  const cleared = optional.length > 0 ? join(optional.map(clearedSql), " OR ") : sql`false`;
   // Only rows that fail a check or lose a value are kept: a few, next to the source.
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE _flagged AS
-     WITH mapped AS (SELECT _row, _file, ${checked.map(textSql).join(", ")} FROM ${rawTable}),
+    sql`CREATE OR REPLACE TEMP TABLE _flagged AS
+     WITH mapped AS (SELECT _row, _file, ${join(checked.map(textSql))} FROM ${rawTable}),
      parsed AS (
-       SELECT m.*, d.dup_of AS _dup_of, ${checked.map((m) => parsedSql(table, m, formats)).join(", ")}
+       SELECT m.*, d.dup_of AS _dup_of, ${join(checked.map((m) => parsedSql(table, m, formats)))}
        FROM mapped m LEFT JOIN _dups d ON d._row = m._row AND d._file = m._file),
      checked AS (
        SELECT s.*,
-         ${caseOf((c) => literal(c.reason))} AS _reason,
-         ${caseOf((c) => literal(c.column))} AS _column,
+         ${caseOf((c) => text(c.reason))} AS _reason,
+         ${caseOf((c) => text(c.column))} AS _column,
          ${caseOf((c) => c.message)} AS _message,
-         list_filter([${checks.map((c) => `CASE WHEN ${c.when} THEN '${c.reason}' END`).join(", ")}], x -> x IS NOT NULL) AS _reasons
-       FROM parsed s ${join})
-     SELECT * FROM checked WHERE _reason IS NOT NULL OR ${cleared}`,
-    formatParams(formats)
+         list_filter([${join(checks.map((c) => sql`CASE WHEN ${c.when} THEN ${val(c.reason)} END`))}], x -> x IS NOT NULL) AS _reasons
+       FROM parsed s ${known})
+     SELECT * FROM checked WHERE _reason IS NOT NULL OR ${cleared}`
   );
   await store.run(
-    `INSERT INTO quarantine
-     SELECT $source, $table, c._row, c._file, c._column, c._reason, c._message, c._reasons, to_json(r)
+    sql`INSERT INTO quarantine
+     SELECT ${val(raw.name)}, ${val(table.name)}, c._row, c._file, c._column, c._reason, c._message, c._reasons, to_json(r)
      FROM _flagged c JOIN ${rawTable} r USING (_row, _file)
-     WHERE c._reason IS NOT NULL ORDER BY c._row`,
-    {source: raw.name, table: table.name}
+     WHERE c._reason IS NOT NULL ORDER BY c._row`
   );
   for (const m of optional) {
     const type = table.fields[m.field];
+    const reason = type === "date" || type === "timestamp" ? "malformed_date" : "not_a_number";
     await store.run(
-      `INSERT INTO cleared_values
-       SELECT $source, $table, _row, $column, ${ident(`v_${m.field}`)}, $reason FROM _flagged
-       WHERE _reason IS NULL AND ${clearedSql(m)} ORDER BY _row`,
-      {
-        source: raw.name,
-        table: table.name,
-        column: m.field,
-        reason: type === "date" || type === "timestamp" ? "malformed_date" : "not_a_number"
-      }
+      sql`INSERT INTO cleared_values
+       SELECT ${val(raw.name)}, ${val(table.name)}, _row, ${val(m.field)}, ${textOf(m.field)}, ${val(reason)} FROM _flagged
+       WHERE _reason IS NULL AND ${clearedSql(m)} ORDER BY _row`
     );
   }
   await store.run(
-    "CREATE OR REPLACE TEMP TABLE _rejected AS SELECT _row, _file FROM _flagged WHERE _reason IS NOT NULL"
+    sql`CREATE OR REPLACE TEMP TABLE _rejected AS SELECT _row, _file FROM _flagged WHERE _reason IS NOT NULL`
   );
   await accept(store, s);
   const counts = await store.all<{reason: Reason; n: number}>(
-    "SELECT reason, count(*)::INTEGER AS n FROM quarantine WHERE source = $source GROUP BY reason ORDER BY reason",
-    {source: raw.name}
+    sql`SELECT reason, count(*)::INTEGER AS n FROM quarantine WHERE source = ${val(raw.name)} GROUP BY reason ORDER BY reason`
   );
   const accepted = await store.one<{n: number}>(
-    `SELECT ((SELECT count(*) FROM ${rawTable}) - (SELECT count(*) FROM _rejected))::INTEGER AS n`
+    sql`SELECT ((SELECT count(*) FROM ${rawTable}) - (SELECT count(*) FROM _rejected))::INTEGER AS n`
   );
   const clearedCount = await store.one<{n: number}>(
-    "SELECT count(*)::INTEGER AS n FROM cleared_values WHERE source = $source",
-    {source: raw.name}
+    sql`SELECT count(*)::INTEGER AS n FROM cleared_values WHERE source = ${val(raw.name)}`
   );
   // The source's text is spent: accepted rows and the quarantine hold it all now.
-  for (const t of ["_flagged", "_rejected", "_dups"]) await store.run(`DROP TABLE ${t}`);
+  for (const t of ["_flagged", "_rejected", "_dups"]) await store.run(sql`DROP TABLE ${ident(t)}`);
   await dropRawSource(store, raw.rawTable);
   const quarantined = counts.reduce((sum, c) => sum + c.n, 0);
   return {
@@ -394,35 +387,32 @@ async function accept(store: Store, s: Staged): Promise<void> {
   const {raw, table, mappings, formats} = s;
   const accepted = ident(`accepted_${table.name}`);
   const mapped = new Set(mappings.map((m) => m.field));
-  const fields = Object.entries(table.fields).map(([f, t]) =>
-    mapped.has(f) ? ident(`p_${f}`) : `NULL::${SQL_TYPES[t]}`
+  const fields = join(
+    Object.entries(table.fields).map(([f, t]) =>
+      mapped.has(f) ? parsedOf(f) : sql`NULL::${SQL_TYPES[t]}`
+    )
   );
-  const rows = `SELECT *, ${mappings.map((m) => parsedSql(table, m, formats)).join(", ")}
-    FROM (SELECT _row, _file, ${mappings.map(textSql).join(", ")} FROM ${ident(raw.rawTable)})`;
-  const params = {source: raw.name, ...formatParams(formats)};
+  const rows = sql`SELECT *, ${join(mappings.map((m) => parsedSql(table, m, formats)))}
+    FROM (SELECT _row, _file, ${join(mappings.map(textSql))} FROM ${ident(raw.rawTable)})`;
+  const source = val(raw.name);
   if (raw.locations.length > 1) {
     await store.run(
-      `INSERT INTO ${accepted}
-       SELECT ${fields.join(", ")}, $source, _row FROM (${rows}) s
+      sql`INSERT INTO ${accepted}
+       SELECT ${fields}, ${source}, _row FROM (${rows}) s
        WHERE NOT EXISTS (SELECT 1 FROM _rejected q WHERE q._row = s._row AND q._file = s._file)
-       ORDER BY _row`,
-      params
+       ORDER BY _row`
     );
     return;
   }
+  await store.run(sql`INSERT INTO ${accepted} SELECT ${fields}, ${source}, _row FROM (${rows})`);
   await store.run(
-    `INSERT INTO ${accepted} SELECT ${fields.join(", ")}, $source, _row FROM (${rows})`,
-    params
-  );
-  await store.run(
-    `DELETE FROM ${accepted} WHERE _source = $source AND _row IN (SELECT _row FROM _rejected)`,
-    {source: raw.name}
+    sql`DELETE FROM ${accepted} WHERE _source = ${source} AND _row IN (SELECT _row FROM _rejected)`
   );
 }
 
 /** Whether an optional field had a value that does not parse (it is cleared, the row kept). */
-function clearedSql(m: FieldMapping): string {
-  return `(${ident(`v_${m.field}`)} IS NOT NULL AND ${ident(`p_${m.field}`)} IS NULL)`;
+function clearedSql(m: FieldMapping): SQL {
+  return sql`(${textOf(m.field)} IS NOT NULL AND ${parsedOf(m.field)} IS NULL)`;
 }
 
 /**
@@ -433,14 +423,14 @@ function clearedSql(m: FieldMapping): string {
 async function findDuplicates(store: Store, s: Staged): Promise<void> {
   if (!s.rejectDuplicates || s.raw.columns.length === 0) {
     await store.run(
-      "CREATE OR REPLACE TEMP TABLE _dups (_row BIGINT, _file VARCHAR, dup_of BIGINT)"
+      sql`CREATE OR REPLACE TEMP TABLE _dups (_row BIGINT, _file VARCHAR, dup_of BIGINT)`
     );
     return;
   }
   const rawTable = ident(s.raw.rawTable);
-  const partition = s.raw.columns.map(ident).join(", ");
+  const partition = join(s.raw.columns.map(ident));
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE _dups AS
+    sql`CREATE OR REPLACE TEMP TABLE _dups AS
      WITH repeated AS (SELECT hash(${partition}) AS h FROM ${rawTable} GROUP BY h HAVING count(*) > 1)
      SELECT _row, _file, dup_of FROM (
        SELECT _row, _file,

@@ -2,23 +2,24 @@
  * The canonical model: the contract between a business's sources and the engine (DESIGN.md).
  * Only `customers` is required; every other table adds a dimension.
  */
+import {ident, join, sql, type SQL} from "../core/sql.ts";
 
 export type FieldType = "id" | "text" | "number" | "integer" | "date" | "timestamp";
 
 /** The DuckDB type each field type is stored as. */
-export const SQL_TYPES: Readonly<Record<FieldType, string>> = {
-  id: "VARCHAR",
-  text: "VARCHAR",
-  number: "DOUBLE",
-  integer: "BIGINT",
-  date: "DATE",
-  timestamp: "TIMESTAMP"
+export const SQL_TYPES: Readonly<Record<FieldType, SQL>> = {
+  id: sql`VARCHAR`,
+  text: sql`VARCHAR`,
+  number: sql`DOUBLE`,
+  integer: sql`BIGINT`,
+  date: sql`DATE`,
+  timestamp: sql`TIMESTAMP`
 };
 
 /** The column list of accepted_<table>: every canonical field typed, then _source and _row. */
-export function acceptedColumnsSql(table: CanonicalTable): string {
-  const fields = Object.entries(table.fields).map(([f, t]) => `"${f}" ${SQL_TYPES[t]}`);
-  return [...fields, "_source VARCHAR", "_row BIGINT"].join(", ");
+export function acceptedColumnsSql(table: CanonicalTable): SQL {
+  const fields = Object.entries(table.fields).map(([f, t]) => sql`${ident(f)} ${SQL_TYPES[t]}`);
+  return join([...fields, sql`_source VARCHAR`, sql`_row BIGINT`]);
 }
 
 export interface CanonicalTable {

@@ -138,3 +138,12 @@ export function attachPath(path: string): SQL {
 export function byProfileId(column: SQL = ident("profile_id")): SQL {
   return sql`TRY_CAST(substr(${column}, 2) AS INTEGER), ${column}`;
 }
+
+/**
+ * A string literal in the text of a view: DuckDB stores a view's definition as text and prepares
+ * no parameter in CREATE VIEW ("This type of statement can't be prepared"), so a value the view
+ * reads (a file's path) is written into it, quoted. Everywhere else a value is bound with `val`.
+ */
+export function viewLiteral(text: string): SQL {
+  return new SQL([`'${text.replaceAll("'", "''")}'`]);
+}

@@ -10,7 +10,7 @@
 import {countryCodeSql, ensureCountryKeys} from "../clean/countries.ts";
 import {ensureDerivedValues} from "../clean/standardise.ts";
 import {type Store} from "../core/store.ts";
-import {ident} from "../core/sql.ts";
+import {ident, join, raw, sql, val, type SQL} from "../core/sql.ts";
 
 export interface EnrichOptions {
   /** The reference table in the store (plain VARCHAR columns, loaded by the caller). */
@@ -49,8 +49,8 @@ export interface EnrichSummary {
 }
 
 /** A generic join key: trimmed, upper case, inner spaces removed; empty → NULL. */
-export function textKeySql(expr: string): string {
-  return `NULLIF(regexp_replace(upper(trim(CAST(${expr} AS VARCHAR))), '\\s+', '', 'g'), '')`;
+export function textKeySql(expr: SQL): SQL {
+  return sql`NULLIF(regexp_replace(upper(trim(CAST(${expr} AS VARCHAR))), '\\s+', '', 'g'), '')`;
 }
 
 /**
@@ -58,9 +58,9 @@ export function textKeySql(expr: string): string {
  * prefix ("D-10115", "F-75001") or a US ZIP+4 extension ("10188-1234"). Lost leading zeros are
  * restored in the join, from the width of the reference's codes of the same country.
  */
-export function postalKeySql(expr: string): string {
+export function postalKeySql(expr: SQL): SQL {
   const key = textKeySql(expr);
-  return `regexp_replace(regexp_replace(regexp_replace(${key}, '^(\\d+)\\.0+$', '\\1'), '^[A-Z]{1,3}-(\\d)', '\\1'), '^(\\d{5})-\\d{4}$', '\\1')`;
+  return sql`regexp_replace(regexp_replace(regexp_replace(${key}, '^(\\d+)\\.0+$', '\\1'), '^[A-Z]{1,3}-(\\d)', '\\1'), '^(\\d{5})-\\d{4}$', '\\1')`;
 }
 
 type KeyKind = "country" | "postal_code" | "text";
@@ -70,15 +70,15 @@ interface Key {
   reference: string;
   kind: KeyKind;
   /** The normalised key's column. */
-  alias: string;
+  alias: SQL;
   /** The written key's column in `_enrich_map`. */
-  raw: string;
+  raw: SQL;
 }
 
 interface Field {
   target: string;
   reference: string;
-  alias: string;
+  alias: SQL;
   /** The target column's SQL type when it exists (the field fills it), else undefined. */
   existing: string | undefined;
 }
@@ -92,13 +92,13 @@ export async function enrich(store: Store, options: EnrichOptions): Promise<Enri
     target: t,
     reference: r,
     kind: keyKind(t),
-    alias: `__key${i}`,
-    raw: `__written${i}`
+    alias: ident(`__key${i}`),
+    raw: ident(`__written${i}`)
   }));
   const fields = Object.entries(options.fields).map(([t, r], i): Field => ({
     target: t,
     reference: r,
-    alias: `__ref${i}`,
+    alias: ident(`__ref${i}`),
     existing: targetColumns.get(t)
   }));
   checkColumns(
@@ -122,14 +122,17 @@ export async function enrich(store: Store, options: EnrichOptions): Promise<Enri
   const postal = keys.find((k) => k.kind === "postal_code");
   await store.run(
     country && postal
-      ? `CREATE OR REPLACE TEMP TABLE _enrich_width AS
+      ? sql`CREATE OR REPLACE TEMP TABLE _enrich_width AS
          SELECT ${country.alias} AS country, max(length(${postal.alias})) AS width FROM _enrich_ref
          GROUP BY 1 HAVING bool_and(regexp_full_match(${postal.alias}, '\\d+')) AND min(length(${postal.alias})) = max(length(${postal.alias}))`
-      : "CREATE OR REPLACE TEMP TABLE _enrich_width (country VARCHAR, width BIGINT)"
+      : sql`CREATE OR REPLACE TEMP TABLE _enrich_width (country VARCHAR, width BIGINT)`
   );
   await store.run(mapSql(target, keys, fields, country?.alias));
 
-  const on = keys.map((k) => `m.${k.raw} = t.${ident(k.target)}`).join(" AND ");
+  const on = join(
+    keys.map((k) => sql`m.${k.raw} = t.${ident(k.target)}`),
+    " AND "
+  );
   const nonCountry = keys.filter((k) => k.kind !== "country").map((k) => k.target);
   const methodOf = (field: string) =>
     options.method ?? `${field}_from_${nonCountry.join("_") || options.table}`;
@@ -138,20 +141,20 @@ export async function enrich(store: Store, options: EnrichOptions): Promise<Enri
   const canonical = target.replace(/^accepted_/, "");
   // Updates rewrite only the columns they set, where a new table would copy every column.
   for (const f of fields.filter((f) => f.existing !== undefined)) {
-    const value = `TRY_CAST(m.${f.alias} AS ${f.existing})`;
-    const where = `${on} AND t.${ident(f.target)} IS NULL AND ${value} IS NOT NULL`;
+    // The target column's type as the store's catalogue writes it (tableColumns).
+    const value = sql`TRY_CAST(m.${f.alias} AS ${raw(f.existing!)})`;
+    const where = sql`${on} AND t.${ident(f.target)} IS NULL AND ${value} IS NOT NULL`;
     const count = await store.one<{n: number}>(
-      `SELECT count(*)::INTEGER AS n FROM ${ident(target)} t JOIN _enrich_map m ON ${where}`
+      sql`SELECT count(*)::INTEGER AS n FROM ${ident(target)} t JOIN _enrich_map m ON ${where}`
     );
     filled[f.target] = count?.n ?? 0;
     await store.run(
-      `INSERT INTO derived_values
-       SELECT $table, ${optional(targetColumns, "customer_id")}, ${optional(targetColumns, "_source")}, ${optional(targetColumns, "_row")}, $field, $method, CAST(${value} AS VARCHAR), NULL
-       FROM ${ident(target)} t JOIN _enrich_map m ON ${where}`,
-      {table: canonical, field: f.target, method: methodOf(f.target)}
+      sql`INSERT INTO derived_values
+       SELECT ${val(canonical)}, ${optional(targetColumns, "customer_id")}, ${optional(targetColumns, "_source")}, ${optional(targetColumns, "_row")}, ${val(f.target)}, ${val(methodOf(f.target))}, CAST(${value} AS VARCHAR), NULL
+       FROM ${ident(target)} t JOIN _enrich_map m ON ${where}`
     );
     await store.run(
-      `UPDATE ${ident(target)} AS t SET ${ident(f.target)} = ${value} FROM _enrich_map m WHERE ${where}`
+      sql`UPDATE ${ident(target)} AS t SET ${ident(f.target)} = ${value} FROM _enrich_map m WHERE ${where}`
     );
   }
 
@@ -159,24 +162,27 @@ export async function enrich(store: Store, options: EnrichOptions): Promise<Enri
   const types = await addedTypes(store, added, options.types ?? {});
   for (const f of added) {
     await store.run(
-      `ALTER TABLE ${ident(target)} ADD COLUMN ${ident(f.target)} ${types.get(f.target)}`
+      sql`ALTER TABLE ${ident(target)} ADD COLUMN ${ident(f.target)} ${types.get(f.target)!}`
     );
   }
   if (added.length > 0) {
+    const set = added.map(
+      (f) => sql`${ident(f.target)} = TRY_CAST(m.${f.alias} AS ${types.get(f.target)!})`
+    );
     await store.run(
-      `UPDATE ${ident(target)} AS t
-       SET ${added.map((f) => `${ident(f.target)} = TRY_CAST(m.${f.alias} AS ${types.get(f.target)})`).join(", ")}
+      sql`UPDATE ${ident(target)} AS t
+       SET ${join(set)}
        FROM _enrich_map m WHERE ${on} AND m.__matched`
     );
   }
   const stats = await store.one<{rows: number; keyed: number; matched: number}>(
-    `SELECT (SELECT count(*) FROM ${ident(target)})::INTEGER AS rows,
+    sql`SELECT (SELECT count(*) FROM ${ident(target)})::INTEGER AS rows,
             coalesce(sum(__rows), 0)::INTEGER AS keyed,
             coalesce(sum(__rows) FILTER (WHERE __matched), 0)::INTEGER AS matched
      FROM _enrich_map`
   );
   const ambiguous = await store.one<{n: number}>(
-    "SELECT count(*) FILTER (WHERE __ambiguous)::INTEGER AS n FROM _enrich_ref"
+    sql`SELECT count(*) FILTER (WHERE __ambiguous)::INTEGER AS n FROM _enrich_ref`
   );
   const rows = stats?.rows ?? 0;
   const matched = stats?.matched ?? 0;
@@ -198,7 +204,7 @@ function keyKind(field: string): KeyKind {
   return field === "country" ? "country" : field === "postal_code" ? "postal_code" : "text";
 }
 
-function keySql(key: Key, column: string): string {
+function keySql(key: Key, column: SQL): SQL {
   switch (key.kind) {
     case "country":
       return countryCodeSql(column);
@@ -210,20 +216,31 @@ function keySql(key: Key, column: string): string {
 }
 
 /** One reference row per normalised key; a field the key's rows disagree on stays NULL. */
-function referenceSql(table: string, keys: Key[], fields: Field[]): string {
+function referenceSql(table: string, keys: Key[], fields: Field[]): SQL {
   const inner = [
-    ...keys.map((k) => `${keySql(k, String(ident(k.reference)))} AS ${k.alias}`),
-    ...fields.map((f) => `NULLIF(trim(CAST(${ident(f.reference)} AS VARCHAR)), '') AS ${f.alias}`)
+    ...keys.map((k) => sql`${keySql(k, ident(k.reference))} AS ${k.alias}`),
+    ...fields.map(
+      (f) => sql`NULLIF(trim(CAST(${ident(f.reference)} AS VARCHAR)), '') AS ${f.alias}`
+    )
   ];
   const agreed = fields.map(
-    (f) => `CASE WHEN count(DISTINCT ${f.alias}) <= 1 THEN max(${f.alias}) END AS ${f.alias}`
+    (f) => sql`CASE WHEN count(DISTINCT ${f.alias}) <= 1 THEN max(${f.alias}) END AS ${f.alias}`
   );
-  const disagree = fields.map((f) => `count(DISTINCT ${f.alias}) > 1`).join(" OR ") || "false";
-  const aliases = keys.map((k) => k.alias).join(", ");
-  return `CREATE OR REPLACE TEMP TABLE _enrich_ref AS
-    SELECT ${aliases}, ${[...agreed, `(${disagree}) AS __ambiguous`].join(", ")}
-    FROM (SELECT ${inner.join(", ")} FROM ${ident(table)})
-    WHERE ${keys.map((k) => `${k.alias} IS NOT NULL`).join(" AND ")}
+  const disagree =
+    fields.length > 0
+      ? join(
+          fields.map((f) => sql`count(DISTINCT ${f.alias}) > 1`),
+          " OR "
+        )
+      : sql`false`;
+  const aliases = join(keys.map((k) => k.alias));
+  return sql`CREATE OR REPLACE TEMP TABLE _enrich_ref AS
+    SELECT ${aliases}, ${join([...agreed, sql`(${disagree}) AS __ambiguous`])}
+    FROM (SELECT ${join(inner)} FROM ${ident(table)})
+    WHERE ${join(
+      keys.map((k) => sql`${k.alias} IS NOT NULL`),
+      " AND "
+    )}
     GROUP BY ${aliases}`;
 }
 
@@ -231,30 +248,38 @@ function referenceSql(table: string, keys: Key[], fields: Field[]): string {
  * `_enrich_map`: each distinct tuple of the target's written keys (few, next to the rows), its
  * normalised keys, its row count and the reference fields it matches (NULL when unmatched).
  */
-function mapSql(
-  target: string,
-  keys: Key[],
-  fields: Field[],
-  countryAlias: string | undefined
-): string {
-  const raws = keys.map((k) => k.raw).join(", ");
-  const keyed = keys.map((k) => `${keySql(k, k.raw)} AS ${k.alias}`);
+function mapSql(target: string, keys: Key[], fields: Field[], countryAlias: SQL | undefined): SQL {
+  const raws = join(keys.map((k) => k.raw));
+  const keyed = keys.map((k) => sql`${keySql(k, k.raw)} AS ${k.alias}`);
   const padded = keys.map((k) =>
     k.kind === "postal_code" && countryAlias
-      ? `CASE WHEN regexp_full_match(t.${k.alias}, '\\d+') AND length(t.${k.alias}) < w.width THEN lpad(t.${k.alias}, w.width::INTEGER, '0') ELSE t.${k.alias} END AS ${k.alias}`
-      : `t.${k.alias}`
+      ? sql`CASE WHEN regexp_full_match(t.${k.alias}, '\\d+') AND length(t.${k.alias}) < w.width THEN lpad(t.${k.alias}, w.width::INTEGER, '0') ELSE t.${k.alias} END AS ${k.alias}`
+      : sql`t.${k.alias}`
   );
-  const on = keys.map((k) => `r.${k.alias} = p.${k.alias}`).join(" AND ");
-  return `CREATE OR REPLACE TEMP TABLE _enrich_map AS
+  const on = join(
+    keys.map((k) => sql`r.${k.alias} = p.${k.alias}`),
+    " AND "
+  );
+  const width = countryAlias
+    ? sql`LEFT JOIN _enrich_width w ON w.country = t.${countryAlias}`
+    : sql``;
+  const brought = [
+    ...fields.map((f) => sql`r.${f.alias}`),
+    sql`r.${keys[0].alias} IS NOT NULL AS __matched`
+  ];
+  return sql`CREATE OR REPLACE TEMP TABLE _enrich_map AS
     WITH written AS (
-      SELECT ${keys.map((k) => `${ident(k.target)} AS ${k.raw}`).join(", ")}, count(*) AS __rows
-      FROM ${ident(target)} WHERE ${keys.map((k) => `${ident(k.target)} IS NOT NULL`).join(" AND ")}
+      SELECT ${join(keys.map((k) => sql`${ident(k.target)} AS ${k.raw}`))}, count(*) AS __rows
+      FROM ${ident(target)} WHERE ${join(
+        keys.map((k) => sql`${ident(k.target)} IS NOT NULL`),
+        " AND "
+      )}
       GROUP BY ${raws}),
-    keyed AS (SELECT *, ${keyed.join(", ")} FROM written),
+    keyed AS (SELECT *, ${join(keyed)} FROM written),
     padded AS (
-      SELECT ${raws}, __rows, ${padded.join(", ")}
-      FROM keyed t ${countryAlias ? `LEFT JOIN _enrich_width w ON w.country = t.${countryAlias}` : ""})
-    SELECT p.*, ${[...fields.map((f) => `r.${f.alias}`), `r.${keys[0].alias} IS NOT NULL AS __matched`].join(", ")}
+      SELECT ${raws}, __rows, ${join(padded)}
+      FROM keyed t ${width})
+    SELECT p.*, ${join(brought)}
     FROM padded p LEFT JOIN _enrich_ref r ON ${on}`;
 }
 
@@ -263,9 +288,9 @@ async function addedTypes(
   store: Store,
   added: Field[],
   asked: Record<string, "text" | "number" | "integer">
-): Promise<Map<string, string>> {
-  const sqlType = {text: "VARCHAR", number: "DOUBLE", integer: "BIGINT"} as const;
-  const types = new Map<string, string>();
+): Promise<Map<string, SQL>> {
+  const sqlType = {text: sql`VARCHAR`, number: sql`DOUBLE`, integer: sql`BIGINT`} as const;
+  const types = new Map<string, SQL>();
   for (const f of added) {
     const kind = asked[f.target];
     if (kind !== undefined) {
@@ -274,7 +299,7 @@ async function addedTypes(
     }
     // A leading zero marks a code ("02134"), not a quantity, so it stays text.
     const row = await store.one<{n: number; numeric: number; integral: number}>(
-      `SELECT count(${f.alias})::INTEGER AS n,
+      sql`SELECT count(${f.alias})::INTEGER AS n,
               count(*) FILTER (WHERE regexp_full_match(${f.alias}, '[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?') AND NOT regexp_matches(${f.alias}, '^[+-]?0\\d'))::INTEGER AS numeric,
               count(*) FILTER (WHERE regexp_full_match(${f.alias}, '[+-]?\\d+') AND NOT regexp_matches(${f.alias}, '^[+-]?0\\d'))::INTEGER AS integral
        FROM _enrich_ref`
@@ -282,7 +307,11 @@ async function addedTypes(
     const n = row?.n ?? 0;
     types.set(
       f.target,
-      n > 0 && row?.integral === n ? "BIGINT" : n > 0 && row?.numeric === n ? "DOUBLE" : "VARCHAR"
+      n > 0 && row?.integral === n
+        ? sqlType.integer
+        : n > 0 && row?.numeric === n
+          ? sqlType.number
+          : sqlType.text
     );
   }
   return types;
@@ -309,6 +338,6 @@ function checkColumns(
   }
 }
 
-function optional(columns: Map<string, string>, name: string): string {
-  return columns.has(name) ? String(ident(name)) : "NULL";
+function optional(columns: Map<string, string>, name: string): SQL {
+  return columns.has(name) ? ident(name) : sql`NULL`;
 }

@@ -6,14 +6,14 @@ import type {CanonicalTable} from "../config/canonical.ts";
 import {closest, normalise} from "../core/closest.ts";
 import {ConfigError, type SourceConfig} from "../config/project.ts";
 import {type Store} from "../core/store.ts";
-import {ident} from "../core/sql.ts";
+import {ident, raw, sql, type SQL} from "../core/sql.ts";
 
 export interface FieldMapping {
   field: string;
   /** A source column taken as is, or a SQL expression over the source's columns. */
   kind: "column" | "sql";
   /** The SQL that produces the value. */
-  sql: string;
+  sql: SQL;
   /** How the user wrote it, for messages. */
   label: string;
 }
@@ -41,13 +41,13 @@ export function resolveColumns(
       );
     }
     if (typeof spec === "object" && "sql" in spec) {
-      mappings.set(field, {field, kind: "sql", sql: `(${spec.sql})`, label: spec.sql});
+      mappings.set(field, {field, kind: "sql", sql: userSql(spec.sql), label: spec.sql});
       continue;
     }
     const name = typeof spec === "string" ? spec : spec.column;
     const column = findColumn(name, columns);
     if (column !== undefined) {
-      mappings.set(field, {field, kind: "column", sql: String(ident(column)), label: column});
+      mappings.set(field, {field, kind: "column", sql: ident(column), label: column});
     } else if (typeof spec === "object" || NAME.test(name)) {
       throw new ConfigError(
         configPath,
@@ -55,7 +55,7 @@ export function resolveColumns(
         `no column ${JSON.stringify(name)} in this source${suggest(name, columns)} Its columns: ${columns.join(", ")}`
       );
     } else {
-      mappings.set(field, {field, kind: "sql", sql: `(${name})`, label: name});
+      mappings.set(field, {field, kind: "sql", sql: userSql(name), label: name});
     }
   }
   if (source.autoColumns ?? true) {
@@ -63,7 +63,7 @@ export function resolveColumns(
       if (mappings.has(field)) continue;
       const column = findColumn(field, columns);
       if (column !== undefined)
-        mappings.set(field, {field, kind: "column", sql: String(ident(column)), label: column});
+        mappings.set(field, {field, kind: "column", sql: ident(column), label: column});
     }
   }
   const missing = table.required.filter((f) => !mappings.has(f));
@@ -88,7 +88,7 @@ export async function checkExpressions(
 ): Promise<void> {
   for (const mapping of mappings.filter((m) => m.kind === "sql")) {
     try {
-      await store.run(`SELECT ${mapping.sql} FROM ${ident(rawTable)} LIMIT 0`);
+      await store.run(sql`SELECT ${mapping.sql} FROM ${ident(rawTable)} LIMIT 0`);
     } catch (error) {
       const message = (error as Error).message;
       const unknown = /Referenced column "?([^"\n]+?)"? not found/.exec(message);
@@ -98,6 +98,15 @@ export async function checkExpressions(
       throw new ConfigError(configPath, `sources.${sourceName}.columns.${mapping.field}`, problem);
     }
   }
+}
+
+/**
+ * An expression the user wrote in the config as SQL over the source's columns: taken as SQL on
+ * purpose (it is the config's code, not data), in parentheses so it composes as one value.
+ * checkExpressions binds it against the source before anything reads it.
+ */
+function userSql(expression: string): SQL {
+  return sql`(${raw(expression)})`;
 }
 
 /** The column a name means: exactly, else the only one equal ignoring case, spaces and _ - . */

@@ -22,19 +22,21 @@
 import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
+import {structValue} from "@duckdb/node-api";
 import {
   Client,
   DatabaseError,
-  escapeIdentifier,
   type CustomTypesConfig,
   type FieldDef,
+  type QueryResult,
+  type QueryResultRow,
   type Submittable
 } from "pg";
 // @ts-expect-error -- pg-cursor ships no type declarations; CursorClass types what is used here
 import PgCursor from "pg-cursor";
 import {closest} from "../core/closest.ts";
 import {type Store} from "../core/store.ts";
-import {ident} from "../core/sql.ts";
+import {ident, join as joinSql, raw, sql, val, type SQL} from "../core/sql.ts";
 
 export interface PostgresSource {
   /** postgres://user:password@host:5432/db; never written into the store or into messages. */
@@ -86,11 +88,11 @@ const TEXT_TYPES = {
 } as unknown as CustomTypesConfig;
 
 const SESSION = [
-  "SET DateStyle = 'ISO, YMD'",
-  "SET TimeZone = 'UTC'",
-  "SET IntervalStyle = 'postgres'",
-  "SET extra_float_digits = 1",
-  "SET bytea_output = 'hex'"
+  sql`SET DateStyle = 'ISO, YMD'`,
+  sql`SET TimeZone = 'UTC'`,
+  sql`SET IntervalStyle = 'postgres'`,
+  sql`SET extra_float_digits = 1`,
+  sql`SET bytea_output = 'hex'`
 ];
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -106,17 +108,19 @@ export async function readPostgres(store: Store, source: PostgresSource): Promis
   let dir: string | undefined;
   try {
     dir = mkdtempSync(join(tmpdir(), "portrait-pg-"));
-    await client.query("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const {sql, description} =
+    await send(client, sql`BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY`);
+    // A configured query is the user's own SQL, sent as they wrote it.
+    const {query, description} =
       what.kind === "table"
         ? await tableQuery(client, what.table, server)
-        : {sql: what.query, description: "postgresql:query"};
-    const cursor = client.query(new Cursor(sql, [], {rowMode: "array", types: TEXT_TYPES}));
+        : {query: raw(what.query), description: "postgresql:query"};
+    const {text, params} = query.render();
+    const cursor = client.query(new Cursor(text, params, {rowMode: "array", types: TEXT_TYPES}));
     const first = await readBatch(cursor, batchSize).catch((error: unknown) => {
-      throw queryError(error, what, sql);
+      throw queryError(error, what, text);
     });
     const columns = rawColumnNames(first.fields.map((field) => field.name));
-    await store.run("BEGIN TRANSACTION");
+    await store.run(sql`BEGIN TRANSACTION`);
     duckOpen = true;
     await store.run(createRawTable(source.target, columns));
     const writer = batchWriter(store, source.target, columns.length, {
@@ -131,16 +135,16 @@ export async function readPostgres(store: Store, source: PostgresSource): Promis
       await writer(batch.rows, rows);
       rows += batch.rows.length;
       batch = await next.catch((error: unknown) => {
-        throw queryError(error, what, sql);
+        throw queryError(error, what, text);
       });
     }
     await cursor.close();
-    await store.run("COMMIT");
+    await store.run(sql`COMMIT`);
     duckOpen = false;
-    await client.query("COMMIT");
+    await send(client, sql`COMMIT`);
     return {rows, columns};
   } finally {
-    if (duckOpen) await store.run("ROLLBACK").catch(() => undefined);
+    if (duckOpen) await store.run(sql`ROLLBACK`).catch(() => undefined);
     // Ending the session rolls back its transaction; a ROLLBACK would queue behind an open cursor.
     await client.end().catch(() => undefined);
     if (dir) rmSync(dir, {recursive: true, force: true});
@@ -186,7 +190,7 @@ async function connect(connectionString: string): Promise<Client> {
   client.on("error", () => undefined);
   try {
     await client.connect();
-    for (const statement of SESSION) await client.query(statement);
+    for (const statement of SESSION) await send(client, statement);
     return client;
   } catch (error) {
     await client.end().catch(() => undefined);
@@ -215,6 +219,20 @@ function checkConnectionString(connectionString: string): void {
       "the PostgreSQL connection string has a malformed percent-encoding in its user or password: encode % as %25"
     );
   }
+}
+
+/**
+ * Sends a fragment to PostgreSQL: the tag renders positional parameters ($1, $2, …), which is
+ * PostgreSQL's own syntax, so the text and values go to `pg` as they are.
+ */
+function send<T extends QueryResultRow>(client: Client, query: SQL): Promise<QueryResult<T>> {
+  const {text, params} = query.render();
+  return client.query<T>(text, params);
+}
+
+/** A table's name as PostgreSQL reads it in a `regclass` value: each part quoted. */
+function regclassName(parts: readonly string[]): string {
+  return joinSql(parts.map(ident), ".").render().text;
 }
 
 function serverName(client: Client): string {
@@ -308,44 +326,42 @@ async function tableQuery(
   client: Client,
   table: string,
   server: string
-): Promise<{sql: string; description: string}> {
+): Promise<{query: SQL; description: string}> {
   const parts = splitQualifiedName(table);
-  const qualified = parts.map((part) => escapeIdentifier(part)).join(".");
-  const found = await client.query<ResolvedTable>(
-    `SELECT n.nspname AS schema, c.relname AS name, c.relkind AS kind, c.relhassubclass AS children
+  const found = await send<ResolvedTable>(
+    client,
+    sql`SELECT n.nspname AS schema, c.relname AS name, c.relkind AS kind, c.relhassubclass AS children
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.oid = to_regclass($1)`,
-    [qualified]
+      WHERE c.oid = to_regclass(${val(regclassName(parts))})`
   );
   const resolved = found.rows[0];
   if (!resolved) throw await unknownTable(client, parts, server);
-  const name = `${escapeIdentifier(resolved.schema)}.${escapeIdentifier(resolved.name)}`;
-  const key = await client.query<{column: string}>(
-    `SELECT a.attname AS column
+  const key = await send<{column: string}>(
+    client,
+    sql`SELECT a.attname AS column
        FROM pg_index i
        CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
        JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-      WHERE i.indrelid = $1::regclass AND i.indisprimary
-      ORDER BY k.ord`,
-    [name]
+      WHERE i.indrelid = ${val(regclassName([resolved.schema, resolved.name]))}::regclass AND i.indisprimary
+      ORDER BY k.ord`
+  );
+  const order = orderBy(
+    resolved,
+    key.rows.map((row) => row.column)
   );
   return {
-    sql: `SELECT * FROM ${name}${orderBy(
-      resolved,
-      key.rows.map((row) => row.column)
-    )}`,
+    query: sql`SELECT * FROM ${ident(resolved.schema)}.${ident(resolved.name)}${order}`,
     description: `postgresql:${resolved.schema}.${resolved.name}`
   };
 }
 
 /** Primary key order; else physical order for relations that have one; views keep theirs. */
-function orderBy(table: ResolvedTable, key: string[]): string {
-  if (key.length > 0)
-    return ` ORDER BY ${key.map((column) => escapeIdentifier(column)).join(", ")}`;
-  if (!["r", "p", "m"].includes(table.kind)) return "";
+function orderBy(table: ResolvedTable, key: string[]): SQL {
+  if (key.length > 0) return sql` ORDER BY ${joinSql(key.map(ident))}`;
+  if (!["r", "p", "m"].includes(table.kind)) return sql``;
   return table.kind === "p" || table.children === "t"
-    ? " ORDER BY tableoid, ctid"
-    : " ORDER BY ctid";
+    ? sql` ORDER BY tableoid, ctid`
+    : sql` ORDER BY ctid`;
 }
 
 /** Splits `schema.table` at dots outside double quotes; quoted parts keep dots and case. */
@@ -383,12 +399,14 @@ async function unknownTable(client: Client, parts: string[], server: string): Pr
   const schema =
     parts.length === 2
       ? parts[0]
-      : (await client.query<{schema: string}>("SELECT current_schema() AS schema")).rows[0]?.schema;
+      : (await send<{schema: string}>(client, sql`SELECT current_schema() AS schema`)).rows[0]
+          ?.schema;
   const wanted = parts[parts.length - 1];
   const where = `database "${database}" at ${server}`;
   const schemas = (
-    await client.query<{name: string}>(
-      "SELECT nspname AS name FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' ORDER BY 1"
+    await send<{name: string}>(
+      client,
+      sql`SELECT nspname AS name FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' ORDER BY 1`
     )
   ).rows.map((row) => row.name);
   if (schema === undefined || !schemas.includes(schema)) {
@@ -397,10 +415,10 @@ async function unknownTable(client: Client, parts: string[], server: string): Pr
     );
   }
   const tables = (
-    await client.query<{name: string}>(
-      `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY 1`,
-      [schema]
+    await send<{name: string}>(
+      client,
+      sql`SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = ${val(schema)} AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY 1`
     )
   ).rows.map((row) => row.name);
   const label = `${schema}.${wanted}`;
@@ -490,13 +508,13 @@ export function rawColumnNames(names: readonly string[]): string[] {
  * CREATE OR REPLACE TEMP TABLE target: every source column VARCHAR, then _row and _file. Raw
  * text is an intermediate, so it stays out of the profile store's compressed storage.
  */
-export function createRawTable(target: string, columns: readonly string[]): string {
+export function createRawTable(target: string, columns: readonly string[]): SQL {
   const list = [
-    ...columns.map((column) => `${ident(column)} VARCHAR`),
-    "_row BIGINT",
-    "_file VARCHAR"
+    ...columns.map((column) => sql`${ident(column)} VARCHAR`),
+    sql`_row BIGINT`,
+    sql`_file VARCHAR`
   ];
-  return `CREATE OR REPLACE TEMP TABLE ${ident(target)} (${list.join(", ")})`;
+  return sql`CREATE OR REPLACE TEMP TABLE ${ident(target)} (${joinSql(list)})`;
 }
 
 /** Appends batches to target through a private CSV file that `read_csv` reads back as text. */
@@ -506,10 +524,13 @@ function batchWriter(
   width: number,
   {path, file}: {path: string; file: string}
 ): (rows: Text[][], offset: number) => Promise<void> {
-  const fields = [
-    ...Array.from({length: width}, (_, i) => `'c${i}': 'VARCHAR'`),
-    "'_row': 'BIGINT'"
-  ];
+  // read_csv's columns option, bound: c0, c1, … as text, then the row number.
+  const columns = structValue(
+    Object.fromEntries([
+      ...Array.from({length: width}, (_, i) => [`c${i}`, "VARCHAR"]),
+      ["_row", "BIGINT"]
+    ])
+  );
   return async (rows, offset) => {
     let longest = 0;
     const lines = rows.map((row, i) => {
@@ -521,10 +542,9 @@ function batchWriter(
     // A UTF-16 unit is at most 3 UTF-8 bytes; read_csv refuses lines over 2 MB unless told.
     const maxLine = Math.max(2_097_152, longest * 3 + 1);
     const sizes =
-      maxLine > 2_097_152 ? `, max_line_size = ${maxLine}, buffer_size = ${2 * maxLine}` : "";
+      maxLine > 2_097_152 ? sql`, max_line_size = ${maxLine}, buffer_size = ${2 * maxLine}` : sql``;
     await store.run(
-      `INSERT INTO ${ident(target)} SELECT *, $file FROM read_csv($path, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {${fields.join(", ")}}${sizes})`,
-      {path, file}
+      sql`INSERT INTO ${ident(target)} SELECT *, ${val(file)} FROM read_csv(${val(path)}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = ${columns}${sizes})`
     );
   };
 }

@@ -16,7 +16,7 @@ import {tmpdir} from "node:os";
 import {dirname, extname, isAbsolute, join, relative, resolve} from "node:path";
 import type {CsvOptions, PortraitConfig, ReferenceConfig, SourceConfig} from "../config/project.ts";
 import {type Store} from "../core/store.ts";
-import {ident} from "../core/sql.ts";
+import {ident, join as joinSql, sql, val, viewLiteral, type SQL} from "../core/sql.ts";
 
 export type FileFormat = "csv" | "tsv" | "parquet" | "json" | "ndjson";
 
@@ -35,7 +35,7 @@ export interface RawSource {
 }
 
 /** The quarantine: every row a source sent that did not make it, with why. */
-export const QUARANTINE_DDL = `CREATE TABLE IF NOT EXISTS quarantine (
+export const QUARANTINE_DDL = sql`CREATE TABLE IF NOT EXISTS quarantine (
   source VARCHAR, "table" VARCHAR, "row" BIGINT, file VARCHAR, "column" VARCHAR,
   reason VARCHAR, message VARCHAR, reasons VARCHAR[], record JSON)`;
 
@@ -101,42 +101,32 @@ export async function readSource(
     }
     const numbered = read.columns.some((c) => c.toLowerCase() === "file_row_number");
     if (files.length === 1 && read.rejects.length === 0 && !numbered) {
+      // A view binds no parameter: its file's name and path are written into it (viewLiteral).
       await store.run(
-        `CREATE TEMP VIEW ${ident(rawTable)} AS
-         SELECT * EXCLUDE (file_row_number), (file_row_number + 1)::BIGINT AS _row, ${literal(location)} AS _file
-         FROM read_parquet(${literal(read.path)}, file_row_number = true)`
+        sql`CREATE TEMP VIEW ${ident(rawTable)} AS
+         SELECT * EXCLUDE (file_row_number), (file_row_number + 1)::BIGINT AS _row, ${viewLiteral(location)} AS _file
+         FROM read_parquet(${viewLiteral(read.path)}, file_row_number = true)`
       );
-      await store.run("CREATE TEMP TABLE IF NOT EXISTS _raw_files (raw VARCHAR, path VARCHAR)");
-      await store.run("INSERT INTO _raw_files VALUES ($raw, $path)", {
-        raw: rawTable,
-        path: read.path
-      });
+      await store.run(sql`CREATE TEMP TABLE IF NOT EXISTS _raw_files (raw VARCHAR, path VARCHAR)`);
+      await store.run(sql`INSERT INTO _raw_files VALUES (${val(rawTable)}, ${val(read.path)})`);
     } else {
       // The Parquet file keeps the file's order, and so does the table's rowid.
       await store.run(
-        `CREATE TEMP TABLE _file_text AS SELECT * FROM read_parquet(${literal(read.path)})`
+        sql`CREATE TEMP TABLE _file_text AS SELECT * FROM read_parquet(${val(read.path)})`
       );
       discard(read.path);
       await numberRows(store, read.rejects, location);
       if (columns === undefined) {
-        await store.run(`ALTER TABLE _file_rows RENAME TO ${ident(rawTable)}`);
+        await store.run(sql`ALTER TABLE _file_rows RENAME TO ${ident(rawTable)}`);
       } else {
-        await store.run(`INSERT INTO ${ident(rawTable)} BY NAME SELECT * FROM _file_rows`);
-        await store.run("DROP TABLE _file_rows");
+        await store.run(sql`INSERT INTO ${ident(rawTable)} BY NAME SELECT * FROM _file_rows`);
+        await store.run(sql`DROP TABLE _file_rows`);
       }
     }
     columns ??= read.columns;
     for (const reject of read.rejects) {
       await store.run(
-        `INSERT INTO quarantine VALUES ($source, $table, $row, $file, NULL, 'malformed_line', $message, ['malformed_line'], to_json({line: $text}))`,
-        {
-          source: name,
-          table: source.table,
-          row: reject.row,
-          file: location,
-          message: reject.message,
-          text: reject.text
-        }
+        sql`INSERT INTO quarantine VALUES (${val(name)}, ${val(source.table)}, ${reject.row}, ${val(location)}, NULL, 'malformed_line', ${val(reject.message)}, ['malformed_line'], to_json({line: ${val(reject.text)}}))`
       );
     }
     rows += read.rows + read.rejects.length;
@@ -161,7 +151,7 @@ export async function readReference(
 ): Promise<{table: string; rows: number}> {
   const files = await expandFiles(store, config, `references.${name}.file`, reference.file);
   const table = `ref_${name}`;
-  await store.run(`DROP TABLE IF EXISTS ${ident(table)}`);
+  await store.run(sql`DROP TABLE IF EXISTS ${ident(table)}`);
   for (const [i, file] of files.entries()) {
     const read = await readFile(
       store,
@@ -176,18 +166,20 @@ export async function readReference(
         `${relative(config.dir, file)}: ${read.rejects[0].message} (reference tables must be well formed)`
       );
     }
-    const text = `SELECT * FROM read_parquet(${literal(read.path)})`;
+    const text = sql`SELECT * FROM read_parquet(${val(read.path)})`;
     try {
       await store.run(
         i === 0
-          ? `CREATE TABLE ${ident(table)} AS ${text}`
-          : `INSERT INTO ${ident(table)} BY NAME ${text}`
+          ? sql`CREATE TABLE ${ident(table)} AS ${text}`
+          : sql`INSERT INTO ${ident(table)} BY NAME ${text}`
       );
     } finally {
       discard(read.path);
     }
   }
-  const count = await store.one<{n: number}>(`SELECT count(*)::INTEGER AS n FROM ${ident(table)}`);
+  const count = await store.one<{n: number}>(
+    sql`SELECT count(*)::INTEGER AS n FROM ${ident(table)}`
+  );
   return {table, rows: count?.n ?? 0};
 }
 
@@ -211,9 +203,7 @@ async function expandFiles(
 ): Promise<string[]> {
   const absolute = isAbsolute(pattern) ? pattern : resolve(config.dir, pattern);
   const files = (
-    await store.all<{file: string}>("SELECT file FROM glob($pattern) ORDER BY file", {
-      pattern: absolute
-    })
+    await store.all<{file: string}>(sql`SELECT file FROM glob(${val(absolute)}) ORDER BY file`)
   ).map((f) => f.file);
   if (files.length === 0) {
     throw new Error(`${config.path}: ${key}: no file matches ${pattern} (looked in ${config.dir})`);
@@ -260,50 +250,46 @@ async function readFile(
 ): Promise<FileRead> {
   let rejects: FileRead["rejects"] = [];
   const path = join(rawFolder(), "text.parquet");
-  const copy = (select: string) => `COPY (${select}) TO ${literal(path)} (FORMAT parquet)`;
+  const copy = (select: SQL) => sql`COPY (${select}) TO ${val(path)} (FORMAT parquet)`;
   try {
     if (format === "csv" || format === "tsv") {
       const header = csv?.header ?? true;
-      const options: string[] = [
-        "all_varchar = true",
-        "header = $header",
-        "store_rejects = true",
-        "rejects_table = '_rejects'",
-        "rejects_scan = '_reject_scans'"
+      const options: SQL[] = [
+        sql`all_varchar = true`,
+        sql`header = ${header}`,
+        sql`store_rejects = true`,
+        sql`rejects_table = '_rejects'`,
+        sql`rejects_scan = '_reject_scans'`
       ];
-      const chosen = {
-        delim: csv?.delimiter ?? (format === "tsv" ? "\t" : undefined),
-        quote: csv?.quote,
-        escape: csv?.escape,
-        encoding: csv?.encoding,
-        skip: csv?.skip
-      };
-      const params: Record<string, string | number | boolean> = {file, header};
-      for (const [option, value] of Object.entries(chosen)) {
-        if (value === undefined) continue;
-        options.push(`${option} = $${option}`);
-        params[option] = value;
+      const chosen: [SQL, string | number | undefined][] = [
+        [sql`delim`, csv?.delimiter ?? (format === "tsv" ? "\t" : undefined)],
+        [sql`quote`, csv?.quote],
+        [sql`escape`, csv?.escape],
+        [sql`encoding`, csv?.encoding],
+        [sql`skip`, csv?.skip]
+      ];
+      for (const [option, value] of chosen) {
+        if (value !== undefined)
+          options.push(sql`${option} = ${typeof value === "string" ? val(value) : value}`);
       }
-      await store.run("DROP TABLE IF EXISTS _rejects");
-      await store.run("DROP TABLE IF EXISTS _reject_scans");
-      await store.run(copy(`SELECT * FROM read_csv($file, ${options.join(", ")})`), params);
+      await store.run(sql`DROP TABLE IF EXISTS _rejects`);
+      await store.run(sql`DROP TABLE IF EXISTS _reject_scans`);
+      await store.run(copy(sql`SELECT * FROM read_csv(${val(file)}, ${joinSql(options)})`));
       // A rejected line's data row: its line less the header and skipped lines (exact unless
       // quoted fields span lines).
       const offset = (header ? 1 : 0) + (csv?.skip ?? 0);
       rejects = (
         await store.all<{row: number; message: string; text: string}>(
-          `SELECT (min(line) - $offset)::BIGINT AS "row", 'line ' || min(line) || ': ' || first(error_message) AS message, first(csv_line) AS text
-           FROM _rejects GROUP BY line ORDER BY line`,
-          {offset}
+          sql`SELECT (min(line) - ${offset})::BIGINT AS "row", 'line ' || min(line) || ': ' || first(error_message) AS message, first(csv_line) AS text
+           FROM _rejects GROUP BY line ORDER BY line`
         )
       ).map((r) => ({...r, row: Number(r.row)}));
     } else if (format === "parquet") {
-      await store.run(copy("SELECT COLUMNS(*)::VARCHAR FROM read_parquet($file)"), {file});
+      await store.run(copy(sql`SELECT COLUMNS(*)::VARCHAR FROM read_parquet(${val(file)})`));
     } else {
       const shape = format === "ndjson" ? "newline_delimited" : "auto";
       await store.run(
-        copy(`SELECT COLUMNS(*)::VARCHAR FROM read_json($file, format = '${shape}')`),
-        {file}
+        copy(sql`SELECT COLUMNS(*)::VARCHAR FROM read_json(${val(file)}, format = ${val(shape)})`)
       );
     }
   } catch (error) {
@@ -315,7 +301,7 @@ async function readFile(
   }
   const columns = (
     await store.all<{name: string}>(
-      `SELECT column_name AS name FROM (DESCRIBE SELECT * FROM read_parquet(${literal(path)}))`
+      sql`SELECT column_name AS name FROM (DESCRIBE SELECT * FROM read_parquet(${val(path)}))`
     )
   ).map((c) => c.name);
   const clash = columns.find((c) => c === "_row" || c === "_file");
@@ -326,7 +312,7 @@ async function readFile(
     );
   }
   const count = await store.one<{n: number}>(
-    `SELECT count(*)::INTEGER AS n FROM read_parquet(${literal(path)})`
+    sql`SELECT count(*)::INTEGER AS n FROM read_parquet(${val(path)})`
   );
   return {columns, rows: count?.n ?? 0, rejects, path};
 }
@@ -340,40 +326,33 @@ async function numberRows(
   // rowid is the insertion order, which is the file's order; rejected lines shift later rows.
   const rowNumber =
     rejects.length === 0
-      ? "t.rowid + 1"
-      : `t.rowid + 1 + (SELECT count(*) FROM (SELECT r - row_number() OVER (ORDER BY r) AS gap FROM _reject_rows) WHERE gap <= t.rowid)`;
-  await store.run("CREATE TEMP TABLE _reject_rows (r BIGINT)");
+      ? sql`t.rowid + 1`
+      : sql`t.rowid + 1 + (SELECT count(*) FROM (SELECT r - row_number() OVER (ORDER BY r) AS gap FROM _reject_rows) WHERE gap <= t.rowid)`;
+  await store.run(sql`CREATE TEMP TABLE _reject_rows (r BIGINT)`);
   for (const reject of rejects)
-    await store.run("INSERT INTO _reject_rows VALUES ($r)", {r: reject.row});
+    await store.run(sql`INSERT INTO _reject_rows VALUES (${reject.row})`);
   await store.run(
-    `CREATE TEMP TABLE _file_rows AS
-     SELECT t.*, (${rowNumber})::BIGINT AS _row, $location AS _file
-     FROM _file_text t ORDER BY t.rowid`,
-    {location}
+    sql`CREATE TEMP TABLE _file_rows AS
+     SELECT t.*, (${rowNumber})::BIGINT AS _row, ${val(location)} AS _file
+     FROM _file_text t ORDER BY t.rowid`
   );
-  await store.run("DROP TABLE _file_text");
-  await store.run("DROP TABLE _reject_rows");
+  await store.run(sql`DROP TABLE _file_text`);
+  await store.run(sql`DROP TABLE _reject_rows`);
 }
 
 /** Drops a raw source, whichever form it took: a view over its text, or a table. */
 export async function dropRawSource(store: Store, rawTable: string): Promise<void> {
   const views = await store.all<{name: string}>(
-    "SELECT view_name AS name FROM duckdb_views() WHERE view_name = $name AND NOT internal",
-    {name: rawTable}
+    sql`SELECT view_name AS name FROM duckdb_views() WHERE view_name = ${val(rawTable)} AND NOT internal`
   );
-  if (views.length > 0) await store.run(`DROP VIEW ${ident(rawTable)}`);
-  await store.run(`DROP TABLE IF EXISTS ${ident(rawTable)}`);
+  if (views.length > 0) await store.run(sql`DROP VIEW ${ident(rawTable)}`);
+  await store.run(sql`DROP TABLE IF EXISTS ${ident(rawTable)}`);
   if (!(await store.has("_raw_files"))) return;
-  const files = await store.all<{path: string}>("SELECT path FROM _raw_files WHERE raw = $raw", {
-    raw: rawTable
-  });
+  const files = await store.all<{path: string}>(
+    sql`SELECT path FROM _raw_files WHERE raw = ${val(rawTable)}`
+  );
   for (const {path} of files) discard(path);
-  await store.run("DELETE FROM _raw_files WHERE raw = $raw", {raw: rawTable});
-}
-
-/** A string as a SQL literal, for statements that cannot bind it (a view, a COPY target). */
-function literal(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
+  await store.run(sql`DELETE FROM _raw_files WHERE raw = ${val(rawTable)}`);
 }
 
 function firstLine(message: string): string {

@@ -1,6 +1,7 @@
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
 import {enrich, postalKeySql, textKeySql} from "../../loaders/enrich/references.ts";
 import {Store} from "../../loaders/core/store.ts";
+import {sql, val} from "../../loaders/core/sql.ts";
 
 let store: Store;
 
@@ -170,10 +171,11 @@ describe("enrich(store, {table, on, fields})", () => {
 
 describe("textKeySql(expr) and postalKeySql(expr)", () => {
   it("write a key trimmed, upper case, without inner spaces or a postal code's mangling", async () => {
+    const text = (value: string) => sql`${val(value)}`;
     const keys = await store.one(
-      `SELECT ${textKeySql("' ab  c '")} AS text, ${textKeySql("'  '")} AS blank,
-              ${postalKeySql("'f-75001'")} AS prefixed, ${postalKeySql("'10188-1234'")} AS zip4,
-              ${postalKeySql("'2000.0'")} AS spreadsheet, ${postalKeySql("'sw1a 1aa'")} AS spaced`
+      sql`SELECT ${textKeySql(text(" ab  c "))} AS text, ${textKeySql(text("  "))} AS blank,
+              ${postalKeySql(text("f-75001"))} AS prefixed, ${postalKeySql(text("10188-1234"))} AS zip4,
+              ${postalKeySql(text("2000.0"))} AS spreadsheet, ${postalKeySql(text("sw1a 1aa"))} AS spaced`
     );
     expect(keys).toEqual({
       text: "ABC",

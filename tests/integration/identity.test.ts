@@ -8,7 +8,7 @@ import {
 } from "../../loaders/clean/identity.ts";
 import {standardise} from "../../loaders/clean/standardise.ts";
 import {Store} from "../../loaders/core/store.ts";
-import {ident} from "../../loaders/core/sql.ts";
+import {ident, sql} from "../../loaders/core/sql.ts";
 
 type Values = Record<string, string | number | null>;
 
@@ -25,7 +25,9 @@ afterEach(() => store.close());
 
 /** accepted_customers as validation leaves it, standardised: rows are numbered in order. */
 async function customers(rows: Values[]): Promise<void> {
-  await store.run(`CREATE OR REPLACE TABLE accepted_customers (${acceptedColumnsSql(CUSTOMERS)})`);
+  await store.run(
+    sql`CREATE OR REPLACE TABLE accepted_customers (${acceptedColumnsSql(CUSTOMERS)})`
+  );
   for (const [i, row] of rows.entries()) {
     const values: Values = {_source: "crm", _row: i + 1, country: "DE", ...row};
     const names = Object.keys(values);

@@ -6,6 +6,7 @@ import {Client} from "pg";
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from "vitest";
 import {
   connectionFromEnv,
+  createRawTable,
   rawColumnNames,
   readPostgres,
   splitQualifiedName
@@ -301,6 +302,18 @@ describe("readPostgres(store, {connectionString, table | query, target})", () =>
     expect(await raw("raw")).toEqual({columns: ["x"], rows: [{x: "1"}]});
   });
 
+  it("reads a value longer than read_csv's default line limit (2 MB)", async () => {
+    const read = await readPostgres(store, {
+      connectionString: pg.url,
+      query: "SELECT repeat('é', 1500000) AS long, 'short' AS short",
+      target: "long"
+    });
+    expect(read).toEqual({rows: 1, columns: ["long", "short"]});
+    expect(
+      await store.all("SELECT length(long) AS n, short, _row FROM long ORDER BY _row")
+    ).toEqual([{n: 1_500_000, short: "short", _row: 1}]);
+  });
+
   it("pins DateStyle, TimeZone and float digits, whatever the server's defaults", async () => {
     await readPostgres(store, {
       connectionString: withDatabase(pg.url, "elsewhere"),
@@ -490,6 +503,13 @@ describe("naming helpers", () => {
     expect(splitQualifiedName('"Odd.Schema"."Or""ders"')).toEqual(["Odd.Schema", 'Or"ders']);
     expect(splitQualifiedName("sales.orders")).toEqual(["sales", "orders"]);
     expect(() => splitQualifiedName("a.b.c")).toThrow(/invalid PostgreSQL table name a.b.c/);
+  });
+
+  it("createRawTable quotes every name and types every source column as text", () => {
+    expect(createRawTable("src_shop", ["id", 'Odd "Name"']).render()).toEqual({
+      text: 'CREATE OR REPLACE TEMP TABLE "src_shop" ("id" VARCHAR, "Odd ""Name""" VARCHAR, _row BIGINT, _file VARCHAR)',
+      params: []
+    });
   });
 
   it("closest suggests a plausible typo only", () => {

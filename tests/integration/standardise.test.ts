@@ -8,10 +8,16 @@ import {
   countryKey,
   countrySpellings
 } from "../../loaders/clean/countries.ts";
-import {standardise} from "../../loaders/clean/standardise.ts";
+import {
+  emailKeySql,
+  foldSql,
+  phoneDigitsSql,
+  phoneKeySql,
+  standardise
+} from "../../loaders/clean/standardise.ts";
 import {enrich} from "../../loaders/enrich/references.ts";
 import {Store} from "../../loaders/core/store.ts";
-import {ident} from "../../loaders/core/sql.ts";
+import {ident, sql, val} from "../../loaders/core/sql.ts";
 
 type Values = Record<string, string | number | null>;
 
@@ -25,7 +31,9 @@ afterEach(() => store.close());
 
 /** accepted_customers as validation leaves it: every canonical field, _source and _row. */
 async function acceptedCustomers(rows: Values[]): Promise<void> {
-  await store.run(`CREATE OR REPLACE TABLE accepted_customers (${acceptedColumnsSql(CUSTOMERS)})`);
+  await store.run(
+    sql`CREATE OR REPLACE TABLE accepted_customers (${acceptedColumnsSql(CUSTOMERS)})`
+  );
   for (const [i, row] of rows.entries()) {
     const values: Values = {customer_id: `C${i + 1}`, _source: "crm", _row: i + 1, ...row};
     const names = Object.keys(values);
@@ -342,7 +350,7 @@ describe("reference/countries.ts", () => {
       spellings: listValue(spellings)
     });
     const rows = await store.all<{spelling: string; key: string}>(
-      `SELECT spelling, ${countryKeySql("spelling")} AS key FROM spellings`
+      sql`SELECT spelling, ${countryKeySql(sql`spelling`)} AS key FROM spellings`
     );
     for (const row of rows) expect(row.key, row.spelling).toBe(countryKey(row.spelling));
   });
@@ -352,5 +360,35 @@ describe("reference/countries.ts", () => {
     expect(countryCode("U.S.A.")).toBe("US");
     expect(countryCode("the Bahamas")).toBe("BS");
     expect(countryCode("Atlantis")).toBeUndefined();
+  });
+});
+
+describe("foldSql, emailKeySql and phoneKeySql over a few rows", () => {
+  it("fold a category, key an e-mail and key a phone, from columns or bound values", async () => {
+    await store.run(
+      sql`CREATE TABLE t AS SELECT * FROM (VALUES
+        (1, ' Web  Shop ', ' Ann@Example.COM ', '+49 (0)30 1234567', '49', '0'),
+        (2, '', 'a b@x.example', '030 1234567', '49', '0'),
+        (3, NULL, NULL, '(555) 123-4567', '1', ''),
+        (4, 'x', 'c@x.example', '1234', NULL, NULL)) t(i, category, email, phone, calling_code, trunk)`
+    );
+    const phone = sql`phone`;
+    const rows = await store.all(
+      sql`SELECT ${foldSql(sql`category`)} AS category, ${emailKeySql(sql`email`)} AS email,
+                 ${phoneKeySql(phone, phoneDigitsSql(phone), sql`calling_code`, sql`trunk`)} AS phone
+          FROM t ORDER BY i`
+    );
+    expect(rows).toEqual([
+      {category: "web shop", email: "ann@example.com", phone: "49301234567"},
+      {category: null, email: "ab@x.example", phone: "49301234567"},
+      {category: null, email: null, phone: "15551234567"},
+      {category: "x", email: "c@x.example", phone: "1234"}
+    ]);
+    const bound = (value: string) => sql`${val(value)}`;
+    expect(
+      await store.one(
+        sql`SELECT ${foldSql(bound(" Direct\tMail "))} AS category, ${emailKeySql(bound("B @Y.example"))} AS email`
+      )
+    ).toEqual({category: "direct mail", email: "b@y.example"});
   });
 });

@@ -5,7 +5,8 @@ import {afterEach, beforeEach, describe, expect, it} from "vitest";
 import {parseConfig, type PortraitConfigInput} from "../../loaders/config/project.ts";
 import {readSources} from "../../loaders/ingest/sources.ts";
 import {Store} from "../../loaders/core/store.ts";
-import {validate, type Validation} from "../../loaders/clean/validate.ts";
+import {parse, validate, type Validation} from "../../loaders/clean/validate.ts";
+import {sql} from "../../loaders/core/sql.ts";
 
 let dir: string;
 let store: Store;
@@ -389,5 +390,24 @@ describe("config errors name the key, and for an unknown column list the real co
     expect(() =>
       parseConfig({sources: {crm: {table: "customers", postgres: {env: "DB_URL"}}}}, "p.ts")
     ).toThrow("p.ts: sources.crm.postgres: give exactly one of table or query");
+  });
+});
+
+describe("parse(type, text, formats) over a few rows", () => {
+  it("parses what it can and leaves NULL for the rest", async () => {
+    const v = sql`v`;
+    const rows = await store.all(
+      sql`SELECT ${parse("number", v, [])} AS number, ${parse("integer", v, [])} AS integer,
+                 strftime(${parse("date", v, ["%d.%m.%Y"])}, '%Y-%m-%d') AS date
+          FROM (VALUES (1, '1.5'), (2, '12'), (3, '03.04.2025'), (4, 'inf'), (5, NULL)) t(i, v)
+          ORDER BY i`
+    );
+    expect(rows).toEqual([
+      {number: 1.5, integer: null, date: null},
+      {number: 12, integer: 12, date: null},
+      {number: null, integer: null, date: "2025-04-03"},
+      {number: null, integer: null, date: null},
+      {number: null, integer: null, date: null}
+    ]);
   });
 });
