@@ -124,14 +124,6 @@ export function join(fragments: readonly SQL[], separator: SQL | string = ", "):
 }
 
 /**
- * A string literal in the text, for the one statement DuckDB binds no parameter in: ATTACH's
- * file name. Everywhere else a value is bound with `val`.
- */
-export function attachPath(path: string): SQL {
-  return new SQL([`'${path.replaceAll("'", "''")}'`]);
-}
-
-/**
  * Orders profile ids by their number (p2 before p10): the ORDER BY of every query that lists
  * profiles, on profile_id unless another column is given (`byProfileId(sql\`p.profile_id\`)`).
  */
@@ -140,10 +132,11 @@ export function byProfileId(column: SQL = ident("profile_id")): SQL {
 }
 
 /**
- * A string literal in the text of a view: DuckDB stores a view's definition as text and prepares
- * no parameter in CREATE VIEW ("This type of statement can't be prepared"), so a value the view
- * reads (a file's path) is written into it, quoted. Everywhere else a value is bound with `val`.
+ * A string literal written into the text, quoted: only for the two statements DuckDB cannot
+ * prepare, ATTACH (its file name) and CREATE VIEW (a view's definition is stored as text, so a
+ * file path it reads is part of it: "This type of statement can't be prepared"). Everywhere else
+ * a value is bound with `val`.
  */
-export function viewLiteral(text: string): SQL {
+export function literal(text: string): SQL {
   return new SQL([`'${text.replaceAll("'", "''")}'`]);
 }

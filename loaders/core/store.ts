@@ -12,7 +12,7 @@ import {
   DuckDBVector,
   type DuckDBValue
 } from "@duckdb/node-api";
-import {attachPath, SQL, sql, val} from "./sql.ts";
+import {literal, SQL, sql, val} from "./sql.ts";
 
 export type Row = Record<string, unknown>;
 export type Params = Record<string, DuckDBValue> | DuckDBValue[];
@@ -214,7 +214,7 @@ export class Store {
 
   /** Writes every table of this store into a new database file at path. */
   async saveTo(path: string): Promise<void> {
-    await this.run(sql`ATTACH ${attachPath(path)} AS saved`);
+    await this.run(sql`ATTACH ${literal(path)} AS saved`);
     try {
       await this.run(sql`COPY FROM DATABASE memory TO saved`);
     } finally {

@@ -16,7 +16,7 @@ import {tmpdir} from "node:os";
 import {dirname, extname, isAbsolute, join, relative, resolve} from "node:path";
 import type {CsvOptions, PortraitConfig, ReferenceConfig, SourceConfig} from "../config/project.ts";
 import {type Store} from "../core/store.ts";
-import {ident, join as joinSql, sql, val, viewLiteral, type SQL} from "../core/sql.ts";
+import {ident, join as joinSql, sql, val, literal, type SQL} from "../core/sql.ts";
 
 export type FileFormat = "csv" | "tsv" | "parquet" | "json" | "ndjson";
 
@@ -101,11 +101,11 @@ export async function readSource(
     }
     const numbered = read.columns.some((c) => c.toLowerCase() === "file_row_number");
     if (files.length === 1 && read.rejects.length === 0 && !numbered) {
-      // A view binds no parameter: its file's name and path are written into it (viewLiteral).
+      // A view binds no parameter: its file's name and path are written into it (literal).
       await store.run(
         sql`CREATE TEMP VIEW ${ident(rawTable)} AS
-         SELECT * EXCLUDE (file_row_number), (file_row_number + 1)::BIGINT AS _row, ${viewLiteral(location)} AS _file
-         FROM read_parquet(${viewLiteral(read.path)}, file_row_number = true)`
+         SELECT * EXCLUDE (file_row_number), (file_row_number + 1)::BIGINT AS _row, ${literal(location)} AS _file
+         FROM read_parquet(${literal(read.path)}, file_row_number = true)`
       );
       await store.run(sql`CREATE TEMP TABLE IF NOT EXISTS _raw_files (raw VARCHAR, path VARCHAR)`);
       await store.run(sql`INSERT INTO _raw_files VALUES (${val(rawTable)}, ${val(read.path)})`);
