@@ -16,15 +16,17 @@
 import {pathToFileURL} from "node:url";
 import {parseArgs} from "node:util";
 import {
-  compress,
   expectedPurchases,
-  expectedSpend,
   fitBgNbd,
-  fitGammaGamma,
   pAlive,
-  type BgNbdParams,
+  type BgNbdParams
+} from "../loaders/value/clv/bg-nbd.ts";
+import {
+  expectedSpend,
+  fitGammaGamma,
   type GammaGammaParams
-} from "../loaders/value/clv.ts";
+} from "../loaders/value/clv/gamma-gamma.ts";
+import {compress} from "../loaders/value/clv/triples.ts";
 import {random} from "../loaders/profile/kmeans/kmeans.ts";
 import {Store} from "../loaders/core/store.ts";
 import {buildCustomerValue} from "../loaders/value/customer-value.ts";

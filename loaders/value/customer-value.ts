@@ -1,7 +1,7 @@
 /**
  * Customer value (DESIGN.md step 4, churn risk and CLV): the per-customer purchase summary the
  * BG/NBD and Gamma-Gamma models need, computed in DuckDB as of a date; both models fitted in
- * process (clv.ts); P(alive), expected purchases, expected 12-month value and an at-risk flag
+ * process (clv/); P(alive), expected purchases, expected 12-month value and an at-risk flag
  * written back as the table `customer_value`, the fitted parameters as `value_models`.
  *
  * The summary follows the definitions behind the published CDNOW tables (Fader, Hardie & Lee
@@ -11,18 +11,10 @@
  * repeat purchase days only (the first is left out, as the Gamma-Gamma paper does).
  */
 import {z} from "zod";
-import {
-  compress,
-  type Compressed,
-  expectedPurchases,
-  expectedSpend,
-  fitBgNbd,
-  fitGammaGamma,
-  pAlive,
-  type BgNbdParams,
-  type Fit,
-  type GammaGammaParams
-} from "./clv.ts";
+import {expectedPurchases, fitBgNbd, pAlive, type BgNbdParams} from "./clv/bg-nbd.ts";
+import type {Fit} from "./clv/fit.ts";
+import {expectedSpend, fitGammaGamma, type GammaGammaParams} from "./clv/gamma-gamma.ts";
+import {compress, type Compressed} from "./clv/triples.ts";
 import {type Store} from "../core/store.ts";
 import {ident} from "../core/sql.ts";
 
