@@ -138,3 +138,8 @@ export function attachPath(path: string): SQL {
 export function byProfileId(column: SQL = ident("profile_id")): SQL {
   return sql`TRY_CAST(substr(${column}, 2) AS INTEGER), ${column}`;
 }
+
+/** Values bound one by one and joined by commas: the inside of `VALUES (…)` or `IN (…)`. */
+export function valueList(values: readonly DuckDBValue[]): SQL {
+  return join(values.map((value) => sql`${val(value)}`));
+}
