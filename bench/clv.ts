@@ -16,16 +16,19 @@
 import {pathToFileURL} from "node:url";
 import {parseArgs} from "node:util";
 import {
-  compress,
   expectedPurchases,
-  expectedSpend,
   fitBgNbd,
-  fitGammaGamma,
   pAlive,
-  type BgNbdParams,
+  type BgNbdParams
+} from "../loaders/value/clv/bg-nbd.ts";
+import {
+  expectedSpend,
+  fitGammaGamma,
   type GammaGammaParams
-} from "../loaders/value/clv.ts";
+} from "../loaders/value/clv/gamma-gamma.ts";
+import {compress} from "../loaders/value/clv/triples.ts";
 import {random} from "../loaders/profile/kmeans/kmeans.ts";
+import {ident, sql, val, type SQL} from "../loaders/core/sql.ts";
 import {Store} from "../loaders/core/store.ts";
 import {buildCustomerValue} from "../loaders/value/customer-value.ts";
 
@@ -142,24 +145,22 @@ export async function simulatedStore(n: number, seed: number): Promise<Store> {
   const rows = simulateOrders(n, seed);
   const store = await Store.open(":memory:");
   await store.run(
-    "CREATE TEMP TABLE sim (customer INTEGER, day INTEGER, hour INTEGER, amount DOUBLE)"
+    sql`CREATE TEMP TABLE sim (customer INTEGER, day INTEGER, hour INTEGER, amount DOUBLE)`
   );
   await store.appendColumns("sim", [rows.customer, rows.day, rows.hour, rows.amount]);
-  const id = (column: string) => `'c' || lpad(${column}::VARCHAR, 7, '0')`;
+  const id = (column: string): SQL => sql`'c' || lpad(${ident(column)}::VARCHAR, 7, '0')`;
   await store.run(
-    `CREATE TABLE customers AS SELECT ${id("range")} AS customer_id FROM range($n) ORDER BY 1`,
-    {n}
+    sql`CREATE TABLE customers AS SELECT ${id("range")} AS customer_id FROM range(${n}) ORDER BY 1`
   );
   // In time order, as an order log is: one customer's orders spread over the whole table.
   await store.run(
-    `CREATE TABLE orders AS
+    sql`CREATE TABLE orders AS
      SELECT 'o' || (row_number() OVER ())::VARCHAR AS order_id, *
      FROM (SELECT ${id("customer")} AS customer_id,
-             $start::TIMESTAMP + to_days(day) + to_hours(hour) AS ordered_at, amount
-           FROM sim ORDER BY ordered_at, customer_id, amount)`,
-    {start: START}
+             ${val(START)}::TIMESTAMP + to_days(day) + to_hours(hour) AS ordered_at, amount
+           FROM sim ORDER BY ordered_at, customer_id, amount)`
   );
-  await store.run("DROP TABLE sim");
+  await store.run(sql`DROP TABLE sim`);
   return store;
 }
 
@@ -281,7 +282,9 @@ async function benchStage(n: number, seed: number): Promise<void> {
   const store = await simulatedStore(n, seed);
   const loadTime = ms(start);
   try {
-    const {orders} = (await store.one<{orders: number}>("SELECT count(*) AS orders FROM orders"))!;
+    const {orders} = (await store.one<{orders: number}>(
+      sql`SELECT count(*) AS orders FROM orders`
+    ))!;
     start = performance.now();
     const summary = await buildCustomerValue(store, {
       asOf: AS_OF,

@@ -140,3 +140,8 @@ export function byProfileId(column: SQL = ident("profile_id")): SQL {
 export function literal(text: string): SQL {
   return new SQL([`'${text.replaceAll("'", "''")}'`]);
 }
+
+/** Values bound one by one and joined by commas: the inside of `VALUES (…)` or `IN (…)`. */
+export function valueList(values: readonly DuckDBValue[]): SQL {
+  return join(values.map((value) => sql`${val(value)}`));
+}

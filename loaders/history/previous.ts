@@ -7,6 +7,7 @@
  */
 import {existsSync} from "node:fs";
 import {Store} from "../core/store.ts";
+import {literal, sql, val, valueList} from "../core/sql.ts";
 
 export type ProfileSummary = {
   profile_id: string;
@@ -28,13 +29,13 @@ export interface BuildSummary {
 export async function buildSummary(store: Store): Promise<BuildSummary | undefined> {
   if (!(await store.has("profiles")) || !(await store.has("overview_as_of"))) return undefined;
   const meta = await store.one<{as_of: string | null; customers: number}>(
-    `SELECT strftime(as_of, '%Y-%m-%d') AS as_of,
-       (SELECT count(*)::INTEGER FROM customer_profiles) AS customers
-     FROM overview_as_of`
+    sql`SELECT strftime(as_of, '%Y-%m-%d') AS as_of,
+          (SELECT count(*)::INTEGER FROM customer_profiles) AS customers
+        FROM overview_as_of`
   );
   const profiles = await store.all<ProfileSummary>(
-    `SELECT profile_id, name, customers, share, revenue_share, value_12m, at_risk_share
-     FROM profiles ORDER BY profile_id`
+    sql`SELECT profile_id, name, customers, share, revenue_share, value_12m, at_risk_share
+        FROM profiles ORDER BY profile_id`
   );
   return {as_of: meta?.as_of ?? null, customers: meta?.customers ?? 0, profiles};
 }
@@ -55,21 +56,26 @@ export async function readPreviousSummary(path: string): Promise<BuildSummary | 
 
 /** Keeps the previous build's summary in the new store (tables previous_build, previous_profiles). */
 export async function writePreviousSummary(store: Store, previous: BuildSummary): Promise<void> {
-  await store.run("CREATE OR REPLACE TABLE previous_build (as_of DATE, customers INTEGER)");
-  await store.run("INSERT INTO previous_build VALUES ($as_of::DATE, $customers)", {
-    as_of: previous.as_of,
-    customers: previous.customers
-  });
+  await store.run(sql`CREATE OR REPLACE TABLE previous_build (as_of DATE, customers INTEGER)`);
   await store.run(
-    `CREATE OR REPLACE TABLE previous_profiles (profile_id VARCHAR, name VARCHAR,
-       customers INTEGER, share DOUBLE, revenue_share DOUBLE, value_12m DOUBLE,
-       at_risk_share DOUBLE)`
+    sql`INSERT INTO previous_build VALUES (${val(previous.as_of)}::DATE, ${previous.customers})`
+  );
+  await store.run(
+    sql`CREATE OR REPLACE TABLE previous_profiles (profile_id VARCHAR, name VARCHAR,
+          customers INTEGER, share DOUBLE, revenue_share DOUBLE, value_12m DOUBLE,
+          at_risk_share DOUBLE)`
   );
   for (const p of previous.profiles)
     await store.run(
-      `INSERT INTO previous_profiles VALUES ($profile_id, $name, $customers, $share,
-         $revenue_share, $value_12m, $at_risk_share)`,
-      {...p}
+      sql`INSERT INTO previous_profiles VALUES (${valueList([
+        p.profile_id,
+        p.name,
+        p.customers,
+        p.share,
+        p.revenue_share,
+        p.value_12m,
+        p.at_risk_share
+      ])})`
     );
 }
 
@@ -84,41 +90,32 @@ export async function copyPreviousCustomers(
   path: string
 ): Promise<{customers: number} | {missing: string}> {
   if (!existsSync(path)) return {missing: "no previous store"};
-  const file = `'${path.replaceAll("'", "''")}'`; // ATTACH takes no bound parameters
   try {
-    await store.run(`ATTACH ${file} AS previous_store (READ_ONLY)`);
+    await store.run(sql`ATTACH ${literal(path)} AS previous_store (READ_ONLY)`);
   } catch (error) {
     return {missing: `the previous store cannot be read (${firstLine(error)})`};
   }
   try {
-    const columns = new Set(
-      (
-        await store.all<{name: string}>(
-          `SELECT table_name || '.' || column_name AS name FROM duckdb_columns()
-           WHERE database_name = 'previous_store' AND schema_name = 'main'
-             AND table_name IN ('customer_profiles', 'customer_value') ORDER BY name`
-        )
-      ).map((r) => r.name)
-    );
-    if (!columns.has("customer_profiles.profile_id"))
+    const database = {database: "previous_store"};
+    if (!(await store.tableColumns("customer_profiles", database)).has("profile_id"))
       return {missing: "the previous store has no profiles"};
-    const risk = columns.has("customer_value.at_risk");
+    const risk = (await store.tableColumns("customer_value", database)).has("at_risk");
     await store.run(
-      `CREATE OR REPLACE TABLE previous_customers AS
-       SELECT p.customer_id, p.profile_id, ${risk ? "coalesce(v.at_risk, false)" : "false"} AS at_risk
-       FROM previous_store.customer_profiles p
-       ${risk ? "LEFT JOIN previous_store.customer_value v USING (customer_id)" : ""}
-       ORDER BY p.customer_id`
+      sql`CREATE OR REPLACE TABLE previous_customers AS
+          SELECT p.customer_id, p.profile_id, ${risk ? sql`coalesce(v.at_risk, false)` : sql`false`} AS at_risk
+          FROM previous_store.customer_profiles p
+          ${risk ? sql`LEFT JOIN previous_store.customer_value v USING (customer_id)` : sql``}
+          ORDER BY p.customer_id`
     );
     const row = await store.one<{n: number}>(
-      "SELECT count(*)::INTEGER AS n FROM previous_customers"
+      sql`SELECT count(*)::INTEGER AS n FROM previous_customers`
     );
     return {customers: row?.n ?? 0};
   } catch (error) {
-    await store.run("DROP TABLE IF EXISTS previous_customers");
+    await store.run(sql`DROP TABLE IF EXISTS previous_customers`);
     return {missing: `the previous store cannot be read (${firstLine(error)})`};
   } finally {
-    await store.run("DETACH previous_store");
+    await store.run(sql`DETACH previous_store`);
   }
 }
 
@@ -128,11 +125,11 @@ const firstLine = (error: unknown) => String((error as Error)?.message ?? error)
 export async function previousSummary(store: Store): Promise<BuildSummary | undefined> {
   if (!(await store.has("previous_build"))) return undefined;
   const meta = await store.one<{as_of: string | null; customers: number}>(
-    "SELECT strftime(as_of, '%Y-%m-%d') AS as_of, customers FROM previous_build"
+    sql`SELECT strftime(as_of, '%Y-%m-%d') AS as_of, customers FROM previous_build`
   );
   const profiles = await store.all<ProfileSummary>(
-    `SELECT profile_id, name, customers, share, revenue_share, value_12m, at_risk_share
-     FROM previous_profiles ORDER BY profile_id`
+    sql`SELECT profile_id, name, customers, share, revenue_share, value_12m, at_risk_share
+        FROM previous_profiles ORDER BY profile_id`
   );
   return {as_of: meta?.as_of ?? null, customers: meta?.customers ?? 0, profiles};
 }

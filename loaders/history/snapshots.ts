@@ -25,15 +25,10 @@
  */
 import {assignNearest} from "../profile/cluster.ts";
 import type {PortraitConfig} from "../config/project.ts";
-import {
-  activityQueries,
-  buildFeatures,
-  featureOptions,
-  type CatalogEntry
-} from "../profile/features.ts";
+import {activity, buildFeatures, featureOptions, type CatalogEntry} from "../profile/features.ts";
 import {matrixSelect, readColumns, type ClusterColumn} from "../profile/matrix.ts";
-import {usedParams, type Store} from "../core/store.ts";
-import {ident} from "../core/sql.ts";
+import {type Store} from "../core/store.ts";
+import {byProfileId, ident, join, raw, sql, val, type SQL} from "../core/sql.ts";
 import {buildCustomerValue} from "../value/customer-value.ts";
 
 /** Fewer customers than this at a snapshot make it too early to say anything: it is skipped. */
@@ -92,37 +87,70 @@ interface SnapshotTables {
   value: string;
 }
 
-/** SQL for the PSI bin of each clustered feature over the matrix, and the features binned. */
+/** A feature's PSI bin over the matrix: -1 for a missing value, else 0, 1, …. */
+export interface Bin {
+  feature: string;
+  sql: SQL;
+}
+
+/** The PSI bin of each clustered feature over the matrix, with the bin edges measured on it. */
 async function binExpressions(
   store: Store,
   columns: ClusterColumn[],
   matrix: string
-): Promise<{feature: string; sql: string}[]> {
+): Promise<Bin[]> {
   const numbers = columns.filter((c) => c.level === null && !CLOCK_FEATURES.has(c.feature));
+  const quantiles = raw(`[${PSI_QUANTILES.join(", ")}]`);
   const edges = numbers.length
     ? await store.one<Record<string, number[] | null>>(
-        `SELECT ${numbers.map((c) => `quantile_cont(${c.column}, [${PSI_QUANTILES.join(", ")}]) AS ${c.column}`).join(", ")}
-         FROM ${ident(matrix)}`
+        sql`SELECT ${join(numbers.map((c) => sql`quantile_cont(${ident(c.column)}, ${quantiles}) AS ${ident(c.column)}`))}
+            FROM ${ident(matrix)}`
       )
     : undefined;
-  const lit = (x: number) => (Number.isFinite(x) ? x.toPrecision(17) : "0");
-  const bins: {feature: string; sql: string}[] = [];
-  for (const c of numbers) {
-    const cuts = [...new Set(edges?.[c.column] ?? [])].sort((a, b) => a - b);
+  return binSql(columns, (c) => edges?.[c.column] ?? []);
+}
+
+/**
+ * The PSI bins of the clustered features (clock features aside): a number by the edges given
+ * (the count of edges it exceeds, edges bound as values), a category by its level columns.
+ */
+export function binSql(
+  columns: ClusterColumn[],
+  edgesOf: (column: ClusterColumn) => readonly number[]
+): Bin[] {
+  const bins: Bin[] = [];
+  for (const c of columns.filter((c) => c.level === null && !CLOCK_FEATURES.has(c.feature))) {
+    const x = ident(c.column);
+    const cuts = [...new Set(edgesOf(c))].sort((a, b) => a - b);
     const sum = cuts.length
-      ? cuts.map((e) => `(${c.column} > ${lit(e)})::INTEGER`).join(" + ")
-      : "0";
-    bins.push({feature: c.feature, sql: `CASE WHEN ${c.column} IS NULL THEN -1 ELSE ${sum} END`});
+      ? join(
+          cuts.map((e) => sql`(${x} > ${edgeSql(e)})::INTEGER`),
+          " + "
+        )
+      : sql`0`;
+    bins.push({feature: c.feature, sql: sql`CASE WHEN ${x} IS NULL THEN -1 ELSE ${sum} END`});
   }
   const categories = [...new Set(columns.filter((c) => c.level !== null).map((c) => c.feature))];
   for (const feature of categories) {
     const levels = columns.filter((c) => c.feature === feature && c.level !== null);
-    bins.push({
-      feature,
-      sql: `CASE ${levels.map((c, i) => `WHEN ${c.column} > 0 THEN ${i}`).join(" ")} ELSE -1 END`
-    });
+    const cases = levels.map((c, i) => sql`WHEN ${ident(c.column)} > 0 THEN ${i}`);
+    bins.push({feature, sql: sql`CASE ${join(cases, " ")} ELSE -1 END`});
   }
   return bins;
+}
+
+/**
+ * A bin edge, bound as the build has always compared with it. Edges were once written into the
+ * SQL with 17 significant digits, which DuckDB reads as a DECIMAL and converts to DOUBLE at times
+ * an ulp off the quantile, and customers tied at an edge (winsorised and zero values often are)
+ * fall on the side that reading gives: so the digits are bound and cast to that same DECIMAL.
+ */
+export function edgeSql(edge: number): SQL {
+  const text = Number.isFinite(edge) ? edge.toPrecision(17) : "0";
+  const [whole, fraction] = text.replace("-", "").split(".");
+  // No fraction (1e16 and up) or an exponent (below 1e-6): DuckDB read a number it compares exactly.
+  if (fraction === undefined || fraction.includes("e")) return sql`${val(text)}::DOUBLE`;
+  return sql`${val(text)}::${raw(`DECIMAL(${whole.length + fraction.length}, ${fraction.length})`)}`;
 }
 
 /** Appends one snapshot's rows to the snapshot tables. */
@@ -137,80 +165,79 @@ async function recordSnapshot(
     spend
   }: {
     columns: ClusterColumn[];
-    bins: {feature: string; sql: string}[];
+    bins: Bin[];
     numbers: string[];
     spend: boolean;
   }
 ): Promise<number> {
   const {features, assignments, value} = tables;
+  const day = sql`${val(date)}::DATE`;
   await store.run(
-    `INSERT INTO snapshot_customers
-     SELECT $date::DATE, a.customer_id, a.profile_id, coalesce(v.at_risk, false), v.risk_reason,
-       v.p_alive, v.expected_value_12m, ${spend ? "f.spend_12m" : "NULL::DOUBLE"},
-       v.engagement_change
-     FROM ${ident(assignments)} a
-     LEFT JOIN ${ident(value)} v USING (customer_id)
-     LEFT JOIN ${ident(features)} f USING (customer_id)
-     ORDER BY a.customer_id`,
-    {date}
+    sql`INSERT INTO snapshot_customers
+        SELECT ${day}, a.customer_id, a.profile_id, coalesce(v.at_risk, false), v.risk_reason,
+          v.p_alive, v.expected_value_12m, ${spend ? sql`f.spend_12m` : sql`NULL::DOUBLE`},
+          v.engagement_change
+        FROM ${ident(assignments)} a
+        LEFT JOIN ${ident(value)} v USING (customer_id)
+        LEFT JOIN ${ident(features)} f USING (customer_id)
+        ORDER BY a.customer_id`
   );
-  const members = `snapshot_matrix m JOIN ${ident(assignments)} a USING (customer_id)`;
+  const members = sql`snapshot_matrix m JOIN ${ident(assignments)} a USING (customer_id)`;
+  const matrixColumns = columns.map((c) => ident(c.column));
   await store.run(
-    `INSERT INTO snapshot_positions
-     SELECT $date::DATE, profile_id, "column", mean FROM (
-       UNPIVOT (SELECT a.profile_id, ${columns.map((c) => `avg(m.${c.column}) AS ${c.column}`).join(", ")}
-                FROM ${members} GROUP BY a.profile_id)
-       ON ${columns.map((c) => c.column).join(", ")} INTO NAME "column" VALUE mean)
-     ORDER BY profile_id, "column"`,
-    {date}
+    sql`INSERT INTO snapshot_positions
+        SELECT ${day}, profile_id, "column", mean FROM (
+          UNPIVOT (SELECT a.profile_id, ${join(matrixColumns.map((x) => sql`avg(m.${x}) AS ${x}`))}
+                   FROM ${members} GROUP BY a.profile_id)
+          ON ${join(matrixColumns)} INTO NAME "column" VALUE mean)
+        ORDER BY profile_id, "column"`
   );
   if (bins.length > 0) {
     await store.run(
-      `INSERT INTO snapshot_bins
-       SELECT $date::DATE, profile_id, feature, bin, count(*)::INTEGER FROM (
-         UNPIVOT (SELECT a.profile_id, ${bins.map((b) => `${b.sql} AS ${ident(b.feature)}`).join(", ")}
-                  FROM ${members})
-         ON ${bins.map((b) => ident(b.feature)).join(", ")} INTO NAME feature VALUE bin)
-       GROUP BY ALL ORDER BY ALL`,
-      {date}
+      sql`INSERT INTO snapshot_bins
+          SELECT ${day}, profile_id, feature, bin, count(*)::INTEGER FROM (
+            UNPIVOT (SELECT a.profile_id, ${join(bins.map((b) => sql`${b.sql} AS ${ident(b.feature)}`))}
+                     FROM ${members})
+            ON ${join(bins.map((b) => ident(b.feature)))} INTO NAME feature VALUE bin)
+          GROUP BY ALL ORDER BY ALL`
     );
   }
   if (numbers.length > 0) {
+    const means = numbers.map(ident);
     await store.run(
-      `INSERT INTO snapshot_feature_means
-       SELECT $date::DATE, profile_id, feature, customers, mean FROM (
-         UNPIVOT (SELECT a.profile_id, count(*)::INTEGER AS customers,
-                    ${numbers.map((f) => `avg(f.${ident(f)})::DOUBLE AS ${ident(f)}`).join(", ")}
-                  FROM ${ident(features)} f JOIN ${ident(assignments)} a USING (customer_id)
-                  GROUP BY a.profile_id)
-         ON ${numbers.map(ident).join(", ")} INTO NAME feature VALUE mean)
-       ORDER BY profile_id, feature`,
-      {date}
+      sql`INSERT INTO snapshot_feature_means
+          SELECT ${day}, profile_id, feature, customers, mean FROM (
+            UNPIVOT (SELECT a.profile_id, count(*)::INTEGER AS customers,
+                       ${join(means.map((x) => sql`avg(f.${x})::DOUBLE AS ${x}`))}
+                     FROM ${ident(features)} f JOIN ${ident(assignments)} a USING (customer_id)
+                     GROUP BY a.profile_id)
+            ON ${join(means)} INTO NAME feature VALUE mean)
+          ORDER BY profile_id, feature`
     );
   }
   const n = await store.one<{n: number}>(
-    `SELECT count(*)::INTEGER AS n FROM ${ident(assignments)}`
+    sql`SELECT count(*)::INTEGER AS n FROM ${ident(assignments)}`
   );
   return n?.n ?? 0;
 }
 
 /** Places the customers of a features table in the clustering space as `snapshot_matrix`. */
 async function placeInMatrix(store: Store, features: string, columns: ClusterColumn[]) {
-  const {sql, params} = matrixSelect(columns);
-  const create = `CREATE OR REPLACE TEMP TABLE snapshot_matrix AS
-     SELECT customer_id, ${sql} FROM ${ident(features)}`;
-  await store.run(create, usedParams(create, params));
+  await store.run(
+    sql`CREATE OR REPLACE TEMP TABLE snapshot_matrix AS
+        SELECT customer_id, ${matrixSelect(columns)} FROM ${ident(features)}`
+  );
 }
 
 async function createTables(store: Store): Promise<void> {
-  await store.run(`CREATE OR REPLACE TABLE snapshot_customers (snapshot DATE, customer_id VARCHAR,
+  await store.run(sql`CREATE OR REPLACE TABLE snapshot_customers (snapshot DATE, customer_id VARCHAR,
     profile_id VARCHAR, at_risk BOOLEAN, risk_reason VARCHAR, p_alive DOUBLE,
     expected_value_12m DOUBLE, spend_12m DOUBLE, engagement_change DOUBLE)`);
-  await store.run(`CREATE OR REPLACE TABLE snapshot_positions (snapshot DATE, profile_id VARCHAR,
+  await store.run(sql`CREATE OR REPLACE TABLE snapshot_positions (snapshot DATE, profile_id VARCHAR,
     "column" VARCHAR, mean DOUBLE)`);
-  await store.run(`CREATE OR REPLACE TABLE snapshot_bins (snapshot DATE, profile_id VARCHAR,
+  await store.run(sql`CREATE OR REPLACE TABLE snapshot_bins (snapshot DATE, profile_id VARCHAR,
     feature VARCHAR, bin INTEGER, customers INTEGER)`);
-  await store.run(`CREATE OR REPLACE TABLE snapshot_feature_means (snapshot DATE,
+  await store.run(sql`CREATE OR REPLACE TABLE snapshot_feature_means (snapshot DATE,
     profile_id VARCHAR, feature VARCHAR, customers INTEGER, mean DOUBLE)`);
 }
 
@@ -248,8 +275,8 @@ export async function buildSnapshots(
       snapshotTable: "snapshot_features"
     });
     const population =
-      (await store.one<{n: number}>("SELECT count(*)::INTEGER AS n FROM snapshot_features"))?.n ??
-      0;
+      (await store.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM snapshot_features`))
+        ?.n ?? 0;
     if (population < MIN_SNAPSHOT_CUSTOMERS) {
       const reason = `${population} customers had joined by then (snapshots need ${MIN_SNAPSHOT_CUSTOMERS})`;
       skipped.push({date, reason});
@@ -277,22 +304,19 @@ export async function buildSnapshots(
       options
     );
     recorded.push({date, current: false, customers: n});
-    for (const table of ["snapshot_features", "snapshot_value"])
-      await store.run(`DROP TABLE IF EXISTS ${table}`);
-    await store.run("DROP TABLE IF EXISTS snapshot_assignments");
+    for (const table of ["snapshot_features", "snapshot_value", "snapshot_assignments"])
+      await store.run(sql`DROP TABLE IF EXISTS ${ident(table)}`);
   }
-  await store.run("DROP TABLE IF EXISTS snapshot_matrix");
+  await store.run(sql`DROP TABLE IF EXISTS snapshot_matrix`);
 
   recorded.sort((a, b) => a.date.localeCompare(b.date));
   await store.run(
-    "CREATE OR REPLACE TABLE snapshots (snapshot DATE, current BOOLEAN, customers INTEGER)"
+    sql`CREATE OR REPLACE TABLE snapshots (snapshot DATE, current BOOLEAN, customers INTEGER)`
   );
   for (const r of recorded)
-    await store.run("INSERT INTO snapshots VALUES ($1::DATE, $2, $3)", [
-      r.date,
-      r.current,
-      r.customers
-    ]);
+    await store.run(
+      sql`INSERT INTO snapshots VALUES (${val(r.date)}::DATE, ${r.current}, ${r.customers})`
+    );
   const dates = recorded.map((r) => r.date);
   log(
     `history: ${dates.length} snapshots (${history.period}ly) ${dates[0]} … ${dates.at(-1)}, ` +
@@ -306,11 +330,7 @@ export async function buildSnapshots(
   const moverOptions = {
     drop: history.activityDropAbove,
     significance: history.dropSignificance,
-    activity: activityQueries({
-      orders: await store.has("orders"),
-      web_sessions: await store.has("web_sessions"),
-      email_events: await store.has("email_events")
-    })
+    activity: activity(await presentTables(store, ["orders", "web_sessions", "email_events"]))
   };
   let movers: SnapshotSummary["movers"] = null;
   if (lookback >= 1) {
@@ -326,12 +346,12 @@ export async function buildSnapshots(
 }
 
 /** Consecutive pairs of snapshots, as SQL. */
-const PAIRS = `(SELECT * FROM (SELECT lag(snapshot) OVER (ORDER BY snapshot) AS from_snapshot,
+const PAIRS = sql`(SELECT * FROM (SELECT lag(snapshot) OVER (ORDER BY snapshot) AS from_snapshot,
     snapshot AS to_snapshot FROM snapshots) WHERE from_snapshot IS NOT NULL)`;
 
 async function buildFlows(store: Store): Promise<void> {
   await store.run(
-    `CREATE OR REPLACE TABLE profile_flows AS
+    sql`CREATE OR REPLACE TABLE profile_flows AS
      SELECT p.from_snapshot, p.to_snapshot, coalesce(a.profile_id, 'joined') AS source,
        b.profile_id AS target, count(*)::INTEGER AS customers
      FROM ${PAIRS} p
@@ -353,7 +373,7 @@ async function buildDrift(
   thresholds: {centroidShift: number; psi: number}
 ): Promise<string[]> {
   await store.run(
-    `CREATE OR REPLACE TABLE profile_feature_psi AS
+    sql`CREATE OR REPLACE TABLE profile_feature_psi AS
      WITH keys AS (SELECT DISTINCT feature, bin FROM snapshot_bins),
      profiles AS (SELECT DISTINCT profile_id FROM snapshot_customers),
      grid AS (
@@ -377,7 +397,7 @@ async function buildDrift(
      ORDER BY ALL`
   );
   await store.run(
-    `CREATE OR REPLACE TABLE profile_drift AS
+    sql`CREATE OR REPLACE TABLE profile_drift AS
      WITH sizes AS (
        SELECT snapshot, profile_id, count(*)::INTEGER AS customers
        FROM snapshot_customers GROUP BY ALL),
@@ -399,19 +419,18 @@ async function buildDrift(
          THEN s.centroid_shift END AS centroid_shift,
        q.psi_max, q.psi_feature,
        coalesce(least(sb.customers, sa.customers) >= ${MIN_DRIFT_CUSTOMERS}
-         AND (s.centroid_shift > $shift OR q.psi_max > $psi), false) AS alert
+         AND (s.centroid_shift > ${thresholds.centroidShift} OR q.psi_max > ${thresholds.psi}), false) AS alert
      FROM ${PAIRS} p CROSS JOIN (SELECT DISTINCT profile_id FROM snapshot_customers) r
      LEFT JOIN sizes sb ON sb.snapshot = p.from_snapshot AND sb.profile_id = r.profile_id
      LEFT JOIN sizes sa ON sa.snapshot = p.to_snapshot AND sa.profile_id = r.profile_id
      LEFT JOIN shift s ON s.from_snapshot = p.from_snapshot AND s.profile_id = r.profile_id
      LEFT JOIN psi q ON q.from_snapshot = p.from_snapshot AND q.profile_id = r.profile_id
-     ORDER BY p.from_snapshot, TRY_CAST(substr(r.profile_id, 2) AS INTEGER), r.profile_id`,
-    {shift: thresholds.centroidShift, psi: thresholds.psi}
+     ORDER BY p.from_snapshot, ${byProfileId(sql`r.profile_id`)}`
   );
   const alerted = await store.all<{profile_id: string}>(
-    `SELECT profile_id FROM profile_drift
-     WHERE alert AND to_snapshot = (SELECT max(snapshot) FROM snapshots)
-     ORDER BY TRY_CAST(substr(profile_id, 2) AS INTEGER), profile_id`
+    sql`SELECT profile_id FROM profile_drift
+        WHERE alert AND to_snapshot = (SELECT max(snapshot) FROM snapshots)
+        ORDER BY ${byProfileId()}`
   );
   return alerted.map((r) => r.profile_id);
 }
@@ -439,8 +458,8 @@ export interface MoverOptions {
   drop: number;
   /** …with a one-sided binomial p-value below this. */
   significance: number;
-  /** The activity queries (features.ts activityQueries) the data has. */
-  activity: string[];
+  /** The activity queries (profile/features.ts `activity`) the data has. */
+  activity: SQL[];
 }
 
 /**
@@ -454,68 +473,74 @@ export interface MoverOptions {
  * model had them). Returns the number of movers.
  */
 export async function buildMovers(store: Store, o: MoverOptions): Promise<number> {
-  const yearBefore = (date: string) => `($${date}::DATE - INTERVAL 1 YEAR)`;
-  const window = (from: string, to: string) =>
-    `active_at >= ${from} + INTERVAL 1 DAY AND active_at < ${to} + INTERVAL 1 DAY`;
+  const since = sql`${val(o.since)}::DATE`;
+  const until = sql`${val(o.until)}::DATE`;
+  const yearBefore = (date: SQL) => sql`(${date} - INTERVAL 1 YEAR)`;
+  const window = (start: SQL, end: SQL) =>
+    sql`active_at >= ${start} + INTERVAL 1 DAY AND active_at < ${end} + INTERVAL 1 DAY`;
   await store.run(
     o.activity.length > 0
-      ? `CREATE OR REPLACE TEMP TABLE mover_activity AS
-         SELECT customer_id::VARCHAR AS customer_id,
-           count(*) FILTER (WHERE ${window("$from::DATE", "$until::DATE")})::INTEGER AS activity_now,
-           count(*) FILTER (WHERE ${window(yearBefore("from"), yearBefore("until"))})::INTEGER AS activity_before
-         FROM (${o.activity.join(" UNION ALL ")})
-         WHERE active_at >= ${yearBefore("from")} AND active_at < $until::DATE + INTERVAL 1 DAY
-         GROUP BY 1`
-      : `CREATE OR REPLACE TEMP TABLE mover_activity (customer_id VARCHAR, activity_now INTEGER,
-           activity_before INTEGER)`,
-    o.activity.length > 0 ? {from: o.since, until: o.until} : undefined
+      ? sql`CREATE OR REPLACE TEMP TABLE mover_activity AS
+            SELECT customer_id::VARCHAR AS customer_id,
+              count(*) FILTER (WHERE ${window(since, until)})::INTEGER AS activity_now,
+              count(*) FILTER (WHERE ${window(yearBefore(since), yearBefore(until))})::INTEGER AS activity_before
+            FROM (${join(o.activity, " UNION ALL ")})
+            WHERE active_at >= ${yearBefore(since)} AND active_at < ${until} + INTERVAL 1 DAY
+            GROUP BY 1`
+      : sql`CREATE OR REPLACE TEMP TABLE mover_activity (customer_id VARCHAR, activity_now INTEGER,
+              activity_before INTEGER)`
   );
   // The test runs in process, over the customers whose activity fell enough to be candidates.
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE mover_candidates AS
-     SELECT (row_number() OVER (ORDER BY customer_id) - 1)::INTEGER AS idx, *
-     FROM mover_activity
-     WHERE activity_before > 0 AND activity_now < (1 - $drop::DOUBLE) * activity_before`,
-    {drop: o.drop}
+    sql`CREATE OR REPLACE TEMP TABLE mover_candidates AS
+        SELECT (row_number() OVER (ORDER BY customer_id) - 1)::INTEGER AS idx, *
+        FROM mover_activity
+        WHERE activity_before > 0 AND activity_now < (1 - ${o.drop}::DOUBLE) * activity_before`
   );
   const [idx, now, before] = (await store.columns(
-    "SELECT idx, activity_now, activity_before FROM mover_candidates ORDER BY idx"
+    sql`SELECT idx, activity_now, activity_before FROM mover_candidates ORDER BY idx`
   )) as number[][];
   const p = Float64Array.from(idx, (_, i) => binomialLowerTail(now[i], now[i] + before[i]));
-  await store.run("CREATE OR REPLACE TEMP TABLE mover_tests (idx INTEGER, p DOUBLE)");
+  await store.run(sql`CREATE OR REPLACE TEMP TABLE mover_tests (idx INTEGER, p DOUBLE)`);
   await store.appendColumns("mover_tests", [Int32Array.from(idx), p]);
   await store.run(
-    `CREATE OR REPLACE TABLE at_risk_movers AS
+    sql`CREATE OR REPLACE TABLE at_risk_movers AS
      WITH m AS (
        SELECT n.customer_id, n.profile_id, b.profile_id AS previous_profile_id,
          n.at_risk AND NOT b.at_risk AS into_risk,
-         coalesce(t.p < $significance, false) AS dropped,
+         coalesce(t.p < ${o.significance}, false) AS dropped,
          coalesce(b.expected_value_12m, b.spend_12m, 0) AS value_at_stake,
          b.p_alive AS p_alive_before, n.p_alive, coalesce(b.spend_12m, 0) AS spend_before,
          coalesce(n.spend_12m, 0) AS spend_now, coalesce(a.activity_before, 0) AS activity_before,
          coalesce(a.activity_now, 0) AS activity_now, t.p AS drop_p, n.engagement_change,
          n.risk_reason
        FROM snapshot_customers n
-       JOIN snapshot_customers b ON b.customer_id = n.customer_id AND b.snapshot = $since::DATE
+       JOIN snapshot_customers b ON b.customer_id = n.customer_id AND b.snapshot = ${since}
        LEFT JOIN mover_activity a ON a.customer_id = n.customer_id
        LEFT JOIN mover_candidates c ON c.customer_id = n.customer_id
        LEFT JOIN mover_tests t ON t.idx = c.idx
-       WHERE n.snapshot = $until::DATE AND $since::DATE < $until::DATE)
+       WHERE n.snapshot = ${until} AND ${since} < ${until})
      SELECT row_number() OVER (
          ORDER BY (into_risk AND dropped) DESC, value_at_stake DESC, customer_id)::INTEGER AS rank,
-       $since::DATE AS since, $until::DATE AS until, customer_id, profile_id, previous_profile_id,
+       ${since} AS since, ${until} AS until, customer_id, profile_id, previous_profile_id,
        CASE WHEN into_risk AND dropped THEN 'both' WHEN into_risk THEN 'at_risk'
          ELSE 'engagement_drop' END AS reason,
        CASE WHEN into_risk AND dropped THEN 'strong' ELSE 'one signal' END AS evidence,
        value_at_stake, p_alive_before, p_alive, spend_before, spend_now, activity_before,
        activity_now, drop_p, engagement_change, risk_reason
      FROM m WHERE into_risk OR dropped
-     ORDER BY rank`,
-    {since: o.since, until: o.until, significance: o.significance}
+     ORDER BY rank`
   );
   for (const table of ["mover_activity", "mover_candidates", "mover_tests"])
-    await store.run(`DROP TABLE IF EXISTS ${table}`);
+    await store.run(sql`DROP TABLE IF EXISTS ${ident(table)}`);
   return (
-    (await store.one<{n: number}>("SELECT count(*)::INTEGER AS n FROM at_risk_movers"))?.n ?? 0
+    (await store.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM at_risk_movers`))?.n ?? 0
   );
+}
+
+/** The tables of `names` the store has. */
+async function presentTables(store: Store, names: string[]): Promise<Set<string>> {
+  const present = new Set<string>();
+  for (const name of names) if (await store.has(name)) present.add(name);
+  return present;
 }

@@ -31,7 +31,7 @@ import {
 import {distanceMatrix, meanSilhouettes, silhouettes} from "./silhouette.ts";
 import {bootstrapStability} from "./stability.ts";
 import {type Store} from "../core/store.ts";
-import {ident} from "../core/sql.ts";
+import {ident, join, raw, sql, valueList} from "../core/sql.ts";
 
 export type ClusteringSettings = PortraitConfig["clustering"];
 
@@ -222,20 +222,17 @@ export async function buildClusters(
   const columns = await designColumns(store, features, weightOf);
   await storeColumns(store, columns);
   const d = columns.length;
-  const {sql: select, params} = matrixSelect(columns);
   await store.run(
-    `CREATE OR REPLACE TEMP TABLE cluster_matrix AS SELECT customer_id, ${select} FROM features`,
-    params
+    sql`CREATE OR REPLACE TEMP TABLE cluster_matrix AS SELECT customer_id, ${matrixSelect(columns)} FROM features`
   );
 
   // A seeded sample in a seeded order: hashing the id with the seed does not depend on the
   // thread count, and the first rows of the sample double as the silhouette and bootstrap samples.
   const matrix = await readMatrix(
     store,
-    `SELECT customer_id, ${columns.map((c) => c.column).join(", ")} FROM cluster_matrix
-     ORDER BY hash(customer_id || '/' || $seed), customer_id LIMIT $limit`,
-    columns,
-    {seed: settings.seed, limit: settings.sample}
+    sql`SELECT customer_id, ${join(columns.map((c) => ident(c.column)))} FROM cluster_matrix
+        ORDER BY hash(customer_id || '/' || ${settings.seed}), customer_id LIMIT ${settings.sample}`,
+    columns
   );
   const n = matrix.ids.length;
   const kMax = Math.min(settings.k.max, Math.floor(n / 2));
@@ -310,10 +307,10 @@ export async function buildClusters(
   await storeRuns(store, runs, k);
   await storeCentroids(store, columns, fit.centroids, k);
   const customers = await assignNearest(store, d);
-  await store.run("DROP TABLE cluster_matrix");
+  await store.run(sql`DROP TABLE cluster_matrix`);
 
   const sizes = await store.all<{profile_id: string; n: number}>(
-    "SELECT profile_id, count(*)::INTEGER AS n FROM customer_profiles GROUP BY 1 ORDER BY 1"
+    sql`SELECT profile_id, count(*)::INTEGER AS n FROM customer_profiles GROUP BY 1 ORDER BY 1`
   );
   const sizeOf = new Map(sizes.map((s) => [s.profile_id, s.n]));
   const profiles = Array.from({length: k}, (_, c) => ({
@@ -332,22 +329,26 @@ export async function buildClusters(
 }
 
 async function storeRuns(store: Store, runs: KRun[], chosen: number): Promise<void> {
-  await store.run(`CREATE OR REPLACE TABLE clustering_runs (
+  await store.run(sql`CREATE OR REPLACE TABLE clustering_runs (
     k INTEGER, silhouette DOUBLE, inertia DOUBLE, min_share DOUBLE, min_stability DOUBLE,
     mean_stability DOUBLE, accepted BOOLEAN, reason VARCHAR, chosen BOOLEAN)`);
   for (const r of runs) {
     const has = r.stability.length > 0;
-    await store.run("INSERT INTO clustering_runs VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", [
-      r.k,
-      r.silhouette,
-      r.inertia,
-      r.minShare,
-      has ? Math.min(...r.stability) : null,
-      has ? r.stability.reduce((a, b) => a + b, 0) / r.stability.length : null,
-      r.accepted,
-      r.reason,
-      r.k === chosen
-    ]);
+    const minStability = has ? Math.min(...r.stability) : null;
+    const meanStability = has ? r.stability.reduce((a, b) => a + b, 0) / r.stability.length : null;
+    await store.run(
+      sql`INSERT INTO clustering_runs VALUES (${valueList([
+        r.k,
+        r.silhouette,
+        r.inertia,
+        r.minShare,
+        minStability,
+        meanStability,
+        r.accepted,
+        r.reason,
+        r.k === chosen
+      ])})`
+    );
   }
 }
 
@@ -358,18 +359,21 @@ async function storeCentroids(
   k: number
 ) {
   const d = columns.length;
-  await store.run(`CREATE OR REPLACE TABLE profile_centroids (
+  await store.run(sql`CREATE OR REPLACE TABLE profile_centroids (
     profile_id VARCHAR, position INTEGER, "column" VARCHAR, feature VARCHAR, level VARCHAR, value DOUBLE)`);
   for (let c = 0; c < k; c++) {
     for (let j = 0; j < d; j++) {
-      await store.run("INSERT INTO profile_centroids VALUES ($1, $2, $3, $4, $5, $6)", [
-        profileId(c),
-        j,
-        columns[j].column,
-        columns[j].feature,
-        columns[j].level,
-        centroids[c * d + j]
-      ]);
+      const {column, feature, level} = columns[j];
+      await store.run(
+        sql`INSERT INTO profile_centroids VALUES (${valueList([
+          profileId(c),
+          j,
+          column,
+          feature,
+          level,
+          centroids[c * d + j]
+        ])})`
+      );
     }
   }
 }
@@ -386,41 +390,50 @@ export async function assignNearest(
   d: number,
   {matrix = "cluster_matrix", into = "customer_profiles", temporary = false} = {}
 ): Promise<number> {
-  const columns = Array.from({length: d}, (_, j) => j);
-  const squares = columns.map((j) => `coalesce((x.c${j} - c.v[${j + 1}]) ** 2, 0)`).join(" + ");
-  const observed = columns.map((j) => `(x.c${j} IS NOT NULL)::INTEGER`).join(" + ");
-  await store.run(
-    `CREATE OR REPLACE TEMP TABLE centroid_vectors AS
-     SELECT profile_id, list(value ORDER BY position) AS v
-     FROM profile_centroids GROUP BY profile_id`
+  const columns = Array.from({length: d}, (_, j) => sql`x.${ident(`c${j}`)}`);
+  const squares = join(
+    columns.map((x, j) => sql`coalesce((${x} - c.v[${j + 1}]) ** 2, 0)`),
+    " + "
+  );
+  const observed = join(
+    columns.map((x) => sql`(${x} IS NOT NULL)::INTEGER`),
+    " + "
   );
   await store.run(
-    `CREATE OR REPLACE ${temporary ? "TEMP " : ""}TABLE ${ident(into)} AS
-     WITH d AS (
-       SELECT x.customer_id, c.profile_id,
-         sqrt((${squares}) * ${d} / greatest(${observed}, 1)) AS distance
-       FROM ${ident(matrix)} x CROSS JOIN centroid_vectors c)
-     SELECT customer_id,
-       arg_min(profile_id, [distance, TRY_CAST(substr(profile_id, 2) AS DOUBLE)]) AS profile_id,
-       min(distance) AS distance
-     FROM d GROUP BY customer_id ORDER BY customer_id`
+    sql`CREATE OR REPLACE TEMP TABLE centroid_vectors AS
+        SELECT profile_id, list(value ORDER BY position) AS v
+        FROM profile_centroids GROUP BY profile_id`
   );
-  await store.run("DROP TABLE centroid_vectors");
+  await store.run(
+    sql`CREATE OR REPLACE ${raw(temporary ? "TEMP " : "")}TABLE ${ident(into)} AS
+        WITH d AS (
+          SELECT x.customer_id, c.profile_id,
+            sqrt((${squares}) * ${d} / greatest(${observed}, 1)) AS distance
+          FROM ${ident(matrix)} x CROSS JOIN centroid_vectors c)
+        SELECT customer_id,
+          arg_min(profile_id, [distance, TRY_CAST(substr(profile_id, 2) AS DOUBLE)]) AS profile_id,
+          min(distance) AS distance
+        FROM d GROUP BY customer_id ORDER BY customer_id`
+  );
+  await store.run(sql`DROP TABLE centroid_vectors`);
   return (
-    (await store.one<{n: number}>(`SELECT count(*)::INTEGER AS n FROM ${ident(into)}`))?.n ?? 0
+    (await store.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM ${ident(into)}`))?.n ?? 0
   );
 }
 
 async function storeQuality(store: Store, profiles: ProfileQuality[]): Promise<void> {
-  await store.run(`CREATE OR REPLACE TABLE cluster_quality (
+  await store.run(sql`CREATE OR REPLACE TABLE cluster_quality (
     profile_id VARCHAR, customers INTEGER, share DOUBLE, silhouette DOUBLE, stability DOUBLE)`);
+  const orNull = (x: number) => (Number.isNaN(x) ? null : x);
   for (const p of profiles) {
-    await store.run("INSERT INTO cluster_quality VALUES ($1, $2, $3, $4, $5)", [
-      p.id,
-      p.customers,
-      p.share,
-      Number.isNaN(p.silhouette) ? null : p.silhouette,
-      Number.isNaN(p.stability) ? null : p.stability
-    ]);
+    await store.run(
+      sql`INSERT INTO cluster_quality VALUES (${valueList([
+        p.id,
+        p.customers,
+        p.share,
+        orNull(p.silhouette),
+        orNull(p.stability)
+      ])})`
+    );
   }
 }

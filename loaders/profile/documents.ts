@@ -16,6 +16,7 @@ import {
 } from "./narrative.ts";
 import type {ProfileNote} from "../config/notes.ts";
 import type {Store} from "../core/store.ts";
+import {sql, valueList} from "../core/sql.ts";
 import type {Trait} from "./traits.ts";
 
 export interface Profile extends ProfileFacts {
@@ -45,25 +46,25 @@ async function profileFacts(store: Store, catalog: CatalogEntry[]): Promise<Prof
     p_alive: number | null;
     at_risk: number | null;
   }>(
-    `SELECT q.profile_id, q.customers, q.share, q.silhouette, q.stability,
-       ${hasSpend ? "s.revenue" : "NULL::DOUBLE AS revenue"},
-       ${hasValue ? "v.value12m, v.p_alive, v.at_risk" : "NULL::DOUBLE AS value12m, NULL::DOUBLE AS p_alive, NULL::DOUBLE AS at_risk"}
-     FROM cluster_quality q
-     ${hasSpend ? "LEFT JOIN (SELECT p.profile_id, sum(f.spend_12m) AS revenue FROM customer_profiles p JOIN features f USING (customer_id) GROUP BY 1) s USING (profile_id)" : ""}
-     ${
-       hasValue
-         ? `LEFT JOIN (SELECT p.profile_id, avg(v.expected_value_12m) AS value12m, avg(v.p_alive) AS p_alive,
-              avg(coalesce(v.at_risk, false)::DOUBLE) AS at_risk
-            FROM customer_profiles p JOIN customer_value v USING (customer_id) GROUP BY 1) v USING (profile_id)`
-         : ""
-     }
-     ORDER BY q.profile_id`
+    sql`SELECT q.profile_id, q.customers, q.share, q.silhouette, q.stability,
+          ${hasSpend ? sql`s.revenue` : sql`NULL::DOUBLE AS revenue`},
+          ${hasValue ? sql`v.value12m, v.p_alive, v.at_risk` : sql`NULL::DOUBLE AS value12m, NULL::DOUBLE AS p_alive, NULL::DOUBLE AS at_risk`}
+        FROM cluster_quality q
+        ${hasSpend ? sql`LEFT JOIN (SELECT p.profile_id, sum(f.spend_12m) AS revenue FROM customer_profiles p JOIN features f USING (customer_id) GROUP BY 1) s USING (profile_id)` : sql``}
+        ${
+          hasValue
+            ? sql`LEFT JOIN (SELECT p.profile_id, avg(v.expected_value_12m) AS value12m, avg(v.p_alive) AS p_alive,
+                   avg(coalesce(v.at_risk, false)::DOUBLE) AS at_risk
+                 FROM customer_profiles p JOIN customer_value v USING (customer_id) GROUP BY 1) v USING (profile_id)`
+            : sql``
+        }
+        ORDER BY q.profile_id`
   );
   const base = hasValue
     ? await store.one<{value12m: number | null; p_alive: number | null; at_risk: number | null}>(
-        `SELECT avg(v.expected_value_12m) AS value12m, avg(v.p_alive) AS p_alive,
-           avg(coalesce(v.at_risk, false)::DOUBLE) AS at_risk
-         FROM customer_profiles p JOIN customer_value v USING (customer_id)`
+        sql`SELECT avg(v.expected_value_12m) AS value12m, avg(v.p_alive) AS p_alive,
+              avg(coalesce(v.at_risk, false)::DOUBLE) AS at_risk
+            FROM customer_profiles p JOIN customer_value v USING (customer_id)`
       )
     : undefined;
   const revenue = rows.reduce((sum, r) => sum + (r.revenue ?? 0), 0);
@@ -132,16 +133,15 @@ export async function buildProfiles(
 }
 
 async function storeProfiles(store: Store, profiles: Profile[]): Promise<void> {
-  await store.run(`CREATE OR REPLACE TABLE profiles (
+  await store.run(sql`CREATE OR REPLACE TABLE profiles (
     profile_id VARCHAR, name VARCHAR, generated_name VARCHAR, summary VARCHAR, customers INTEGER,
     share DOUBLE, revenue_share DOUBLE, value_12m DOUBLE, p_alive DOUBLE, at_risk_share DOUBLE,
     silhouette DOUBLE, stability DOUBLE, notes VARCHAR, stable_name VARCHAR)`);
-  await store.run(`CREATE OR REPLACE TABLE profile_sentences (
+  await store.run(sql`CREATE OR REPLACE TABLE profile_sentences (
     profile_id VARCHAR, section VARCHAR, position INTEGER, text VARCHAR, feature VARCHAR, level VARCHAR)`);
   for (const p of profiles) {
     await store.run(
-      "INSERT INTO profiles VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-      [
+      sql`INSERT INTO profiles VALUES (${valueList([
         p.id,
         p.name,
         p.generatedName,
@@ -156,18 +156,20 @@ async function storeProfiles(store: Store, profiles: Profile[]): Promise<void> {
         p.stability,
         JSON.stringify(p.notes),
         p.stableName
-      ]
+      ])})`
     );
     for (const section of SECTIONS) {
       for (const [position, s] of p.document.sections[section].entries()) {
-        await store.run("INSERT INTO profile_sentences VALUES ($1, $2, $3, $4, $5, $6)", [
-          p.id,
-          section,
-          position,
-          s.text,
-          s.feature,
-          s.level
-        ]);
+        await store.run(
+          sql`INSERT INTO profile_sentences VALUES (${valueList([
+            p.id,
+            section,
+            position,
+            s.text,
+            s.feature,
+            s.level
+          ])})`
+        );
       }
     }
   }

@@ -202,19 +202,6 @@ export function activity(has: ReadonlySet<string>): SQL[] {
   ].filter((s): s is SQL => s !== null);
 }
 
-/**
- * The activity queries as text, for history/snapshots.ts, which still joins strings: the
- * queries bind nothing, so their text is the whole query. Goes once snapshots.ts takes `activity`.
- */
-export function activityQueries(has: {
-  orders: boolean;
-  web_sessions: boolean;
-  email_events: boolean;
-}): string[] {
-  const tables = Object.entries(has).flatMap(([table, present]) => (present ? [table] : []));
-  return activity(new Set(tables)).map(String);
-}
-
 /** Per customer, their activities in the recent window and in the same days a year earlier. */
 export function trendAggregate(w: Window, activities: readonly SQL[]): SQL {
   const from = since(w.asOf, sql`365 + ${w.trendDays}`);

@@ -12,8 +12,8 @@
  * the same transform assigns every customer in SQL.
  */
 import type {CatalogEntry} from "./features.ts";
-import {usedParams, type Store} from "../core/store.ts";
-import {ident} from "../core/sql.ts";
+import {type Store} from "../core/store.ts";
+import {ident, join, sql, val, valueList, type SQL} from "../core/sql.ts";
 
 export interface ClusterColumn {
   /** Column name in the matrix: c0, c1, … */
@@ -38,10 +38,12 @@ export interface ClusterColumn {
 const MAX_LEVELS = 12;
 
 /** The feature's value after its transform, as SQL over `features`. */
-export function transformed(feature: string, transform: "log" | "none"): string {
-  const x = String(ident(feature));
+export function transformed(feature: string, transform: "log" | "none"): SQL {
+  const x = ident(feature);
   // greatest() skips NULLs, so without the CASE a missing value would become ln(1) = 0.
-  return transform === "log" ? `CASE WHEN ${x} IS NOT NULL THEN ln(1 + greatest(${x}, 0)) END` : x;
+  return transform === "log"
+    ? sql`CASE WHEN ${x} IS NOT NULL THEN ln(1 + greatest(${x}, 0)) END`
+    : x;
 }
 
 /** Events a share is smoothed by: as if each customer had PSEUDO_EVENTS more at the base's mix. */
@@ -50,16 +52,17 @@ export const PSEUDO_EVENTS = 2;
 /**
  * The value the clustering sees, as SQL: the transformed feature, and for a share of a count
  * (base) the share smoothed towards the base's (Bayes with a Beta prior worth PSEUDO_EVENTS
- * events), so that one ticket does not make a customer "100 % self-service".
+ * events), so that one ticket does not make a customer "100 % self-service". The prior (the
+ * base's share) is bound; it is left out when the feature is no share.
  */
 export function valueSql(
   c: {feature: string; transform: "log" | "none"; base: string | null},
-  prior: string
-): string {
+  prior: number
+): SQL {
   const x = transformed(c.feature, c.transform);
   if (c.base === null) return x;
-  const n = `coalesce(${ident(c.base)}, 0)`;
-  return `CASE WHEN ${x} IS NOT NULL THEN (${x} * ${n} + ${PSEUDO_EVENTS} * ${prior}) / (${n} + ${PSEUDO_EVENTS}) END`;
+  const n = sql`coalesce(${ident(c.base)}, 0)`;
+  return sql`CASE WHEN ${x} IS NOT NULL THEN (${x} * ${n} + ${PSEUDO_EVENTS} * ${prior}) / (${n} + ${PSEUDO_EVENTS}) END`;
 }
 
 /** The columns for the clustered features, with centres and scales measured on `features`. */
@@ -72,35 +75,31 @@ export async function designColumns(
   const baseOf = (f: CatalogEntry) => f.base ?? null;
   const priorsRow = numbers.length
     ? await store.one<Record<string, number>>(
-        `SELECT ${numbers.map((f, i) => `avg(${ident(f.id)}) AS p${i}`).join(", ")} FROM features`
+        sql`SELECT ${join(numbers.map((f, i) => sql`avg(${ident(f.id)}) AS ${ident(`p${i}`)}`))} FROM features`
       )
     : undefined;
   const priors = numbers.map((_, i) => Number(priorsRow?.[`p${i}`] ?? 0));
   const spec = (f: CatalogEntry) => ({feature: f.id, transform: f.transform, base: baseOf(f)});
-  const priorParams = Object.fromEntries(priors.map((p, i) => [`prior${i}`, p]));
-  const quantilesSql = `SELECT ${numbers
-    .map((f, i) => `quantile_cont(${valueSql(spec(f), `$prior${i}`)}, [0.01, 0.5, 0.99]) AS q${i}`)
-    .join(", ")} FROM features`;
   const quantiles = numbers.length
-    ? await store.one<Record<string, number[]>>(quantilesSql, usedParams(quantilesSql, priorParams))
+    ? await store.one<Record<string, number[]>>(
+        sql`SELECT ${join(
+          numbers.map(
+            (f, i) =>
+              sql`quantile_cont(${valueSql(spec(f), priors[i])}, [0.01, 0.5, 0.99]) AS ${ident(`q${i}`)}`
+          )
+        )} FROM features`
+      )
     : undefined;
   const bounds = numbers.map((_, i) => quantiles?.[`q${i}`] ?? [0, 0, 0]);
-  const momentsSql = `SELECT ${numbers
-    .map((f, i) => {
-      const x = `least(greatest(${valueSql(spec(f), `$prior${i}`)}, $lo${i}), $hi${i})`;
-      return `avg(${x}) AS m${i}, stddev_pop(${x}) AS s${i}`;
-    })
-    .join(", ")} FROM features`;
   const moments = numbers.length
-    ? await store.one<Record<string, number>>(momentsSql, {
-        ...usedParams(momentsSql, priorParams),
-        ...Object.fromEntries(
-          numbers.flatMap((_, i) => [
-            [`lo${i}`, bounds[i][0]],
-            [`hi${i}`, bounds[i][2]]
-          ])
-        )
-      })
+    ? await store.one<Record<string, number>>(
+        sql`SELECT ${join(
+          numbers.map((f, i) => {
+            const x = sql`least(greatest(${valueSql(spec(f), priors[i])}, ${bounds[i][0]}), ${bounds[i][2]})`;
+            return sql`avg(${x}) AS ${ident(`m${i}`)}, stddev_pop(${x}) AS ${ident(`s${i}`)}`;
+          })
+        )} FROM features`
+      )
     : undefined;
 
   const columns: ClusterColumn[] = [];
@@ -130,8 +129,8 @@ export async function designColumns(
       });
     } else {
       const levels = await store.all<{level: string}>(
-        `SELECT ${ident(f.id)} AS level FROM features WHERE ${ident(f.id)} IS NOT NULL
-         GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ${MAX_LEVELS}`
+        sql`SELECT ${ident(f.id)} AS level FROM features WHERE ${ident(f.id)} IS NOT NULL
+            GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ${MAX_LEVELS}`
       );
       for (const {level} of levels) {
         add({
@@ -153,37 +152,28 @@ export async function designColumns(
   return columns;
 }
 
-/** The SQL for every column of the matrix over `features`, with its bound parameters. */
-export function matrixSelect(columns: ClusterColumn[]): {
-  sql: string;
-  params: Record<string, number | string>;
-} {
-  const params: Record<string, number | string> = {};
-  const select = columns.map((c, j) => {
-    const p = (name: string, value: number | string) => {
-      params[`${name}${j}`] = value;
-      return `$${name}${j}`;
-    };
+/** Every column of the matrix over `features`, as a select list: `expression AS c0, …`. */
+export function matrixSelect(columns: ClusterColumn[]): SQL {
+  const select = columns.map((c) => {
     if (c.level !== null) {
-      return `coalesce(${ident(c.feature)} = ${p("level", c.level)}, false)::DOUBLE * ${p("w", c.weight)} AS ${c.column}`;
+      return sql`coalesce(${ident(c.feature)} = ${val(c.level)}, false)::DOUBLE * ${c.weight} AS ${ident(c.column)}`;
     }
     // least and greatest skip NULLs, so a missing value is kept missing explicitly.
-    const x = valueSql(c, c.base === null ? "NULL" : p("prior", c.prior));
-    return `CASE WHEN ${x} IS NOT NULL THEN (least(greatest(${x}, ${p("lo", c.lo)}), ${p("hi", c.hi)}) - ${p("center", c.center)}) / ${p("scale", c.scale)} * ${p("w", c.weight)} END AS ${c.column}`;
+    const x = valueSql(c, c.prior);
+    return sql`CASE WHEN ${x} IS NOT NULL THEN (least(greatest(${x}, ${c.lo}), ${c.hi}) - ${c.center}) / ${c.scale} * ${c.weight} END AS ${ident(c.column)}`;
   });
-  return {sql: select.join(",\n  "), params};
+  return join(select, ",\n  ");
 }
 
 /** Writes the recipe to `cluster_columns`. */
 export async function storeColumns(store: Store, columns: ClusterColumn[]): Promise<void> {
-  await store.run(`CREATE OR REPLACE TABLE cluster_columns (
+  await store.run(sql`CREATE OR REPLACE TABLE cluster_columns (
     position INTEGER, "column" VARCHAR, feature VARCHAR, level VARCHAR, transform VARCHAR,
     base VARCHAR, prior DOUBLE, weight DOUBLE, lo DOUBLE, hi DOUBLE, center DOUBLE, scale DOUBLE,
     fill DOUBLE)`);
   for (const [position, c] of columns.entries()) {
     await store.run(
-      "INSERT INTO cluster_columns VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-      [
+      sql`INSERT INTO cluster_columns VALUES (${valueList([
         position,
         c.column,
         c.feature,
@@ -197,7 +187,7 @@ export async function storeColumns(store: Store, columns: ClusterColumn[]): Prom
         c.center,
         c.scale,
         c.fill
-      ]
+      ])})`
     );
   }
 }
@@ -205,8 +195,8 @@ export async function storeColumns(store: Store, columns: ClusterColumn[]): Prom
 /** The recipe `storeColumns` wrote: how the current build's clustering sees a customer. */
 export async function readColumns(store: Store): Promise<ClusterColumn[]> {
   const rows = await store.all(
-    `SELECT "column", feature, level, transform, base, prior, weight, lo, hi, center, scale, fill
-     FROM cluster_columns ORDER BY position`
+    sql`SELECT "column", feature, level, transform, base, prior, weight, lo, hi, center, scale, fill
+        FROM cluster_columns ORDER BY position`
   );
   return rows as unknown as ClusterColumn[];
 }
@@ -228,12 +218,11 @@ export interface Matrix {
 /** Reads a query's columns (after a leading id column) into a matrix, marking missing values. */
 export async function readMatrix(
   store: Store,
-  sql: string,
-  columns: ClusterColumn[],
-  params?: Record<string, number | string>
+  query: SQL,
+  columns: ClusterColumn[]
 ): Promise<Matrix> {
   const d = columns.length;
-  const data = await store.columns(sql, params);
+  const data = await store.columns(query);
   const ids = data[0] as string[];
   const n = ids.length;
   const points = new Float64Array(n * d);

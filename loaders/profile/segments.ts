@@ -9,8 +9,7 @@
 import type {SegmentVariable} from "../config/project.ts";
 import type {CatalogEntry} from "./features.ts";
 import {type Store} from "../core/store.ts";
-import {ident} from "../core/sql.ts";
-import {byProfileId, sql} from "../core/sql.ts";
+import {byProfileId, ident, join, sql, val, valueList, type SQL} from "../core/sql.ts";
 
 export interface SegmentSummary {
   segment: string;
@@ -46,20 +45,14 @@ export function binLabels(bins: number[], unit: string): string[] {
 const UNKNOWN_POSITION = 999;
 
 /**
- * The SQL label of one variable for the customer in `features` (alias f), the SQL of its sort
- * position (bins in order, categories alphabetically after, unknown last), and its parameters.
+ * The SQL label of one variable for the customer in `features` (alias f), and the SQL of its
+ * sort position (bins in order, categories alphabetically after, unknown last).
  */
 export function variableSql(
   variable: SegmentVariable,
-  feature: CatalogEntry,
-  prefix: string
-): {sql: string; position: string; params: Record<string, string | number>} {
-  const column = `f.${ident(variable.feature)}`;
-  const params: Record<string, string | number> = {};
-  const param = (name: string, value: string | number) => {
-    params[`${prefix}_${name}`] = value;
-    return `$${prefix}_${name}`;
-  };
+  feature: CatalogEntry
+): {label: SQL; position: SQL} {
+  const column = sql`f.${ident(variable.feature)}`;
   if ("bins" in variable) {
     if (feature.kind !== "number") {
       throw new Error(`segments: "${variable.feature}" is a category: give it groups, not bins`);
@@ -73,14 +66,11 @@ export function variableSql(
       }
     }
     const labels = binLabels(bins, feature.unit);
-    const cases = bins.map(
-      (b, i) => `WHEN ${column} < ${param(`b${i}`, b)} THEN ${param(`l${i}`, labels[i])}`
-    );
-    const positions = bins.map((_, i) => `WHEN ${column} < $${prefix}_b${i} THEN ${i}`);
+    const cases = bins.map((b, i) => sql`WHEN ${column} < ${b} THEN ${val(labels[i])}`);
+    const positions = bins.map((b, i) => sql`WHEN ${column} < ${b} THEN ${i}`);
     return {
-      sql: `CASE WHEN ${column} IS NULL THEN 'unknown' ${cases.join(" ")} ELSE ${param("last", labels[bins.length])} END`,
-      position: `CASE WHEN ${column} IS NULL THEN ${UNKNOWN_POSITION} ${positions.join(" ")} ELSE ${bins.length} END`,
-      params
+      label: sql`CASE WHEN ${column} IS NULL THEN 'unknown' ${join(cases, " ")} ELSE ${val(labels[bins.length])} END`,
+      position: sql`CASE WHEN ${column} IS NULL THEN ${UNKNOWN_POSITION} ${join(positions, " ")} ELSE ${bins.length} END`
     };
   }
   if (feature.kind !== "category") {
@@ -88,13 +78,11 @@ export function variableSql(
   }
   const groups = Object.entries(variable.groups ?? {});
   const cases = groups.map(
-    ([label, values], i) =>
-      `WHEN ${column} IN (${values.map((v, j) => param(`g${i}_${j}`, v)).join(", ")}) THEN ${param(`g${i}`, label)}`
+    ([label, values]) => sql`WHEN ${column} IN (${valueList(values)}) THEN ${val(label)}`
   );
   return {
-    sql: `CASE WHEN ${column} IS NULL THEN 'unknown' ${cases.join(" ")} ELSE ${column}::VARCHAR END`,
-    position: `CASE WHEN ${column} IS NULL THEN ${UNKNOWN_POSITION} ELSE 0 END`,
-    params
+    label: sql`CASE WHEN ${column} IS NULL THEN 'unknown' ${join(cases, " ")} ELSE ${column}::VARCHAR END`,
+    position: sql`CASE WHEN ${column} IS NULL THEN ${UNKNOWN_POSITION} ELSE 0 END`
   };
 }
 
@@ -107,7 +95,7 @@ export async function buildSegments(
   log: (line: string) => void = () => {}
 ): Promise<SegmentSummary[]> {
   const byId = new Map(catalog.map((f) => [f.id, f]));
-  const parts: {sql: string; params: Record<string, string | number>}[] = [];
+  const parts: SQL[] = [];
   const summaries: SegmentSummary[] = [];
   for (const [name, variables] of Object.entries(segments).sort(([a], [b]) => a.localeCompare(b))) {
     const missing = variables.filter((v) => !byId.get(v.feature)?.measured);
@@ -126,57 +114,49 @@ export async function buildSegments(
         `segments.${name}: ${why}; see the feature catalog for the features there are`
       );
     }
-    const labels = variables.map((v, i) => variableSql(v, byId.get(v.feature)!, `${name}_${i}`));
+    const labels = variables.map((v) => variableSql(v, byId.get(v.feature)!));
     const value =
-      labels.length === 1 ? labels[0].sql : `${labels[0].sql} || ' · ' || ${labels[1].sql}`;
+      labels.length === 1
+        ? labels[0].label
+        : sql`${labels[0].label} || ' · ' || ${labels[1].label}`;
     const position =
       labels.length === 1
         ? labels[0].position
-        : `(${labels[0].position}) * 1000 + (${labels[1].position})`;
-    const params = Object.assign({[`${name}_name`]: name}, ...labels.map((l) => l.params));
-    parts.push({
-      sql: `SELECT f.customer_id, $${name}_name AS segment, ${value} AS value, ${position} AS position FROM features f`,
-      params
-    });
+        : sql`(${labels[0].position}) * 1000 + (${labels[1].position})`;
+    parts.push(
+      sql`SELECT f.customer_id, ${val(name)} AS segment, ${value} AS value, ${position} AS position FROM features f`
+    );
     summaries.push({segment: name, variables: variables.map((v) => v.feature), values: 0});
   }
   await store.run(
-    "CREATE OR REPLACE TABLE customer_segments (customer_id VARCHAR, segment VARCHAR, value VARCHAR, position INTEGER)"
+    sql`CREATE OR REPLACE TABLE customer_segments (customer_id VARCHAR, segment VARCHAR, value VARCHAR, position INTEGER)`
   );
   if (parts.length > 0) {
     await store.run(
-      `INSERT INTO customer_segments ${parts.map((p) => p.sql).join(" UNION ALL ")} ORDER BY segment, customer_id`,
-      Object.assign({}, ...parts.map((p) => p.params))
+      sql`INSERT INTO customer_segments ${join(parts, " UNION ALL ")} ORDER BY segment, customer_id`
     );
   }
   await store.run(
-    `CREATE OR REPLACE TABLE segment_sizes AS
-     SELECT segment, value, min(position) AS position,
-       CASE WHEN count(*) >= $min THEN count(*) END::INTEGER AS customers,
-       count(*) < $min AS suppressed
-     FROM customer_segments GROUP BY segment, value ORDER BY segment, position, value`,
-    {min: minGroupSize}
+    sql`CREATE OR REPLACE TABLE segment_sizes AS
+        SELECT segment, value, min(position) AS position,
+          CASE WHEN count(*) >= ${minGroupSize} THEN count(*) END::INTEGER AS customers,
+          count(*) < ${minGroupSize} AS suppressed
+        FROM customer_segments GROUP BY segment, value ORDER BY segment, position, value`
   );
   await store.run(
-    `CREATE OR REPLACE TABLE segment_profiles AS
-     SELECT s.segment, s.value, min(s.position) AS position, p.profile_id,
-       CASE WHEN count(*) >= $min THEN count(*) END::INTEGER AS customers,
-       count(*) < $min AS suppressed
-     FROM customer_segments s JOIN customer_profiles p USING (customer_id)
-     GROUP BY s.segment, s.value, p.profile_id
-     ORDER BY s.segment, position, s.value, ${byProfileId(sql`p.profile_id`)}`,
-    {min: minGroupSize}
+    sql`CREATE OR REPLACE TABLE segment_profiles AS
+        SELECT s.segment, s.value, min(s.position) AS position, p.profile_id,
+          CASE WHEN count(*) >= ${minGroupSize} THEN count(*) END::INTEGER AS customers,
+          count(*) < ${minGroupSize} AS suppressed
+        FROM customer_segments s JOIN customer_profiles p USING (customer_id)
+        GROUP BY s.segment, s.value, p.profile_id
+        ORDER BY s.segment, position, s.value, ${byProfileId(sql`p.profile_id`)}`
   );
   for (const s of summaries) {
-    s.values =
-      (
-        await store.one<{n: number}>(
-          "SELECT count(*)::INTEGER AS n FROM segment_sizes WHERE segment = $s",
-          {
-            s: s.segment
-          }
-        )
-      )?.n ?? 0;
+    const row = await store.one<{n: number}>(
+      sql`SELECT count(*)::INTEGER AS n FROM segment_sizes WHERE segment = ${val(s.segment)}`
+    );
+    s.values = row?.n ?? 0;
   }
   return summaries;
 }

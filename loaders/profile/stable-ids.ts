@@ -10,13 +10,15 @@ import {existsSync} from "node:fs";
 import {readFile, writeFile} from "node:fs/promises";
 import {z} from "zod";
 import type {Store} from "../core/store.ts";
+import {byProfileId, ident, sql, valueList, type SQL} from "../core/sql.ts";
 
 /**
- * A clustering column by what it measures (the feature, or feature=level for a category's
- * level), not by its position: the columns of two builds line up even when features come or go.
+ * A clustering column (of `cluster_columns` under the alias given) by what it measures (the
+ * feature, or feature=level for a category's level), not by its position: the columns of two
+ * builds line up even when features come or go.
  */
-function columnKey(table: string): string {
-  return `CASE WHEN ${table}.level IS NULL THEN ${table}.feature ELSE ${table}.feature || '=' || ${table}.level END`;
+export function columnKey(table: SQL): SQL {
+  return sql`CASE WHEN ${table}.level IS NULL THEN ${table}.feature ELSE ${table}.feature || '=' || ${table}.level END`;
 }
 
 /** A profile's centre in the units of the clustering columns before standardising. */
@@ -279,8 +281,8 @@ export async function keepIdentities(
   {threshold}: {threshold: number}
 ): Promise<Identities> {
   const scales = await store.all<ColumnScale & Record<string, unknown>>(
-    `SELECT ${columnKey("k")} AS "column", center, scale, weight FROM cluster_columns k
-     WHERE weight <> 0 ORDER BY position`
+    sql`SELECT ${columnKey(sql`k`)} AS "column", center, scale, weight FROM cluster_columns k
+        WHERE weight <> 0 ORDER BY position`
   );
   const current = await currentCentroids(store);
   const previous = (state?.profiles ?? []).map((p) => ({id: p.id, values: p.centroid}));
@@ -288,26 +290,28 @@ export async function keepIdentities(
     threshold,
     nextId: state?.next_id ?? 1
   });
-  await store.run(`CREATE OR REPLACE TABLE profile_matches (
+  await store.run(sql`CREATE OR REPLACE TABLE profile_matches (
     profile_id VARCHAR, fitted_id VARCHAR, previous_id VARCHAR, status VARCHAR, distance DOUBLE,
     threshold DOUBLE, related_id VARCHAR)`);
-  for (const m of matches)
+  for (const m of matches) {
+    const distance = m.distance === null || !Number.isFinite(m.distance) ? null : m.distance;
+    const threshold = Number.isFinite(m.threshold) ? m.threshold : null;
     await store.run(
-      "INSERT INTO profile_matches VALUES ($id, $fitted, $previous, $status, $distance, $threshold, $related)",
-      {
-        id: m.id,
-        fitted: m.fitted_id,
-        previous: m.previous_id,
-        status: m.status,
-        distance: m.distance === null || !Number.isFinite(m.distance) ? null : m.distance,
-        threshold: Number.isFinite(m.threshold) ? m.threshold : null,
-        related: m.related_id
-      }
+      sql`INSERT INTO profile_matches VALUES (${valueList([
+        m.id,
+        m.fitted_id,
+        m.previous_id,
+        m.status,
+        distance,
+        threshold,
+        m.related_id
+      ])})`
     );
+  }
   for (const table of ["customer_profiles", "profile_centroids", "cluster_quality"])
     await store.run(
-      `UPDATE ${table} SET profile_id = m.profile_id FROM profile_matches m
-       WHERE m.fitted_id = ${table}.profile_id`
+      sql`UPDATE ${ident(table)} SET profile_id = m.profile_id FROM profile_matches m
+          WHERE m.fitted_id = ${ident(table)}.profile_id`
     );
   const before = new Map((state?.profiles ?? []).map((p) => [p.id, p.name]));
   const names = new Map(
@@ -321,11 +325,11 @@ export async function keepIdentities(
 /** This build's centroids in the clustering columns' units before centring and scaling. */
 export async function currentCentroids(store: Store): Promise<Centroid[]> {
   const rows = await store.all<{profile_id: string; column: string; raw: number}>(
-    `SELECT c.profile_id, ${columnKey("k")} AS "column",
-       c.value / k.weight * k.scale + k.center AS raw
-     FROM profile_centroids c JOIN cluster_columns k USING ("column")
-     WHERE k.weight <> 0
-     ORDER BY TRY_CAST(substr(c.profile_id, 2) AS INTEGER), c.profile_id, k.position`
+    sql`SELECT c.profile_id, ${columnKey(sql`k`)} AS "column",
+          c.value / k.weight * k.scale + k.center AS raw
+        FROM profile_centroids c JOIN cluster_columns k USING ("column")
+        WHERE k.weight <> 0
+        ORDER BY ${byProfileId(sql`c.profile_id`)}, k.position`
   );
   const byId = new Map<string, Record<string, number>>();
   for (const r of rows) {
@@ -343,8 +347,8 @@ export async function stateOf(
   const centroids = new Map((await currentCentroids(store)).map((c) => [c.id, c.values]));
   const profiles = await store.all<{id: string; name: string; customers: number}>(
     // the name the build gave (kept or generated), not an analyst's rename from the notes file
-    `SELECT p.profile_id AS id, p.stable_name AS name, p.customers
-     FROM profiles p ORDER BY TRY_CAST(substr(p.profile_id, 2) AS INTEGER), p.profile_id`
+    sql`SELECT p.profile_id AS id, p.stable_name AS name, p.customers
+        FROM profiles p ORDER BY ${byProfileId(sql`p.profile_id`)}`
   );
   return {
     version: 1,

@@ -15,8 +15,7 @@
 import type {CatalogEntry} from "./features.ts";
 import {transformed} from "./matrix.ts";
 import {type Store} from "../core/store.ts";
-import {ident} from "../core/sql.ts";
-import {byProfileId} from "../core/sql.ts";
+import {byProfileId, ident, join, raw, sql, valueList} from "../core/sql.ts";
 
 export interface TraitOptions {
   minEffect: number;
@@ -111,18 +110,19 @@ async function numberStats(
   if (features.length === 0) return out;
   const select = features.flatMap((f, i) => {
     const x = transformed(f.id, f.transform);
+    const column = ident(f.id);
     return [
-      `count(${ident(f.id)})::DOUBLE AS n${i}`,
-      `avg(${ident(f.id)}) AS m${i}`,
-      `avg(${x}) AS tm${i}`,
-      `var_pop(${x}) AS tv${i}`,
-      `quantile_cont(${ident(f.id)}, [0.1, 0.25, 0.5, 0.75, 0.9]) AS q${i}`
+      sql`count(${column})::DOUBLE AS ${ident(`n${i}`)}`,
+      sql`avg(${column}) AS ${ident(`m${i}`)}`,
+      sql`avg(${x}) AS ${ident(`tm${i}`)}`,
+      sql`var_pop(${x}) AS ${ident(`tv${i}`)}`,
+      sql`quantile_cont(${column}, [0.1, 0.25, 0.5, 0.75, 0.9]) AS ${ident(`q${i}`)}`
     ];
   });
   const rows = await store.all(
-    `SELECT coalesce(p.profile_id, '') AS profile_id, ${select.join(", ")}
-     FROM features f JOIN customer_profiles p USING (customer_id)
-     GROUP BY GROUPING SETS ((p.profile_id), ()) ORDER BY 1`
+    sql`SELECT coalesce(p.profile_id, '') AS profile_id, ${join(select)}
+        FROM features f JOIN customer_profiles p USING (customer_id)
+        GROUP BY GROUPING SETS ((p.profile_id), ()) ORDER BY 1`
   );
   for (const row of rows) {
     const byFeature = new Map<string, NumberStats>();
@@ -169,7 +169,7 @@ export async function buildTraits(
   const sizes = new Map(
     (
       await store.all<{profile_id: string; n: number}>(
-        "SELECT profile_id, count(*)::INTEGER AS n FROM customer_profiles GROUP BY 1 ORDER BY 1"
+        sql`SELECT profile_id, count(*)::INTEGER AS n FROM customer_profiles GROUP BY 1 ORDER BY 1`
       )
     ).map((r) => [r.profile_id, r.n])
   );
@@ -206,11 +206,11 @@ export async function buildTraits(
 
   for (const f of measured.filter((c) => c.kind === "category")) {
     const rows = await store.all<{profile_id: string | null; level: string | null; n: number}>(
-      `SELECT p.profile_id, f.${ident(f.id)} AS level, count(*)::INTEGER AS n
-       FROM features f JOIN customer_profiles p USING (customer_id)
-       WHERE f.${ident(f.id)} IS NOT NULL
-       GROUP BY GROUPING SETS ((p.profile_id, level), (p.profile_id), (level), ())
-       ORDER BY 1, 2`
+      sql`SELECT p.profile_id, f.${ident(f.id)} AS level, count(*)::INTEGER AS n
+          FROM features f JOIN customer_profiles p USING (customer_id)
+          WHERE f.${ident(f.id)} IS NOT NULL
+          GROUP BY GROUPING SETS ((p.profile_id, level), (p.profile_id), (level), ())
+          ORDER BY 1, 2`
     );
     const count = (profile: string | null, level: string | null) =>
       rows.find((r) => r.profile_id === profile && r.level === level)?.n ?? 0;
@@ -357,25 +357,20 @@ const TRAIT_COLUMNS: [keyof Trait, string][] = [
 
 async function storeTraits(store: Store, traits: Trait[]): Promise<void> {
   await store.run(
-    `CREATE OR REPLACE TABLE profile_traits (${TRAIT_COLUMNS.map(([c, t]) => `${ident(c)} ${t}`).join(", ")})`
+    sql`CREATE OR REPLACE TABLE profile_traits (${join(TRAIT_COLUMNS.map(([c, t]) => sql`${ident(c)} ${raw(t)}`))})`
   );
-  const placeholders = TRAIT_COLUMNS.map((_, i) => `$${i + 1}`).join(", ");
   for (const t of traits) {
-    await store.run(
-      `INSERT INTO profile_traits VALUES (${placeholders})`,
-      TRAIT_COLUMNS.map(([c]) => {
-        const v = t[c];
-        return typeof v === "number" && !Number.isFinite(v)
-          ? null
-          : (v as string | number | boolean | null);
-      })
-    );
+    const values = TRAIT_COLUMNS.map(([c]) => {
+      const v = t[c] as string | number | boolean | null;
+      return typeof v === "number" && !Number.isFinite(v) ? null : v;
+    });
+    await store.run(sql`INSERT INTO profile_traits VALUES (${valueList(values)})`);
   }
 }
 
 /** Reads `profile_traits` back, in a stable order. */
 export async function readTraits(store: Store): Promise<Trait[]> {
   return store.all<Trait & Record<string, unknown>>(
-    `SELECT * FROM profile_traits ORDER BY ${byProfileId()}, feature, level NULLS FIRST`
+    sql`SELECT * FROM profile_traits ORDER BY ${byProfileId()}, feature, level NULLS FIRST`
   );
 }

@@ -1,7 +1,7 @@
 /**
  * Customer value (DESIGN.md step 4, churn risk and CLV): the per-customer purchase summary the
  * BG/NBD and Gamma-Gamma models need, computed in DuckDB as of a date; both models fitted in
- * process (clv.ts); P(alive), expected purchases, expected 12-month value and an at-risk flag
+ * process (clv/); P(alive), expected purchases, expected 12-month value and an at-risk flag
  * written back as the table `customer_value`, the fitted parameters as `value_models`.
  *
  * The summary follows the definitions behind the published CDNOW tables (Fader, Hardie & Lee
@@ -11,20 +11,12 @@
  * repeat purchase days only (the first is left out, as the Gamma-Gamma paper does).
  */
 import {z} from "zod";
-import {
-  compress,
-  type Compressed,
-  expectedPurchases,
-  expectedSpend,
-  fitBgNbd,
-  fitGammaGamma,
-  pAlive,
-  type BgNbdParams,
-  type Fit,
-  type GammaGammaParams
-} from "./clv.ts";
+import {expectedPurchases, fitBgNbd, pAlive, type BgNbdParams} from "./clv/bg-nbd.ts";
+import type {Fit} from "./clv/fit.ts";
+import {expectedSpend, fitGammaGamma, type GammaGammaParams} from "./clv/gamma-gamma.ts";
+import {compress, type Compressed} from "./clv/triples.ts";
 import {type Store} from "../core/store.ts";
-import {ident} from "../core/sql.ts";
+import {ident, join, sql, val, type SQL} from "../core/sql.ts";
 
 export interface ValueOptions {
   /** YYYY-MM-DD, inclusive: orders up to the end of this day count. */
@@ -106,39 +98,37 @@ export interface ValueSources {
 }
 
 /**
- * The per-customer summary as of `$asOf`, one row per customer of the population, `idx` its
- * rank by customer_id. Customers are numbered first, so the two aggregations group by integer.
- * Amounts are summed as DECIMAL(38, 10) (exactly, to 1e-10): a DOUBLE sum adds in whatever
- * order DuckDB's threads meet the rows, so its last bits could differ between two builds.
+ * The per-customer summary as of `asOf` (YYYY-MM-DD), one row per customer of the population,
+ * `idx` its rank by customer_id. Customers are numbered first, so the two aggregations group by
+ * integer. Amounts are summed as DECIMAL(38, 10) (exactly, to 1e-10): a DOUBLE sum adds in
+ * whatever order DuckDB's threads meet the rows, so its last bits could differ between two builds.
  */
-export function summarySql({
-  population,
-  orders,
-  engagement,
-  featuresTable = "features"
-}: ValueSources): string {
+export function summarySql(
+  {population, orders, engagement, featuresTable = "features"}: ValueSources,
+  asOf: string
+): SQL {
   const people =
     population === "features"
-      ? `SELECT customer_id::VARCHAR AS customer_id,
-           ${engagement ? "exp(engagement_trend) - 1" : "NULL::DOUBLE"} AS engagement_change
+      ? sql`SELECT customer_id::VARCHAR AS customer_id,
+           ${engagement ? sql`exp(engagement_trend) - 1` : sql`NULL::DOUBLE`} AS engagement_change
          FROM ${ident(featuresTable)}`
-      : `SELECT DISTINCT customer_id::VARCHAR AS customer_id, NULL::DOUBLE AS engagement_change
+      : sql`SELECT DISTINCT customer_id::VARCHAR AS customer_id, NULL::DOUBLE AS engagement_change
          FROM customers WHERE customer_id IS NOT NULL`;
-  const numbered = `SELECT (row_number() OVER (ORDER BY customer_id) - 1)::INTEGER AS idx, *
+  const numbered = sql`SELECT (row_number() OVER (ORDER BY customer_id) - 1)::INTEGER AS idx, *
        FROM (${people})`;
   if (!orders) {
-    return `CREATE OR REPLACE TEMP TABLE value_summary AS
+    return sql`CREATE OR REPLACE TEMP TABLE value_summary AS
      SELECT idx, customer_id, NULL::INTEGER AS purchases, NULL::INTEGER AS repeat_purchases,
        NULL::DOUBLE AS t_x_weeks, NULL::DOUBLE AS t_weeks, NULL::DOUBLE AS mean_repeat_value,
        engagement_change
      FROM (${numbered})`;
   }
-  return `CREATE OR REPLACE TEMP TABLE value_summary AS
+  return sql`CREATE OR REPLACE TEMP TABLE value_summary AS
      WITH population AS (${numbered}),
      purchase_days AS (
        SELECT p.idx, o.ordered_at::DATE AS day, sum(o.amount::DECIMAL(38, 10)) AS amount
        FROM orders o JOIN population p ON o.customer_id::VARCHAR = p.customer_id
-       WHERE o.ordered_at < $asOf::DATE + INTERVAL 1 DAY
+       WHERE o.ordered_at < ${val(asOf)}::DATE + INTERVAL 1 DAY
        GROUP BY p.idx, day
      ),
      rfm AS (
@@ -151,7 +141,7 @@ export function summarySql({
        coalesce(r.days, 0)::INTEGER AS purchases,
        (r.days - 1)::INTEGER AS repeat_purchases,
        date_diff('day', r.first_day, r.last_day)::DOUBLE / ${DAYS_PER_WEEK} AS t_x_weeks,
-       date_diff('day', r.first_day, $asOf::DATE)::DOUBLE / ${DAYS_PER_WEEK} AS t_weeks,
+       date_diff('day', r.first_day, ${val(asOf)}::DATE)::DOUBLE / ${DAYS_PER_WEEK} AS t_weeks,
        CASE WHEN r.valued_days > (r.first_amount IS NOT NULL)::INTEGER
          THEN (r.amount - coalesce(r.first_amount, 0))::DOUBLE
            / (r.valued_days - (r.first_amount IS NOT NULL)::INTEGER)
@@ -161,25 +151,26 @@ export function summarySql({
 }
 
 /** The model inputs of every customer with at least one purchase, in `idx` order. */
-export const INPUTS_SQL = `SELECT idx, repeat_purchases, t_x_weeks, t_weeks, mean_repeat_value
+export const INPUTS_SQL = sql`SELECT idx, repeat_purchases, t_x_weeks, t_weeks, mean_repeat_value
   FROM value_summary WHERE purchases >= 1 ORDER BY idx`;
 
-/**
- * `customer_value`: the summary, the predictions, and the default at-risk rule: at risk when
- * purchases ≥ $minOrders AND (p_alive < $pAliveBelow OR engagement_change < −$dropAbove).
- * A NULL on either side of the OR (no model, no engagement data) counts as not met, so
- * customers without orders, or without model outputs, are never at risk by the model.
- */
-export const CUSTOMER_VALUE_SQL = customerValueSql("customer_value");
+/** The thresholds of the default at-risk rule (see ValueOptions). */
+export type RiskRule = Pick<ValueOptions, "minOrders" | "pAliveBelow" | "engagementDropAbove">;
 
-/** CUSTOMER_VALUE_SQL into another table (a past snapshot's). */
-export function customerValueSql(table: string): string {
-  return `CREATE OR REPLACE TABLE ${ident(table)} AS
+/**
+ * `table` (`customer_value`, or a past snapshot's): the summary, the predictions, and the
+ * default at-risk rule: at risk when purchases ≥ minOrders AND (p_alive < pAliveBelow OR
+ * engagement_change < −engagementDropAbove). A NULL on either side of the OR (no model, no
+ * engagement data) counts as not met, so customers without orders, or without model outputs,
+ * are never at risk by the model.
+ */
+export function customerValueSql(table: string, rule: RiskRule): SQL {
+  return sql`CREATE OR REPLACE TABLE ${ident(table)} AS
   WITH v AS (
     SELECT s.*, p.p_alive, p.expected_purchases, p.expected_value_12m,
-      coalesce(s.purchases >= $minOrders, false) AS eligible,
-      coalesce(p.p_alive < $pAliveBelow, false) AS low_alive,
-      coalesce(s.engagement_change < -$dropAbove::DOUBLE, false) AS dropped
+      coalesce(s.purchases >= ${rule.minOrders}, false) AS eligible,
+      coalesce(p.p_alive < ${rule.pAliveBelow}, false) AS low_alive,
+      coalesce(s.engagement_change < -${rule.engagementDropAbove}::DOUBLE, false) AS dropped
     FROM value_summary s LEFT JOIN value_predictions p USING (idx)
   )
   SELECT customer_id, purchases, repeat_purchases, t_x_weeks, t_weeks, mean_repeat_value,
@@ -195,19 +186,19 @@ export function customerValueSql(table: string): string {
   ORDER BY customer_id`;
 }
 
-const PREDICTIONS_SQL = `CREATE OR REPLACE TEMP TABLE value_predictions
+const PREDICTIONS_SQL = sql`CREATE OR REPLACE TEMP TABLE value_predictions
   (idx INTEGER, p_alive DOUBLE, expected_purchases DOUBLE, expected_value_12m DOUBLE)`;
 
 /** `value_models` from (model, parameter, value) rows, sorted; an empty table for no rows. */
-export function valueModelsSql(rows: number): string {
-  if (rows === 0)
-    return "CREATE OR REPLACE TABLE value_models (model VARCHAR, parameter VARCHAR, value DOUBLE)";
-  const values = Array.from(
-    {length: rows},
-    (_, i) => `($${3 * i + 1}::VARCHAR, $${3 * i + 2}::VARCHAR, $${3 * i + 3}::DOUBLE)`
+export function valueModelsSql(rows: readonly [string, string, number][]): SQL {
+  if (rows.length === 0)
+    return sql`CREATE OR REPLACE TABLE value_models (model VARCHAR, parameter VARCHAR, value DOUBLE)`;
+  const values = rows.map(
+    ([model, parameter, value]) =>
+      sql`(${val(model)}::VARCHAR, ${val(parameter)}::VARCHAR, ${value}::DOUBLE)`
   );
-  return `CREATE OR REPLACE TABLE value_models AS
-    SELECT * FROM (VALUES ${values.join(", ")}) AS t(model, parameter, value)
+  return sql`CREATE OR REPLACE TABLE value_models AS
+    SELECT * FROM (VALUES ${join(values)}) AS t(model, parameter, value)
     ORDER BY model, parameter`;
 }
 
@@ -215,17 +206,11 @@ async function inspect(store: Store, featuresTable = "features"): Promise<ValueS
   const features = await store.has(featuresTable);
   if (!features && !(await store.has("customers")))
     throw new Error("customer value needs a customers table (or features) in the store");
-  const trend = features
-    ? await store.one<{n: number}>(
-        `SELECT count(*) AS n FROM duckdb_columns()
-         WHERE schema_name = 'main' AND table_name = $table AND column_name = $column`,
-        {column: "engagement_trend", table: featuresTable}
-      )
-    : undefined;
+  const trend = features && (await store.tableColumns(featuresTable)).has("engagement_trend");
   return {
     population: features ? "features" : "customers",
     orders: await store.has("orders"),
-    engagement: (trend?.n ?? 0) > 0,
+    engagement: trend,
     featuresTable
   };
 }
@@ -443,7 +428,7 @@ export async function buildCustomerValue(
   let start = performance.now();
   const sources = await inspect(store, o.snapshot?.features);
   const output = o.snapshot?.table ?? "customer_value";
-  await store.run(summarySql(sources), sources.orders ? {asOf: o.asOf} : undefined);
+  await store.run(summarySql(sources, o.asOf));
   const inputs = await readInputs(store);
   const summaryMs = performance.now() - start;
 
@@ -469,21 +454,14 @@ export async function buildCustomerValue(
     predictions.expectedPurchases,
     predictions.expectedValue12m
   ]);
-  await store.run(customerValueSql(output), {
-    minOrders: o.minOrders,
-    pAliveBelow: o.pAliveBelow,
-    dropAbove: o.engagementDropAbove
-  });
-  if (!o.snapshot) {
-    const rows = modelRows(models, o.horizonDays);
-    await store.run(valueModelsSql(rows.length), rows.flat());
-  }
+  await store.run(customerValueSql(output, o));
+  if (!o.snapshot) await store.run(valueModelsSql(modelRows(models, o.horizonDays)));
   const counts = await store.one<{customers: number; modelled: number; at_risk: number}>(
-    `SELECT count(*)::INTEGER AS customers, count(p_alive)::INTEGER AS modelled,
-       count(*) FILTER (WHERE at_risk)::INTEGER AS at_risk FROM ${ident(output)}`
+    sql`SELECT count(*)::INTEGER AS customers, count(p_alive)::INTEGER AS modelled,
+          count(*) FILTER (WHERE at_risk)::INTEGER AS at_risk FROM ${ident(output)}`
   );
   for (const table of ["value_predictions", "value_summary"])
-    await store.run(`DROP TABLE IF EXISTS ${ident(table)}`);
+    await store.run(sql`DROP TABLE IF EXISTS ${ident(table)}`);
   const predictMs = performance.now() - start;
 
   return {

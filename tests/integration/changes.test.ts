@@ -13,6 +13,7 @@ import {
   customerChangesQuery
 } from "../../loaders/publish/changes.ts";
 import {compareBuilds} from "../../loaders/site/briefing.ts";
+import {sql} from "../../loaders/core/sql.ts";
 import {Store} from "../../loaders/core/store.ts";
 
 const profile = (
@@ -98,21 +99,21 @@ describe("customerChangesQuery({hasValue}) against typed fixture tables", () => 
   it("names every kind of change, leaves the unchanged out and sorts by id", async () => {
     const store = await Store.open(":memory:");
     try {
-      for (const sql of [
-        "CREATE TABLE overview_as_of AS SELECT DATE '2026-10-31' AS as_of",
-        "CREATE TABLE previous_build AS SELECT DATE '2026-09-30' AS as_of, 7 AS customers",
-        "CREATE TABLE previous_customers (customer_id VARCHAR, profile_id VARCHAR, at_risk BOOLEAN)",
-        `INSERT INTO previous_customers VALUES ('c1', 'p1', false), ('c2', 'p1', false),
+      for (const statement of [
+        sql`CREATE TABLE overview_as_of AS SELECT DATE '2026-10-31' AS as_of`,
+        sql`CREATE TABLE previous_build AS SELECT DATE '2026-09-30' AS as_of, 7 AS customers`,
+        sql`CREATE TABLE previous_customers (customer_id VARCHAR, profile_id VARCHAR, at_risk BOOLEAN)`,
+        sql`INSERT INTO previous_customers VALUES ('c1', 'p1', false), ('c2', 'p1', false),
            ('c3', 'p1', false), ('c4', 'p1', true), ('c5', 'p1', false), ('c6', 'p1', true),
            ('c7', 'p2', false)`,
-        "CREATE TABLE customer_profiles (customer_id VARCHAR, profile_id VARCHAR)",
-        `INSERT INTO customer_profiles VALUES ('c1', 'p1'), ('c2', 'p2'), ('c3', 'p1'),
+        sql`CREATE TABLE customer_profiles (customer_id VARCHAR, profile_id VARCHAR)`,
+        sql`INSERT INTO customer_profiles VALUES ('c1', 'p1'), ('c2', 'p2'), ('c3', 'p1'),
            ('c4', 'p1'), ('c5', 'p2'), ('c6', 'p2'), ('c8', 'p3')`,
-        "CREATE TABLE customer_value (customer_id VARCHAR, at_risk BOOLEAN)",
-        `INSERT INTO customer_value VALUES ('c1', false), ('c2', false), ('c3', true),
+        sql`CREATE TABLE customer_value (customer_id VARCHAR, at_risk BOOLEAN)`,
+        sql`INSERT INTO customer_value VALUES ('c1', false), ('c2', false), ('c3', true),
            ('c4', false), ('c5', true), ('c6', NULL), ('c8', true)`
       ])
-        await store.run(sql);
+        await store.run(statement);
       const rows = await store.all(customerChangesQuery({hasValue: true}));
       expect(rows.map((r) => Object.keys(r))[0]).toEqual([...CHANGE_COLUMNS]);
       expect(rows.map((r) => [r.customer_id, r.change])).toEqual([
@@ -162,21 +163,21 @@ describe("copyPreviousCustomers(store, path)", () => {
     const path = join(dir, "old.duckdb");
     const old = await Store.open(path);
     await old.run(
-      "CREATE TABLE customer_profiles AS SELECT * FROM (VALUES ('c2', 'p1'), ('c1', 'p2')) t(customer_id, profile_id)"
+      sql`CREATE TABLE customer_profiles AS SELECT * FROM (VALUES ('c2', 'p1'), ('c1', 'p2')) t(customer_id, profile_id)`
     );
-    await old.run("CREATE TABLE customer_value AS SELECT 'c1' AS customer_id, true AS at_risk");
+    await old.run(sql`CREATE TABLE customer_value AS SELECT 'c1' AS customer_id, true AS at_risk`);
     old.close();
     const store = await Store.open(":memory:");
     try {
       expect(await copyPreviousCustomers(store, path)).toEqual({customers: 2});
-      expect(await store.all("SELECT * FROM previous_customers")).toEqual([
+      expect(await store.all(sql`SELECT * FROM previous_customers`)).toEqual([
         {customer_id: "c1", profile_id: "p2", at_risk: true},
         {customer_id: "c2", profile_id: "p1", at_risk: false}
       ]);
       // detached again: the new store can be saved whole, and the old one opened for writing
       expect(
         await store.all(
-          "SELECT database_name FROM duckdb_databases() WHERE database_name = 'previous_store'"
+          sql`SELECT database_name FROM duckdb_databases() WHERE database_name = 'previous_store'`
         )
       ).toEqual([]);
     } finally {
@@ -197,7 +198,7 @@ describe("copyPreviousCustomers(store, path)", () => {
       /^the previous store cannot be read \(/
     );
     const empty = await Store.open(join(dir, "empty.duckdb"));
-    await empty.run("CREATE TABLE customers (customer_id VARCHAR)");
+    await empty.run(sql`CREATE TABLE customers (customer_id VARCHAR)`);
     empty.close();
     expect(await into(join(dir, "empty.duckdb"))).toEqual({
       result: {missing: "the previous store has no profiles"},

@@ -17,6 +17,7 @@ import {
 } from "../../loaders/profile/matrix.ts";
 import {distanceMatrix, meanSilhouettes, silhouettes} from "../../loaders/profile/silhouette.ts";
 import {bootstrapStability} from "../../loaders/profile/stability.ts";
+import {ident, raw, sql} from "../../loaders/core/sql.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {feature} from "../support/catalog.ts";
 
@@ -71,7 +72,7 @@ async function plantedFeatures(n = 1200, seed = 3) {
     );
   }
   await store.run(
-    `CREATE OR REPLACE TABLE features AS SELECT * FROM (VALUES ${rows.join(", ")}) t(customer_id, spend, visits, price, age, channel)`
+    sql`CREATE OR REPLACE TABLE features AS SELECT * FROM (VALUES ${raw(rows.join(", "))}) t(customer_id, spend, visits, price, age, channel)`
   );
   return truth;
 }
@@ -150,7 +151,7 @@ describe("chooseK(runs, fixed)", () => {
 
 describe("designColumns(store, features, weightOf) and matrixSelect(columns)", () => {
   it("log-transforms, winsorises and standardises, and keeps missing values missing", async () => {
-    await store.run(`CREATE TABLE features AS SELECT i::VARCHAR AS customer_id,
+    await store.run(sql`CREATE TABLE features AS SELECT i::VARCHAR AS customer_id,
       CASE WHEN i = 100 THEN 1e9 ELSE i END AS spend, CASE WHEN i % 10 = 0 THEN NULL ELSE i END AS price
       FROM range(1, 101) t(i)`);
     const features = [CATALOG[0], CATALOG[2]];
@@ -159,11 +160,12 @@ describe("designColumns(store, features, weightOf) and matrixSelect(columns)", (
       ["c0", "spend", 1],
       ["c1", "price", 2]
     ]);
-    const {sql, params} = matrixSelect(columns);
-    expect(sql).not.toMatch(/\d\.\d/); // every number is bound, none spliced into the SQL
+    const select = matrixSelect(columns);
+    const {text, params} = select.render();
+    expect(text).not.toMatch(/\d\.\d/); // every number is bound, none spliced into the SQL
+    expect(params).toContain(columns[0].hi);
     const rows = await store.all<{customer_id: string; c0: number; c1: number}>(
-      `SELECT customer_id, ${sql} FROM features ORDER BY customer_id::INTEGER`,
-      params
+      sql`SELECT customer_id, ${select} FROM features ORDER BY customer_id::INTEGER`
     );
     const [spend, price] = columns;
     // The one huge spend is held at the 99th percentile of log spend.
@@ -182,11 +184,15 @@ describe("designColumns(store, features, weightOf) and matrixSelect(columns)", (
 
   it("turns a category into weighted one-hot columns for its frequent levels", async () => {
     await store.run(
-      "CREATE TABLE features AS SELECT * FROM (VALUES ('a', 'web'), ('b', 'app'), ('c', 'web'), ('d', NULL)) t(customer_id, channel)"
+      sql`CREATE TABLE features AS SELECT * FROM (VALUES ('a', 'web'), ('b', 'app'), ('c', 'web'), ('d', NULL)) t(customer_id, channel)`
     );
     const columns = await designColumns(store, [CATALOG[4]], () => 1);
     expect(columns.map((c) => c.level)).toEqual(["web", "app"]);
     for (const c of columns) expect(c.weight).toBeCloseTo(Math.SQRT1_2, 15);
+    expect(matrixSelect(columns).render()).toEqual({
+      text: 'coalesce("channel" = $1, false)::DOUBLE * $2 AS "c0",\n  coalesce("channel" = $3, false)::DOUBLE * $4 AS "c1"',
+      params: ["web", columns[0].weight, "app", columns[1].weight]
+    });
   });
 });
 
@@ -236,16 +242,16 @@ describe("buildClusters(store, catalog, settings)", () => {
     expect(result.profiles.map((p) => p.id)).toEqual(["p1", "p2", "p3"]);
     expect(result.profiles.map((p) => p.customers)).toEqual([600, 400, 200]);
     const assigned = await store.all<{customer_id: string; profile_id: string}>(
-      "SELECT customer_id, profile_id FROM customer_profiles ORDER BY customer_id"
+      sql`SELECT customer_id, profile_id FROM customer_profiles ORDER BY customer_id`
     );
     // p1 is the largest planted group (0), p2 the next (1), p3 the smallest (2).
     for (const a of assigned) expect(a.profile_id).toBe(`p${truth.get(a.customer_id)! + 1}`);
     const runs = await store.all<{k: number; chosen: boolean}>(
-      "SELECT k, chosen FROM clustering_runs ORDER BY k"
+      sql`SELECT k, chosen FROM clustering_runs ORDER BY k`
     );
     expect(runs.map((r) => r.k)).toEqual([2, 3, 4, 5, 6]);
     expect(runs.filter((r) => r.chosen).map((r) => r.k)).toEqual([3]);
-    const quality = await store.all("SELECT * FROM cluster_quality ORDER BY profile_id");
+    const quality = await store.all(sql`SELECT * FROM cluster_quality ORDER BY profile_id`);
     for (const q of quality) expect(Number(q.stability)).toBeGreaterThan(0.95);
   });
 
@@ -253,10 +259,10 @@ describe("buildClusters(store, catalog, settings)", () => {
     await plantedFeatures(600);
     await buildClusters(store, CATALOG, settings({k: 3}));
     const columns = await store.all<{column: string}>(
-      `SELECT "column" FROM cluster_columns ORDER BY position`
+      sql`SELECT "column" FROM cluster_columns ORDER BY position`
     );
-    const {sql, params} = matrixSelect(
-      (await store.all("SELECT * FROM cluster_columns ORDER BY position")).map((c) => ({
+    const select = matrixSelect(
+      (await store.all(sql`SELECT * FROM cluster_columns ORDER BY position`)).map((c) => ({
         column: String(c.column),
         feature: String(c.feature),
         level: (c.level as string | null) ?? null,
@@ -272,16 +278,15 @@ describe("buildClusters(store, catalog, settings)", () => {
       }))
     );
     const points = await store.all<Record<string, number | string>>(
-      `SELECT customer_id, ${sql} FROM features ORDER BY customer_id`,
-      params
+      sql`SELECT customer_id, ${select} FROM features ORDER BY customer_id`
     );
     const centroids = await store.all<{profile_id: string; position: number; value: number}>(
-      "SELECT profile_id, position, value FROM profile_centroids ORDER BY profile_id, position"
+      sql`SELECT profile_id, position, value FROM profile_centroids ORDER BY profile_id, position`
     );
     const assigned = new Map(
       (
         await store.all<{customer_id: string; profile_id: string}>(
-          "SELECT * FROM customer_profiles"
+          sql`SELECT * FROM customer_profiles`
         )
       ).map((r) => [r.customer_id, r.profile_id])
     );
@@ -307,7 +312,7 @@ describe("buildClusters(store, catalog, settings)", () => {
       await buildClusters(store, CATALOG, settings());
       return Promise.all(
         ["customer_profiles", "profile_centroids", "clustering_runs", "cluster_quality"].map((t) =>
-          store.all(`SELECT * FROM ${t} ORDER BY ALL`)
+          store.all(sql`SELECT * FROM ${ident(t)} ORDER BY ALL`)
         )
       );
     };
@@ -336,24 +341,42 @@ describe("distanceMatrix(points, m, d, missing)", () => {
 });
 
 describe("transformed(feature, transform)", () => {
+  it("quotes the feature, and takes log1p of its non-negative part only under the log transform", () => {
+    expect(transformed("x", "log").render()).toEqual({
+      text: 'CASE WHEN "x" IS NOT NULL THEN ln(1 + greatest("x", 0)) END',
+      params: []
+    });
+    expect(transformed('say "hi"', "none").render().text).toBe('"say ""hi"""');
+  });
+
   it("keeps a missing value missing under the log transform", async () => {
     const rows = await store.all<{y: number | null}>(
-      `SELECT ${transformed("x", "log")} AS y FROM (VALUES (NULL), (0), (-5), (EXP(2) - 1)) t(x)`
+      sql`SELECT ${transformed("x", "log")} AS y FROM (VALUES (NULL), (0), (-5), (EXP(2) - 1)) t(x)`
     );
     expect(rows.map((r) => r.y)).toEqual([null, 0, 0, 2]);
   });
 });
 
 describe("valueSql(column, prior)", () => {
+  it("binds the prior and the pseudo-events, and leaves a feature that is no share as it is", () => {
+    expect(valueSql({feature: "share", transform: "none", base: "n"}, 0.25).render()).toEqual({
+      text: 'CASE WHEN "share" IS NOT NULL THEN ("share" * coalesce("n", 0) + $1 * $2) / (coalesce("n", 0) + $3) END',
+      params: [2, 0.25, 2]
+    });
+    expect(valueSql({feature: "x", transform: "none", base: null}, 0.5).render()).toEqual({
+      text: '"x"',
+      params: []
+    });
+  });
+
   it("smooths a share towards the base's by the count it is taken over", async () => {
-    const sql = valueSql({feature: "share", transform: "none", base: "n"}, "0.25");
+    const value = valueSql({feature: "share", transform: "none", base: "n"}, 0.25);
     const rows = await store.all<{y: number | null}>(
-      `SELECT ${sql} AS y FROM (VALUES (1.0, 1), (1.0, 98), (NULL, 0)) t(share, n)`
+      sql`SELECT ${value} AS y FROM (VALUES (1.0, 1), (1.0, 98), (NULL, 0)) t(share, n)`
     );
     // One ticket, all self-service: (1 + 2 × 0.25) / 3; 98 tickets barely move.
     expect(rows[0].y).toBeCloseTo(0.5, 12);
     expect(rows[1].y).toBeCloseTo((98 + 0.5) / 100, 12);
     expect(rows[2].y).toBeNull();
-    expect(valueSql({feature: "x", transform: "none", base: null}, "0")).toBe('"x"');
   });
 });

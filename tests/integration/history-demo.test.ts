@@ -14,6 +14,7 @@ import {runEngine} from "../../loaders/engine.ts";
 import {historyData} from "../../loaders/site/history.ts";
 import {loadConfig, type PortraitConfig} from "../../loaders/config/project.ts";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
+import {sql, val} from "../../loaders/core/sql.ts";
 import {withStore, type Store} from "../../loaders/core/store.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "portrait-history-"));
@@ -41,13 +42,13 @@ afterAll(() => {
   rmSync(dir, {recursive: true, force: true});
 });
 
-const truth = () => `read_csv('${join(data, "truth", "customers.csv").replaceAll("'", "''")}')`;
+const truth = () => sql`read_csv(${val(join(data, "truth", "customers.csv"))})`;
 
 describe("snapshots of the demo", () => {
   it("are the quarter ends back from the as-of date, each with the customers who had joined", async () => {
     const rows = await read((s) =>
       s.all<{date: string; current: boolean; customers: number}>(
-        "SELECT strftime(snapshot, '%Y-%m-%d') AS date, current, customers FROM snapshots ORDER BY snapshot"
+        sql`SELECT strftime(snapshot, '%Y-%m-%d') AS date, current, customers FROM snapshots ORDER BY snapshot`
       )
     );
     expect(rows.map((r) => r.date)).toEqual([
@@ -61,7 +62,7 @@ describe("snapshots of the demo", () => {
     for (let i = 1; i < rows.length; i++)
       expect(rows[i].customers).toBeGreaterThanOrEqual(rows[i - 1].customers);
     const current = await read((s) =>
-      s.one<{n: number}>("SELECT count(*)::INTEGER AS n FROM customer_profiles")
+      s.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM customer_profiles`)
     );
     expect(rows.at(-1)!.customers).toBe(current!.n);
   });
@@ -69,7 +70,7 @@ describe("snapshots of the demo", () => {
   it("use only the data known by then: trailing spend at a snapshot is the orders up to that day", async () => {
     const diff = await read((s) =>
       s.one<{customers: number; off: number}>(
-        `WITH direct AS (
+        sql`WITH direct AS (
            SELECT customer_id, sum(amount) AS spend FROM orders
            WHERE ordered_at >= DATE '2025-05-01' AND ordered_at < DATE '2026-05-01'
            GROUP BY 1)
@@ -84,7 +85,7 @@ describe("snapshots of the demo", () => {
     // the current snapshot is the build itself
     const same = await read((s) =>
       s.one<{off: number}>(
-        `SELECT count(*)::INTEGER AS off FROM snapshot_customers c
+        sql`SELECT count(*)::INTEGER AS off FROM snapshot_customers c
          JOIN customer_profiles p USING (customer_id)
          WHERE c.snapshot = (SELECT max(snapshot) FROM snapshots) AND c.profile_id <> p.profile_id`
       )
@@ -95,7 +96,7 @@ describe("snapshots of the demo", () => {
   it("have flows that add up to both snapshots' profiles", async () => {
     const bad = await read((s) =>
       s.all(
-        `WITH sizes AS (SELECT snapshot, profile_id, count(*)::INTEGER AS n
+        sql`WITH sizes AS (SELECT snapshot, profile_id, count(*)::INTEGER AS n
                         FROM snapshot_customers GROUP BY ALL),
          arriving AS (SELECT to_snapshot, target, sum(customers)::INTEGER AS n FROM profile_flows GROUP BY ALL),
          leaving AS (SELECT from_snapshot, source, sum(customers)::INTEGER AS n FROM profile_flows
@@ -112,7 +113,7 @@ describe("snapshots of the demo", () => {
   it("show the lapsing customers moving into the at-risk state over the last two quarters", async () => {
     const risk = await read((s) =>
       s.all<{date: string; share: number}>(
-        `SELECT strftime(c.snapshot, '%Y-%m-%d') AS date, avg(c.at_risk::INTEGER) AS share
+        sql`SELECT strftime(c.snapshot, '%Y-%m-%d') AS date, avg(c.at_risk::INTEGER) AS share
          FROM snapshot_customers c JOIN ${truth()} t USING (customer_id)
          WHERE t.archetype = 'lapsing' GROUP BY 1 ORDER BY 1`
       )
@@ -125,7 +126,7 @@ describe("snapshots of the demo", () => {
   it("rank the planted lapsing customers first among the at-risk movers: precision at 100 ≥ 0.8", async () => {
     const top = await read((s) =>
       s.one<{n: number; lapsing: number}>(
-        `SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE t.archetype = 'lapsing')::INTEGER AS lapsing
+        sql`SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE t.archetype = 'lapsing')::INTEGER AS lapsing
          FROM at_risk_movers m JOIN ${truth()} t USING (customer_id) WHERE m.rank <= 100`
       )
     );

@@ -6,6 +6,7 @@ import {writeDemo} from "../../loaders/demo/write.ts";
 import {runEngine, type EngineResult} from "../../loaders/engine.ts";
 import {writeExports} from "../../loaders/publish/exports.ts";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
+import {sql} from "../../loaders/core/sql.ts";
 import {withStore} from "../../loaders/core/store.ts";
 import {parseCsv} from "../unit/demo/read-csv.ts";
 import {adjustedRand} from "../support/ari.ts";
@@ -102,7 +103,7 @@ describe("profiles on the demo data", () => {
   it("fits the value models on the demo and gives most customers P(alive) and a 12-month value", async () => {
     await withStore(join(dir, "a.duckdb"), async (store) => {
       const models = await store.all<{model: string; value: number}>(
-        "SELECT model, value FROM value_models WHERE parameter = 'converged' ORDER BY model"
+        sql`SELECT model, value FROM value_models WHERE parameter = 'converged' ORDER BY model`
       );
       expect(models).toEqual([
         {model: "bgnbd", value: 1},
@@ -118,14 +119,14 @@ describe("profiles on the demo data", () => {
   it("publishes no segment cell below the privacy minimum", async () => {
     await withStore(join(dir, "a.duckdb"), async (store) => {
       const small = await store.all(
-        `SELECT segment, value, profile_id, customers FROM segment_profiles
+        sql`SELECT segment, value, profile_id, customers FROM segment_profiles
          WHERE customers < 10 OR (suppressed AND customers IS NOT NULL)
          UNION ALL SELECT segment, value, NULL, customers FROM segment_sizes
          WHERE customers < 10 OR (suppressed AND customers IS NOT NULL)`
       );
       expect(small).toEqual([]);
       const suppressed = await store.one<{n: number}>(
-        "SELECT count(*)::INTEGER AS n FROM segment_profiles WHERE suppressed"
+        sql`SELECT count(*)::INTEGER AS n FROM segment_profiles WHERE suppressed`
       );
       expect(suppressed?.n).toBeGreaterThan(0);
     });

@@ -5,7 +5,13 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import type {SegmentVariable} from "../../loaders/config/project.ts";
 import type {CatalogEntry} from "../../loaders/profile/features.ts";
-import {binLabels, buildSegments, type SegmentSummary} from "../../loaders/profile/segments.ts";
+import {
+  binLabels,
+  buildSegments,
+  variableSql,
+  type SegmentSummary
+} from "../../loaders/profile/segments.ts";
+import {sql, val, valueList} from "../../loaders/core/sql.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {feature} from "../support/catalog.ts";
 
@@ -80,23 +86,62 @@ const OPTIONS = {minGroupSize: 2, skipUnmeasured: false};
 async function fixture(): Promise<Store> {
   const store = await Store.open(":memory:");
   await store.run(
-    "CREATE TABLE features (customer_id VARCHAR, age DOUBLE, country VARCHAR, channel VARCHAR)"
+    sql`CREATE TABLE features (customer_id VARCHAR, age DOUBLE, country VARCHAR, channel VARCHAR)`
   );
   await store.run(
-    "CREATE TABLE customer_profiles (customer_id VARCHAR, profile_id VARCHAR, distance DOUBLE)"
+    sql`CREATE TABLE customer_profiles (customer_id VARCHAR, profile_id VARCHAR, distance DOUBLE)`
   );
   for (const [id, profile, ...values] of CUSTOMERS) {
-    await store.run("INSERT INTO features VALUES ($1, $2, $3, $4)", [id, ...values]);
-    await store.run("INSERT INTO customer_profiles VALUES ($1, $2, 0.5)", [id, profile]);
+    await store.run(sql`INSERT INTO features VALUES (${valueList([id, ...values])})`);
+    await store.run(sql`INSERT INTO customer_profiles VALUES (${valueList([id, profile])}, 0.5)`);
   }
   return store;
 }
 
+describe("variableSql(variable, feature)", () => {
+  it("binds each bin's bound and label, and each group's values and label", () => {
+    const bins = variableSql({feature: "age", bins: [25, 35.5]}, CATALOG[0]);
+    expect(bins.label.render()).toEqual({
+      text: `CASE WHEN f."age" IS NULL THEN 'unknown' WHEN f."age" < $1 THEN $2 WHEN f."age" < $3 THEN $4 ELSE $5 END`,
+      params: [25, "under 25", 35.5, "25–35.5", "35.5 and over"]
+    });
+    expect(bins.position.render()).toEqual({
+      text: `CASE WHEN f."age" IS NULL THEN $1 WHEN f."age" < $2 THEN $3 WHEN f."age" < $4 THEN $5 ELSE $6 END`,
+      params: [999, 25, 0, 35.5, 1, 2]
+    });
+    const groups = variableSql({feature: "country", groups: {DACH: ["DE", "AT"]}}, CATALOG[1]);
+    expect(groups.label.render()).toEqual({
+      text: `CASE WHEN f."country" IS NULL THEN 'unknown' WHEN f."country" IN ($1, $2) THEN $3 ELSE f."country"::VARCHAR END`,
+      params: ["DE", "AT", "DACH"]
+    });
+  });
+
+  it("labels and orders customers when run over features", async () => {
+    const store = await fixture();
+    try {
+      const age = variableSql({feature: "age", bins: [25, 35]}, CATALOG[0]);
+      const region = variableSql({feature: "country", groups: {DACH: ["DE", "AT"]}}, CATALOG[1]);
+      const rows = await store.all(
+        sql`SELECT f.customer_id, ${age.label} AS age, ${age.position} AS position,
+              ${region.label} AS region
+            FROM features f WHERE f.customer_id IN ('c01', 'c05', 'c07', 'c08') ORDER BY 1`
+      );
+      expect(rows).toEqual([
+        {customer_id: "c01", age: "under 25", position: 0, region: "DACH"},
+        {customer_id: "c05", age: "35 and over", position: 2, region: "FR"},
+        {customer_id: "c07", age: "unknown", position: 999, region: "NL"},
+        {customer_id: "c08", age: "35 and over", position: 2, region: "unknown"}
+      ]);
+    } finally {
+      store.close();
+    }
+  });
+});
+
 /** Each customer's value in a segmentation, by customer id. */
 async function values(store: Store, segment: string): Promise<Record<string, string>> {
   const rows = await store.all<{customer_id: string; value: string}>(
-    "SELECT customer_id, value FROM customer_segments WHERE segment = $segment ORDER BY 1",
-    {segment}
+    sql`SELECT customer_id, value FROM customer_segments WHERE segment = ${val(segment)} ORDER BY 1`
   );
   return Object.fromEntries(rows.map((r) => [r.customer_id, r.value]));
 }
@@ -122,7 +167,7 @@ describe("buildSegments(store, segments, catalog, options)", () => {
 
   it("gives every customer one value per segmentation", async () => {
     const rows = await store.all<{segment: string; n: number}>(
-      "SELECT segment, count(DISTINCT customer_id)::INTEGER AS n, count(*)::INTEGER AS rows FROM customer_segments GROUP BY 1 ORDER BY 1"
+      sql`SELECT segment, count(DISTINCT customer_id)::INTEGER AS n, count(*)::INTEGER AS rows FROM customer_segments GROUP BY 1 ORDER BY 1`
     );
     expect(rows).toEqual([
       {segment: "age", n: 10, rows: 10},
@@ -171,7 +216,7 @@ describe("buildSegments(store, segments, catalog, options)", () => {
 
   it("writes segment_sizes, hiding the count of a value below the privacy minimum", async () => {
     expect(
-      await store.all("SELECT * FROM segment_sizes WHERE segment = 'region' ORDER BY value")
+      await store.all(sql`SELECT * FROM segment_sizes WHERE segment = 'region' ORDER BY value`)
     ).toEqual([
       {segment: "region", value: "DACH", position: 0, customers: 5, suppressed: false},
       {segment: "region", value: "FR", position: 0, customers: 3, suppressed: false},
@@ -181,7 +226,7 @@ describe("buildSegments(store, segments, catalog, options)", () => {
   });
 
   it("writes the segment × profile crosstab in bin order, hiding every cell below the privacy minimum", async () => {
-    expect(await store.all("SELECT * FROM segment_profiles WHERE segment = 'age'")).toEqual([
+    expect(await store.all(sql`SELECT * FROM segment_profiles WHERE segment = 'age'`)).toEqual([
       {
         segment: "age",
         value: "under 25",
@@ -227,7 +272,7 @@ describe("buildSegments(store, segments, catalog, options)", () => {
 
   it("sorts two-variable segments by the first variable's bins, then the second's", async () => {
     const values = await store.all<{value: string}>(
-      "SELECT value FROM segment_sizes WHERE segment = 'age_by_channel' ORDER BY position, value"
+      sql`SELECT value FROM segment_sizes WHERE segment = 'age_by_channel' ORDER BY position, value`
     );
     const first = values.map((v) => v.value.split(" · ")[0]);
     expect(first.lastIndexOf("under 35")).toBeLessThan(first.indexOf("35 and over"));
@@ -236,7 +281,7 @@ describe("buildSegments(store, segments, catalog, options)", () => {
 
   it("publishes no count below the privacy minimum", async () => {
     const small = await store.all(
-      `SELECT segment, value, customers, suppressed FROM segment_sizes
+      sql`SELECT segment, value, customers, suppressed FROM segment_sizes
        WHERE customers < 2 OR (suppressed AND customers IS NOT NULL)
        UNION ALL
        SELECT segment, value, customers, suppressed FROM segment_profiles
@@ -301,8 +346,8 @@ describe("buildSegments(store, segments, catalog, options) on a bad config", () 
     );
     expect(lines).toEqual(['segment wealth left out: "income" is not measured (no income column)']);
     expect(summaries.map((s) => s.segment)).toEqual(["region"]);
-    expect(await store.all("SELECT DISTINCT segment FROM customer_segments ORDER BY 1")).toEqual([
-      {segment: "region"}
-    ]);
+    expect(await store.all(sql`SELECT DISTINCT segment FROM customer_segments ORDER BY 1`)).toEqual(
+      [{segment: "region"}]
+    );
   });
 });

@@ -10,6 +10,7 @@ import {writeDemo} from "../../loaders/demo/write.ts";
 import {runEngine} from "../../loaders/engine.ts";
 import type {IdentityState} from "../../loaders/profile/stable-ids.ts";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
+import {sql} from "../../loaders/core/sql.ts";
 import {withStore} from "../../loaders/core/store.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "portrait-identities-"));
@@ -22,7 +23,7 @@ type Row = {profile_id: string; name: string; customers: number; status: string}
 const profiles = (store: string) =>
   withStore(store, (s) =>
     s.all<Row>(
-      `SELECT p.profile_id, p.name, p.customers, m.status FROM profiles p
+      sql`SELECT p.profile_id, p.name, p.customers, m.status FROM profiles p
        JOIN profile_matches m USING (profile_id) ORDER BY p.profile_id`
     )
   );
@@ -30,7 +31,7 @@ const profiles = (store: string) =>
 const members = (store: string) =>
   withStore(store, (s) =>
     s.all<{customer_id: string; profile_id: string}>(
-      "SELECT customer_id, profile_id FROM customer_profiles ORDER BY customer_id"
+      sql`SELECT customer_id, profile_id FROM customer_profiles ORDER BY customer_id`
     )
   );
 

@@ -4,6 +4,7 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import type {CatalogEntry} from "../../loaders/profile/features.ts";
+import {sql, valueList} from "../../loaders/core/sql.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {
   buildTraits,
@@ -125,14 +126,14 @@ const find = (profile: string, feature: string, level: string | null = null) => 
 
 beforeAll(async () => {
   store = await Store.open(":memory:");
-  await store.run(`CREATE TABLE features (customer_id VARCHAR, orders DOUBLE, age DOUBLE,
+  await store.run(sql`CREATE TABLE features (customer_id VARCHAR, orders DOUBLE, age DOUBLE,
     unsubscribed DOUBLE, country VARCHAR, employees DOUBLE, industry VARCHAR)`);
   await store.run(
-    "CREATE TABLE customer_profiles (customer_id VARCHAR, profile_id VARCHAR, distance DOUBLE)"
+    sql`CREATE TABLE customer_profiles (customer_id VARCHAR, profile_id VARCHAR, distance DOUBLE)`
   );
   for (const [id, profile, ...values] of CUSTOMERS) {
-    await store.run("INSERT INTO features VALUES ($1, $2, $3, $4, $5, $6, $7)", [id, ...values]);
-    await store.run("INSERT INTO customer_profiles VALUES ($1, $2, 0.5)", [id, profile]);
+    await store.run(sql`INSERT INTO features VALUES (${valueList([id, ...values])})`);
+    await store.run(sql`INSERT INTO customer_profiles VALUES (${valueList([id, profile])}, 0.5)`);
   }
   traits = await buildTraits(store, CATALOG, OPTIONS);
 });

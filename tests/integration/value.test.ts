@@ -6,11 +6,13 @@
 import type {DuckDBValue} from "@duckdb/node-api";
 import {afterEach, describe, expect, it} from "vitest";
 import {random} from "../../loaders/profile/kmeans/kmeans.ts";
+import {ident, join, sql, valueList} from "../../loaders/core/sql.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {
   buildCustomerValue,
-  CUSTOMER_VALUE_SQL,
+  customerValueSql,
   summarySql,
+  valueModelsSql,
   type ValueOptions
 } from "../../loaders/value/customer-value.ts";
 
@@ -102,11 +104,8 @@ const TRENDS: Record<string, number> = {
 };
 
 async function insert(store: Store, table: string, rows: DuckDBValue[][]): Promise<void> {
-  const width = rows[0].length;
-  const values = rows.map(
-    (_, i) => `(${Array.from({length: width}, (_, j) => `$${i * width + j + 1}`).join(", ")})`
-  );
-  await store.run(`INSERT INTO ${table} VALUES ${values.join(", ")}`, rows.flat());
+  const values = rows.map((row) => sql`(${valueList(row)})`);
+  await store.run(sql`INSERT INTO ${ident(table)} VALUES ${join(values)}`);
 }
 
 interface Fixture {
@@ -121,14 +120,14 @@ interface Fixture {
 async function fixtureStore({orders = [], features, extra = ["never"]}: Fixture = {}) {
   const store = await Store.open(":memory:");
   const ids = [...new Set([...orders.map((o) => o[0]), ...extra])];
-  await store.run("CREATE TABLE customers (customer_id VARCHAR, signup_date DATE)");
+  await store.run(sql`CREATE TABLE customers (customer_id VARCHAR, signup_date DATE)`);
   await insert(
     store,
     "customers",
     ids.map((id) => [id, "2024-01-01"])
   );
   await store.run(
-    `CREATE TABLE orders (order_id VARCHAR, customer_id VARCHAR, ordered_at TIMESTAMP,
+    sql`CREATE TABLE orders (order_id VARCHAR, customer_id VARCHAR, ordered_at TIMESTAMP,
        amount DOUBLE, channel VARCHAR, category VARCHAR, quantity INTEGER, discount DOUBLE,
        status VARCHAR, _source VARCHAR, _row BIGINT)`
   );
@@ -152,14 +151,14 @@ async function fixtureStore({orders = [], features, extra = ["never"]}: Fixture 
     );
   }
   if (features === false) {
-    await store.run("CREATE TABLE features (customer_id VARCHAR, recency_days DOUBLE)");
+    await store.run(sql`CREATE TABLE features (customer_id VARCHAR, recency_days DOUBLE)`);
     await insert(
       store,
       "features",
       ids.map((id) => [id, 1])
     );
   } else if (features) {
-    await store.run("CREATE TABLE features (customer_id VARCHAR, engagement_trend DOUBLE)");
+    await store.run(sql`CREATE TABLE features (customer_id VARCHAR, engagement_trend DOUBLE)`);
     await insert(
       store,
       "features",
@@ -188,7 +187,7 @@ interface ValueRow {
 
 async function rows(store: Store): Promise<Record<string, ValueRow>> {
   const all = await store.all<ValueRow & Record<string, unknown>>(
-    "SELECT * FROM customer_value ORDER BY customer_id"
+    sql`SELECT * FROM customer_value ORDER BY customer_id`
   );
   return Object.fromEntries(all.map((r) => [r.customer_id, r]));
 }
@@ -262,7 +261,7 @@ describe("buildCustomerValue(store, options): the models", () => {
   it("writes the fitted parameters and fit statistics to value_models, sorted", async () => {
     const {store, summary} = await stage({orders: everyone(), features: TRENDS});
     const models = await store.all<{model: string; parameter: string; value: number}>(
-      "SELECT * FROM value_models"
+      sql`SELECT * FROM value_models`
     );
     expect(models.map((m) => `${m.model}.${m.parameter}`)).toEqual([
       "bgnbd.a",
@@ -327,7 +326,7 @@ describe("buildCustomerValue(store, options): the models", () => {
     );
     expect(r.p.p_alive).toBeNull();
     const converged = await store.one<{value: number}>(
-      "SELECT value FROM value_models WHERE model = 'bgnbd' AND parameter = 'converged'"
+      sql`SELECT value FROM value_models WHERE model = 'bgnbd' AND parameter = 'converged'`
     );
     expect(converged?.value).toBe(0);
   });
@@ -335,7 +334,7 @@ describe("buildCustomerValue(store, options): the models", () => {
   it("writes NULL purchases and model outputs with a note when there is no orders table", async () => {
     const store = await Store.open(":memory:");
     open.push(store);
-    await store.run("CREATE TABLE customers (customer_id VARCHAR)");
+    await store.run(sql`CREATE TABLE customers (customer_id VARCHAR)`);
     await insert(store, "customers", [["b"], ["a"]]);
     const summary = await buildCustomerValue(store, OPTIONS);
     expect(summary).toMatchObject({customers: 2, modelled: 0, bgnbd: null, atRisk: 0});
@@ -343,7 +342,7 @@ describe("buildCustomerValue(store, options): the models", () => {
     const r = await rows(store);
     expect(Object.keys(r)).toEqual(["a", "b"]);
     expect(r.a).toMatchObject({purchases: null, p_alive: null, at_risk: false});
-    expect(await store.all("SELECT * FROM value_models")).toEqual([]);
+    expect(await store.all(sql`SELECT * FROM value_models`)).toEqual([]);
   });
 
   it("says so when no customer has bought by the as-of date", async () => {
@@ -388,10 +387,10 @@ describe("buildCustomerValue(store, options): who is at risk", () => {
     const store = await fixtureStore({orders: everyone(), features: TRENDS});
     open.push(store);
     // Joins after the as-of date: in customers, not in features.
-    await store.run("INSERT INTO customers VALUES ('late', '2025-03-01')");
+    await store.run(sql`INSERT INTO customers VALUES ('late', '2025-03-01')`);
     await buildCustomerValue(store, OPTIONS);
     expect((await rows(store)).late).toBeUndefined();
-    await store.run("DROP TABLE features");
+    await store.run(sql`DROP TABLE features`);
     await buildCustomerValue(store, OPTIONS);
     expect((await rows(store)).late).toMatchObject({purchases: 0, p_alive: null, at_risk: false});
   });
@@ -413,7 +412,7 @@ describe("buildCustomerValue(store, options): determinism and checks", () => {
     const first = await stage({orders, features: TRENDS});
     const second = await stage({orders: [...orders].reverse(), features: TRENDS});
     const table = (store: Store, name: string) =>
-      store.all(`SELECT * FROM ${name} ORDER BY ALL`).then((t) => JSON.stringify(t));
+      store.all(sql`SELECT * FROM ${ident(name)} ORDER BY ALL`).then((t) => JSON.stringify(t));
     expect(await table(second.store, "customer_value")).toBe(
       await table(first.store, "customer_value")
     );
@@ -438,11 +437,27 @@ describe("buildCustomerValue(store, options): determinism and checks", () => {
   });
 
   it("builds its SQL with bound values, never spliced ones", () => {
-    const sql = summarySql({population: "features", orders: true, engagement: true});
-    expect(sql).toContain("$asOf");
-    expect(sql).not.toMatch(/\d{4}-\d{2}-\d{2}/);
-    for (const name of ["$minOrders", "$pAliveBelow", "$dropAbove"])
-      expect(CUSTOMER_VALUE_SQL).toContain(name);
-    expect(CUSTOMER_VALUE_SQL).toMatch(/ORDER BY customer_id\s*$/);
+    const summary = summarySql(
+      {population: "features", orders: true, engagement: true},
+      "2024-12-31"
+    ).render();
+    expect(summary.text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    expect(summary.params).toEqual(["2024-12-31", 7, "2024-12-31", 7]);
+    const value = customerValueSql("snapshot_value", OPTIONS).render();
+    expect(value.text).toMatch(/^CREATE OR REPLACE TABLE "snapshot_value" AS/);
+    expect(value.text).toContain("s.engagement_change < -$3::DOUBLE");
+    expect(value.params).toEqual([2, 0.5, 0.5]);
+    expect(value.text).toMatch(/ORDER BY customer_id\s*$/);
+    expect(
+      valueModelsSql([
+        ["bgnbd", "r", 0.25],
+        ["bgnbd", "converged", 1]
+      ]).render()
+    ).toEqual({
+      text: `CREATE OR REPLACE TABLE value_models AS
+    SELECT * FROM (VALUES ($1::VARCHAR, $2::VARCHAR, $3::DOUBLE), ($4::VARCHAR, $5::VARCHAR, $6::DOUBLE)) AS t(model, parameter, value)
+    ORDER BY model, parameter`,
+      params: ["bgnbd", "r", 0.25, "bgnbd", "converged", 1]
+    });
   });
 });

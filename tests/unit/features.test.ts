@@ -7,7 +7,6 @@ import {raw, sql} from "../../loaders/core/sql.ts";
 import type {Declaration, Levels} from "../../loaders/profile/catalogue.ts";
 import {
   activity,
-  activityQueries,
   catalogEntries,
   catalogRowQuery,
   coverageQuery,
@@ -74,9 +73,6 @@ describe("activity(has) and trendAggregate(window, activities)", () => {
       "SELECT customer_id, ordered_at AS active_at FROM orders",
       "SELECT customer_id, event_at AS active_at FROM email_events WHERE event IN ('open', 'click')"
     ]);
-    expect(activityQueries({orders: true, web_sessions: false, email_events: true})).toEqual(
-      queries
-    );
   });
 
   it("unites the activities and binds the trend's window", () => {

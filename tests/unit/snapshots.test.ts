@@ -1,9 +1,75 @@
-/** Snapshot dates, the drop test of the at-risk movers, and "what changed" on the reports. */
+/**
+ * Snapshot dates, the PSI bins, the drop test of the at-risk movers, and "what changed" on the
+ * reports.
+ */
 import {describe, expect, it} from "vitest";
-import {binomialLowerTail, snapshotDates} from "../../loaders/history/snapshots.ts";
+import {
+  binomialLowerTail,
+  binSql,
+  edgeSql,
+  snapshotDates
+} from "../../loaders/history/snapshots.ts";
+import type {ClusterColumn} from "../../loaders/profile/matrix.ts";
 import {driftReasons} from "../../loaders/site/history.ts";
 import {changesView, describeChange, type ProfileChanges} from "../../src/components/changes.ts";
 import {expectSnapshot, testDocument} from "../support/snapshot.ts";
+
+describe("edgeSql(edge)", () => {
+  it("binds the edge's 17 digits, cast to the DECIMAL DuckDB reads them as", () => {
+    expect(edgeSql(0.1).render()).toEqual({
+      text: "$1::DECIMAL(18, 17)",
+      params: ["0.10000000000000001"]
+    });
+    expect(edgeSql(-1234.5678).render()).toEqual({
+      text: "$1::DECIMAL(17, 13)",
+      params: ["-1234.5678000000000"]
+    });
+    expect(edgeSql(0.0000123).render().text).toBe("$1::DECIMAL(22, 21)");
+  });
+
+  it("binds an exponent, a number without fraction, or no number as a DOUBLE", () => {
+    expect(edgeSql(1.5e-7).render()).toEqual({
+      text: "$1::DOUBLE",
+      params: ["1.4999999999999999e-7"]
+    });
+    expect(edgeSql(12345678901234568).render()).toEqual({
+      text: "$1::DOUBLE",
+      params: ["12345678901234568"]
+    });
+    expect(edgeSql(NaN).render()).toEqual({text: "$1::DOUBLE", params: ["0"]});
+  });
+});
+
+describe("binSql(columns, edgesOf)", () => {
+  const column = (c: Partial<ClusterColumn> & Pick<ClusterColumn, "column" | "feature">) =>
+    ({level: null, ...c}) as ClusterColumn;
+
+  it("counts the distinct edges a number exceeds, and numbers a category's levels", () => {
+    const bins = binSql(
+      [
+        column({column: "c0", feature: "spend"}),
+        column({column: "c1", feature: "tenure_days"}),
+        column({column: "c2", feature: "channel", level: "web"}),
+        column({column: "c3", feature: "channel", level: "app"})
+      ],
+      () => [0.5, -1, 0.5]
+    );
+    expect(bins.map((b) => b.feature)).toEqual(["spend", "channel"]);
+    expect(bins[0].sql.render()).toEqual({
+      text: 'CASE WHEN "c0" IS NULL THEN -1 ELSE ("c0" > $1::DECIMAL(17, 16))::INTEGER + ("c0" > $2::DECIMAL(18, 17))::INTEGER END',
+      params: ["-1.0000000000000000", "0.50000000000000000"]
+    });
+    expect(bins[1].sql.render()).toEqual({
+      text: 'CASE WHEN "c2" > 0 THEN $1 WHEN "c3" > 0 THEN $2 ELSE -1 END',
+      params: [0, 1]
+    });
+  });
+
+  it("puts every value of a number in bin 0 when it has no edges", () => {
+    const [bin] = binSql([column({column: "c0", feature: "spend"})], () => []);
+    expect(bin.sql.render().text).toBe('CASE WHEN "c0" IS NULL THEN -1 ELSE 0 END');
+  });
+});
 
 describe("snapshotDates", () => {
   it("steps back by quarters from a month end, to month ends, across years", () => {

@@ -1,11 +1,22 @@
 /** Stable profile identities (loaders/profile/stable-ids.ts): the assignment and what it reports. */
 import {describe, expect, it} from "vitest";
+import {sql} from "../../loaders/core/sql.ts";
 import {
+  columnKey,
   hungarian,
   matchProfiles,
   type Centroid,
   type ColumnScale
 } from "../../loaders/profile/stable-ids.ts";
+
+describe("columnKey(table)", () => {
+  it("names a clustering column by its feature, and a category's by feature=level", () => {
+    expect(columnKey(sql`k`).render()).toEqual({
+      text: "CASE WHEN k.level IS NULL THEN k.feature ELSE k.feature || '=' || k.level END",
+      params: []
+    });
+  });
+});
 
 describe("hungarian(cost)", () => {
   it("finds the cheapest one-to-one assignment, not the greedy one", () => {
