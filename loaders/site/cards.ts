@@ -15,13 +15,15 @@ import {
   IDENTIFIER_FIELDS,
   shardCount,
   shardNames,
-  shardOf,
-  type CardIndex,
-  type CardProfile,
-  type CardShard,
-  type CardTrait,
-  type OrderRow
+  shardOf
 } from "../../src/components/shard.ts";
+import type {
+  CardIndex,
+  CardProfile,
+  CardShard,
+  CardTrait,
+  OrderRow
+} from "../../src/contracts/cards.ts";
 import {withStore, type Row, type Store} from "../core/store.ts";
 import {ident} from "../core/sql.ts";
 import {byProfileId} from "../core/sql.ts";

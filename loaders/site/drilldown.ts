@@ -5,26 +5,28 @@
  * published as null (suppressed).
  */
 import {roundRow, suppress} from "./published.ts";
-import {type Store} from "../core/store.ts";
+import {type Row, type Store} from "../core/store.ts";
 import {ident} from "../core/sql.ts";
 import {byProfileId} from "../core/sql.ts";
+import type {KeyFeature, SegmentMeans, SegmentsDocument} from "../../src/contracts/segments.ts";
 
 /** The features compared inside a segment: each profile's strongest few, numeric ones. */
 const PER_PROFILE = 2;
-
-export type KeyFeature = {
-  feature: string;
-  label: string;
-  unit: string;
-};
 
 /** The drill-down page's data. */
 export async function segmentsVersusProfiles(
   store: Store,
   {minGroupSize: min}: {minGroupSize: number}
-): Promise<Record<string, unknown>> {
+): Promise<SegmentsDocument> {
   if (!(await store.has("segment_profiles")) || !(await store.has("profiles")))
-    return {min_group_size: min, profiles: [], segmentations: [], features: [], cells: []};
+    return {
+      min_group_size: min,
+      customers_total: 0,
+      profiles: [],
+      features: [],
+      segmentations: [],
+      means: []
+    };
   const profiles = await store.all<{id: string; name: string; customers: number}>(
     `SELECT profile_id AS id, name, customers FROM profiles
      ORDER BY ${byProfileId()}`
@@ -83,7 +85,7 @@ async function keyFeatures(store: Store): Promise<KeyFeature[]> {
       )
     ).map((c) => c.column_name)
   );
-  const rows = await store.all<KeyFeature & {best: number}>(
+  const rows = await store.all<KeyFeature & {best: number} & Row>(
     `SELECT feature, any_value(label) AS label, any_value(unit) AS unit, min(rank) AS best
      FROM profile_traits
      WHERE distinguishing AND level IS NULL AND kind = 'number' AND rank <= $per
@@ -103,7 +105,7 @@ async function segmentMeans(
   store: Store,
   features: KeyFeature[],
   min: number
-): Promise<Record<string, unknown>[]> {
+): Promise<SegmentMeans[]> {
   if (features.length === 0) return [];
   const means = features
     // a mean over fewer than min values (survey scales cover only respondents) is left out
@@ -112,7 +114,7 @@ async function segmentMeans(
       return `CASE WHEN count(${x}) >= $min THEN avg(${x})::DOUBLE END AS ${ident(f.feature)}`;
     })
     .join(", ");
-  const rows = await store.all<Record<string, unknown> & {customers: number}>(
+  const rows = await store.all<SegmentMeans>(
     `SELECT s.segment, s.value, c.profile_id, count(*)::INTEGER AS customers, ${means}
      FROM customer_segments s
      JOIN customer_profiles c USING (customer_id)

@@ -10,82 +10,25 @@
  */
 import {DIGITS, round, roundRow} from "./published.ts";
 import {rowsToArrow} from "./arrow.ts";
-import {readCatalog, type Dimension} from "../profile/features.ts";
+import {readCatalog} from "../profile/features.ts";
 import {type Row, type Store} from "../core/store.ts";
 import {ident} from "../core/sql.ts";
 import {byProfileId} from "../core/sql.ts";
+import type {
+  ExploreDocument,
+  ExploreFeature,
+  ExploreProfile,
+  ExploreRow,
+  ExploreSegment,
+  ExploreTrait,
+  ExploreTraitValue
+} from "../../src/contracts/explore.ts";
 
 export interface ExploreOptions {
   /** Customers in the sample; 0 leaves customer-level data out. */
   sample: number;
   /** Salts the sample's hash, so a project can draw another one. */
   seed: number;
-}
-
-/** A feature the sample carries, with what the page labels it by. */
-export interface ExploreFeature {
-  id: string;
-  dimension: Dimension;
-  label: string;
-  unit: string;
-  /** "log": skewed counts and amounts, log-transformed before the projection (as clustered). */
-  transform: "log" | "none";
-  clustered: boolean;
-  /** Share of all customers with a value. */
-  coverage: number;
-}
-
-/** A segmentation, as a column of the sample. */
-export interface ExploreSegment {
-  id: string;
-  column: string;
-  label: string;
-}
-
-export interface ExploreProfile {
-  id: string;
-  name: string;
-  customers: number;
-  share: number;
-  value_12m: number | null;
-  p_alive: number | null;
-  at_risk_share: number | null;
-}
-
-/** A profile's value on one trait: its mean (numbers) or share (category levels), and the effect. */
-export interface ExploreTraitValue {
-  profile_id: string;
-  /** Null when suppressed (fewer than privacy.minGroupSize customers behind it). */
-  profile_value: number | null;
-  /** Hedges' g (numbers) or Cohen's h (shares) against the base, with its 95 % interval. */
-  effect: number | null;
-  effect_low: number | null;
-  effect_high: number | null;
-  distinguishing: boolean;
-  suppressed: boolean;
-}
-
-/** One trait (a numeric feature or a category level) with the base and every profile's value. */
-export interface ExploreTrait {
-  feature: string;
-  level: string | null;
-  dimension: string;
-  label: string;
-  unit: string;
-  kind: string;
-  base_value: number | null;
-  profiles: ExploreTraitValue[];
-}
-
-/** What the Explore page reads beside the sample (explore.json). */
-export interface ExploreDocument {
-  as_of: string | null;
-  /** Null when the build leaves customer-level data out (explore.sample = 0) or has no profiles. */
-  sample: {customers: number; total_customers: number} | null;
-  features: ExploreFeature[];
-  segments: ExploreSegment[];
-  profiles: ExploreProfile[];
-  traits: ExploreTrait[];
 }
 
 /** The sample's value and risk columns, from customer_value. */
@@ -143,7 +86,7 @@ async function canSample(store: Store, {sample}: ExploreOptions): Promise<boolea
 export async function exploreRows(
   store: Store,
   options: ExploreOptions
-): Promise<{rows: Row[]; float32: string[]}> {
+): Promise<{rows: ExploreRow[]; float32: string[]}> {
   if (!(await canSample(store, options))) return {rows: [], float32: []};
   const features = await sampleFeatures(store);
   const segments = await sampleSegments(store);
@@ -160,7 +103,7 @@ export async function exploreRows(
     ...(hasValue ? VALUE_COLUMNS.map((c) => `v.${c}`) : []),
     ...features.map((f) => `f.${ident(f.id)}`)
   ];
-  const rows = await store.all(
+  const rows = await store.all<ExploreRow>(
     `WITH sampled AS (
        SELECT customer_id, profile_id FROM customer_profiles
        ORDER BY md5(customer_id || '/' || $seed), customer_id
@@ -227,11 +170,11 @@ export async function exploreDocument(
       )?.as_of ?? null)
     : null;
   const profiles = (
-    await store.all(
+    await store.all<ExploreProfile & Row>(
       `SELECT profile_id AS id, name, customers, share, value_12m, p_alive, at_risk_share
        FROM profiles ORDER BY ${byProfileId()}`
     )
-  ).map((p) => roundRow(p, DIGITS.export) as unknown as ExploreProfile);
+  ).map((p) => roundRow(p, DIGITS.export));
   const traits = (await store.has("profile_traits")) ? await traitTable(store) : [];
   const sampled = await canSample(store, options);
   const total = sampled
@@ -248,10 +191,13 @@ export async function exploreDocument(
   };
 }
 
+/** A row of profile_traits: a trait and one profile's value on it. */
+type TraitRow = Omit<ExploreTrait, "profiles"> & ExploreTraitValue & Row;
+
 /** profile_traits, one entry per trait with every profile's value beside the base's. */
 async function traitTable(store: Store): Promise<ExploreTrait[]> {
   const rows = (
-    await store.all(
+    await store.all<TraitRow>(
       `SELECT feature, level, dimension, label, unit, kind, base_value, profile_id, profile_value,
          effect, effect_low, effect_high, coalesce(distinguishing, false) AS distinguishing,
          coalesce(suppressed, false) AS suppressed
@@ -265,25 +211,25 @@ async function traitTable(store: Store): Promise<ExploreTrait[]> {
     let trait = traits.get(key);
     if (!trait) {
       trait = {
-        feature: String(r.feature),
-        level: (r.level as string | null) ?? null,
-        dimension: String(r.dimension),
-        label: String(r.label),
-        unit: String(r.unit),
-        kind: String(r.kind),
-        base_value: (r.base_value as number | null) ?? null,
+        feature: r.feature,
+        level: r.level,
+        dimension: r.dimension,
+        label: r.label,
+        unit: r.unit,
+        kind: r.kind,
+        base_value: r.base_value,
         profiles: []
       };
       traits.set(key, trait);
     }
     trait.profiles.push({
-      profile_id: String(r.profile_id),
-      profile_value: (r.profile_value as number | null) ?? null,
-      effect: (r.effect as number | null) ?? null,
-      effect_low: (r.effect_low as number | null) ?? null,
-      effect_high: (r.effect_high as number | null) ?? null,
-      distinguishing: Boolean(r.distinguishing),
-      suppressed: Boolean(r.suppressed)
+      profile_id: r.profile_id,
+      profile_value: r.profile_value,
+      effect: r.effect,
+      effect_low: r.effect_low,
+      effect_high: r.effect_high,
+      distinguishing: r.distinguishing,
+      suppressed: r.suppressed
     });
   }
   return [...traits.values()];

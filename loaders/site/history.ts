@@ -11,109 +11,13 @@ import {cents, round, suppress} from "./published.ts";
 import {byProfileId, sql} from "../core/sql.ts";
 import {MIN_DRIFT_CUSTOMERS} from "../history/snapshots.ts";
 import type {Store} from "../core/store.ts";
+import type {HistoryData, Mover, Movers} from "../../src/contracts/history.ts";
+import type {ProfileChanges} from "../../src/contracts/report.ts";
 
 export interface HistoryOptions {
   minGroupSize: number;
   customerLevel: boolean;
   history: PortraitConfig["history"];
-}
-
-/** A snapshot: the customer base as it stood at the end of a period; the current build last. */
-export interface HistorySnapshot {
-  date: string;
-  current: boolean;
-  customers: number;
-}
-
-/** One profile at one snapshot; every figure null when the profile had too few customers. */
-export interface HistoryPoint {
-  snapshot: string;
-  profile_id: string;
-  customers: number | null;
-  share: number | null;
-  at_risk_customers: number | null;
-  at_risk_share: number | null;
-  value_12m: number | null;
-  spend_12m: number | null;
-}
-
-/** Customers moving from `source` (a profile, or "joined") at `from` to `target` at `to`. */
-export interface HistoryFlow {
-  from: string;
-  to: string;
-  source: string;
-  target: string;
-  customers: number | null;
-}
-
-/** A customer who moved into risk or whose activity dropped, ranked by value at stake. */
-export interface Mover {
-  rank: number;
-  customer_id: string;
-  profile_id: string;
-  previous_profile_id: string;
-  reason: "both" | "at_risk" | "engagement_drop";
-  evidence: "strong" | "one signal";
-  value_at_stake: number | null;
-  p_alive_before: number | null;
-  p_alive: number | null;
-  spend_before: number | null;
-  spend_now: number | null;
-  activity_before: number;
-  activity_now: number;
-  engagement_change: number | null;
-}
-
-/** The at-risk movers between two snapshots: the top `limit`, and totals over all of them. */
-export interface Movers {
-  since: string;
-  until: string;
-  limit: number;
-  /** The rule for "activity dropped": fell by more than this share, at this significance. */
-  activity_drop_above: number;
-  drop_significance: number;
-  total_customers: number | null;
-  strong_customers: number | null;
-  value_at_stake: number | null;
-  rows: Mover[];
-}
-
-/** A profile's drift in the latest pair of snapshots, with the reasons for an alert. */
-export interface DriftRow {
-  profile_id: string;
-  from: string;
-  to: string;
-  centroid_shift: number | null;
-  psi_max: number | null;
-  psi_feature: string | null;
-  psi_label: string | null;
-  /** The features with the highest PSI, highest first. */
-  features: {feature: string; label: string; psi: number}[];
-  alert: boolean;
-  reasons: string[];
-}
-
-/** What the History page reads (src/data/history.json). */
-export interface HistoryData {
-  period: "month" | "quarter";
-  min_group_size: number;
-  snapshots: HistorySnapshot[];
-  profiles: {id: string; name: string}[];
-  series: HistoryPoint[];
-  flows: HistoryFlow[];
-  /** Null when the build publishes aggregates only (privacy.customerLevel false). */
-  movers: Movers | null;
-  drift: {
-    thresholds: {centroid_shift: number; psi: number; min_customers: number};
-    latest: DriftRow[];
-    series: {
-      profile_id: string;
-      from: string;
-      to: string;
-      centroid_shift: number | null;
-      psi_max: number | null;
-    }[];
-  };
 }
 
 /** The features' labels, for the drift reasons. */
@@ -329,20 +233,6 @@ async function movers(
       engagement_change: round(r.engagement_change as number | null)
     }))
   };
-}
-
-/** A profile's change between two snapshots, for its report. */
-export interface ProfileChanges {
-  previous: string;
-  current: string;
-  customers: {before: number | null; after: number | null};
-  share: {before: number | null; after: number | null};
-  at_risk_share: {before: number | null; after: number | null};
-  value_per_customer: {before: number | null; after: number | null};
-  moved_in: {profile_id: string; name: string; customers: number | null}[];
-  moved_out: {profile_id: string; name: string; customers: number | null}[];
-  traits: {feature: string; label: string; unit: string; before: number; after: number}[];
-  drift: {alert: boolean; reasons: string[]};
 }
 
 /** Distinguishing numbers the report compares with the previous snapshot, at most this many. */

@@ -4,8 +4,9 @@
  * read it, and exports/profiles.json publishes it.
  */
 import {byProfileId} from "../core/sql.ts";
-import type {Store} from "../core/store.ts";
+import type {Row, Store} from "../core/store.ts";
 import {profileBrief, SECTIONS, SECTION_TITLES} from "../profile/narrative.ts";
+import type {Profile, ProfilesDocument, ProfileTrait} from "../../src/contracts/profiles.ts";
 
 /** Each profile's brief for support agents: its summary and first "how to serve" sentence. */
 export async function profileBriefs(store: Store): Promise<Map<string, string>> {
@@ -19,8 +20,12 @@ export async function profileBriefs(store: Store): Promise<Map<string, string>> 
   return new Map(rows.map((r) => [r.profile_id, profileBrief(r.summary ?? "", r.serve)]));
 }
 
+/** A row of the profiles table (loaders/profile/documents.ts). */
+type ProfileRow = Omit<Profile, "id" | "brief" | "quality" | "traits" | "narrative" | "notes"> &
+  Profile["quality"] & {profile_id: string; notes: string | null};
+
 /** Every profile with its facts, brief, quality, distinguishing traits, narrative and notes. */
-export async function profilesDocument(store: Store): Promise<Record<string, unknown>> {
+export async function profilesDocument(store: Store): Promise<ProfilesDocument> {
   if (!(await store.has("profiles"))) return {as_of: null, k: 0, silhouette: null, profiles: []};
   const meta = await store.one<{as_of: string}>(
     "SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM overview_as_of"
@@ -28,8 +33,8 @@ export async function profilesDocument(store: Store): Promise<Record<string, unk
   const run = await store.one<{k: number; silhouette: number}>(
     "SELECT k, silhouette FROM clustering_runs WHERE chosen"
   );
-  const profiles = await store.all(`SELECT * FROM profiles ORDER BY ${byProfileId()}`);
-  const traits = await store.all(
+  const profiles = await store.all<ProfileRow>(`SELECT * FROM profiles ORDER BY ${byProfileId()}`);
+  const traits = await store.all<ProfileTrait & {profile_id: string} & Row>(
     `SELECT profile_id, feature, level, dimension, label, unit, profile_value, base_value, lift,
        effect, effect_low, effect_high, coverage, rank
      FROM profile_traits WHERE distinguishing
@@ -43,8 +48,8 @@ export async function profilesDocument(store: Store): Promise<Record<string, unk
     as_of: meta?.as_of ?? null,
     k: run?.k ?? profiles.length,
     silhouette: run?.silhouette ?? null,
-    profiles: profiles.map((p) => {
-      const id = String(p.profile_id);
+    profiles: profiles.map((p): Profile => {
+      const id = p.profile_id;
       return {
         id,
         name: p.name,
@@ -66,7 +71,7 @@ export async function profilesDocument(store: Store): Promise<Record<string, unk
             .filter((s) => s.profile_id === id && s.section === section)
             .map((s) => s.text)
         })),
-        notes: JSON.parse(String(p.notes ?? "[]"))
+        notes: JSON.parse(p.notes ?? "[]") as string[]
       };
     })
   };

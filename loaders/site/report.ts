@@ -8,42 +8,21 @@ import {profilesDocument} from "./profiles.ts";
 import {round, roundRow, suppress} from "./published.ts";
 import {requireProfile} from "./navigation.ts";
 import {listValue} from "@duckdb/node-api";
-import {type Store} from "../core/store.ts";
+import {type Row, type Store} from "../core/store.ts";
 import {ident} from "../core/sql.ts";
+import type {
+  CountryShare,
+  Distribution,
+  Geography,
+  ProfileReport,
+  RegionShare,
+  ReportTrait,
+  SegmentShare
+} from "../../src/contracts/report.ts";
 
 export interface ReportOptions {
   /** The smallest number of customers any published figure may cover. */
   minGroupSize: number;
-}
-
-/**
- * A distribution on the base's bins, column by column: bin i runs from edges[i] to edges[i + 1];
- * customers[i] is the profile's count there and base_customers[i] the base's, null when
- * suppressed. Shares are counts over the totals.
- */
-export interface Bins {
-  edges: number[];
-  customers: (number | null)[];
-  base_customers: (number | null)[];
-  /** Customers of the profile, and of the base, with a value. */
-  profile_customers: number;
-  all_customers: number;
-}
-
-export interface Distribution {
-  feature: string;
-  label: string;
-  unit: string;
-  dimension: string;
-  /** Standardised effect of the profile against the base (Hedges' g), when computed. */
-  effect: number | null;
-  distinguishing: boolean;
-  rank: number | null;
-  /** Whether the last bin holds everything above it (and the first everything below). */
-  clipped: boolean;
-  profile_median: number | null;
-  base_median: number | null;
-  bins: Bins;
 }
 
 /** A numeric column the report draws as a distribution, and where it lives. */
@@ -86,12 +65,12 @@ export async function profileReport(
   store: Store,
   id: string | undefined,
   options: ReportOptions
-): Promise<Record<string, unknown>> {
+): Promise<Omit<ProfileReport, "changes">> {
   const profileId = await requireProfile(store, id);
   const doc = await profilesDocument(store);
-  const profiles = doc.profiles as {id: string; name: string; customers: number}[];
+  const profiles = doc.profiles;
   // Its distinguishing traits are in `traits` below, with the rest of what the page draws.
-  const {traits: _, ...profile} = profiles.find((p) => p.id === profileId)! as {traits?: unknown};
+  const {traits: _, ...profile} = profiles.find((p) => p.id === profileId)!;
   const min = options.minGroupSize;
   return {
     as_of: doc.as_of,
@@ -114,8 +93,8 @@ async function total(store: Store): Promise<number> {
 }
 
 /** The traits the page draws: the distinguishing ones, every category level and every flag. */
-async function traitRows(store: Store, profileId: string): Promise<Record<string, unknown>[]> {
-  const rows = await store.all(
+async function traitRows(store: Store, profileId: string): Promise<ReportTrait[]> {
+  const rows = await store.all<ReportTrait & Row>(
     `SELECT feature, level, dimension, label, unit, kind, profile_value, base_value, lift, effect,
        effect_low, effect_high, coverage, customers, suppressed, distinguishing, rank, levels
      FROM (
@@ -316,11 +295,7 @@ function longValues(columns: Column[]): string {
  * position from the enriched coordinates), against the base. Regions with fewer than min
  * customers in the base are left out; profile counts under min are suppressed.
  */
-async function geography(
-  store: Store,
-  profileId: string,
-  min: number
-): Promise<{countries: Record<string, unknown>[]; regions: Record<string, unknown>[]}> {
+async function geography(store: Store, profileId: string, min: number): Promise<Geography> {
   const columns = new Set(
     (
       await store.all<{column_name: string}>(
@@ -329,14 +304,12 @@ async function geography(
     ).map((c) => c.column_name)
   );
   if (!columns.has("country")) return {countries: [], regions: []};
-  const place = async (keys: string[], where: string) => {
+  const place = async <T extends CountryShare>(keys: string[], where: string): Promise<T[]> => {
     const position =
       columns.has("latitude") && columns.has("longitude")
         ? "avg(k.latitude) AS latitude, avg(k.longitude) AS longitude,"
         : "NULL::DOUBLE AS latitude, NULL::DOUBLE AS longitude,";
-    const rows = await store.all<
-      Record<string, unknown> & {customers: number; base_customers: number}
-    >(
+    const rows = await store.all<T & {customers: number} & Row>(
       `SELECT ${keys.map((k) => `k.${ident(k)}`).join(", ")}, ${position}
          count(*) FILTER (WHERE c.profile_id = $id)::INTEGER AS customers,
          count(*)::INTEGER AS base_customers
@@ -359,9 +332,12 @@ async function geography(
     });
   };
   return {
-    countries: await place(["country"], "k.country IS NOT NULL"),
+    countries: await place<CountryShare>(["country"], "k.country IS NOT NULL"),
     regions: columns.has("region")
-      ? await place(["country", "region"], "k.country IS NOT NULL AND k.region IS NOT NULL")
+      ? await place<RegionShare>(
+          ["country", "region"],
+          "k.country IS NOT NULL AND k.region IS NOT NULL"
+        )
       : []
   };
 }
@@ -371,7 +347,7 @@ async function segmentSpread(
   store: Store,
   profileId: string,
   min: number
-): Promise<Record<string, unknown>[]> {
+): Promise<SegmentShare[]> {
   if (!(await store.has("segment_profiles"))) return [];
   const size = await store.one<{n: number}>(
     "SELECT count(*)::INTEGER AS n FROM customer_profiles WHERE profile_id = $id",

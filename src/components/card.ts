@@ -4,7 +4,7 @@
  */
 import {builder, type Child} from "./dom.js";
 import {profileColor} from "./palette.js";
-import type {Card, CardTrait, Risk} from "./shard.js";
+import type {Card, CardTrait, Risk} from "../contracts/cards.js";
 
 const integer = new Intl.NumberFormat("en-US", {maximumFractionDigits: 0});
 const decimal = new Intl.NumberFormat("en-US", {maximumFractionDigits: 1});

@@ -3,8 +3,10 @@
  * to, so the card page fetches one small file instead of every customer. This module is the
  * one place that knows the split and the file format: the build (loaders/site/cards.ts) writes with
  * it and the page (src/customer.md) reads with it, so both always agree on where a card is.
- * Pure: no I/O, no DOM, no libraries.
+ * The files' types are the contract in src/contracts/cards.ts. Pure: no I/O, no DOM, no
+ * libraries.
  */
+import type {Card, CardIndex, CardShard, OrderRow} from "../contracts/cards.js";
 
 /** FNV-1a, 32 bits, over the UTF-8 bytes of text: small, fast, and the same in Node and browsers. */
 export function fnv1a32(text: string): number {
@@ -56,41 +58,6 @@ export function shardNames(shards: number): string[] {
 // ---------------------------------------------------------------------------------------------
 // The published files.
 
-/** One of a profile's top distinguishing traits, with the profile's and the base's value. */
-export interface CardTrait {
-  feature: string;
-  /** The category level for category traits ("app" of main order channel), else null. */
-  level: string | null;
-  label: string;
-  unit: string;
-  kind: "number" | "category";
-  /** Profile mean (numbers) or share in the level (categories). */
-  profile: number | null;
-  base: number | null;
-}
-
-/** What every card of a profile shares, published once in the index. */
-export interface CardProfile {
-  id: string;
-  name: string;
-  /** The profile's "how to serve them" sentences. */
-  serve: string[];
-  traits: CardTrait[];
-}
-
-/** data/cards.json: what the page needs before it fetches a shard. */
-export interface CardIndex {
-  as_of: string | null;
-  shards: number;
-  /** Whether the build publishes e-mail, phone and name (config.privacy.identifiers). */
-  identifiers: boolean;
-  /** An id of this build, to show what ids look like. */
-  example: string | null;
-  /** The at-risk rule the value model applied (config.churn). */
-  churn: {p_alive_below: number; engagement_drop_above: number; min_orders: number};
-  profiles: CardProfile[];
-}
-
 /**
  * The fields of a card row, in order. A row is an array rather than an object so that a shard
  * of 2,000 customers does not repeat 20 key names 2,000 times; the shard names its fields, and
@@ -119,75 +86,6 @@ export const CARD_FIELDS = [
 
 /** The fields a build adds when it publishes direct identifiers. */
 export const IDENTIFIER_FIELDS = ["name", "email", "phone"] as const;
-
-/**
- * A recent order: days before the as-of date, amount, and the positions of its channel,
- * category and status in its shard's order_levels (null when unknown).
- */
-export type OrderRow = [number, number | null, number | null, number | null, number | null];
-
-/**
- * The risk field: null when the model did not assess the customer (no value model, or fewer
- * orders than the rule needs), "none" when not at risk, else the reason they are at risk.
- */
-export type Risk = null | "none" | "p_alive" | "engagement_drop" | "both";
-
-/** data/cards/<shard>.json. */
-export interface CardShard {
-  shard: string;
-  as_of: string | null;
-  fields: string[];
-  /** The order channels, categories and statuses of this shard's recent orders, sorted. */
-  order_levels: {channel: string[]; category: string[]; status: string[]};
-  /** Card rows by customer id, in id order. */
-  cards: Record<string, unknown[]>;
-  /** Ids merged into another customer (the same person): merged id → surviving id. */
-  merged: Record<string, string>;
-}
-
-/** A customer's card, read back from the index and a shard: what the card component shows. */
-export interface Card {
-  id: string;
-  as_of: string | null;
-  /** The id that was looked up when it was merged into this customer. */
-  merged_from: string | null;
-  profile: CardProfile | null;
-  /** The profile's traits with this customer's own value (a number, or their category level). */
-  traits: (CardTrait & {value: number | string | null})[];
-  preferred_channel: string | null;
-  main_order_channel: string | null;
-  orders: {
-    last_90d: number;
-    last_12m: number;
-    spend_12m: number | null;
-    last_date: string | null;
-    recent: {
-      date: string;
-      amount: number | null;
-      channel: string | null;
-      category: string | null;
-      status: string | null;
-    }[];
-  };
-  tickets: {
-    last_12m: number;
-    /** Tickets not resolved by the as-of date; null when the data has no resolution times. */
-    open: number | null;
-    last_date: string | null;
-    last_topic: string | null;
-    satisfaction: number | null;
-    rated: number;
-  };
-  value: {
-    p_alive: number | null;
-    expected_12m: number | null;
-    risk: Risk;
-    engagement_change: number | null;
-    churn: CardIndex["churn"];
-  };
-  /** Name, e-mail and phone; null when the build hides identifiers. */
-  identifiers: {name: string | null; email: string | null; phone: string | null} | null;
-}
 
 /** What a lookup in a shard found. */
 export type Lookup =

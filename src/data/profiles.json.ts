@@ -3,8 +3,11 @@ import {loadConfig} from "../../loaders/config/project.ts";
 import {profilesDocument} from "../../loaders/site/profiles.ts";
 import {configPath, storePath} from "../../loaders/core/paths.ts";
 import {withStore} from "../../loaders/core/store.ts";
+import type {ProfilesPage} from "../contracts/profiles.ts";
 
 const {privacy} = await loadConfig(configPath());
 const doc = await withStore(storePath(), profilesDocument);
 // whether exports/customers.csv is published beside profiles.json
-process.stdout.write(JSON.stringify({...doc, customer_level: privacy.customerLevel}));
+process.stdout.write(
+  JSON.stringify({...doc, customer_level: privacy.customerLevel} satisfies ProfilesPage)
+);

@@ -19,15 +19,8 @@ import {writeDemo} from "../../loaders/demo/write.ts";
 import {runEngine} from "../../loaders/engine.ts";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {withStore, type Store} from "../../loaders/core/store.ts";
-import {
-  findCard,
-  fnv1a32,
-  shardCount,
-  shardName,
-  shardOf,
-  type CardIndex,
-  type CardShard
-} from "../../src/components/shard.ts";
+import {findCard, fnv1a32, shardCount, shardName, shardOf} from "../../src/components/shard.ts";
+import type {CardIndex, CardShard} from "../../src/contracts/cards.ts";
 
 describe("fnv1a32(text)", () => {
   it("gives the published FNV-1a 32-bit test vectors", () => {

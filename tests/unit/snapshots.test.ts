@@ -2,7 +2,8 @@
 import {describe, expect, it} from "vitest";
 import {binomialLowerTail, snapshotDates} from "../../loaders/history/snapshots.ts";
 import {driftReasons} from "../../loaders/site/history.ts";
-import {changesView, describeChange, type ProfileChanges} from "../../src/components/changes.ts";
+import {changesView, describeChange} from "../../src/components/changes.ts";
+import type {ProfileChanges} from "../../src/contracts/report.ts";
 import {expectSnapshot, testDocument} from "../support/snapshot.ts";
 
 describe("snapshotDates", () => {
