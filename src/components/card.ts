@@ -1,6 +1,7 @@
 /**
  * The customer card: one customer's profile and what it implies, laid out to be read in
- * seconds before a call. Pure: takes a decoded Card (src/components/shard.ts) and a document.
+ * seconds before a call. Pure: takes a Card (src/contracts/cards.ts) as readCard decodes it
+ * (src/components/shard.ts), and a document.
  */
 import {builder, type Child} from "./dom.js";
 import {profileColor} from "./palette.js";
