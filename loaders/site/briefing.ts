@@ -27,7 +27,7 @@ export async function driftAlerts(
     centroid_shift: number | null;
     features: {label: string; psi: number}[] | null;
   }>(
-    `SELECT d.profile_id, p.name, strftime(d.from_snapshot, '%Y-%m-%d') AS since, d.centroid_shift,
+    sql`SELECT d.profile_id, p.name, strftime(d.from_snapshot, '%Y-%m-%d') AS since, d.centroid_shift,
        (SELECT list({'label': coalesce(c.label, f.feature), 'psi': f.psi} ORDER BY f.psi DESC, f.feature)
         FROM profile_feature_psi f LEFT JOIN feature_catalog c ON c.feature = f.feature
         WHERE f.profile_id = d.profile_id AND f.to_snapshot = d.to_snapshot) AS features
@@ -61,7 +61,7 @@ export async function briefing(
     (await store.has("profile_matches"))
       ? (
           await store.all<{profile_id: string; status: string; related_id: string | null}>(
-            "SELECT profile_id, status, related_id FROM profile_matches ORDER BY profile_id"
+            sql`SELECT profile_id, status, related_id FROM profile_matches ORDER BY profile_id`
           )
         ).map((m) => [m.profile_id, m])
       : []

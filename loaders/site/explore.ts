@@ -12,8 +12,7 @@ import {DIGITS, round, roundRow} from "./published.ts";
 import {rowsToArrow} from "./arrow.ts";
 import {readCatalog} from "../profile/features.ts";
 import {type Row, type Store} from "../core/store.ts";
-import {ident} from "../core/sql.ts";
-import {byProfileId} from "../core/sql.ts";
+import {byProfileId, ident, join, sql, val} from "../core/sql.ts";
 import type {
   ExploreDocument,
   ExploreFeature,
@@ -37,14 +36,7 @@ const VALUE_COLUMNS = ["p_alive", "expected_value_12m", "at_risk"] as const;
 /** The numeric features the sample can carry: measured, catalogued, and a column of `features`. */
 async function sampleFeatures(store: Store): Promise<(ExploreFeature & {type: string})[]> {
   if (!(await store.has("features")) || !(await store.has("feature_catalog"))) return [];
-  const types = new Map(
-    (
-      await store.all<{name: string; type: string}>(
-        `SELECT column_name AS name, data_type AS type FROM duckdb_columns()
-         WHERE table_name = 'features' AND schema_name = 'main' ORDER BY column_index`
-      )
-    ).map((c) => [c.name, c.type])
-  );
+  const types = await store.tableColumns("features");
   return (await readCatalog(store))
     .filter((f) => f.measured && f.kind === "number" && types.has(f.id))
     .map((f) => ({
@@ -63,7 +55,7 @@ async function sampleFeatures(store: Store): Promise<(ExploreFeature & {type: st
 async function sampleSegments(store: Store): Promise<ExploreSegment[]> {
   if (!(await store.has("customer_segments"))) return [];
   const rows = await store.all<{segment: string}>(
-    "SELECT segment FROM customer_segments GROUP BY segment ORDER BY min(rowid), segment"
+    sql`SELECT segment FROM customer_segments GROUP BY segment ORDER BY min(rowid), segment`
   );
   return rows.map(({segment}) => ({
     id: segment,
@@ -91,39 +83,36 @@ export async function exploreRows(
   const features = await sampleFeatures(store);
   const segments = await sampleSegments(store);
   const hasValue = await store.has("customer_value");
-  const params: Record<string, string | number> = {n: options.sample, seed: String(options.seed)};
-  const segmentSelect = segments.map((s, i) => {
-    params[`segment${i}`] = s.id;
-    return `max(value) FILTER (WHERE segment = $segment${i}) AS ${ident(s.column)}`;
-  });
+  const segmentSelect = segments.map(
+    (s) => sql`max(value) FILTER (WHERE segment = ${val(s.id)}) AS ${ident(s.column)}`
+  );
   const select = [
-    "s.customer_id",
-    "s.profile_id",
-    ...segments.map((s) => `g.${ident(s.column)}`),
-    ...(hasValue ? VALUE_COLUMNS.map((c) => `v.${c}`) : []),
-    ...features.map((f) => `f.${ident(f.id)}`)
+    sql`s.customer_id`,
+    sql`s.profile_id`,
+    ...segments.map((s) => sql`g.${ident(s.column)}`),
+    ...(hasValue ? VALUE_COLUMNS.map((c) => sql`v.${ident(c)}`) : []),
+    ...features.map((f) => sql`f.${ident(f.id)}`)
   ];
   const rows = await store.all<ExploreRow>(
-    `WITH sampled AS (
+    sql`WITH sampled AS (
        SELECT customer_id, profile_id FROM customer_profiles
-       ORDER BY md5(customer_id || '/' || $seed), customer_id
-       LIMIT $n
+       ORDER BY md5(customer_id || '/' || ${val(String(options.seed))}), customer_id
+       LIMIT ${options.sample}
      )${
        segments.length
-         ? `, segments AS (
-       SELECT customer_id, ${segmentSelect.join(", ")}
+         ? sql`, segments AS (
+       SELECT customer_id, ${join(segmentSelect)}
        FROM customer_segments WHERE customer_id IN (SELECT customer_id FROM sampled)
        GROUP BY customer_id
      )`
-         : ""
+         : sql``
      }
-     SELECT ${select.join(", ")}
+     SELECT ${join(select)}
      FROM sampled s
-     ${segments.length ? "LEFT JOIN segments g USING (customer_id)" : ""}
-     ${hasValue ? "LEFT JOIN customer_value v USING (customer_id)" : ""}
+     ${segments.length ? sql`LEFT JOIN segments g USING (customer_id)` : sql``}
+     ${hasValue ? sql`LEFT JOIN customer_value v USING (customer_id)` : sql``}
      LEFT JOIN features f USING (customer_id)
-     ORDER BY s.customer_id`,
-    segments.length ? params : {n: params.n, seed: params.seed}
+     ORDER BY s.customer_id`
   );
   const float32 = [
     ...(hasValue ? ["p_alive", "expected_value_12m"] : []),
@@ -165,21 +154,21 @@ export async function exploreDocument(
   const asOf = (await store.has("overview_as_of"))
     ? ((
         await store.one<{as_of: string}>(
-          "SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM overview_as_of"
+          sql`SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM overview_as_of`
         )
       )?.as_of ?? null)
     : null;
   const profiles = (
     await store.all<ExploreProfile & Row>(
-      `SELECT profile_id AS id, name, customers, share, value_12m, p_alive, at_risk_share
+      sql`SELECT profile_id AS id, name, customers, share, value_12m, p_alive, at_risk_share
        FROM profiles ORDER BY ${byProfileId()}`
     )
   ).map((p) => roundRow(p, DIGITS.export));
   const traits = (await store.has("profile_traits")) ? await traitTable(store) : [];
   const sampled = await canSample(store, options);
   const total = sampled
-    ? ((await store.one<{n: number}>("SELECT count(*)::INTEGER AS n FROM customer_profiles"))?.n ??
-      0)
+    ? ((await store.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM customer_profiles`))
+        ?.n ?? 0)
     : 0;
   return {
     as_of: asOf,
@@ -198,7 +187,7 @@ type TraitRow = Omit<ExploreTrait, "profiles"> & ExploreTraitValue & Row;
 async function traitTable(store: Store): Promise<ExploreTrait[]> {
   const rows = (
     await store.all<TraitRow>(
-      `SELECT feature, level, dimension, label, unit, kind, base_value, profile_id, profile_value,
+      sql`SELECT feature, level, dimension, label, unit, kind, base_value, profile_id, profile_value,
          effect, effect_low, effect_high, coalesce(distinguishing, false) AS distinguishing,
          coalesce(suppressed, false) AS suppressed
        FROM profile_traits

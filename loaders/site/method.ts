@@ -23,25 +23,25 @@ export async function methodDocument(
   const has = async (t: string) => store.has(t);
   const runs = (await has("clustering_runs"))
     ? await store.all<ClusteringRun & Row>(
-        `SELECT k, silhouette, min_share, min_stability, mean_stability, accepted, reason, chosen
+        sql`SELECT k, silhouette, min_share, min_stability, mean_stability, accepted, reason, chosen
          FROM clustering_runs ORDER BY k`
       )
     : [];
   const features = (await has("feature_catalog"))
     ? await store.all<MethodFeature & Row>(
-        `SELECT feature, dimension, label, unit, kind, transform, measured, coverage, note,
+        sql`SELECT feature, dimension, label, unit, kind, transform, measured, coverage, note,
            clustered, describe_only
          FROM feature_catalog ORDER BY position`
       )
     : [];
   const models = (await has("value_models"))
     ? await store.all<ModelParameter & Row>(
-        "SELECT model, parameter, value FROM value_models ORDER BY model, parameter"
+        sql`SELECT model, parameter, value FROM value_models ORDER BY model, parameter`
       )
     : [];
   const quality = (await has("cluster_quality"))
     ? await store.all<ProfileQuality & Row>(
-        `SELECT q.profile_id, p.name, q.customers, q.share, q.silhouette, q.stability
+        sql`SELECT q.profile_id, p.name, q.customers, q.share, q.silhouette, q.stability
          FROM cluster_quality q JOIN profiles p USING (profile_id)
          ORDER BY ${byProfileId(sql`q.profile_id`)}`
       )

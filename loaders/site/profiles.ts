@@ -3,7 +3,7 @@
  * traits, narrative and the analysts' notes. The profiles page, the overview and the reports
  * read it, and exports/profiles.json publishes it.
  */
-import {byProfileId} from "../core/sql.ts";
+import {byProfileId, sql} from "../core/sql.ts";
 import type {Row, Store} from "../core/store.ts";
 import {profileBrief, SECTIONS, SECTION_TITLES} from "../profile/narrative.ts";
 import type {Profile, ProfilesDocument, ProfileTrait} from "../../src/contracts/profiles.ts";
@@ -11,7 +11,7 @@ import type {Profile, ProfilesDocument, ProfileTrait} from "../../src/contracts/
 /** Each profile's brief for support agents: its summary and first "how to serve" sentence. */
 export async function profileBriefs(store: Store): Promise<Map<string, string>> {
   const rows = await store.all<{profile_id: string; summary: string | null; serve: string | null}>(
-    `SELECT p.profile_id, p.summary,
+    sql`SELECT p.profile_id, p.summary,
        (SELECT s.text FROM profile_sentences s
         WHERE s.profile_id = p.profile_id AND s.section = 'serve'
         ORDER BY s.position LIMIT 1) AS serve
@@ -28,20 +28,22 @@ type ProfileRow = Omit<Profile, "id" | "brief" | "quality" | "traits" | "narrati
 export async function profilesDocument(store: Store): Promise<ProfilesDocument> {
   if (!(await store.has("profiles"))) return {as_of: null, k: 0, silhouette: null, profiles: []};
   const meta = await store.one<{as_of: string}>(
-    "SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM overview_as_of"
+    sql`SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM overview_as_of`
   );
   const run = await store.one<{k: number; silhouette: number}>(
-    "SELECT k, silhouette FROM clustering_runs WHERE chosen"
+    sql`SELECT k, silhouette FROM clustering_runs WHERE chosen`
   );
-  const profiles = await store.all<ProfileRow>(`SELECT * FROM profiles ORDER BY ${byProfileId()}`);
+  const profiles = await store.all<ProfileRow>(
+    sql`SELECT * FROM profiles ORDER BY ${byProfileId()}`
+  );
   const traits = await store.all<ProfileTrait & {profile_id: string} & Row>(
-    `SELECT profile_id, feature, level, dimension, label, unit, profile_value, base_value, lift,
+    sql`SELECT profile_id, feature, level, dimension, label, unit, profile_value, base_value, lift,
        effect, effect_low, effect_high, coverage, rank
      FROM profile_traits WHERE distinguishing
      ORDER BY ${byProfileId()}, rank`
   );
   const sentences = await store.all<{profile_id: string; section: string; text: string}>(
-    "SELECT profile_id, section, text FROM profile_sentences ORDER BY profile_id, section, position"
+    sql`SELECT profile_id, section, text FROM profile_sentences ORDER BY profile_id, section, position`
   );
   const briefs = await profileBriefs(store);
   return {
