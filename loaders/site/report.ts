@@ -339,14 +339,7 @@ async function segmentSpread(
   const size = await store.one<{n: number}>(
     sql`SELECT count(*)::INTEGER AS n FROM customer_profiles WHERE profile_id = ${val(profileId)}`
   );
-  const rows = await store.all<{
-    segment: string;
-    value: string;
-    position: number;
-    customers: number | null;
-    suppressed: boolean;
-    segment_customers: number | null;
-  }>(
+  const rows = await store.all<Omit<SegmentShare, "share" | "share_of_segment"> & Row>(
     sql`SELECT z.segment, z.value, z.position,
        CASE WHEN p.profile_id IS NULL THEN 0 ELSE p.customers END AS customers,
        coalesce(p.suppressed, false) AS suppressed, z.customers AS segment_customers

@@ -98,7 +98,8 @@ const PROFILE_TRAIT: Shape<ProfileTrait> = {
   rank: true
 };
 
-const PROFILE: Shape<Profile> = {
+/** A profile's document but its traits (the report draws them with the rest). */
+const PROFILE_FACTS: Shape<Omit<Profile, "traits">> = {
   id: true,
   name: true,
   generated_name: true,
@@ -111,10 +112,11 @@ const PROFILE: Shape<Profile> = {
   p_alive: true,
   at_risk_share: true,
   quality: {silhouette: true, stability: true},
-  traits: PROFILE_TRAIT,
   narrative: {section: true, title: true, sentences: true},
   notes: true
 };
+
+const PROFILE: Shape<Profile> = {...PROFILE_FACTS, traits: PROFILE_TRAIT};
 
 /** data/profiles.json. */
 export const PROFILES_PAGE: Shape<ProfilesPage> = {
@@ -180,22 +182,7 @@ export const PROFILE_REPORT: Shape<ProfileReport> = {
   silhouette: true,
   min_group_size: true,
   customers_total: true,
-  profile: {
-    id: true,
-    name: true,
-    generated_name: true,
-    summary: true,
-    brief: true,
-    customers: true,
-    share: true,
-    revenue_share: true,
-    value_12m: true,
-    p_alive: true,
-    at_risk_share: true,
-    quality: PROFILE.quality,
-    narrative: PROFILE.narrative,
-    notes: true
-  },
+  profile: PROFILE_FACTS,
   others: {id: true, name: true},
   traits: REPORT_TRAIT,
   distributions: {
