@@ -2,7 +2,7 @@
  * Customer cards: what a support agent needs about one customer before a call (profile and
  * what sets it apart, contact and order channels, recent orders, tickets, value and risk, how to
  * serve them), computed in DuckDB for every customer and published in shards by a stable hash
- * of the id (src/components/shard.ts), so the card page fetches one shard of 1,000–2,000
+ * of the id (src/contracts/cards.ts), so the card page fetches one shard of 1,000–2,000
  * customers and a small index instead of every customer.
  *
  *   data/cards.json           CardIndex: as-of date, shard count, profiles with traits and serve sentences
@@ -15,14 +15,12 @@ import {
   IDENTIFIER_FIELDS,
   shardCount,
   shardNames,
-  shardOf
-} from "../../src/components/shard.ts";
-import type {
-  CardIndex,
-  CardProfile,
-  CardShard,
-  CardTrait,
-  OrderRow
+  shardOf,
+  type CardIndex,
+  type CardProfile,
+  type CardShard,
+  type CardTrait,
+  type OrderRow
 } from "../../src/contracts/cards.ts";
 import {withStore, type Row, type Store} from "../core/store.ts";
 import {byProfileId, ident, join, sql, val, type SQL} from "../core/sql.ts";

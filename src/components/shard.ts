@@ -1,91 +1,11 @@
 /**
- * Customer cards are published in shards: a customer's card lives in the shard its id hashes
- * to, so the card page fetches one small file instead of every customer. This module is the
- * one place that knows the split and the file format: the build (loaders/site/cards.ts) writes with
- * it and the page (src/customer.md) reads with it, so both always agree on where a card is.
- * The files' types are the contract in src/contracts/cards.ts. Pure: no I/O, no DOM, no
- * libraries.
+ * The page side of the customer cards: finds a customer's card in the shard the page fetched
+ * and decodes its row into a Card for the card component. Where a card lives and the files'
+ * format are the contract in src/contracts/cards.ts, which the build writes by. Pure: no I/O, no
+ * DOM, no libraries.
  */
+import {CARD_FIELDS, IDENTIFIER_FIELDS} from "../contracts/cards.js";
 import type {Card, CardIndex, CardShard, OrderRow} from "../contracts/cards.js";
-
-/** FNV-1a, 32 bits, over the UTF-8 bytes of text: small, fast, and the same in Node and browsers. */
-export function fnv1a32(text: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(text)) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash >>> 0;
-}
-
-/**
- * The form of an id the shard is chosen by: trimmed and lower-cased, so that "c0000123 " and
- * "C0000123" land in the same shard and a lookup tolerant of case finds it there.
- */
-export function shardKey(id: string): string {
-  return id.trim().toLowerCase();
-}
-
-/** Most customers a shard holds: past it the shard count doubles. */
-export const MAX_SHARD_CARDS = 2000;
-
-/**
- * How many shards n customers are split into: the smallest power of two that keeps shards at
- * most MAX_SHARD_CARDS customers, so past 2,000 customers each shard holds 1,000 to 2,000.
- */
-export function shardCount(customers: number): number {
-  let shards = 1;
-  while (customers / shards > MAX_SHARD_CARDS) shards *= 2;
-  return shards;
-}
-
-/** A shard's file name (without .json): its number in hex, two digits or more ("00", "0a"). */
-export function shardName(shard: number, shards: number): string {
-  const digits = Math.max(2, (shards - 1).toString(16).length);
-  return shard.toString(16).padStart(digits, "0");
-}
-
-/** The shard holding the card of id, among shards: the file name the page fetches. */
-export function shardOf(id: string, shards: number): string {
-  return shardName(fnv1a32(shardKey(id)) % shards, shards);
-}
-
-/** Every shard name of a build with this many shards, in order. */
-export function shardNames(shards: number): string[] {
-  return Array.from({length: shards}, (_, i) => shardName(i, shards));
-}
-
-// ---------------------------------------------------------------------------------------------
-// The published files.
-
-/**
- * The fields of a card row, in order. A row is an array rather than an object so that a shard
- * of 2,000 customers does not repeat 20 key names 2,000 times; the shard names its fields, and
- * the reader checks them.
- */
-export const CARD_FIELDS = [
-  "profile",
-  "traits",
-  "preferred_channel",
-  "main_order_channel",
-  "orders_90d",
-  "orders_12m",
-  "spend_12m",
-  "last_orders",
-  "tickets_12m",
-  "open_tickets",
-  "last_ticket_days",
-  "last_ticket_topic",
-  "satisfaction",
-  "rated_tickets",
-  "p_alive",
-  "expected_value_12m",
-  "risk",
-  "engagement_change"
-] as const;
-
-/** The fields a build adds when it publishes direct identifiers. */
-export const IDENTIFIER_FIELDS = ["name", "email", "phone"] as const;
 
 /** What a lookup in a shard found. */
 export type Lookup =
