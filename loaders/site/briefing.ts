@@ -9,17 +9,10 @@ import {driftReasons} from "./history.ts";
 import {readQuality} from "../clean/quality.ts";
 import {byProfileId, sql} from "../core/sql.ts";
 import type {Store} from "../core/store.ts";
+import type {Briefing, Change, DriftAlert} from "../../src/contracts/briefing.ts";
 
 /** The most facts the overview lists: the few that matter, not a changelog. */
 const MAX_CHANGES = 5;
-
-/** A drift alert of the latest pair of snapshots, for the overview's banner. */
-export interface DriftAlert {
-  profile_id: string;
-  name: string;
-  since: string;
-  reasons: string[];
-}
 
 /** The profiles whose drift since the previous snapshot passed a threshold of the config. */
 export async function driftAlerts(
@@ -34,7 +27,7 @@ export async function driftAlerts(
     centroid_shift: number | null;
     features: {label: string; psi: number}[] | null;
   }>(
-    `SELECT d.profile_id, p.name, strftime(d.from_snapshot, '%Y-%m-%d') AS since, d.centroid_shift,
+    sql`SELECT d.profile_id, p.name, strftime(d.from_snapshot, '%Y-%m-%d') AS since, d.centroid_shift,
        (SELECT list({'label': coalesce(c.label, f.feature), 'psi': f.psi} ORDER BY f.psi DESC, f.feature)
         FROM profile_feature_psi f LEFT JOIN feature_catalog c ON c.feature = f.feature
         WHERE f.profile_id = d.profile_id AND f.to_snapshot = d.to_snapshot) AS features
@@ -60,7 +53,7 @@ export async function briefing(
     customerLevel = true,
     drift = {centroidShift: Infinity, psi: Infinity}
   }: {customerLevel?: boolean; drift?: {centroidShift: number; psi: number}} = {}
-): Promise<Record<string, unknown>> {
+): Promise<Briefing> {
   const doc = await profilesDocument(store);
   const current = await buildSummary(store);
   const previous = await previousSummary(store);
@@ -68,7 +61,7 @@ export async function briefing(
     (await store.has("profile_matches"))
       ? (
           await store.all<{profile_id: string; status: string; related_id: string | null}>(
-            "SELECT profile_id, status, related_id FROM profile_matches ORDER BY profile_id"
+            sql`SELECT profile_id, status, related_id FROM profile_matches ORDER BY profile_id`
           )
         ).map((m) => [m.profile_id, m])
       : []
@@ -82,7 +75,7 @@ export async function briefing(
     quarantined: report.sources.reduce((n, s) => n + s.quarantined, 0),
     merged: report.identity?.merged ?? 0
   };
-  const profiles = (doc.profiles as Record<string, unknown>[]).map((p) => ({
+  const profiles = doc.profiles.map((p) => ({
     id: p.id,
     name: p.name,
     summary: p.summary,
@@ -92,7 +85,7 @@ export async function briefing(
     value_12m: p.value_12m,
     p_alive: p.p_alive,
     at_risk_share: p.at_risk_share,
-    stability: (p.quality as {stability: number | null}).stability
+    stability: p.quality.stability
   }));
   return {
     as_of: doc.as_of,
@@ -107,13 +100,6 @@ export async function briefing(
     alerts: await driftAlerts(store, drift),
     profiles
   };
-}
-
-/** One fact for the overview, with how much it matters (larger first). */
-export interface Change {
-  text: string;
-  weight: number;
-  profile_id: string | null;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(Math.abs(x) < 0.1 ? 1 : 0)} %`;

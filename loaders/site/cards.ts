@@ -2,7 +2,7 @@
  * Customer cards: what a support agent needs about one customer before a call (profile and
  * what sets it apart, contact and order channels, recent orders, tickets, value and risk, how to
  * serve them), computed in DuckDB for every customer and published in shards by a stable hash
- * of the id (src/components/shard.ts), so the card page fetches one shard of 1,000–2,000
+ * of the id (src/contracts/cards.ts), so the card page fetches one shard of 1,000–2,000
  * customers and a small index instead of every customer.
  *
  *   data/cards.json           CardIndex: as-of date, shard count, profiles with traits and serve sentences
@@ -21,10 +21,9 @@ import {
   type CardShard,
   type CardTrait,
   type OrderRow
-} from "../../src/components/shard.ts";
+} from "../../src/contracts/cards.ts";
 import {withStore, type Row, type Store} from "../core/store.ts";
-import {ident} from "../core/sql.ts";
-import {byProfileId} from "../core/sql.ts";
+import {byProfileId, ident, join, sql, val, type SQL} from "../core/sql.ts";
 import {DIGITS, round} from "./published.ts";
 
 /** What the config decides about the cards: identifiers, and the at-risk rule to explain. */
@@ -44,7 +43,7 @@ export const CARD_ORDERS = 5;
 async function customerIds(store: Store): Promise<string[]> {
   if (!(await store.has("customers"))) return [];
   const rows = await store.all<{id: string}>(
-    "SELECT customer_id AS id FROM customers ORDER BY customer_id"
+    sql`SELECT customer_id AS id FROM customers ORDER BY customer_id`
   );
   return rows.map((r) => r.id);
 }
@@ -62,24 +61,15 @@ export async function readCardShardNames(path: string): Promise<string[]> {
 
 async function customerCount(store: Store): Promise<number> {
   if (!(await store.has("customers"))) return 0;
-  return (await store.one<{n: number}>("SELECT count(*)::INTEGER AS n FROM customers"))?.n ?? 0;
+  return (await store.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM customers`))?.n ?? 0;
 }
 
 async function asOf(store: Store): Promise<string | null> {
   if (!(await store.has("overview_as_of"))) return null;
   const row = await store.one<{as_of: string}>(
-    "SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM overview_as_of"
+    sql`SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM overview_as_of`
   );
   return row?.as_of ?? null;
-}
-
-/** The columns of a table (none when it does not exist). */
-async function columnsOf(store: Store, table: string): Promise<Set<string>> {
-  const rows = await store.all<{name: string}>(
-    "SELECT column_name AS name FROM duckdb_columns() WHERE table_name = $table AND schema_name = 'main' ORDER BY column_index",
-    {table}
-  );
-  return new Set(rows.map((r) => r.name));
 }
 
 /** The index of the cards: what every card of the build shares. */
@@ -103,12 +93,12 @@ export async function cardIndex(store: Store, options: CardOptions): Promise<Car
 async function cardProfiles(store: Store): Promise<CardProfile[]> {
   if (!(await store.has("profiles"))) return [];
   const profiles = await store.all<{id: string; name: string}>(
-    `SELECT profile_id AS id, name FROM profiles
+    sql`SELECT profile_id AS id, name FROM profiles
      ORDER BY ${byProfileId()}`
   );
   const serve = (await store.has("profile_sentences"))
     ? await store.all<{id: string; text: string}>(
-        `SELECT profile_id AS id, text FROM profile_sentences WHERE section = 'serve'
+        sql`SELECT profile_id AS id, text FROM profile_sentences WHERE section = 'serve'
          ORDER BY profile_id, position`
       )
     : [];
@@ -125,9 +115,9 @@ async function cardProfiles(store: Store): Promise<CardProfile[]> {
 async function topTraits(store: Store): Promise<Map<string, CardTrait[]>> {
   const out = new Map<string, CardTrait[]>();
   if (!(await store.has("profile_traits"))) return out;
-  const features = await columnsOf(store, "features");
+  const features = await store.tableColumns("features");
   const rows = await store.all<CardTrait & {profile_id: string} & Row>(
-    `SELECT profile_id, feature, level, label, unit, kind, profile_value AS profile,
+    sql`SELECT profile_id, feature, level, label, unit, kind, profile_value AS profile,
        base_value AS base
      FROM profile_traits
      WHERE distinguishing AND NOT coalesce(suppressed, false)
@@ -231,8 +221,7 @@ async function buildShards(
   for (const [name, ids] of groups) for (const id of ids) shardOfId.set(id, name);
   // The ids as a temporary table the queries below join on (a read-only store allows it).
   await store.run(
-    "CREATE OR REPLACE TEMP TABLE card_ids AS SELECT unnest($ids::VARCHAR[]) AS customer_id",
-    {ids: listValue([...shardOfId.keys()])}
+    sql`CREATE OR REPLACE TEMP TABLE card_ids AS SELECT unnest(${listValue([...shardOfId.keys()])}::VARCHAR[]) AS customer_id`
   );
   try {
     const rows = await summaries(store, date, options);
@@ -266,128 +255,133 @@ async function buildShards(
     }
     return out;
   } finally {
-    await store.run("DROP TABLE IF EXISTS card_ids");
+    await store.run(sql`DROP TABLE IF EXISTS card_ids`);
   }
 }
 
 /** One row per customer of the shard: profile, channels, order and ticket summaries, value, risk. */
 async function summaries(store: Store, date: string | null, options: CardOptions): Promise<Row[]> {
   const [features, orders, tickets, value, customers] = await Promise.all(
-    ["features", "orders", "tickets", "customer_value", "customers"].map((t) => columnsOf(store, t))
+    ["features", "orders", "tickets", "customer_value", "customers"].map((t) =>
+      store.tableColumns(t)
+    )
   );
   const hasProfiles = await store.has("customer_profiles");
-  const dated = date !== null;
-  const select: string[] = [
-    "i.customer_id",
-    hasProfiles ? "cp.profile_id AS profile" : "NULL AS profile"
+  const select: SQL[] = [
+    sql`i.customer_id`,
+    hasProfiles ? sql`cp.profile_id AS profile` : sql`NULL AS profile`
   ];
-  const joins: string[] = [];
-  if (hasProfiles) joins.push("LEFT JOIN customer_profiles cp USING (customer_id)");
+  const joins: SQL[] = [];
+  if (hasProfiles) joins.push(sql`LEFT JOIN customer_profiles cp USING (customer_id)`);
   const channel = (column: string) =>
     features.has(column)
-      ? `f.${ident(column)}`
+      ? sql`f.${ident(column)}`
       : customers.has(column)
-        ? `c.${ident(column)}`
-        : "NULL";
+        ? sql`c.${ident(column)}`
+        : sql`NULL`;
   select.push(
-    `${channel("preferred_channel")} AS preferred_channel`,
-    `${channel("main_order_channel")} AS main_order_channel`
+    sql`${channel("preferred_channel")} AS preferred_channel`,
+    sql`${channel("main_order_channel")} AS main_order_channel`
   );
-  if (features.size > 0) joins.push("LEFT JOIN features f USING (customer_id)");
-  joins.push("LEFT JOIN customers c USING (customer_id)");
+  if (features.size > 0) joins.push(sql`LEFT JOIN features f USING (customer_id)`);
+  joins.push(sql`LEFT JOIN customers c USING (customer_id)`);
 
-  // Windows end with the as-of day and count back from the day after it, as the features do.
-  const end = "($asOf::DATE + INTERVAL 1 DAY)";
-  if (orders.size > 0 && dated) {
+  if (orders.size > 0 && date !== null) {
+    const end = windowEnd(date);
     select.push(
-      "coalesce(o.orders_90d, 0) AS orders_90d",
-      "coalesce(o.orders_12m, 0) AS orders_12m",
-      "round(o.spend_12m) AS spend_12m"
+      sql`coalesce(o.orders_90d, 0) AS orders_90d`,
+      sql`coalesce(o.orders_12m, 0) AS orders_12m`,
+      sql`round(o.spend_12m) AS spend_12m`
     );
-    joins.push(`LEFT JOIN (
+    joins.push(sql`LEFT JOIN (
       SELECT customer_id,
         count(*) FILTER (WHERE ordered_at >= ${end} - INTERVAL 90 DAY)::INTEGER AS orders_90d,
         count(*) FILTER (WHERE ordered_at >= ${end} - INTERVAL 365 DAY)::INTEGER AS orders_12m,
         sum(amount) FILTER (WHERE ordered_at >= ${end} - INTERVAL 365 DAY) AS spend_12m
       FROM orders SEMI JOIN card_ids USING (customer_id)
       WHERE ordered_at < ${end} GROUP BY customer_id) o USING (customer_id)`);
-  } else select.push("0 AS orders_90d", "0 AS orders_12m", "NULL AS spend_12m");
+  } else select.push(sql`0 AS orders_90d`, sql`0 AS orders_12m`, sql`NULL AS spend_12m`);
 
-  if (tickets.size > 0 && dated) {
+  if (tickets.size > 0 && date !== null) {
+    const end = windowEnd(date);
     const open = tickets.has("resolved_at")
-      ? `count(*) FILTER (WHERE resolved_at IS NULL OR resolved_at >= ${end})::INTEGER`
-      : "NULL::INTEGER";
+      ? sql`count(*) FILTER (WHERE resolved_at IS NULL OR resolved_at >= ${end})::INTEGER`
+      : sql`NULL::INTEGER`;
     const satisfaction = tickets.has("satisfaction");
     select.push(
-      "coalesce(t.tickets_12m, 0) AS tickets_12m",
+      sql`coalesce(t.tickets_12m, 0) AS tickets_12m`,
       tickets.has("resolved_at")
-        ? "coalesce(t.open_tickets, 0) AS open_tickets"
-        : "NULL AS open_tickets",
-      "lt.days AS last_ticket_days",
-      "lt.topic AS last_ticket_topic",
-      "round(t.satisfaction, 1) AS satisfaction",
-      "coalesce(t.rated_tickets, 0) AS rated_tickets"
+        ? sql`coalesce(t.open_tickets, 0) AS open_tickets`
+        : sql`NULL AS open_tickets`,
+      sql`lt.days AS last_ticket_days`,
+      sql`lt.topic AS last_ticket_topic`,
+      sql`round(t.satisfaction, 1) AS satisfaction`,
+      sql`coalesce(t.rated_tickets, 0) AS rated_tickets`
     );
-    joins.push(`LEFT JOIN (
+    joins.push(sql`LEFT JOIN (
       SELECT customer_id,
         count(*) FILTER (WHERE opened_at >= ${end} - INTERVAL 365 DAY)::INTEGER AS tickets_12m,
         ${open} AS open_tickets,
-        ${satisfaction ? "avg(satisfaction)" : "NULL::DOUBLE"} AS satisfaction,
-        ${satisfaction ? "count(satisfaction)::INTEGER" : "0"} AS rated_tickets
+        ${satisfaction ? sql`avg(satisfaction)` : sql`NULL::DOUBLE`} AS satisfaction,
+        ${satisfaction ? sql`count(satisfaction)::INTEGER` : sql`0`} AS rated_tickets
       FROM tickets SEMI JOIN card_ids USING (customer_id)
       WHERE opened_at < ${end} GROUP BY customer_id) t USING (customer_id)`);
-    joins.push(`LEFT JOIN (
-      SELECT customer_id, date_diff('day', opened_at::DATE, $asOf::DATE)::INTEGER AS days,
-        ${tickets.has("topic") ? "topic" : "NULL"} AS topic
+    joins.push(sql`LEFT JOIN (
+      SELECT customer_id, date_diff('day', opened_at::DATE, ${val(date)}::DATE)::INTEGER AS days,
+        ${tickets.has("topic") ? sql`topic` : sql`NULL`} AS topic
       FROM (SELECT *, row_number() OVER (
               PARTITION BY customer_id ORDER BY opened_at DESC, ticket_id DESC) AS n
             FROM tickets SEMI JOIN card_ids USING (customer_id) WHERE opened_at < ${end})
       WHERE n = 1) lt USING (customer_id)`);
   } else
     select.push(
-      "0 AS tickets_12m",
-      "NULL AS open_tickets",
-      "NULL AS last_ticket_days",
-      "NULL AS last_ticket_topic",
-      "NULL AS satisfaction",
-      "0 AS rated_tickets"
+      sql`0 AS tickets_12m`,
+      sql`NULL AS open_tickets`,
+      sql`NULL AS last_ticket_days`,
+      sql`NULL AS last_ticket_topic`,
+      sql`NULL AS satisfaction`,
+      sql`0 AS rated_tickets`
     );
 
   if (value.size > 0) {
     select.push(
-      "round(v.p_alive, 3) AS p_alive",
-      "round(v.expected_value_12m) AS expected_value_12m",
+      sql`round(v.p_alive, 3) AS p_alive`,
+      sql`round(v.expected_value_12m) AS expected_value_12m`,
       // Not assessed (null) when the rule could not apply: no model row, or too few orders.
-      `CASE WHEN v.customer_id IS NULL OR coalesce(v.purchases, 0) < $minOrders THEN NULL
+      sql`CASE WHEN v.customer_id IS NULL OR coalesce(v.purchases, 0) < ${options.churn.minOrders} THEN NULL
          WHEN v.at_risk THEN coalesce(v.risk_reason, 'p_alive') ELSE 'none' END AS risk`,
-      "round(v.engagement_change, 2) AS engagement_change"
+      sql`round(v.engagement_change, 2) AS engagement_change`
     );
-    joins.push("LEFT JOIN customer_value v USING (customer_id)");
+    joins.push(sql`LEFT JOIN customer_value v USING (customer_id)`);
   } else
     select.push(
-      "NULL AS p_alive",
-      "NULL AS expected_value_12m",
-      "NULL AS risk",
-      "NULL AS engagement_change"
+      sql`NULL AS p_alive`,
+      sql`NULL AS expected_value_12m`,
+      sql`NULL AS risk`,
+      sql`NULL AS engagement_change`
     );
 
   if (options.identifiers) {
-    const col = (c: string) => (customers.has(c) ? `c.${ident(c)}` : "NULL");
+    const col = (c: string) => (customers.has(c) ? sql`c.${ident(c)}` : sql`NULL`);
     select.push(
-      `nullif(concat_ws(' ', ${col("first_name")}, ${col("last_name")}), '') AS name`,
-      `${col("email")} AS email`,
-      `${col("phone")} AS phone`
+      sql`nullif(concat_ws(' ', ${col("first_name")}, ${col("last_name")}), '') AS name`,
+      sql`${col("email")} AS email`,
+      sql`${col("phone")} AS phone`
     );
   }
 
-  const sql = `SELECT ${select.join(",\n  ")}
+  return store.all(sql`SELECT ${join(select, ",\n  ")}
     FROM card_ids i
-    ${joins.join("\n    ")}
-    ORDER BY i.customer_id`;
-  const params: Record<string, string | number> = {};
-  if (sql.includes("$asOf") && date !== null) params.asOf = date;
-  if (sql.includes("$minOrders")) params.minOrders = options.churn.minOrders;
-  return store.all(sql, params);
+    ${join(joins, "\n    ")}
+    ORDER BY i.customer_id`);
+}
+
+/**
+ * The end of the windows a card counts over: the day after the as-of day, as the features count
+ * back from it.
+ */
+function windowEnd(date: string): SQL {
+  return sql`(${val(date)}::DATE + INTERVAL 1 DAY)`;
 }
 
 type RawOrder = {
@@ -401,21 +395,20 @@ type RawOrder = {
 
 /** Each customer's last CARD_ORDERS orders, newest first. */
 async function recentOrders(store: Store, date: string | null): Promise<Map<string, RawOrder[]>> {
-  const columns = await columnsOf(store, "orders");
+  const columns = await store.tableColumns("orders");
   const rows = new Map<string, RawOrder[]>();
   if (columns.size === 0 || date === null) return rows;
-  const col = (c: string) => (columns.has(c) ? ident(c) : "NULL::VARCHAR");
+  const col = (c: string) => (columns.has(c) ? ident(c) : sql`NULL::VARCHAR`);
   const orders = await store.all<RawOrder>(
-    `SELECT customer_id, date_diff('day', ordered_at::DATE, $asOf::DATE)::INTEGER AS days,
+    sql`SELECT customer_id, date_diff('day', ordered_at::DATE, ${val(date)}::DATE)::INTEGER AS days,
        round(amount, 2) AS amount, ${col("channel")} AS channel, ${col("category")} AS category,
        ${col("status")} AS status
      FROM (SELECT *, row_number() OVER (
              PARTITION BY customer_id ORDER BY ordered_at DESC, order_id DESC) AS n
            FROM orders SEMI JOIN card_ids USING (customer_id)
-           WHERE ordered_at < $asOf::DATE + INTERVAL 1 DAY)
+           WHERE ordered_at < ${val(date)}::DATE + INTERVAL 1 DAY)
      WHERE n <= ${CARD_ORDERS}
-     ORDER BY customer_id, n`,
-    {asOf: date}
+     ORDER BY customer_id, n`
   );
   for (const o of orders) {
     const list = rows.get(o.customer_id) ?? [];
@@ -458,7 +451,7 @@ async function traitValues(store: Store): Promise<Map<string, (number | string |
   const features = [...new Set([...traits.values()].flat().map((t) => t.feature))].sort();
   if (features.length === 0) return out;
   const rows = await store.all(
-    `SELECT f.customer_id, cp.profile_id, ${features.map((f) => `f.${ident(f)}`).join(", ")}
+    sql`SELECT f.customer_id, cp.profile_id, ${join(features.map((f) => sql`f.${ident(f)}`))}
      FROM features f SEMI JOIN card_ids USING (customer_id)
      JOIN customer_profiles cp USING (customer_id)
      ORDER BY f.customer_id`
@@ -488,7 +481,7 @@ async function mergedIds(
   const out = new Map<string, Record<string, string>>();
   if (!(await store.has("identity_map"))) return out;
   const rows = await store.all<{id: string; into: string}>(
-    `SELECT customer_id AS id, person_id AS "into" FROM identity_map
+    sql`SELECT customer_id AS id, person_id AS "into" FROM identity_map
      WHERE customer_id <> person_id ORDER BY customer_id`
   );
   for (const r of rows) {

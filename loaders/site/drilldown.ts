@@ -5,28 +5,29 @@
  * published as null (suppressed).
  */
 import {roundRow, suppress} from "./published.ts";
-import {type Store} from "../core/store.ts";
-import {ident} from "../core/sql.ts";
-import {byProfileId} from "../core/sql.ts";
+import {type Row, type Store} from "../core/store.ts";
+import {byProfileId, ident, join, sql} from "../core/sql.ts";
+import type {KeyFeature, SegmentMeans, SegmentsDocument} from "../../src/contracts/segments.ts";
 
 /** The features compared inside a segment: each profile's strongest few, numeric ones. */
 const PER_PROFILE = 2;
-
-export type KeyFeature = {
-  feature: string;
-  label: string;
-  unit: string;
-};
 
 /** The drill-down page's data. */
 export async function segmentsVersusProfiles(
   store: Store,
   {minGroupSize: min}: {minGroupSize: number}
-): Promise<Record<string, unknown>> {
+): Promise<SegmentsDocument> {
   if (!(await store.has("segment_profiles")) || !(await store.has("profiles")))
-    return {min_group_size: min, profiles: [], segmentations: [], features: [], cells: []};
+    return {
+      min_group_size: min,
+      customers_total: 0,
+      profiles: [],
+      features: [],
+      segmentations: [],
+      means: []
+    };
   const profiles = await store.all<{id: string; name: string; customers: number}>(
-    `SELECT profile_id AS id, name, customers FROM profiles
+    sql`SELECT profile_id AS id, name, customers FROM profiles
      ORDER BY ${byProfileId()}`
   );
   const sizes = await store.all<{
@@ -35,7 +36,7 @@ export async function segmentsVersusProfiles(
     position: number;
     customers: number | null;
   }>(
-    "SELECT segment, value, position, customers FROM segment_sizes ORDER BY segment, position, value"
+    sql`SELECT segment, value, position, customers FROM segment_sizes ORDER BY segment, position, value`
   );
   const crosstab = await store.all<{
     segment: string;
@@ -43,7 +44,7 @@ export async function segmentsVersusProfiles(
     profile_id: string;
     customers: number | null;
   }>(
-    `SELECT segment, value, profile_id, customers FROM segment_profiles
+    sql`SELECT segment, value, profile_id, customers FROM segment_profiles
      ORDER BY segment, position, value, profile_id`
   );
   const features = await keyFeatures(store);
@@ -76,19 +77,12 @@ export async function segmentsVersusProfiles(
 
 /** Each profile's strongest distinguishing numeric features, once each, by rank. */
 async function keyFeatures(store: Store): Promise<KeyFeature[]> {
-  const present = new Set(
-    (
-      await store.all<{column_name: string}>(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'features'"
-      )
-    ).map((c) => c.column_name)
-  );
-  const rows = await store.all<KeyFeature & {best: number}>(
-    `SELECT feature, any_value(label) AS label, any_value(unit) AS unit, min(rank) AS best
+  const present = await store.tableColumns("features");
+  const rows = await store.all<KeyFeature & {best: number} & Row>(
+    sql`SELECT feature, any_value(label) AS label, any_value(unit) AS unit, min(rank) AS best
      FROM profile_traits
-     WHERE distinguishing AND level IS NULL AND kind = 'number' AND rank <= $per
-     GROUP BY feature ORDER BY best, feature`,
-    {per: PER_PROFILE}
+     WHERE distinguishing AND level IS NULL AND kind = 'number' AND rank <= ${PER_PROFILE}
+     GROUP BY feature ORDER BY best, feature`
   );
   return rows
     .filter((r) => present.has(r.feature))
@@ -103,24 +97,23 @@ async function segmentMeans(
   store: Store,
   features: KeyFeature[],
   min: number
-): Promise<Record<string, unknown>[]> {
+): Promise<SegmentMeans[]> {
   if (features.length === 0) return [];
-  const means = features
+  const means = join(
     // a mean over fewer than min values (survey scales cover only respondents) is left out
-    .map((f) => {
-      const x = `f.${ident(f.feature)}`;
-      return `CASE WHEN count(${x}) >= $min THEN avg(${x})::DOUBLE END AS ${ident(f.feature)}`;
+    features.map((f) => {
+      const x = sql`f.${ident(f.feature)}`;
+      return sql`CASE WHEN count(${x}) >= ${min} THEN avg(${x})::DOUBLE END AS ${ident(f.feature)}`;
     })
-    .join(", ");
-  const rows = await store.all<Record<string, unknown> & {customers: number}>(
-    `SELECT s.segment, s.value, c.profile_id, count(*)::INTEGER AS customers, ${means}
+  );
+  const rows = await store.all<SegmentMeans>(
+    sql`SELECT s.segment, s.value, c.profile_id, count(*)::INTEGER AS customers, ${means}
      FROM customer_segments s
      JOIN customer_profiles c USING (customer_id)
      JOIN features f USING (customer_id)
      GROUP BY GROUPING SETS ((s.segment, s.value, c.profile_id), (s.segment, s.value))
-     HAVING count(*) >= $min
-     ORDER BY s.segment, s.value, c.profile_id NULLS FIRST`,
-    {min}
+     HAVING count(*) >= ${min}
+     ORDER BY s.segment, s.value, c.profile_id NULLS FIRST`
   );
   return rows.map((r) => roundRow(r));
 }

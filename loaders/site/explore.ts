@@ -11,10 +11,17 @@
 import {DIGITS, round, roundRow} from "./published.ts";
 import {rowsToArrow} from "./arrow.ts";
 import {readCatalog} from "../profile/features.ts";
-import type {Dimension} from "../profile/catalogue.ts";
 import {type Row, type Store} from "../core/store.ts";
-import {ident} from "../core/sql.ts";
-import {byProfileId} from "../core/sql.ts";
+import {byProfileId, ident, join, sql, val} from "../core/sql.ts";
+import type {
+  ExploreDocument,
+  ExploreFeature,
+  ExploreProfile,
+  ExploreRow,
+  ExploreSegment,
+  ExploreTrait,
+  ExploreTraitValue
+} from "../../src/contracts/explore.ts";
 
 export interface ExploreOptions {
   /** Customers in the sample; 0 leaves customer-level data out. */
@@ -23,86 +30,13 @@ export interface ExploreOptions {
   seed: number;
 }
 
-/** A feature the sample carries, with what the page labels it by. */
-export interface ExploreFeature {
-  id: string;
-  dimension: Dimension;
-  label: string;
-  unit: string;
-  /** "log": skewed counts and amounts, log-transformed before the projection (as clustered). */
-  transform: "log" | "none";
-  clustered: boolean;
-  /** Share of all customers with a value. */
-  coverage: number;
-}
-
-/** A segmentation, as a column of the sample. */
-export interface ExploreSegment {
-  id: string;
-  column: string;
-  label: string;
-}
-
-export interface ExploreProfile {
-  id: string;
-  name: string;
-  customers: number;
-  share: number;
-  value_12m: number | null;
-  p_alive: number | null;
-  at_risk_share: number | null;
-}
-
-/** A profile's value on one trait: its mean (numbers) or share (category levels), and the effect. */
-export interface ExploreTraitValue {
-  profile_id: string;
-  /** Null when suppressed (fewer than privacy.minGroupSize customers behind it). */
-  profile_value: number | null;
-  /** Hedges' g (numbers) or Cohen's h (shares) against the base, with its 95 % interval. */
-  effect: number | null;
-  effect_low: number | null;
-  effect_high: number | null;
-  distinguishing: boolean;
-  suppressed: boolean;
-}
-
-/** One trait (a numeric feature or a category level) with the base and every profile's value. */
-export interface ExploreTrait {
-  feature: string;
-  level: string | null;
-  dimension: string;
-  label: string;
-  unit: string;
-  kind: string;
-  base_value: number | null;
-  profiles: ExploreTraitValue[];
-}
-
-/** What the Explore page reads beside the sample (explore.json). */
-export interface ExploreDocument {
-  as_of: string | null;
-  /** Null when the build leaves customer-level data out (explore.sample = 0) or has no profiles. */
-  sample: {customers: number; total_customers: number} | null;
-  features: ExploreFeature[];
-  segments: ExploreSegment[];
-  profiles: ExploreProfile[];
-  traits: ExploreTrait[];
-}
-
 /** The sample's value and risk columns, from customer_value. */
 const VALUE_COLUMNS = ["p_alive", "expected_value_12m", "at_risk"] as const;
 
 /** The numeric features the sample can carry: measured, catalogued, and a column of `features`. */
 async function sampleFeatures(store: Store): Promise<(ExploreFeature & {type: string})[]> {
   if (!(await store.has("features")) || !(await store.has("feature_catalog"))) return [];
-  const types = new Map(
-    (
-      await store.all<{name: string; type: string}>(
-        `SELECT column_name AS name, data_type AS type FROM duckdb_columns()
-         WHERE table_name = 'features' AND schema_name = 'main' ORDER BY column_index`
-      )
-    ).map((c) => [c.name, c.type])
-  );
+  const types = await store.tableColumns("features");
   return (await readCatalog(store))
     .filter((f) => f.measured && f.kind === "number" && types.has(f.id))
     .map((f) => ({
@@ -121,7 +55,7 @@ async function sampleFeatures(store: Store): Promise<(ExploreFeature & {type: st
 async function sampleSegments(store: Store): Promise<ExploreSegment[]> {
   if (!(await store.has("customer_segments"))) return [];
   const rows = await store.all<{segment: string}>(
-    "SELECT segment FROM customer_segments GROUP BY segment ORDER BY min(rowid), segment"
+    sql`SELECT segment FROM customer_segments GROUP BY segment ORDER BY min(rowid), segment`
   );
   return rows.map(({segment}) => ({
     id: segment,
@@ -144,44 +78,41 @@ async function canSample(store: Store, {sample}: ExploreOptions): Promise<boolea
 export async function exploreRows(
   store: Store,
   options: ExploreOptions
-): Promise<{rows: Row[]; float32: string[]}> {
+): Promise<{rows: ExploreRow[]; float32: string[]}> {
   if (!(await canSample(store, options))) return {rows: [], float32: []};
   const features = await sampleFeatures(store);
   const segments = await sampleSegments(store);
   const hasValue = await store.has("customer_value");
-  const params: Record<string, string | number> = {n: options.sample, seed: String(options.seed)};
-  const segmentSelect = segments.map((s, i) => {
-    params[`segment${i}`] = s.id;
-    return `max(value) FILTER (WHERE segment = $segment${i}) AS ${ident(s.column)}`;
-  });
+  const segmentSelect = segments.map(
+    (s) => sql`max(value) FILTER (WHERE segment = ${val(s.id)}) AS ${ident(s.column)}`
+  );
   const select = [
-    "s.customer_id",
-    "s.profile_id",
-    ...segments.map((s) => `g.${ident(s.column)}`),
-    ...(hasValue ? VALUE_COLUMNS.map((c) => `v.${c}`) : []),
-    ...features.map((f) => `f.${ident(f.id)}`)
+    sql`s.customer_id`,
+    sql`s.profile_id`,
+    ...segments.map((s) => sql`g.${ident(s.column)}`),
+    ...(hasValue ? VALUE_COLUMNS.map((c) => sql`v.${ident(c)}`) : []),
+    ...features.map((f) => sql`f.${ident(f.id)}`)
   ];
-  const rows = await store.all(
-    `WITH sampled AS (
+  const rows = await store.all<ExploreRow>(
+    sql`WITH sampled AS (
        SELECT customer_id, profile_id FROM customer_profiles
-       ORDER BY md5(customer_id || '/' || $seed), customer_id
-       LIMIT $n
+       ORDER BY md5(customer_id || '/' || ${val(String(options.seed))}), customer_id
+       LIMIT ${options.sample}
      )${
        segments.length
-         ? `, segments AS (
-       SELECT customer_id, ${segmentSelect.join(", ")}
+         ? sql`, segments AS (
+       SELECT customer_id, ${join(segmentSelect)}
        FROM customer_segments WHERE customer_id IN (SELECT customer_id FROM sampled)
        GROUP BY customer_id
      )`
-         : ""
+         : sql``
      }
-     SELECT ${select.join(", ")}
+     SELECT ${join(select)}
      FROM sampled s
-     ${segments.length ? "LEFT JOIN segments g USING (customer_id)" : ""}
-     ${hasValue ? "LEFT JOIN customer_value v USING (customer_id)" : ""}
+     ${segments.length ? sql`LEFT JOIN segments g USING (customer_id)` : sql``}
+     ${hasValue ? sql`LEFT JOIN customer_value v USING (customer_id)` : sql``}
      LEFT JOIN features f USING (customer_id)
-     ORDER BY s.customer_id`,
-    segments.length ? params : {n: params.n, seed: params.seed}
+     ORDER BY s.customer_id`
   );
   const float32 = [
     ...(hasValue ? ["p_alive", "expected_value_12m"] : []),
@@ -223,21 +154,21 @@ export async function exploreDocument(
   const asOf = (await store.has("overview_as_of"))
     ? ((
         await store.one<{as_of: string}>(
-          "SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM overview_as_of"
+          sql`SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM overview_as_of`
         )
       )?.as_of ?? null)
     : null;
   const profiles = (
-    await store.all(
-      `SELECT profile_id AS id, name, customers, share, value_12m, p_alive, at_risk_share
+    await store.all<ExploreProfile & Row>(
+      sql`SELECT profile_id AS id, name, customers, share, value_12m, p_alive, at_risk_share
        FROM profiles ORDER BY ${byProfileId()}`
     )
-  ).map((p) => roundRow(p, DIGITS.export) as unknown as ExploreProfile);
+  ).map((p) => roundRow(p, DIGITS.export));
   const traits = (await store.has("profile_traits")) ? await traitTable(store) : [];
   const sampled = await canSample(store, options);
   const total = sampled
-    ? ((await store.one<{n: number}>("SELECT count(*)::INTEGER AS n FROM customer_profiles"))?.n ??
-      0)
+    ? ((await store.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM customer_profiles`))
+        ?.n ?? 0)
     : 0;
   return {
     as_of: asOf,
@@ -249,11 +180,14 @@ export async function exploreDocument(
   };
 }
 
+/** A row of profile_traits: a trait and one profile's value on it. */
+type TraitRow = Omit<ExploreTrait, "profiles"> & ExploreTraitValue & Row;
+
 /** profile_traits, one entry per trait with every profile's value beside the base's. */
 async function traitTable(store: Store): Promise<ExploreTrait[]> {
   const rows = (
-    await store.all(
-      `SELECT feature, level, dimension, label, unit, kind, base_value, profile_id, profile_value,
+    await store.all<TraitRow>(
+      sql`SELECT feature, level, dimension, label, unit, kind, base_value, profile_id, profile_value,
          effect, effect_low, effect_high, coalesce(distinguishing, false) AS distinguishing,
          coalesce(suppressed, false) AS suppressed
        FROM profile_traits
@@ -266,25 +200,25 @@ async function traitTable(store: Store): Promise<ExploreTrait[]> {
     let trait = traits.get(key);
     if (!trait) {
       trait = {
-        feature: String(r.feature),
-        level: (r.level as string | null) ?? null,
-        dimension: String(r.dimension),
-        label: String(r.label),
-        unit: String(r.unit),
-        kind: String(r.kind),
-        base_value: (r.base_value as number | null) ?? null,
+        feature: r.feature,
+        level: r.level,
+        dimension: r.dimension,
+        label: r.label,
+        unit: r.unit,
+        kind: r.kind,
+        base_value: r.base_value,
         profiles: []
       };
       traits.set(key, trait);
     }
     trait.profiles.push({
-      profile_id: String(r.profile_id),
-      profile_value: (r.profile_value as number | null) ?? null,
-      effect: (r.effect as number | null) ?? null,
-      effect_low: (r.effect_low as number | null) ?? null,
-      effect_high: (r.effect_high as number | null) ?? null,
-      distinguishing: Boolean(r.distinguishing),
-      suppressed: Boolean(r.suppressed)
+      profile_id: r.profile_id,
+      profile_value: r.profile_value,
+      effect: r.effect,
+      effect_low: r.effect_low,
+      effect_high: r.effect_high,
+      distinguishing: r.distinguishing,
+      suppressed: r.suppressed
     });
   }
   return [...traits.values()];

@@ -8,9 +8,11 @@
  */
 import type {PortraitConfig} from "../config/project.ts";
 import {cents, round, suppress} from "./published.ts";
-import {byProfileId, sql} from "../core/sql.ts";
+import {byProfileId, sql, val} from "../core/sql.ts";
 import {MIN_DRIFT_CUSTOMERS} from "../history/snapshots.ts";
 import type {Store} from "../core/store.ts";
+import type {HistoryData, Mover, Movers} from "../../src/contracts/history.ts";
+import type {ProfileChanges} from "../../src/contracts/report.ts";
 
 export interface HistoryOptions {
   minGroupSize: number;
@@ -18,109 +20,11 @@ export interface HistoryOptions {
   history: PortraitConfig["history"];
 }
 
-/** A snapshot: the customer base as it stood at the end of a period; the current build last. */
-export interface HistorySnapshot {
-  date: string;
-  current: boolean;
-  customers: number;
-}
-
-/** One profile at one snapshot; every figure null when the profile had too few customers. */
-export interface HistoryPoint {
-  snapshot: string;
-  profile_id: string;
-  customers: number | null;
-  share: number | null;
-  at_risk_customers: number | null;
-  at_risk_share: number | null;
-  value_12m: number | null;
-  spend_12m: number | null;
-}
-
-/** Customers moving from `source` (a profile, or "joined") at `from` to `target` at `to`. */
-export interface HistoryFlow {
-  from: string;
-  to: string;
-  source: string;
-  target: string;
-  customers: number | null;
-}
-
-/** A customer who moved into risk or whose activity dropped, ranked by value at stake. */
-export interface Mover {
-  rank: number;
-  customer_id: string;
-  profile_id: string;
-  previous_profile_id: string;
-  reason: "both" | "at_risk" | "engagement_drop";
-  evidence: "strong" | "one signal";
-  value_at_stake: number | null;
-  p_alive_before: number | null;
-  p_alive: number | null;
-  spend_before: number | null;
-  spend_now: number | null;
-  activity_before: number;
-  activity_now: number;
-  engagement_change: number | null;
-}
-
-/** The at-risk movers between two snapshots: the top `limit`, and totals over all of them. */
-export interface Movers {
-  since: string;
-  until: string;
-  limit: number;
-  /** The rule for "activity dropped": fell by more than this share, at this significance. */
-  activity_drop_above: number;
-  drop_significance: number;
-  total_customers: number | null;
-  strong_customers: number | null;
-  value_at_stake: number | null;
-  rows: Mover[];
-}
-
-/** A profile's drift in the latest pair of snapshots, with the reasons for an alert. */
-export interface DriftRow {
-  profile_id: string;
-  from: string;
-  to: string;
-  centroid_shift: number | null;
-  psi_max: number | null;
-  psi_feature: string | null;
-  psi_label: string | null;
-  /** The features with the highest PSI, highest first. */
-  features: {feature: string; label: string; psi: number}[];
-  alert: boolean;
-  reasons: string[];
-}
-
-/** What the History page reads (src/data/history.json). */
-export interface HistoryData {
-  period: "month" | "quarter";
-  min_group_size: number;
-  snapshots: HistorySnapshot[];
-  profiles: {id: string; name: string}[];
-  series: HistoryPoint[];
-  flows: HistoryFlow[];
-  /** Null when the build publishes aggregates only (privacy.customerLevel false). */
-  movers: Movers | null;
-  drift: {
-    thresholds: {centroid_shift: number; psi: number; min_customers: number};
-    latest: DriftRow[];
-    series: {
-      profile_id: string;
-      from: string;
-      to: string;
-      centroid_shift: number | null;
-      psi_max: number | null;
-    }[];
-  };
-}
-
 /** The features' labels, for the drift reasons. */
 async function labels(store: Store): Promise<Map<string, string>> {
   if (!(await store.has("feature_catalog"))) return new Map();
   const rows = await store.all<{feature: string; label: string}>(
-    "SELECT feature, label FROM feature_catalog ORDER BY position"
+    sql`SELECT feature, label FROM feature_catalog ORDER BY position`
   );
   return new Map(rows.map((r) => [r.feature, r.label]));
 }
@@ -164,14 +68,14 @@ export async function historyData(store: Store, o: HistoryOptions): Promise<Hist
     };
   }
   const snapshots = await store.all<{date: string; current: boolean; customers: number}>(
-    `SELECT strftime(snapshot, '%Y-%m-%d') AS date, current, customers FROM snapshots
+    sql`SELECT strftime(snapshot, '%Y-%m-%d') AS date, current, customers FROM snapshots
      ORDER BY snapshot`
   );
   const profiles = await store.all<{id: string; name: string}>(
-    `SELECT profile_id AS id, name FROM profiles ORDER BY ${byProfileId()}`
+    sql`SELECT profile_id AS id, name FROM profiles ORDER BY ${byProfileId()}`
   );
   const series = await store.all<Record<string, number | string | null>>(
-    `SELECT strftime(snapshot, '%Y-%m-%d') AS snapshot, profile_id, customers, at_risk_customers,
+    sql`SELECT strftime(snapshot, '%Y-%m-%d') AS snapshot, profile_id, customers, at_risk_customers,
        value_12m, spend_12m, customers / sum(customers) OVER (PARTITION BY snapshot) AS share
      FROM (SELECT snapshot, profile_id, count(*)::INTEGER AS customers,
              count(*) FILTER (WHERE at_risk)::INTEGER AS at_risk_customers,
@@ -186,14 +90,14 @@ export async function historyData(store: Store, o: HistoryOptions): Promise<Hist
     target: string;
     customers: number;
   }>(
-    `SELECT strftime(from_snapshot, '%Y-%m-%d') AS "from", strftime(to_snapshot, '%Y-%m-%d') AS "to",
+    sql`SELECT strftime(from_snapshot, '%Y-%m-%d') AS "from", strftime(to_snapshot, '%Y-%m-%d') AS "to",
        source, target, customers
      FROM profile_flows WHERE customers > 0
      ORDER BY from_snapshot, source = 'joined', ${byProfileId(sql`source`)}, ${byProfileId(sql`target`)}`
   );
   const names = await labels(store);
   const psi = await store.all<{from: string; profile_id: string; feature: string; psi: number}>(
-    `SELECT strftime(from_snapshot, '%Y-%m-%d') AS "from", profile_id, feature, psi
+    sql`SELECT strftime(from_snapshot, '%Y-%m-%d') AS "from", profile_id, feature, psi
      FROM profile_feature_psi ORDER BY from_snapshot, profile_id, psi DESC, feature`
   );
   const drift = await store.all<{
@@ -205,7 +109,7 @@ export async function historyData(store: Store, o: HistoryOptions): Promise<Hist
     psi_feature: string | null;
     alert: boolean;
   }>(
-    `SELECT strftime(from_snapshot, '%Y-%m-%d') AS "from", strftime(to_snapshot, '%Y-%m-%d') AS "to",
+    sql`SELECT strftime(from_snapshot, '%Y-%m-%d') AS "from", strftime(to_snapshot, '%Y-%m-%d') AS "to",
        profile_id, centroid_shift, psi_max, psi_feature, alert
      FROM profile_drift ORDER BY from_snapshot, ${byProfileId()}`
   );
@@ -280,7 +184,7 @@ async function movers(
   const limit = history.moversLimit;
   if (!(await store.has("at_risk_movers"))) return null;
   const pair = await store.one<{since: string; until: string}>(
-    `SELECT strftime(min(snapshot) FILTER (WHERE snapshot < (SELECT max(snapshot) FROM snapshots)), '%Y-%m-%d') AS since,
+    sql`SELECT strftime(min(snapshot) FILTER (WHERE snapshot < (SELECT max(snapshot) FROM snapshots)), '%Y-%m-%d') AS since,
        strftime(max(snapshot), '%Y-%m-%d') AS until FROM snapshots`
   );
   const totals = await store.one<{
@@ -289,7 +193,7 @@ async function movers(
     strong: number;
     value: number | null;
   }>(
-    `SELECT strftime(any_value(since), '%Y-%m-%d') AS since, count(*)::INTEGER AS n,
+    sql`SELECT strftime(any_value(since), '%Y-%m-%d') AS since, count(*)::INTEGER AS n,
        count(*) FILTER (WHERE evidence = 'strong')::INTEGER AS strong,
        sum(value_at_stake) AS value
      FROM at_risk_movers`
@@ -297,11 +201,10 @@ async function movers(
   const since = totals?.since ?? null;
   if (since === null && pair?.since == null) return null;
   const rows = await store.all<Record<string, unknown>>(
-    `SELECT rank, customer_id, profile_id, previous_profile_id, reason, evidence,
+    sql`SELECT rank, customer_id, profile_id, previous_profile_id, reason, evidence,
        value_at_stake, p_alive_before, p_alive, spend_before, spend_now, activity_before,
        activity_now, engagement_change
-     FROM at_risk_movers ORDER BY rank LIMIT $limit`,
-    {limit}
+     FROM at_risk_movers ORDER BY rank LIMIT ${limit}`
   );
   return {
     since: (since ?? pair?.since)!,
@@ -331,20 +234,6 @@ async function movers(
   };
 }
 
-/** A profile's change between two snapshots, for its report. */
-export interface ProfileChanges {
-  previous: string;
-  current: string;
-  customers: {before: number | null; after: number | null};
-  share: {before: number | null; after: number | null};
-  at_risk_share: {before: number | null; after: number | null};
-  value_per_customer: {before: number | null; after: number | null};
-  moved_in: {profile_id: string; name: string; customers: number | null}[];
-  moved_out: {profile_id: string; name: string; customers: number | null}[];
-  traits: {feature: string; label: string; unit: string; before: number; after: number}[];
-  drift: {alert: boolean; reasons: string[]};
-}
-
 /** Distinguishing numbers the report compares with the previous snapshot, at most this many. */
 const CHANGED_TRAITS = 6;
 
@@ -360,12 +249,14 @@ export async function profileChanges(
 ): Promise<ProfileChanges | null> {
   if (!(await store.has("snapshots"))) return null;
   const pair = await store.one<{previous: string | null; current: string}>(
-    `SELECT strftime(max(snapshot) FILTER (WHERE NOT current), '%Y-%m-%d') AS previous,
+    sql`SELECT strftime(max(snapshot) FILTER (WHERE NOT current), '%Y-%m-%d') AS previous,
        strftime(max(snapshot) FILTER (WHERE current), '%Y-%m-%d') AS current FROM snapshots`
   );
   if (!pair?.previous) return null;
   const min = o.minGroupSize;
-  const dates = {id: profileId, previous: pair.previous, current: pair.current};
+  const profile = val(profileId);
+  const previous = val(pair.previous);
+  const current = val(pair.current);
   const sizes = await store.all<{
     snapshot: string;
     customers: number;
@@ -373,14 +264,13 @@ export async function profileChanges(
     at_risk: number;
     value: number | null;
   }>(
-    `SELECT strftime(snapshot, '%Y-%m-%d') AS snapshot,
-       count(*) FILTER (WHERE profile_id = $id)::INTEGER AS customers,
+    sql`SELECT strftime(snapshot, '%Y-%m-%d') AS snapshot,
+       count(*) FILTER (WHERE profile_id = ${profile})::INTEGER AS customers,
        count(*)::INTEGER AS total,
-       count(*) FILTER (WHERE profile_id = $id AND at_risk)::INTEGER AS at_risk,
-       avg(expected_value_12m) FILTER (WHERE profile_id = $id) AS value
-     FROM snapshot_customers WHERE snapshot IN ($previous::DATE, $current::DATE)
-     GROUP BY snapshot ORDER BY snapshot`,
-    dates
+       count(*) FILTER (WHERE profile_id = ${profile} AND at_risk)::INTEGER AS at_risk,
+       avg(expected_value_12m) FILTER (WHERE profile_id = ${profile}) AS value
+     FROM snapshot_customers WHERE snapshot IN (${previous}::DATE, ${current}::DATE)
+     GROUP BY snapshot ORDER BY snapshot`
   );
   const at = (date: string) => sizes.find((s) => s.snapshot === date);
   const side = (date: string) => {
@@ -399,17 +289,16 @@ export async function profileChanges(
   const names = new Map(
     (
       await store.all<{id: string; name: string}>(
-        "SELECT profile_id AS id, name FROM profiles ORDER BY 1"
+        sql`SELECT profile_id AS id, name FROM profiles ORDER BY 1`
       )
     ).map((p) => [p.id, p.name])
   );
   const nameOf = (id: string) => (id === "joined" ? "new customers" : (names.get(id) ?? id));
   const flows = await store.all<{source: string; target: string; customers: number}>(
-    `SELECT source, target, customers FROM profile_flows
-     WHERE from_snapshot = $previous::DATE AND to_snapshot = $current::DATE
-       AND source <> target AND (source = $id OR target = $id)
-     ORDER BY customers DESC, source, target`,
-    dates
+    sql`SELECT source, target, customers FROM profile_flows
+     WHERE from_snapshot = ${previous}::DATE AND to_snapshot = ${current}::DATE
+       AND source <> target AND (source = ${profile} OR target = ${profile})
+     ORDER BY customers DESC, source, target`
   );
   const moved = (rows: typeof flows, pick: (f: (typeof flows)[number]) => string) =>
     rows.slice(0, 3).map((f) => ({
@@ -424,31 +313,28 @@ export async function profileChanges(
     before: number;
     after: number;
   }>(
-    `WITH top AS (
+    sql`WITH top AS (
        SELECT feature, label, unit, min(rank) AS rank FROM profile_traits
-       WHERE profile_id = $id AND distinguishing AND kind = 'number' GROUP BY ALL)
+       WHERE profile_id = ${profile} AND distinguishing AND kind = 'number' GROUP BY ALL)
      SELECT t.feature, t.label, t.unit, b.mean AS before, a.mean AS after
      FROM top t
-     JOIN snapshot_feature_means b ON b.feature = t.feature AND b.profile_id = $id
-       AND b.snapshot = $previous::DATE AND b.customers >= $min
-     JOIN snapshot_feature_means a ON a.feature = t.feature AND a.profile_id = $id
-       AND a.snapshot = $current::DATE AND a.customers >= $min
-     ORDER BY t.rank, t.feature LIMIT ${CHANGED_TRAITS}`,
-    {...dates, min}
+     JOIN snapshot_feature_means b ON b.feature = t.feature AND b.profile_id = ${profile}
+       AND b.snapshot = ${previous}::DATE AND b.customers >= ${min}
+     JOIN snapshot_feature_means a ON a.feature = t.feature AND a.profile_id = ${profile}
+       AND a.snapshot = ${current}::DATE AND a.customers >= ${min}
+     ORDER BY t.rank, t.feature LIMIT ${CHANGED_TRAITS}`
   );
   const drift = (await store.has("profile_drift"))
     ? await store.one<{centroid_shift: number | null; alert: boolean}>(
-        `SELECT centroid_shift, alert FROM profile_drift
-         WHERE profile_id = $id AND to_snapshot = $current::DATE`,
-        {id: profileId, current: pair.current}
+        sql`SELECT centroid_shift, alert FROM profile_drift
+         WHERE profile_id = ${profile} AND to_snapshot = ${current}::DATE`
       )
     : undefined;
   const labelsOf = await labels(store);
   const psi = drift?.alert
     ? await store.all<{feature: string; psi: number}>(
-        `SELECT feature, psi FROM profile_feature_psi
-         WHERE profile_id = $id AND to_snapshot = $current::DATE ORDER BY psi DESC, feature`,
-        {id: profileId, current: pair.current}
+        sql`SELECT feature, psi FROM profile_feature_psi
+         WHERE profile_id = ${profile} AND to_snapshot = ${current}::DATE ORDER BY psi DESC, feature`
       )
     : [];
   return {

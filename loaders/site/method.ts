@@ -5,34 +5,40 @@
  */
 import type {PageSettings} from "../config/settings.ts";
 import {roundDeep} from "./published.ts";
-import type {Store} from "../core/store.ts";
+import type {Row, Store} from "../core/store.ts";
 import {byProfileId, sql} from "../core/sql.ts";
+import type {
+  ClusteringRun,
+  MethodDocument,
+  MethodFeature,
+  ModelParameter,
+  ProfileQuality
+} from "../../src/contracts/method.ts";
 
 /** Everything the Method page shows, from the store and the config's settings. */
-export async function methodDocument(
-  store: Store,
-  config: PageSettings
-): Promise<Record<string, unknown>> {
+export async function methodDocument(store: Store, config: PageSettings): Promise<MethodDocument> {
   const has = async (t: string) => store.has(t);
   const runs = (await has("clustering_runs"))
-    ? await store.all(
-        `SELECT k, silhouette, min_share, min_stability, mean_stability, accepted, reason, chosen
+    ? await store.all<ClusteringRun & Row>(
+        sql`SELECT k, silhouette, min_share, min_stability, mean_stability, accepted, reason, chosen
          FROM clustering_runs ORDER BY k`
       )
     : [];
   const features = (await has("feature_catalog"))
-    ? await store.all(
-        `SELECT feature, dimension, label, unit, kind, transform, measured, coverage, note,
+    ? await store.all<MethodFeature & Row>(
+        sql`SELECT feature, dimension, label, unit, kind, transform, measured, coverage, note,
            clustered, describe_only
          FROM feature_catalog ORDER BY position`
       )
     : [];
   const models = (await has("value_models"))
-    ? await store.all("SELECT model, parameter, value FROM value_models ORDER BY model, parameter")
+    ? await store.all<ModelParameter & Row>(
+        sql`SELECT model, parameter, value FROM value_models ORDER BY model, parameter`
+      )
     : [];
   const quality = (await has("cluster_quality"))
-    ? await store.all(
-        `SELECT q.profile_id, p.name, q.customers, q.share, q.silhouette, q.stability
+    ? await store.all<ProfileQuality & Row>(
+        sql`SELECT q.profile_id, p.name, q.customers, q.share, q.silhouette, q.stability
          FROM cluster_quality q JOIN profiles p USING (profile_id)
          ORDER BY ${byProfileId(sql`q.profile_id`)}`
       )

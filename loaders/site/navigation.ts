@@ -4,22 +4,18 @@
  */
 import {existsSync} from "node:fs";
 import {withStore, type Store} from "../core/store.ts";
+import {byProfileId, sql} from "../core/sql.ts";
 
 export type ProfileEntry = {
   id: string;
   name: string;
 };
 
-/** SQL ordering profile ids by their number (p2 before p10), for every published query. */
-export function byProfileId(column = "profile_id"): string {
-  return `TRY_CAST(substr(${column}, 2) AS INTEGER), ${column}`;
-}
-
 /** The profiles of the build, in id order (p1, p2, … p10): the ids the report routes use. */
 export async function profileEntries(store: Store): Promise<ProfileEntry[]> {
   if (!(await store.has("profiles"))) return [];
   return store.all<ProfileEntry>(
-    `SELECT profile_id AS id, name FROM profiles
+    sql`SELECT profile_id AS id, name FROM profiles
      ORDER BY ${byProfileId()}`
   );
 }
@@ -35,7 +31,7 @@ export async function readCustomerLevel(path: string): Promise<boolean> {
   return withStore(path, async (store) => {
     if (!(await store.has("build_meta"))) return true;
     const row = await store.one<{customer_level: boolean | null}>(
-      "SELECT customer_level FROM build_meta"
+      sql`SELECT customer_level FROM build_meta`
     );
     return row?.customer_level ?? true;
   });

@@ -8,42 +8,21 @@ import {profilesDocument} from "./profiles.ts";
 import {round, roundRow, suppress} from "./published.ts";
 import {requireProfile} from "./navigation.ts";
 import {listValue} from "@duckdb/node-api";
-import {type Store} from "../core/store.ts";
-import {ident} from "../core/sql.ts";
+import {type Row, type Store} from "../core/store.ts";
+import {ident, join, sql, val, type SQL} from "../core/sql.ts";
+import type {
+  CountryShare,
+  Distribution,
+  Geography,
+  ProfileReport,
+  RegionShare,
+  ReportTrait,
+  SegmentShare
+} from "../../src/contracts/report.ts";
 
 export interface ReportOptions {
   /** The smallest number of customers any published figure may cover. */
   minGroupSize: number;
-}
-
-/**
- * A distribution on the base's bins, column by column: bin i runs from edges[i] to edges[i + 1];
- * customers[i] is the profile's count there and base_customers[i] the base's, null when
- * suppressed. Shares are counts over the totals.
- */
-export interface Bins {
-  edges: number[];
-  customers: (number | null)[];
-  base_customers: (number | null)[];
-  /** Customers of the profile, and of the base, with a value. */
-  profile_customers: number;
-  all_customers: number;
-}
-
-export interface Distribution {
-  feature: string;
-  label: string;
-  unit: string;
-  dimension: string;
-  /** Standardised effect of the profile against the base (Hedges' g), when computed. */
-  effect: number | null;
-  distinguishing: boolean;
-  rank: number | null;
-  /** Whether the last bin holds everything above it (and the first everything below). */
-  clipped: boolean;
-  profile_median: number | null;
-  base_median: number | null;
-  bins: Bins;
 }
 
 /** A numeric column the report draws as a distribution, and where it lives. */
@@ -86,12 +65,12 @@ export async function profileReport(
   store: Store,
   id: string | undefined,
   options: ReportOptions
-): Promise<Record<string, unknown>> {
+): Promise<Omit<ProfileReport, "changes">> {
   const profileId = await requireProfile(store, id);
   const doc = await profilesDocument(store);
-  const profiles = doc.profiles as {id: string; name: string; customers: number}[];
+  const profiles = doc.profiles;
   // Its distinguishing traits are in `traits` below, with the rest of what the page draws.
-  const {traits: _, ...profile} = profiles.find((p) => p.id === profileId)! as {traits?: unknown};
+  const {traits: _, ...profile} = profiles.find((p) => p.id === profileId)!;
   const min = options.minGroupSize;
   return {
     as_of: doc.as_of,
@@ -109,24 +88,25 @@ export async function profileReport(
 }
 
 async function total(store: Store): Promise<number> {
-  const row = await store.one<{n: number}>("SELECT count(*)::INTEGER AS n FROM customer_profiles");
+  const row = await store.one<{n: number}>(
+    sql`SELECT count(*)::INTEGER AS n FROM customer_profiles`
+  );
   return row?.n ?? 0;
 }
 
 /** The traits the page draws: the distinguishing ones, every category level and every flag. */
-async function traitRows(store: Store, profileId: string): Promise<Record<string, unknown>[]> {
-  const rows = await store.all(
-    `SELECT feature, level, dimension, label, unit, kind, profile_value, base_value, lift, effect,
+async function traitRows(store: Store, profileId: string): Promise<ReportTrait[]> {
+  const rows = await store.all<ReportTrait & Row>(
+    sql`SELECT feature, level, dimension, label, unit, kind, profile_value, base_value, lift, effect,
        effect_low, effect_high, coverage, customers, suppressed, distinguishing, rank, levels
      FROM (
        SELECT *,
          row_number() OVER (PARTITION BY feature ORDER BY base_value DESC NULLS LAST, level) AS place,
          count(*) OVER (PARTITION BY feature) AS levels
-       FROM profile_traits WHERE profile_id = $id
+       FROM profile_traits WHERE profile_id = ${val(profileId)}
      )
-     WHERE distinguishing OR unit = 'flag' OR (kind = 'category' AND place <= $top)
-     ORDER BY dimension, rank NULLS LAST, abs(effect) DESC NULLS LAST, feature, level`,
-    {id: profileId, top: TOP_LEVELS}
+     WHERE distinguishing OR unit = 'flag' OR (kind = 'category' AND place <= ${TOP_LEVELS})
+     ORDER BY dimension, rank NULLS LAST, abs(effect) DESC NULLS LAST, feature, level`
   );
   return rows.map((r) => roundRow(r));
 }
@@ -134,18 +114,12 @@ async function traitRows(store: Store, profileId: string): Promise<Record<string
 /** The numeric features worth a histogram: measured, not a 0/1 flag, not a count of events. */
 async function distributionColumns(store: Store): Promise<Column[]> {
   const features = await store.all<Column & {position: number} & Record<string, unknown>>(
-    `SELECT 'features' AS "table", feature, label, unit, dimension, transform, position
+    sql`SELECT 'features' AS "table", feature, label, unit, dimension, transform, position
      FROM feature_catalog
      WHERE measured AND kind = 'number' AND unit <> 'flag'
      ORDER BY position`
   );
-  const present = new Set(
-    (
-      await store.all<{column_name: string}>(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'features'"
-      )
-    ).map((c) => c.column_name)
-  );
+  const present = await store.tableColumns("features");
   return [
     ...features.filter((f) => present.has(f.feature)).map(({position: _, ...f}) => f),
     ...((await store.has("customer_value")) ? VALUE_COLUMNS : [])
@@ -210,25 +184,23 @@ async function distributions(
         distinguishing: boolean;
         rank: number | null;
       }>(
-        `SELECT feature, effect, distinguishing, rank FROM profile_traits
-         WHERE profile_id = $id AND level IS NULL ORDER BY feature`,
-        {id: profileId}
+        sql`SELECT feature, effect, distinguishing, rank FROM profile_traits
+         WHERE profile_id = ${val(profileId)} AND level IS NULL ORDER BY feature`
       )
     ).map((t) => [t.feature, t])
   );
   if (columns.length === 0) return [];
   // Every column in one long table (customer, feature, value), so the whole report is two
   // passes over the data, not two queries per feature.
-  const long = longValues(columns);
+  const long = longValues(columns, profileId);
   const stats = new Map(
     (
       await store.all<ColumnStats & {feature: string; profile_median: number; base_median: number}>(
-        `WITH long AS (${long})
+        sql`WITH long AS (${long})
          SELECT feature, quantile_cont(v, 0.01) AS p01, quantile_cont(v, 0.99) AS p99,
            min(v) AS min, max(v) AS max, coalesce(bool_and(v = round(v)), false) AS whole,
            median(v) FILTER (WHERE mine) AS profile_median, median(v) AS base_median
-         FROM long GROUP BY feature ORDER BY feature`,
-        {id: profileId}
+         FROM long GROUP BY feature ORDER BY feature`
       )
     ).map((r) => [r.feature, r])
   );
@@ -239,23 +211,20 @@ async function distributions(
       (c): c is {column: Column; stats: NonNullable<typeof c.stats>; b: Binning} => c.b !== null
     );
   if (cuts.length === 0) return [];
+  const features = listValue(cuts.map((c) => c.column.feature));
+  const inner = val(JSON.stringify(cuts.map((c) => c.b.edges.slice(1, -1))));
   const counts = await store.all<{
     feature: string;
     bin: number;
     customers: number;
     base_customers: number;
   }>(
-    `WITH long AS (${long}),
-     cuts AS (SELECT unnest($features) AS feature, unnest($inner::VARCHAR::DOUBLE[][]) AS bounds)
+    sql`WITH long AS (${long}),
+     cuts AS (SELECT unnest(${features}) AS feature, unnest(${inner}::VARCHAR::DOUBLE[][]) AS bounds)
      SELECT feature, len(list_filter(bounds, lambda e: e <= v))::INTEGER AS bin,
        count(*) FILTER (WHERE mine)::INTEGER AS customers, count(*)::INTEGER AS base_customers
      FROM long JOIN cuts USING (feature)
-     GROUP BY ALL ORDER BY feature, bin`,
-    {
-      id: profileId,
-      features: listValue(cuts.map((c) => c.column.feature)),
-      inner: JSON.stringify(cuts.map((c) => c.b.edges.slice(1, -1)))
-    }
+     GROUP BY ALL ORDER BY feature, bin`
   );
   const out: Distribution[] = [];
   for (const {column, stats, b} of cuts) {
@@ -294,20 +263,23 @@ async function distributions(
 }
 
 /**
- * The columns' finite values as one long table: mine (the customer is in profile $id),
+ * The columns' finite values as one long table: mine (the customer is in profile profileId),
  * feature, v. UNPIVOT leaves missing values out.
  */
-function longValues(columns: Column[]): string {
+export function longValues(
+  columns: readonly Pick<Column, "table" | "feature">[],
+  profileId: string
+): SQL {
   const tables = [...new Set(columns.map((c) => c.table))].sort();
   const parts = tables.map((table) => {
     const names = columns.filter((c) => c.table === table).map((c) => ident(c.feature));
-    const select = names.map((n) => `${n}::DOUBLE AS ${n}`).join(", ");
-    return `SELECT customer_id, feature, v FROM (
-      UNPIVOT (SELECT customer_id, ${select} FROM ${ident(table)}) ON ${names.join(", ")}
+    const select = join(names.map((n) => sql`${n}::DOUBLE AS ${n}`));
+    return sql`SELECT customer_id, feature, v FROM (
+      UNPIVOT (SELECT customer_id, ${select} FROM ${ident(table)}) ON ${join(names)}
       INTO NAME feature VALUE v)`;
   });
-  return `SELECT c.profile_id = $id AS mine, u.feature, u.v
-    FROM (${parts.join(" UNION ALL ")}) u JOIN customer_profiles c USING (customer_id)
+  return sql`SELECT c.profile_id = ${val(profileId)} AS mine, u.feature, u.v
+    FROM (${join(parts, " UNION ALL ")}) u JOIN customer_profiles c USING (customer_id)
     WHERE isfinite(u.v)`;
 }
 
@@ -316,35 +288,23 @@ function longValues(columns: Column[]): string {
  * position from the enriched coordinates), against the base. Regions with fewer than min
  * customers in the base are left out; profile counts under min are suppressed.
  */
-async function geography(
-  store: Store,
-  profileId: string,
-  min: number
-): Promise<{countries: Record<string, unknown>[]; regions: Record<string, unknown>[]}> {
-  const columns = new Set(
-    (
-      await store.all<{column_name: string}>(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'customers'"
-      )
-    ).map((c) => c.column_name)
-  );
+async function geography(store: Store, profileId: string, min: number): Promise<Geography> {
+  const columns = await store.tableColumns("customers");
   if (!columns.has("country")) return {countries: [], regions: []};
-  const place = async (keys: string[], where: string) => {
+  const place = async <T extends CountryShare>(keys: string[], where: SQL): Promise<T[]> => {
     const position =
       columns.has("latitude") && columns.has("longitude")
-        ? "avg(k.latitude) AS latitude, avg(k.longitude) AS longitude,"
-        : "NULL::DOUBLE AS latitude, NULL::DOUBLE AS longitude,";
-    const rows = await store.all<
-      Record<string, unknown> & {customers: number; base_customers: number}
-    >(
-      `SELECT ${keys.map((k) => `k.${ident(k)}`).join(", ")}, ${position}
-         count(*) FILTER (WHERE c.profile_id = $id)::INTEGER AS customers,
+        ? sql`avg(k.latitude) AS latitude, avg(k.longitude) AS longitude,`
+        : sql`NULL::DOUBLE AS latitude, NULL::DOUBLE AS longitude,`;
+    const keyColumns = join(keys.map((k) => sql`k.${ident(k)}`));
+    const rows = await store.all<T & {customers: number} & Row>(
+      sql`SELECT ${keyColumns}, ${position}
+         count(*) FILTER (WHERE c.profile_id = ${val(profileId)})::INTEGER AS customers,
          count(*)::INTEGER AS base_customers
        FROM customers k JOIN customer_profiles c USING (customer_id)
        WHERE ${where}
-       GROUP BY ALL HAVING count(*) >= $min
-       ORDER BY ${keys.map((k) => `k.${ident(k)}`).join(", ")}`,
-      {id: profileId, min}
+       GROUP BY ALL HAVING count(*) >= ${min}
+       ORDER BY ${keyColumns}`
     );
     const profileTotal = rows.reduce((n, r) => n + r.customers, 0);
     const baseTotal = rows.reduce((n, r) => n + r.base_customers, 0);
@@ -359,9 +319,12 @@ async function geography(
     });
   };
   return {
-    countries: await place(["country"], "k.country IS NOT NULL"),
+    countries: await place<CountryShare>(["country"], sql`k.country IS NOT NULL`),
     regions: columns.has("region")
-      ? await place(["country", "region"], "k.country IS NOT NULL AND k.region IS NOT NULL")
+      ? await place<RegionShare>(
+          ["country", "region"],
+          sql`k.country IS NOT NULL AND k.region IS NOT NULL`
+        )
       : []
   };
 }
@@ -371,28 +334,19 @@ async function segmentSpread(
   store: Store,
   profileId: string,
   min: number
-): Promise<Record<string, unknown>[]> {
+): Promise<SegmentShare[]> {
   if (!(await store.has("segment_profiles"))) return [];
   const size = await store.one<{n: number}>(
-    "SELECT count(*)::INTEGER AS n FROM customer_profiles WHERE profile_id = $id",
-    {id: profileId}
+    sql`SELECT count(*)::INTEGER AS n FROM customer_profiles WHERE profile_id = ${val(profileId)}`
   );
-  const rows = await store.all<{
-    segment: string;
-    value: string;
-    position: number;
-    customers: number | null;
-    suppressed: boolean;
-    segment_customers: number | null;
-  }>(
-    `SELECT z.segment, z.value, z.position,
+  const rows = await store.all<Omit<SegmentShare, "share" | "share_of_segment"> & Row>(
+    sql`SELECT z.segment, z.value, z.position,
        CASE WHEN p.profile_id IS NULL THEN 0 ELSE p.customers END AS customers,
        coalesce(p.suppressed, false) AS suppressed, z.customers AS segment_customers
      FROM segment_sizes z
      LEFT JOIN segment_profiles p
-       ON p.segment = z.segment AND p.value = z.value AND p.profile_id = $id
-     ORDER BY z.segment, z.position, z.value`,
-    {id: profileId}
+       ON p.segment = z.segment AND p.value = z.value AND p.profile_id = ${val(profileId)}
+     ORDER BY z.segment, z.position, z.value`
   );
   const profileSize = size?.n || 1;
   return rows.map((r) => {

@@ -8,10 +8,12 @@ import {readFile} from "node:fs/promises";
 import {createRequire} from "node:module";
 import countries from "i18n-iso-countries";
 import type {GeometryCollection, Topology} from "topojson-specification";
+import type {CountryProperties} from "../../src/contracts/world.ts";
 
 const require = createRequire(import.meta.url);
 
-export type World = Topology<{countries: GeometryCollection<{name: string; code: string | null}>}>;
+/** data/world.json. */
+export type World = Topology<{countries: GeometryCollection<CountryProperties>}>;
 
 /** world-atlas's 1:110m countries, each with its alpha-2 code (null where ISO has none). */
 export async function worldCountries(): Promise<World> {

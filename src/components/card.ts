@@ -1,10 +1,11 @@
 /**
  * The customer card: one customer's profile and what it implies, laid out to be read in
- * seconds before a call. Pure: takes a decoded Card (src/components/shard.ts) and a document.
+ * seconds before a call. Pure: takes a Card (src/contracts/cards.ts) as readCard decodes it
+ * (src/components/shard.ts), and a document.
  */
 import {builder, type Child} from "./dom.js";
 import {profileColor} from "./palette.js";
-import type {Card, CardTrait, Risk} from "./shard.js";
+import type {Card, CardTrait, Risk} from "../contracts/cards.js";
 
 const integer = new Intl.NumberFormat("en-US", {maximumFractionDigits: 0});
 const decimal = new Intl.NumberFormat("en-US", {maximumFractionDigits: 1});

@@ -3,25 +3,11 @@
  * share, risk, value per customer), where its newcomers came from and where its leavers went,
  * its distinguishing numbers then and now, and a drift alert when one was raised.
  */
+import type {BeforeAfter, Move, ProfileChanges} from "../contracts/report.js";
 import {formatCustomers, formatDate, formatShare, formatValue} from "./format.js";
 
-export interface ProfileChanges {
-  previous: string;
-  current: string;
-  customers: {before: number | null; after: number | null};
-  share: {before: number | null; after: number | null};
-  at_risk_share: {before: number | null; after: number | null};
-  value_per_customer: {before: number | null; after: number | null};
-  moved_in: {profile_id: string; name: string; customers: number | null}[];
-  moved_out: {profile_id: string; name: string; customers: number | null}[];
-  traits: {feature: string; label: string; unit: string; before: number; after: number}[];
-  drift: {alert: boolean; reasons: string[]};
-}
-
-type Pair = {before: number | null; after: number | null};
-
 /** "+1.2 pts", "−8 %": the change in words, or "–" when either side is unknown. */
-export function describeChange(pair: Pair, kind: "share" | "ratio"): string {
+export function describeChange(pair: BeforeAfter, kind: "share" | "ratio"): string {
   const {before, after} = pair;
   if (before == null || after == null) return "–";
   if (kind === "share") {
@@ -115,12 +101,7 @@ export function changesView(
       )
     )
   );
-  const moves = (
-    title: string,
-    preposition: "from" | "to",
-    rows: ProfileChanges["moved_in"],
-    none: string
-  ) =>
+  const moves = (title: string, preposition: "from" | "to", rows: Move[], none: string) =>
     el(
       "div",
       {class: "card"},

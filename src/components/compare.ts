@@ -3,7 +3,7 @@
  * effects against the base, the traits where the two differ most on top.
  */
 import * as Plot from "npm:@observablehq/plot";
-import type {ExploreTrait} from "../../loaders/site/explore.ts";
+import type {ExploreTrait} from "../contracts/explore.js";
 import {formatValue} from "./format.js";
 import {profileColor} from "./palette.js";
 

@@ -4,7 +4,7 @@
  * customers) hatched and labelled, not hidden.
  */
 import * as Plot from "npm:@observablehq/plot";
-import type {Distribution} from "../../loaders/site/report.ts";
+import type {Distribution} from "../contracts/report.js";
 import {BASE_COLOR} from "./palette.js";
 import {formatShare, formatValue, unitLabel} from "./format.js";
 

@@ -3,7 +3,7 @@
  * features whose distribution shifted most (population stability index), and an alert badge
  * with its reasons when a threshold from the config was passed.
  */
-import type {HistoryData} from "../../loaders/site/history.ts";
+import type {HistoryData} from "../contracts/history.js";
 import {builder} from "./dom.js";
 import {formatDate} from "./format.js";
 import {BASE_COLOR} from "./palette.js";

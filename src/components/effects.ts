@@ -3,19 +3,21 @@
  * base (Hedges' g or Cohen's h) with their 95 % intervals, strongest first.
  */
 import * as Plot from "npm:@observablehq/plot";
+import type {ReportTrait} from "../contracts/report.js";
 import {BASE_COLOR} from "./palette.js";
 import {formatValue} from "./format.js";
 
-export interface EffectRow {
-  label: string;
-  unit: string;
-  kind: string;
-  profile_value: number | null;
-  base_value: number | null;
-  effect: number | null;
-  effect_low: number | null;
-  effect_high: number | null;
-}
+export type EffectRow = Pick<
+  ReportTrait,
+  | "label"
+  | "unit"
+  | "kind"
+  | "profile_value"
+  | "base_value"
+  | "effect"
+  | "effect_low"
+  | "effect_high"
+>;
 
 /** A forest plot of the traits' effects, one row each, in the order given. */
 export function effectsChart(

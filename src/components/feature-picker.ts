@@ -3,7 +3,7 @@
  * catalog with their units, and three shortcuts (the clustered features, all, none). An
  * Observable view: its value is the chosen feature ids in catalog order.
  */
-import type {ExploreFeature} from "../../loaders/site/explore.ts";
+import type {ExploreFeature} from "../contracts/explore.js";
 
 const DIMENSIONS = ["behavioral", "psychographic", "demographic", "geographic", "firmographic"];
 

@@ -5,7 +5,7 @@
  * same flows as a table, and a summary. Suppressed flows (fewer than the minimum customers) are
  * not drawn and are counted, never guessed.
  */
-import type {HistoryFlow} from "../../loaders/site/history.ts";
+import type {HistoryFlow} from "../contracts/history.js";
 import {builder} from "./dom.js";
 import {formatCustomers, formatDate} from "./format.js";
 import {BASE_COLOR} from "./palette.js";

@@ -5,25 +5,17 @@
  */
 import type {GeoPermissibleObjects} from "d3";
 import * as Plot from "npm:@observablehq/plot";
+import type {Geography} from "../contracts/report.js";
+import type {CountryProperties} from "../contracts/world.js";
 import {formatCustomers, formatShare} from "./format.js";
 
-export interface Place {
-  country: string;
-  region?: string;
-  latitude: number | null;
-  longitude: number | null;
-  customers: number | null;
-  base_customers: number;
-  share: number | null;
-  base_share: number;
-}
-
+/** data/world.json as GeoJSON (topojson-client's feature()), the way the page hands it over. */
 interface World {
   type: "FeatureCollection";
   features: {
     type: "Feature";
     id: string;
-    properties: {code: string | null; name: string};
+    properties: CountryProperties;
     geometry: unknown;
   }[];
 }
@@ -31,7 +23,7 @@ interface World {
 /** The map: a choropleth of representation per country and the regions as dots. */
 export function profileMap(
   world: World,
-  {countries, regions}: {countries: Place[]; regions: Place[]},
+  {countries, regions}: Geography,
   {
     width,
     color,

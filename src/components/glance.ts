@@ -4,18 +4,14 @@
  * at risk, sized by customers).
  */
 import * as Plot from "npm:@observablehq/plot";
+import type {BriefingProfile} from "../contracts/briefing.js";
 import {BASE_COLOR} from "./palette.js";
 import {formatShare} from "./format.js";
 
-export interface GlanceProfile {
-  id: string;
-  name: string;
-  customers: number;
-  share: number;
-  revenue_share: number | null;
-  value_12m: number | null;
-  at_risk_share: number | null;
-}
+export type GlanceProfile = Pick<
+  BriefingProfile,
+  "id" | "name" | "customers" | "share" | "revenue_share" | "value_12m" | "at_risk_share"
+>;
 
 type Colors = {domain: string[]; range: string[]};
 

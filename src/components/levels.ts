@@ -2,15 +2,11 @@
  * A category feature's levels, the profile's share in each against the base's, with
  * suppressed levels (fewer than the minimum customers) named as such.
  */
+import type {ReportTrait} from "../contracts/report.js";
 import {formatShare} from "./format.js";
 import {pairedBars} from "./paired.js";
 
-export interface LevelRow {
-  level: string | null;
-  profile_value: number | null;
-  base_value: number | null;
-  suppressed: boolean;
-}
+export type LevelRow = Pick<ReportTrait, "level" | "profile_value" | "base_value" | "suppressed">;
 
 /** Paired horizontal bars: each level's share in the profile and in the whole base. */
 export function levelsChart(

@@ -2,7 +2,7 @@
  * The at-risk movers: customers who moved into the at-risk state or whose activity dropped
  * between two snapshots, ranked by the value at stake, each linked to their customer card.
  */
-import type {Mover, Movers} from "../../loaders/site/history.ts";
+import type {Mover, Movers} from "../contracts/history.js";
 import {builder} from "./dom.js";
 import {formatCustomers, formatDate, formatShare, formatValue} from "./format.js";
 import {BASE_COLOR} from "./palette.js";

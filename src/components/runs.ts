@@ -3,17 +3,13 @@
  * stable profile, the gates it had to pass, and the k the build chose.
  */
 import * as Plot from "npm:@observablehq/plot";
+import type {ClusteringRun} from "../contracts/method.js";
 import {BASE_COLOR, PROFILE_COLORS} from "./palette.js";
 
-export interface Run {
-  k: number;
-  silhouette: number | null;
-  min_share: number | null;
-  min_stability: number | null;
-  accepted: boolean;
-  reason: string | null;
-  chosen: boolean;
-}
+export type Run = Pick<
+  ClusteringRun,
+  "k" | "silhouette" | "min_share" | "min_stability" | "accepted" | "reason" | "chosen"
+>;
 
 /** Silhouette and least-stable Jaccard per k; rejected k hollow, the chosen k ringed. */
 export function runsChart(

@@ -2,17 +2,14 @@
  * How a profile spreads across one segmentation: of the profile's customers, the share in each
  * segment, against the segment's share of all customers. Suppressed cells are named as such.
  */
+import type {SegmentShare} from "../contracts/report.js";
 import {formatCustomers, formatShare} from "./format.js";
 import {pairedBars} from "./paired.js";
 
-export interface SpreadRow {
-  value: string;
-  position: number;
-  customers: number | null;
-  segment_customers: number | null;
-  share: number | null;
-  share_of_segment: number | null;
-}
+export type SpreadRow = Pick<
+  SegmentShare,
+  "value" | "position" | "customers" | "segment_customers" | "share" | "share_of_segment"
+>;
 
 /** Paired bars per segment: the profile's customers there and the base's. */
 export function spreadChart(

@@ -2,5 +2,7 @@
 import {readOverview} from "../../loaders/clean/inventory.ts";
 import {storePath} from "../../loaders/core/paths.ts";
 import {withStore} from "../../loaders/core/store.ts";
+import type {Overview} from "../contracts/overview.ts";
 
-process.stdout.write(JSON.stringify(await withStore(storePath(), readOverview)));
+const overview: Overview = await withStore(storePath(), readOverview);
+process.stdout.write(JSON.stringify(overview));

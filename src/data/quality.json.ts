@@ -2,5 +2,7 @@
 import {storePath} from "../../loaders/core/paths.ts";
 import {readQuality} from "../../loaders/clean/quality.ts";
 import {withStore} from "../../loaders/core/store.ts";
+import type {QualityReport} from "../contracts/quality.ts";
 
-process.stdout.write(JSON.stringify(await withStore(storePath(), readQuality)));
+const report: QualityReport = await withStore(storePath(), readQuality);
+process.stdout.write(JSON.stringify(report));

@@ -3,6 +3,7 @@ import {toCSV, from} from "arquero";
 import {readOverview} from "../../loaders/clean/inventory.ts";
 import {storePath} from "../../loaders/core/paths.ts";
 import {withStore} from "../../loaders/core/store.ts";
+import type {Overview} from "../contracts/overview.ts";
 
-const {tables} = await withStore(storePath(), readOverview);
+const {tables}: Overview = await withStore(storePath(), readOverview);
 process.stdout.write(toCSV(from(tables)) + "\n");

@@ -1,5 +1,5 @@
 /**
- * Customer cards (loaders/site/cards.ts) and their shards (src/components/shard.ts): the split, the
+ * Customer cards (loaders/site/cards.ts) and their shards (src/contracts/cards.ts): the split, the
  * hash the page and the build share, and every card read back against a real store built by
  * the engine from a small demo (2,500 customers: two shards).
  */
@@ -19,15 +19,15 @@ import {writeDemo} from "../../loaders/demo/write.ts";
 import {runEngine} from "../../loaders/engine.ts";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {withStore, type Store} from "../../loaders/core/store.ts";
+import {findCard} from "../../src/components/shard.ts";
 import {
-  findCard,
   fnv1a32,
   shardCount,
   shardName,
   shardOf,
   type CardIndex,
   type CardShard
-} from "../../src/components/shard.ts";
+} from "../../src/contracts/cards.ts";
 
 describe("fnv1a32(text)", () => {
   it("gives the published FNV-1a 32-bit test vectors", () => {

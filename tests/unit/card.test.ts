@@ -4,7 +4,8 @@
  */
 import {describe, expect, it} from "vitest";
 import {customerCard, riskText, traitLabel, traitValue} from "../../src/components/card.ts";
-import {findCard, type Card, type CardIndex, type CardShard} from "../../src/components/shard.ts";
+import type {Card, CardIndex, CardShard} from "../../src/contracts/cards.ts";
+import {findCard} from "../../src/components/shard.ts";
 import {expectSnapshot, testDocument} from "../support/snapshot.ts";
 
 const INDEX: CardIndex = {

@@ -3,7 +3,7 @@
  * snapshots (tests/snapshots/<name>.html): floats rounded, ids renumbered.
  */
 import {describe, expect, it} from "vitest";
-import type {Distribution} from "../../loaders/site/report.ts";
+import type {Distribution} from "../../src/contracts/report.ts";
 import {distributionChart} from "../../src/components/distribution.ts";
 import {effectsChart} from "../../src/components/effects.ts";
 import {formatCustomers, formatShare, formatValue} from "../../src/components/format.ts";
@@ -212,25 +212,29 @@ describe("report charts", () => {
       customers: number | null,
       base: number,
       share: number | null,
-      baseShare: number,
-      region?: string
+      baseShare: number
     ) => ({
       country,
-      region,
-      latitude: region ? 50 : null,
-      longitude: region ? 10 : null,
+      latitude: null,
+      longitude: null,
       customers,
       base_customers: base,
       share,
       base_share: baseShare
+    });
+    const region = (name: string, ...args: Parameters<typeof place>) => ({
+      ...place(...args),
+      region: name,
+      latitude: 50,
+      longitude: 10
     });
     const chart = profileMap(
       world,
       {
         countries: [place("DE", 60, 300, 0.6, 0.5), place("FR", 40, 300, 0.4, 0.5)],
         regions: [
-          place("DE", 30, 100, 0.3, 0.2, "Bavaria"),
-          place("DE", null, 40, null, 0.1, "Saxony")
+          region("Bavaria", "DE", 30, 100, 0.3, 0.2),
+          region("Saxony", "DE", null, 40, null, 0.1)
         ]
       },
       {...common, document: testDocument()}

@@ -4,7 +4,7 @@
  * charts pinned by snapshots in tests/snapshots/).
  */
 import {describe, expect, it} from "vitest";
-import type {ExploreFeature, ExploreTrait} from "../../loaders/site/explore.ts";
+import type {ExploreFeature, ExploreTrait} from "../../src/contracts/explore.ts";
 import {compareChart, compareTraits} from "../../src/components/compare.ts";
 import {featurePicker} from "../../src/components/feature-picker.ts";
 import {formatEffect, formatValue} from "../../src/components/format.ts";

@@ -5,7 +5,7 @@
 import {readFileSync} from "node:fs";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
-import type {HistoryData} from "../../loaders/site/history.ts";
+import type {HistoryData} from "../../src/contracts/history.ts";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {driftTable} from "../../src/components/drift.ts";
 import {flowChart, flowSummary, flowTable} from "../../src/components/flows.ts";

@@ -1,6 +1,6 @@
-/** How the profile reports cut a feature into bins (loaders/site/report.ts binning). */
+/** How the profile reports cut a feature into bins and read the values they count (loaders/site/report.ts). */
 import {describe, expect, it} from "vitest";
-import {binning} from "../../loaders/site/report.ts";
+import {binning, longValues} from "../../loaders/site/report.ts";
 
 const stats = (p01: number, p99: number, min: number, max: number, whole = false) => ({
   p01,
@@ -50,5 +50,25 @@ describe("binning(column, stats)", () => {
     expect(
       binning({unit: "share", transform: "none"}, stats(null as never, null as never, 0, 1))
     ).toBeNull();
+  });
+});
+
+describe("longValues(columns, profileId)", () => {
+  const columns = [
+    {table: "features" as const, feature: "spend_12m"},
+    {table: "customer_value" as const, feature: "p_alive"},
+    {table: "features" as const, feature: 'odd "name"'}
+  ];
+
+  it("unpivots each table's columns once, names quoted, and binds the profile id", () => {
+    const {text, params} = longValues(columns, "p2").render();
+    expect(params).toEqual(["p2"]);
+    expect(text).toMatch(/^SELECT c\.profile_id = \$1 AS mine, u\.feature, u\.v/);
+    // tables in name order, each column cast to DOUBLE under its own (quoted) name
+    expect(text.indexOf('FROM "customer_value"')).toBeLessThan(text.indexOf('FROM "features"'));
+    expect(text).toContain(
+      'UNPIVOT (SELECT customer_id, "spend_12m"::DOUBLE AS "spend_12m", "odd ""name"""::DOUBLE AS "odd ""name""" FROM "features") ON "spend_12m", "odd ""name"""'
+    );
+    expect(text).toContain(" UNION ALL ");
   });
 });

@@ -11,7 +11,8 @@ import {
 } from "../../loaders/history/snapshots.ts";
 import type {ClusterColumn} from "../../loaders/profile/matrix.ts";
 import {driftReasons} from "../../loaders/site/history.ts";
-import {changesView, describeChange, type ProfileChanges} from "../../src/components/changes.ts";
+import {changesView, describeChange} from "../../src/components/changes.ts";
+import type {ProfileChanges} from "../../src/contracts/report.ts";
 import {expectSnapshot, testDocument} from "../support/snapshot.ts";
 
 describe("edgeSql(edge)", () => {

@@ -1,4 +1,4 @@
-// One shard of customer cards: the customers whose id hashes to it (src/components/shard.ts).
+// One shard of customer cards: the customers whose id hashes to it (src/contracts/cards.ts).
 import {parseArgs} from "node:util";
 import {cardShard} from "../../../loaders/site/cards.ts";
 import {readPageSettings} from "../../../loaders/config/settings.ts";

@@ -6,17 +6,17 @@ import {profileChanges} from "../../../loaders/site/history.ts";
 import {storePath} from "../../../loaders/core/paths.ts";
 import {profileReport} from "../../../loaders/site/report.ts";
 import {withStore} from "../../../loaders/core/store.ts";
+import type {ProfileReport} from "../../contracts/report.ts";
 
 const {values} = parseArgs({options: {id: {type: "string"}}});
 const report = await withStore(storePath(), async (s) => {
   const {privacy, history} = await readPageSettings(s);
   const page = await profileReport(s, values.id, {minGroupSize: privacy.minGroupSize});
-  const id = (page.profile as {id: string}).id;
-  const changes = await profileChanges(s, id, {
+  const changes = await profileChanges(s, page.profile.id, {
     minGroupSize: privacy.minGroupSize,
     customerLevel: privacy.customerLevel,
     history
   });
-  return {...page, changes};
+  return {...page, changes} satisfies ProfileReport;
 });
 process.stdout.write(JSON.stringify(report));

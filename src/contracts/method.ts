@@ -1,0 +1,80 @@
+/**
+ * The Method page (data/method.json): how this build found its profiles, with its own figures:
+ * every k tried and why it was kept or not, the features and their coverage, the value models'
+ * parameters, each profile's quality, and the settings that drove the choices.
+ */
+
+/** One number of profiles tried, with the scores it was judged on. */
+export interface ClusteringRun {
+  k: number;
+  silhouette: number | null;
+  /** The smallest profile's share of customers. */
+  min_share: number | null;
+  /** The least stable profile's Jaccard stability over the bootstrap samples. */
+  min_stability: number | null;
+  mean_stability: number | null;
+  accepted: boolean;
+  /** Why the k was rejected; null when accepted. */
+  reason: string | null;
+  chosen: boolean;
+}
+
+/** A feature of the catalogue: what it measures and how much of the base has it. */
+export interface MethodFeature {
+  feature: string;
+  dimension: string;
+  label: string;
+  unit: string;
+  kind: string;
+  transform: string;
+  measured: boolean;
+  coverage: number | null;
+  note: string | null;
+  clustered: boolean;
+  describe_only: boolean;
+}
+
+/** One fitted parameter of a value model. */
+export interface ModelParameter {
+  model: string;
+  parameter: string;
+  value: number | null;
+}
+
+/** A profile's clustering quality. */
+export interface ProfileQuality {
+  profile_id: string;
+  name: string;
+  customers: number;
+  share: number;
+  silhouette: number | null;
+  stability: number | null;
+}
+
+/** The config's settings behind the choices (clustering, churn, traits, privacy). */
+export interface MethodSettings {
+  k: {min: number; max: number};
+  minProfileShare: number;
+  minStability: number;
+  silhouetteTolerance: number;
+  sample: number;
+  bootstrap: number;
+  restarts: number;
+  seed: number;
+  horizonDays: number;
+  pAliveBelow: number;
+  engagementDropAbove: number;
+  minOrders: number;
+  minEffect: number;
+  minCoverage: number;
+  minGroupSize: number;
+}
+
+/** data/method.json. */
+export interface MethodDocument {
+  runs: ClusteringRun[];
+  features: MethodFeature[];
+  models: ModelParameter[];
+  quality: ProfileQuality[];
+  settings: MethodSettings;
+}

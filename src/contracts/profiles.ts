@@ -1,0 +1,69 @@
+/**
+ * Every profile of the build (data/profiles.json; exports/profiles.json publishes the same
+ * document): facts, brief for agents, quality, distinguishing traits, narrative and notes.
+ * The overview and each profile's report take their profiles from it.
+ */
+
+/** One of a profile's distinguishing traits: its value against the base's, and the effect. */
+export interface ProfileTrait {
+  feature: string;
+  /** The category level; null for numbers. */
+  level: string | null;
+  dimension: string;
+  label: string;
+  unit: string;
+  /** Profile mean (numbers) or share in the level (categories); null when suppressed. */
+  profile_value: number | null;
+  base_value: number | null;
+  lift: number | null;
+  /** Hedges' g (numbers) or Cohen's h (categories), with its 95 % interval. */
+  effect: number | null;
+  effect_low: number | null;
+  effect_high: number | null;
+  /** Share of the profile's customers with a value. */
+  coverage: number | null;
+  /** 1 for the profile's strongest distinguishing trait, 2 for the next … */
+  rank: number | null;
+}
+
+/** A section of a profile's narrative ("who", "values", "behaviour", "serve", "value"). */
+export interface NarrativeSection {
+  section: string;
+  title: string;
+  sentences: string[];
+}
+
+/** One profile with everything the pages say about it. */
+export interface Profile {
+  id: string;
+  /** The analysts' name when they gave one, else the generated one. */
+  name: string;
+  generated_name: string | null;
+  summary: string | null;
+  /** The summary and first "how to serve" sentence, for support agents. */
+  brief: string;
+  customers: number;
+  share: number;
+  revenue_share: number | null;
+  value_12m: number | null;
+  p_alive: number | null;
+  at_risk_share: number | null;
+  quality: {silhouette: number | null; stability: number | null};
+  traits: ProfileTrait[];
+  narrative: NarrativeSection[];
+  /** The analysts' notes (portrait.notes.json). */
+  notes: string[];
+}
+
+/** Every profile of the build, with the build's as-of date and clustering scores. */
+export interface ProfilesDocument {
+  as_of: string | null;
+  k: number;
+  silhouette: number | null;
+  profiles: Profile[];
+}
+
+/** data/profiles.json: the document, and whether exports/customers.csv is published beside it. */
+export interface ProfilesPage extends ProfilesDocument {
+  customer_level: boolean;
+}

@@ -1,0 +1,143 @@
+/**
+ * Every page loader's output (src/data/), run as Framework runs it against a store the engine
+ * built from a small demo, has the keys of its contract (src/contracts/) and no other: a column
+ * renamed in a builder's SQL, which no type sees, fails here, as a field renamed in a contract
+ * fails tsc in the shapes of tests/support/contracts.ts.
+ */
+import {execFile} from "node:child_process";
+import {mkdtempSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {promisify} from "node:util";
+import {fromArrow} from "arquero";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {writeDemo} from "../../loaders/demo/write.ts";
+import {runEngine} from "../../loaders/engine.ts";
+import {PROJECT_DIR} from "../../loaders/core/paths.ts";
+import {
+  BRIEFING,
+  CARD_INDEX,
+  CARD_SHARD,
+  COUNTRY_PROPERTIES,
+  EXPLORE,
+  EXPLORE_ROW,
+  HISTORY,
+  METHOD,
+  objectPaths,
+  OVERVIEW,
+  PROFILE_REPORT,
+  PROFILES_PAGE,
+  QUALITY,
+  SEGMENTS,
+  shapeErrors
+} from "../support/contracts.ts";
+
+const run = promisify(execFile);
+
+// The project's own config on a small demo: the demo config reads PORTRAIT_DATA when imported.
+const dir = mkdtempSync(join(tmpdir(), "portrait-contracts-"));
+const env = {
+  ...process.env,
+  PORTRAIT_DATA: join(dir, "data"),
+  PORTRAIT_STORE: join(dir, "store.duckdb")
+};
+
+/** A page loader's standard output, run as Framework runs it (tsx, arguments as options). */
+async function load(loader: string, ...args: string[]): Promise<Buffer> {
+  const {stdout} = await run(
+    process.execPath,
+    ["--import", "tsx", join("src", "data", loader), ...args],
+    {cwd: PROJECT_DIR, env, encoding: "buffer", maxBuffer: 256 << 20}
+  );
+  return stdout;
+}
+
+const json = async (loader: string, ...args: string[]): Promise<unknown> =>
+  JSON.parse((await load(loader, ...args)).toString("utf8"));
+
+const arrowRows = async (loader: string): Promise<object[]> =>
+  fromArrow(await load(loader)).objects();
+
+/** Every loader's output, by the file Framework serves it as. */
+const outputs = new Map<string, unknown>();
+
+beforeAll(async () => {
+  process.env.PORTRAIT_DATA = env.PORTRAIT_DATA;
+  writeDemo({customers: 2000, seed: 13, end: "2026-10-31", out: env.PORTRAIT_DATA});
+  await runEngine({
+    configPath: join(PROJECT_DIR, "portrait.config.ts"),
+    storePath: env.PORTRAIT_STORE
+  });
+  // Two loaders at a time: each is a Node process with its own DuckDB.
+  const loaders: [string, () => Promise<unknown>][] = [
+    ["briefing.json", () => json("briefing.json.ts")],
+    ["profiles.json", () => json("profiles.json.ts")],
+    ["profiles/p1.json", () => json("profiles/[id].json.ts", "--id", "p1")],
+    ["segments.json", () => json("segments.json.ts")],
+    ["history.json", () => json("history.json.ts")],
+    ["explore.json", () => json("explore.json.ts")],
+    ["explore.arrow", () => arrowRows("explore.arrow.ts")],
+    ["cards.json", () => json("cards.json.ts")],
+    ["cards/00.json", () => json("cards/[shard].json.ts", "--shard", "00")],
+    ["method.json", () => json("method.json.ts")],
+    ["quality.json", () => json("quality.json.ts")],
+    ["overview.json", () => json("overview.json.ts")],
+    ["activity.arrow", () => arrowRows("activity.arrow.ts")],
+    ["tables.csv", async () => (await load("tables.csv.ts")).toString("utf8")],
+    ["world.json", () => json("world.json.ts")]
+  ];
+  const next = async (): Promise<void> => {
+    const job = loaders.shift();
+    if (!job) return;
+    outputs.set(job[0], await job[1]());
+    return next();
+  };
+  await Promise.all([next(), next()]);
+});
+
+afterAll(() => {
+  delete process.env.PORTRAIT_DATA;
+  rmSync(dir, {recursive: true, force: true});
+});
+
+/** The documents, their shapes, and the parts of each shape this demo leaves empty. */
+const DOCUMENTS = [
+  {file: "briefing.json", shape: BRIEFING, empty: ["$.changes"]},
+  {file: "profiles.json", shape: PROFILES_PAGE, empty: []},
+  {file: "profiles/p1.json", shape: PROFILE_REPORT, empty: []},
+  {file: "segments.json", shape: SEGMENTS, empty: []},
+  {file: "history.json", shape: HISTORY, empty: []},
+  {file: "explore.json", shape: EXPLORE, empty: []},
+  {file: "explore.arrow", shape: EXPLORE_ROW, empty: []},
+  {file: "cards.json", shape: CARD_INDEX, empty: []},
+  {file: "cards/00.json", shape: CARD_SHARD, empty: []},
+  {file: "method.json", shape: METHOD, empty: []},
+  {file: "quality.json", shape: QUALITY, empty: ["$.issues"]},
+  {file: "overview.json", shape: OVERVIEW, empty: []},
+  {file: "activity.arrow", shape: OVERVIEW.monthly, empty: []}
+];
+
+describe("the page loaders' output on the demo", () => {
+  for (const {file, shape, empty} of DOCUMENTS) {
+    it(`${file} has the keys of its contract`, () => {
+      const seen = new Set<string>();
+      expect(shapeErrors(outputs.get(file), shape, "$", seen)).toEqual([]);
+      // Every part of the shape was checked on something, but what this demo has none of.
+      expect(objectPaths(shape).filter((path) => !seen.has(path))).toEqual(empty);
+    });
+  }
+
+  it("tables.csv has a column per key of a table's overview, in the contract's order", () => {
+    const header = String(outputs.get("tables.csv")).split("\n")[0];
+    expect(header.split(",")).toEqual(Object.keys(OVERVIEW.tables));
+  });
+
+  it("world.json's countries carry the contract's properties", () => {
+    const world = outputs.get("world.json") as {
+      objects: {countries: {geometries: {properties: unknown}[]}};
+    };
+    const properties = world.objects.countries.geometries.map((g) => g.properties);
+    expect(properties.length).toBeGreaterThan(100);
+    expect(shapeErrors(properties, COUNTRY_PROPERTIES)).toEqual([]);
+  });
+});
