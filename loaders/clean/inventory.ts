@@ -5,32 +5,9 @@
 import {CANONICAL_TABLES, type CanonicalTable} from "../config/canonical.ts";
 import {type Store} from "../core/store.ts";
 import {ident, sql, val, type SQL} from "../core/sql.ts";
+import type {MonthlyActivity, Overview, TableOverview} from "../../src/contracts/overview.ts";
 
-export interface TableOverview {
-  table: string;
-  label: string;
-  rows: number;
-  customers: number;
-  /** First and last date (YYYY-MM-DD). */
-  first: string | null;
-  last: string | null;
-  /** Rows the sources sent for this table that validation quarantined. */
-  quarantined: number;
-}
-
-export interface MonthlyActivity {
-  table: string;
-  label: string;
-  month: string;
-  rows: number;
-}
-
-export interface Overview {
-  /** The date the data describes (YYYY-MM-DD): the config's, or derived by validation. */
-  asOf: string | null;
-  tables: TableOverview[];
-  monthly: MonthlyActivity[];
-}
+export type {MonthlyActivity, Overview, TableOverview};
 
 /**
  * SQL summarising one canonical table, listed at `position` among them: accepted rows, their

@@ -8,46 +8,16 @@ import {CANONICAL_TABLES} from "../config/canonical.ts";
 import type {PortraitConfig} from "../config/project.ts";
 import {type Store} from "../core/store.ts";
 import {ident, join, sql, val} from "../core/sql.ts";
+import type {QualityReport, SourceQuality} from "../../src/contracts/quality.ts";
 import type {Validation} from "./validate.ts";
+
+export type {QualityReport, SourceQuality};
 
 /** Canonical fields that identify a person directly. */
 export const DIRECT_IDENTIFIERS = ["email", "phone", "first_name", "last_name", "street"];
 
 /** How many quarantined rows per source the report shows. */
 export const SAMPLE_ROWS = 10;
-
-export interface SourceQuality {
-  source: string;
-  table: string;
-  location: string;
-  read: number;
-  accepted: number;
-  quarantined: number;
-  cleared: number;
-  reasons: {reason: string; column: string | null; rows: number}[];
-  samples: {
-    row: number;
-    file: string;
-    column: string | null;
-    reason: string;
-    message: string;
-    record: Record<string, string | null>;
-  }[];
-}
-
-export interface QualityReport {
-  asOf: string | null;
-  sources: SourceQuality[];
-  identity: {
-    ids: number;
-    persons: number;
-    merged: number;
-    byRule: {rule: string; ids: number}[];
-  } | null;
-  filled: {table: string; field: string; method: string; rows: number}[];
-  issues: {table: string; field: string; reason: string; rows: number}[];
-  coverage: {table: string; field: string; rows: number; present: number}[];
-}
 
 /** Collects the report from the store after the pipeline ran. */
 export async function buildQuality(
