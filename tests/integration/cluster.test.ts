@@ -1,12 +1,5 @@
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
-import {
-  buildClusters,
-  chooseK,
-  clusteredFeatures,
-  type KRun
-} from "../../loaders/profile/cluster.ts";
-import {parseConfig} from "../../loaders/config/project.ts";
-import type {CatalogEntry} from "../../loaders/profile/features.ts";
+import {buildClusters} from "../../loaders/profile/cluster.ts";
 import {random} from "../../loaders/profile/kmeans/kmeans.ts";
 import {
   designColumns,
@@ -15,36 +8,9 @@ import {
   transformed,
   valueSql
 } from "../../loaders/profile/matrix.ts";
-import {distanceMatrix, meanSilhouettes, silhouettes} from "../../loaders/profile/silhouette.ts";
-import {bootstrapStability} from "../../loaders/profile/stability.ts";
 import {ident, raw, sql} from "../../loaders/core/sql.ts";
 import {Store} from "../../loaders/core/store.ts";
-import {feature} from "../support/catalog.ts";
-
-const entry = (
-  id: string,
-  dimension: CatalogEntry["dimension"],
-  extra: Partial<CatalogEntry> = {}
-) => feature(id, extra.kind ?? "number", extra.unit ?? "score", {dimension, ...extra});
-
-const CATALOG: CatalogEntry[] = [
-  entry("spend", "behavioral", {transform: "log", unit: "currency"}),
-  entry("visits", "behavioral"),
-  entry("price", "psychographic"),
-  entry("age", "demographic"),
-  entry("channel", "behavioral", {kind: "category", describeOnly: true})
-];
-
-/** Settings as the config gives them, with a smaller search for speed. */
-function settings(clustering: Record<string, unknown> = {}) {
-  return parseConfig(
-    {
-      sources: {crm: {table: "customers", file: "c.csv"}},
-      clustering: {k: {min: 2, max: 6}, ...clustering}
-    },
-    "/project/portrait.config.ts"
-  ).clustering;
-}
+import {CATALOG, settings} from "../support/clustering.ts";
 
 let store: Store;
 
@@ -82,72 +48,6 @@ beforeEach(async () => {
 });
 
 afterEach(() => store.close());
-
-describe("clusteredFeatures(catalog, settings)", () => {
-  it("clusters on the measured behavioral and psychographic features by default, never describe-only ones", () => {
-    expect(clusteredFeatures(CATALOG, settings()).map((f) => f.id)).toEqual([
-      "spend",
-      "visits",
-      "price"
-    ]);
-  });
-
-  it("takes the dimensions' weights and an explicit feature list from the config", () => {
-    expect(
-      clusteredFeatures(CATALOG, settings({dimensions: {psychographic: 0, demographic: 1}})).map(
-        (f) => f.id
-      )
-    ).toEqual(["spend", "visits", "age"]);
-    expect(
-      clusteredFeatures(CATALOG, settings({features: ["age", "price"]})).map((f) => f.id)
-    ).toEqual(["age", "price"]);
-    expect(() => clusteredFeatures(CATALOG, settings({features: ["agee"]}))).toThrow(
-      'clustering.features: no feature "agee"'
-    );
-  });
-});
-
-describe("chooseK(runs, fixed)", () => {
-  const run = (k: number, silhouette: number, reason: string | null): KRun => ({
-    k,
-    silhouette,
-    inertia: 0,
-    minShare: 0.1,
-    stability: [],
-    accepted: reason === null,
-    reason
-  });
-
-  it("takes the largest k whose profiles are all big enough and stable", () => {
-    const runs = [
-      run(3, 0.3, null),
-      run(4, 0.27, null),
-      run(5, 0.25, "least stable profile 0.40 < 0.75")
-    ];
-    expect(chooseK(runs, false)).toEqual({k: 4, rule: "largest stable k"});
-  });
-
-  it("does not take a stable split that costs more than the tolerance in silhouette", () => {
-    const runs = [run(3, 0.7, null), run(4, 0.5, null), run(6, 0.62, null)];
-    expect(chooseK(runs, false, 0.15)).toEqual({k: 6, rule: "largest stable k"});
-    expect(chooseK(runs, false, 0.1)).toEqual({k: 3, rule: "largest stable k"});
-  });
-
-  it("falls back to the best silhouette among big enough profiles when no k is stable", () => {
-    const runs = [
-      run(3, 0.2, "least stable profile 0.60 < 0.75"),
-      run(4, 0.3, "least stable profile 0.70 < 0.75"),
-      run(5, 0.4, "smallest profile 0.5 % < 2.0 %")
-    ];
-    expect(chooseK(runs, false)).toEqual({k: 4, rule: "best silhouette (no k was stable)"});
-  });
-
-  it("says what to change when no k gives big enough profiles", () => {
-    expect(() => chooseK([run(3, 0.2, "smallest profile 0.5 % < 2.0 %")], false)).toThrow(
-      "lower clustering.minProfileShare or clustering.k"
-    );
-  });
-});
 
 describe("designColumns(store, features, weightOf) and matrixSelect(columns)", () => {
   it("log-transforms, winsorises and standardises, and keeps missing values missing", async () => {
@@ -193,43 +93,6 @@ describe("designColumns(store, features, weightOf) and matrixSelect(columns)", (
       text: 'coalesce("channel" = $1, false)::DOUBLE * $2 AS "c0",\n  coalesce("channel" = $3, false)::DOUBLE * $4 AS "c1"',
       params: ["web", columns[0].weight, "app", columns[1].weight]
     });
-  });
-});
-
-describe("silhouettes(distances, m, labels, k)", () => {
-  it("matches widths computed by hand on a line", () => {
-    const points = Float64Array.of(0, 1, 10, 12);
-    const labels = Int32Array.of(0, 0, 1, 1);
-    const widths = silhouettes(distanceMatrix(points, 4, 1), 4, labels, 2);
-    // Point 0: a = 1, b = (10 + 12) / 2 = 11; point 2: a = 2, b = (10 + 9) / 2 = 9.5.
-    expect(widths[0]).toBeCloseTo(1 - 1 / 11, 6);
-    expect(widths[2]).toBeCloseTo(1 - 2 / 9.5, 6);
-    const {overall, perCluster} = meanSilhouettes(widths, labels, 2);
-    expect(perCluster[0]).toBeCloseTo((widths[0] + widths[1]) / 2, 12);
-    expect(overall).toBeCloseTo(widths.reduce((a, b) => a + b, 0) / 4, 12);
-  });
-});
-
-describe("bootstrapStability(points, labels, options)", () => {
-  it("scores well-separated clusters near 1", () => {
-    const rand = random(1);
-    const n = 300;
-    const points = new Float64Array(n * 2);
-    const labels = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      labels[i] = i % 3;
-      points[2 * i] = 20 * labels[i] + rand();
-      points[2 * i + 1] = rand();
-    }
-    const stability = bootstrapStability(points, labels, {
-      n,
-      d: 2,
-      k: 3,
-      rounds: 5,
-      restarts: 2,
-      seed: 4
-    });
-    for (const s of stability) expect(s).toBeGreaterThan(0.99);
   });
 });
 
@@ -326,17 +189,6 @@ describe("buildClusters(store, catalog, settings)", () => {
     await expect(
       buildClusters(store, CATALOG, settings({dimensions: {behavioral: 0, psychographic: 0}}))
     ).rejects.toThrow("no feature to cluster on");
-  });
-});
-
-describe("distanceMatrix(points, m, d, missing)", () => {
-  it("leaves out the coordinates either point lacks, scaled to every coordinate", () => {
-    const points = Float64Array.of(0, 0, 3, 4, 6, 99);
-    const missing = Uint8Array.of(0, 0, 0, 0, 0, 1);
-    const distances = distanceMatrix(points, 3, 2, missing);
-    expect(distances[1]).toBeCloseTo(5, 6);
-    // Points 0 and 2 share the first coordinate only: 6 apart there, √2 × 6 over both.
-    expect(distances[2]).toBeCloseTo(6 * Math.SQRT2, 5);
   });
 });
 

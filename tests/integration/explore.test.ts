@@ -5,13 +5,7 @@
  */
 import {fromArrow} from "arquero";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {parseConfig} from "../../loaders/config/project.ts";
-import {
-  exploreArrow,
-  exploreDocument,
-  exploreOptions,
-  exploreRows
-} from "../../loaders/site/explore.ts";
+import {exploreArrow, exploreDocument, exploreRows} from "../../loaders/site/explore.ts";
 import {writeCatalog} from "../../loaders/profile/features.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {feature} from "../support/catalog.ts";
@@ -174,25 +168,5 @@ describe("exploreDocument(store, options)", () => {
     expect(doc.sample).toBeNull();
     expect(doc.features).toEqual([]);
     expect(doc.profiles).toHaveLength(2);
-  });
-});
-
-describe("exploreOptions(config)", () => {
-  const sources = {crm: {table: "customers", file: "customers.csv"}};
-
-  it("defaults to 10,000 customers and takes the config's", () => {
-    expect(exploreOptions(parseConfig({sources}, "/p/portrait.config.ts"))).toEqual({
-      sample: 10_000,
-      seed: 42
-    });
-    expect(
-      exploreOptions(parseConfig({sources, explore: {sample: 0}}, "/p/portrait.config.ts")).sample
-    ).toBe(0);
-  });
-
-  it("rejects a negative sample, naming the key", () => {
-    expect(() => parseConfig({sources, explore: {sample: -1}}, "/p/portrait.config.ts")).toThrow(
-      /explore\.sample/
-    );
   });
 });

@@ -1,6 +1,5 @@
-import {totalmem} from "node:os";
 import {afterEach, describe, expect, it} from "vitest";
-import {memoryLimitOf, Store, usedParams} from "../../loaders/core/store.ts";
+import {Store} from "../../loaders/core/store.ts";
 
 /** DuckDB's memory limit of a store, as DuckDB writes it ("1.0 GiB"). */
 async function limitOf(store: Store): Promise<string | undefined> {
@@ -9,24 +8,6 @@ async function limitOf(store: Store): Promise<string | undefined> {
   );
   return row?.limit;
 }
-
-describe("memoryLimitOf(env)", () => {
-  it("takes PORTRAIT_MEMORY_LIMIT as written", () => {
-    expect(memoryLimitOf({PORTRAIT_MEMORY_LIMIT: "4GB"})).toBe("4GB");
-    expect(memoryLimitOf({PORTRAIT_MEMORY_LIMIT: " 512 MiB "})).toBe("512 MiB");
-  });
-
-  it("defaults to a quarter of the machine's memory, between 1 and 6 GiB", () => {
-    const mib = Number(/^(\d+)MiB$/.exec(memoryLimitOf({}))?.[1]);
-    expect(mib).toBe(Math.round(Math.min(Math.max(totalmem() / 4 / 2 ** 20, 1024), 6 * 1024)));
-  });
-
-  it("rejects a limit that is not a size, saying how to write one", () => {
-    expect(() => memoryLimitOf({PORTRAIT_MEMORY_LIMIT: "80%"})).toThrow(
-      'invalid PORTRAIT_MEMORY_LIMIT: "80%" (write a size such as 4GB or 512MB)'
-    );
-  });
-});
 
 describe("Store.open(path, {memoryLimit})", () => {
   let store: Store | undefined;
@@ -46,15 +27,6 @@ describe("Store.open(path, {memoryLimit})", () => {
       if (saved === undefined) delete process.env.PORTRAIT_MEMORY_LIMIT;
       else process.env.PORTRAIT_MEMORY_LIMIT = saved;
     }
-  });
-});
-
-describe("usedParams(sql, params)", () => {
-  it("keeps only the named parameters the statement uses, whole names only", () => {
-    expect(usedParams("SELECT $prior10, $lo1", {prior1: 1, prior10: 2, lo1: 3, hi1: 4})).toEqual({
-      prior10: 2,
-      lo1: 3
-    });
   });
 });
 

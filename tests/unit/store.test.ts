@@ -1,0 +1,30 @@
+import {totalmem} from "node:os";
+import {describe, expect, it} from "vitest";
+import {memoryLimitOf, usedParams} from "../../loaders/core/store.ts";
+
+describe("memoryLimitOf(env)", () => {
+  it("takes PORTRAIT_MEMORY_LIMIT as written", () => {
+    expect(memoryLimitOf({PORTRAIT_MEMORY_LIMIT: "4GB"})).toBe("4GB");
+    expect(memoryLimitOf({PORTRAIT_MEMORY_LIMIT: " 512 MiB "})).toBe("512 MiB");
+  });
+
+  it("defaults to a quarter of the machine's memory, between 1 and 6 GiB", () => {
+    const mib = Number(/^(\d+)MiB$/.exec(memoryLimitOf({}))?.[1]);
+    expect(mib).toBe(Math.round(Math.min(Math.max(totalmem() / 4 / 2 ** 20, 1024), 6 * 1024)));
+  });
+
+  it("rejects a limit that is not a size, saying how to write one", () => {
+    expect(() => memoryLimitOf({PORTRAIT_MEMORY_LIMIT: "80%"})).toThrow(
+      'invalid PORTRAIT_MEMORY_LIMIT: "80%" (write a size such as 4GB or 512MB)'
+    );
+  });
+});
+
+describe("usedParams(sql, params)", () => {
+  it("keeps only the named parameters the statement uses, whole names only", () => {
+    expect(usedParams("SELECT $prior10, $lo1", {prior1: 1, prior10: 2, lo1: 3, hi1: 4})).toEqual({
+      prior10: 2,
+      lo1: 3
+    });
+  });
+});
