@@ -29,11 +29,14 @@ export default defineConfig({
           hookTimeout: 60_000
         }
       },
+      // Tests that read the small demo share its builds, made once per run on first use
+      // (tests/support/demo-builds.ts).
       {
         extends: true,
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
+          globalSetup: ["tests/integration/setup.ts"],
           testTimeout: HANG,
           hookTimeout: HANG
         }

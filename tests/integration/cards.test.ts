@@ -1,12 +1,9 @@
 /**
  * Customer cards (loaders/site/cards.ts) and their shards (src/contracts/cards.ts): every card
- * read back against a real store built by the engine from a small demo (2,500 customers: two
- * shards). The hash and the split alone: tests/unit/shard.test.ts.
+ * read back against a real store, the shared demo's (3,000 customers: two shards;
+ * tests/support/demo-builds.ts). The hash and the split alone: tests/unit/shard.test.ts.
  */
-import {mkdtempSync, rmSync} from "node:fs";
-import {tmpdir} from "node:os";
-import {join} from "node:path";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {beforeAll, describe, expect, it} from "vitest";
 import {
   cardIndex,
   cardShard,
@@ -15,16 +12,12 @@ import {
   CARD_TRAITS,
   type CardOptions
 } from "../../loaders/site/cards.ts";
-import {writeDemo} from "../../loaders/demo/write.ts";
-import {runEngine} from "../../loaders/engine.ts";
-import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {withStore, type Store} from "../../loaders/core/store.ts";
 import {findCard} from "../../src/components/shard.ts";
 import {shardCount, shardOf, type CardIndex, type CardShard} from "../../src/contracts/cards.ts";
+import {demoBuilds} from "../support/demo-builds.ts";
 
-// The project's own config on a small demo: the demo config reads PORTRAIT_DATA when imported.
-const dir = mkdtempSync(join(tmpdir(), "portrait-cards-"));
-const storeFile = join(dir, "store.duckdb");
+let storeFile: string;
 const HIDDEN: CardOptions = {
   identifiers: false,
   churn: {pAliveBelow: 0.5, engagementDropAbove: 0.5, minOrders: 2}
@@ -38,9 +31,7 @@ let names: string[];
 const read = <T>(fn: (store: Store) => Promise<T>) => withStore(storeFile, fn);
 
 beforeAll(async () => {
-  process.env.PORTRAIT_DATA = join(dir, "data");
-  writeDemo({customers: 2500, seed: 11, end: "2026-10-31", out: join(dir, "data")});
-  await runEngine({configPath: join(PROJECT_DIR, "portrait.config.ts"), storePath: storeFile});
+  storeFile = (await demoBuilds()).second.store;
   names = await read(cardShardNames);
   index = await read((s) => cardIndex(s, HIDDEN));
   shards = await read(async (s) => {
@@ -48,11 +39,6 @@ beforeAll(async () => {
     for (const name of names) out.push(await cardShard(s, name, HIDDEN));
     return out;
   });
-});
-
-afterAll(() => {
-  delete process.env.PORTRAIT_DATA;
-  rmSync(dir, {recursive: true, force: true});
 });
 
 describe("cardIndex and cardShard on the demo store", () => {

@@ -1,16 +1,11 @@
 /**
  * The demo config against the demo's ground truth: every row the generator made dirty on
- * purpose is quarantined for that reason, and no other row is.
+ * purpose is quarantined for that reason, and no other row is. The build is the shared demo's
+ * second (tests/support/demo-builds.ts).
  */
-import {mkdtemp, rm} from "node:fs/promises";
-import {tmpdir} from "node:os";
-import {join} from "node:path";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {loadConfig} from "../../loaders/config/project.ts";
-import {writeDemo} from "../../loaders/demo/write.ts";
-import {PROJECT_DIR} from "../../loaders/core/paths.ts";
-import {runPipeline, type PipelineResult} from "../../loaders/engine.ts";
-import {Store} from "../../loaders/core/store.ts";
+import {beforeAll, describe, expect, it} from "vitest";
+import {withStore, type Store} from "../../loaders/core/store.ts";
+import {demoBuilds, type DemoBuild} from "../support/demo-builds.ts";
 import {REJECTING, rejectingDefects} from "../support/truth.ts";
 
 const FILES: Record<string, string> = {
@@ -20,33 +15,25 @@ const FILES: Record<string, string> = {
   customers: "crm"
 };
 
-let dir: string;
-let store: Store;
-let result: PipelineResult;
+let data: string;
+let build: DemoBuild;
+
+const read = <T>(fn: (store: Store) => Promise<T>) => withStore(build.store, fn);
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "portrait-demo-quality-"));
-  writeDemo({customers: 1500, seed: 7, end: "2026-10-31", out: dir});
-  process.env.PORTRAIT_DATA = dir;
-  const config = await loadConfig(join(PROJECT_DIR, "portrait.config.ts"));
-  store = await Store.open(":memory:");
-  result = await runPipeline(store, config);
-});
-
-afterAll(async () => {
-  store?.close();
-  delete process.env.PORTRAIT_DATA;
-  await rm(dir, {recursive: true, force: true});
+  ({data, second: build} = await demoBuilds());
 });
 
 describe("the demo config on the demo data", () => {
   it("quarantines exactly the rows the generator corrupted, for the planted reason", async () => {
-    const truth = rejectingDefects(dir).map(
+    const truth = rejectingDefects(data).map(
       (d) => `${FILES[d.table]} ${d.row} ${REJECTING[d.kind]}`
     );
     const quarantined = (
-      await store.all<{source: string; row: number; reason: string}>(
-        `SELECT source, "row", reason FROM quarantine`
+      await read((s) =>
+        s.all<{source: string; row: number; reason: string}>(
+          `SELECT source, "row", reason FROM quarantine`
+        )
       )
     ).map((q) => `${q.source} ${q.row} ${q.reason}`);
     expect(truth.length).toBeGreaterThan(100);
@@ -55,14 +42,16 @@ describe("the demo config on the demo data", () => {
   });
 
   it("stays within the demo's reject limits and accounts for every row", () => {
-    expect(result.validation.problems).toEqual([]);
-    for (const s of result.validation.sources)
+    expect(build.validation.problems).toEqual([]);
+    for (const s of build.validation.sources)
       expect(s.accepted + s.quarantined, s.source).toBe(s.read);
   });
 
   it("standardises every spelling of a country to an ISO code", async () => {
-    const countries = await store.all<{country: string}>(
-      "SELECT DISTINCT country FROM customers WHERE country IS NOT NULL ORDER BY 1"
+    const countries = await read((s) =>
+      s.all<{country: string}>(
+        "SELECT DISTINCT country FROM customers WHERE country IS NOT NULL ORDER BY 1"
+      )
     );
     expect(countries.map((c) => c.country)).toEqual([
       "AU",
@@ -77,8 +66,10 @@ describe("the demo config on the demo data", () => {
   });
 
   it("enriches customers with urbanicity and area income from the postal-code reference", async () => {
-    const row = await store.one<{share: number}>(
-      "SELECT avg((urbanicity IS NOT NULL)::INTEGER) AS share FROM customers"
+    const row = await read((s) =>
+      s.one<{share: number}>(
+        "SELECT avg((urbanicity IS NOT NULL)::INTEGER) AS share FROM customers"
+      )
     );
     expect(row?.share).toBeGreaterThan(0.9);
   });

@@ -2,20 +2,18 @@
  * The exports (loaders/publish/exports.ts) from a store of hand-made tables: four customers in two
  * profiles, with the columns writeExports reads and nothing more.
  */
-import {copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from "node:fs";
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join, relative} from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {CHANGE_COLUMNS} from "../../loaders/publish/changes.ts";
-import {writeDemo} from "../../loaders/demo/write.ts";
-import {runEngine} from "../../loaders/engine.ts";
 import {EXPORT_SCHEMAS, SCHEMAS_DIR, writeExports} from "../../loaders/publish/exports.ts";
 import {BRIEF_LENGTH} from "../../loaders/profile/narrative.ts";
-import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {CUSTOMER_LEVEL_OUTPUT} from "../../loaders/site/published.ts";
 import {Store, withStore} from "../../loaders/core/store.ts";
 import {parseCsv} from "../unit/demo/read-csv.ts";
+import {demoBuilds} from "../support/demo-builds.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "portrait-exports-"));
 // The config's segmentations in order: the first one built (country) is the one exported.
@@ -357,14 +355,14 @@ describe("writeExports(store, dir, {segments})", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// The exports of real stores: the project's config on a small demo, built twice (a month apart,
-// so customers join, move and fall into risk), validated against the schemas in schemas/.
+// The exports of real stores: the project's config on the shared small demo, built twice (a
+// month apart, so customers join, move and fall into risk; tests/support/demo-builds.ts),
+// validated against the schemas in schemas/.
 
 const demoDir = mkdtempSync(join(tmpdir(), "portrait-exports-demo-"));
-const demoData = join(demoDir, "data");
-const demoStore = join(demoDir, "store.duckdb");
-const firstStore = join(demoDir, "first.duckdb");
-const engineLog: string[][] = [[], []];
+let demoStore: string;
+let firstStore: string;
+let engineLog: string[][];
 const exportLog: string[][] = [[], []];
 
 /** Every file under an export folder, as text, by relative path. */
@@ -432,21 +430,15 @@ function typedRows(
 }
 
 beforeAll(async () => {
-  process.env.PORTRAIT_DATA = demoData;
-  const configPath = join(PROJECT_DIR, "portrait.config.ts");
-  writeDemo({customers: 1000, seed: 7, end: "2026-09-30", out: demoData});
-  await runEngine({configPath, storePath: demoStore, log: (l) => engineLog[0].push(l)});
-  copyFileSync(demoStore, firstStore);
+  const {first, second} = await demoBuilds();
+  [firstStore, demoStore] = [first.store, second.store];
+  engineLog = [first.log, second.log];
   await demoExports(firstStore, "first", exportLog[0]);
-  // The same customers a month on: some join, some move to another profile or into risk.
-  writeDemo({customers: 1000, seed: 7, end: "2026-10-31", out: demoData});
-  await runEngine({configPath, storePath: demoStore, log: (l) => engineLog[1].push(l)});
   await demoExports(demoStore, "second", exportLog[1]);
   await demoExports(demoStore, "again");
 });
 
 afterAll(() => {
-  delete process.env.PORTRAIT_DATA;
   rmSync(demoDir, {recursive: true, force: true});
 });
 
@@ -460,7 +452,7 @@ describe("the exports of a demo build against their JSON Schemas", () => {
       expect(validators.customers(customers), JSON.stringify(validators.customers.errors)).toBe(
         true
       );
-      expect(customers.customers.length).toBeGreaterThan(900);
+      expect(customers.customers.length).toBeGreaterThan(2700);
       expect(customers.schema_version).toBe(EXPORT_SCHEMAS.customers.version);
       const profiles = JSON.parse(read(name, "profiles.json"));
       expect(validators.profiles(profiles), JSON.stringify(validators.profiles.errors)).toBe(true);
