@@ -8,7 +8,7 @@ import {
 } from "../../loaders/clean/identity.ts";
 import {standardise} from "../../loaders/clean/standardise.ts";
 import {Store} from "../../loaders/core/store.ts";
-import {ident, sql} from "../../loaders/core/sql.ts";
+import {ident, join, sql, valueList} from "../../loaders/core/sql.ts";
 
 type Values = Record<string, string | number | null>;
 
@@ -28,14 +28,18 @@ async function customers(rows: Values[]): Promise<void> {
   await store.run(
     sql`CREATE OR REPLACE TABLE accepted_customers (${acceptedColumnsSql(CUSTOMERS)})`
   );
-  for (const [i, row] of rows.entries()) {
-    const values: Values = {_source: "crm", _row: i + 1, country: "DE", ...row};
-    const names = Object.keys(values);
-    await store.run(
-      `INSERT INTO accepted_customers (${names.map(ident).join(", ")}) VALUES (${names.map((_, j) => `$v${j}`).join(", ")})`,
-      Object.fromEntries(names.map((n, j) => [`v${j}`, values[n]]))
-    );
-  }
+  // One statement for all rows: a field a row leaves out is NULL.
+  const filled = rows.map((row, i): Values => ({
+    _source: "crm",
+    _row: i + 1,
+    country: "DE",
+    ...row
+  }));
+  const names = [...new Set(filled.flatMap((values) => Object.keys(values)))];
+  const tuples = filled.map((values) => sql`(${valueList(names.map((n) => values[n] ?? null))})`);
+  await store.run(
+    sql`INSERT INTO accepted_customers (${join(names.map(ident))}) VALUES ${join(tuples)}`
+  );
   await standardise(store, {asOf: "2026-10-31"});
 }
 

@@ -4,7 +4,7 @@
  * that give the models something to fit.
  */
 import type {DuckDBValue} from "@duckdb/node-api";
-import {afterEach, describe, expect, it} from "vitest";
+import {afterAll, afterEach, describe, expect, it} from "vitest";
 import {random} from "../../loaders/profile/kmeans/kmeans.ts";
 import {ident, join, sql, valueList} from "../../loaders/core/sql.ts";
 import {Store} from "../../loaders/core/store.ts";
@@ -192,27 +192,42 @@ async function rows(store: Store): Promise<Record<string, ValueRow>> {
   return Object.fromEntries(all.map((r) => [r.customer_id, r]));
 }
 
-let open: Store[] = [];
-async function stage(fixture: Fixture, options: Partial<ValueOptions> = {}) {
+/** The stage run on a fixture store. */
+async function build(fixture: Fixture, options: Partial<ValueOptions> = {}) {
   const store = await fixtureStore(fixture);
-  open.push(store);
   const summary = await buildCustomerValue(store, {...OPTIONS, ...options});
   return {store, summary, rows: await rows(store)};
+}
+
+let open: Store[] = [];
+/** The stage on a store of the test's own, closed after it. */
+async function stage(fixture: Fixture, options: Partial<ValueOptions> = {}) {
+  const staged = await build(fixture, options);
+  open.push(staged.store);
+  return staged;
 }
 afterEach(() => {
   for (const store of open) store.close();
   open = [];
 });
 
+let shared: ReturnType<typeof build> | undefined;
+/** The stage on every fixture customer with their trends, run once for the tests that only read it. */
+function everyoneStaged(): ReturnType<typeof build> {
+  shared ??= build({orders: everyone(), features: TRENDS});
+  return shared;
+}
+afterAll(async () => (await shared)?.store.close());
+
 describe("buildCustomerValue(store, options): the purchase summary", () => {
   it("counts the orders of one day as one purchase and sums their amounts", async () => {
-    const {rows: r} = await stage({orders: everyone(), features: TRENDS});
+    const {rows: r} = await everyoneStaged();
     expect(r.same_day).toMatchObject({purchases: 2, repeat_purchases: 1});
     expect(r.same_day.mean_repeat_value).toBeCloseTo(42, 12);
   });
 
   it("measures t_x and T in weeks from the first purchase day, up to the end of the as-of day", async () => {
-    const {rows: r} = await stage({orders: everyone(), features: TRENDS});
+    const {rows: r} = await everyoneStaged();
     // 3 June to 17 June, and 3 June to 31 December: 14 and 211 days.
     expect(r.same_day.t_x_weeks).toBe(14 / 7);
     expect(r.same_day.t_weeks).toBe(211 / 7);
@@ -225,7 +240,7 @@ describe("buildCustomerValue(store, options): the purchase summary", () => {
   });
 
   it("gives customers without orders zero purchases and NULL model outputs, never at risk", async () => {
-    const {rows: r, summary} = await stage({orders: everyone(), features: TRENDS});
+    const {rows: r, summary} = await everyoneStaged();
     expect(r.never).toEqual({
       customer_id: "never",
       purchases: 0,
@@ -247,7 +262,7 @@ describe("buildCustomerValue(store, options): the purchase summary", () => {
 
 describe("buildCustomerValue(store, options): the models", () => {
   it("fits both models and predicts for every customer with a purchase", async () => {
-    const {rows: r, summary} = await stage({orders: everyone(), features: TRENDS});
+    const {rows: r, summary} = await everyoneStaged();
     expect(summary.bgnbd?.converged).toBe(true);
     expect(summary.gammaGamma?.converged).toBe(true);
     expect(r.active.p_alive).toBeGreaterThan(0.9);
@@ -259,7 +274,7 @@ describe("buildCustomerValue(store, options): the models", () => {
   });
 
   it("writes the fitted parameters and fit statistics to value_models, sorted", async () => {
-    const {store, summary} = await stage({orders: everyone(), features: TRENDS});
+    const {store, summary} = await everyoneStaged();
     const models = await store.all<{model: string; parameter: string; value: number}>(
       sql`SELECT * FROM value_models`
     );
@@ -287,7 +302,7 @@ describe("buildCustomerValue(store, options): the models", () => {
   });
 
   it("leaves zero and negative repeat means out of Gamma-Gamma, and says so", async () => {
-    const {rows: r, summary} = await stage({orders: everyone(), features: TRENDS});
+    const {rows: r, summary} = await everyoneStaged();
     expect(r.refund.mean_repeat_value).toBe(-20);
     const repeaters = Object.values(r).filter((v) => (v.repeat_purchases ?? 0) >= 1).length;
     expect(summary.gammaGamma?.customers).toBe(repeaters - 1);
@@ -357,7 +372,7 @@ describe("buildCustomerValue(store, options): the models", () => {
 
 describe("buildCustomerValue(store, options): who is at risk", () => {
   it("flags low P(alive), engagement drops, or both, among customers with minOrders purchases", async () => {
-    const {rows: r, summary} = await stage({orders: everyone(), features: TRENDS});
+    const {rows: r, summary} = await everyoneStaged();
     const risk = (id: string) => [r[id].at_risk, r[id].risk_reason];
     expect(risk("lapsed")).toEqual([true, "p_alive"]);
     expect(risk("cooling")).toEqual([true, "engagement_drop"]);
