@@ -1,24 +1,51 @@
 import {cp, mkdtemp, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {afterEach, beforeEach, describe, expect, it} from "vitest";
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from "vitest";
 import {loadConfig} from "../../loaders/config/project.ts";
-import {DataError, inputFingerprint, runEngine, storedFingerprint} from "../../loaders/engine.ts";
+import {
+  DataError,
+  inputFingerprint,
+  runEngine,
+  storedFingerprint,
+  type EngineResult
+} from "../../loaders/engine.ts";
 import {readOverview} from "../../loaders/clean/inventory.ts";
 import {readQuality} from "../../loaders/clean/quality.ts";
 import {withStore} from "../../loaders/core/store.ts";
 
 const FIXTURE = join(import.meta.dirname, "..", "fixtures", "tiny");
 
+/** A copy of the tiny fixture in a folder of its own, and where its store goes. */
+async function fixture(): Promise<{dir: string; configPath: string; store: string}> {
+  const dir = await mkdtemp(join(tmpdir(), "portrait-engine-"));
+  await cp(FIXTURE, dir, {recursive: true});
+  return {
+    dir,
+    configPath: join(dir, "portrait.config.ts"),
+    store: join(dir, "store", "store.duckdb")
+  };
+}
+
+/** The fixture built once, for the tests that only read its store. */
+let built: Awaited<ReturnType<typeof fixture>> & {result: EngineResult};
+
+beforeAll(async () => {
+  const copy = await fixture();
+  built = {...copy, result: await runEngine({configPath: copy.configPath, storePath: copy.store})};
+});
+
+afterAll(async () => {
+  await rm(built.dir, {recursive: true, force: true});
+});
+
+/** A fresh copy for each test that changes the data or builds a store of its own. */
 let dir: string;
 let configPath: string;
 let store: string;
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "portrait-engine-"));
-  await cp(FIXTURE, dir, {recursive: true});
-  configPath = join(dir, "portrait.config.ts");
-  store = join(dir, "store", "store.duckdb");
+  ({dir, configPath, store} = await fixture());
 });
 
 afterEach(async () => {
@@ -27,9 +54,8 @@ afterEach(async () => {
 
 describe("runEngine({configPath, storePath})", () => {
   it("reads, validates and resolves the sources into the store, with the overview and quality report", async () => {
-    const result = await runEngine({configPath, storePath: store});
-    expect(result.rebuilt).toBe(true);
-    const overview = await withStore(store, readOverview);
+    expect(built.result.rebuilt).toBe(true);
+    const overview = await withStore(built.store, readOverview);
     expect(overview.asOf).toBe("2024-03-31");
     expect(overview.tables).toEqual([
       {
@@ -51,7 +77,7 @@ describe("runEngine({configPath, storePath})", () => {
         quarantined: 2
       }
     ]);
-    const quality = await withStore(store, readQuality);
+    const quality = await withStore(built.store, readQuality);
     expect(quality.sources.map((s) => [s.source, s.read, s.accepted, s.quarantined])).toEqual([
       ["crm", 3, 3, 0],
       ["shop", 5, 3, 2]
@@ -100,9 +126,8 @@ describe("runEngine({configPath, storePath})", () => {
   });
 
   it("builds the same store on disk as in memory (large inputs build on disk)", async () => {
-    await runEngine({configPath, storePath: store});
     const onDisk = join(dir, "disk", "store.duckdb");
-    await runEngine({configPath, storePath: onDisk, inMemoryBytes: 0});
+    await runEngine({configPath: built.configPath, storePath: onDisk, inMemoryBytes: 0});
     const dump = (path: string) =>
       withStore(path, async (s) => {
         const tables = await s.all<{name: string}>(
@@ -116,7 +141,7 @@ describe("runEngine({configPath, storePath})", () => {
           );
         return rows;
       });
-    const memory = await dump(store);
+    const memory = await dump(built.store);
     expect(memory).toContain("quarantine");
     expect(memory).not.toContain("accepted_orders");
     expect(await dump(onDisk)).toEqual(memory);
