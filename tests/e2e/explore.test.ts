@@ -176,7 +176,7 @@ describe("the Explore page", () => {
         "SELECT profile_id, count(*)::INTEGER AS n FROM customers GROUP BY profile_id ORDER BY profile_id"
       );
     await page.locator("#sql-run").click();
-    await page.locator("#sql-output table").waitFor({timeout: 45_000});
+    await page.locator("#sql-output table").waitFor();
     const rows = await resultRows(page);
     expect(new Map(rows.map((r) => [r.profile_id, number(r.n)]))).toEqual(sizes);
     expect(await page.locator("#sql-status").textContent()).toMatch(
@@ -214,7 +214,7 @@ describe("the Explore page", () => {
     await page.locator(SCATTER).waitFor();
     expect(wasm).toEqual([]);
     await page.locator("#sql-run").click();
-    await page.locator("#sql-output table").waitFor({timeout: 45_000});
+    await page.locator("#sql-output table").waitFor();
     expect(wasm).toHaveLength(1);
     expectClean(problems);
     await page.close();

@@ -61,31 +61,27 @@ describe("npm run pdf", () => {
   it.each([
     ["a4", [595, 842]],
     ["letter", [612, 792]]
-  ] as const)(
-    "prints every profile report as a readable %s PDF",
-    async (format, size) => {
-      const dir = join(out, format);
-      const run = pdf(["--format", format, "--out", dir]);
-      expect(run.status, run.output).toBe(0);
-      expect(run.output).toMatch(/wrote \d+ profile reports \((A4|Letter)\) into .* s per profile/);
-      const expected = await profiles();
-      expect(expected.length).toBeGreaterThanOrEqual(3);
-      expect(readdirSync(dir).sort()).toEqual(expected.map((p) => `${p.id}.pdf`).sort());
-      for (const p of expected) {
-        const path = join(dir, `${p.id}.pdf`);
-        const bytes = readFileSync(path);
-        expect(bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
-        const sizes = pageSizes(bytes);
-        expect(sizes.length).toBeGreaterThanOrEqual(1);
-        for (const s of sizes) expect(s).toEqual(size);
-        const text = pdfText(path).replace(/\s+/g, " ");
-        expect(text).toContain(p.name);
-        // The footer: the report's name and its page numbers.
-        expect(text).toMatch(new RegExp(`Portrait · .*Page 1 of ${sizes.length}`));
-      }
-    },
-    180_000
-  );
+  ] as const)("prints every profile report as a readable %s PDF", async (format, size) => {
+    const dir = join(out, format);
+    const run = pdf(["--format", format, "--out", dir]);
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toMatch(/wrote \d+ profile reports \((A4|Letter)\) into .* s per profile/);
+    const expected = await profiles();
+    expect(expected.length).toBeGreaterThanOrEqual(3);
+    expect(readdirSync(dir).sort()).toEqual(expected.map((p) => `${p.id}.pdf`).sort());
+    for (const p of expected) {
+      const path = join(dir, `${p.id}.pdf`);
+      const bytes = readFileSync(path);
+      expect(bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+      const sizes = pageSizes(bytes);
+      expect(sizes.length).toBeGreaterThanOrEqual(1);
+      for (const s of sizes) expect(s).toEqual(size);
+      const text = pdfText(path).replace(/\s+/g, " ");
+      expect(text).toContain(p.name);
+      // The footer: the report's name and its page numbers.
+      expect(text).toMatch(new RegExp(`Portrait · .*Page 1 of ${sizes.length}`));
+    }
+  });
 
   it("fails clearly when the site is not built, and on an unknown paper size", () => {
     const empty = mkdtempSync(join(out, "empty-"));

@@ -16,6 +16,9 @@ export async function watchedPage(
   origin: string
 ): Promise<{page: Page; problems: PageProblems}> {
   const page = await browser.newPage();
+  // No limit of Playwright's own (30 s by default) on a wait or a navigation: on a busy machine
+  // a slow page is still a working one, and the test's timeout ends one that hangs.
+  page.setDefaultTimeout(0);
   const problems: PageProblems = {
     consoleErrors: [],
     failedRequests: [],
