@@ -2,6 +2,7 @@
  * exports/changes.csv: the customers whose profile or at-risk flag changed since the previous
  * build, from the previous customers the engine kept (history/previous.ts).
  */
+import {sql, type SQL} from "../core/sql.ts";
 
 /** How a customer changed between two builds, as exports/changes.csv names it. */
 export const CUSTOMER_CHANGES = [
@@ -31,13 +32,13 @@ export const CHANGE_COLUMNS = [
  * The customers whose profile or at-risk flag differs between previous_customers and this
  * build, one row each (CHANGE_COLUMNS) sorted by id. Without customer_value nobody is at risk.
  */
-export function customerChangesQuery({hasValue}: {hasValue: boolean}): string {
-  const into = "NOT b.at_risk AND n.at_risk";
-  const out = "b.at_risk AND NOT n.at_risk";
-  return `WITH now AS (
-       SELECT p.customer_id, p.profile_id, ${hasValue ? "coalesce(v.at_risk, false)" : "false"} AS at_risk
+export function customerChangesQuery({hasValue}: {hasValue: boolean}): SQL {
+  const into = sql`NOT b.at_risk AND n.at_risk`;
+  const out = sql`b.at_risk AND NOT n.at_risk`;
+  return sql`WITH now AS (
+       SELECT p.customer_id, p.profile_id, ${hasValue ? sql`coalesce(v.at_risk, false)` : sql`false`} AS at_risk
        FROM customer_profiles p
-       ${hasValue ? "LEFT JOIN customer_value v USING (customer_id)" : ""}
+       ${hasValue ? sql`LEFT JOIN customer_value v USING (customer_id)` : sql``}
      ),
      pairs AS (
        SELECT coalesce(n.customer_id, b.customer_id) AS customer_id,

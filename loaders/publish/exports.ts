@@ -18,7 +18,8 @@ import {join} from "node:path";
 import {listValue} from "@duckdb/node-api";
 import {CHANGE_COLUMNS, customerChangesQuery} from "./changes.ts";
 import {PROJECT_DIR} from "../core/paths.ts";
-import type {Params, Store} from "../core/store.ts";
+import {ident, join as joinSql, sql, val, type SQL} from "../core/sql.ts";
+import type {Store} from "../core/store.ts";
 import {profileBriefs, profilesDocument} from "../site/profiles.ts";
 import {DIGITS, roundDeep} from "../site/published.ts";
 
@@ -37,14 +38,12 @@ function schemaHeader({file, version}: {file: string; version: string}) {
   return {$schema: `./schemas/${file}`, schema_version: version};
 }
 
-const sqlPath = (path: string) => `'${path.replaceAll("'", "''")}'`; // COPY takes no bound path
-
 /** The segmentation the customer export names: the first of the config's that was built. */
 async function exportSegment(store: Store, order: string[]): Promise<string | null> {
   const built = new Set(
     (
       await store.all<{segment: string}>(
-        "SELECT DISTINCT segment FROM customer_segments ORDER BY 1"
+        sql`SELECT DISTINCT segment FROM customer_segments ORDER BY 1`
       )
     ).map((r) => r.segment)
   );
@@ -60,13 +59,10 @@ interface CustomerSource {
 }
 
 async function customerSource(store: Store, segments: string[]): Promise<CustomerSource> {
-  const preferred = await store.all(
-    "SELECT column_name FROM duckdb_columns() WHERE table_name = 'features' AND column_name = 'preferred_channel'"
-  );
   return {
     segment: await exportSegment(store, segments),
     hasValue: await store.has("customer_value"),
-    hasPreferred: preferred.length > 0,
+    hasPreferred: (await store.tableColumns("features")).has("preferred_channel"),
     briefs: await profileBriefs(store)
   };
 }
@@ -101,31 +97,25 @@ export const CUSTOMER_JSON_FIELDS = [
 export function customerExportQuery(
   {segment, hasValue, hasPreferred, briefs}: CustomerSource,
   columns: readonly string[]
-): {sql: string; params: Params} {
-  const params: Params = {};
-  if (segment !== null) params.segment = segment;
-  let briefTable = "SELECT NULL::VARCHAR AS profile_id, NULL::VARCHAR AS profile_brief WHERE false";
-  if (briefs.size > 0) {
-    params.brief_ids = listValue([...briefs.keys()]);
-    params.brief_texts = listValue([...briefs.values()]);
-    briefTable =
-      "SELECT unnest($brief_ids::VARCHAR[]) AS profile_id, unnest($brief_texts::VARCHAR[]) AS profile_brief";
-  }
-  const sql = `WITH briefs AS (${briefTable}),
+): SQL {
+  const briefTable =
+    briefs.size > 0
+      ? sql`SELECT unnest(${listValue([...briefs.keys()])}::VARCHAR[]) AS profile_id, unnest(${listValue([...briefs.values()])}::VARCHAR[]) AS profile_brief`
+      : sql`SELECT NULL::VARCHAR AS profile_id, NULL::VARCHAR AS profile_brief WHERE false`;
+  return sql`WITH briefs AS (${briefTable}),
      exported AS (
        SELECT p.customer_id, p.profile_id, pr.name AS profile_name, b.profile_brief,
          s.value AS segment,
-         ${hasValue ? "round(v.p_alive, 4) AS p_alive, round(v.expected_value_12m, 2) AS expected_value_12m, coalesce(v.at_risk, false) AS at_risk" : "NULL::DOUBLE AS p_alive, NULL::DOUBLE AS expected_value_12m, false AS at_risk"},
-         ${hasPreferred ? "f.preferred_channel" : "NULL::VARCHAR AS preferred_channel"}
+         ${hasValue ? sql`round(v.p_alive, 4) AS p_alive, round(v.expected_value_12m, 2) AS expected_value_12m, coalesce(v.at_risk, false) AS at_risk` : sql`NULL::DOUBLE AS p_alive, NULL::DOUBLE AS expected_value_12m, false AS at_risk`},
+         ${hasPreferred ? sql`f.preferred_channel` : sql`NULL::VARCHAR AS preferred_channel`}
        FROM customer_profiles p
        JOIN profiles pr USING (profile_id)
        LEFT JOIN briefs b ON b.profile_id = p.profile_id
-       LEFT JOIN customer_segments s ON s.customer_id = p.customer_id AND s.segment = ${segment === null ? "NULL" : "$segment"}
-       ${hasValue ? "LEFT JOIN customer_value v ON v.customer_id = p.customer_id" : ""}
+       LEFT JOIN customer_segments s ON s.customer_id = p.customer_id AND s.segment = ${segment === null ? sql`NULL` : val(segment)}
+       ${hasValue ? sql`LEFT JOIN customer_value v ON v.customer_id = p.customer_id` : sql``}
        LEFT JOIN features f ON f.customer_id = p.customer_id
      )
-     SELECT ${columns.join(", ")} FROM exported ORDER BY customer_id`;
-  return {sql, params};
+     SELECT ${joinSql(columns.map(ident))} FROM exported ORDER BY customer_id`;
 }
 
 /**
@@ -138,11 +128,11 @@ async function writeJsonWithArray(
   path: string,
   header: Record<string, unknown>,
   member: string,
-  {sql, params}: {sql: string; params: Params}
+  query: SQL
 ): Promise<void> {
   const part = `${path}.part`;
   try {
-    await store.run(`COPY (${sql}) TO ${sqlPath(part)} (FORMAT JSON, ARRAY true)`, params);
+    await store.run(sql`COPY (${query}) TO ${val(part)} (FORMAT JSON, ARRAY true)`);
     // DuckDB writes "[\n\t{…},\n\t{…}\n]\n": the array goes in whole, and the document closes
     // where its final newline was.
     const {size} = await stat(part);
@@ -181,7 +171,7 @@ async function writeChanges(store: Store, path: string, hasValue: boolean): Prom
   }
   // COPY answers with the rows it wrote: the join runs once.
   const row = await store.one<{Count: number | bigint}>(
-    `COPY (${customerChangesQuery({hasValue})}) TO ${sqlPath(path)} (HEADER, DELIMITER ',')`
+    sql`COPY (${customerChangesQuery({hasValue})}) TO ${val(path)} (HEADER, DELIMITER ',')`
   );
   return Number(row?.Count ?? 0);
 }
@@ -218,8 +208,9 @@ export async function writeExports(
   const source = await customerSource(store, segments);
 
   const csv = join(out, "customers.csv");
-  const {sql, params} = customerExportQuery(source, CUSTOMER_CSV_COLUMNS);
-  await store.run(`COPY (${sql}) TO ${sqlPath(csv)} (HEADER, DELIMITER ',')`, params);
+  await store.run(
+    sql`COPY (${customerExportQuery(source, CUSTOMER_CSV_COLUMNS)}) TO ${val(csv)} (HEADER, DELIMITER ',')`
+  );
 
   const json = join(out, "customers.json");
   await writeJsonWithArray(

@@ -309,6 +309,10 @@ describe("writeExports(store, dir, {segments})", () => {
     expect(await exportsOf(store, "b")).toEqual(written);
   });
 
+  it("writes into a folder whose name holds a quote: COPY takes the file's path as a bound value", async () => {
+    expect(await exportsOf(store, "it's")).toEqual(written);
+  });
+
   it("leaves the value and channel columns empty when the store has neither", async () => {
     const bare = await fixture(["customer_value", "features"]);
     await bare.run("CREATE TABLE features (customer_id VARCHAR, orders DOUBLE)");
