@@ -20,11 +20,15 @@ export default defineConfig({
   test: {
     env: {TZ: "UTC"},
     projects: [
+      // Unit tests share their modules across files (isolate: false): loading d3, Plot, jsdom
+      // and DuckDB's bindings again for every file took most of the project's time. So a unit
+      // test leaves no state behind: no process.env, globals or mocks it does not restore.
       {
         extends: true,
         test: {
           name: "unit",
           include: ["tests/unit/**/*.test.ts"],
+          isolate: false,
           testTimeout: 60_000,
           hookTimeout: 60_000
         }
