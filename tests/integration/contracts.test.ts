@@ -1,18 +1,16 @@
 /**
  * Every page loader's output (src/data/), run as Framework runs it against a store the engine
- * built from a small demo, has the keys of its contract (src/contracts/) and no other: a column
+ * built from a small demo (the shared demo's first build, which has no previous build to
+ * compare with; tests/support/demo-builds.ts), has the keys of its contract (src/contracts/)
+ * and no other: a column
  * renamed in a builder's SQL, which no type sees, fails here, as a field renamed in a contract
  * fails tsc in the shapes of tests/support/contracts.ts.
  */
 import {execFile} from "node:child_process";
-import {mkdtempSync, rmSync} from "node:fs";
-import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {promisify} from "node:util";
 import {fromArrow} from "arquero";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {writeDemo} from "../../loaders/demo/write.ts";
-import {runEngine} from "../../loaders/engine.ts";
+import {beforeAll, describe, expect, it} from "vitest";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {
   BRIEFING,
@@ -31,16 +29,12 @@ import {
   SEGMENTS,
   shapeErrors
 } from "../support/contracts.ts";
+import {demoBuilds} from "../support/demo-builds.ts";
 
 const run = promisify(execFile);
 
-// The project's own config on a small demo: the demo config reads PORTRAIT_DATA when imported.
-const dir = mkdtempSync(join(tmpdir(), "portrait-contracts-"));
-const env = {
-  ...process.env,
-  PORTRAIT_DATA: join(dir, "data"),
-  PORTRAIT_STORE: join(dir, "store.duckdb")
-};
+/** Where the loaders read: the shared demo's data and its first store, set in beforeAll. */
+const env: NodeJS.ProcessEnv = {...process.env};
 
 /** A page loader's standard output, run as Framework runs it (tsx, arguments as options). */
 async function load(loader: string, ...args: string[]): Promise<Buffer> {
@@ -62,12 +56,8 @@ const arrowRows = async (loader: string): Promise<object[]> =>
 const outputs = new Map<string, unknown>();
 
 beforeAll(async () => {
-  process.env.PORTRAIT_DATA = env.PORTRAIT_DATA;
-  writeDemo({customers: 2000, seed: 13, end: "2026-10-31", out: env.PORTRAIT_DATA});
-  await runEngine({
-    configPath: join(PROJECT_DIR, "portrait.config.ts"),
-    storePath: env.PORTRAIT_STORE
-  });
+  const {data, first} = await demoBuilds();
+  Object.assign(env, {PORTRAIT_DATA: data, PORTRAIT_STORE: first.store});
   // Two loaders at a time: each is a Node process with its own DuckDB.
   const loaders: [string, () => Promise<unknown>][] = [
     ["briefing.json", () => json("briefing.json.ts")],
@@ -93,11 +83,6 @@ beforeAll(async () => {
     return next();
   };
   await Promise.all([next(), next()]);
-});
-
-afterAll(() => {
-  delete process.env.PORTRAIT_DATA;
-  rmSync(dir, {recursive: true, force: true});
 });
 
 /** The documents, their shapes, and the parts of each shape this demo leaves empty. */
