@@ -22,6 +22,7 @@ import {parseConfig} from "../loaders/config/project.ts";
 import {identifierIndex} from "../loaders/privacy/roster.ts";
 import {scanPublished} from "../loaders/privacy/scan.ts";
 import {Store} from "../loaders/core/store.ts";
+import {sql} from "../loaders/core/sql.ts";
 
 const {values} = parseArgs({options: {customers: {type: "string", default: "1000000"}}});
 const customers = Number(values.customers);
@@ -33,36 +34,36 @@ const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rs
 
 /** The synthetic tables writeExports reads; `shift` moves one customer in twenty elsewhere. */
 const tables = (shift: number) => [
-  `CREATE TABLE customer_profiles AS SELECT printf('C%07d', i) AS customer_id,
+  sql`CREATE TABLE customer_profiles AS SELECT printf('C%07d', i) AS customer_id,
      'p' || ((i + CASE WHEN i % 20 = 0 THEN ${shift} ELSE 0 END) % 7 + 1) AS profile_id, 0.5 AS distance
    FROM range(${customers}) r(i)`,
-  `CREATE TABLE profiles AS SELECT 'p' || i AS profile_id, 'Profile ' || i AS name,
+  sql`CREATE TABLE profiles AS SELECT 'p' || i AS profile_id, 'Profile ' || i AS name,
      'Profile ' || i AS generated_name,
      '14 % of customers; orders in the last 12 months 8.2 (all 3.1); activity in the last 90 days against a year earlier −71 % (all +31 %).' AS summary,
      ${Math.ceil(customers / 7)} AS customers, 1 / 7 AS share, 1 / 7 AS revenue_share,
      100.0 AS value_12m, 0.8 AS p_alive, 0.1 AS at_risk_share, 0.2 AS silhouette,
      0.9 AS stability, '[]' AS notes
    FROM range(1, 8) r(i)`,
-  `CREATE TABLE profile_sentences AS SELECT 'p' || i AS profile_id, 'serve' AS section,
+  sql`CREATE TABLE profile_sentences AS SELECT 'p' || i AS profile_id, 'serve' AS section,
      0 AS position, 'Reach them by email (44 %, against 43 % of all customers), and by phone when a ticket is open for more than two days.' AS text
    FROM range(1, 8) r(i)`,
-  `CREATE TABLE profile_traits (profile_id VARCHAR, feature VARCHAR, level VARCHAR,
+  sql`CREATE TABLE profile_traits (profile_id VARCHAR, feature VARCHAR, level VARCHAR,
      dimension VARCHAR, label VARCHAR, unit VARCHAR, profile_value DOUBLE, base_value DOUBLE,
      lift DOUBLE, effect DOUBLE, effect_low DOUBLE, effect_high DOUBLE, coverage DOUBLE,
      distinguishing BOOLEAN, rank INTEGER)`,
-  `CREATE TABLE customer_segments AS SELECT customer_id, 'age_by_channel' AS segment,
+  sql`CREATE TABLE customer_segments AS SELECT customer_id, 'age_by_channel' AS segment,
      ['under 25', '25–34', '35–44', '45–54', '55 and over'][(hash(customer_id) % 5 + 1)::BIGINT] || ' · web' AS value
    FROM customer_profiles`,
-  `CREATE TABLE customer_value AS SELECT customer_id, (hash(customer_id) % 10000) / 10000 AS p_alive,
+  sql`CREATE TABLE customer_value AS SELECT customer_id, (hash(customer_id) % 10000) / 10000 AS p_alive,
      (hash(customer_id) % 100000) / 97 AS expected_value_12m,
      (hash(customer_id) + ${shift}) % 9 = 0 AS at_risk
    FROM customer_profiles`,
-  `CREATE TABLE features AS SELECT customer_id,
+  sql`CREATE TABLE features AS SELECT customer_id,
      ['email', 'app', 'phone', 'sms'][(hash(customer_id) % 4 + 1)::BIGINT] AS preferred_channel
    FROM customer_profiles`,
-  "CREATE TABLE overview_as_of AS SELECT DATE '2026-10-31' AS as_of",
-  "CREATE TABLE clustering_runs AS SELECT 7 AS k, 0.2 AS silhouette, true AS chosen",
-  `CREATE TABLE customers AS SELECT customer_id, lower(customer_id) || '@mail.example' AS email,
+  sql`CREATE TABLE overview_as_of AS SELECT DATE '2026-10-31' AS as_of`,
+  sql`CREATE TABLE clustering_runs AS SELECT 7 AS k, 0.2 AS silhouette, true AS chosen`,
+  sql`CREATE TABLE customers AS SELECT customer_id, lower(customer_id) || '@mail.example' AS email,
      ['Ann', 'Bo', 'Cyd', 'Dee', 'Eli', 'Fay'][(hash(customer_id) % 6 + 1)::BIGINT] AS first_name,
      ['Smith', 'Jones', 'Vogel', 'Rossi', 'Dubois'][(hash(customer_id) % 5 + 1)::BIGINT] AS last_name,
      'US' AS country
@@ -74,11 +75,11 @@ const store = await Store.open(":memory:");
 try {
   let start = performance.now();
   const old = await Store.open(":memory:");
-  for (const sql of tables(3)) await old.run(sql);
+  for (const statement of tables(3)) await old.run(statement);
   await old.saveTo(join(dir, "old.duckdb"));
   old.close();
-  for (const sql of tables(0)) await store.run(sql);
-  await store.run("CREATE TABLE previous_build AS SELECT DATE '2026-09-30' AS as_of");
+  for (const statement of tables(0)) await store.run(statement);
+  await store.run(sql`CREATE TABLE previous_build AS SELECT DATE '2026-09-30' AS as_of`);
   console.log(
     `synthetic stores: ${n(customers)} customers in ${seconds(performance.now() - start)}`
   );

@@ -14,6 +14,7 @@ import {readProfileEntries} from "../loaders/site/navigation.ts";
 import {withStore} from "../loaders/core/store.ts";
 import {launchBrowser} from "../scripts/browser.ts";
 import {serveStatic} from "../scripts/serve.ts";
+import {sql} from "../loaders/core/sql.ts";
 
 const {values} = parseArgs({
   options: {site: {type: "string", default: outputDir()}, runs: {type: "string", default: "5"}}
@@ -30,7 +31,7 @@ async function pageTypes(): Promise<PageType[]> {
   const [first] = await readProfileEntries(storePath());
   const customer = await withStore(storePath(), (s) =>
     s.one<{id: string}>(
-      "SELECT customer_id AS id FROM customer_profiles ORDER BY customer_id LIMIT 1"
+      sql`SELECT customer_id AS id FROM customer_profiles ORDER BY customer_id LIMIT 1`
     )
   );
   return [

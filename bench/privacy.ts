@@ -27,6 +27,7 @@ import {privacySummary} from "../loaders/privacy/findings.ts";
 import {identifierIndex} from "../loaders/privacy/roster.ts";
 import {scanPublished} from "../loaders/privacy/scan.ts";
 import {Store} from "../loaders/core/store.ts";
+import {sql, val} from "../loaders/core/sql.ts";
 
 const {values} = parseArgs({
   options: {
@@ -72,7 +73,7 @@ try {
   await writeFile(csv, `${lines.join("\n")}\n`);
   lines.length = 0;
   await store.run(
-    `CREATE TABLE customers AS SELECT * FROM read_csv('${csv}', all_varchar = true, header = true)`
+    sql`CREATE TABLE customers AS SELECT * FROM read_csv(${val(csv)}, all_varchar = true, header = true)`
   );
   console.log(`synthetic customers: ${n(customers)} in ${seconds(performance.now() - start)}`);
 

@@ -99,9 +99,9 @@ export async function inputFiles(config: PortraitConfig): Promise<string[]> {
   try {
     const files = new Set<string>();
     for (const pattern of patterns) {
-      for (const {file} of await store.all<{file: string}>("SELECT file FROM glob($pattern)", {
-        pattern
-      }))
+      for (const {file} of await store.all<{file: string}>(
+        sql`SELECT file FROM glob(${val(pattern)})`
+      ))
         files.add(file);
     }
     return [...files].sort();
@@ -139,11 +139,11 @@ export async function inputFingerprint(config: PortraitConfig): Promise<string> 
 /** Tables only the stages need: pre-identity accepted rows (and any raw or staging left). */
 async function dropIntermediates(store: Store): Promise<void> {
   const tables = await store.all<{name: string}>(
-    `SELECT table_name AS name FROM duckdb_tables() WHERE NOT temporary
+    sql`SELECT table_name AS name FROM duckdb_tables() WHERE NOT temporary
        AND (starts_with(table_name, 'src_') OR starts_with(table_name, 'stage_') OR starts_with(table_name, 'accepted_'))
      ORDER BY name`
   );
-  for (const {name} of tables) await store.run(`DROP TABLE ${ident(name)}`);
+  for (const {name} of tables) await store.run(sql`DROP TABLE ${ident(name)}`);
 }
 
 /** The fingerprint recorded in an existing store, or undefined. */
@@ -153,7 +153,7 @@ export async function storedFingerprint(storePath: string): Promise<string | und
   try {
     store = await Store.open(storePath, {readOnly: true});
     if (!(await store.has("build_meta"))) return undefined;
-    const row = await store.one<{fingerprint: string}>("SELECT fingerprint FROM build_meta");
+    const row = await store.one<{fingerprint: string}>(sql`SELECT fingerprint FROM build_meta`);
     return row?.fingerprint;
   } catch {
     return undefined; // an unreadable store is rebuilt
@@ -226,7 +226,7 @@ export async function runEngine({
     await stages.time("save", async () => {
       await dropIntermediates(store);
       if (inMemory) await store.saveTo(buildingPath);
-      else await store.run("CHECKPOINT");
+      else await store.run(sql`CHECKPOINT`);
     });
   } catch (error) {
     store.close();
@@ -371,7 +371,7 @@ export async function runProfiling(
   const measured = catalog.filter((f) => f.measured).length;
   log(`features: ${measured} measured, ${catalog.length - measured} not measured`);
   const population =
-    (await store.one<{n: number}>("SELECT count(*)::INTEGER AS n FROM features"))?.n ?? 0;
+    (await store.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM features`))?.n ?? 0;
   if (population < MIN_CUSTOMERS) {
     const skipped = `${population} customers: profiles need at least ${MIN_CUSTOMERS}`;
     log(`no profiles: ${skipped}`);

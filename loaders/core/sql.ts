@@ -9,7 +9,8 @@
  * - a number, boolean, bigint, null or DuckDB value (`listValue(...)`): bound as a parameter;
  * - a string only through `val(s)` (bound) or `ident(s)` (a quoted name): the types refuse a bare
  *   string, so text meant as SQL can never be bound by mistake, nor a value spliced.
- * The store renders a fragment into text with positional parameters ($1, $2, …) and runs it.
+ * The store renders a fragment into text with positional parameters ($1, $2, …) and runs it; it
+ * runs nothing else.
  */
 import type {DuckDBValue} from "@duckdb/node-api";
 
@@ -48,16 +49,13 @@ export class SQL {
   }
 
   /**
-   * Fragments compose through `sql`, never through string templates: a value bound into a
-   * fragment would be lost. A fragment without bound values still reads as its text, so code
-   * that builds SQL strings keeps working while it moves to the tag.
+   * Fragments compose through `sql`, never through string templates: text built around a
+   * fragment would escape the tag (and a value bound into it would be lost), so that fails here.
    */
   toString(): string {
-    if (this.chunks.some((c) => typeof c !== "string"))
-      throw new Error(
-        `an SQL fragment with bound values was written into a string: compose it with sql\`…\` instead (${this.render().text})`
-      );
-    return this.chunks.join("");
+    throw new Error(
+      `an SQL fragment was written into a string: compose it with sql\`…\` instead (${this.render().text.slice(0, 80)})`
+    );
   }
 }
 

@@ -12,22 +12,14 @@ import {
   DuckDBVector,
   type DuckDBValue
 } from "@duckdb/node-api";
-import {literal, SQL, sql, val} from "./sql.ts";
+import {literal, sql, val, type SQL} from "./sql.ts";
 
 export type Row = Record<string, unknown>;
-export type Params = Record<string, DuckDBValue> | DuckDBValue[];
-/** A query: an `sql` fragment (its values bound), or text with its parameters. */
-export type Query = SQL | string;
 
-/** The text and parameters DuckDB runs for a query. */
-function prepared(query: Query, params?: Params): {text: string; params?: Params} {
-  if (query instanceof SQL) {
-    if (params !== undefined)
-      throw new Error("an sql`…` fragment binds its own values: pass no params");
-    const rendered = query.render();
-    return {text: rendered.text, params: rendered.params.length > 0 ? rendered.params : undefined};
-  }
-  return {text: query, params};
+/** The text and positional parameters DuckDB runs for a fragment. */
+function prepared(query: SQL): {text: string; params?: DuckDBValue[]} {
+  const {text, params} = query.render();
+  return {text, params: params.length > 0 ? params : undefined};
 }
 
 export interface StoreOptions {
@@ -96,8 +88,8 @@ export class Store {
   }
 
   /** Runs a statement for its effect. */
-  async run(query: Query, params?: Params): Promise<void> {
-    const q = prepared(query, params);
+  async run(query: SQL): Promise<void> {
+    const q = prepared(query);
     try {
       await this.connection.run(q.text, q.params);
     } catch (error) {
@@ -106,8 +98,8 @@ export class Store {
   }
 
   /** Runs a query and returns its rows as plain objects (BIGINT converted to number). */
-  async all<T extends Row = Row>(query: Query, params?: Params): Promise<T[]> {
-    const q = prepared(query, params);
+  async all<T extends Row = Row>(query: SQL): Promise<T[]> {
+    const q = prepared(query);
     try {
       const reader = await this.connection.runAndReadAll(q.text, q.params);
       return reader.getRowObjectsJS().map((row) => plain(row) as T);
@@ -117,8 +109,8 @@ export class Store {
   }
 
   /** Runs a query and returns its columns (in select order) as arrays: for large numeric reads. */
-  async columns(query: Query, params?: Params): Promise<unknown[][]> {
-    const q = prepared(query, params);
+  async columns(query: SQL): Promise<unknown[][]> {
+    const q = prepared(query);
     try {
       const reader = await this.connection.runAndReadAll(q.text, q.params);
       const columns = reader.getColumnsJS().map((column) => column.map(toPlain));
@@ -175,8 +167,8 @@ export class Store {
   }
 
   /** The first row of a query, or undefined. */
-  async one<T extends Row = Row>(query: Query, params?: Params): Promise<T | undefined> {
-    return (await this.all<T>(query, params))[0];
+  async one<T extends Row = Row>(query: SQL): Promise<T | undefined> {
+    return (await this.all<T>(query))[0];
   }
 
   /** Whether a table or view exists. */
@@ -239,13 +231,6 @@ const NUMBER_TYPES = new Set<DuckDBTypeId>([
   DuckDBTypeId.FLOAT,
   DuckDBTypeId.DOUBLE
 ]);
-
-/** Only the named parameters a statement uses: DuckDB rejects a named parameter it was not asked for. */
-export function usedParams<T>(sql: string, params: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(
-    Object.entries(params).filter(([name]) => new RegExp(`\\$${name}(?![A-Za-z0-9_])`).test(sql))
-  );
-}
 
 function plain(row: Record<string, unknown>): Row {
   const out: Row = {};

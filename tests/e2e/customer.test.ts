@@ -8,6 +8,7 @@ import {join} from "node:path";
 import {describe, expect, it} from "vitest";
 import {watchedPage} from "../support/browser.ts";
 import {expectClean, readStore, useSite} from "../support/site.ts";
+import {sql, val} from "../../loaders/core/sql.ts";
 
 const {site, url, browser} = useSite();
 
@@ -17,12 +18,11 @@ type Customer = {id: string; profile: string; at_risk: boolean};
 function customer(atRisk: boolean): Promise<Customer> {
   return readStore(site, async (s) => {
     const row = await s.one<Customer>(
-      `SELECT c.customer_id AS id, p.name AS profile, v.at_risk
+      sql`SELECT c.customer_id AS id, p.name AS profile, v.at_risk
        FROM customers c JOIN customer_profiles cp USING (customer_id)
          JOIN profiles p USING (profile_id) JOIN customer_value v USING (customer_id)
-       WHERE v.purchases >= 2 AND v.at_risk = $atRisk
-       ORDER BY c.customer_id LIMIT 1`,
-      {atRisk}
+       WHERE v.purchases >= 2 AND v.at_risk = ${val(atRisk)}
+       ORDER BY c.customer_id LIMIT 1`
     );
     if (!row) throw new Error(`the demo has no customer with at_risk = ${atRisk}`);
     return row;
@@ -92,7 +92,7 @@ describe("the customer card page", () => {
     // An id merged into another customer (the same person) opens the surviving customer's card.
     const merged = await readStore(site, (s) =>
       s.one<{id: string; into: string}>(
-        `SELECT customer_id AS id, person_id AS "into" FROM identity_map
+        sql`SELECT customer_id AS id, person_id AS "into" FROM identity_map
          WHERE customer_id <> person_id ORDER BY 1 LIMIT 1`
       )
     );
@@ -110,7 +110,7 @@ describe("the customer card page", () => {
       (
         await readStore(site, (s) =>
           s.all<{email: string}>(
-            "SELECT lower(trim(email)) AS email FROM customers WHERE email IS NOT NULL ORDER BY 1"
+            sql`SELECT lower(trim(email)) AS email FROM customers WHERE email IS NOT NULL ORDER BY 1`
           )
         )
       ).map((r) => r.email)

@@ -10,6 +10,7 @@ import type {Page} from "playwright-core";
 import {describe, expect, it} from "vitest";
 import {watchedPage} from "../support/browser.ts";
 import {expectClean, readStore, useSite} from "../support/site.ts";
+import {sql} from "../../loaders/core/sql.ts";
 
 const {site, url, browser} = useSite();
 
@@ -65,7 +66,7 @@ describe("the Explore page", () => {
   it("says how many customers it shows and redraws the projection when the features change", async () => {
     const {page, problems} = await openExplore();
     const total = await readStore(site, (s) =>
-      s.one<{n: number}>("SELECT count(*)::INTEGER AS n FROM customer_profiles")
+      s.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM customer_profiles`)
     );
     const arrow = sample();
     const size = await page.locator("#sample-size").textContent();
@@ -142,7 +143,7 @@ describe("the Explore page", () => {
     const {page, problems} = await openExplore();
     const profiles = await readStore(site, (s) =>
       s.all<{id: string; name: string; customers: number}>(
-        "SELECT profile_id AS id, name, customers FROM profiles ORDER BY TRY_CAST(substr(profile_id, 2) AS INTEGER)"
+        sql`SELECT profile_id AS id, name, customers FROM profiles ORDER BY TRY_CAST(substr(profile_id, 2) AS INTEGER)`
       )
     );
     const [a, , c] = profiles;

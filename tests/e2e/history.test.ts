@@ -7,16 +7,17 @@
 import {describe, expect, it} from "vitest";
 import {watchedPage} from "../support/browser.ts";
 import {expectClean, readStore, useSite} from "../support/site.ts";
+import {sql} from "../../loaders/core/sql.ts";
 
 const {site, url, browser} = useSite();
 
 describe("the History page", () => {
   it("shows sizes and risk over time, the flows, the movers and the drift, all from the store", async () => {
     const expected = await readStore(site, async (s) => ({
-      snapshots: (await s.one<{n: number}>("SELECT count(*)::INTEGER AS n FROM snapshots"))!.n,
-      movers: (await s.one<{n: number}>("SELECT count(*)::INTEGER AS n FROM at_risk_movers"))!.n,
+      snapshots: (await s.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM snapshots`))!.n,
+      movers: (await s.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM at_risk_movers`))!.n,
       first: await s.one<{customer_id: string}>(
-        "SELECT customer_id FROM at_risk_movers ORDER BY rank LIMIT 1"
+        sql`SELECT customer_id FROM at_risk_movers ORDER BY rank LIMIT 1`
       )
     }));
     expect(expected.snapshots).toBeGreaterThan(1);
@@ -64,7 +65,7 @@ describe("the History page", () => {
 
   it("opens at the drift section from the Overview's link, with a row per profile", async () => {
     const profiles = await readStore(site, (s) =>
-      s.one<{n: number}>("SELECT count(*)::INTEGER AS n FROM profiles")
+      s.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM profiles`)
     );
     const {page, problems} = await watchedPage(browser(), url());
     await page.goto(`${url()}/history#drift`, {waitUntil: "networkidle"});

@@ -10,6 +10,7 @@ import {afterAll, describe, expect, it} from "vitest";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {watchedPage} from "../support/browser.ts";
 import {expectClean, readStore, useSite} from "../support/site.ts";
+import {sql} from "../../loaders/core/sql.ts";
 
 const {site, url, browser} = useSite();
 const out = mkdtempSync(join(tmpdir(), "portrait-pdf-"));
@@ -53,7 +54,7 @@ function pageSizes(pdf: Buffer): [number, number][] {
 const profiles = () =>
   readStore(site, (s) =>
     s.all<{id: string; name: string}>(
-      "SELECT profile_id AS id, name FROM profiles ORDER BY TRY_CAST(substr(profile_id, 2) AS INTEGER)"
+      sql`SELECT profile_id AS id, name FROM profiles ORDER BY TRY_CAST(substr(profile_id, 2) AS INTEGER)`
     )
   );
 

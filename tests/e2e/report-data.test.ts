@@ -12,6 +12,7 @@ import type {Distribution} from "../../src/contracts/report.ts";
 import {segmentsVersusProfiles} from "../../loaders/site/drilldown.ts";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {readStore, useSite} from "../support/site.ts";
+import {sql} from "../../loaders/core/sql.ts";
 
 const {site} = useSite();
 const MIN = 10;
@@ -39,7 +40,7 @@ describe("profileReport(store, id, {minGroupSize})", () => {
   it("publishes each profile's distributions on the base's bins, suppressing small cells", async () => {
     const ids = await readStore(site, (s) =>
       s.all<{id: string; n: number}>(
-        "SELECT profile_id AS id, customers AS n FROM profiles ORDER BY id"
+        sql`SELECT profile_id AS id, customers AS n FROM profiles ORDER BY id`
       )
     );
     for (const {id, n} of ids) {

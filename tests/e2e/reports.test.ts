@@ -7,6 +7,7 @@
 import {describe, expect, it} from "vitest";
 import {watchedPage} from "../support/browser.ts";
 import {expectClean, readStore, useSite} from "../support/site.ts";
+import {sql} from "../../loaders/core/sql.ts";
 
 const {site, url, browser} = useSite();
 
@@ -19,7 +20,7 @@ type StoreProfile = {
 const storeProfiles = () =>
   readStore(site, (s) =>
     s.all<StoreProfile>(
-      "SELECT profile_id, name, customers FROM profiles ORDER BY TRY_CAST(substr(profile_id, 2) AS INTEGER)"
+      sql`SELECT profile_id, name, customers FROM profiles ORDER BY TRY_CAST(substr(profile_id, 2) AS INTEGER)`
     )
   );
 
@@ -137,7 +138,7 @@ describe("segments and profiles", () => {
 describe("the Method page", () => {
   it("shows every k tried and the one chosen", async () => {
     const runs = await readStore(site, (s) =>
-      s.all<{k: number; chosen: boolean}>("SELECT k, chosen FROM clustering_runs ORDER BY k")
+      s.all<{k: number; chosen: boolean}>(sql`SELECT k, chosen FROM clustering_runs ORDER BY k`)
     );
     const {page, problems} = await watchedPage(browser(), url());
     await page.goto(`${url()}/method`, {waitUntil: "networkidle"});

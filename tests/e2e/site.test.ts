@@ -12,6 +12,7 @@ import {serveStatic} from "../../scripts/serve.ts";
 import {watchedPage} from "../support/browser.ts";
 import {buildSite, canUnshare, expectClean, readStore, useSite} from "../support/site.ts";
 import {rejectingDefects} from "../support/truth.ts";
+import {ident, sql} from "../../loaders/core/sql.ts";
 
 const {site, url, browser} = useSite();
 const dir = site.dir;
@@ -19,7 +20,7 @@ const dir = site.dir;
 /** Rows of a table in the store the shared build made. */
 async function storeCount(table: string): Promise<number> {
   const row = await readStore(site, (s) =>
-    s.one<{n: number}>(`SELECT count(*)::INTEGER AS n FROM ${table}`)
+    s.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM ${ident(table)}`)
   );
   return row?.n ?? 0;
 }
@@ -61,7 +62,7 @@ describe("the built site", () => {
       .waitFor();
     const profiles = await readStore(site, (s) =>
       s.all<{profile_id: string; name: string}>(
-        "SELECT profile_id, name FROM profiles ORDER BY customers DESC"
+        sql`SELECT profile_id, name FROM profiles ORDER BY customers DESC`
       )
     );
     expect(profiles.length).toBeGreaterThanOrEqual(3);

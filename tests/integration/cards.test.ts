@@ -16,6 +16,7 @@ import {withStore, type Store} from "../../loaders/core/store.ts";
 import {findCard} from "../../src/components/shard.ts";
 import {shardCount, shardOf, type CardIndex, type CardShard} from "../../src/contracts/cards.ts";
 import {demoBuilds} from "../support/demo-builds.ts";
+import {sql, val} from "../../loaders/core/sql.ts";
 
 let storeFile: string;
 const HIDDEN: CardOptions = {
@@ -44,7 +45,7 @@ beforeAll(async () => {
 describe("cardIndex and cardShard on the demo store", () => {
   it("splits the customers into the shards the index names", async () => {
     const customers = await read((s) =>
-      s.one<{n: number}>("SELECT count(*)::INTEGER AS n FROM customers")
+      s.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM customers`)
     );
     expect(customers!.n).toBeGreaterThan(2000);
     expect(index.shards).toBe(shardCount(customers!.n));
@@ -55,7 +56,9 @@ describe("cardIndex and cardShard on the demo store", () => {
 
   it("puts every customer in exactly one shard", async () => {
     const ids = (
-      await read((s) => s.all<{id: string}>("SELECT customer_id AS id FROM customers ORDER BY 1"))
+      await read((s) =>
+        s.all<{id: string}>(sql`SELECT customer_id AS id FROM customers ORDER BY 1`)
+      )
     ).map((r) => r.id);
     const carded = shards.flatMap((s) => Object.keys(s.cards));
     expect(new Set(carded).size).toBe(carded.length);
@@ -85,7 +88,7 @@ describe("cardIndex and cardShard on the demo store", () => {
         orders: number;
         open: number;
       }>(
-        `SELECT c.customer_id AS id, cp.profile_id, v.at_risk, v.purchases, f.orders_12m::INTEGER AS orders_12m,
+        sql`SELECT c.customer_id AS id, cp.profile_id, v.at_risk, v.purchases, f.orders_12m::INTEGER AS orders_12m,
            (SELECT strftime(max(ordered_at), '%Y-%m-%d') FROM orders o WHERE o.customer_id = c.customer_id) AS last_order,
            (SELECT count(*)::INTEGER FROM orders o WHERE o.customer_id = c.customer_id) AS orders,
            (SELECT count(*)::INTEGER FROM tickets t WHERE t.customer_id = c.customer_id AND t.resolved_at IS NULL) AS open
@@ -133,7 +136,7 @@ describe("cardIndex and cardShard on the demo store", () => {
   it("sends a merged id to the customer it became", async () => {
     const merged = await read((s) =>
       s.one<{id: string; into: string}>(
-        'SELECT customer_id AS id, person_id AS "into" FROM identity_map WHERE customer_id <> person_id ORDER BY 1 LIMIT 1'
+        sql`SELECT customer_id AS id, person_id AS "into" FROM identity_map WHERE customer_id <> person_id ORDER BY 1 LIMIT 1`
       )
     );
     expect(merged).toBeDefined();
@@ -150,7 +153,7 @@ describe("cardIndex and cardShard on the demo store", () => {
     const emails = (
       await read((s) =>
         s.all<{email: string}>(
-          "SELECT email FROM customers WHERE email IS NOT NULL ORDER BY customer_id"
+          sql`SELECT email FROM customers WHERE email IS NOT NULL ORDER BY customer_id`
         )
       )
     ).map((r) => r.email);
@@ -165,7 +168,7 @@ describe("cardIndex and cardShard on the demo store", () => {
     const id = Object.keys(shown.cards)[0];
     const found = findCard(shownIndex, shown, id);
     const truth = await read((s) =>
-      s.one<{email: string | null}>("SELECT email FROM customers WHERE customer_id = $id", {id})
+      s.one<{email: string | null}>(sql`SELECT email FROM customers WHERE customer_id = ${val(id)}`)
     );
     expect(found.found === "card" && found.card.identifiers?.email).toBe(truth!.email);
     expect(JSON.stringify(shown)).toMatch(/@/);

@@ -10,6 +10,7 @@ import {parseConfig} from "../../loaders/config/project.ts";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {runPipeline} from "../../loaders/engine.ts";
 import {Store} from "../../loaders/core/store.ts";
+import {sql} from "../../loaders/core/sql.ts";
 
 const CDNOW = join(PROJECT_DIR, "..", "shared", "datasets", "cdnow", "CDNOW_sample.csv");
 
@@ -57,7 +58,7 @@ describe("the CDNOW purchase log, mapped by config alone", () => {
       expect(purchases.byReason).toEqual({duplicate_row: duplicates});
       expect(result.identity.persons).toBe(2357);
       const totals = await store.one<{orders: number; customers: number; spend: number}>(
-        "SELECT count(*)::INTEGER AS orders, count(DISTINCT customer_id)::INTEGER AS customers, round(sum(amount), 2) AS spend FROM orders"
+        sql`SELECT count(*)::INTEGER AS orders, count(DISTINCT customer_id)::INTEGER AS customers, round(sum(amount), 2) AS spend FROM orders`
       );
       expect(totals).toMatchObject({orders: 6919 - duplicates, customers: 2357});
     } finally {

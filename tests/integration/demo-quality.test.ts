@@ -7,6 +7,7 @@ import {beforeAll, describe, expect, it} from "vitest";
 import {withStore, type Store} from "../../loaders/core/store.ts";
 import {demoBuilds, type DemoBuild} from "../support/demo-builds.ts";
 import {REJECTING, rejectingDefects} from "../support/truth.ts";
+import {sql} from "../../loaders/core/sql.ts";
 
 const FILES: Record<string, string> = {
   orders: "shop",
@@ -32,7 +33,7 @@ describe("the demo config on the demo data", () => {
     const quarantined = (
       await read((s) =>
         s.all<{source: string; row: number; reason: string}>(
-          `SELECT source, "row", reason FROM quarantine`
+          sql`SELECT source, "row", reason FROM quarantine`
         )
       )
     ).map((q) => `${q.source} ${q.row} ${q.reason}`);
@@ -50,7 +51,7 @@ describe("the demo config on the demo data", () => {
   it("standardises every spelling of a country to an ISO code", async () => {
     const countries = await read((s) =>
       s.all<{country: string}>(
-        "SELECT DISTINCT country FROM customers WHERE country IS NOT NULL ORDER BY 1"
+        sql`SELECT DISTINCT country FROM customers WHERE country IS NOT NULL ORDER BY 1`
       )
     );
     expect(countries.map((c) => c.country)).toEqual([
@@ -68,7 +69,7 @@ describe("the demo config on the demo data", () => {
   it("enriches customers with urbanicity and area income from the postal-code reference", async () => {
     const row = await read((s) =>
       s.one<{share: number}>(
-        "SELECT avg((urbanicity IS NOT NULL)::INTEGER) AS share FROM customers"
+        sql`SELECT avg((urbanicity IS NOT NULL)::INTEGER) AS share FROM customers`
       )
     );
     expect(row?.share).toBeGreaterThan(0.9);

@@ -13,6 +13,7 @@ import {
 import {readOverview} from "../../loaders/clean/inventory.ts";
 import {readQuality} from "../../loaders/clean/quality.ts";
 import {withStore} from "../../loaders/core/store.ts";
+import {ident, sql} from "../../loaders/core/sql.ts";
 
 const FIXTURE = join(import.meta.dirname, "..", "fixtures", "tiny");
 
@@ -131,13 +132,15 @@ describe("runEngine({configPath, storePath})", () => {
     const dump = (path: string) =>
       withStore(path, async (s) => {
         const tables = await s.all<{name: string}>(
-          "SELECT table_name AS name FROM duckdb_tables() ORDER BY name"
+          sql`SELECT table_name AS name FROM duckdb_tables() ORDER BY name`
         );
         const rows = [];
         for (const {name} of tables)
           rows.push(
             name,
-            ...(await s.all(`SELECT * FROM "${name}" ORDER BY ALL`)).map((r) => JSON.stringify(r))
+            ...(await s.all(sql`SELECT * FROM ${ident(name)} ORDER BY ALL`)).map((r) =>
+              JSON.stringify(r)
+            )
           );
         return rows;
       });

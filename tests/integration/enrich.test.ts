@@ -9,7 +9,7 @@ beforeEach(async () => {
   store = await Store.open(":memory:");
   // The reference as a caller loads it: plain VARCHAR columns, written its own way.
   await store.run(
-    `CREATE TABLE postal_codes AS SELECT * FROM (VALUES
+    sql`CREATE TABLE postal_codes AS SELECT * FROM (VALUES
        ('DE', '10115', 'Berlin', 'urban', '61000'),
        ('DE', '01067', 'Sachsen', 'urban', '48000'),
        ('GB', 'SW1A 1AA', 'Greater London', 'urban', '75000'),
@@ -24,14 +24,12 @@ afterEach(() => store.close());
 /** customers after identity resolution: one row per person. */
 async function customers(rows: [id: string, country: string | null, postal: string | null][]) {
   await store.run(
-    "CREATE OR REPLACE TABLE customers (customer_id VARCHAR, country VARCHAR, postal_code VARCHAR, region VARCHAR)"
+    sql`CREATE OR REPLACE TABLE customers (customer_id VARCHAR, country VARCHAR, postal_code VARCHAR, region VARCHAR)`
   );
   for (const [id, country, postal] of rows) {
-    await store.run("INSERT INTO customers VALUES ($id, $country, $postal, NULL)", {
-      id,
-      country,
-      postal
-    });
+    await store.run(
+      sql`INSERT INTO customers VALUES (${val(id)}, ${val(country)}, ${val(postal)}, NULL)`
+    );
   }
 }
 
@@ -50,14 +48,14 @@ describe("enrich(store, {table, on, fields})", () => {
     ]);
     const summary = await enrich(store, POSTAL);
     expect(
-      await store.all("SELECT customer_id, urbanicity, area_income FROM customers ORDER BY 1")
+      await store.all(sql`SELECT customer_id, urbanicity, area_income FROM customers ORDER BY 1`)
     ).toEqual([
       {customer_id: "C1", urbanicity: "urban", area_income: 61000},
       {customer_id: "C2", urbanicity: null, area_income: null},
       {customer_id: "C3", urbanicity: "urban", area_income: 75000}
     ]);
     const types = await store.all(
-      "SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE table_name = 'customers' AND column_name IN ('urbanicity', 'area_income') ORDER BY 1"
+      sql`SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE table_name = 'customers' AND column_name IN ('urbanicity', 'area_income') ORDER BY 1`
     );
     expect(types).toEqual([
       {name: "area_income", type: "BIGINT"},
@@ -84,7 +82,7 @@ describe("enrich(store, {table, on, fields})", () => {
       ["C4", "AU", "2000"]
     ]);
     const summary = await enrich(store, POSTAL);
-    expect(await store.all("SELECT customer_id, urbanicity FROM customers ORDER BY 1")).toEqual([
+    expect(await store.all(sql`SELECT customer_id, urbanicity FROM customers ORDER BY 1`)).toEqual([
       {customer_id: "C1", urbanicity: "urban"},
       {customer_id: "C2", urbanicity: "urban"},
       {customer_id: "C3", urbanicity: "urban"},
@@ -121,15 +119,15 @@ describe("enrich(store, {table, on, fields})", () => {
       ["C1", "DE", "10115"],
       ["C2", "DE", "01067"]
     ]);
-    await store.run("UPDATE customers SET region = 'Saxony' WHERE customer_id = 'C2'");
+    await store.run(sql`UPDATE customers SET region = 'Saxony' WHERE customer_id = 'C2'`);
     const summary = await enrich(store, {...POSTAL, fields: {region: "region"}});
-    expect(await store.all("SELECT customer_id, region FROM customers ORDER BY 1")).toEqual([
+    expect(await store.all(sql`SELECT customer_id, region FROM customers ORDER BY 1`)).toEqual([
       {customer_id: "C1", region: "Berlin"},
       {customer_id: "C2", region: "Saxony"}
     ]);
     expect(summary.filled).toEqual({region: 1});
     expect(summary.added).toEqual([]);
-    expect(await store.all("SELECT * FROM derived_values")).toEqual([
+    expect(await store.all(sql`SELECT * FROM derived_values`)).toEqual([
       {
         table: "customers",
         customer_id: "C1",
@@ -145,14 +143,14 @@ describe("enrich(store, {table, on, fields})", () => {
 
   it("leaves a field empty where reference rows of one key disagree on it", async () => {
     await store.run(
-      "INSERT INTO postal_codes VALUES ('DE', '10 115', 'Brandenburg', 'urban', '61000')"
+      sql`INSERT INTO postal_codes VALUES ('DE', '10 115', 'Brandenburg', 'urban', '61000')`
     );
     await customers([["C1", "DE", "10115"]]);
     const summary = await enrich(store, {
       ...POSTAL,
       fields: {region: "region", urbanicity: "urbanicity"}
     });
-    expect(await store.all("SELECT region, urbanicity FROM customers")).toEqual([
+    expect(await store.all(sql`SELECT region, urbanicity FROM customers`)).toEqual([
       {region: null, urbanicity: "urban"}
     ]);
     expect(summary.ambiguousKeys).toBe(1);

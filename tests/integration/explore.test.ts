@@ -9,40 +9,41 @@ import {exploreArrow, exploreDocument, exploreRows} from "../../loaders/site/exp
 import {writeCatalog} from "../../loaders/profile/features.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {feature} from "../support/catalog.ts";
+import {sql} from "../../loaders/core/sql.ts";
 
 let store: Store;
 
 beforeAll(async () => {
   store = await Store.open(":memory:");
   await store.run(
-    "CREATE TABLE customer_profiles (customer_id VARCHAR, profile_id VARCHAR, distance DOUBLE)"
+    sql`CREATE TABLE customer_profiles (customer_id VARCHAR, profile_id VARCHAR, distance DOUBLE)`
   );
   await store.run(
-    "CREATE TABLE features (customer_id VARCHAR, orders_12m BIGINT, spend_12m DOUBLE, channel VARCHAR, email_hint VARCHAR)"
+    sql`CREATE TABLE features (customer_id VARCHAR, orders_12m BIGINT, spend_12m DOUBLE, channel VARCHAR, email_hint VARCHAR)`
   );
   await store.run(
-    "CREATE TABLE customer_value (customer_id VARCHAR, p_alive DOUBLE, expected_value_12m DOUBLE, at_risk BOOLEAN)"
+    sql`CREATE TABLE customer_value (customer_id VARCHAR, p_alive DOUBLE, expected_value_12m DOUBLE, at_risk BOOLEAN)`
   );
   await store.run(
-    "CREATE TABLE customer_segments (customer_id VARCHAR, segment VARCHAR, value VARCHAR, position INTEGER)"
+    sql`CREATE TABLE customer_segments (customer_id VARCHAR, segment VARCHAR, value VARCHAR, position INTEGER)`
   );
   // Customer c01 … c30 is row i = 0 … 29; every third one is in p2.
-  const rows = "FROM range(30) t(i)";
-  const id = "'c' || lpad((i + 1)::VARCHAR, 2, '0')";
+  const rows = sql`FROM range(30) t(i)`;
+  const id = sql`'c' || lpad((i + 1)::VARCHAR, 2, '0')`;
   await store.run(
-    `INSERT INTO customer_profiles SELECT ${id}, CASE WHEN i % 3 = 0 THEN 'p2' ELSE 'p1' END, 0 ${rows}`
+    sql`INSERT INTO customer_profiles SELECT ${id}, CASE WHEN i % 3 = 0 THEN 'p2' ELSE 'p1' END, 0 ${rows}`
   );
   await store.run(
-    `INSERT INTO features SELECT ${id}, i, CASE WHEN i = 4 THEN NULL ELSE i * 10.123456789 END,
+    sql`INSERT INTO features SELECT ${id}, i, CASE WHEN i = 4 THEN NULL ELSE i * 10.123456789 END,
        'web', ${id} || '@example.com' ${rows}`
   );
   await store.run(
-    `INSERT INTO customer_value SELECT ${id}, 1 / (i + 3), i * 1.5, i % 2 = 0 ${rows}`
+    sql`INSERT INTO customer_value SELECT ${id}, 1 / (i + 3), i * 1.5, i % 2 = 0 ${rows}`
   );
   await store.run(
-    `INSERT INTO customer_segments SELECT ${id}, 'age', CASE WHEN i < 15 THEN 'under 25' ELSE '25–34' END, 0 ${rows}`
+    sql`INSERT INTO customer_segments SELECT ${id}, 'age', CASE WHEN i < 15 THEN 'under 25' ELSE '25–34' END, 0 ${rows}`
   );
-  await store.run(`INSERT INTO customer_segments SELECT ${id}, 'country', 'DE', 0 ${rows}`);
+  await store.run(sql`INSERT INTO customer_segments SELECT ${id}, 'country', 'DE', 0 ${rows}`);
   await writeCatalog(store, [
     feature("orders_12m", "number", "orders", {transform: "log", clustered: true}),
     feature("spend_12m", "number", "currency", {
@@ -53,20 +54,20 @@ beforeAll(async () => {
     feature("channel", "category", "category"),
     feature("income", "number", "currency", {measured: false, note: "no income column"})
   ]);
-  await store.run(`CREATE TABLE profiles (profile_id VARCHAR, name VARCHAR, customers INTEGER,
+  await store.run(sql`CREATE TABLE profiles (profile_id VARCHAR, name VARCHAR, customers INTEGER,
     share DOUBLE, value_12m DOUBLE, p_alive DOUBLE, at_risk_share DOUBLE)`);
-  await store.run(`INSERT INTO profiles VALUES ('p2', 'Rare', 10, 1 / 3, 12.3456789, 0.5, 0.1),
+  await store.run(sql`INSERT INTO profiles VALUES ('p2', 'Rare', 10, 1 / 3, 12.3456789, 0.5, 0.1),
     ('p1', 'Regular', 20, 2 / 3, 20, 0.7, 0.25)`);
-  await store.run(`CREATE TABLE profile_traits (profile_id VARCHAR, feature VARCHAR, level VARCHAR,
+  await store.run(sql`CREATE TABLE profile_traits (profile_id VARCHAR, feature VARCHAR, level VARCHAR,
     dimension VARCHAR, label VARCHAR, unit VARCHAR, kind VARCHAR, profile_value DOUBLE,
     base_value DOUBLE, effect DOUBLE, effect_low DOUBLE, effect_high DOUBLE,
     distinguishing BOOLEAN, suppressed BOOLEAN)`);
-  await store.run(`INSERT INTO profile_traits VALUES
+  await store.run(sql`INSERT INTO profile_traits VALUES
     ('p2', 'orders_12m', NULL, 'behavioral', 'Orders', 'orders', 'number', 15, 14.5, 0.1, -0.3, 0.5, false, false),
     ('p1', 'orders_12m', NULL, 'behavioral', 'Orders', 'orders', 'number', 14, 14.5, -0.05, -0.4, 0.3, false, false),
     ('p1', 'channel', 'web', 'behavioral', 'Channel: web', 'share', 'category', 1, 1, 0, -0.2, 0.2, false, false),
     ('p2', 'channel', 'web', 'behavioral', 'Channel: web', 'share', 'category', NULL, 1, NULL, NULL, NULL, false, true)`);
-  await store.run("CREATE TABLE overview_as_of AS SELECT DATE '2026-10-31' AS as_of");
+  await store.run(sql`CREATE TABLE overview_as_of AS SELECT DATE '2026-10-31' AS as_of`);
 });
 
 afterAll(() => store.close());

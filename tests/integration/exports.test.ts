@@ -14,6 +14,7 @@ import {CUSTOMER_LEVEL_OUTPUT} from "../../loaders/site/published.ts";
 import {Store, withStore} from "../../loaders/core/store.ts";
 import {parseCsv} from "../unit/demo/read-csv.ts";
 import {demoBuilds} from "../support/demo-builds.ts";
+import {ident, literal, raw, sql} from "../../loaders/core/sql.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "portrait-exports-"));
 // The config's segmentations in order: the first one built (country) is the one exported.
@@ -81,7 +82,7 @@ async function fixture(leaveOut: string[] = []): Promise<Store> {
   const store = await Store.open(":memory:");
   for (const [table, statements] of Object.entries(TABLES)) {
     if (leaveOut.includes(table)) continue;
-    for (const sql of statements) await store.run(sql);
+    for (const statement of statements) await store.run(raw(statement));
   }
   return store;
 }
@@ -315,7 +316,7 @@ describe("writeExports(store, dir, {segments})", () => {
 
   it("leaves the value and channel columns empty when the store has neither", async () => {
     const bare = await fixture(["customer_value", "features"]);
-    await bare.run("CREATE TABLE features (customer_id VARCHAR, orders DOUBLE)");
+    await bare.run(sql`CREATE TABLE features (customer_id VARCHAR, orders DOUBLE)`);
     try {
       const {csv} = await exportsOf(bare, "bare");
       expect(csv.split("\n").slice(1, 3)).toEqual(
@@ -547,13 +548,13 @@ describe("exports/changes.csv across two builds", () => {
     const both = await Store.open(":memory:");
     let expected: Record<string, unknown>[];
     try {
-      await both.run(`ATTACH '${firstStore}' AS a (READ_ONLY)`);
-      await both.run(`ATTACH '${demoStore}' AS b (READ_ONLY)`);
+      await both.run(sql`ATTACH ${literal(firstStore)} AS a (READ_ONLY)`);
+      await both.run(sql`ATTACH ${literal(demoStore)} AS b (READ_ONLY)`);
       const side = (db: string) =>
-        `SELECT p.customer_id, p.profile_id, coalesce(v.at_risk, false) AS at_risk
-         FROM ${db}.customer_profiles p LEFT JOIN ${db}.customer_value v USING (customer_id)`;
+        sql`SELECT p.customer_id, p.profile_id, coalesce(v.at_risk, false) AS at_risk
+         FROM ${ident(db)}.customer_profiles p LEFT JOIN ${ident(db)}.customer_value v USING (customer_id)`;
       expected = await both.all(
-        `SELECT customer_id, a.profile_id AS previous_profile_id, b.profile_id,
+        sql`SELECT customer_id, a.profile_id AS previous_profile_id, b.profile_id,
            a.at_risk AS previous_at_risk, b.at_risk
          FROM (${side("a")}) a FULL OUTER JOIN (${side("b")}) b USING (customer_id)
          WHERE a.profile_id IS DISTINCT FROM b.profile_id OR a.at_risk IS DISTINCT FROM b.at_risk
@@ -600,11 +601,11 @@ describe("exports/changes.csv across two builds", () => {
 
   it("keeps the previous build's customers in the new store, as the first store had them", async () => {
     const kept = await withStore(demoStore, (s) =>
-      s.all("SELECT customer_id, profile_id, at_risk FROM previous_customers ORDER BY ALL")
+      s.all(sql`SELECT customer_id, profile_id, at_risk FROM previous_customers ORDER BY ALL`)
     );
     const first = await withStore(firstStore, (s) =>
       s.all(
-        `SELECT customer_id, profile_id, coalesce(at_risk, false) AS at_risk
+        sql`SELECT customer_id, profile_id, coalesce(at_risk, false) AS at_risk
          FROM customer_profiles LEFT JOIN customer_value USING (customer_id) ORDER BY ALL`
       )
     );

@@ -18,7 +18,7 @@ import {
   type Window
 } from "../../loaders/profile/features.ts";
 import {catalogue, slug, type Levels} from "../../loaders/profile/catalogue.ts";
-import {sql} from "../../loaders/core/sql.ts";
+import {ident, raw, sql, val} from "../../loaders/core/sql.ts";
 import {Store} from "../../loaders/core/store.ts";
 
 const OPTIONS: FeatureOptions = {
@@ -37,15 +37,15 @@ let store: Store;
 /** A canonical table as the pipeline leaves it (every field, NULL where unmapped), with rows. */
 async function table(name: string, columns: string, rows: string): Promise<void> {
   const canonical = CANONICAL_TABLES.find((t) => t.name === name)!;
-  await store.run(`CREATE TABLE ${name} (${acceptedColumnsSql(canonical)})`);
-  await store.run(`INSERT INTO ${name} (${columns}) VALUES ${rows}`);
+  await store.run(sql`CREATE TABLE ${ident(name)} (${acceptedColumnsSql(canonical)})`);
+  await store.run(sql`INSERT INTO ${ident(name)} (${raw(columns)}) VALUES ${raw(rows)}`);
 }
 
 beforeEach(async () => {
   store = await Store.open(":memory:");
   // The pipeline's customers table: canonical fields (income is never mapped here, so the
   // standardised table has no such column), then the enrichment.
-  await store.run(`CREATE TABLE customers AS SELECT * FROM (VALUES
+  await store.run(sql`CREATE TABLE customers AS SELECT * FROM (VALUES
     ('C1', DATE '2024-01-01', 30, 'DE', NULL),
     ('C2', DATE '2025-06-01', NULL, 'FR', NULL),
     ('C3', DATE '2026-07-15', 41, 'DE', NULL),
@@ -75,12 +75,13 @@ beforeEach(async () => {
 
 afterEach(() => store.close());
 
-const row = async (id: string) => store.one("SELECT * FROM features WHERE customer_id = $id", {id});
+const row = async (id: string) =>
+  store.one(sql`SELECT * FROM features WHERE customer_id = ${val(id)}`);
 
 describe("buildFeatures(store, {asOf, …})", () => {
   it("counts only what happened by the as-of date, for customers who had joined by then", async () => {
     await buildFeatures(store, OPTIONS);
-    const ids = (await store.all<{customer_id: string}>("SELECT customer_id FROM features")).map(
+    const ids = (await store.all<{customer_id: string}>(sql`SELECT customer_id FROM features`)).map(
       (r) => r.customer_id
     );
     // C3 joins after the as-of date; C4 has no date at all and is kept.
@@ -117,7 +118,7 @@ describe("buildFeatures(store, {asOf, …})", () => {
   });
 
   it("gives a customer who never ordered the time since joining as recency, and no order value", async () => {
-    await store.run("INSERT INTO customers VALUES ('C5', DATE '2026-06-01', 20, 'DE', NULL)");
+    await store.run(sql`INSERT INTO customers VALUES ('C5', DATE '2026-06-01', 20, 'DE', NULL)`);
     await buildFeatures(store, OPTIONS);
     expect(await row("C5")).toMatchObject({recency_days: 29, orders_12m: 0, order_value: null});
   });
@@ -147,7 +148,7 @@ describe("buildFeatures(store, {asOf, …})", () => {
   });
 
   it("reports a feature with one value for everyone as not measured", async () => {
-    await store.run("UPDATE customers SET country = 'DE'");
+    await store.run(sql`UPDATE customers SET country = 'DE'`);
     const catalog = await buildFeatures(store, OPTIONS);
     expect(catalog.find((f) => f.id === "country")).toMatchObject({
       measured: false,
@@ -189,7 +190,7 @@ describe("the builders, bound against DuckDB on the rows above", () => {
 
   it("numericQuestionsQuery lists the questions answered with numbers", async () => {
     await store.run(
-      "INSERT INTO survey_responses (customer_id, question, answer) VALUES ('C1', 'q_why', 'because')"
+      sql`INSERT INTO survey_responses (customer_id, question, answer) VALUES ('C1', 'q_why', 'because')`
     );
     const rows = await store.all(numericQuestionsQuery());
     expect(rows.map((r) => r.question)).toEqual(["q_price", "q_sale"]);

@@ -9,6 +9,7 @@ import {writeDemo} from "../../loaders/demo/write.ts";
 import {resolveIdentities, type IdentitySummary} from "../../loaders/clean/identity.ts";
 import {standardise} from "../../loaders/clean/standardise.ts";
 import {Store} from "../../loaders/core/store.ts";
+import {ident, sql, val, type SQL} from "../../loaders/core/sql.ts";
 
 let dir: string;
 let store: Store;
@@ -25,8 +26,7 @@ beforeAll(async () => {
   );
   await validate(store, config, await readSources(store, config));
   await store.run(
-    "CREATE TABLE truth AS SELECT * FROM read_csv($file, header = true, all_varchar = true)",
-    {file: join(dir, "truth", "customers.csv")}
+    sql`CREATE TABLE truth AS SELECT * FROM read_csv(${val(join(dir, "truth", "customers.csv"))}, header = true, all_varchar = true)`
   );
   await standardise(store, {asOf: "2026-10-31"});
   summary = await resolveIdentities(store, {rules: [{rule: "email"}, {rule: "phone"}]});
@@ -38,15 +38,15 @@ afterAll(() => {
 });
 
 /** Pairs of ids the same person holds, by a person column of a table of ids. */
-function pairs(table: string, person: string): string {
-  return `SELECT a.customer_id AS a, b.customer_id AS b FROM ${table} a JOIN ${table} b
-          ON a.${person} = b.${person} AND a.customer_id < b.customer_id`;
+function pairs(table: string, person: string): SQL {
+  return sql`SELECT a.customer_id AS a, b.customer_id AS b FROM ${ident(table)} a JOIN ${ident(table)} b
+          ON a.${ident(person)} = b.${ident(person)} AND a.customer_id < b.customer_id`;
 }
 
 describe("resolveIdentities on the demo dataset (3,000 customers, seed 42)", () => {
   it("finds the planted duplicates by e-mail and phone with pairwise precision and recall of at least 0.98", async () => {
     const counts = await store.one<{found: number; planted: number; right: number}>(
-      `WITH found AS (${pairs("identity_map", "person_id")}), planted AS (${pairs("truth", "person_id")})
+      sql`WITH found AS (${pairs("identity_map", "person_id")}), planted AS (${pairs("truth", "person_id")})
        SELECT (SELECT count(*) FROM found)::INTEGER AS found,
               (SELECT count(*) FROM planted)::INTEGER AS planted,
               (SELECT count(*) FROM found JOIN planted USING (a, b))::INTEGER AS right`
@@ -66,7 +66,7 @@ describe("resolveIdentities on the demo dataset (3,000 customers, seed 42)", () 
     // The pairs it misses have no identifier in common (one account left e-mail or phone blank):
     // no e-mail or phone rule can link them, so the recall above is the data's ceiling.
     const missed = await store.all(
-      `WITH planted AS (${pairs("truth", "person_id")}),
+      sql`WITH planted AS (${pairs("truth", "person_id")}),
        keys AS (SELECT customer_id, email_key, CASE WHEN length(phone_key) >= 7 THEN phone_key END AS phone_key FROM accepted_customers)
        SELECT p.a, p.b FROM planted p
        JOIN keys ka ON ka.customer_id = p.a JOIN keys kb ON kb.customer_id = p.b

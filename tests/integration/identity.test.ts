@@ -8,7 +8,7 @@ import {
 } from "../../loaders/clean/identity.ts";
 import {standardise} from "../../loaders/clean/standardise.ts";
 import {Store} from "../../loaders/core/store.ts";
-import {ident, join, sql, valueList} from "../../loaders/core/sql.ts";
+import {ident, join, sql, val, valueList} from "../../loaders/core/sql.ts";
 
 type Values = Record<string, string | number | null>;
 
@@ -50,15 +50,14 @@ async function resolve(options: IdentityOptions) {
 /** customer_id → person_id. */
 async function persons(): Promise<Record<string, string>> {
   const rows = await store.all<{customer_id: string; person_id: string}>(
-    "SELECT customer_id, person_id FROM identity_map ORDER BY customer_id"
+    sql`SELECT customer_id, person_id FROM identity_map ORDER BY customer_id`
   );
   return Object.fromEntries(rows.map((r) => [r.customer_id, r.person_id]));
 }
 
 async function person(id: string): Promise<Record<string, unknown>> {
   const row = await store.one(
-    `SELECT * REPLACE (CAST(signup_date AS VARCHAR) AS signup_date) FROM customers WHERE customer_id = $id`,
-    {id}
+    sql`SELECT * REPLACE (CAST(signup_date AS VARCHAR) AS signup_date) FROM customers WHERE customer_id = ${val(id)}`
   );
   if (row === undefined) throw new Error(`no person ${id}`);
   return row;
@@ -104,9 +103,9 @@ describe("resolveIdentities(store, {rules, survivorship})", () => {
       {customer_id: "C", signup_date: "2021-01-01"},
       {customer_id: "D", signup_date: "2021-01-01"}
     ]);
-    await store.run("ALTER TABLE accepted_customers ADD COLUMN loyalty_id VARCHAR");
+    await store.run(sql`ALTER TABLE accepted_customers ADD COLUMN loyalty_id VARCHAR`);
     await store.run(
-      "UPDATE accepted_customers SET loyalty_id = CASE customer_id WHEN 'A' THEN 'L-42' WHEN 'B' THEN 'L-42' END"
+      sql`UPDATE accepted_customers SET loyalty_id = CASE customer_id WHEN 'A' THEN 'L-42' WHEN 'B' THEN 'L-42' END`
     );
     const summary = await resolve({rules: [{rule: "key", field: "loyalty_id"}]});
     expect(await persons()).toEqual({A: "A", B: "A", C: "C", D: "D"});
@@ -197,7 +196,7 @@ describe("resolveIdentities(store, {rules, survivorship})", () => {
       {customer_id: "D", signup_date: "2022-01-01"}
     ]);
     await resolve({rules: [EMAIL, PHONE]});
-    expect(await store.all("SELECT * FROM identity_map ORDER BY customer_id")).toEqual([
+    expect(await store.all(sql`SELECT * FROM identity_map ORDER BY customer_id`)).toEqual([
       {customer_id: "A", person_id: "A", rule: "self"},
       {customer_id: "B", person_id: "A", rule: "email"},
       {customer_id: "C", person_id: "A", rule: "phone"},
@@ -267,7 +266,7 @@ describe("resolveIdentities(store, {rules, survivorship})", () => {
     ]);
     await resolve({rules: [EMAIL]});
     const columns = (
-      await store.all<{name: string}>("SELECT name FROM pragma_table_info('customers')")
+      await store.all<{name: string}>(sql`SELECT name FROM pragma_table_info('customers')`)
     ).map((c) => c.name);
     expect(columns).toEqual([
       ...Object.keys(CUSTOMERS.fields),
@@ -276,7 +275,7 @@ describe("resolveIdentities(store, {rules, survivorship})", () => {
       "merged_ids"
     ]);
     expect(
-      await store.all("SELECT customer_id, merged_ids FROM customers ORDER BY customer_id")
+      await store.all(sql`SELECT customer_id, merged_ids FROM customers ORDER BY customer_id`)
     ).toEqual([
       {customer_id: "A", merged_ids: 2},
       {customer_id: "C", merged_ids: 1}
@@ -305,12 +304,14 @@ describe("followIdentities(store, fromTable, toTable)", () => {
     ]);
     await resolve({rules: [EMAIL]});
     await store.run(
-      "CREATE TABLE accepted_orders AS SELECT * FROM (VALUES ('O1', 'A', 10.0), ('O2', 'B', 20.0), ('O3', 'B', 5.0)) t(order_id, customer_id, amount)"
+      sql`CREATE TABLE accepted_orders AS SELECT * FROM (VALUES ('O1', 'A', 10.0), ('O2', 'B', 20.0), ('O3', 'B', 5.0)) t(order_id, customer_id, amount)`
     );
     const moved = await followIdentities(store, "accepted_orders", "orders");
     expect(moved).toEqual({rows: 3, moved: 2});
     expect(
-      await store.all("SELECT customer_id, sum(amount) AS amount FROM orders GROUP BY 1 ORDER BY 1")
+      await store.all(
+        sql`SELECT customer_id, sum(amount) AS amount FROM orders GROUP BY 1 ORDER BY 1`
+      )
     ).toEqual([{customer_id: "A", amount: 35}]);
   });
 
@@ -318,10 +319,10 @@ describe("followIdentities(store, fromTable, toTable)", () => {
     await customers([{customer_id: "A"}]);
     await resolve({rules: [EMAIL]});
     await store.run(
-      "CREATE TABLE accepted_orders AS SELECT * FROM (VALUES ('O1', 'A'), ('O2', 'Z')) t(order_id, customer_id)"
+      sql`CREATE TABLE accepted_orders AS SELECT * FROM (VALUES ('O1', 'A'), ('O2', 'Z')) t(order_id, customer_id)`
     );
     await followIdentities(store, "accepted_orders", "orders");
-    expect(await store.all("SELECT * FROM orders ORDER BY order_id")).toEqual([
+    expect(await store.all(sql`SELECT * FROM orders ORDER BY order_id`)).toEqual([
       {order_id: "O1", customer_id: "A"},
       {order_id: "O2", customer_id: "Z"}
     ]);

@@ -2,6 +2,7 @@ import {afterEach, beforeEach, describe, expect, it} from "vitest";
 import {buildOverview, readOverview} from "../../loaders/clean/inventory.ts";
 import {QUARANTINE_DDL} from "../../loaders/ingest/sources.ts";
 import {Store} from "../../loaders/core/store.ts";
+import {sql} from "../../loaders/core/sql.ts";
 
 let store: Store;
 
@@ -9,14 +10,14 @@ beforeEach(async () => {
   store = await Store.open(":memory:");
   await store.run(QUARANTINE_DDL);
   await store.run(
-    "CREATE TABLE customers AS SELECT 'C' || i AS customer_id, DATE '2024-12-01' + INTERVAL (i) DAY AS signup_date FROM range(1, 4) t(i)"
+    sql`CREATE TABLE customers AS SELECT 'C' || i AS customer_id, DATE '2024-12-01' + INTERVAL (i) DAY AS signup_date FROM range(1, 4) t(i)`
   );
   await store.run(
-    `CREATE TABLE orders AS SELECT 'O' || i AS order_id, 'C' || (1 + i % 3) AS customer_id,
+    sql`CREATE TABLE orders AS SELECT 'O' || i AS order_id, 'C' || (1 + i % 3) AS customer_id,
        TIMESTAMP '2025-01-15 12:00:00' + INTERVAL (i % 6) MONTH AS ordered_at, 1.0 AS amount FROM range(0, 3000) t(i)`
   );
   await store.run(
-    `INSERT INTO quarantine VALUES ('shop', 'orders', 7, 'orders.csv', 'ordered_at', 'malformed_date', 'm', ['malformed_date'], '{}'),
+    sql`INSERT INTO quarantine VALUES ('shop', 'orders', 7, 'orders.csv', 'ordered_at', 'malformed_date', 'm', ['malformed_date'], '{}'),
        ('shop', 'orders', 9, 'orders.csv', 'amount', 'not_a_number', 'm', ['not_a_number'], '{}')`
   );
 });

@@ -13,6 +13,7 @@ import {writeDemo} from "../../loaders/demo/write.ts";
 import {runPipeline} from "../../loaders/engine.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {startPostgres, type PostgresServer} from "../support/postgres.ts";
+import {ident, sql, val, type SQL} from "../../loaders/core/sql.ts";
 
 const TABLES = {crm: "customers", shop: "orders", helpdesk: "tickets"} as const;
 
@@ -29,8 +30,7 @@ async function load(
   table: string
 ): Promise<string[]> {
   const rows = await store.all<Record<string, string | null>>(
-    `SELECT * FROM read_csv($file, all_varchar = true, header = true)`,
-    {file}
+    sql`SELECT * FROM read_csv(${val(file)}, all_varchar = true, header = true)`
   );
   const columns = Object.keys(rows[0]);
   await client.query(
@@ -102,24 +102,24 @@ afterAll(async () => {
   await rm(dir, {recursive: true, force: true});
 });
 
-async function rows(store: Store, sql: string): Promise<unknown[]> {
-  return (await store.all(sql)).map((r) => JSON.stringify(r));
+async function rows(store: Store, query: SQL): Promise<unknown[]> {
+  return (await store.all(query)).map((r) => JSON.stringify(r));
 }
 
 describe("a PostgreSQL source", () => {
   for (const table of [...Object.values(TABLES), "identity_map", "derived_values"]) {
     it(`gives the same ${table} table as the same data in CSV`, async () => {
-      const sql = `SELECT * FROM ${table} ORDER BY ALL`;
-      const fromPg = await rows(pgStore, sql);
+      const query = sql`SELECT * FROM ${ident(table)} ORDER BY ALL`;
+      const fromPg = await rows(pgStore, query);
       expect(fromPg.length).toBeGreaterThan(0);
-      expect(fromPg).toEqual(await rows(csvStore, sql));
+      expect(fromPg).toEqual(await rows(csvStore, query));
     });
   }
 
   it("quarantines the same rows for the same reasons", async () => {
-    const sql = `SELECT source, "table", "row", "column", reason, message FROM quarantine ORDER BY ALL`;
-    const fromPg = await rows(pgStore, sql);
+    const query = sql`SELECT source, "table", "row", "column", reason, message FROM quarantine ORDER BY ALL`;
+    const fromPg = await rows(pgStore, query);
     expect(fromPg.length).toBeGreaterThan(10);
-    expect(fromPg).toEqual(await rows(csvStore, sql));
+    expect(fromPg).toEqual(await rows(csvStore, query));
   });
 });

@@ -6,6 +6,7 @@ import {Client} from "pg";
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from "vitest";
 import {readPostgres} from "../../loaders/ingest/postgres.ts";
 import {Store} from "../../loaders/core/store.ts";
+import {ident, sql, val} from "../../loaders/core/sql.ts";
 import {freePort, startPostgres, type PostgresServer} from "../support/postgres.ts";
 
 const run = promisify(execFile);
@@ -66,7 +67,8 @@ const JOIN_QUERY = `SELECT o.customer_id, c.customer_id, c.name, o.amount * 2 AS
 let pg: PostgresServer;
 let store: Store;
 
-async function sql(url: string, ...statements: string[]): Promise<void> {
+/** Runs statements on the PostgreSQL server at url. */
+async function onPostgres(url: string, ...statements: string[]): Promise<void> {
   const client = new Client({connectionString: url});
   await client.connect();
   try {
@@ -78,10 +80,10 @@ async function sql(url: string, ...statements: string[]): Promise<void> {
 
 /** A raw table's source columns and rows (without _row and _file), in _row order. */
 async function raw(table: string): Promise<{columns: string[]; rows: unknown[]}> {
-  const columns = (
-    await store.all<{name: string}>(`SELECT name FROM pragma_table_info('${table}') ORDER BY cid`)
-  ).map((c) => c.name);
-  const rows = await store.all(`SELECT * EXCLUDE (_row, _file) FROM "${table}" ORDER BY _row`);
+  const columns = [...(await store.tableColumns(table)).keys()];
+  const rows = await store.all(
+    sql`SELECT * EXCLUDE (_row, _file) FROM ${ident(table)} ORDER BY _row`
+  );
   return {columns: columns.filter((c) => c !== "_row" && c !== "_file"), rows};
 }
 
@@ -101,13 +103,10 @@ async function exported(query: string): Promise<{columns: string[]; rows: unknow
   const path = join(pg.dir, `export-${Math.random().toString(36).slice(2)}.csv`);
   writeFileSync(path, stdout);
   await store.run(
-    `CREATE OR REPLACE TABLE csv_export AS SELECT * FROM read_csv($path, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')`,
-    {path}
+    sql`CREATE OR REPLACE TABLE csv_export AS SELECT * FROM read_csv(${val(path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')`
   );
-  const columns = (
-    await store.all<{name: string}>("SELECT name FROM pragma_table_info('csv_export') ORDER BY cid")
-  ).map((c) => c.name);
-  return {columns, rows: await store.all("SELECT * FROM csv_export")};
+  const columns = [...(await store.tableColumns("csv_export")).keys()];
+  return {columns, rows: await store.all(sql`SELECT * FROM csv_export`)};
 }
 
 function withPassword(url: string, password: string): string {
@@ -134,8 +133,8 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 
 beforeAll(async () => {
   pg = await startPostgres();
-  await sql(pg.url, FIXTURE, ...ELSEWHERE);
-  await sql(
+  await onPostgres(pg.url, FIXTURE, ...ELSEWHERE);
+  await onPostgres(
     withDatabase(pg.url, "elsewhere"),
     "CREATE TABLE moments (d date, ts timestamptz, x float8); INSERT INTO moments VALUES ('2025-03-04', '2025-03-04 10:00:00+00', 0.1::float8 + 0.2::float8)"
   );
@@ -220,25 +219,25 @@ describe("readPostgres(store, {connectionString, table | query, target})", () =>
         }
       ]
     });
-    expect(await store.all("SELECT _row, _file FROM raw_customers ORDER BY _row")).toEqual(
+    expect(await store.all(sql`SELECT _row, _file FROM raw_customers ORDER BY _row`)).toEqual(
       [1, 2, 3].map((_row) => ({_row, _file: "postgresql:public.customers"}))
     );
     const types = await store.all<{type: string}>(
-      "SELECT DISTINCT type FROM pragma_table_info('raw_customers') WHERE name NOT IN ('_row') ORDER BY type"
+      sql`SELECT DISTINCT type FROM pragma_table_info('raw_customers') WHERE name NOT IN ('_row') ORDER BY type`
     );
     expect(types).toEqual([{type: "VARCHAR"}]);
   });
 
   it("orders a table by its primary key, numerically for a numeric key", async () => {
     await readPostgres(store, {connectionString: pg.url, table: "public.orders", target: "o"});
-    expect(await store.all("SELECT _row, order_id, amount, quantity FROM o ORDER BY _row")).toEqual(
-      [
-        {_row: 1, order_id: "1", amount: "120.00", quantity: "2"},
-        {_row: 2, order_id: "2", amount: "-5.00", quantity: null},
-        {_row: 3, order_id: "3", amount: "19.90", quantity: "1"},
-        {_row: 4, order_id: "10", amount: "0.00", quantity: "3"}
-      ]
-    );
+    expect(
+      await store.all(sql`SELECT _row, order_id, amount, quantity FROM o ORDER BY _row`)
+    ).toEqual([
+      {_row: 1, order_id: "1", amount: "120.00", quantity: "2"},
+      {_row: 2, order_id: "2", amount: "-5.00", quantity: null},
+      {_row: 3, order_id: "3", amount: "19.90", quantity: "1"},
+      {_row: 4, order_id: "10", amount: "0.00", quantity: "3"}
+    ]);
   });
 
   it("reads a table without a primary key in its physical (insertion) order", async () => {
@@ -262,7 +261,7 @@ describe("readPostgres(store, {connectionString, table | query, target})", () =>
       rows: 4,
       columns: ["customer_id", "customer_id_1", "name", "double_amount"]
     });
-    expect(await store.all("SELECT * FROM joined ORDER BY _row")).toEqual(
+    expect(await store.all(sql`SELECT * FROM joined ORDER BY _row`)).toEqual(
       [
         ["C1", "Ann, Lee", "240.00", 1],
         ["C2", 'Zoë "Zed" Ødegård', "39.80", 2],
@@ -303,7 +302,7 @@ describe("readPostgres(store, {connectionString, table | query, target})", () =>
     });
     expect(read).toEqual({rows: 1, columns: ["long", "short"]});
     expect(
-      await store.all("SELECT length(long) AS n, short, _row FROM long ORDER BY _row")
+      await store.all(sql`SELECT length(long) AS n, short, _row FROM long ORDER BY _row`)
     ).toEqual([{n: 1_500_000, short: "short", _row: 1}]);
   });
 

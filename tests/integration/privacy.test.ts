@@ -69,7 +69,7 @@ beforeAll(async () => {
   store = await Store.open(":memory:");
   await runPipeline(store, config);
   who = (await store.one(
-    `SELECT customer_id, email, phone_key, first_name, last_name, street FROM customers
+    sql`SELECT customer_id, email, phone_key, first_name, last_name, street FROM customers
      WHERE country = 'US' AND email IS NOT NULL AND phone_key IS NOT NULL AND length(phone_key) = 11
        AND first_name IS NOT NULL AND last_name IS NOT NULL AND regexp_matches(street, '^\\d+ \\w+ \\w+$')
      ORDER BY customer_id LIMIT 1`
@@ -346,7 +346,7 @@ describe("scanPublished(dir, index, minGroupSize, {pieceBytes})", () => {
     const bare = await Store.open(":memory:");
     try {
       await bare.run(
-        "CREATE TABLE customers AS SELECT 'C1' AS customer_id, 'ann@mail.example' AS email, 'Ann' AS first_name, 'Vogel' AS last_name"
+        sql`CREATE TABLE customers AS SELECT 'C1' AS customer_id, 'ann@mail.example' AS email, 'Ann' AS first_name, 'Vogel' AS last_name`
       );
       const index = await identifierIndex(bare, config);
       expect([index.emails.size, index.phones.size]).toEqual([1, 0]);

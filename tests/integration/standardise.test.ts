@@ -12,7 +12,7 @@ import {
 } from "../../loaders/clean/standardise.ts";
 import {enrich} from "../../loaders/enrich/references.ts";
 import {Store} from "../../loaders/core/store.ts";
-import {ident, sql, val} from "../../loaders/core/sql.ts";
+import {ident, join, sql, val, valueList} from "../../loaders/core/sql.ts";
 
 type Values = Record<string, string | number | null>;
 
@@ -33,15 +33,14 @@ async function acceptedCustomers(rows: Values[]): Promise<void> {
     const values: Values = {customer_id: `C${i + 1}`, _source: "crm", _row: i + 1, ...row};
     const names = Object.keys(values);
     await store.run(
-      `INSERT INTO accepted_customers (${names.map(ident).join(", ")}) VALUES (${names.map((_, j) => `$v${j}`).join(", ")})`,
-      Object.fromEntries(names.map((n, j) => [`v${j}`, values[n]]))
+      sql`INSERT INTO accepted_customers (${join(names.map((n) => ident(n)))}) VALUES (${valueList(names.map((n) => values[n]))})`
     );
   }
 }
 
 async function column(field: string): Promise<unknown[]> {
   const rows = await store.all(
-    `SELECT CAST(${ident(field)} AS VARCHAR) AS v FROM accepted_customers ORDER BY _row`
+    sql`SELECT CAST(${ident(field)} AS VARCHAR) AS v FROM accepted_customers ORDER BY _row`
   );
   return rows.map((r) => r.v);
 }
@@ -91,7 +90,7 @@ describe("standardise(store, {asOf})", () => {
     await acceptedCustomers([{country: "Atlantis"}, {country: "Germany"}, {country: null}]);
     const summary = await standardise(store, {asOf: "2026-10-31"});
     expect(await column("country")).toEqual([null, "DE", null]);
-    expect(await store.all("SELECT * FROM standardise_issues")).toEqual([
+    expect(await store.all(sql`SELECT * FROM standardise_issues`)).toEqual([
       {
         table: "customers",
         _source: "crm",
@@ -117,7 +116,7 @@ describe("standardise(store, {asOf})", () => {
     expect(await column("marital_status")).toEqual(["married", "married"]);
     expect(
       await store.all(
-        "SELECT customer_id, field, method, value, original FROM derived_values WHERE method = 'category_casefold' ORDER BY ALL"
+        sql`SELECT customer_id, field, method, value, original FROM derived_values WHERE method = 'category_casefold' ORDER BY ALL`
       )
     ).toEqual([
       {
@@ -152,7 +151,7 @@ describe("standardise(store, {asOf})", () => {
       ...["F", "F", "F", "F", "M", "M", "M", "X", "X", "X"],
       null
     ]);
-    const issues = await store.all("SELECT field, value, reason FROM standardise_issues");
+    const issues = await store.all(sql`SELECT field, value, reason FROM standardise_issues`);
     expect(issues).toEqual([{field: "gender", value: "unknown", reason: "unrecognised gender"}]);
   });
 
@@ -167,7 +166,7 @@ describe("standardise(store, {asOf})", () => {
     expect(await column("age")).toEqual(["36", "35", "50", null]);
     expect(
       await store.all(
-        "SELECT customer_id, value FROM derived_values WHERE method = 'age_from_birth_date' ORDER BY ALL"
+        sql`SELECT customer_id, value FROM derived_values WHERE method = 'age_from_birth_date' ORDER BY ALL`
       )
     ).toEqual([
       {customer_id: "C1", value: "36"},
@@ -192,7 +191,7 @@ describe("standardise(store, {asOf})", () => {
     expect(await column("birth_date")).toEqual([null, null, null, null]);
     expect(await column("age")).toEqual([null, null, null, null]);
     expect(
-      await store.all("SELECT _row, field, value, reason FROM standardise_issues ORDER BY _row")
+      await store.all(sql`SELECT _row, field, value, reason FROM standardise_issues ORDER BY _row`)
     ).toEqual([
       {
         _row: 1,
@@ -248,7 +247,7 @@ describe("standardise(store, {asOf})", () => {
 
   it("leaves standardised customers ready for a postal-code reference to fill missing regions, marked derived", async () => {
     await store.run(
-      "CREATE TABLE postal_codes AS SELECT * FROM (VALUES ('DE', '10115', 'Berlin'), ('US', '02134', 'Massachusetts')) t(country, postal_code, region)"
+      sql`CREATE TABLE postal_codes AS SELECT * FROM (VALUES ('DE', '10115', 'Berlin'), ('US', '02134', 'Massachusetts')) t(country, postal_code, region)`
     );
     await acceptedCustomers([
       {country: "Germany", postal_code: "10115"},
@@ -266,7 +265,7 @@ describe("standardise(store, {asOf})", () => {
     expect(await column("region")).toEqual(["Berlin", "Massachusetts", "Brandenburg", null]);
     expect(
       await store.all(
-        "SELECT customer_id, field, method, value FROM derived_values WHERE field = 'region' ORDER BY ALL"
+        sql`SELECT customer_id, field, method, value FROM derived_values WHERE field = 'region' ORDER BY ALL`
       )
     ).toEqual([
       {customer_id: "C1", field: "region", method: "region_from_postal_code", value: "Berlin"},
@@ -283,14 +282,14 @@ describe("standardise(store, {asOf})", () => {
   it("case-folds the categories of the other tables in place, recording each changed value", async () => {
     await acceptedCustomers([{}]);
     await store.run(
-      `CREATE TABLE accepted_orders AS SELECT * FROM (VALUES
+      sql`CREATE TABLE accepted_orders AS SELECT * FROM (VALUES
          ('O1', 'C1', 'Web', 'Garden  Tools', 'shipped', 'crm', 1::BIGINT),
          ('O2', 'C1', 'web', 'garden tools', 'Shipped', 'crm', 2::BIGINT)
        ) t(order_id, customer_id, channel, category, status, _source, _row)`
     );
     const summary = await standardise(store, {asOf: "2026-10-31"});
     expect(
-      await store.all("SELECT channel, category, status FROM accepted_orders ORDER BY _row")
+      await store.all(sql`SELECT channel, category, status FROM accepted_orders ORDER BY _row`)
     ).toEqual([
       {channel: "web", category: "garden tools", status: "shipped"},
       {channel: "web", category: "garden tools", status: "shipped"}
@@ -308,9 +307,9 @@ describe("standardise(store, {asOf})", () => {
       {country: "Deutschland", gender: "female", education: "Master", birth_date: "1980-02-02"}
     ]);
     await standardise(store, {asOf: "2026-10-31"});
-    const first = await store.all("SELECT * FROM accepted_customers");
+    const first = await store.all(sql`SELECT * FROM accepted_customers`);
     const again = await standardise(store, {asOf: "2026-10-31"});
-    expect(await store.all("SELECT * FROM accepted_customers")).toEqual(first);
+    expect(await store.all(sql`SELECT * FROM accepted_customers`)).toEqual(first);
     expect(again.derived).toEqual([]);
   });
 });
@@ -319,9 +318,9 @@ describe("reference/countries.ts", () => {
   it("reads a spelling the same way in TypeScript and in SQL", async () => {
     const spellings = countrySpellings().map((s) => s.spelling);
     await ensureCountryKeys(store);
-    await store.run("CREATE TABLE spellings AS SELECT unnest($spellings) AS spelling", {
-      spellings: listValue(spellings)
-    });
+    await store.run(
+      sql`CREATE TABLE spellings AS SELECT unnest(${val(listValue(spellings))}) AS spelling`
+    );
     const rows = await store.all<{spelling: string; key: string}>(
       sql`SELECT spelling, ${countryKeySql(sql`spelling`)} AS key FROM spellings`
     );

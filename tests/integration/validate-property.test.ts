@@ -12,6 +12,7 @@ import {rng, type Random} from "../../loaders/demo/random.ts";
 import {readSources} from "../../loaders/ingest/sources.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {validate} from "../../loaders/clean/validate.ts";
+import {sql} from "../../loaders/core/sql.ts";
 
 const ROWS = 150;
 const RUNS = 25;
@@ -81,11 +82,11 @@ describe("validate() on randomly corrupted inputs", () => {
         expect(shop.read, `run ${run}`).toBe(ROWS);
         expect(shop.accepted + shop.quarantined, `run ${run}`).toBe(shop.read);
         const overlap = await store.one<{n: number}>(
-          `SELECT count(*)::INTEGER AS n FROM accepted_orders a JOIN quarantine q ON q.source = 'shop' AND q."row" = a._row`
+          sql`SELECT count(*)::INTEGER AS n FROM accepted_orders a JOIN quarantine q ON q.source = 'shop' AND q."row" = a._row`
         );
         expect(overlap?.n, `run ${run}: rows both accepted and quarantined`).toBe(0);
         const rows = await store.one<{distinct_rows: number; min_row: number; max_row: number}>(
-          `SELECT count(DISTINCT _row)::INTEGER AS distinct_rows, min(_row)::INTEGER AS min_row, max(_row)::INTEGER AS max_row
+          sql`SELECT count(DISTINCT _row)::INTEGER AS distinct_rows, min(_row)::INTEGER AS min_row, max(_row)::INTEGER AS max_row
            FROM (SELECT _row FROM accepted_orders UNION ALL SELECT "row" FROM quarantine WHERE source = 'shop')`
         );
         expect(rows, `run ${run}: every row number once`).toEqual({
@@ -94,7 +95,7 @@ describe("validate() on randomly corrupted inputs", () => {
           max_row: ROWS
         });
         const bad = await store.one<{n: number}>(
-          `SELECT count(*)::INTEGER AS n FROM accepted_orders WHERE order_id IS NULL OR customer_id NOT IN ('C1', 'C2', 'C3')
+          sql`SELECT count(*)::INTEGER AS n FROM accepted_orders WHERE order_id IS NULL OR customer_id NOT IN ('C1', 'C2', 'C3')
              OR ordered_at IS NULL OR ordered_at > TIMESTAMP '2024-12-31 23:59:59' OR amount IS NULL OR amount < 0`
         );
         expect(bad?.n, `run ${run}: accepted rows that break a check`).toBe(0);

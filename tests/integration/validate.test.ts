@@ -6,7 +6,7 @@ import {parseConfig, type PortraitConfigInput} from "../../loaders/config/projec
 import {readSources} from "../../loaders/ingest/sources.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {parse, validate, type Validation} from "../../loaders/clean/validate.ts";
-import {sql} from "../../loaders/core/sql.ts";
+import {sql, val} from "../../loaders/core/sql.ts";
 
 let dir: string;
 let store: Store;
@@ -36,7 +36,7 @@ async function run(files: Record<string, string>, input: PortraitConfigInput): P
 
 async function quarantine(): Promise<unknown[][]> {
   const rows = await store.all(
-    `SELECT source, "row", "column", reason, message FROM quarantine ORDER BY source, "row"`
+    sql`SELECT source, "row", "column", reason, message FROM quarantine ORDER BY source, "row"`
   );
   return rows.map((r) => [r.source, r.row, r.column, r.reason, r.message]);
 }
@@ -96,11 +96,11 @@ describe("validate(store, config, sources): row errors go to the quarantine with
     ]);
     const shop = v.sources.find((s) => s.source === "shop")!;
     expect(shop).toMatchObject({read: 10, accepted: 2, quarantined: 8, cleared: 1});
-    expect(await store.all(`SELECT "row", "column", value, reason FROM cleared_values`)).toEqual([
-      {row: 10, column: "quantity", value: "two", reason: "not_a_number"}
-    ]);
+    expect(await store.all(sql`SELECT "row", "column", value, reason FROM cleared_values`)).toEqual(
+      [{row: 10, column: "quantity", value: "two", reason: "not_a_number"}]
+    );
     const accepted = await store.all(
-      "SELECT order_id, amount, quantity, _source, _row FROM accepted_orders ORDER BY _row"
+      sql`SELECT order_id, amount, quantity, _source, _row FROM accepted_orders ORDER BY _row`
     );
     expect(accepted).toEqual([
       {order_id: "O1", amount: 12.5, quantity: 1, _source: "shop", _row: 1},
@@ -116,7 +116,7 @@ describe("validate(store, config, sources): row errors go to the quarantine with
       },
       {sources: {crm, shop: {table: "orders", file: "orders.csv"}}, validation: {maxRejectShare: 1}}
     );
-    const [row] = await store.all(`SELECT file, record::VARCHAR AS record FROM quarantine`);
+    const [row] = await store.all(sql`SELECT file, record::VARCHAR AS record FROM quarantine`);
     expect(row.file).toBe("orders.csv");
     expect(JSON.parse(String(row.record))).toMatchObject({
       order_id: "O1",
@@ -219,7 +219,7 @@ describe("sources and column mapping", () => {
     ]);
     expect(
       await store.all(
-        "SELECT order_id, customer_id, strftime(ordered_at, '%Y-%m-%d %H:%M') AS at, round(amount, 2) AS amount FROM accepted_orders ORDER BY _row"
+        sql`SELECT order_id, customer_id, strftime(ordered_at, '%Y-%m-%d %H:%M') AS at, round(amount, 2) AS amount FROM accepted_orders ORDER BY _row`
       )
     ).toEqual([
       {order_id: "536365", customer_id: "17850", at: "2024-12-01 08:26", amount: 15.3},
@@ -260,7 +260,7 @@ describe("sources and column mapping", () => {
     ]);
     expect(
       await store.all(
-        "SELECT order_id, _source, _row FROM accepted_orders ORDER BY _source, order_id"
+        sql`SELECT order_id, _source, _row FROM accepted_orders ORDER BY _source, order_id`
       )
     ).toEqual([
       {order_id: "A1", _source: "shop_a", _row: 1},
@@ -272,7 +272,7 @@ describe("sources and column mapping", () => {
 
   it("reads Parquet and JSON sources as text, like CSV", async () => {
     await store.run(
-      `COPY (SELECT 'C1' AS customer_id, DATE '2024-01-05' AS signup_date UNION ALL SELECT 'C2', DATE '2024-02-01') TO '${join(dir, "c.parquet")}'`
+      sql`COPY (SELECT 'C1' AS customer_id, DATE '2024-01-05' AS signup_date UNION ALL SELECT 'C2', DATE '2024-02-01') TO ${val(join(dir, "c.parquet"))}`
     );
     await writeFile(
       join(dir, "o.ndjson"),
@@ -293,7 +293,7 @@ describe("sources and column mapping", () => {
     ]);
     expect(
       await store.all(
-        "SELECT customer_id, strftime(signup_date, '%Y-%m-%d') AS d FROM accepted_customers ORDER BY 1"
+        sql`SELECT customer_id, strftime(signup_date, '%Y-%m-%d') AS d FROM accepted_customers ORDER BY 1`
       )
     ).toEqual([
       {customer_id: "C1", d: "2024-01-05"},

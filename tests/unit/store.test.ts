@@ -1,6 +1,6 @@
 import {totalmem} from "node:os";
 import {describe, expect, it} from "vitest";
-import {memoryLimitOf, usedParams} from "../../loaders/core/store.ts";
+import {memoryLimitOf} from "../../loaders/core/store.ts";
 
 describe("memoryLimitOf(env)", () => {
   it("takes PORTRAIT_MEMORY_LIMIT as written", () => {
@@ -17,14 +17,5 @@ describe("memoryLimitOf(env)", () => {
     expect(() => memoryLimitOf({PORTRAIT_MEMORY_LIMIT: "80%"})).toThrow(
       'invalid PORTRAIT_MEMORY_LIMIT: "80%" (write a size such as 4GB or 512MB)'
     );
-  });
-});
-
-describe("usedParams(sql, params)", () => {
-  it("keeps only the named parameters the statement uses, whole names only", () => {
-    expect(usedParams("SELECT $prior10, $lo1", {prior1: 1, prior10: 2, lo1: 3, hi1: 4})).toEqual({
-      prior10: 2,
-      lo1: 3
-    });
   });
 });
