@@ -32,8 +32,8 @@ export type PaperFormat = keyof typeof FORMATS;
 /** Page margins, as src/print.css's @page sets them; the bottom one holds the page numbers. */
 const MARGIN_MM = {top: 16, right: 14, bottom: 18, left: 14};
 
-/** How long a report may take to render before the script gives up on it. */
-const RENDER_TIMEOUT_MS = 60_000;
+/** How long a report may take to render before the script gives up on it (`--timeout`, seconds). */
+const RENDER_TIMEOUT_S = 60;
 
 export interface PdfOptions {
   /** The built site. */
@@ -42,6 +42,8 @@ export interface PdfOptions {
   store: string;
   out: string;
   format: PaperFormat;
+  /** Seconds a report may take to render (default 60). */
+  timeout?: number;
   log?: (line: string) => void;
 }
 
@@ -83,19 +85,20 @@ function footer(name: string): string {
  * loading (Framework's <observablehq-loading> placeholders), fonts ready and a frame painted.
  * Fails when a cell shows an error, so a broken report is never printed as if it were fine.
  */
-export async function waitForReport(page: Page): Promise<void> {
-  await page.waitForLoadState("networkidle", {timeout: RENDER_TIMEOUT_MS});
-  await page.locator("#observablehq-main").waitFor({timeout: RENDER_TIMEOUT_MS});
+export async function waitForReport(page: Page, seconds: number = RENDER_TIMEOUT_S): Promise<void> {
+  const timeout = seconds * 1000;
+  await page.waitForLoadState("networkidle", {timeout});
+  await page.locator("#observablehq-main").waitFor({timeout});
   await page
     .waitForFunction(
       () => !document.querySelector("observablehq-loading, .observablehq--loading"),
       undefined,
-      {timeout: RENDER_TIMEOUT_MS}
+      {timeout}
     )
     .catch(async () => {
       const pending = await page.locator("observablehq-loading, .observablehq--loading").count();
       throw new Error(
-        `${page.url()} did not finish rendering in ${RENDER_TIMEOUT_MS / 1000} s (${pending} cells still loading)`
+        `${page.url()} did not finish rendering in ${seconds} s (${pending} cells still loading)`
       );
     });
   const errors = await page.locator("#observablehq-main .observablehq--error").allTextContents();
@@ -113,7 +116,8 @@ async function printProfile(
   origin: string,
   profile: ProfileEntry,
   path: string,
-  format: PaperFormat
+  format: PaperFormat,
+  timeout: number
 ): Promise<{pages: number; bytes: number}> {
   const paper = FORMATS[format];
   // Lay the page out at the paper's printable width, so charts are drawn for it, not shrunk.
@@ -130,7 +134,7 @@ async function printProfile(
     );
     const page = await context.newPage();
     await page.goto(`${origin}/profiles/${profile.id}`, {waitUntil: "load"});
-    await waitForReport(page);
+    await waitForReport(page, timeout);
     const pdf = await page.pdf({
       format: paper.chromium,
       printBackground: true,
@@ -168,6 +172,7 @@ export async function printProfiles({
   store,
   out,
   format,
+  timeout = RENDER_TIMEOUT_S,
   log = () => {}
 }: PdfOptions): Promise<PrintedProfile[]> {
   const profiles = await profilesToPrint(site, store);
@@ -183,7 +188,14 @@ export async function printProfiles({
     for (const profile of profiles) {
       const start = performance.now();
       const path = join(out, `${profile.id}.pdf`);
-      const {pages, bytes} = await printProfile(browser, server.url, profile, path, format);
+      const {pages, bytes} = await printProfile(
+        browser,
+        server.url,
+        profile,
+        path,
+        format,
+        timeout
+      );
       const ms = performance.now() - start;
       printed.push({id: profile.id, path, pages, bytes, ms});
       log(
@@ -197,33 +209,42 @@ export async function printProfiles({
   return printed;
 }
 
-/** Reads --format and --out; fails on anything else. */
+/** Reads --format, --out and --timeout; fails on anything else. */
 export function parsePdfArgs(
   args: string[],
   env: NodeJS.ProcessEnv = process.env
-): {format: PaperFormat; out: string} {
+): {format: PaperFormat; out: string; timeout: number} {
   const {values} = parseArgs({
     args,
-    options: {format: {type: "string", default: "a4"}, out: {type: "string"}},
+    options: {
+      format: {type: "string", default: "a4"},
+      out: {type: "string"},
+      timeout: {type: "string", default: String(RENDER_TIMEOUT_S)}
+    },
     strict: true
   });
+  const timeout = Number(values.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0)
+    throw new Error(`invalid --timeout: ${values.timeout} (expected seconds, such as 60)`);
   const format = values.format!.toLowerCase();
   if (!(format in FORMATS))
     throw new Error(`invalid --format: ${values.format} (expected a4 or letter)`);
   return {
     format: format as PaperFormat,
-    out: values.out ? resolve(values.out) : join(outputDir(env), "pdf")
+    out: values.out ? resolve(values.out) : join(outputDir(env), "pdf"),
+    timeout
   };
 }
 
 async function main(): Promise<void> {
   const start = performance.now();
-  const {format, out} = parsePdfArgs(process.argv.slice(2));
+  const {format, out, timeout} = parsePdfArgs(process.argv.slice(2));
   const printed = await printProfiles({
     site: outputDir(),
     store: storePath(),
     out,
     format,
+    timeout,
     log: console.log
   });
   const seconds = (performance.now() - start) / 1000;

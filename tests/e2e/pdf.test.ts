@@ -16,9 +16,13 @@ const {site, url, browser} = useSite();
 const out = mkdtempSync(join(tmpdir(), "portrait-pdf-"));
 afterAll(() => rmSync(out, {recursive: true, force: true}));
 
-/** `npm run pdf -- args` against the shared build; its exit status and output. */
+/**
+ * `npm run pdf -- args` against the shared build; its exit status and output. A busy machine
+ * renders slowly: the reports get fifteen minutes each, not the command's default minute.
+ */
 function pdf(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/pdf.ts", ...args], {
+  const command = ["--import", "tsx", "scripts/pdf.ts", "--timeout", "900", ...args];
+  const result = spawnSync(process.execPath, command, {
     cwd: PROJECT_DIR,
     encoding: "utf8",
     env: {
