@@ -9,6 +9,7 @@ import type {PortraitConfig} from "../config/project.ts";
 import {type Store} from "../core/store.ts";
 import {ident, join, sql, val} from "../core/sql.ts";
 import type {QualityReport, SourceQuality} from "../../src/contracts/quality.ts";
+import {formatShare} from "../../src/contracts/share.ts";
 import type {Validation} from "./validate.ts";
 
 export type {QualityReport, SourceQuality};
@@ -150,8 +151,7 @@ function mask(
 /** The report as plain text for a terminal (npm run check). */
 export function qualityText(report: QualityReport): string {
   const n = (x: number) => x.toLocaleString("en-US");
-  const pct = (part: number, whole: number) =>
-    whole === 0 ? "–" : `${((100 * part) / whole).toFixed(1)} %`;
+  const pct = (part: number, whole: number) => (whole === 0 ? "–" : formatShare(part / whole));
   const lines: string[] = [`Data as of ${report.asOf ?? "(no dates)"}`, ""];
   lines.push("Sources");
   for (const s of report.sources) {
@@ -185,7 +185,7 @@ export function qualityText(report: QualityReport): string {
   for (const table of [...new Set(report.coverage.map((c) => c.table))]) {
     const fields = report.coverage.filter((c) => c.table === table);
     lines.push(
-      `  ${table}: ${fields.map((f) => `${f.field} ${f.rows ? Math.round((100 * f.present) / f.rows) : 0}%`).join(", ")}`
+      `  ${table}: ${fields.map((f) => `${f.field} ${formatShare(f.rows ? f.present / f.rows : 0)}`).join(", ")}`
     );
   }
   return lines.join("\n");

@@ -17,6 +17,7 @@ import {sourceValidation, type PortraitConfig} from "../config/project.ts";
 import {dropRawSource, QUARANTINE_DDL, type RawSource} from "../ingest/sources.ts";
 import {type Store} from "../core/store.ts";
 import {ident, join, sql, val, type SQL} from "../core/sql.ts";
+import {formatShare} from "../../src/contracts/share.ts";
 
 /** Why a row was quarantined. */
 export type Reason =
@@ -449,10 +450,6 @@ function rejectShareProblems(config: PortraitConfig, results: SourceValidation[]
     .map((r) => {
       const limit = limitOf(r);
       const top = Object.entries(r.byReason).sort((a, b) => b[1] - a[1])[0];
-      return `sources.${r.source}: ${r.quarantined.toLocaleString("en-US")} of ${r.read.toLocaleString("en-US")} rows (${percent(r.quarantined / r.read)}) were quarantined, more than ${config.sources[r.source].validation?.maxRejectShare === undefined ? "validation" : `sources.${r.source}.validation`}.maxRejectShare (${percent(limit)}); most for ${top[0]} (${top[1].toLocaleString("en-US")}). Fix the source or its mapping (npm run check lists the rows), or raise the limit.`;
+      return `sources.${r.source}: ${r.quarantined.toLocaleString("en-US")} of ${r.read.toLocaleString("en-US")} rows (${formatShare(r.quarantined / r.read)}) were quarantined, more than ${config.sources[r.source].validation?.maxRejectShare === undefined ? "validation" : `sources.${r.source}.validation`}.maxRejectShare (${formatShare(limit)}); most for ${top[0]} (${top[1].toLocaleString("en-US")}). Fix the source or its mapping (npm run check lists the rows), or raise the limit.`;
     });
-}
-
-function percent(share: number): string {
-  return `${(share * 100).toFixed(share < 0.1 ? 1 : 0)} %`;
 }

@@ -32,6 +32,7 @@ import {distanceMatrix, meanSilhouettes, silhouettes} from "./silhouette.ts";
 import {bootstrapStability} from "./stability.ts";
 import {type Store} from "../core/store.ts";
 import {ident, join, raw, sql, valueList} from "../core/sql.ts";
+import {formatShare} from "../../src/contracts/share.ts";
 
 export type ClusteringSettings = PortraitConfig["clustering"];
 
@@ -274,7 +275,7 @@ export async function buildClusters(
       fixed || minShare < settings.minProfileShare ? [] : stabilityOf(points, ordered.labels, k);
     const reason =
       minShare < settings.minProfileShare
-        ? `smallest profile ${(100 * minShare).toFixed(1)} % < ${(100 * settings.minProfileShare).toFixed(1)} %`
+        ? `smallest profile ${formatShare(minShare)} < ${formatShare(settings.minProfileShare)}`
         : settings.bootstrap > 0 && Math.min(...stability) < settings.minStability
           ? `least stable profile ${Math.min(...stability).toFixed(2)} < ${settings.minStability}`
           : null;
@@ -288,7 +289,7 @@ export async function buildClusters(
       reason
     });
     log(
-      `k = ${k}: silhouette ${silhouette.toFixed(3)}, smallest profile ${(100 * minShare).toFixed(1)} %` +
+      `k = ${k}: silhouette ${silhouette.toFixed(3)}, smallest profile ${formatShare(minShare)}` +
         (stability.length
           ? `, stability ${Math.min(...stability).toFixed(2)}–${Math.max(...stability).toFixed(2)}`
           : "") +

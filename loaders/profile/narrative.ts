@@ -4,6 +4,7 @@
  * behave, how to serve them, and their value and risk. Every sentence carries the figures
  * behind it, and names the trait it comes from so a page can link the sentence to its chart.
  */
+import {formatPercentChange, formatShare} from "../../src/contracts/share.ts";
 import type {Trait} from "./traits.ts";
 
 export interface ProfileFacts {
@@ -62,11 +63,9 @@ export function formatValue(value: number, unit: string): string {
   switch (unit) {
     case "share":
     case "flag":
-      return `${round(100 * value, Math.abs(value) < 0.1 ? 1 : 0)} %`;
-    case "log ratio": {
-      const change = Math.exp(value) - 1;
-      return `${change >= 0 ? "+" : "−"}${round(100 * Math.abs(change), 0)} %`;
-    }
+      return formatShare(value);
+    case "log ratio":
+      return formatPercentChange(Math.exp(value) - 1);
     case "currency":
       return round(value, Math.abs(value) < 100 ? 2 : 0);
     case "days":
@@ -123,7 +122,7 @@ export function profileName(
   return `${candidates[0]} (${i})`;
 }
 
-/** "Orders with a discount: 64 % against 21 % across all customers". */
+/** "Orders with a discount: 64% against 21% across all customers". */
 function traitSentence(t: Trait): Sentence {
   const value = t.profile_value ?? NaN;
   const label = capitalise(t.level === null ? t.label : t.label.replace(/: [^:]*$/, ""));

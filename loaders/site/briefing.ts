@@ -9,6 +9,7 @@ import {driftReasons} from "./history.ts";
 import {readQuality} from "../clean/quality.ts";
 import {byProfileId, sql} from "../core/sql.ts";
 import type {Store} from "../core/store.ts";
+import {formatPercentChange, formatShare} from "../../src/contracts/share.ts";
 import type {Briefing, Change, DriftAlert} from "../../src/contracts/briefing.ts";
 
 /** The most facts the overview lists: the few that matter, not a changelog. */
@@ -102,14 +103,13 @@ export async function briefing(
   };
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(Math.abs(x) < 0.1 ? 1 : 0)} %`;
 const points = (x: number) => `${x > 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)} points`;
 const count = (n: number) => n.toLocaleString("en-US");
 
 /**
  * The facts that changed between two builds, largest first: customers, profiles that appeared
  * or vanished, and per profile a shift in size (≥ 1 point of the base), at-risk share
- * (≥ 2 points) or expected value (≥ 10 %). Nothing when there is no previous build.
+ * (≥ 2 points) or expected value (≥ 10%). Nothing when there is no previous build.
  */
 export function compareBuilds(
   current: BuildSummary,
@@ -138,8 +138,8 @@ export function compareBuilds(
       const parent = from?.status === "split" ? before.get(from.related_id ?? "") : undefined;
       changes.push({
         text: parent
-          ? `New profile: ${p.name}, ${pct(p.share)} of customers, split from ${parent.name}.`
-          : `New profile: ${p.name}, ${pct(p.share)} of customers.`,
+          ? `New profile: ${p.name}, ${formatShare(p.share)} of customers, split from ${parent.name}.`
+          : `New profile: ${p.name}, ${formatShare(p.share)} of customers.`,
         weight: 50 + p.share * 100,
         profile_id: p.profile_id
       });
@@ -148,7 +148,7 @@ export function compareBuilds(
     const size = p.share - old.share;
     if (Math.abs(size) >= 0.01)
       changes.push({
-        text: `${p.name}: ${pct(p.share)} of customers (${points(size)}).`,
+        text: `${p.name}: ${formatShare(p.share)} of customers (${points(size)}).`,
         weight: Math.abs(size) * 1000,
         profile_id: p.profile_id
       });
@@ -156,7 +156,7 @@ export function compareBuilds(
       const risk = p.at_risk_share - old.at_risk_share;
       if (Math.abs(risk) >= 0.02)
         changes.push({
-          text: `${p.name}: ${pct(p.at_risk_share)} at risk (${points(risk)}).`,
+          text: `${p.name}: ${formatShare(p.at_risk_share)} at risk (${points(risk)}).`,
           weight: Math.abs(risk) * 800,
           profile_id: p.profile_id
         });
@@ -165,7 +165,7 @@ export function compareBuilds(
       const ratio = p.value_12m / old.value_12m - 1;
       if (Math.abs(ratio) >= 0.1)
         changes.push({
-          text: `${p.name}: expected value ${Math.round(p.value_12m).toLocaleString("en-US")} per customer (${ratio > 0 ? "+" : "−"}${Math.round(Math.abs(ratio) * 100)} %).`,
+          text: `${p.name}: expected value ${Math.round(p.value_12m).toLocaleString("en-US")} per customer (${formatPercentChange(ratio)}).`,
           weight: Math.abs(ratio) * 300,
           profile_id: p.profile_id
         });
@@ -180,8 +180,8 @@ export function compareBuilds(
           : undefined;
       changes.push({
         text: into
-          ? `${old.name} (was ${pct(old.share)} of customers) merged into ${into.name}.`
-          : `No longer found: ${old.name} (was ${pct(old.share)} of customers).`,
+          ? `${old.name} (was ${formatShare(old.share)} of customers) merged into ${into.name}.`
+          : `No longer found: ${old.name} (was ${formatShare(old.share)} of customers).`,
         weight: 50 + old.share * 100,
         profile_id: null
       });

@@ -6,17 +6,16 @@
 import {builder, type Child} from "./dom.js";
 import {profileColor} from "./palette.js";
 import type {Card, CardTrait, Risk} from "../contracts/cards.js";
+import {formatShare} from "../contracts/share.js";
 
 const integer = new Intl.NumberFormat("en-US", {maximumFractionDigits: 0});
 const decimal = new Intl.NumberFormat("en-US", {maximumFractionDigits: 1});
 const money = new Intl.NumberFormat("en-US", {minimumFractionDigits: 2, maximumFractionDigits: 2});
 const DASH = "–";
 
-/** A share as a percentage: 0.123 → "12 %", small shares with a decimal ("2.9 %"). */
+/** A share as a percentage: 0.123 → "12%", small shares with a decimal ("2.9%"). */
 export function percent(x: number | null): string {
-  if (x === null || !Number.isFinite(x)) return DASH;
-  const p = x * 100;
-  return `${Math.abs(p) < 10 && p !== 0 ? decimal.format(p) : integer.format(p)} %`;
+  return formatShare(x);
 }
 
 function count(x: number | null): string {

@@ -4,9 +4,10 @@
  * its distinguishing numbers then and now, and a drift alert when one was raised.
  */
 import type {BeforeAfter, Move, ProfileChanges} from "../contracts/report.js";
+import {formatPercentChange} from "../contracts/share.js";
 import {formatCustomers, formatDate, formatShare, formatValue} from "./format.js";
 
-/** "+1.2 pts", "−8 %": the change in words, or "–" when either side is unknown. */
+/** "+1.2 pts", "−8%": the change in words, or "–" when either side is unknown. */
 export function describeChange(pair: BeforeAfter, kind: "share" | "ratio"): string {
   const {before, after} = pair;
   if (before == null || after == null) return "–";
@@ -18,7 +19,7 @@ export function describeChange(pair: BeforeAfter, kind: "share" | "ratio"): stri
   if (before === 0) return after === 0 ? "unchanged" : "new";
   const change = after / before - 1;
   if (Math.abs(change) < 0.005) return "unchanged";
-  return `${change > 0 ? "+" : "−"}${Math.abs(change * 100).toFixed(0)} %`;
+  return formatPercentChange(change);
 }
 
 /** The section's content; `document` lets tests render it with jsdom. */

@@ -31,14 +31,14 @@ export function effectsChart(
     ...rows.map((t) => Math.abs(t.effect_low ?? 0))
   );
   const describe = (t: EffectRow) =>
-    `${t.label}\n${formatValue(t.profile_value, t.unit)} against ${formatValue(t.base_value, t.unit)} for all customers\neffect ${t.effect!.toFixed(2)} (95 % CI ${t.effect_low?.toFixed(2)} to ${t.effect_high?.toFixed(2)})`;
+    `${t.label}\n${formatValue(t.profile_value, t.unit)} against ${formatValue(t.base_value, t.unit)} for all customers\neffect ${t.effect!.toFixed(2)} (95% CI ${t.effect_low?.toFixed(2)} to ${t.effect_high?.toFixed(2)})`;
   return Plot.plot({
     document,
     width,
     height: 44 + 24 * rows.length,
     title: "What sets them apart",
     subtitle:
-      "Standardised difference from all customers, with its 95 % interval: ±0.5 is a medium effect, ±0.8 a large one.",
+      "Standardised difference from all customers, with its 95% interval: ±0.5 is a medium effect, ±0.8 a large one.",
     ariaLabel: "Dot chart of the profile's distinguishing traits and their effect sizes",
     marginLeft: Math.min(260, width * 0.42),
     x: {

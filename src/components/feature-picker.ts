@@ -4,6 +4,7 @@
  * Observable view: its value is the chosen feature ids in catalog order.
  */
 import type {ExploreFeature} from "../contracts/explore.js";
+import {formatShare} from "../contracts/share.js";
 
 const DIMENSIONS = ["behavioral", "psychographic", "demographic", "geographic", "firmographic"];
 
@@ -61,7 +62,7 @@ export function featurePicker(
       const box = el("input", {type: "checkbox", name: "feature", value: f.id});
       box.checked = chosen.has(f.id);
       boxes.push(box);
-      const coverage = f.coverage < 0.995 ? `, ${Math.round(f.coverage * 100)} % have it` : "";
+      const coverage = f.coverage < 0.995 ? `, ${formatShare(f.coverage)} have it` : "";
       list.append(
         el(
           "label",

@@ -1,17 +1,13 @@
 /** Number formats by a feature's unit, one place for every page and chart. */
 import * as d3 from "npm:d3";
+import {formatShare} from "../contracts/share.js";
 
-const pct = d3.format(".0%");
-const pct1 = d3.format(".1%");
 const whole = d3.format(",.0f");
 const one = d3.format(",.1f");
 const two = d3.format(",.2f");
 
-/** A share as a percentage: one decimal under 10 %, none above. */
-export function formatShare(x: number | null | undefined): string {
-  if (x == null) return "–";
-  return Math.abs(x) < 0.1 && x !== 0 ? pct1(x) : pct(x);
-}
+/** A share as a percentage, the one way both sides write it (src/contracts/share.ts). */
+export {formatShare};
 
 /** A value in its unit: shares as %, money and counts whole, scores with one decimal. */
 export function formatValue(x: number | null | undefined, unit: string): string {

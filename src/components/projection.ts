@@ -9,6 +9,7 @@
  * the page says. Components come from the covariance matrix of the standardised features (the
  * correlation matrix, shrunk by the imputed values), by Jacobi's method.
  */
+import {formatShare} from "../contracts/share.js";
 
 /** An Arrow vector or any column: a length and values by index, null for missing. */
 export interface ColumnLike {
@@ -209,10 +210,9 @@ function orient(vector: number[]): number[] {
   return (vector[largest] ?? 0) < 0 ? vector.map((x) => -x) : vector;
 }
 
-/** "PC1 (23 % of variance)": an axis label with the component's share of the variance. */
+/** "PC1 (23% of variance)": an axis label with the component's share of the variance. */
 export function componentLabel(component: number, explained: number): string {
-  const percent = explained * 100;
-  return `PC${component + 1} (${percent >= 9.95 ? percent.toFixed(0) : percent.toFixed(1)} % of variance)`;
+  return `PC${component + 1} (${formatShare(explained)} of variance)`;
 }
 
 /** The columns that weigh most on a component, by absolute loading, strongest first. */

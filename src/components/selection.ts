@@ -3,6 +3,7 @@
  * they belong to, and the features on which they differ most from everyone shown.
  */
 import * as Plot from "npm:@observablehq/plot";
+import {formatShare} from "../contracts/share.js";
 import {BASE_COLOR, profileColor} from "./palette.js";
 
 /** A feature column of the sample, NaN for missing. */
@@ -158,7 +159,7 @@ export function mixChart(
         fill: BASE_COLOR,
         insetTop: 15,
         title: (d: ProfileShare) =>
-          `${label(d.profile)}\n${(d.base_share * 100).toFixed(1)} % of everyone shown`
+          `${label(d.profile)}\n${formatShare(d.base_share)} of everyone shown`
       }),
       Plot.barX(mix, {
         x: "share",
@@ -166,12 +167,12 @@ export function mixChart(
         fill: (d: ProfileShare) => fill.get(d.profile) ?? BASE_COLOR,
         insetBottom: 9,
         title: (d: ProfileShare) =>
-          `${label(d.profile)}\n${d.customers.toLocaleString("en-US")} selected, ${(d.share * 100).toFixed(1)} % of the selection`
+          `${label(d.profile)}\n${d.customers.toLocaleString("en-US")} selected, ${formatShare(d.share)} of the selection`
       }),
       Plot.text(mix, {
         x: "share",
         y: (d: ProfileShare) => label(d.profile),
-        text: (d: ProfileShare) => `${Math.round(d.share * 100)} %`,
+        text: (d: ProfileShare) => formatShare(d.share),
         dx: 4,
         dy: -4,
         textAnchor: "start",

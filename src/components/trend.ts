@@ -28,7 +28,7 @@ export interface TrendOptions {
   label: string;
   colors: Colors;
   names: ReadonlyMap<string, string>;
-  /** How a value reads in a tooltip ("12 %", "3,402"). */
+  /** How a value reads in a tooltip ("12%", "3,402"). */
   format: (value: number) => string;
   /** Tick format of the y axis: a d3-format specifier or a function. */
   tickFormat?: string | ((value: number) => string);

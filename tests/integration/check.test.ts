@@ -31,7 +31,7 @@ describe("npm run check", () => {
     const {status, stdout} = check(join(dir, "portrait.config.ts"));
     expect(status).toBe(0);
     expect(stdout).toContain("shop → orders (orders.csv)");
-    expect(stdout).toContain("read 5, accepted 3, quarantined 2 (40.0 %)");
+    expect(stdout).toContain("read 5, accepted 3, quarantined 2 (40%)");
     expect(stdout).toContain('e.g. orders.csv row 2: ordered_at "not a date" is not a date');
     expect(stdout).toContain("config and data are usable");
   });
@@ -59,7 +59,7 @@ describe("npm run check", () => {
     expect(status).toBe(1);
     expect(stdout).toContain("read 5, accepted 3, quarantined 2");
     expect(stderr).toContain(
-      "✗ sources.shop: 2 of 5 rows (40 %) were quarantined, more than validation.maxRejectShare (10 %)"
+      "✗ sources.shop: 2 of 5 rows (40%) were quarantined, more than validation.maxRejectShare (10%)"
     );
   });
 });

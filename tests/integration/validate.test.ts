@@ -158,7 +158,7 @@ describe("validate(store, config, sources): row errors go to the quarantine with
       }
     );
     expect(v.problems).toEqual([
-      "sources.shop: 2 of 3 rows (67 %) were quarantined, more than validation.maxRejectShare (50 %); most for malformed_date (2). Fix the source or its mapping (npm run check lists the rows), or raise the limit."
+      "sources.shop: 2 of 3 rows (67%) were quarantined, more than validation.maxRejectShare (50%); most for malformed_date (2). Fix the source or its mapping (npm run check lists the rows), or raise the limit."
     ]);
   });
 

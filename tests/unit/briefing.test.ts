@@ -54,11 +54,11 @@ describe("compareBuilds(current, previous)", () => {
     };
     const texts = compareBuilds(current, previous).map((c) => c.text);
     expect(texts[0]).toBe("1,100 customers, +100 since the build with data as of 2026-09-30.");
-    expect(texts).toContain("New profile: Bulk buyers, 25 % of customers.");
-    expect(texts).toContain("No longer found: Lapsed (was 20 % of customers).");
-    expect(texts).toContain("App-first: 45 % of customers (−5.0 points).");
-    expect(texts).toContain("App-first: 20 % at risk (+10.0 points).");
-    expect(texts).toContain("Deal seekers: expected value 150 per customer (+50 %).");
+    expect(texts).toContain("New profile: Bulk buyers, 25% of customers.");
+    expect(texts).toContain("No longer found: Lapsed (was 20% of customers).");
+    expect(texts).toContain("App-first: 45% of customers (−5.0 points).");
+    expect(texts).toContain("App-first: 20% at risk (+10.0 points).");
+    expect(texts).toContain("Deal seekers: expected value 150 per customer (+50%).");
   });
 
   it("says which profile a new one split from and which a vanished one merged into", () => {
@@ -76,8 +76,8 @@ describe("compareBuilds(current, previous)", () => {
     ]);
     const texts = compareBuilds(current, previous, related).map((c) => c.text);
     expect(texts).toContain(
-      "New profile: Bargain app users, 10 % of customers, split from App-first."
+      "New profile: Bargain app users, 10% of customers, split from App-first."
     );
-    expect(texts).toContain("Lapsed (was 20 % of customers) merged into Deal seekers.");
+    expect(texts).toContain("Lapsed (was 20% of customers) merged into Deal seekers.");
   });
 });

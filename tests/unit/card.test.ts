@@ -19,8 +19,8 @@ const INDEX: CardIndex = {
       id: "p5",
       name: "Cooling, lapsed",
       serve: [
-        "Reach them by email (44 %, against 43 % of all customers).",
-        "Support by email: 35 % of their tickets, against 30 % across all customers."
+        "Reach them by email (44%, against 43% of all customers).",
+        "Support by email: 35% of their tickets, against 30% across all customers."
       ],
       traits: [
         {
@@ -189,12 +189,12 @@ describe("riskText(card)", () => {
     expect(riskText(card("C0000031"))).toEqual({
       state: "yes",
       label: "At risk",
-      reason: "Activity down 78 % on the same 90 days a year earlier: a fall of more than 50 %."
+      reason: "Activity down 78% on the same 90 days a year earlier: a fall of more than 50%."
     });
     const low = {...card("C0000031")};
     low.value = {...low.value, risk: "p_alive", p_alive: 0.31};
     expect(riskText(low).reason).toBe(
-      "P(alive) 31 %, under the 50 % the rule allows: they may have stopped buying."
+      "P(alive) 31%, under the 50% the rule allows: they may have stopped buying."
     );
     low.value = {...low.value, risk: "none", p_alive: 0.96, engagement_change: 0.1};
     expect(riskText(low)).toMatchObject({state: "no", label: "Not at risk"});
@@ -209,12 +209,12 @@ describe("riskText(card)", () => {
 describe("traitValue(trait, value, own) and traitLabel(trait)", () => {
   const [activity, recency, opened, channel, relationship] = INDEX.profiles[0].traits;
   it("writes shares as percentages, durations with units, categories as the level", () => {
-    expect(traitValue(opened, 0.17, true)).toBe("17 %");
-    expect(traitValue(opened, 0.029, false)).toBe("2.9 %");
+    expect(traitValue(opened, 0.17, true)).toBe("17%");
+    expect(traitValue(opened, 0.029, false)).toBe("2.9%");
     expect(traitValue(recency, 286, true)).toBe("286 days");
     expect(traitValue(activity, 5.5, false)).toBe("5.5");
     expect(traitValue(channel, "store", true)).toBe("store");
-    expect(traitValue(channel, 0.61, false)).toBe("61 %");
+    expect(traitValue(channel, 0.61, false)).toBe("61%");
     expect(traitValue(channel, null, true)).toBe("–");
     expect(traitValue({...opened, unit: "flag"}, 1, true)).toBe("yes");
   });

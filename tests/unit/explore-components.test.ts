@@ -30,8 +30,8 @@ describe("scatter(x, y, profile, options)", () => {
       height: 320,
       document: testDocument(),
       profiles: PROFILES,
-      xLabel: "PC1 (61 % of variance)",
-      yLabel: "PC2 (22 % of variance)"
+      xLabel: "PC1 (61% of variance)",
+      yLabel: "PC2 (22% of variance)"
     });
     expect(chart.value).toBeNull();
     expect(chart.querySelectorAll('g[aria-label="dot"] circle')).toHaveLength(12);
@@ -274,7 +274,7 @@ describe("featurePicker(features, {value})", () => {
       "Behavioral (1 of 2)",
       "Demographic (0 of 1)"
     ]);
-    expect(picker.textContent).toContain("share, 90 % have it");
+    expect(picker.textContent).toContain("share, 90% have it");
     const events: string[][] = [];
     picker.addEventListener("input", () => events.push(picker.value));
     const age = picker.querySelector<HTMLInputElement>('input[value="age"]')!;

@@ -17,17 +17,17 @@ import type {Trait} from "../../loaders/profile/traits.ts";
 import {trait} from "../support/trait.ts";
 
 describe("formatValue(value, unit)", () => {
-  it("writes shares and flags as percentages, with a decimal below 10 %", () => {
-    expect(formatValue(0.64, "share")).toBe("64 %");
-    expect(formatValue(0.05, "share")).toBe("5.0 %");
-    expect(formatValue(0.123, "flag")).toBe("12 %");
-    expect(formatValue(0.004, "flag")).toBe("0.4 %");
+  it("writes shares and flags as percentages, with a decimal below 10%", () => {
+    expect(formatValue(0.64, "share")).toBe("64%");
+    expect(formatValue(0.05, "share")).toBe("5.0%");
+    expect(formatValue(0.123, "flag")).toBe("12%");
+    expect(formatValue(0.004, "flag")).toBe("0.4%");
   });
 
   it("writes a log ratio as the percentage change it stands for", () => {
-    expect(formatValue(0.5, "log ratio")).toBe("+65 %"); // e^0.5 − 1 = 0.649
-    expect(formatValue(-0.5, "log ratio")).toBe("−39 %"); // e^−0.5 − 1 = −0.393
-    expect(formatValue(0, "log ratio")).toBe("+0 %");
+    expect(formatValue(0.5, "log ratio")).toBe("+65%"); // e^0.5 − 1 = 0.649
+    expect(formatValue(-0.5, "log ratio")).toBe("−39%"); // e^−0.5 − 1 = −0.393
+    expect(formatValue(0, "log ratio")).toBe("0%");
   });
 
   it("writes currency with cents below 100 and whole amounts with separators above", () => {
@@ -253,7 +253,7 @@ describe("describeProfile(facts, traits, {name, measuredDimensions})", () => {
   it("says who they are from their demographic and geographic traits", () => {
     expect(texts(doc.sections.who)).toEqual([
       "Age: 29 years, against 41 years across all customers.",
-      "Country: DE for 70 %, against 40 % of all customers."
+      "Country: DE for 70%, against 40% of all customers."
     ]);
     expect(doc.sections.who.map((s) => [s.feature, s.level])).toEqual([
       ["age", null],
@@ -301,15 +301,15 @@ describe("describeProfile(facts, traits, {name, measuredDimensions})", () => {
   it("says how they behave, leaving contact channels to how to serve them", () => {
     expect(texts(doc.sections.behaviour)).toEqual([
       "Orders in the last 12 months: 8.2, against 3.1 across all customers.",
-      "E-mails opened: 8.0 %, against 31 % across all customers."
+      "E-mails opened: 8.0%, against 31% across all customers."
     ]);
   });
 
   it("says how to reach them, and what to avoid: e-mail when they rarely open it", () => {
     expect(texts(doc.sections.serve)).toEqual([
-      "Reach them by app (60 %, against 30 % of all customers).",
-      "Avoid leaning on e-mail: they open 8.0 % of what they receive (all customers 31 %).",
-      "Few want contact by email: 10 %, against 35 % of all customers."
+      "Reach them by app (60%, against 30% of all customers).",
+      "Avoid leaning on e-mail: they open 8.0% of what they receive (all customers 31%).",
+      "Few want contact by email: 10%, against 35% of all customers."
     ]);
     expect(doc.sections.serve.map((s) => [s.feature, s.level])).toEqual([
       ["preferred_channel", "app"],
@@ -320,10 +320,10 @@ describe("describeProfile(facts, traits, {name, measuredDimensions})", () => {
 
   it("gives their size, revenue, value and risk against the base", () => {
     expect(texts(doc.sections.value)).toEqual([
-      "1,234 customers, 25 % of the base, bringing 41 % of the last 12 months' revenue.",
+      "1,234 customers, 25% of the base, bringing 41% of the last 12 months' revenue.",
       "Expected value over the next 12 months: 312 per customer, against 180 across all customers.",
-      "Still active (P(alive), BG/NBD): 82 % on average, against 70 %.",
-      "At risk: 5.0 % of them, against 12 % of all customers."
+      "Still active (P(alive), BG/NBD): 82% on average, against 70%.",
+      "At risk: 5.0% of them, against 12% of all customers."
     ]);
   });
 
@@ -335,7 +335,7 @@ describe("describeProfile(facts, traits, {name, measuredDimensions})", () => {
 
   it("sums the profile up in one line: size and the two strongest traits", () => {
     expect(doc.summary).toBe(
-      "25 % of customers; orders in the last 12 months 8.2 (all 3.1); price sensitivity 4.1 (all 3.0)."
+      "25% of customers; orders in the last 12 months 8.2 (all 3.1); price sensitivity 4.1 (all 3.0)."
     );
   });
 
@@ -349,8 +349,8 @@ describe("describeProfile(facts, traits, {name, measuredDimensions})", () => {
     expect(texts(bare.sections.serve)).toEqual([
       "Contact preferences and support are not measured in the data."
     ]);
-    expect(texts(bare.sections.value)).toEqual(["1,234 customers, 25 % of the base."]);
-    expect(bare.summary).toBe("25 % of customers; orders in the last 12 months 8.2 (all 3.1).");
+    expect(texts(bare.sections.value)).toEqual(["1,234 customers, 25% of the base."]);
+    expect(bare.summary).toBe("25% of customers; orders in the last 12 months 8.2 (all 3.1).");
   });
 
   it("says a profile is like the base when no measured trait sets it apart", () => {
@@ -361,7 +361,7 @@ describe("describeProfile(facts, traits, {name, measuredDimensions})", () => {
     });
     expect(texts(doc.sections.who)).toEqual([
       "Demographically like the customer base: median age 28 years (all customers 41 years); behaviour, not demographics, sets them apart.",
-      "Most live in DE (70 %, against 40 % of all customers)."
+      "Most live in DE (70%, against 40% of all customers)."
     ]);
     expect(texts(doc.sections.values)).toEqual([
       "Their survey answers are close to the customer base's on every scale; the largest difference is price sensitivity, 4.1 against 3.0."
@@ -370,9 +370,9 @@ describe("describeProfile(facts, traits, {name, measuredDimensions})", () => {
       "No behaviour sets them clearly apart from the customer base."
     ]);
     expect(texts(doc.sections.serve)).toEqual([
-      "Reach them by app (60 %, against 30 % of all customers)."
+      "Reach them by app (60%, against 30% of all customers)."
     ]);
-    expect(doc.summary).toBe("25 % of customers.");
+    expect(doc.summary).toBe("25% of customers.");
   });
 
   it("says too few answered the survey when every scale is suppressed", () => {
@@ -427,7 +427,7 @@ describe("describeProfile(facts, traits, {name, measuredDimensions})", () => {
       measuredDimensions: ALL_DIMENSIONS
     });
     expect(texts(doc.sections.serve)).toEqual([
-      "Go easy on e-mail: 30 % have unsubscribed (all customers 8.0 %)."
+      "Go easy on e-mail: 30% have unsubscribed (all customers 8.0%)."
     ]);
   });
 
@@ -477,16 +477,16 @@ describe("describeProfile(facts, traits, {name, measuredDimensions})", () => {
       {name: "Fast-resolved", measuredDimensions: ALL_DIMENSIONS}
     );
     expect(texts(doc.sections.serve)).toEqual([
-      "Support by chat: 55 % of their tickets, against 20 % across all customers.",
+      "Support by chat: 55% of their tickets, against 20% across all customers.",
       "Time to resolve a ticket: 5.2 h, against 20 h across all customers.",
-      "They raise delivery more than others: 40 % of their tickets, against 15 %."
+      "They raise delivery more than others: 40% of their tickets, against 15%."
     ]);
   });
 });
 
 describe("profileBrief(summary, serve)", () => {
-  const summary = "20 % of customers; self-service 4.2 (all 3.1); orders via app 58 % (all 24 %).";
-  const serve = "Reach them by chat (40 %, against 17 % of all customers).";
+  const summary = "20% of customers; self-service 4.2 (all 3.1); orders via app 58% (all 24%).";
+  const serve = "Reach them by chat (40%, against 17% of all customers).";
 
   it("joins the summary and the first way to serve them when both fit", () => {
     expect(profileBrief(summary, serve)).toBe(`${summary} ${serve}`);

@@ -176,8 +176,8 @@ describe("numbers(column), componentLabel, topLoadings", () => {
   });
 
   it("labels an axis with its share of the variance", () => {
-    expect(componentLabel(0, 0.2345)).toBe("PC1 (23 % of variance)");
-    expect(componentLabel(1, 0.0812)).toBe("PC2 (8.1 % of variance)");
+    expect(componentLabel(0, 0.2345)).toBe("PC1 (23% of variance)");
+    expect(componentLabel(1, 0.0812)).toBe("PC2 (8.1% of variance)");
   });
 
   it("ranks loadings by magnitude", () => {

@@ -155,7 +155,7 @@ const changes: ProfileChanges = {
 describe("what changed on a profile report", () => {
   it("describes changes in points for shares and in per cent otherwise", () => {
     expect(describeChange({before: 0.094, after: 0.145}, "share")).toBe("+5.1 pts");
-    expect(describeChange({before: 1715, after: 2901}, "ratio")).toBe("+69 %");
+    expect(describeChange({before: 1715, after: 2901}, "ratio")).toBe("+69%");
     expect(describeChange({before: 100, after: 100.2}, "ratio")).toBe("unchanged");
     expect(describeChange({before: null, after: 3}, "ratio")).toBe("–");
   });
