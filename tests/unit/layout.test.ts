@@ -6,6 +6,7 @@ import {existsSync, readdirSync, readFileSync} from "node:fs";
 import {join, posix, relative, sep} from "node:path";
 import {describe, expect, it} from "vitest";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
+import {ENGINE_CODE} from "../../loaders/engine.ts";
 
 /** The steps of profiling in order, then the roles that come after them. */
 const STEPS = ["core", "config", "ingest", "clean", "enrich", "profile", "value", "history"];
@@ -137,5 +138,11 @@ describe("the project's imports", () => {
     const byStem = new Map<string, string[]>();
     for (const f of modules) byStem.set(stem(f), [...(byStem.get(stem(f)) ?? []), f]);
     expect([...byStem.values()].filter((paths) => paths.length > 1)).toEqual([]);
+  });
+});
+
+describe("ENGINE_CODE, what the store's fingerprint covers", () => {
+  it("is the steps and engine.ts: editing a page builder, publishing or the privacy check rebuilds no store", () => {
+    expect([...ENGINE_CODE].sort()).toEqual([...STEPS, "engine.ts"].sort());
   });
 });
