@@ -79,7 +79,7 @@ describe("the Explore page", () => {
     const axis = () => page.locator(`${SCATTER} g[aria-label="x-axis label"]`).textContent();
     const notes = () => page.locator("#projection-notes").textContent();
     const before = {axis: await axis(), notes: await notes()};
-    expect(before.axis).toMatch(/PC1 \(\d+(\.\d)? % of variance\)/);
+    expect(before.axis).toMatch(/PC1 \(\d+(\.\d)?% of variance\)/);
     // Leave out the first chosen feature: fewer features, another projection.
     await page.locator('.feature-picker input[type="checkbox"]:checked').first().click();
     await page.waitForFunction(
