@@ -400,13 +400,7 @@ export async function runProfiling(
   });
 
   const value = await stages.time("value", () =>
-    buildCustomerValue(store, {
-      asOf,
-      horizonDays: config.churn.horizonDays,
-      pAliveBelow: config.churn.pAliveBelow,
-      engagementDropAbove: config.churn.engagementDropAbove,
-      minOrders: config.churn.minOrders
-    })
+    buildCustomerValue(store, {asOf, ...config.churn})
   );
   for (const note of value.notes) log(`value: ${note}`);
 

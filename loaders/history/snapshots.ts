@@ -291,10 +291,7 @@ export async function buildSnapshots(
     });
     await buildCustomerValue(store, {
       asOf: date,
-      horizonDays: config.churn.horizonDays,
-      pAliveBelow: config.churn.pAliveBelow,
-      engagementDropAbove: config.churn.engagementDropAbove,
-      minOrders: config.churn.minOrders,
+      ...config.churn,
       snapshot: {features: "snapshot_features", table: "snapshot_value"}
     });
     const n = await recordSnapshot(

@@ -13,6 +13,7 @@ import {readOverview} from "../clean/inventory.ts";
 import {CUSTOMER_LEVEL_OUTPUT, isOutput} from "../site/published.ts";
 import {writeExports} from "./exports.ts";
 import {writeCardShards} from "./shards.ts";
+import {cardOptions} from "../site/cards.ts";
 
 /**
  * Framework writes each attached file's modification time into the pages. Loader output is
@@ -115,7 +116,7 @@ export async function finishSite({
     log(`privacy.customerLevel is false: left out ${removed.join(", ") || "nothing"}`);
   } else {
     const started = performance.now();
-    const options = {identifiers: config.privacy.identifiers, churn: config.churn};
+    const options = cardOptions(config);
     const key = JSON.stringify({store: cardsKey, options});
     const cards = await reuseOrWrite(join(dirname(store), "cards"), key, site, (dir) =>
       withStore(store, (s) => writeCardShards(s, dir, options))

@@ -25,6 +25,7 @@ import {
 import {withStore, type Row, type Store} from "../core/store.ts";
 import {byProfileId, ident, join, sql, val, type SQL} from "../core/sql.ts";
 import {DIGITS, round} from "./published.ts";
+import type {PageSettings} from "../config/settings.ts";
 
 /** What the config decides about the cards: identifiers, and the at-risk rule to explain. */
 export interface CardOptions {
@@ -32,6 +33,14 @@ export interface CardOptions {
   identifiers: boolean;
   /** config.churn: the rule behind customer_value.at_risk. */
   churn: {pAliveBelow: number; engagementDropAbove: number; minOrders: number};
+}
+
+/** The card options of a build's settings (the page loaders') or config (publishing's). */
+export function cardOptions({
+  privacy,
+  churn
+}: Pick<PageSettings, "privacy" | "churn">): CardOptions {
+  return {identifiers: privacy.identifiers, churn};
 }
 
 /** Traits per profile a card compares the customer on. */
