@@ -5,6 +5,7 @@
 import {existsSync} from "node:fs";
 import {withStore, type Store} from "../core/store.ts";
 import {byProfileId, sql} from "../core/sql.ts";
+import {CUSTOMER_LEVEL_OUTPUT} from "./published.ts";
 
 export type ProfileEntry = {
   id: string;
@@ -50,11 +51,10 @@ export async function requireProfile(store: Store, id: string | undefined): Prom
 export type NavPage = {name: string; path: string};
 export type NavSection = {name: string; open?: boolean; pages: NavPage[]};
 
-/** The customer-level pages: left out of a build with privacy.customerLevel false. */
-export const CUSTOMER_LEVEL_PAGES: readonly NavPage[] = [
-  {name: "Explore", path: "/explore"},
-  {name: "Customer card", path: "/customer"}
-];
+/** The customer-level pages (published.ts): left out of a build with privacy.customerLevel false. */
+export const CUSTOMER_LEVEL_PAGES: readonly NavPage[] = CUSTOMER_LEVEL_OUTPUT.filter(
+  (o) => o.kind === "page"
+).map((o) => ({name: o.title ?? o.path, path: `/${o.path.slice(0, -".html".length)}`}));
 
 /** The sidebar: overview, every profile's report, the drill-downs, history, the data pages, the method. */
 export function navigation(

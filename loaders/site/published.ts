@@ -54,6 +54,8 @@ export interface CustomerLevelOutput {
    * hold it (the identifier scan does, each line a record).
    */
   kind: "page" | "page data" | "customer rows";
+  /** A page's name in the navigation. */
+  title?: string;
   /** The customer-level page that reads it: left out of an aggregates-only build with the page. */
   of?: string;
 }
@@ -65,8 +67,8 @@ export interface CustomerLevelOutput {
  * publishes customer-level data names its files here.
  */
 export const CUSTOMER_LEVEL_OUTPUT: readonly CustomerLevelOutput[] = [
-  {path: "explore.html", kind: "page"},
-  {path: "customer.html", kind: "page"},
+  {path: "explore.html", kind: "page", title: "Explore"},
+  {path: "customer.html", kind: "page", title: "Customer card"},
   // the card shards, fetched at run time (so not under _file/), and their index
   {path: "data/cards/", kind: "customer rows", of: "customer.html"},
   {path: "_file/data/cards/", kind: "customer rows", of: "customer.html"},
