@@ -8,7 +8,6 @@
  *   data/cards.json           CardIndex: as-of date, shard count, profiles with traits and serve sentences
  *   data/cards/<shard>.json   CardShard: the card rows of the customers whose id hashes to it
  */
-import {existsSync} from "node:fs";
 import {listValue} from "@duckdb/node-api";
 import {
   CARD_FIELDS,
@@ -22,7 +21,7 @@ import {
   type CardTrait,
   type OrderRow
 } from "../../src/contracts/cards.ts";
-import {withStore, type Row, type Store} from "../core/store.ts";
+import type {Row, Store} from "../core/store.ts";
 import {byProfileId, ident, join, sql, val, type SQL} from "../core/sql.ts";
 import {DIGITS, round} from "./published.ts";
 import type {PageSettings} from "../config/settings.ts";
@@ -57,15 +56,10 @@ async function customerIds(store: Store): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-/** The shard names of the store's build, in order: the files `dynamicPaths` lists. */
+/** The shard names of the store's build, in order: the files `npm run build` writes. */
 export async function cardShardNames(store: Store): Promise<string[]> {
   const n = await customerCount(store);
   return n === 0 ? [] : shardNames(shardCount(n));
-}
-
-/** The shard names of the store at path; none when the engine has not built it yet. */
-export async function readCardShardNames(path: string): Promise<string[]> {
-  return existsSync(path) ? withStore(path, cardShardNames) : [];
 }
 
 async function customerCount(store: Store): Promise<number> {
