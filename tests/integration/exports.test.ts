@@ -57,6 +57,15 @@ const TABLES: Record<string, string[]> = {
        ('p1', 'serve', 1, 'Avoid leaning on e-mail.'),
        ('p1', 'serve', 0, 'Reach them by "app" (60 %, against 20 % of all customers).')`
   ],
+  outcome_rates: [
+    `CREATE TABLE outcome_rates (outcome VARCHAR, label VARCHAR, kind VARCHAR, scope VARCHAR,
+       segment VARCHAR, grp VARCHAR, position INTEGER, customers INTEGER, events INTEGER,
+       rate DOUBLE, low DOUBLE, high DOUBLE, lift DOUBLE, suppressed BOOLEAN)`,
+    `INSERT INTO outcome_rates VALUES
+       ('churned', 'Churned', 'flag', 'all', NULL, NULL, 0, 40, 10, 0.25, 0.142, 0.401, 1, false),
+       ('churned', 'Churned', 'flag', 'profile', NULL, 'p2', 0, NULL, NULL, NULL, NULL, NULL, NULL, true),
+       ('churned', 'Churned', 'flag', 'profile', NULL, 'p1', 0, 20, 8, 0.4, 0.219, 0.613, 1.6, false)`
+  ],
   customer_segments: [
     "CREATE TABLE customer_segments (customer_id VARCHAR, segment VARCHAR, value VARCHAR, position INTEGER)",
     `INSERT INTO customer_segments VALUES ('c1', 'age', 'under 25', 0), ('c1', 'country', 'DE', 0),
@@ -177,7 +186,7 @@ describe("writeExports(store, dir, {segments})", () => {
   it("writes every profile to JSON: facts, quality, distinguishing traits by rank, narrative, notes", () => {
     expect(JSON.parse(written.json)).toEqual({
       $schema: "./schemas/profiles.v1.json",
-      schema_version: "1.0.0",
+      schema_version: "1.1.0",
       as_of: "2024-12-31",
       k: 2,
       silhouette: 0.412346,
@@ -252,7 +261,20 @@ describe("writeExports(store, dir, {segments})", () => {
               sentences: ["2 customers, 50 % of the base."]
             }
           ],
-          notes: ["Pilot the in-app chat."]
+          notes: ["Pilot the in-app chat."],
+          outcomes: [
+            {
+              outcome: "churned",
+              label: "Churned",
+              kind: "flag",
+              customers: 20,
+              rate: 0.4,
+              low: 0.219,
+              high: 0.613,
+              base_rate: 0.25,
+              lift: 1.6
+            }
+          ]
         },
         {
           id: "p2",
@@ -295,7 +317,21 @@ describe("writeExports(store, dir, {segments})", () => {
             {section: "serve", title: "How to serve them", sentences: []},
             {section: "value", title: "Value and risk", sentences: []}
           ],
-          notes: []
+          notes: [],
+          // Fewer customers than the minimum group size: published as suppressed.
+          outcomes: [
+            {
+              outcome: "churned",
+              label: "Churned",
+              kind: "flag",
+              customers: null,
+              rate: null,
+              low: null,
+              high: null,
+              base_rate: 0.25,
+              lift: null
+            }
+          ]
         }
       ]
     });
