@@ -183,8 +183,10 @@ describe("writeExports(store, dir, {segments})", () => {
       );
   });
 
-  it("writes every profile to JSON: facts, quality, distinguishing traits by rank, narrative, notes", () => {
-    expect(JSON.parse(written.json)).toEqual({
+  it("writes every profile to JSON: facts, quality, distinguishing traits by rank, narrative, notes, outcomes", () => {
+    const document = JSON.parse(written.json);
+    expect(validators.profiles(document), JSON.stringify(validators.profiles.errors)).toBe(true);
+    expect(document).toEqual({
       $schema: "./schemas/profiles.v1.json",
       schema_version: "1.1.0",
       as_of: "2024-12-31",
