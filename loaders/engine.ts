@@ -262,6 +262,13 @@ export interface PipelineResult {
   stages: StageTiming[];
 }
 
+/** How the build log explains the as-of date (README, Validation and the quarantine). */
+const AS_OF_RULES = {
+  config: "asOf in the config",
+  data: "the day of the last dated row (dates after today are future typos)",
+  today: "today: no source has a dated row (set asOf in the config to fix the date)"
+} as const;
+
 /** Runs every stage; stops after validation when the data breaks the config's limits. */
 export async function runPipeline(
   store: Store,
@@ -275,6 +282,7 @@ export async function runPipeline(
       `read ${raw.name}: ${raw.rows.toLocaleString("en-US")} rows from ${raw.locations.join(", ")}`
     );
   const validation = await stages.time("validate", () => validate(store, config, raws));
+  log(`as of ${validation.asOf}: ${AS_OF_RULES[validation.asOfRule]}`);
   for (const v of validation.sources) {
     log(
       `validated ${v.source} → ${v.table}: ${v.accepted.toLocaleString("en-US")} accepted, ${v.quarantined.toLocaleString("en-US")} quarantined`
@@ -355,15 +363,10 @@ export interface ProfilingResult {
 export async function runProfiling(
   store: Store,
   config: PortraitConfig,
-  asOf: string | null,
+  asOf: string,
   log: (line: string) => void = () => {},
   stages: Stages = new Stages(log)
 ): Promise<ProfilingResult> {
-  if (asOf === null) {
-    throw new Error(
-      "no dated rows in any source, so there is no as-of date to profile at: add orders or other activity, or set asOf in the config"
-    );
-  }
   const notes = readNotes(config.profiles.notes);
   const catalog = await stages.time("features", () =>
     buildFeatures(store, featureOptions(config, asOf))

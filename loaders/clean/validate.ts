@@ -18,6 +18,7 @@ import {dropRawSource, QUARANTINE_DDL, type RawSource} from "../ingest/sources.t
 import {type Store} from "../core/store.ts";
 import {ident, join, sql, val, type SQL} from "../core/sql.ts";
 import {formatShare} from "../../src/contracts/share.ts";
+import {today} from "../core/clock.ts";
 
 /** Why a row was quarantined. */
 export type Reason =
@@ -41,8 +42,13 @@ export interface SourceValidation {
   mappings: FieldMapping[];
 }
 
+/** Where the as-of date came from: the config, the last dated row, or the build's clock. */
+export type AsOfRule = "config" | "data" | "today";
+
 export interface Validation {
-  asOf: string | null;
+  asOf: string;
+  /** How asOf was chosen (README, Validation and the quarantine). */
+  asOfRule: AsOfRule;
   sources: SourceValidation[];
   /** Problems that must fail the build (reject share over the limit). */
   problems: string[];
@@ -70,10 +76,11 @@ interface Staged {
 export async function validate(
   store: Store,
   config: PortraitConfig,
-  raws: RawSource[]
+  raws: RawSource[],
+  options: ValidateOptions = {}
 ): Promise<Validation> {
   try {
-    return await validateSources(store, config, raws);
+    return await validateSources(store, config, raws, options.today ?? today());
   } catch (error) {
     // Each source's text goes once it is checked; a validation that stops drops the rest.
     for (const raw of raws) await dropRawSource(store, raw.rawTable).catch(() => undefined);
@@ -81,22 +88,35 @@ export async function validate(
   }
 }
 
+/** What validation needs besides the config and the data. */
+export interface ValidateOptions {
+  /** Today's date (YYYY-MM-DD): rows after it are future; default the build's clock (clock.ts). */
+  today?: string;
+}
+
 async function validateSources(
   store: Store,
   config: PortraitConfig,
-  raws: RawSource[]
+  raws: RawSource[],
+  todayDate: string
 ): Promise<Validation> {
   await store.run(QUARANTINE_DDL);
   await store.run(
     sql`CREATE OR REPLACE TABLE cleared_values (source VARCHAR, "table" VARCHAR, "row" BIGINT, "column" VARCHAR, value VARCHAR, reason VARCHAR)`
   );
   const staged: Staged[] = [];
-  await store.run(sql`CREATE OR REPLACE TEMP TABLE _as_of_quantiles (q TIMESTAMP)`);
+  await store.run(sql`CREATE OR REPLACE TEMP TABLE _as_of_dates (last TIMESTAMP)`);
   for (const raw of raws) {
     const source = config.sources[raw.name];
     const table = CANONICAL_TABLES.find((t) => t.name === source.table)!;
-    const mappings = resolveColumns(config.path, raw.name, source, table, raw.columns);
-    await checkExpressions(store, config.path, raw.name, raw.rawTable, raw.columns, mappings);
+    const mappings = await checkExpressions(
+      store,
+      config.path,
+      raw.name,
+      raw.rawTable,
+      raw.columns,
+      resolveColumns(config.path, raw.name, source, table, raw.columns)
+    );
     const formats = source.dateFormat === undefined ? [] : [source.dateFormat].flat();
     const s: Staged = {
       raw,
@@ -105,11 +125,19 @@ async function validateSources(
       formats,
       rejectDuplicates: sourceValidation(config, source).duplicateRows === "reject"
     };
-    if (config.asOf === undefined) await timeQuantile(store, s);
+    if (config.asOf === undefined) await lastDate(store, s, todayDate);
     staged.push(s);
   }
-  const asOf = config.asOf ?? (await deriveAsOf(store));
-  await store.run(sql`DROP TABLE _as_of_quantiles`);
+  const derived = config.asOf === undefined ? await deriveAsOf(store) : null;
+  await store.run(sql`DROP TABLE _as_of_dates`);
+  const asOfRule: AsOfRule =
+    config.asOf !== undefined ? "config" : derived !== null ? "data" : "today";
+  const asOf = config.asOf ?? derived ?? todayDate;
+  // Future is after the as-of date the config sets, else after today: never after the newest data.
+  const future: Future =
+    config.asOf !== undefined
+      ? {after: config.asOf, what: "the as-of date"}
+      : {after: todayDate, what: "today"};
   // Only tables some source feeds exist: a dimension with no data is not measured, not empty.
   // The customers are an intermediate that standardisation rewrites column by column before
   // identity resolution writes the store's customers, so they are a temporary table. The other
@@ -133,13 +161,13 @@ async function validateSources(
       );
       known = true;
     }
-    results.push(await check(store, config, s, asOf));
+    results.push(await check(store, config, s, future));
   }
   results.sort(
     (a, b) =>
       raws.findIndex((r) => r.name === a.source) - raws.findIndex((r) => r.name === b.source)
   );
-  return {asOf, sources: results, problems: rejectShareProblems(config, results)};
+  return {asOf, asOfRule, sources: results, problems: rejectShareProblems(config, results)};
 }
 
 /** A mapped field's text column (`v_<field>`). */
@@ -152,9 +180,14 @@ function textSql(mapping: FieldMapping): SQL {
   return sql`NULLIF(trim(CAST(${mapping.sql} AS VARCHAR)), '') AS ${textOf(mapping.field)}`;
 }
 
-/** A mapped field's parsed value, from its text. */
+/**
+ * A mapped field's parsed value, from its text. The source's date formats read source text
+ * only: an expression that is already a date or timestamp (`make_date(...)`) is written in ISO
+ * 8601 as text, and read back as such.
+ */
 function parsedSql(table: CanonicalTable, mapping: FieldMapping, formats: string[]): SQL {
-  return sql`${parse(table.fields[mapping.field], textOf(mapping.field), formats)} AS ${parsedOf(mapping.field)}`;
+  const own = mapping.temporal ? [] : formats;
+  return sql`${parse(table.fields[mapping.field], textOf(mapping.field), own)} AS ${parsedOf(mapping.field)}`;
 }
 
 /** SQL parsing a text value into its canonical type; NULL when it does not parse. */
@@ -184,26 +217,35 @@ export function parse(type: FieldType, text: SQL, formats: string[]): SQL {
   }
 }
 
-/** Adds a source's 99.9 % quantile of its table's time to _as_of_quantiles (see deriveAsOf). */
-async function timeQuantile(store: Store, s: Staged): Promise<void> {
+/** Adds a source's last date of its table's time, leaving out dates after today, to _as_of_dates. */
+async function lastDate(store: Store, s: Staged, todayDate: string): Promise<void> {
   const time = s.mappings.find((m) => m.field === s.table.time);
   if (time === undefined) return;
+  const p = parsedOf(time.field);
   await store.run(
-    sql`INSERT INTO _as_of_quantiles
-     SELECT quantile_disc(${parsedOf(time.field)}, 0.999)::TIMESTAMP FROM (
-       SELECT ${parsedSql(s.table, time, s.formats)} FROM (SELECT ${textSql(time)} FROM ${ident(s.raw.rawTable)}))`
+    sql`INSERT INTO _as_of_dates
+     SELECT max(${p})::TIMESTAMP FROM (
+       SELECT ${parsedSql(s.table, time, s.formats)} FROM (SELECT ${textSql(time)} FROM ${ident(s.raw.rawTable)}))
+     WHERE ${p} < ${val(todayDate)}::DATE + INTERVAL 1 DAY`
   );
 }
 
 /**
- * The data's as-of date when the config gives none: the end of the month by which 99.9 % of
- * every source's dated rows have happened, so a stray typo decades ahead cannot move it.
+ * The data's as-of date when the config gives none: the day of the last dated row of any
+ * source (orders, tickets, e-mail events, web sessions, survey answers, signups), leaving out
+ * dates after today, which are typos (quarantined as future_date). Null without dated rows.
  */
 async function deriveAsOf(store: Store): Promise<string | null> {
   const row = await store.one<{as_of: string | null}>(
-    sql`SELECT strftime(last_day(max(q)), '%Y-%m-%d') AS as_of FROM _as_of_quantiles`
+    sql`SELECT strftime(max(last), '%Y-%m-%d') AS as_of FROM _as_of_dates`
   );
   return row?.as_of ?? null;
+}
+
+/** The day after which a dated row is in the future, and how messages name it. */
+export interface Future {
+  after: string;
+  what: "the as-of date" | "today";
 }
 
 interface Check {
@@ -218,7 +260,7 @@ export function checksFor(
   table: CanonicalTable,
   mappings: FieldMapping[],
   formats: string[],
-  options: {asOf: string | null; negativeAmounts: "reject" | "allow"}
+  options: {future: Future | null; negativeAmounts: "reject" | "allow"}
 ): Check[] {
   const mapped = new Set(mappings.map((m) => m.field));
   const v = textOf;
@@ -267,12 +309,13 @@ export function checksFor(
       message: sql`'amount ' || ${v("amount")} || ' is negative (set validation.negativeAmounts to "allow" to keep refunds)'`
     });
   }
-  if (options.asOf !== null && mapped.has(table.time)) {
+  const future = options.future;
+  if (future !== null && mapped.has(table.time)) {
     checks.push({
       reason: "future_date",
       column: table.time,
-      when: sql`${p(table.time)} >= ${val(options.asOf)}::DATE + INTERVAL 1 DAY`,
-      message: sql`${val(`${table.time} `)} || ${v(table.time)} || ${val(` is after the as-of date ${options.asOf}`)}`
+      when: sql`${p(table.time)} >= ${val(future.after)}::DATE + INTERVAL 1 DAY`,
+      message: sql`${val(`${table.time} `)} || ${v(table.time)} || ${val(` is after ${future.what} (${future.after})`)}`
     });
   }
   if (table.name !== "customers" && mapped.has("customer_id")) {
@@ -291,12 +334,12 @@ async function check(
   store: Store,
   config: PortraitConfig,
   s: Staged,
-  asOf: string | null
+  future: Future
 ): Promise<SourceValidation> {
   const {raw, table, mappings, formats} = s;
   const settings = sourceValidation(config, config.sources[raw.name]);
   const checks = checksFor(table, mappings, formats, {
-    asOf,
+    future,
     negativeAmounts: settings.negativeAmounts
   });
   const rawTable = ident(raw.rawTable);

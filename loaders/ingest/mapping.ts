@@ -16,7 +16,12 @@ export interface FieldMapping {
   sql: SQL;
   /** How the user wrote it, for messages. */
   label: string;
+  /** An expression whose value is already a date or timestamp (no date format applies to it). */
+  temporal?: boolean;
 }
+
+/** DuckDB types whose values are dates already. */
+const TEMPORAL = /^(DATE|TIMESTAMP.*)$/;
 
 /** A string that names a column rather than computing something: no operators or calls. */
 const NAME = /^[\p{L}\p{N}_ .#$@]+$/u;
@@ -77,7 +82,10 @@ export function resolveColumns(
   return fields.filter((f) => mappings.has(f)).map((f) => mappings.get(f)!);
 }
 
-/** Checks that each SQL expression binds against the source; unknown columns get a hint. */
+/**
+ * Checks that each SQL expression binds against the source (unknown columns get a hint), and
+ * returns the mappings with the expressions whose value is a date or timestamp marked temporal.
+ */
 export async function checkExpressions(
   store: Store,
   configPath: string,
@@ -85,10 +93,18 @@ export async function checkExpressions(
   rawTable: string,
   columns: readonly string[],
   mappings: readonly FieldMapping[]
-): Promise<void> {
-  for (const mapping of mappings.filter((m) => m.kind === "sql")) {
+): Promise<FieldMapping[]> {
+  const checked: FieldMapping[] = [];
+  for (const mapping of mappings) {
+    if (mapping.kind !== "sql") {
+      checked.push(mapping);
+      continue;
+    }
     try {
-      await store.run(sql`SELECT ${mapping.sql} FROM ${ident(rawTable)} LIMIT 0`);
+      const [described] = await store.all<{column_type: string}>(
+        sql`DESCRIBE SELECT ${mapping.sql} AS v FROM ${ident(rawTable)} LIMIT 0`
+      );
+      checked.push({...mapping, temporal: TEMPORAL.test(described?.column_type ?? "")});
     } catch (error) {
       const message = (error as Error).message;
       const unknown = /Referenced column "?([^"\n]+?)"? not found/.exec(message);
@@ -98,6 +114,7 @@ export async function checkExpressions(
       throw new ConfigError(configPath, `sources.${sourceName}.columns.${mapping.field}`, problem);
     }
   }
+  return checked;
 }
 
 /**

@@ -24,6 +24,9 @@ afterEach(async () => {
 const CUSTOMERS =
   "customer_id,email,signup_date\nC1,a@x.example,2024-01-05\nC2,b@x.example,2024-02-01\nC3,c@x.example,2024-03-01\n";
 
+/** The build's clock in these tests: "future" without an as-of date is after this day. */
+const TODAY = "2026-12-05";
+
 /** Writes the files, validates the config and runs read + validate on it. */
 async function run(files: Record<string, string>, input: PortraitConfigInput): Promise<Validation> {
   for (const [name, text] of Object.entries(files)) {
@@ -31,7 +34,7 @@ async function run(files: Record<string, string>, input: PortraitConfigInput): P
     await writeFile(join(dir, name), text);
   }
   const config = parseConfig(input, join(dir, "portrait.config.ts"));
-  return validate(store, config, await readSources(store, config));
+  return validate(store, config, await readSources(store, config), {today: TODAY});
 }
 
 async function quarantine(): Promise<unknown[][]> {
@@ -90,7 +93,7 @@ describe("validate(store, config, sources): row errors go to the quarantine with
         8,
         "ordered_at",
         "future_date",
-        "ordered_at 2062-10-13 08:00:00 is after the as-of date 2024-03-31"
+        "ordered_at 2062-10-13 08:00:00 is after the as-of date (2024-03-31)"
       ],
       ["shop", 9, null, "malformed_line", "line 10: Expected Number of Columns: 5 Found: 6"]
     ]);
@@ -162,7 +165,7 @@ describe("validate(store, config, sources): row errors go to the quarantine with
     ]);
   });
 
-  it("derives the as-of date from the data when the config gives none", async () => {
+  it("derives the as-of date as the day of the last dated row, and future as after today", async () => {
     const lines = Array.from({length: 2000}, (_, i) => `O${i},C1,2025-0${1 + (i % 6)}-10,1`);
     const v = await run(
       {
@@ -170,13 +173,76 @@ describe("validate(store, config, sources): row errors go to the quarantine with
         "orders.csv": [
           "order_id,customer_id,ordered_at,amount",
           ...lines,
-          "X,C1,2062-10-13,1"
+          "N,C1,2025-06-19 17:30:00,1", // the newest row: the as-of date, not a future one
+          "X,C1,2062-10-13,1" // a typo decades ahead: after today, so future
         ].join("\n")
       },
       {sources: {crm, shop: {table: "orders", file: "orders.csv"}}}
     );
-    expect(v.asOf).toBe("2025-06-30");
+    expect([v.asOf, v.asOfRule]).toEqual(["2025-06-19", "data"]);
     expect(v.sources.find((s) => s.source === "shop")?.byReason).toEqual({future_date: 1});
+    expect(await quarantine()).toEqual([
+      [
+        "shop",
+        2002,
+        "ordered_at",
+        "future_date",
+        "ordered_at 2062-10-13 is after today (2026-12-05)"
+      ]
+    ]);
+  });
+
+  it("takes today as the as-of date when no source has a dated row, and says so", async () => {
+    const v = await run(
+      {"customers.csv": "customer_id,email\nC1,a@x.example\nC2,b@x.example\n"},
+      {sources: {crm}}
+    );
+    expect([v.asOf, v.asOfRule]).toEqual([TODAY, "today"]);
+  });
+
+  it("quarantines rows after an explicit as-of date even when they are not after today", async () => {
+    const v = await run(
+      {
+        "customers.csv": CUSTOMERS,
+        "orders.csv":
+          "order_id,customer_id,ordered_at,amount\nA,C1,2025-01-01,1\nB,C1,2025-02-01,1\n"
+      },
+      {asOf: "2025-01-31", sources: {crm, shop: {table: "orders", file: "orders.csv"}}}
+    );
+    expect([v.asOf, v.asOfRule]).toEqual(["2025-01-31", "config"]);
+    expect(v.sources.find((s) => s.source === "shop")?.byReason).toEqual({future_date: 1});
+  });
+
+  it("applies dateFormat to source text only: a date an expression builds passes untouched", async () => {
+    const v = await run(
+      {
+        "customers.csv":
+          "id,born_y,born_m,born_d,joined\nC1,1980,5,17,03/02/2024\nC2,1975,12,1,15/03/2024\n"
+      },
+      {
+        sources: {
+          crm: {
+            table: "customers",
+            file: "customers.csv",
+            dateFormat: "%d/%m/%Y",
+            columns: {
+              customer_id: "id",
+              birth_date: "make_date(born_y::INTEGER, born_m::INTEGER, born_d::INTEGER)",
+              signup_date: "joined"
+            }
+          }
+        }
+      }
+    );
+    expect(v.sources[0]).toMatchObject({accepted: 2, cleared: 0});
+    expect(
+      await store.all(
+        sql`SELECT customer_id, strftime(birth_date, '%Y-%m-%d') AS born, strftime(signup_date, '%Y-%m-%d') AS joined FROM accepted_customers ORDER BY _row`
+      )
+    ).toEqual([
+      {customer_id: "C1", born: "1980-05-17", joined: "2024-02-03"},
+      {customer_id: "C2", born: "1975-12-01", joined: "2024-03-15"}
+    ]);
   });
 });
 
