@@ -231,12 +231,14 @@ export function surveyAggregate(
 }
 
 /**
- * The population: customers who had joined by the as-of date, or show no date at all. A
- * customer joined at their signup date, else at their first activity in the aggregates given.
+ * The population: customers who had joined by the as-of date. A customer joined at their
+ * signup date, else at their first activity in the aggregates given. A customer with neither
+ * is not yet known in the past: they count in the current build (`undated`), never in a past
+ * snapshot, where they would otherwise count as if they had always been there.
  */
 export function populationQuery(
   asOf: string,
-  {signup, firsts}: {signup: boolean; firsts: readonly Aggregated[]}
+  {signup, firsts, undated}: {signup: boolean; firsts: readonly Aggregated[]; undated: boolean}
 ): SQL {
   const first = firsts.map(
     (t) =>
@@ -248,7 +250,7 @@ export function populationQuery(
     : (least ?? sql`NULL::TIMESTAMP`);
   return sql`CREATE OR REPLACE TEMP TABLE population AS
      SELECT * FROM (SELECT c.*, ${joined} AS _joined FROM customers c)
-     WHERE _joined IS NULL OR _joined < ${endOf(asOf)}`;
+     WHERE ${undated ? sql`_joined IS NULL OR ` : sql``}_joined < ${endOf(asOf)}`;
 }
 
 /** One row per customer of the population, one column per declaration, joined to the aggregates. */
@@ -402,7 +404,11 @@ export async function buildFeatures(
     aggregates.has(t)
   );
   await store.run(
-    populationQuery(options.asOf, {signup: customerColumns.has("signup_date"), firsts})
+    populationQuery(options.asOf, {
+      signup: customerColumns.has("signup_date"),
+      firsts,
+      undated: options.snapshotTable === undefined
+    })
   );
   const table = options.snapshotTable ?? "features";
   await store.run(featuresQuery(table, options.asOf, kept, [...aggregates.keys()]));

@@ -250,6 +250,7 @@ export const SEGMENTS: Shape<SegmentsDocument> = {
 /** data/history.json. */
 export const HISTORY: Shape<HistoryData> = {
   period: true,
+  no_history: true,
   min_group_size: true,
   snapshots: {date: true, current: true, customers: true},
   profiles: {id: true, name: true},
