@@ -123,7 +123,7 @@ async function validateSources(
       table,
       mappings,
       formats,
-      rejectDuplicates: sourceValidation(config, source).duplicateRows === "reject"
+      rejectDuplicates: rejectsDuplicates(sourceValidation(config, source).duplicateRows, mappings)
     };
     if (config.asOf === undefined) await lastDate(store, s, todayDate);
     staged.push(s);
@@ -168,6 +168,18 @@ async function validateSources(
       raws.findIndex((r) => r.name === a.source) - raws.findIndex((r) => r.name === b.source)
   );
   return {asOf, asOfRule, sources: results, problems: rejectShareProblems(config, results)};
+}
+
+/**
+ * Whether a source's exact duplicate rows are quarantined: as the config says, else yes unless
+ * a column expression reads `_row` (an id made from the line number says that identical lines
+ * are separate events, as in a purchase log where one customer buys the same thing twice a day).
+ */
+export function rejectsDuplicates(
+  setting: "reject" | "keep" | undefined,
+  mappings: readonly FieldMapping[]
+): boolean {
+  return setting === undefined ? !mappings.some((m) => m.usesRow) : setting === "reject";
 }
 
 /** A mapped field's text column (`v_<field>`). */

@@ -46,7 +46,10 @@ const validationOptions = z
     maxRejectShare: z.number().min(0).max(1).optional(),
     /** Negative order amounts: rejected (default) or allowed (refunds). */
     negativeAmounts: z.enum(["reject", "allow"]).optional(),
-    /** Exact duplicate rows: rejected (default) or kept. */
+    /**
+     * Exact duplicate rows: rejected or kept; default rejected, unless a column expression
+     * reads `_row` (the rows are then told apart by their place in the file, as lines are).
+     */
     duplicateRows: z.enum(["reject", "keep"]).optional()
   })
   .strict();
@@ -335,7 +338,8 @@ export type ColumnSpec = z.output<typeof columnSpec>;
 export interface ValidationSettings {
   maxRejectShare: number;
   negativeAmounts: "reject" | "allow";
-  duplicateRows: "reject" | "keep";
+  /** Undefined: the default, which depends on the source's mapping (see validate.ts). */
+  duplicateRows: "reject" | "keep" | undefined;
 }
 
 /** A source's validation settings: its own, else the project's. */
@@ -445,7 +449,7 @@ export function parseConfig(input: unknown, path: string, dir = dirname(path)): 
     validation: {
       maxRejectShare: c.validation?.maxRejectShare ?? 0.05,
       negativeAmounts: c.validation?.negativeAmounts ?? "reject",
-      duplicateRows: c.validation?.duplicateRows ?? "reject"
+      duplicateRows: c.validation?.duplicateRows
     },
     identity: {
       rules: c.identity?.rules ?? [{rule: "email"}, {rule: "phone"}],

@@ -18,6 +18,8 @@ export interface FieldMapping {
   label: string;
   /** An expression whose value is already a date or timestamp (no date format applies to it). */
   temporal?: boolean;
+  /** An expression that reads `_row`: rows it tells apart are not duplicates of one another. */
+  usesRow?: boolean;
 }
 
 /** DuckDB types whose values are dates already. */
@@ -104,7 +106,15 @@ export async function checkExpressions(
       const [described] = await store.all<{column_type: string}>(
         sql`DESCRIBE SELECT ${mapping.sql} AS v FROM ${ident(rawTable)} LIMIT 0`
       );
-      checked.push({...mapping, temporal: TEMPORAL.test(described?.column_type ?? "")});
+      checked.push({
+        ...mapping,
+        temporal: TEMPORAL.test(described?.column_type ?? ""),
+        usesRow: !(await binds(
+          store,
+          mapping.sql,
+          sql`(SELECT * EXCLUDE (_row) FROM ${ident(rawTable)})`
+        ))
+      });
     } catch (error) {
       const message = (error as Error).message;
       const unknown = /Referenced column "?([^"\n]+?)"? not found/.exec(message);
@@ -115,6 +125,16 @@ export async function checkExpressions(
     }
   }
   return checked;
+}
+
+/** Whether an expression binds against a relation (no query runs: LIMIT 0). */
+async function binds(store: Store, expression: SQL, relation: SQL): Promise<boolean> {
+  try {
+    await store.run(sql`SELECT ${expression} FROM ${relation} LIMIT 0`);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

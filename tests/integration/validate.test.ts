@@ -192,6 +192,33 @@ describe("validate(store, config, sources): row errors go to the quarantine with
     ]);
   });
 
+  it("keeps identical lines when the id reads _row, unless the config says reject", async () => {
+    const log = "customer,day,amount\nC1,2025-01-02,5\nC1,2025-01-02,5\nC2,2025-01-03,7\n";
+    const source = (validation?: {duplicateRows: "reject"}) => ({
+      table: "orders" as const,
+      file: "log.csv",
+      columns: {
+        order_id: "customer || '-' || _row",
+        customer_id: "customer",
+        ordered_at: "day",
+        amount: "amount"
+      },
+      ...(validation ? {validation} : {})
+    });
+    const kept = await run(
+      {"customers.csv": CUSTOMERS, "log.csv": log},
+      {sources: {crm, shop: source()}}
+    );
+    expect(kept.sources[1]).toMatchObject({read: 3, accepted: 3, quarantined: 0});
+    store.close();
+    store = await Store.open(":memory:");
+    const rejected = await run(
+      {"customers.csv": CUSTOMERS, "log.csv": log},
+      {sources: {crm, shop: source({duplicateRows: "reject"})}, validation: {maxRejectShare: 1}}
+    );
+    expect(rejected.sources[1].byReason).toEqual({duplicate_row: 1});
+  });
+
   it("takes today as the as-of date when no source has a dated row, and says so", async () => {
     const v = await run(
       {"customers.csv": "customer_id,email\nC1,a@x.example\nC2,b@x.example\n"},
