@@ -63,6 +63,8 @@ interface Staged {
   mappings: FieldMapping[];
   formats: string[];
   rejectDuplicates: boolean;
+  /** Values that mean "missing" in the source's text and id fields, lower case (README). */
+  placeholders: string[];
 }
 
 /**
@@ -123,7 +125,10 @@ async function validateSources(
       table,
       mappings,
       formats,
-      rejectDuplicates: rejectsDuplicates(sourceValidation(config, source).duplicateRows, mappings)
+      rejectDuplicates: rejectsDuplicates(sourceValidation(config, source).duplicateRows, mappings),
+      placeholders: sourceValidation(config, source).missingValues.map((v) =>
+        v.trim().toLowerCase()
+      )
     };
     if (config.asOf === undefined) await lastDate(store, s, todayDate);
     staged.push(s);
@@ -187,9 +192,27 @@ const textOf = (field: string) => ident(`v_${field}`);
 /** A mapped field's parsed column (`p_<field>`). */
 const parsedOf = (field: string) => ident(`p_${field}`);
 
-/** A mapped field's text: trimmed, empty as NULL. */
-function textSql(mapping: FieldMapping): SQL {
-  return sql`NULLIF(trim(CAST(${mapping.sql} AS VARCHAR)), '') AS ${textOf(mapping.field)}`;
+/** A mapped field's raw text before placeholders are cleared (`r_<field>`). */
+const rawTextOf = (field: string) => ident(`r_${field}`);
+
+/** A mapped field's text: trimmed, empty or a placeholder ("unknown", "n/a" …) as NULL. */
+function textSql(mapping: FieldMapping, placeholders: readonly string[] = []): SQL {
+  const text = sql`trim(CAST(${mapping.sql} AS VARCHAR))`;
+  const value =
+    placeholders.length > 0
+      ? sql`CASE WHEN ${text} = '' OR list_contains(${listValue([...placeholders])}, lower(${text})) THEN NULL ELSE ${text} END`
+      : sql`NULLIF(${text}, '')`;
+  return sql`${value} AS ${textOf(mapping.field)}`;
+}
+
+/** The text of every mapping of a source, placeholders cleared in its text and id fields. */
+function textsOf(s: Staged, mappings: readonly FieldMapping[]): SQL {
+  return join(mappings.map((m) => textSql(m, textual(s.table, m) ? s.placeholders : [])));
+}
+
+/** Whether a mapped field is text or an id (its text is its value). */
+function textual(table: CanonicalTable, m: FieldMapping): boolean {
+  return table.fields[m.field] === "id" || table.fields[m.field] === "text";
 }
 
 /**
@@ -355,11 +378,20 @@ async function check(
     negativeAmounts: settings.negativeAmounts
   });
   const rawTable = ident(raw.rawTable);
-  const typed = (m: FieldMapping) =>
-    table.fields[m.field] !== "id" && table.fields[m.field] !== "text";
+  const typed = (m: FieldMapping) => !textual(table, m);
   const optional = mappings.filter((m) => !table.required.includes(m.field) && typed(m));
+  // Optional text whose placeholders are cleared and recorded (a required one is missing).
+  const placeheld =
+    s.placeholders.length > 0
+      ? mappings.filter((m) => !table.required.includes(m.field) && !typed(m))
+      : [];
   // What the checks and cleared values read: the required fields and those that can fail to parse.
-  const checked = mappings.filter((m) => table.required.includes(m.field) || typed(m));
+  const checked = mappings.filter(
+    (m) => table.required.includes(m.field) || typed(m) || placeheld.includes(m)
+  );
+  const rawTexts = placeheld.map(
+    (m) => sql`NULLIF(trim(CAST(${m.sql} AS VARCHAR)), '') AS ${rawTextOf(m.field)}`
+  );
   await findDuplicates(store, s);
   const known =
     table.name !== "customers" && mappings.some((m) => m.field === "customer_id")
@@ -371,11 +403,12 @@ async function check(
       " "
     )} END`;
   const text = (value: string | null) => (value === null ? sql`NULL` : sql`${val(value)}`);
-  const cleared = optional.length > 0 ? join(optional.map(clearedSql), " OR ") : sql`false`;
+  const lost = [...optional.map(clearedSql), ...placeheld.map(placeholderSql)];
+  const cleared = lost.length > 0 ? join(lost, " OR ") : sql`false`;
   // Only rows that fail a check or lose a value are kept: a few, next to the source.
   await store.run(
     sql`CREATE OR REPLACE TEMP TABLE _flagged AS
-     WITH mapped AS (SELECT _row, _file, ${join(checked.map(textSql))} FROM ${rawTable}),
+     WITH mapped AS (SELECT _row, _file, ${join([textsOf(s, checked), ...rawTexts])} FROM ${rawTable}),
      parsed AS (
        SELECT m.*, d.dup_of AS _dup_of, ${join(checked.map((m) => parsedSql(table, m, formats)))}
        FROM mapped m LEFT JOIN _dups d ON d._row = m._row AND d._file = m._file),
@@ -401,6 +434,13 @@ async function check(
       sql`INSERT INTO cleared_values
        SELECT ${val(raw.name)}, ${val(table.name)}, _row, ${val(m.field)}, ${textOf(m.field)}, ${val(reason)} FROM _flagged
        WHERE _reason IS NULL AND ${clearedSql(m)} ORDER BY _row`
+    );
+  }
+  for (const m of placeheld) {
+    await store.run(
+      sql`INSERT INTO cleared_values
+       SELECT ${val(raw.name)}, ${val(table.name)}, _row, ${val(m.field)}, ${rawTextOf(m.field)}, 'placeholder' FROM _flagged
+       WHERE _reason IS NULL AND ${placeholderSql(m)} ORDER BY _row`
     );
   }
   await store.run(
@@ -449,7 +489,7 @@ async function accept(store: Store, s: Staged): Promise<void> {
     )
   );
   const rows = sql`SELECT *, ${join(mappings.map((m) => parsedSql(table, m, formats)))}
-    FROM (SELECT _row, _file, ${join(mappings.map(textSql))} FROM ${ident(raw.rawTable)})`;
+    FROM (SELECT _row, _file, ${textsOf(s, mappings)} FROM ${ident(raw.rawTable)})`;
   const source = val(raw.name);
   if (raw.locations.length > 1) {
     await store.run(
@@ -464,6 +504,11 @@ async function accept(store: Store, s: Staged): Promise<void> {
   await store.run(
     sql`DELETE FROM ${accepted} WHERE _source = ${source} AND _row IN (SELECT _row FROM _rejected)`
   );
+}
+
+/** Whether an optional text field held a placeholder for a missing value (it is cleared). */
+function placeholderSql(m: FieldMapping): SQL {
+  return sql`(${rawTextOf(m.field)} IS NOT NULL AND ${textOf(m.field)} IS NULL)`;
 }
 
 /** Whether an optional field had a value that does not parse (it is cleared, the row kept). */

@@ -50,7 +50,12 @@ const validationOptions = z
      * Exact duplicate rows: rejected or kept; default rejected, unless a column expression
      * reads `_row` (the rows are then told apart by their place in the file, as lines are).
      */
-    duplicateRows: z.enum(["reject", "keep"]).optional()
+    duplicateRows: z.enum(["reject", "keep"]).optional(),
+    /**
+     * Values that mean "missing" in text fields and ids, compared trimmed and ignoring case
+     * (an empty value always is); default DEFAULT_MISSING_VALUES. A source's list replaces it.
+     */
+    missingValues: z.array(z.string()).optional()
   })
   .strict();
 
@@ -340,14 +345,19 @@ export interface ValidationSettings {
   negativeAmounts: "reject" | "allow";
   /** Undefined: the default, which depends on the source's mapping (see validate.ts). */
   duplicateRows: "reject" | "keep" | undefined;
+  missingValues: string[];
 }
+
+/** Values that stand for a missing value in exports: placeholders, never data. */
+export const DEFAULT_MISSING_VALUES = ["", "-", "n/a", "unknown", "(blank)"];
 
 /** A source's validation settings: its own, else the project's. */
 export function sourceValidation(config: PortraitConfig, source: SourceConfig): ValidationSettings {
   return {
     maxRejectShare: source.validation?.maxRejectShare ?? config.validation.maxRejectShare,
     negativeAmounts: source.validation?.negativeAmounts ?? config.validation.negativeAmounts,
-    duplicateRows: source.validation?.duplicateRows ?? config.validation.duplicateRows
+    duplicateRows: source.validation?.duplicateRows ?? config.validation.duplicateRows,
+    missingValues: source.validation?.missingValues ?? config.validation.missingValues
   };
 }
 
@@ -449,7 +459,8 @@ export function parseConfig(input: unknown, path: string, dir = dirname(path)): 
     validation: {
       maxRejectShare: c.validation?.maxRejectShare ?? 0.05,
       negativeAmounts: c.validation?.negativeAmounts ?? "reject",
-      duplicateRows: c.validation?.duplicateRows
+      duplicateRows: c.validation?.duplicateRows,
+      missingValues: c.validation?.missingValues ?? DEFAULT_MISSING_VALUES
     },
     identity: {
       rules: c.identity?.rules ?? [{rule: "email"}, {rule: "phone"}],

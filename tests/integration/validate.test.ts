@@ -219,6 +219,52 @@ describe("validate(store, config, sources): row errors go to the quarantine with
     expect(rejected.sources[1].byReason).toEqual({duplicate_row: 1});
   });
 
+  it("reads placeholders in text fields and ids as missing, and records the cleared ones", async () => {
+    const v = await run(
+      {
+        "customers.csv": [
+          "customer_id,gender,occupation,income",
+          "C1,Unknown,N/A,-",
+          "(blank),F,teacher,100",
+          " n/a ,M,-,200",
+          "C4, (BLANK) ,nurse,300"
+        ].join("\n")
+      },
+      {sources: {crm}, validation: {maxRejectShare: 1}}
+    );
+    expect(await quarantine()).toEqual([
+      ["crm", 2, "customer_id", "missing_value", "customer_id is missing"],
+      ["crm", 3, "customer_id", "missing_value", "customer_id is missing"]
+    ]);
+    expect(
+      await store.all(
+        sql`SELECT "row", "column", value, reason FROM cleared_values ORDER BY "row", "column"`
+      )
+    ).toEqual([
+      {row: 1, column: "gender", value: "Unknown", reason: "placeholder"},
+      {row: 1, column: "income", value: "-", reason: "not_a_number"},
+      {row: 1, column: "occupation", value: "N/A", reason: "placeholder"},
+      {row: 4, column: "gender", value: "(BLANK)", reason: "placeholder"}
+    ]);
+    expect(v.sources[0]).toMatchObject({read: 4, accepted: 2, quarantined: 2, cleared: 4});
+  });
+
+  it("takes a source's own missingValues over the project's", async () => {
+    await run(
+      {"customers.csv": "customer_id,gender\nC1,unknown\nC2,?\n"},
+      {
+        sources: {crm: {...crm, validation: {missingValues: ["?"]}}},
+        validation: {missingValues: ["unknown"]}
+      }
+    );
+    expect(
+      await store.all(sql`SELECT customer_id, gender FROM accepted_customers ORDER BY _row`)
+    ).toEqual([
+      {customer_id: "C1", gender: "unknown"},
+      {customer_id: "C2", gender: null}
+    ]);
+  });
+
   it("takes today as the as-of date when no source has a dated row, and says so", async () => {
     const v = await run(
       {"customers.csv": "customer_id,email\nC1,a@x.example\nC2,b@x.example\n"},
