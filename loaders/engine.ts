@@ -295,7 +295,7 @@ export async function runPipeline(
     }
   });
   const standardised = await stages.time("standardise", () =>
-    standardise(store, {asOf: validation.asOf})
+    standardise(store, {asOf: validation.asOf, ranges: config.ranges})
   );
   const identity = await stages.time("identity", async () => {
     const summary = await resolveIdentities(store, {

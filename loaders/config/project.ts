@@ -176,6 +176,11 @@ export const configSchema = z
     references: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), reference).optional(),
     enrich: z.array(enrichment).optional(),
     validation: validationOptions.optional(),
+    /**
+     * Plausible ranges of numbers, by field (customers) or table.field: a value outside is
+     * cleared and recorded, so it stays out of features; default {age: [0, 110]}.
+     */
+    ranges: z.record(z.string(), z.tuple([z.number(), z.number()])).optional(),
     identity: z
       .object({
         rules: z.array(identityRule).optional(),
@@ -372,6 +377,8 @@ export interface PortraitConfig {
   references: Record<string, ReferenceConfig>;
   enrich: z.output<typeof enrichment>[];
   validation: ValidationSettings;
+  /** Plausible ranges of numbers (customers' age always among them). */
+  ranges: {table: string; field: string; min: number; max: number}[];
   identity: {rules: z.output<typeof identityRule>[]; survivorship: Record<string, string>};
   features: {
     windowDays: number;
@@ -462,6 +469,7 @@ export function parseConfig(input: unknown, path: string, dir = dirname(path)): 
       duplicateRows: c.validation?.duplicateRows,
       missingValues: c.validation?.missingValues ?? DEFAULT_MISSING_VALUES
     },
+    ranges: rangeSettings(c.ranges ?? {}, path),
     identity: {
       rules: c.identity?.rules ?? [{rule: "email"}, {rule: "phone"}],
       survivorship: c.identity?.survivorship ?? {}
@@ -507,6 +515,31 @@ export function parseConfig(input: unknown, path: string, dir = dirname(path)): 
       customerLevel: c.privacy?.customerLevel ?? true
     }
   };
+}
+
+/** The plausible ranges, with age 0–110 unless the config sets it; keys name numeric fields. */
+function rangeSettings(
+  ranges: Record<string, [number, number]>,
+  path: string
+): PortraitConfig["ranges"] {
+  const all = {age: [0, 110] as [number, number], ...ranges};
+  return Object.entries(all).map(([key, [min, max]]) => {
+    const [table, field] = key.includes(".") ? key.split(".", 2) : ["customers", key];
+    const canonical = CANONICAL_TABLES.find((t) => t.name === table);
+    if (canonical === undefined)
+      throw new ConfigError(path, `ranges.${key}`, `no table ${table}; write field or table.field`);
+    const type = canonical.fields[field];
+    if (type !== undefined && type !== "number" && type !== "integer")
+      throw new ConfigError(path, `ranges.${key}`, `${table}.${field} is not a number`);
+    if (canonical.required.includes(field))
+      throw new ConfigError(
+        path,
+        `ranges.${key}`,
+        `${table}.${field} is required: validation rejects rows, a range would only empty it`
+      );
+    if (min > max) throw new ConfigError(path, `ranges.${key}`, `min ${min} is above max ${max}`);
+    return {table, field, min, max};
+  });
 }
 
 function clusteringSettings(
