@@ -40,6 +40,7 @@ import {
   type CatalogEntry
 } from "./profile/features.ts";
 import {buildSegments, type SegmentSummary} from "./profile/segments.ts";
+import {MIN_CUSTOMERS, preflight, type Preflight} from "./profile/preflight.ts";
 import {
   describeMatch,
   keepIdentities,
@@ -259,6 +260,8 @@ export interface PipelineResult {
   identity: IdentitySummary;
   enrichment: EnrichSummary[];
   quality: QualityReport;
+  /** What the data allows but a person should look at; the build log and `npm run check` list them. */
+  warnings: string[];
   stages: StageTiming[];
 }
 
@@ -315,11 +318,22 @@ export async function runPipeline(
     const summaries: EnrichSummary[] = [];
     for (const e of config.enrich) {
       summaries.push(
-        await enrich(store, {table: `ref_${e.reference}`, on: e.on, fields: e.fields})
+        await enrich(store, {
+          table: `ref_${e.reference}`,
+          on: e.on,
+          fields: e.fields,
+          combine: e.combine
+        })
       );
     }
     return summaries;
   });
+  const warnings = enrichmentWarnings(config, enrichment);
+  for (const warning of warnings) log(`warning: ${warning}`);
+  for (const [i, e] of enrichment.entries())
+    log(
+      `enrich ${config.enrich[i].reference}: ${e.matched.toLocaleString("en-US")} of ${e.rows.toLocaleString("en-US")} customers matched`
+    );
   const quality = await stages.time("quality", async () => {
     await buildOverview(store, validation.asOf);
     const report = await buildQuality(store, config, validation);
@@ -332,8 +346,21 @@ export async function runPipeline(
     identity,
     enrichment,
     quality,
+    warnings,
     stages: stages.timings
   };
+}
+
+/** Reference keys with several rows: combined as the config says, or a field left empty. */
+export function enrichmentWarnings(config: PortraitConfig, summaries: EnrichSummary[]): string[] {
+  const n = (x: number) => x.toLocaleString("en-US");
+  return summaries.flatMap((e, i) => {
+    const entry = config.enrich[i];
+    if (e.ambiguousKeys === 0) return [];
+    return [
+      `enrich[${i}] (references.${entry.reference}): ${n(e.ambiguousKeys)} of its keys have several rows that disagree, so a field without combine stays empty for their customers (${n(e.matched)} of ${n(e.rows)} customers matched). Set combine: "mean", "mode" or "first", for every field or per field (README, Enrichment).`
+    ];
+  });
 }
 
 /**
@@ -341,8 +368,7 @@ export async function runPipeline(
  * stable ids, customer value and risk, traits, segments, the profile documents and the history
  * snapshots.
  */
-/** Fewer customers than this make no profiles worth the name: the build says so and goes on. */
-export const MIN_CUSTOMERS = 100;
+export {MIN_CUSTOMERS};
 
 export interface ProfilingResult {
   asOf: string;
@@ -359,6 +385,25 @@ export interface ProfilingResult {
   history?: SnapshotSummary;
 }
 
+/**
+ * The features as of the as-of date and what profiling checks on them before clustering: the
+ * build runs it first, and `npm run check` runs it too, so both stop on the same problems.
+ */
+export async function featuresChecked(
+  store: Store,
+  config: PortraitConfig,
+  asOf: string
+): Promise<{catalog: CatalogEntry[]; checked: Preflight}> {
+  const catalog = await buildFeatures(store, featureOptions(config, asOf));
+  const population =
+    (await store.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM features`))?.n ?? 0;
+  const checked = preflight(catalog, config, {
+    population,
+    defaultSegments: config.segments === DEFAULT_SEGMENTS
+  });
+  return {catalog, checked};
+}
+
 /** Runs every profiling stage on a store the ingest pipeline has filled. */
 export async function runProfiling(
   store: Store,
@@ -368,16 +413,15 @@ export async function runProfiling(
   stages: Stages = new Stages(log)
 ): Promise<ProfilingResult> {
   const notes = readNotes(config.profiles.notes);
-  const catalog = await stages.time("features", () =>
-    buildFeatures(store, featureOptions(config, asOf))
+  const {catalog, checked} = await stages.time("features", () =>
+    featuresChecked(store, config, asOf)
   );
   const measured = catalog.filter((f) => f.measured).length;
   log(`features: ${measured} measured, ${catalog.length - measured} not measured`);
-  const population =
-    (await store.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM features`))?.n ?? 0;
-  if (population < MIN_CUSTOMERS) {
-    const skipped = `${population} customers: profiles need at least ${MIN_CUSTOMERS}`;
-    log(`no profiles: ${skipped}`);
+  if (checked.problems.length > 0) throw new DataError(checked.problems);
+  for (const warning of checked.warnings) log(`warning: ${warning}`);
+  if (checked.skipped !== null) {
+    const skipped = checked.skipped;
     return {asOf, catalog, skipped, clustering: null, value: null, segments: [], profiles: []};
   }
 

@@ -112,6 +112,8 @@ const reference = z
   })
   .strict();
 
+const combineRule = z.enum(["mean", "mode", "first"]);
+
 const enrichment = z
   .object({
     /** A reference table named in `references`. */
@@ -119,7 +121,13 @@ const enrichment = z
     /** customers field → reference column, the join key. */
     on: z.record(z.string(), z.string()).refine((o) => Object.keys(o).length > 0, "name a key"),
     /** New customers field → reference column. */
-    fields: z.record(z.string(), z.string())
+    fields: z.record(z.string(), z.string()),
+    /**
+     * How several reference rows of one key combine (for every field, or per field): their
+     * mean, their commonest value or the first row's. Default: a field they disagree on stays
+     * empty, and the build warns.
+     */
+    combine: z.union([combineRule, z.record(z.string(), combineRule)]).optional()
   })
   .strict();
 

@@ -14,6 +14,8 @@ import {
 } from "../../loaders/config/project.ts";
 import {runEngine} from "../../loaders/engine.ts";
 import {historyData} from "../../loaders/site/history.ts";
+import {methodDocument} from "../../loaders/site/method.ts";
+import {pageSettings} from "../../loaders/config/settings.ts";
 import {sql} from "../../loaders/core/sql.ts";
 import {withStore} from "../../loaders/core/store.ts";
 
@@ -100,8 +102,7 @@ describe("buildSnapshots(store, config, catalog, asOf)", () => {
     const {store, log, config} = await build(
       {"customers.csv": `${customers}\n`},
       {
-        sources: {crm: {table: "customers", file: "customers.csv"}},
-        clustering: {dimensions: {demographic: 1}}
+        sources: {crm: {table: "customers", file: "customers.csv"}}
       }
     );
     const reason =
@@ -113,6 +114,12 @@ describe("buildSnapshots(store, config, catalog, asOf)", () => {
     const data = await withStore(store, (s) =>
       historyData(s, {minGroupSize: 10, customerLevel: true, history: config.history})
     );
+    // Time as a customer alone (income is demographic): too few features, as the log and the
+    // Method page say.
+    const few = log.find((l) => l.startsWith("warning: the profiles are clustered on 1 feature"));
+    expect(few).toBeDefined();
+    const method = await withStore(store, (s) => methodDocument(s, pageSettings(config)));
+    expect(method.warnings).toEqual([few!.slice("warning: ".length)]);
     expect(data.snapshots.map((s) => s.date)).toEqual(["2024-09-01"]);
     expect(data.no_history).toBe(reason);
     expect(data.drift.latest).toEqual([]);

@@ -394,6 +394,7 @@ export const CARD_SHARD: Shape<CardShard> = {
 
 /** data/method.json. */
 export const METHOD: Shape<MethodDocument> = {
+  warnings: true,
   runs: {
     k: true,
     silhouette: true,
