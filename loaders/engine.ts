@@ -298,7 +298,13 @@ export async function runPipeline(
     }
   });
   const standardised = await stages.time("standardise", () =>
-    standardise(store, {asOf: validation.asOf, ranges: config.ranges})
+    standardise(store, {
+      asOf: validation.asOf,
+      ranges: config.ranges,
+      categories: Object.keys(config.attributes).filter(
+        (a) => config.attributes[a].type === "category"
+      )
+    })
   );
   const identity = await stages.time("identity", async () => {
     const summary = await resolveIdentities(store, {

@@ -71,6 +71,8 @@ export interface StandardiseOptions {
   asOf: string | null;
   /** Plausibility ranges of numbers; customers' age defaults to AGE_RANGE. */
   ranges?: readonly Range[];
+  /** The project's own category fields of customers (its category attributes), folded too. */
+  categories?: readonly string[];
 }
 
 export interface StandardiseSummary {
@@ -133,7 +135,7 @@ export async function standardise(
   const ranges = options.ranges ?? [AGE_RANGE];
   const age = ranges.find((r) => r.table === "customers" && r.field === "age") ?? AGE_RANGE;
   if (await store.has("accepted_customers")) {
-    await standardiseCustomers(store, options.asOf, age);
+    await standardiseCustomers(store, options.asOf, age, options.categories ?? []);
     tables.push("accepted_customers");
   }
   for (const range of ranges.filter((r) => r !== age)) await clearImplausible(store, range);
@@ -179,7 +181,12 @@ async function clearImplausible(store: Store, range: Range): Promise<void> {
   await store.run(sql`UPDATE ${ident(table)} SET ${field} = NULL WHERE ${outside}`);
 }
 
-async function standardiseCustomers(store: Store, asOf: string | null, ages: Range): Promise<void> {
+async function standardiseCustomers(
+  store: Store,
+  asOf: string | null,
+  ages: Range,
+  ownCategories: readonly string[]
+): Promise<void> {
   const columns = await store.tableColumns("accepted_customers");
   const missing = Object.keys(CUSTOMERS.fields).filter((f) => !columns.has(f));
   if (missing.length > 0) {
@@ -204,7 +211,7 @@ async function standardiseCustomers(store: Store, asOf: string | null, ages: Ran
                     WHEN list_contains(${listValue([...GENDER_CODES.X])}, f) THEN 'X' END AS standard
      FROM (SELECT v, ${foldSql(sql`v`)} AS f FROM (SELECT DISTINCT gender AS v FROM accepted_customers WHERE gender IS NOT NULL))`
   );
-  const categories = CATEGORY_FIELDS.customers;
+  const categories = [...CATEGORY_FIELDS.customers, ...ownCategories];
   await foldMap(store, "accepted_customers", categories);
   const mapped: Mapped[] = [
     {field: "country", method: "country_iso", map: sql`_std_country`},

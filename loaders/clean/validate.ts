@@ -12,8 +12,16 @@ import {
   type CanonicalTable,
   type FieldType
 } from "../config/canonical.ts";
-import {checkExpressions, resolveColumns, type FieldMapping} from "../ingest/mapping.ts";
-import {sourceValidation, type PortraitConfig} from "../config/project.ts";
+import {
+  checkExpressions,
+  resolveAttributes,
+  resolveColumns,
+  FLAG_WORDS,
+  usedColumns,
+  type FieldMapping,
+  type FlagWords
+} from "../ingest/mapping.ts";
+import {canonicalTable, sourceValidation, type PortraitConfig} from "../config/project.ts";
 import {dropRawSource, QUARANTINE_DDL, type RawSource} from "../ingest/sources.ts";
 import {type Store} from "../core/store.ts";
 import {ident, join, sql, val, type SQL} from "../core/sql.ts";
@@ -40,6 +48,8 @@ export interface SourceValidation {
   byReason: Partial<Record<Reason, number>>;
   cleared: number;
   mappings: FieldMapping[];
+  /** The source's columns no mapping reads: listed, never dropped without a word. */
+  ignored: string[];
 }
 
 /** Where the as-of date came from: the config, the last dated row, or the build's clock. */
@@ -110,14 +120,18 @@ async function validateSources(
   await store.run(sql`CREATE OR REPLACE TEMP TABLE _as_of_dates (last TIMESTAMP)`);
   for (const raw of raws) {
     const source = config.sources[raw.name];
-    const table = CANONICAL_TABLES.find((t) => t.name === source.table)!;
+    const base = CANONICAL_TABLES.find((t) => t.name === source.table)!;
+    const table = canonicalTable(config, source.table);
     const mappings = await checkExpressions(
       store,
       config.path,
       raw.name,
       raw.rawTable,
       raw.columns,
-      resolveColumns(config.path, raw.name, source, table, raw.columns)
+      [
+        ...resolveColumns(config.path, raw.name, source, base, raw.columns),
+        ...resolveAttributes(config.path, raw.name, source, raw.columns)
+      ]
     );
     const formats = source.dateFormat === undefined ? [] : [source.dateFormat].flat();
     const s: Staged = {
@@ -148,7 +162,9 @@ async function validateSources(
   // identity resolution writes the store's customers, so they are a temporary table. The other
   // tables are stored as they are written: identity resolution moves them to their final names.
   const fed = new Set(staged.map((s) => s.table.name));
-  for (const table of CANONICAL_TABLES.filter((t) => fed.has(t.name))) {
+  for (const table of CANONICAL_TABLES.filter((t) => fed.has(t.name)).map((t) =>
+    canonicalTable(config, t.name)
+  )) {
     const temporary = table.name === "customers" ? sql`TEMP ` : sql``;
     await store.run(
       sql`CREATE OR REPLACE ${temporary}TABLE ${ident(`accepted_${table.name}`)} (${acceptedColumnsSql(table)})`
@@ -222,11 +238,16 @@ function textual(table: CanonicalTable, m: FieldMapping): boolean {
  */
 function parsedSql(table: CanonicalTable, mapping: FieldMapping, formats: string[]): SQL {
   const own = mapping.temporal ? [] : formats;
-  return sql`${parse(table.fields[mapping.field], textOf(mapping.field), own)} AS ${parsedOf(mapping.field)}`;
+  return sql`${parse(table.fields[mapping.field], textOf(mapping.field), own, mapping.flag)} AS ${parsedOf(mapping.field)}`;
 }
 
 /** SQL parsing a text value into its canonical type; NULL when it does not parse. */
-export function parse(type: FieldType, text: SQL, formats: string[]): SQL {
+export function parse(
+  type: FieldType,
+  text: SQL,
+  formats: string[],
+  flag: FlagWords = FLAG_WORDS
+): SQL {
   switch (type) {
     case "id":
     case "text":
@@ -240,6 +261,11 @@ export function parse(type: FieldType, text: SQL, formats: string[]): SQL {
     case "integer": {
       const d = sql`TRY_CAST(${text} AS DOUBLE)`;
       return sql`CASE WHEN ${d} = trunc(${d}) AND abs(${d}) < 9e15 THEN ${d}::BIGINT END`;
+    }
+    case "flag": {
+      const word = sql`lower(trim(${text}))`;
+      return sql`CASE WHEN list_contains(${listValue([...flag.yes])}, ${word}) THEN 1.0::DOUBLE
+        WHEN list_contains(${listValue([...flag.no])}, ${word}) THEN 0.0::DOUBLE END`;
     }
     case "date":
       return formats.length > 0
@@ -372,6 +398,7 @@ async function check(
   future: Future
 ): Promise<SourceValidation> {
   const {raw, table, mappings, formats} = s;
+  const used = new Set(await usedColumns(store, raw.columns, mappings));
   const settings = sourceValidation(config, config.sources[raw.name]);
   const checks = checksFor(table, mappings, formats, {
     future,
@@ -429,7 +456,12 @@ async function check(
   );
   for (const m of optional) {
     const type = table.fields[m.field];
-    const reason = type === "date" || type === "timestamp" ? "malformed_date" : "not_a_number";
+    const reason =
+      type === "date" || type === "timestamp"
+        ? "malformed_date"
+        : type === "flag"
+          ? "not_a_flag"
+          : "not_a_number";
     await store.run(
       sql`INSERT INTO cleared_values
        SELECT ${val(raw.name)}, ${val(table.name)}, _row, ${val(m.field)}, ${textOf(m.field)}, ${val(reason)} FROM _flagged
@@ -468,7 +500,8 @@ async function check(
     quarantined,
     byReason: Object.fromEntries(counts.map((c) => [c.reason, c.n])),
     cleared: clearedCount?.n ?? 0,
-    mappings
+    mappings,
+    ignored: raw.columns.filter((c) => !used.has(c))
   };
 }
 
