@@ -10,7 +10,12 @@ import {existsSync, statSync} from "node:fs";
 import {mkdir, rename, rm} from "node:fs/promises";
 import {dirname, isAbsolute, join, resolve} from "node:path";
 import {buildOverview} from "./clean/inventory.ts";
-import {followIdentities, resolveIdentities, type IdentitySummary} from "./clean/identity.ts";
+import {
+  crowdedIds,
+  followIdentities,
+  resolveIdentities,
+  type IdentitySummary
+} from "./clean/identity.ts";
 import {buildQuality, storeQuality, type QualityReport} from "./clean/quality.ts";
 import {standardise, type StandardiseSummary} from "./clean/standardise.ts";
 import {validate, type Validation} from "./clean/validate.ts";
@@ -309,7 +314,8 @@ export async function runPipeline(
   const identity = await stages.time("identity", async () => {
     const summary = await resolveIdentities(store, {
       rules: config.identity.rules,
-      survivorship: config.identity.survivorship
+      survivorship: config.identity.survivorship,
+      id: config.identity.id
     });
     for (const table of CANONICAL_TABLES) {
       if (table.name !== "customers")
@@ -334,7 +340,13 @@ export async function runPipeline(
     }
     return summaries;
   });
-  const warnings = enrichmentWarnings(config, enrichment);
+  const warnings = [
+    ...(await crowdedIds(
+      store,
+      CANONICAL_TABLES.filter((t) => t.name !== "customers").map((t) => t.name)
+    )),
+    ...enrichmentWarnings(config, enrichment)
+  ];
   for (const warning of warnings) log(`warning: ${warning}`);
   for (const [i, e] of enrichment.entries())
     log(

@@ -16,12 +16,19 @@ import {
   checkExpressions,
   resolveAttributes,
   resolveColumns,
+  resolveKeys,
   FLAG_WORDS,
   usedColumns,
   type FieldMapping,
   type FlagWords
 } from "../ingest/mapping.ts";
-import {canonicalTable, sourceValidation, type PortraitConfig} from "../config/project.ts";
+import {
+  canonicalTable,
+  ConfigError,
+  keyFields,
+  sourceValidation,
+  type PortraitConfig
+} from "../config/project.ts";
 import {dropRawSource, QUARANTINE_DDL, type RawSource} from "../ingest/sources.ts";
 import {type Store} from "../core/store.ts";
 import {ident, join, sql, val, type SQL} from "../core/sql.ts";
@@ -75,6 +82,23 @@ interface Staged {
   rejectDuplicates: boolean;
   /** Values that mean "missing" in the source's text and id fields, lower case (README). */
   placeholders: string[];
+  /** Whether ids written as numbers ("12347.0") are read as the number ("12347"). */
+  numericIds: boolean;
+}
+
+/** Every person key an identity rule names as a source column must be in a customers source. */
+function checkKeys(config: PortraitConfig, staged: readonly Staged[]): void {
+  const customers = staged.filter((s) => s.table.name === "customers");
+  for (const field of keyFields(config)) {
+    if (customers.some((s) => s.mappings.some((m) => m.field === field))) continue;
+    const index = config.identity.rules.findIndex((r) => r.rule === "key" && r.field === field);
+    const columns = [...new Set(customers.flatMap((s) => s.raw.columns))];
+    throw new ConfigError(
+      config.path,
+      `identity.rules.${index}.field`,
+      `no customers source has a column ${JSON.stringify(field)}; a person key is a canonical field, an attribute or a column of a customers source. Their columns: ${columns.join(", ")}`
+    );
+  }
 }
 
 /**
@@ -130,7 +154,8 @@ async function validateSources(
       raw.columns,
       [
         ...resolveColumns(config.path, raw.name, source, base, raw.columns),
-        ...resolveAttributes(config.path, raw.name, source, raw.columns)
+        ...resolveAttributes(config.path, raw.name, source, raw.columns),
+        ...(source.table === "customers" ? resolveKeys(keyFields(config), raw.columns) : [])
       ]
     );
     const formats = source.dateFormat === undefined ? [] : [source.dateFormat].flat();
@@ -142,11 +167,13 @@ async function validateSources(
       rejectDuplicates: rejectsDuplicates(sourceValidation(config, source).duplicateRows, mappings),
       placeholders: sourceValidation(config, source).missingValues.map((v) =>
         v.trim().toLowerCase()
-      )
+      ),
+      numericIds: source.numericIds ?? config.identity.numericIds
     };
     if (config.asOf === undefined) await lastDate(store, s, todayDate);
     staged.push(s);
   }
+  checkKeys(config, staged);
   const derived = config.asOf === undefined ? await deriveAsOf(store) : null;
   await store.run(sql`DROP TABLE _as_of_dates`);
   const asOfRule: AsOfRule =
@@ -211,9 +238,17 @@ const parsedOf = (field: string) => ident(`p_${field}`);
 /** A mapped field's raw text before placeholders are cleared (`r_<field>`). */
 const rawTextOf = (field: string) => ident(`r_${field}`);
 
-/** A mapped field's text: trimmed, empty or a placeholder ("unknown", "n/a" …) as NULL. */
-function textSql(mapping: FieldMapping, placeholders: readonly string[] = []): SQL {
-  const text = sql`trim(CAST(${mapping.sql} AS VARCHAR))`;
+/**
+ * A mapped field's text: trimmed, empty or a placeholder ("unknown", "n/a" …) as NULL; an id
+ * written as a whole number with decimals ("12347.0") as the number when `numeric`.
+ */
+function textSql(
+  mapping: FieldMapping,
+  placeholders: readonly string[] = [],
+  numeric = false
+): SQL {
+  const trimmed = sql`trim(CAST(${mapping.sql} AS VARCHAR))`;
+  const text = numeric ? sql`regexp_replace(${trimmed}, '^([+-]?[0-9]+)\\.0*$', '\\1')` : trimmed;
   const value =
     placeholders.length > 0
       ? sql`CASE WHEN ${text} = '' OR list_contains(${listValue([...placeholders])}, lower(${text})) THEN NULL ELSE ${text} END`
@@ -223,7 +258,15 @@ function textSql(mapping: FieldMapping, placeholders: readonly string[] = []): S
 
 /** The text of every mapping of a source, placeholders cleared in its text and id fields. */
 function textsOf(s: Staged, mappings: readonly FieldMapping[]): SQL {
-  return join(mappings.map((m) => textSql(m, textual(s.table, m) ? s.placeholders : [])));
+  return join(
+    mappings.map((m) =>
+      textSql(
+        m,
+        textual(s.table, m) ? s.placeholders : [],
+        s.numericIds && s.table.fields[m.field] === "id"
+      )
+    )
+  );
 }
 
 /** Whether a mapped field is text or an id (its text is its value). */

@@ -154,7 +154,9 @@ const mapping = {
   /** Customers sources only: more columns to keep, each a feature (README, Custom attributes). */
   attributes: z.record(fieldName, attribute).optional(),
   /** Customers sources only: known results, reported per profile and never clustered on. */
-  outcomes: z.record(fieldName, outcome).optional()
+  outcomes: z.record(fieldName, outcome).optional(),
+  /** Ids written as numbers ("12347.0") read as the number they are ("12347"); default identity.numericIds. */
+  numericIds: z.boolean().optional()
 };
 
 const fileSource = z
@@ -279,7 +281,11 @@ export const configSchema = z
         rules: z.array(identityRule).optional(),
         survivorship: z
           .record(z.string(), z.enum(["most_recent", "oldest", "most_frequent", "max", "min"]))
-          .optional()
+          .optional(),
+        /** The key field whose value is a person's id (one of the key rules' fields); default customer_id. */
+        id: z.string().min(1).optional(),
+        /** Ids written as numbers ("12347.0") read as the number they are ("12347"); default false. */
+        numericIds: z.boolean().optional()
       })
       .strict()
       .optional(),
@@ -479,7 +485,13 @@ export interface PortraitConfig {
   validation: ValidationSettings;
   /** Plausible ranges of numbers (customers' age always among them). */
   ranges: {table: string; field: string; min: number; max: number}[];
-  identity: {rules: z.output<typeof identityRule>[]; survivorship: Record<string, string>};
+  identity: {
+    rules: z.output<typeof identityRule>[];
+    survivorship: Record<string, string>;
+    /** The key field whose value is a person's id; undefined: the customer_id of their first signup. */
+    id?: string;
+    numericIds: boolean;
+  };
   features: {
     windowDays: number;
     trendDays: number;
@@ -575,10 +587,7 @@ export function parseConfig(input: unknown, path: string, dir = dirname(path)): 
       missingValues: c.validation?.missingValues ?? DEFAULT_MISSING_VALUES
     },
     ranges: rangeSettings(c.ranges ?? {}, path),
-    identity: {
-      rules: c.identity?.rules ?? [{rule: "email"}, {rule: "phone"}],
-      survivorship: c.identity?.survivorship ?? {}
-    },
+    identity: identitySettings(c.identity, path),
     features: {
       windowDays: c.features?.windowDays ?? 365,
       trendDays: c.features?.trendDays ?? 90,
@@ -717,12 +726,47 @@ export function customerFields(config: PortraitConfig): Record<string, FieldType
   );
 }
 
-/** A canonical table as this project has it: customers with its attributes and outcomes. */
+/**
+ * The person keys identity rules name that are neither canonical fields nor attributes: source
+ * columns read as ids into customers (`{rule: "key", field: "loyalty_id"}`).
+ */
+export function keyFields(config: PortraitConfig): string[] {
+  const own = customerFields(config);
+  return config.identity.rules.flatMap((r) =>
+    r.rule === "key" && !(r.field in CUSTOMERS.fields) && !(r.field in own) ? [r.field] : []
+  );
+}
+
+/** A canonical table as this project has it: customers with its attributes, outcomes and keys. */
 export function canonicalTable(config: PortraitConfig, name: string): CanonicalTable {
-  if (name === "customers") return customersWith(customerFields(config));
+  if (name === "customers")
+    return customersWith({
+      ...customerFields(config),
+      ...Object.fromEntries(keyFields(config).map((k) => [k, "id" as const]))
+    });
   const table = CANONICAL_TABLES.find((t) => t.name === name);
   if (!table) throw new Error(`no canonical table ${name}`);
   return table;
+}
+
+function identitySettings(
+  c: z.output<typeof configSchema>["identity"],
+  path: string
+): PortraitConfig["identity"] {
+  const rules = c?.rules ?? [{rule: "email"}, {rule: "phone"}];
+  const keys = rules.flatMap((r) => (r.rule === "key" ? [r.field] : []));
+  if (c?.id !== undefined && !keys.includes(c.id))
+    throw new ConfigError(
+      path,
+      "identity.id",
+      `${c.id} is not the field of a key rule: add {rule: "key", field: "${c.id}"} to identity.rules${keys.length ? ` (its keys: ${keys.join(", ")})` : ""}`
+    );
+  return {
+    rules,
+    survivorship: c?.survivorship ?? {},
+    ...(c?.id !== undefined ? {id: c.id} : {}),
+    numericIds: c?.numericIds ?? false
+  };
 }
 
 function clusteringSettings(

@@ -100,6 +100,17 @@ export function resolveColumns(
 }
 
 /**
+ * The person keys (identity rules' fields that are source columns) a customers source has, as
+ * id mappings: a source without the column has no such key, which another source may give.
+ */
+export function resolveKeys(fields: readonly string[], columns: readonly string[]): FieldMapping[] {
+  return fields.flatMap((field): FieldMapping[] => {
+    const column = findColumn(field, columns);
+    return column === undefined ? [] : [{field, kind: "column", sql: ident(column), label: column}];
+  });
+}
+
+/**
  * A customers source's attributes and outcomes as mappings: each from the column it names
  * (default its own name, found as canonical fields are) or its SQL.
  */

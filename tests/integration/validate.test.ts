@@ -265,6 +265,44 @@ describe("validate(store, config, sources): row errors go to the quarantine with
     ]);
   });
 
+  it("reads ids written as numbers as the number with numericIds, per source or for all", async () => {
+    await run(
+      {
+        "customers.csv": "customer_id,loyalty\n12347.0,7.00\n12348,8\nA1.0,9.5\n",
+        "orders.csv": "order_id,customer_id,ordered_at,amount\n1.0,12347,2025-01-01,5\n"
+      },
+      {
+        sources: {
+          crm: {...crm, numericIds: true},
+          shop: {table: "orders", file: "orders.csv"}
+        },
+        identity: {rules: [{rule: "key", field: "loyalty"}]}
+      }
+    );
+    expect(
+      await store.all(sql`SELECT customer_id, loyalty FROM accepted_customers ORDER BY _row`)
+    ).toEqual([
+      {customer_id: "12347", loyalty: "7"},
+      {customer_id: "12348", loyalty: "8"},
+      {customer_id: "A1.0", loyalty: "9.5"}
+    ]);
+    // The orders source keeps its ids as written (numericIds is the crm's), and finds 12347.
+    expect(await store.all(sql`SELECT order_id, customer_id FROM accepted_orders`)).toEqual([
+      {order_id: "1.0", customer_id: "12347"}
+    ]);
+  });
+
+  it("names the identity rule whose key column no customers source has", async () => {
+    await expect(
+      run(
+        {"customers.csv": CUSTOMERS},
+        {sources: {crm}, identity: {rules: [{rule: "key", field: "loyalty_id"}]}}
+      )
+    ).rejects.toThrow(
+      'identity.rules.0.field: no customers source has a column "loyalty_id"; a person key is a canonical field, an attribute or a column of a customers source. Their columns: customer_id, email, signup_date'
+    );
+  });
+
   it("takes today as the as-of date when no source has a dated row, and says so", async () => {
     const v = await run(
       {"customers.csv": "customer_id,email\nC1,a@x.example\nC2,b@x.example\n"},

@@ -38,3 +38,18 @@ describe("parseConfig(input, path): validation", () => {
     });
   });
 });
+
+describe("parseConfig(input, path): identity", () => {
+  it("takes a key rule's field as the person id, and names identity.id when no rule has it", () => {
+    const rules = [{rule: "key", field: "loyalty_id"}];
+    expect(parse({identity: {rules, id: "loyalty_id"}}).identity).toEqual({
+      rules,
+      survivorship: {},
+      id: "loyalty_id",
+      numericIds: false
+    });
+    expect(() => parse({identity: {rules, id: "member_no"}})).toThrow(
+      'identity.id: member_no is not the field of a key rule: add {rule: "key", field: "member_no"} to identity.rules (its keys: loyalty_id)'
+    );
+  });
+});
