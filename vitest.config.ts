@@ -18,7 +18,8 @@ export default defineConfig({
     }
   },
   test: {
-    env: {TZ: "UTC"},
+    // The build's clock (loaders/core/clock.ts) is fixed, so "future" never depends on the day.
+    env: {TZ: "UTC", PORTRAIT_TODAY: "2026-12-05"},
     projects: [
       // Unit tests share their modules across files (isolate: false): loading d3, Plot, jsdom
       // and DuckDB's bindings again for every file took most of the project's time. So a unit

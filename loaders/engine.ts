@@ -10,7 +10,12 @@ import {existsSync, statSync} from "node:fs";
 import {mkdir, rename, rm} from "node:fs/promises";
 import {dirname, isAbsolute, join, resolve} from "node:path";
 import {buildOverview} from "./clean/inventory.ts";
-import {followIdentities, resolveIdentities, type IdentitySummary} from "./clean/identity.ts";
+import {
+  crowdedIds,
+  followIdentities,
+  resolveIdentities,
+  type IdentitySummary
+} from "./clean/identity.ts";
 import {buildQuality, storeQuality, type QualityReport} from "./clean/quality.ts";
 import {standardise, type StandardiseSummary} from "./clean/standardise.ts";
 import {validate, type Validation} from "./clean/validate.ts";
@@ -42,6 +47,7 @@ import {
   type CatalogEntry
 } from "./profile/features.ts";
 import {buildSegments, type SegmentSummary} from "./profile/segments.ts";
+import {MIN_CUSTOMERS, preflight, type Preflight} from "./profile/preflight.ts";
 import {
   describeMatch,
   keepIdentities,
@@ -261,8 +267,17 @@ export interface PipelineResult {
   identity: IdentitySummary;
   enrichment: EnrichSummary[];
   quality: QualityReport;
+  /** What the data allows but a person should look at; the build log and `npm run check` list them. */
+  warnings: string[];
   stages: StageTiming[];
 }
+
+/** How the build log explains the as-of date (README, Validation and the quarantine). */
+const AS_OF_RULES = {
+  config: "asOf in the config",
+  data: "the day of the last dated row (dates after today are future typos)",
+  today: "today: no source has a dated row (set asOf in the config to fix the date)"
+} as const;
 
 /** Runs every stage; stops after validation when the data breaks the config's limits. */
 export async function runPipeline(
@@ -277,6 +292,7 @@ export async function runPipeline(
       `read ${raw.name}: ${raw.rows.toLocaleString("en-US")} rows from ${raw.locations.join(", ")}`
     );
   const validation = await stages.time("validate", () => validate(store, config, raws));
+  log(`as of ${validation.asOf}: ${AS_OF_RULES[validation.asOfRule]}`);
   for (const v of validation.sources) {
     log(
       `validated ${v.source} → ${v.table}: ${v.accepted.toLocaleString("en-US")} accepted, ${v.quarantined.toLocaleString("en-US")} quarantined`
@@ -291,6 +307,7 @@ export async function runPipeline(
   const standardised = await stages.time("standardise", () =>
     standardise(store, {
       asOf: validation.asOf,
+      ranges: config.ranges,
       categories: Object.keys(config.attributes).filter(
         (a) => config.attributes[a].type === "category"
       )
@@ -299,7 +316,8 @@ export async function runPipeline(
   const identity = await stages.time("identity", async () => {
     const summary = await resolveIdentities(store, {
       rules: config.identity.rules,
-      survivorship: config.identity.survivorship
+      survivorship: config.identity.survivorship,
+      id: config.identity.id
     });
     for (const table of CANONICAL_TABLES) {
       if (table.name !== "customers")
@@ -314,11 +332,28 @@ export async function runPipeline(
     const summaries: EnrichSummary[] = [];
     for (const e of config.enrich) {
       summaries.push(
-        await enrich(store, {table: `ref_${e.reference}`, on: e.on, fields: e.fields})
+        await enrich(store, {
+          table: `ref_${e.reference}`,
+          on: e.on,
+          fields: e.fields,
+          combine: e.combine
+        })
       );
     }
     return summaries;
   });
+  const warnings = [
+    ...(await crowdedIds(
+      store,
+      CANONICAL_TABLES.filter((t) => t.name !== "customers").map((t) => t.name)
+    )),
+    ...enrichmentWarnings(config, enrichment)
+  ];
+  for (const warning of warnings) log(`warning: ${warning}`);
+  for (const [i, e] of enrichment.entries())
+    log(
+      `enrich ${config.enrich[i].reference}: ${e.matched.toLocaleString("en-US")} of ${e.rows.toLocaleString("en-US")} customers matched`
+    );
   const quality = await stages.time("quality", async () => {
     await buildOverview(store, validation.asOf);
     const report = await buildQuality(store, config, validation);
@@ -331,8 +366,21 @@ export async function runPipeline(
     identity,
     enrichment,
     quality,
+    warnings,
     stages: stages.timings
   };
+}
+
+/** Reference keys with several rows: combined as the config says, or a field left empty. */
+export function enrichmentWarnings(config: PortraitConfig, summaries: EnrichSummary[]): string[] {
+  const n = (x: number) => x.toLocaleString("en-US");
+  return summaries.flatMap((e, i) => {
+    const entry = config.enrich[i];
+    if (e.ambiguousKeys === 0) return [];
+    return [
+      `enrich[${i}] (references.${entry.reference}): ${n(e.ambiguousKeys)} of its keys have several rows that disagree, so a field without combine stays empty for their customers (${n(e.matched)} of ${n(e.rows)} customers matched). Set combine: "mean", "mode" or "first", for every field or per field (README, Enrichment).`
+    ];
+  });
 }
 
 /**
@@ -340,8 +388,7 @@ export async function runPipeline(
  * stable ids, customer value and risk, traits, segments, the profile documents and the history
  * snapshots.
  */
-/** Fewer customers than this make no profiles worth the name: the build says so and goes on. */
-export const MIN_CUSTOMERS = 100;
+export {MIN_CUSTOMERS};
 
 export interface ProfilingResult {
   asOf: string;
@@ -360,30 +407,43 @@ export interface ProfilingResult {
   history?: SnapshotSummary;
 }
 
+/**
+ * The features as of the as-of date and what profiling checks on them before clustering: the
+ * build runs it first, and `npm run check` runs it too, so both stop on the same problems.
+ */
+export async function featuresChecked(
+  store: Store,
+  config: PortraitConfig,
+  asOf: string
+): Promise<{catalog: CatalogEntry[]; checked: Preflight}> {
+  const catalog = await buildFeatures(store, featureOptions(config, asOf));
+  const population =
+    (await store.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM features`))?.n ?? 0;
+  const checked = preflight(catalog, config, {
+    population,
+    defaultSegments: config.segments === DEFAULT_SEGMENTS
+  });
+  return {catalog, checked};
+}
+
 /** Runs every profiling stage on a store the ingest pipeline has filled. */
 export async function runProfiling(
   store: Store,
   config: PortraitConfig,
-  asOf: string | null,
+  asOf: string,
   log: (line: string) => void = () => {},
   stages: Stages = new Stages(log)
 ): Promise<ProfilingResult> {
-  if (asOf === null) {
-    throw new Error(
-      "no dated rows in any source, so there is no as-of date to profile at: add orders or other activity, or set asOf in the config"
-    );
-  }
   const notes = readNotes(config.profiles.notes);
-  const catalog = await stages.time("features", () =>
-    buildFeatures(store, featureOptions(config, asOf))
+  const {catalog, checked} = await stages.time("features", () =>
+    featuresChecked(store, config, asOf)
   );
   const measured = catalog.filter((f) => f.measured).length;
   log(`features: ${measured} measured, ${catalog.length - measured} not measured`);
-  const population =
-    (await store.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM features`))?.n ?? 0;
-  if (population < MIN_CUSTOMERS) {
-    const skipped = `${population} customers: profiles need at least ${MIN_CUSTOMERS}`;
-    log(`no profiles: ${skipped}`);
+  if (checked.problems.length > 0) throw new DataError(checked.problems);
+  for (const warning of checked.warnings) log(`warning: ${warning}`);
+  if (checked.skipped !== null) {
+    const skipped = checked.skipped;
     return {
       asOf,
       catalog,

@@ -17,11 +17,16 @@
  * A person's id is the id of its earliest signup (ties: the smallest id). Ids are never reused
  * and a new account signs up after the accounts already known, so a person keeps its id when a
  * later build brings another duplicate; the smallest id would not, where ids are not issued in
- * signup order (two CRMs, random ids).
+ * signup order (two CRMs, random ids). With `id` (a key rule's field), a person's id is instead
+ * the smallest value of that key among its rows, where it has one that no other person has.
+ *
+ * `identity_aliases(alias, person_id, via)` lists every other id a person can be found by: the
+ * customer ids merged into it and the values of its keys, for the customer card.
  */
 import {listValue} from "@duckdb/node-api";
 import {type Store} from "../core/store.ts";
 import {ident, join, sql, val, type SQL} from "../core/sql.ts";
+import {formatShare} from "../../src/contracts/share.ts";
 
 /** A linking rule: equal e-mail keys, equal phone keys, or equal values of a named field. */
 export type IdentityRule = {rule: "email"} | {rule: "phone"} | {rule: "key"; field: string};
@@ -54,6 +59,8 @@ export interface IdentityOptions {
   rules: readonly IdentityRule[];
   /** Field → strategy (most_recent, oldest, most_frequent, max, min); default most_recent. */
   survivorship?: Readonly<Record<string, string>>;
+  /** A key rule's field whose value becomes the person's id (see the module doc). */
+  id?: string;
 }
 
 export interface IdentitySummary {
@@ -124,15 +131,21 @@ export async function resolveIdentities(
      SELECT l.label, first(l.id ORDER BY s.signup ASC NULLS LAST, l.id) AS person_id
      FROM _id_label l JOIN _id_signup s USING (id) GROUP BY l.label`
   );
+  // Every id with its label: its component's, or itself when nothing links it.
+  await store.run(
+    sql`CREATE OR REPLACE TEMP TABLE _id_label_all AS
+     SELECT s.id, coalesce(l.label, s.id) AS label FROM _id_signup s LEFT JOIN _id_label l USING (id)`
+  );
+  if (options.id !== undefined) await keyAsPersonId(store, keyOf(options.id, options.rules, keys));
   // "self" leads the list so that it is never empty (an empty list cannot be bound).
   const names = listValue(["self", ...options.rules.map(ruleName)]);
   await store.run(
     sql`CREATE OR REPLACE TABLE identity_map AS
      WITH linked AS (SELECT a AS id, min(rule) AS rule FROM _id_edges GROUP BY a)
      SELECT s.id AS customer_id, coalesce(p.person_id, s.id) AS person_id,
-            CASE WHEN coalesce(p.person_id, s.id) = s.id THEN 'self' ELSE list_extract(${names}, r.rule + 2) END AS rule
+            CASE WHEN coalesce(p.person_id, s.id) = s.id OR r.rule IS NULL THEN 'self' ELSE list_extract(${names}, r.rule + 2) END AS rule
      FROM _id_signup s
-     LEFT JOIN _id_label l USING (id)
+     LEFT JOIN _id_label_all l USING (id)
      LEFT JOIN _id_person p ON p.label = l.label
      LEFT JOIN linked r ON r.id = s.id
      ORDER BY customer_id`
@@ -143,10 +156,13 @@ export async function resolveIdentities(
      SELECT customer_id, person_id FROM identity_map WHERE person_id IN (
        SELECT person_id FROM identity_map GROUP BY person_id HAVING count(*) > 1
        UNION
+       SELECT person_id FROM identity_map WHERE person_id <> customer_id
+       UNION
        SELECT m.person_id FROM identity_map m
        JOIN (SELECT customer_id FROM ${SOURCE} GROUP BY customer_id HAVING count(*) > 1) d USING (customer_id))`
   );
   for (const statement of customersSql(columns, strategies)) await store.run(statement);
+  await store.run(aliasesSql(options.rules, keys));
 
   const counts = await store.one<{rows: number; ids: number; persons: number; merged: number}>(
     sql`SELECT (SELECT count(*) FROM ${SOURCE})::INTEGER AS rows,
@@ -160,7 +176,7 @@ export async function resolveIdentities(
   )) {
     merges[row.rule] = row.n;
   }
-  for (const t of ["_id_edges", "_id_adjacent", "_id_label", "_id_signup"]) {
+  for (const t of ["_id_edges", "_id_adjacent", "_id_label", "_id_label_all", "_id_signup"]) {
     await store.run(sql`DROP TABLE IF EXISTS ${ident(t)}`);
   }
   await store.run(sql`DROP TABLE IF EXISTS _id_person`);
@@ -173,6 +189,71 @@ export async function resolveIdentities(
     merges,
     rounds
   };
+}
+
+/** The key SQL of the rule whose field is `field` (the config checks that there is one). */
+function keyOf(field: string, rules: readonly IdentityRule[], keys: readonly SQL[]): SQL {
+  const i = rules.findIndex((r) => r.rule === "key" && r.field === field);
+  if (i < 0) throw new Error(`identity id: ${field} is not the field of a key rule`);
+  return keys[i];
+}
+
+/**
+ * Renames persons in `_id_person` to their key: the smallest value of `key` among the person's
+ * rows. A person with no value keeps its id, and so does any person whose key value is another
+ * person's id or key value, so that person ids stay unique.
+ */
+async function keyAsPersonId(store: Store, key: SQL): Promise<void> {
+  await store.run(
+    sql`CREATE OR REPLACE TEMP TABLE _id_keyed AS
+     WITH persons AS (
+       SELECT a.label, coalesce(p.person_id, a.label) AS own
+       FROM (SELECT DISTINCT label FROM _id_label_all) a LEFT JOIN _id_person p USING (label)),
+     candidate AS (
+       SELECT a.label, min(${key}) AS key_id
+       FROM ${SOURCE} c JOIN _id_label_all a ON a.id = c.customer_id
+       WHERE ${key} IS NOT NULL GROUP BY a.label)
+     SELECT p.label, p.own, coalesce(c.key_id, p.own) AS person_id
+     FROM persons p LEFT JOIN candidate c USING (label)`
+  );
+  // A shared id goes back to the persons' own ids (unique), until none is shared.
+  for (;;) {
+    const clash = await store.one<{n: number}>(
+      sql`SELECT count(*)::INTEGER AS n FROM (
+         SELECT label FROM _id_keyed
+         QUALIFY count(*) OVER (PARTITION BY person_id) > 1 AND person_id <> own)`
+    );
+    if ((clash?.n ?? 0) === 0) break;
+    await store.run(
+      sql`UPDATE _id_keyed SET person_id = own WHERE label IN (
+         SELECT label FROM _id_keyed
+         QUALIFY count(*) OVER (PARTITION BY person_id) > 1 AND person_id <> own)`
+    );
+  }
+  await store.run(sql`DROP TABLE _id_person`);
+  await store.run(sql`CREATE TEMP TABLE _id_person AS SELECT label, person_id FROM _id_keyed`);
+  await store.run(sql`DROP TABLE _id_keyed`);
+}
+
+/** `identity_aliases`: merged customer ids and key values, each with the person it finds. */
+function aliasesSql(rules: readonly IdentityRule[], keys: readonly SQL[]): SQL {
+  const byKey = rules.flatMap((rule, i) =>
+    rule.rule === "key"
+      ? [
+          sql`SELECT ${keys[i]} AS alias, m.person_id, ${val(ruleName(rule))} AS via
+           FROM ${SOURCE} c JOIN identity_map m USING (customer_id) WHERE ${keys[i]} IS NOT NULL`
+        ]
+      : []
+  );
+  return sql`CREATE OR REPLACE TABLE identity_aliases AS
+     SELECT DISTINCT alias, person_id, via FROM (
+       SELECT customer_id AS alias, person_id, 'customer_id' AS via FROM identity_map
+       ${join(
+         byKey.map((q) => sql` UNION ALL ${q}`),
+         ""
+       )})
+     WHERE alias <> person_id
+     ORDER BY alias, via`;
 }
 
 /**
@@ -313,6 +394,37 @@ function customersSql(columns: Map<string, string>, strategies: Map<string, Stra
      many AS (SELECT *${counts} FROM person_rows)
      SELECT __person, ${merged}, count(DISTINCT customer_id)::INTEGER FROM many GROUP BY __person`
   ];
+}
+
+/** A customer id holds an implausible share of a table when it passes all three of these. */
+export const CROWDED = {rows: 100, share: 0.01, timesMedian: 50};
+
+/**
+ * Warnings for customer ids that hold an implausible share of a table's rows (a placeholder such
+ * as "0" or "guest" that is no person): at least CROWDED.rows rows, CROWDED.share of the table
+ * and CROWDED.timesMedian times the median customer's rows.
+ */
+export async function crowdedIds(store: Store, tables: readonly string[]): Promise<string[]> {
+  const warnings: string[] = [];
+  const n = (x: number) => x.toLocaleString("en-US");
+  for (const table of tables) {
+    if (!(await store.has(table))) continue;
+    const top = await store.one<{id: string; rows: number; total: number; median: number}>(
+      sql`WITH per AS (SELECT customer_id AS id, count(*) AS rows FROM ${ident(table)}
+                       WHERE customer_id IS NOT NULL GROUP BY customer_id)
+       SELECT id, rows::INTEGER AS rows, (SELECT count(*) FROM ${ident(table)})::INTEGER AS total,
+              (SELECT median(rows) FROM per)::DOUBLE AS median
+       FROM per ORDER BY rows DESC, id LIMIT 1`
+    );
+    if (top === undefined || top.total === 0) continue;
+    const share = top.rows / top.total;
+    const times = top.rows / top.median;
+    if (top.rows >= CROWDED.rows && share >= CROWDED.share && times >= CROWDED.timesMedian)
+      warnings.push(
+        `${table}: customer ${JSON.stringify(top.id)} holds ${n(top.rows)} of ${n(top.total)} rows (${formatShare(share)}), ${n(Math.round(times))} times the median customer's: a placeholder for a missing id? If so, add it to validation.missingValues.`
+      );
+  }
+  return warnings;
 }
 
 /**

@@ -54,13 +54,23 @@ export const GENDER_CODES: Readonly<Record<"F" | "M" | "X", readonly string[]>> 
   X: ["x", "other", "diverse", "divers", "nonbinary", "non-binary", "non binary", "nb", "d"]
 };
 
-/** A birth date further back than this many years before the as-of date is not believed. */
-export const MAX_AGE = 120;
+/** A number a person cannot have: cleared, recorded, kept out of features (config `ranges`). */
+export interface Range {
+  table: string;
+  field: string;
+  min: number;
+  max: number;
+}
+
+/** Plausible ages by default: a birth date further back than 110 years is not believed either. */
+export const AGE_RANGE: Range = {table: "customers", field: "age", min: 0, max: 110};
 
 export interface StandardiseOptions {
   /** The date ages are computed at (YYYY-MM-DD), normally the data's as-of date; without one
    * (data with no dates) ages are not derived and birth dates not checked. */
   asOf: string | null;
+  /** Plausibility ranges of numbers; customers' age defaults to AGE_RANGE. */
+  ranges?: readonly Range[];
   /** The project's own category fields of customers (its category attributes), folded too. */
   categories?: readonly string[];
 }
@@ -122,10 +132,13 @@ export async function standardise(
     sql`CREATE OR REPLACE TABLE standardise_issues ("table" VARCHAR, _source VARCHAR, _row BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR)`
   );
   const tables: string[] = [];
+  const ranges = options.ranges ?? [AGE_RANGE];
+  const age = ranges.find((r) => r.table === "customers" && r.field === "age") ?? AGE_RANGE;
   if (await store.has("accepted_customers")) {
-    await standardiseCustomers(store, options.asOf, options.categories ?? []);
+    await standardiseCustomers(store, options.asOf, age, options.categories ?? []);
     tables.push("accepted_customers");
   }
+  for (const range of ranges.filter((r) => r !== age)) await clearImplausible(store, range);
   for (const [table, fields] of Object.entries(CATEGORY_FIELDS)) {
     if (table === "customers" || !(await store.has(`accepted_${table}`))) continue;
     await foldCategories(store, table, fields);
@@ -148,9 +161,30 @@ interface Mapped {
   map: SQL;
 }
 
+/** Clears the values of a number outside its plausible range, recording each in standardise_issues. */
+async function clearImplausible(store: Store, range: Range): Promise<void> {
+  const table = `accepted_${range.table}`;
+  if (!(await store.has(table))) return;
+  if (!(await store.tableColumns(table)).has(range.field)) {
+    throw new Error(
+      `ranges: ${range.table} has no column ${range.field} (see the canonical fields in README)`
+    );
+  }
+  const field = ident(range.field);
+  const outside = sql`NOT (${field} BETWEEN ${range.min} AND ${range.max})`;
+  await store.run(
+    sql`INSERT INTO standardise_issues
+     SELECT ${val(range.table)}, _source, _row, ${val(range.field)}, CAST(${field} AS VARCHAR),
+       ${val(`${range.field} outside ${range.min} to ${range.max}`)}
+     FROM ${ident(table)} WHERE ${outside} ORDER BY _source, _row`
+  );
+  await store.run(sql`UPDATE ${ident(table)} SET ${field} = NULL WHERE ${outside}`);
+}
+
 async function standardiseCustomers(
   store: Store,
   asOf: string | null,
+  ages: Range,
   ownCategories: readonly string[]
 ): Promise<void> {
   const columns = await store.tableColumns("accepted_customers");
@@ -187,9 +221,10 @@ async function standardiseCustomers(
 
   const asOfDate = sql`${val(asOf)}::DATE`;
   const years = yearsSql(sql`birth_date`, asOfDate);
-  const birthValid = sql`(birth_date <= ${asOfDate} AND ${years} <= ${MAX_AGE})`;
+  const birthValid = sql`(birth_date <= ${asOfDate} AND ${years} <= ${ages.max})`;
   // Without an as-of date birth dates are kept unchecked (birthValid is NULL) and no age derived.
-  const age = sql`CASE WHEN age BETWEEN 0 AND ${MAX_AGE} THEN age WHEN ${birthValid} THEN ${years} END`;
+  const plausible = (x: SQL) => sql`${x} BETWEEN ${ages.min} AND ${ages.max}`;
+  const age = sql`CASE WHEN ${plausible(sql`age`)} THEN age WHEN ${birthValid} AND ${plausible(years)} THEN ${years} END`;
 
   const changed = mapped.map(
     (m) =>
@@ -212,11 +247,11 @@ async function standardiseCustomers(
      FROM accepted_customers c JOIN _std_gender m ON m.v = c.gender WHERE m.standard IS NULL
      UNION ALL
      SELECT 'customers', _source, _row, 'birth_date', CAST(birth_date AS VARCHAR),
-            CASE WHEN birth_date > ${asOfDate} THEN 'birth date after the as-of date' ELSE ${val(`birth date more than ${MAX_AGE} years before the as-of date`)} END
+            CASE WHEN birth_date > ${asOfDate} THEN 'birth date after the as-of date' ELSE ${val(`birth date more than ${ages.max} years before the as-of date`)} END
      FROM accepted_customers WHERE NOT ${birthValid}
      UNION ALL
-     SELECT 'customers', _source, _row, 'age', CAST(age AS VARCHAR), ${val(`age outside 0 to ${MAX_AGE}`)}
-     FROM accepted_customers WHERE NOT (age BETWEEN 0 AND ${MAX_AGE})`
+     SELECT 'customers', _source, _row, 'age', CAST(age AS VARCHAR), ${val(`age outside ${ages.min} to ${ages.max}`)}
+     FROM accepted_customers WHERE NOT ${plausible(sql`age`)}`
   );
 
   // Updates rewrite only the columns they set, where a new table would copy every column.

@@ -16,16 +16,24 @@ import {
   checkExpressions,
   resolveAttributes,
   resolveColumns,
+  resolveKeys,
   FLAG_WORDS,
   usedColumns,
   type FieldMapping,
   type FlagWords
 } from "../ingest/mapping.ts";
-import {canonicalTable, sourceValidation, type PortraitConfig} from "../config/project.ts";
+import {
+  canonicalTable,
+  ConfigError,
+  keyFields,
+  sourceValidation,
+  type PortraitConfig
+} from "../config/project.ts";
 import {dropRawSource, QUARANTINE_DDL, type RawSource} from "../ingest/sources.ts";
 import {type Store} from "../core/store.ts";
 import {ident, join, sql, val, type SQL} from "../core/sql.ts";
 import {formatShare} from "../../src/contracts/share.ts";
+import {today} from "../core/clock.ts";
 
 /** Why a row was quarantined. */
 export type Reason =
@@ -51,8 +59,13 @@ export interface SourceValidation {
   ignored: string[];
 }
 
+/** Where the as-of date came from: the config, the last dated row, or the build's clock. */
+export type AsOfRule = "config" | "data" | "today";
+
 export interface Validation {
-  asOf: string | null;
+  asOf: string;
+  /** How asOf was chosen (README, Validation and the quarantine). */
+  asOfRule: AsOfRule;
   sources: SourceValidation[];
   /** Problems that must fail the build (reject share over the limit). */
   problems: string[];
@@ -67,6 +80,25 @@ interface Staged {
   mappings: FieldMapping[];
   formats: string[];
   rejectDuplicates: boolean;
+  /** Values that mean "missing" in the source's text and id fields, lower case (README). */
+  placeholders: string[];
+  /** Whether ids written as numbers ("12347.0") are read as the number ("12347"). */
+  numericIds: boolean;
+}
+
+/** Every person key an identity rule names as a source column must be in a customers source. */
+function checkKeys(config: PortraitConfig, staged: readonly Staged[]): void {
+  const customers = staged.filter((s) => s.table.name === "customers");
+  for (const field of keyFields(config)) {
+    if (customers.some((s) => s.mappings.some((m) => m.field === field))) continue;
+    const index = config.identity.rules.findIndex((r) => r.rule === "key" && r.field === field);
+    const columns = [...new Set(customers.flatMap((s) => s.raw.columns))];
+    throw new ConfigError(
+      config.path,
+      `identity.rules.${index}.field`,
+      `no customers source has a column ${JSON.stringify(field)}; a person key is a canonical field, an attribute or a column of a customers source. Their columns: ${columns.join(", ")}`
+    );
+  }
 }
 
 /**
@@ -80,10 +112,11 @@ interface Staged {
 export async function validate(
   store: Store,
   config: PortraitConfig,
-  raws: RawSource[]
+  raws: RawSource[],
+  options: ValidateOptions = {}
 ): Promise<Validation> {
   try {
-    return await validateSources(store, config, raws);
+    return await validateSources(store, config, raws, options.today ?? today());
   } catch (error) {
     // Each source's text goes once it is checked; a validation that stops drops the rest.
     for (const raw of raws) await dropRawSource(store, raw.rawTable).catch(() => undefined);
@@ -91,39 +124,66 @@ export async function validate(
   }
 }
 
+/** What validation needs besides the config and the data. */
+export interface ValidateOptions {
+  /** Today's date (YYYY-MM-DD): rows after it are future; default the build's clock (clock.ts). */
+  today?: string;
+}
+
 async function validateSources(
   store: Store,
   config: PortraitConfig,
-  raws: RawSource[]
+  raws: RawSource[],
+  todayDate: string
 ): Promise<Validation> {
   await store.run(QUARANTINE_DDL);
   await store.run(
     sql`CREATE OR REPLACE TABLE cleared_values (source VARCHAR, "table" VARCHAR, "row" BIGINT, "column" VARCHAR, value VARCHAR, reason VARCHAR)`
   );
   const staged: Staged[] = [];
-  await store.run(sql`CREATE OR REPLACE TEMP TABLE _as_of_quantiles (q TIMESTAMP)`);
+  await store.run(sql`CREATE OR REPLACE TEMP TABLE _as_of_dates (last TIMESTAMP)`);
   for (const raw of raws) {
     const source = config.sources[raw.name];
     const base = CANONICAL_TABLES.find((t) => t.name === source.table)!;
     const table = canonicalTable(config, source.table);
-    const mappings = [
-      ...resolveColumns(config.path, raw.name, source, base, raw.columns),
-      ...resolveAttributes(config.path, raw.name, source, raw.columns)
-    ];
-    await checkExpressions(store, config.path, raw.name, raw.rawTable, raw.columns, mappings);
+    const mappings = await checkExpressions(
+      store,
+      config.path,
+      raw.name,
+      raw.rawTable,
+      raw.columns,
+      [
+        ...resolveColumns(config.path, raw.name, source, base, raw.columns),
+        ...resolveAttributes(config.path, raw.name, source, raw.columns),
+        ...(source.table === "customers" ? resolveKeys(keyFields(config), raw.columns) : [])
+      ]
+    );
     const formats = source.dateFormat === undefined ? [] : [source.dateFormat].flat();
     const s: Staged = {
       raw,
       table,
       mappings,
       formats,
-      rejectDuplicates: sourceValidation(config, source).duplicateRows === "reject"
+      rejectDuplicates: rejectsDuplicates(sourceValidation(config, source).duplicateRows, mappings),
+      placeholders: sourceValidation(config, source).missingValues.map((v) =>
+        v.trim().toLowerCase()
+      ),
+      numericIds: source.numericIds ?? config.identity.numericIds
     };
-    if (config.asOf === undefined) await timeQuantile(store, s);
+    if (config.asOf === undefined) await lastDate(store, s, todayDate);
     staged.push(s);
   }
-  const asOf = config.asOf ?? (await deriveAsOf(store));
-  await store.run(sql`DROP TABLE _as_of_quantiles`);
+  checkKeys(config, staged);
+  const derived = config.asOf === undefined ? await deriveAsOf(store) : null;
+  await store.run(sql`DROP TABLE _as_of_dates`);
+  const asOfRule: AsOfRule =
+    config.asOf !== undefined ? "config" : derived !== null ? "data" : "today";
+  const asOf = config.asOf ?? derived ?? todayDate;
+  // Future is after the as-of date the config sets, else after today: never after the newest data.
+  const future: Future =
+    config.asOf !== undefined
+      ? {after: config.asOf, what: "the as-of date"}
+      : {after: todayDate, what: "today"};
   // Only tables some source feeds exist: a dimension with no data is not measured, not empty.
   // The customers are an intermediate that standardisation rewrites column by column before
   // identity resolution writes the store's customers, so they are a temporary table. The other
@@ -149,13 +209,25 @@ async function validateSources(
       );
       known = true;
     }
-    results.push(await check(store, config, s, asOf));
+    results.push(await check(store, config, s, future));
   }
   results.sort(
     (a, b) =>
       raws.findIndex((r) => r.name === a.source) - raws.findIndex((r) => r.name === b.source)
   );
-  return {asOf, sources: results, problems: rejectShareProblems(config, results)};
+  return {asOf, asOfRule, sources: results, problems: rejectShareProblems(config, results)};
+}
+
+/**
+ * Whether a source's exact duplicate rows are quarantined: as the config says, else yes unless
+ * a column expression reads `_row` (an id made from the line number says that identical lines
+ * are separate events, as in a purchase log where one customer buys the same thing twice a day).
+ */
+export function rejectsDuplicates(
+  setting: "reject" | "keep" | undefined,
+  mappings: readonly FieldMapping[]
+): boolean {
+  return setting === undefined ? !mappings.some((m) => m.usesRow) : setting === "reject";
 }
 
 /** A mapped field's text column (`v_<field>`). */
@@ -163,14 +235,53 @@ const textOf = (field: string) => ident(`v_${field}`);
 /** A mapped field's parsed column (`p_<field>`). */
 const parsedOf = (field: string) => ident(`p_${field}`);
 
-/** A mapped field's text: trimmed, empty as NULL. */
-function textSql(mapping: FieldMapping): SQL {
-  return sql`NULLIF(trim(CAST(${mapping.sql} AS VARCHAR)), '') AS ${textOf(mapping.field)}`;
+/** A mapped field's raw text before placeholders are cleared (`r_<field>`). */
+const rawTextOf = (field: string) => ident(`r_${field}`);
+
+/**
+ * A mapped field's text: trimmed, empty or a placeholder ("unknown", "n/a" …) as NULL; an id
+ * written as a whole number with decimals ("12347.0") as the number when `numeric`.
+ */
+function textSql(
+  mapping: FieldMapping,
+  placeholders: readonly string[] = [],
+  numeric = false
+): SQL {
+  const trimmed = sql`trim(CAST(${mapping.sql} AS VARCHAR))`;
+  const text = numeric ? sql`regexp_replace(${trimmed}, '^([+-]?[0-9]+)\\.0*$', '\\1')` : trimmed;
+  const value =
+    placeholders.length > 0
+      ? sql`CASE WHEN ${text} = '' OR list_contains(${listValue([...placeholders])}, lower(${text})) THEN NULL ELSE ${text} END`
+      : sql`NULLIF(${text}, '')`;
+  return sql`${value} AS ${textOf(mapping.field)}`;
 }
 
-/** A mapped field's parsed value, from its text. */
+/** The text of every mapping of a source, placeholders cleared in its text and id fields. */
+function textsOf(s: Staged, mappings: readonly FieldMapping[]): SQL {
+  return join(
+    mappings.map((m) =>
+      textSql(
+        m,
+        textual(s.table, m) ? s.placeholders : [],
+        s.numericIds && s.table.fields[m.field] === "id"
+      )
+    )
+  );
+}
+
+/** Whether a mapped field is text or an id (its text is its value). */
+function textual(table: CanonicalTable, m: FieldMapping): boolean {
+  return table.fields[m.field] === "id" || table.fields[m.field] === "text";
+}
+
+/**
+ * A mapped field's parsed value, from its text. The source's date formats read source text
+ * only: an expression that is already a date or timestamp (`make_date(...)`) is written in ISO
+ * 8601 as text, and read back as such.
+ */
 function parsedSql(table: CanonicalTable, mapping: FieldMapping, formats: string[]): SQL {
-  return sql`${parse(table.fields[mapping.field], textOf(mapping.field), formats, mapping.flag)} AS ${parsedOf(mapping.field)}`;
+  const own = mapping.temporal ? [] : formats;
+  return sql`${parse(table.fields[mapping.field], textOf(mapping.field), own, mapping.flag)} AS ${parsedOf(mapping.field)}`;
 }
 
 /** SQL parsing a text value into its canonical type; NULL when it does not parse. */
@@ -210,26 +321,35 @@ export function parse(
   }
 }
 
-/** Adds a source's 99.9 % quantile of its table's time to _as_of_quantiles (see deriveAsOf). */
-async function timeQuantile(store: Store, s: Staged): Promise<void> {
+/** Adds a source's last date of its table's time, leaving out dates after today, to _as_of_dates. */
+async function lastDate(store: Store, s: Staged, todayDate: string): Promise<void> {
   const time = s.mappings.find((m) => m.field === s.table.time);
   if (time === undefined) return;
+  const p = parsedOf(time.field);
   await store.run(
-    sql`INSERT INTO _as_of_quantiles
-     SELECT quantile_disc(${parsedOf(time.field)}, 0.999)::TIMESTAMP FROM (
-       SELECT ${parsedSql(s.table, time, s.formats)} FROM (SELECT ${textSql(time)} FROM ${ident(s.raw.rawTable)}))`
+    sql`INSERT INTO _as_of_dates
+     SELECT max(${p})::TIMESTAMP FROM (
+       SELECT ${parsedSql(s.table, time, s.formats)} FROM (SELECT ${textSql(time)} FROM ${ident(s.raw.rawTable)}))
+     WHERE ${p} < ${val(todayDate)}::DATE + INTERVAL 1 DAY`
   );
 }
 
 /**
- * The data's as-of date when the config gives none: the end of the month by which 99.9 % of
- * every source's dated rows have happened, so a stray typo decades ahead cannot move it.
+ * The data's as-of date when the config gives none: the day of the last dated row of any
+ * source (orders, tickets, e-mail events, web sessions, survey answers, signups), leaving out
+ * dates after today, which are typos (quarantined as future_date). Null without dated rows.
  */
 async function deriveAsOf(store: Store): Promise<string | null> {
   const row = await store.one<{as_of: string | null}>(
-    sql`SELECT strftime(last_day(max(q)), '%Y-%m-%d') AS as_of FROM _as_of_quantiles`
+    sql`SELECT strftime(max(last), '%Y-%m-%d') AS as_of FROM _as_of_dates`
   );
   return row?.as_of ?? null;
+}
+
+/** The day after which a dated row is in the future, and how messages name it. */
+export interface Future {
+  after: string;
+  what: "the as-of date" | "today";
 }
 
 interface Check {
@@ -244,7 +364,7 @@ export function checksFor(
   table: CanonicalTable,
   mappings: FieldMapping[],
   formats: string[],
-  options: {asOf: string | null; negativeAmounts: "reject" | "allow"}
+  options: {future: Future | null; negativeAmounts: "reject" | "allow"}
 ): Check[] {
   const mapped = new Set(mappings.map((m) => m.field));
   const v = textOf;
@@ -293,12 +413,13 @@ export function checksFor(
       message: sql`'amount ' || ${v("amount")} || ' is negative (set validation.negativeAmounts to "allow" to keep refunds)'`
     });
   }
-  if (options.asOf !== null && mapped.has(table.time)) {
+  const future = options.future;
+  if (future !== null && mapped.has(table.time)) {
     checks.push({
       reason: "future_date",
       column: table.time,
-      when: sql`${p(table.time)} >= ${val(options.asOf)}::DATE + INTERVAL 1 DAY`,
-      message: sql`${val(`${table.time} `)} || ${v(table.time)} || ${val(` is after the as-of date ${options.asOf}`)}`
+      when: sql`${p(table.time)} >= ${val(future.after)}::DATE + INTERVAL 1 DAY`,
+      message: sql`${val(`${table.time} `)} || ${v(table.time)} || ${val(` is after ${future.what} (${future.after})`)}`
     });
   }
   if (table.name !== "customers" && mapped.has("customer_id")) {
@@ -317,21 +438,30 @@ async function check(
   store: Store,
   config: PortraitConfig,
   s: Staged,
-  asOf: string | null
+  future: Future
 ): Promise<SourceValidation> {
   const {raw, table, mappings, formats} = s;
   const used = new Set(await usedColumns(store, raw.columns, mappings));
   const settings = sourceValidation(config, config.sources[raw.name]);
   const checks = checksFor(table, mappings, formats, {
-    asOf,
+    future,
     negativeAmounts: settings.negativeAmounts
   });
   const rawTable = ident(raw.rawTable);
-  const typed = (m: FieldMapping) =>
-    table.fields[m.field] !== "id" && table.fields[m.field] !== "text";
+  const typed = (m: FieldMapping) => !textual(table, m);
   const optional = mappings.filter((m) => !table.required.includes(m.field) && typed(m));
+  // Optional text whose placeholders are cleared and recorded (a required one is missing).
+  const placeheld =
+    s.placeholders.length > 0
+      ? mappings.filter((m) => !table.required.includes(m.field) && !typed(m))
+      : [];
   // What the checks and cleared values read: the required fields and those that can fail to parse.
-  const checked = mappings.filter((m) => table.required.includes(m.field) || typed(m));
+  const checked = mappings.filter(
+    (m) => table.required.includes(m.field) || typed(m) || placeheld.includes(m)
+  );
+  const rawTexts = placeheld.map(
+    (m) => sql`NULLIF(trim(CAST(${m.sql} AS VARCHAR)), '') AS ${rawTextOf(m.field)}`
+  );
   await findDuplicates(store, s);
   const known =
     table.name !== "customers" && mappings.some((m) => m.field === "customer_id")
@@ -343,11 +473,12 @@ async function check(
       " "
     )} END`;
   const text = (value: string | null) => (value === null ? sql`NULL` : sql`${val(value)}`);
-  const cleared = optional.length > 0 ? join(optional.map(clearedSql), " OR ") : sql`false`;
+  const lost = [...optional.map(clearedSql), ...placeheld.map(placeholderSql)];
+  const cleared = lost.length > 0 ? join(lost, " OR ") : sql`false`;
   // Only rows that fail a check or lose a value are kept: a few, next to the source.
   await store.run(
     sql`CREATE OR REPLACE TEMP TABLE _flagged AS
-     WITH mapped AS (SELECT _row, _file, ${join(checked.map(textSql))} FROM ${rawTable}),
+     WITH mapped AS (SELECT _row, _file, ${join([textsOf(s, checked), ...rawTexts])} FROM ${rawTable}),
      parsed AS (
        SELECT m.*, d.dup_of AS _dup_of, ${join(checked.map((m) => parsedSql(table, m, formats)))}
        FROM mapped m LEFT JOIN _dups d ON d._row = m._row AND d._file = m._file),
@@ -378,6 +509,13 @@ async function check(
       sql`INSERT INTO cleared_values
        SELECT ${val(raw.name)}, ${val(table.name)}, _row, ${val(m.field)}, ${textOf(m.field)}, ${val(reason)} FROM _flagged
        WHERE _reason IS NULL AND ${clearedSql(m)} ORDER BY _row`
+    );
+  }
+  for (const m of placeheld) {
+    await store.run(
+      sql`INSERT INTO cleared_values
+       SELECT ${val(raw.name)}, ${val(table.name)}, _row, ${val(m.field)}, ${rawTextOf(m.field)}, 'placeholder' FROM _flagged
+       WHERE _reason IS NULL AND ${placeholderSql(m)} ORDER BY _row`
     );
   }
   await store.run(
@@ -427,7 +565,7 @@ async function accept(store: Store, s: Staged): Promise<void> {
     )
   );
   const rows = sql`SELECT *, ${join(mappings.map((m) => parsedSql(table, m, formats)))}
-    FROM (SELECT _row, _file, ${join(mappings.map(textSql))} FROM ${ident(raw.rawTable)})`;
+    FROM (SELECT _row, _file, ${textsOf(s, mappings)} FROM ${ident(raw.rawTable)})`;
   const source = val(raw.name);
   if (raw.locations.length > 1) {
     await store.run(
@@ -442,6 +580,11 @@ async function accept(store: Store, s: Staged): Promise<void> {
   await store.run(
     sql`DELETE FROM ${accepted} WHERE _source = ${source} AND _row IN (SELECT _row FROM _rejected)`
   );
+}
+
+/** Whether an optional text field held a placeholder for a missing value (it is cleared). */
+function placeholderSql(m: FieldMapping): SQL {
+  return sql`(${rawTextOf(m.field)} IS NOT NULL AND ${textOf(m.field)} IS NULL)`;
 }
 
 /** Whether an optional field had a value that does not parse (it is cleared, the row kept). */

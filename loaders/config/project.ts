@@ -127,8 +127,16 @@ const validationOptions = z
     maxRejectShare: z.number().min(0).max(1).optional(),
     /** Negative order amounts: rejected (default) or allowed (refunds). */
     negativeAmounts: z.enum(["reject", "allow"]).optional(),
-    /** Exact duplicate rows: rejected (default) or kept. */
-    duplicateRows: z.enum(["reject", "keep"]).optional()
+    /**
+     * Exact duplicate rows: rejected or kept; default rejected, unless a column expression
+     * reads `_row` (the rows are then told apart by their place in the file, as lines are).
+     */
+    duplicateRows: z.enum(["reject", "keep"]).optional(),
+    /**
+     * Values that mean "missing" in text fields and ids, compared trimmed and ignoring case
+     * (an empty value always is); default DEFAULT_MISSING_VALUES. A source's list replaces it.
+     */
+    missingValues: z.array(z.string()).optional()
   })
   .strict();
 
@@ -146,7 +154,9 @@ const mapping = {
   /** Customers sources only: more columns to keep, each a feature (README, Custom attributes). */
   attributes: z.record(fieldName, attribute).optional(),
   /** Customers sources only: known results, reported per profile and never clustered on. */
-  outcomes: z.record(fieldName, outcome).optional()
+  outcomes: z.record(fieldName, outcome).optional(),
+  /** Ids written as numbers ("12347.0") read as the number they are ("12347"); default identity.numericIds. */
+  numericIds: z.boolean().optional()
 };
 
 const fileSource = z
@@ -189,6 +199,8 @@ const reference = z
   })
   .strict();
 
+const combineRule = z.enum(["mean", "mode", "first"]);
+
 const enrichment = z
   .object({
     /** A reference table named in `references`. */
@@ -196,7 +208,13 @@ const enrichment = z
     /** customers field → reference column, the join key. */
     on: z.record(z.string(), z.string()).refine((o) => Object.keys(o).length > 0, "name a key"),
     /** New customers field → reference column. */
-    fields: z.record(z.string(), z.string())
+    fields: z.record(z.string(), z.string()),
+    /**
+     * How several reference rows of one key combine (for every field, or per field): their
+     * mean, their commonest value or the first row's. Default: a field they disagree on stays
+     * empty, and the build warns.
+     */
+    combine: z.union([combineRule, z.record(z.string(), combineRule)]).optional()
   })
   .strict();
 
@@ -253,12 +271,21 @@ export const configSchema = z
     references: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), reference).optional(),
     enrich: z.array(enrichment).optional(),
     validation: validationOptions.optional(),
+    /**
+     * Plausible ranges of numbers, by field (customers) or table.field: a value outside is
+     * cleared and recorded, so it stays out of features; default {age: [0, 110]}.
+     */
+    ranges: z.record(z.string(), z.tuple([z.number(), z.number()])).optional(),
     identity: z
       .object({
         rules: z.array(identityRule).optional(),
         survivorship: z
           .record(z.string(), z.enum(["most_recent", "oldest", "most_frequent", "max", "min"]))
-          .optional()
+          .optional(),
+        /** The key field whose value is a person's id (one of the key rules' fields); default customer_id. */
+        id: z.string().min(1).optional(),
+        /** Ids written as numbers ("12347.0") read as the number they are ("12347"); default false. */
+        numericIds: z.boolean().optional()
       })
       .strict()
       .optional(),
@@ -427,15 +454,21 @@ export type Declared<T> = T & {key: string};
 export interface ValidationSettings {
   maxRejectShare: number;
   negativeAmounts: "reject" | "allow";
-  duplicateRows: "reject" | "keep";
+  /** Undefined: the default, which depends on the source's mapping (see validate.ts). */
+  duplicateRows: "reject" | "keep" | undefined;
+  missingValues: string[];
 }
+
+/** Values that stand for a missing value in exports: placeholders, never data. */
+export const DEFAULT_MISSING_VALUES = ["", "-", "n/a", "unknown", "(blank)"];
 
 /** A source's validation settings: its own, else the project's. */
 export function sourceValidation(config: PortraitConfig, source: SourceConfig): ValidationSettings {
   return {
     maxRejectShare: source.validation?.maxRejectShare ?? config.validation.maxRejectShare,
     negativeAmounts: source.validation?.negativeAmounts ?? config.validation.negativeAmounts,
-    duplicateRows: source.validation?.duplicateRows ?? config.validation.duplicateRows
+    duplicateRows: source.validation?.duplicateRows ?? config.validation.duplicateRows,
+    missingValues: source.validation?.missingValues ?? config.validation.missingValues
   };
 }
 
@@ -450,7 +483,15 @@ export interface PortraitConfig {
   references: Record<string, ReferenceConfig>;
   enrich: z.output<typeof enrichment>[];
   validation: ValidationSettings;
-  identity: {rules: z.output<typeof identityRule>[]; survivorship: Record<string, string>};
+  /** Plausible ranges of numbers (customers' age always among them). */
+  ranges: {table: string; field: string; min: number; max: number}[];
+  identity: {
+    rules: z.output<typeof identityRule>[];
+    survivorship: Record<string, string>;
+    /** The key field whose value is a person's id; undefined: the customer_id of their first signup. */
+    id?: string;
+    numericIds: boolean;
+  };
   features: {
     windowDays: number;
     trendDays: number;
@@ -542,12 +583,11 @@ export function parseConfig(input: unknown, path: string, dir = dirname(path)): 
     validation: {
       maxRejectShare: c.validation?.maxRejectShare ?? 0.05,
       negativeAmounts: c.validation?.negativeAmounts ?? "reject",
-      duplicateRows: c.validation?.duplicateRows ?? "reject"
+      duplicateRows: c.validation?.duplicateRows,
+      missingValues: c.validation?.missingValues ?? DEFAULT_MISSING_VALUES
     },
-    identity: {
-      rules: c.identity?.rules ?? [{rule: "email"}, {rule: "phone"}],
-      survivorship: c.identity?.survivorship ?? {}
-    },
+    ranges: rangeSettings(c.ranges ?? {}, path),
+    identity: identitySettings(c.identity, path),
     features: {
       windowDays: c.features?.windowDays ?? 365,
       trendDays: c.features?.trendDays ?? 90,
@@ -591,6 +631,31 @@ export function parseConfig(input: unknown, path: string, dir = dirname(path)): 
       customerLevel: c.privacy?.customerLevel ?? true
     }
   };
+}
+
+/** The plausible ranges, with age 0–110 unless the config sets it; keys name numeric fields. */
+function rangeSettings(
+  ranges: Record<string, [number, number]>,
+  path: string
+): PortraitConfig["ranges"] {
+  const all = {age: [0, 110] as [number, number], ...ranges};
+  return Object.entries(all).map(([key, [min, max]]) => {
+    const [table, field] = key.includes(".") ? key.split(".", 2) : ["customers", key];
+    const canonical = CANONICAL_TABLES.find((t) => t.name === table);
+    if (canonical === undefined)
+      throw new ConfigError(path, `ranges.${key}`, `no table ${table}; write field or table.field`);
+    const type = canonical.fields[field];
+    if (type !== undefined && type !== "number" && type !== "integer")
+      throw new ConfigError(path, `ranges.${key}`, `${table}.${field} is not a number`);
+    if (canonical.required.includes(field))
+      throw new ConfigError(
+        path,
+        `ranges.${key}`,
+        `${table}.${field} is required: validation rejects rows, a range would only empty it`
+      );
+    if (min > max) throw new ConfigError(path, `ranges.${key}`, `min ${min} is above max ${max}`);
+    return {table, field, min, max};
+  });
 }
 
 /** Columns identity resolution and standardisation add to customers: no attribute may take them. */
@@ -661,12 +726,47 @@ export function customerFields(config: PortraitConfig): Record<string, FieldType
   );
 }
 
-/** A canonical table as this project has it: customers with its attributes and outcomes. */
+/**
+ * The person keys identity rules name that are neither canonical fields nor attributes: source
+ * columns read as ids into customers (`{rule: "key", field: "loyalty_id"}`).
+ */
+export function keyFields(config: PortraitConfig): string[] {
+  const own = customerFields(config);
+  return config.identity.rules.flatMap((r) =>
+    r.rule === "key" && !(r.field in CUSTOMERS.fields) && !(r.field in own) ? [r.field] : []
+  );
+}
+
+/** A canonical table as this project has it: customers with its attributes, outcomes and keys. */
 export function canonicalTable(config: PortraitConfig, name: string): CanonicalTable {
-  if (name === "customers") return customersWith(customerFields(config));
+  if (name === "customers")
+    return customersWith({
+      ...customerFields(config),
+      ...Object.fromEntries(keyFields(config).map((k) => [k, "id" as const]))
+    });
   const table = CANONICAL_TABLES.find((t) => t.name === name);
   if (!table) throw new Error(`no canonical table ${name}`);
   return table;
+}
+
+function identitySettings(
+  c: z.output<typeof configSchema>["identity"],
+  path: string
+): PortraitConfig["identity"] {
+  const rules = c?.rules ?? [{rule: "email"}, {rule: "phone"}];
+  const keys = rules.flatMap((r) => (r.rule === "key" ? [r.field] : []));
+  if (c?.id !== undefined && !keys.includes(c.id))
+    throw new ConfigError(
+      path,
+      "identity.id",
+      `${c.id} is not the field of a key rule: add {rule: "key", field: "${c.id}"} to identity.rules${keys.length ? ` (its keys: ${keys.join(", ")})` : ""}`
+    );
+  return {
+    rules,
+    survivorship: c?.survivorship ?? {},
+    ...(c?.id !== undefined ? {id: c.id} : {}),
+    numericIds: c?.numericIds ?? false
+  };
 }
 
 function clusteringSettings(

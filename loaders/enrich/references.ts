@@ -25,7 +25,15 @@ export interface EnrichOptions {
   types?: Record<string, "text" | "number" | "integer">;
   /** The `derived_values` method of filled values (default `<field>_from_<keys>`). */
   method?: string;
+  /**
+   * How the rows of a key that has several combine, for every field or per field: their mean,
+   * their commonest value, or the first row's. Default: a field they disagree on stays empty.
+   */
+  combine?: Combine | Record<string, Combine>;
 }
+
+/** How several reference rows of one key make one value. */
+export type Combine = "mean" | "mode" | "first";
 
 export interface EnrichSummary {
   /** The enriched table. */
@@ -40,7 +48,9 @@ export interface EnrichSummary {
   unmatched: number;
   /** Rows missing at least one key. */
   missingKey: number;
-  /** Reference keys held by several rows that disagree on a field (that field is left empty). */
+  /** Reference keys held by several rows. */
+  repeatedKeys: number;
+  /** Of those, keys whose rows disagree on a field that has no `combine` (it is left empty). */
   ambiguousKeys: number;
   /** Columns added to the target. */
   added: string[];
@@ -65,7 +75,7 @@ export function postalKeySql(expr: SQL): SQL {
 
 type KeyKind = "country" | "postal_code" | "text";
 
-interface Key {
+export interface Key {
   target: string;
   reference: string;
   kind: KeyKind;
@@ -75,7 +85,7 @@ interface Key {
   raw: SQL;
 }
 
-interface Field {
+export interface Field {
   target: string;
   reference: string;
   alias: SQL;
@@ -117,7 +127,10 @@ export async function enrich(store: Store, options: EnrichOptions): Promise<Enri
     throw new Error(`enrich ${target} with ${options.table}: name at least one join key in \`on\``);
   await ensureCountryKeys(store);
 
-  await store.run(referenceSql(options.table, keys, fields));
+  const combine = (f: Field) =>
+    typeof options.combine === "string" ? options.combine : options.combine?.[f.target];
+  const ordered = referenceColumns.has("_row") ? sql`_row` : null;
+  await store.run(referenceSql(options.table, keys, fields, combine, ordered));
   const country = keys.find((k) => k.kind === "country");
   const postal = keys.find((k) => k.kind === "postal_code");
   await store.run(
@@ -181,8 +194,9 @@ export async function enrich(store: Store, options: EnrichOptions): Promise<Enri
             coalesce(sum(__rows) FILTER (WHERE __matched), 0)::INTEGER AS matched
      FROM _enrich_map`
   );
-  const ambiguous = await store.one<{n: number}>(
-    sql`SELECT count(*) FILTER (WHERE __ambiguous)::INTEGER AS n FROM _enrich_ref`
+  const ambiguous = await store.one<{n: number; repeated: number}>(
+    sql`SELECT count(*) FILTER (WHERE __ambiguous)::INTEGER AS n,
+       count(*) FILTER (WHERE __rows > 1)::INTEGER AS repeated FROM _enrich_ref`
   );
   const rows = stats?.rows ?? 0;
   const matched = stats?.matched ?? 0;
@@ -194,6 +208,7 @@ export async function enrich(store: Store, options: EnrichOptions): Promise<Enri
     matched,
     unmatched: rows - matched - missingKey,
     missingKey,
+    repeatedKeys: ambiguous?.repeated ?? 0,
     ambiguousKeys: ambiguous?.n ?? 0,
     added: added.map((f) => f.target),
     filled
@@ -215,27 +230,51 @@ function keySql(key: Key, column: SQL): SQL {
   }
 }
 
-/** One reference row per normalised key; a field the key's rows disagree on stays NULL. */
-function referenceSql(table: string, keys: Key[], fields: Field[]): SQL {
+/**
+ * One reference row per normalised key. A field the key's rows disagree on is combined as the
+ * config says (mean, mode or the first row's, in file order when `order` is given), else NULL.
+ */
+export function referenceSql(
+  table: string,
+  keys: Key[],
+  fields: Field[],
+  combine: (f: Field) => Combine | undefined = () => undefined,
+  order: SQL | null = null
+): SQL {
   const inner = [
     ...keys.map((k) => sql`${keySql(k, ident(k.reference))} AS ${k.alias}`),
     ...fields.map(
       (f) => sql`NULLIF(trim(CAST(${ident(f.reference)} AS VARCHAR)), '') AS ${f.alias}`
-    )
+    ),
+    ...(order ? [sql`${order} AS __order`] : [])
   ];
-  const agreed = fields.map(
-    (f) => sql`CASE WHEN count(DISTINCT ${f.alias}) <= 1 THEN max(${f.alias}) END AS ${f.alias}`
-  );
+  const combined = (f: Field): SQL => {
+    switch (combine(f)) {
+      case "mean":
+        return sql`CAST(avg(TRY_CAST(${f.alias} AS DOUBLE)) AS VARCHAR)`;
+      case "mode":
+        // The commonest value; among equally common ones, the first in sort order.
+        return sql`mode(${f.alias} ORDER BY ${f.alias})`;
+      case "first":
+        return order
+          ? sql`arg_min(${f.alias}, __order) FILTER (WHERE ${f.alias} IS NOT NULL)`
+          : sql`min(${f.alias})`;
+      case undefined:
+        return sql`CASE WHEN count(DISTINCT ${f.alias}) <= 1 THEN max(${f.alias}) END`;
+    }
+  };
+  const agreed = fields.map((f) => sql`${combined(f)} AS ${f.alias}`);
+  const open = fields.filter((f) => combine(f) === undefined);
   const disagree =
-    fields.length > 0
+    open.length > 0
       ? join(
-          fields.map((f) => sql`count(DISTINCT ${f.alias}) > 1`),
+          open.map((f) => sql`count(DISTINCT ${f.alias}) > 1`),
           " OR "
         )
       : sql`false`;
   const aliases = join(keys.map((k) => k.alias));
   return sql`CREATE OR REPLACE TEMP TABLE _enrich_ref AS
-    SELECT ${aliases}, ${join([...agreed, sql`(${disagree}) AS __ambiguous`])}
+    SELECT ${aliases}, ${join([...agreed, sql`(${disagree}) AS __ambiguous`, sql`count(*) AS __rows`])}
     FROM (SELECT ${join(inner)} FROM ${ident(table)})
     WHERE ${join(
       keys.map((k) => sql`${k.alias} IS NOT NULL`),

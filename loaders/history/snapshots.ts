@@ -9,6 +9,8 @@
  *
  * Tables written (dates as DATE):
  * - `snapshots(snapshot, current, customers)`, oldest first; the current build is the last;
+ * - `snapshot_skips(snapshot, reason)`: past snapshots left out and why (snapshot NULL when
+ *   the build has none at all: no dated activity, or `history.periods` 0);
  * - `snapshot_customers(snapshot, customer_id, profile_id, at_risk, risk_reason, p_alive,
  *   expected_value_12m, spend_12m, engagement_change)`;
  * - `snapshot_positions(snapshot, profile_id, column, mean)`: members' mean position per
@@ -23,6 +25,7 @@
  * - `at_risk_movers`: customers who moved into the at-risk state or whose trailing spend fell,
  *   between the snapshot `moversLookback` periods back and now, ranked by value at stake.
  */
+import {CANONICAL_TABLES} from "../config/canonical.ts";
 import {assignNearest} from "../profile/cluster.ts";
 import type {PortraitConfig} from "../config/project.ts";
 import {activity, buildFeatures, featureOptions, type CatalogEntry} from "../profile/features.ts";
@@ -46,8 +49,8 @@ const PSI_QUANTILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 export interface SnapshotSummary {
   /** Every snapshot recorded, oldest first, the current build last. */
   dates: string[];
-  /** Past dates left out, and why. */
-  skipped: {date: string; reason: string}[];
+  /** Past dates left out, and why; date null when no past snapshot was built at all. */
+  skipped: {date: string | null; reason: string}[];
   /** The pair the at-risk movers compare, and how many moved. */
   movers: {since: string; until: string; customers: number} | null;
   /** Profiles whose drift in the latest pair passes a threshold. */
@@ -241,6 +244,30 @@ async function createTables(store: Store): Promise<void> {
     profile_id VARCHAR, feature VARCHAR, customers INTEGER, mean DOUBLE)`);
 }
 
+/**
+ * Whether any activity table (orders, tickets, e-mail events, web sessions, survey answers) has
+ * a dated row. Without one, a past snapshot would be today's data written under an old date:
+ * customer rows carry their values as of the export, not as of then.
+ */
+export async function hasDatedActivity(store: Store): Promise<boolean> {
+  for (const table of CANONICAL_TABLES.filter((t) => t.name !== "customers")) {
+    if (!(await store.has(table.name))) continue;
+    const row = await store.one<{dated: boolean}>(
+      sql`SELECT EXISTS (SELECT 1 FROM ${ident(table.name)} WHERE ${ident(table.time)} IS NOT NULL) AS dated`
+    );
+    if (row?.dated) return true;
+  }
+  return false;
+}
+
+/** Why a build makes no past snapshots at all, or null when it tries. */
+async function noHistoryReason(store: Store, periods: number): Promise<string | null> {
+  if (periods === 0) return "history.periods is 0 in the config";
+  if (!(await hasDatedActivity(store)))
+    return "no dated activity: no orders, tickets, e-mail events, web sessions or survey answers with a date, so the data cannot say how customers stood at an earlier date";
+  return null;
+}
+
 /** Records every snapshot and derives flows, drift and at-risk movers from them. */
 export async function buildSnapshots(
   store: Store,
@@ -268,8 +295,15 @@ export async function buildSnapshots(
   );
   const recorded = [{date: asOf, current: true, customers: current}];
   const skipped: SnapshotSummary["skipped"] = [];
+  const none = await noHistoryReason(store, history.periods);
+  if (none !== null) {
+    skipped.push({date: null, reason: none});
+    log(`history: no past snapshots: ${none}`);
+  }
 
-  for (const date of snapshotDates(asOf, history.period, history.periods).reverse()) {
+  for (const date of none === null
+    ? snapshotDates(asOf, history.period, history.periods).reverse()
+    : []) {
     await buildFeatures(store, {
       ...featureOptions(config, date),
       snapshotTable: "snapshot_features"
@@ -313,6 +347,11 @@ export async function buildSnapshots(
   for (const r of recorded)
     await store.run(
       sql`INSERT INTO snapshots VALUES (${val(r.date)}::DATE, ${r.current}, ${r.customers})`
+    );
+  await store.run(sql`CREATE OR REPLACE TABLE snapshot_skips (snapshot DATE, reason VARCHAR)`);
+  for (const s of skipped)
+    await store.run(
+      sql`INSERT INTO snapshot_skips VALUES (${val(s.date)}::DATE, ${val(s.reason)})`
     );
   const dates = recorded.map((r) => r.date);
   log(

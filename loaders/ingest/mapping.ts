@@ -16,6 +16,10 @@ export interface FieldMapping {
   sql: SQL;
   /** How the user wrote it, for messages. */
   label: string;
+  /** An expression whose value is already a date or timestamp (no date format applies to it). */
+  temporal?: boolean;
+  /** An expression that reads `_row`: rows it tells apart are not duplicates of one another. */
+  usesRow?: boolean;
   /** For a flag: the values (case-folded) that read as yes and as no. */
   flag?: FlagWords;
   /** The config key it comes from, for messages; default `sources.<name>.columns.<field>`. */
@@ -32,6 +36,9 @@ export const FLAG_WORDS: FlagWords = {
   yes: ["1", "1.0", "true", "t", "yes", "y"],
   no: ["0", "0.0", "false", "f", "no", "n"]
 };
+
+/** DuckDB types whose values are dates already. */
+const TEMPORAL = /^(DATE|TIMESTAMP.*)$/;
 
 /** A string that names a column rather than computing something: no operators or calls. */
 const NAME = /^[\p{L}\p{N}_ .#$@]+$/u;
@@ -90,6 +97,17 @@ export function resolveColumns(
     );
   }
   return fields.filter((f) => mappings.has(f)).map((f) => mappings.get(f)!);
+}
+
+/**
+ * The person keys (identity rules' fields that are source columns) a customers source has, as
+ * id mappings: a source without the column has no such key, which another source may give.
+ */
+export function resolveKeys(fields: readonly string[], columns: readonly string[]): FieldMapping[] {
+  return fields.flatMap((field): FieldMapping[] => {
+    const column = findColumn(field, columns);
+    return column === undefined ? [] : [{field, kind: "column", sql: ident(column), label: column}];
+  });
 }
 
 /**
@@ -170,7 +188,10 @@ async function columnRefs(store: Store, expression: string): Promise<string[]> {
   return names;
 }
 
-/** Checks that each SQL expression binds against the source; unknown columns get a hint. */
+/**
+ * Checks that each SQL expression binds against the source (unknown columns get a hint), and
+ * returns the mappings with the expressions whose value is a date or timestamp marked temporal.
+ */
 export async function checkExpressions(
   store: Store,
   configPath: string,
@@ -178,10 +199,26 @@ export async function checkExpressions(
   rawTable: string,
   columns: readonly string[],
   mappings: readonly FieldMapping[]
-): Promise<void> {
-  for (const mapping of mappings.filter((m) => m.kind === "sql")) {
+): Promise<FieldMapping[]> {
+  const checked: FieldMapping[] = [];
+  for (const mapping of mappings) {
+    if (mapping.kind !== "sql") {
+      checked.push(mapping);
+      continue;
+    }
     try {
-      await store.run(sql`SELECT ${mapping.sql} FROM ${ident(rawTable)} LIMIT 0`);
+      const [described] = await store.all<{column_type: string}>(
+        sql`DESCRIBE SELECT ${mapping.sql} AS v FROM ${ident(rawTable)} LIMIT 0`
+      );
+      checked.push({
+        ...mapping,
+        temporal: TEMPORAL.test(described?.column_type ?? ""),
+        usesRow: !(await binds(
+          store,
+          mapping.sql,
+          sql`(SELECT * EXCLUDE (_row) FROM ${ident(rawTable)})`
+        ))
+      });
     } catch (error) {
       const message = (error as Error).message;
       const unknown = /Referenced column "?([^"\n]+?)"? not found/.exec(message);
@@ -194,6 +231,17 @@ export async function checkExpressions(
         problem
       );
     }
+  }
+  return checked;
+}
+
+/** Whether an expression binds against a relation (no query runs: LIMIT 0). */
+async function binds(store: Store, expression: SQL, relation: SQL): Promise<boolean> {
+  try {
+    await store.run(sql`SELECT ${expression} FROM ${relation} LIMIT 0`);
+    return true;
+  } catch {
+    return false;
   }
 }
 

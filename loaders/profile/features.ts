@@ -247,16 +247,24 @@ export function surveyAggregate(
 }
 
 /**
- * The population: customers who had joined by the as-of date, or show no date at all. A
- * customer joined at their signup date, else at their first activity in the aggregates given.
+ * The population: customers who had joined by the as-of date. A customer joined at their
+ * signup date, else at their first activity in the aggregates given. A customer with neither
+ * is not yet known in the past: they count in the current build (`undated`), never in a past
+ * snapshot, where they would otherwise count as if they had always been there.
  */
 export function populationQuery(
   asOf: string,
   {
     signup,
     firsts,
+    undated,
     custom = []
-  }: {signup: boolean; firsts: readonly Aggregated[]; custom?: readonly CustomColumn[]}
+  }: {
+    signup: boolean;
+    firsts: readonly Aggregated[];
+    undated: boolean;
+    custom?: readonly CustomColumn[];
+  }
 ): SQL {
   const first = firsts.map(
     (t) =>
@@ -269,7 +277,7 @@ export function populationQuery(
   const own = customSelect(asOf, custom);
   return sql`CREATE OR REPLACE TEMP TABLE population AS
      SELECT * FROM (SELECT c.*, ${own.columns}${joined} AS _joined FROM customers c ${own.joins})
-     WHERE _joined IS NULL OR _joined < ${endOf(asOf)}`;
+     WHERE ${undated ? sql`_joined IS NULL OR ` : sql``}_joined < ${endOf(asOf)}`;
 }
 
 /** A custom feature as the population computes it: over the customer's row, or a table's rows. */
@@ -491,7 +499,12 @@ export async function buildFeatures(
     aggregates.has(t)
   );
   await store.run(
-    populationQuery(options.asOf, {signup: customerColumns.has("signup_date"), firsts, custom})
+    populationQuery(options.asOf, {
+      signup: customerColumns.has("signup_date"),
+      firsts,
+      undated: options.snapshotTable === undefined,
+      custom
+    })
   );
   const table = options.snapshotTable ?? "features";
   await store.run(featuresQuery(table, options.asOf, kept, [...aggregates.keys()]));

@@ -476,17 +476,26 @@ async function traitValues(store: Store): Promise<Map<string, (number | string |
   return out;
 }
 
-/** Ids merged into another customer, by the shard their own id hashes to: id → surviving id. */
+/**
+ * Every other id a customer is found by (ids merged into them, their person keys), by the shard
+ * the id hashes to: id → the customer's id.
+ */
 async function mergedIds(
   store: Store,
   shards: number
 ): Promise<Map<string, Record<string, string>>> {
   const out = new Map<string, Record<string, string>>();
-  if (!(await store.has("identity_map"))) return out;
-  const rows = await store.all<{id: string; into: string}>(
-    sql`SELECT customer_id AS id, person_id AS "into" FROM identity_map
-     WHERE customer_id <> person_id ORDER BY customer_id`
-  );
+  const rows = (await store.has("identity_aliases"))
+    ? await store.all<{id: string; into: string}>(
+        sql`SELECT alias AS id, min(person_id) AS "into" FROM identity_aliases
+         GROUP BY alias ORDER BY alias`
+      )
+    : (await store.has("identity_map"))
+      ? await store.all<{id: string; into: string}>(
+          sql`SELECT customer_id AS id, person_id AS "into" FROM identity_map
+           WHERE customer_id <> person_id ORDER BY customer_id`
+        )
+      : [];
   for (const r of rows) {
     const shard = shardOf(r.id, shards);
     const merged = out.get(shard) ?? {};

@@ -44,6 +44,20 @@ export function driftReasons(
   return reasons;
 }
 
+/** Why a build with profiles has no earlier snapshot: the first reason the snapshots recorded. */
+async function noHistory(store: Store): Promise<string> {
+  const skip = (await store.has("snapshot_skips"))
+    ? await store.one<{date: string | null; reason: string}>(
+        sql`SELECT strftime(snapshot, '%Y-%m-%d') AS date, reason FROM snapshot_skips
+         ORDER BY snapshot DESC NULLS FIRST LIMIT 1`
+      )
+    : undefined;
+  if (skip === undefined) return "no earlier snapshot was recorded";
+  return skip.date === null
+    ? skip.reason
+    : `the snapshot of ${skip.date} was left out: ${skip.reason}`;
+}
+
 /** Features with the highest PSI listed per profile for the latest pair of snapshots. */
 const LATEST_FEATURES = 5;
 
@@ -58,6 +72,7 @@ export async function historyData(store: Store, o: HistoryOptions): Promise<Hist
   if (!(await store.has("snapshots")) || !(await store.has("profiles"))) {
     return {
       period: o.history.period,
+      no_history: "this build made no profiles, so there is nothing to follow over time",
       min_group_size: min,
       snapshots: [],
       profiles: [],
@@ -141,6 +156,7 @@ export async function historyData(store: Store, o: HistoryOptions): Promise<Hist
 
   return {
     period: o.history.period,
+    no_history: snapshots.length > 1 ? null : await noHistory(store),
     min_group_size: min,
     snapshots,
     profiles,

@@ -5,6 +5,7 @@
  */
 import type {PageSettings} from "../config/settings.ts";
 import {roundDeep} from "./published.ts";
+import {fewFeaturesWarning} from "../profile/preflight.ts";
 import type {Row, Store} from "../core/store.ts";
 import {byProfileId, sql} from "../core/sql.ts";
 import type {
@@ -44,7 +45,9 @@ export async function methodDocument(store: Store, config: PageSettings): Promis
       )
     : [];
   const {clustering, churn, profiles, privacy} = config;
+  const few = runs.length > 0 ? fewFeaturesWarning(features.filter((f) => f.clustered)) : null;
   return roundDeep({
+    warnings: few === null ? [] : [few],
     runs,
     features,
     models,

@@ -84,6 +84,8 @@ export interface DriftRow {
 /** What the History page reads (src/data/history.json). */
 export interface HistoryData {
   period: "month" | "quarter";
+  /** Why the build has no earlier snapshot (the page says it); null when it has one. */
+  no_history: string | null;
   min_group_size: number;
   snapshots: HistorySnapshot[];
   profiles: {id: string; name: string}[];

@@ -72,6 +72,8 @@ export interface MethodSettings {
 
 /** data/method.json. */
 export interface MethodDocument {
+  /** What a reader must know before trusting the profiles (clustering on too few features). */
+  warnings: string[];
   runs: ClusteringRun[];
   features: MethodFeature[];
   models: ModelParameter[];

@@ -63,3 +63,71 @@ describe("npm run check", () => {
     );
   });
 });
+
+describe("npm run check: reference keys with several rows", () => {
+  async function config(name: string, combine: string): Promise<string> {
+    await writeFile(join(dir, "climate.csv"), "country,climate\nDE,mild\nDE,cold\nFR,mild\n");
+    const path = join(dir, name);
+    await writeFile(
+      path,
+      `export default {sources: {crm: {table: "customers", file: "customers.csv"}}, references: {climate: {file: "climate.csv"}}, enrich: [{reference: "climate", on: {country: "country"}, fields: {climate: "climate"}${combine}}]};\n`
+    );
+    return path;
+  }
+
+  it("warns when a key's rows disagree and the config does not say how to combine them", async () => {
+    const {status, stdout} = check(await config("repeated.config.ts", ""));
+    expect(status).toBe(0);
+    expect(stdout).toContain(
+      '! enrich[0] (references.climate): 1 of its keys have several rows that disagree, so a field without combine stays empty for their customers (3 of 3 customers matched). Set combine: "mean", "mode" or "first"'
+    );
+  });
+
+  it("says nothing more once combine says how", async () => {
+    const {status, stdout} = check(await config("combined.config.ts", ', combine: "first"'));
+    expect(status).toBe(0);
+    expect(stdout).not.toContain("! enrich");
+    expect(stdout).toContain("enrich climate: 3 of 3 customers matched");
+  });
+});
+
+describe("npm run check: what the build checks before it clusters", () => {
+  /** 120 customers with an income and nothing dated: enough for profiles, one feature to cluster on. */
+  const CRM = [
+    "customer_id,income",
+    ...Array.from({length: 120}, (_, i) => `K${i},${20000 + ((i * 7919) % 90000)}`)
+  ].join("\n");
+
+  async function config(name: string, extra: string): Promise<string> {
+    await writeFile(join(dir, "crm.csv"), `${CRM}\n`);
+    const path = join(dir, name);
+    await writeFile(
+      path,
+      `export default {sources: {crm: {table: "customers", file: "crm.csv"}}, ${extra}};\n`
+    );
+    return path;
+  }
+
+  it("warns, and still passes, when the profiles would be clustered on fewer than three features", async () => {
+    const {status, stdout} = check(
+      await config("few.config.ts", "clustering: {dimensions: {behavioral: 0, demographic: 1}}")
+    );
+    expect(status).toBe(0);
+    expect(stdout).toContain(
+      "! the profiles are clustered on 1 feature (Income), fewer than 3: they can only split customers along one line."
+    );
+    expect(stdout).toContain("as of 2026-12-05: today: no source has a dated row");
+  });
+
+  it("fails where the build would: a clustered feature the data does not measure, a bad segment", async () => {
+    const {status, stderr} = check(
+      await config(
+        "unmeasured.config.ts",
+        'clustering: {features: ["income", "orders_12m"]}, segments: {by_income: [{feature: "income", groups: {}}]}'
+      )
+    );
+    expect(status).toBe(1);
+    expect(stderr).toContain('✗ clustering.features: "orders_12m" is not measured');
+    expect(stderr).toContain('✗ segments: "income" is a number: give it bins');
+  });
+});

@@ -68,6 +68,7 @@ describe("enrich(store, {table, on, fields})", () => {
       matched: 2,
       unmatched: 1,
       missingKey: 0,
+      repeatedKeys: 0,
       ambiguousKeys: 0,
       added: ["urbanicity", "area_income"],
       filled: {}
@@ -153,7 +154,36 @@ describe("enrich(store, {table, on, fields})", () => {
     expect(await store.all(sql`SELECT region, urbanicity FROM customers`)).toEqual([
       {region: null, urbanicity: "urban"}
     ]);
-    expect(summary.ambiguousKeys).toBe(1);
+    expect(summary).toMatchObject({repeatedKeys: 1, ambiguousKeys: 1});
+  });
+
+  it("combines the rows of a repeated key as the config says: mean, mode or first, per field", async () => {
+    // Coordinates by postal prefix: several rows per key, in file order (_row).
+    await store.run(
+      sql`CREATE OR REPLACE TABLE prefixes AS SELECT * FROM (VALUES
+         ('DE', '10', '52.5', 'urban', 'Mitte', 1), ('DE', '10', '52.7', 'rural', 'Pankow', 2),
+         ('DE', '10', '52.6', 'rural', 'Weißensee', 3), ('DE', '20', '53.5', 'urban', 'Altona', 4)
+       ) t(country, prefix, latitude, urbanicity, district, _row)`
+    );
+    await store.run(
+      sql`CREATE OR REPLACE TABLE customers AS SELECT * FROM (VALUES
+         ('C1', 'DE', '10'), ('C2', 'DE', '20')) t(customer_id, country, prefix)`
+    );
+    const summary = await enrich(store, {
+      table: "prefixes",
+      on: {country: "country", prefix: "prefix"},
+      fields: {latitude: "latitude", urbanicity: "urbanicity", district: "district"},
+      combine: {latitude: "mean", urbanicity: "mode", district: "first"}
+    });
+    expect(
+      await store.all(
+        sql`SELECT customer_id, round(latitude, 2) AS latitude, urbanicity, district FROM customers ORDER BY 1`
+      )
+    ).toEqual([
+      {customer_id: "C1", latitude: 52.6, urbanicity: "rural", district: "Mitte"},
+      {customer_id: "C2", latitude: 53.5, urbanicity: "urban", district: "Altona"}
+    ]);
+    expect(summary).toMatchObject({matched: 2, repeatedKeys: 1, ambiguousKeys: 0});
   });
 
   it("names the missing column when a key or field does not exist", async () => {

@@ -234,7 +234,7 @@ describe("the builders, bound against DuckDB on the rows above", () => {
 
   it("populationQuery and featuresQuery read each source through its alias", async () => {
     await store.run(sql`CREATE TEMP TABLE agg_orders AS ${ordersAggregate(W, {})}`);
-    await store.run(populationQuery(W.asOf, {signup: true, firsts: ["orders"]}));
+    await store.run(populationQuery(W.asOf, {signup: true, firsts: ["orders"], undated: true}));
     const declarations = catalogue({levels: {}, trendDays: 90, scales: {}}).filter((d) =>
       ["tenure_days", "age", "orders_12m"].includes(d.feature.id)
     );
@@ -249,6 +249,19 @@ describe("the builders, bound against DuckDB on the rows above", () => {
       tenure_days: 2 / 3
     });
     expect(await store.one(distinctQuery(["orders_12m"]))).toEqual({orders_12m: 2});
+  });
+
+  it("populationQuery leaves a customer with no date out of a past snapshot only", async () => {
+    await store.run(sql`CREATE TEMP TABLE agg_orders AS ${ordersAggregate(W, {})}`);
+    const members = async (undated: boolean) => {
+      await store.run(populationQuery(W.asOf, {signup: true, firsts: ["orders"], undated}));
+      const rows = await store.all<{id: string}>(
+        sql`SELECT customer_id AS id FROM population ORDER BY id`
+      );
+      return rows.map((r) => r.id);
+    };
+    expect(await members(true)).toEqual(["C1", "C2", "C4"]);
+    expect(await members(false)).toEqual(["C1", "C2"]);
   });
 });
 

@@ -1,6 +1,12 @@
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
-import {acceptedColumnsSql, CUSTOMERS} from "../../loaders/config/canonical.ts";
 import {
+  acceptedColumnsSql,
+  CUSTOMERS,
+  customersWith,
+  type CanonicalTable
+} from "../../loaders/config/canonical.ts";
+import {
+  crowdedIds,
   followIdentities,
   resolveIdentities,
   type IdentityOptions,
@@ -24,10 +30,8 @@ beforeEach(async () => {
 afterEach(() => store.close());
 
 /** accepted_customers as validation leaves it, standardised: rows are numbered in order. */
-async function customers(rows: Values[]): Promise<void> {
-  await store.run(
-    sql`CREATE OR REPLACE TABLE accepted_customers (${acceptedColumnsSql(CUSTOMERS)})`
-  );
+async function customers(rows: Values[], table: CanonicalTable = CUSTOMERS): Promise<void> {
+  await store.run(sql`CREATE OR REPLACE TABLE accepted_customers (${acceptedColumnsSql(table)})`);
   // One statement for all rows: a field a row leaves out is NULL.
   const filled = rows.map((row, i): Values => ({
     _source: "crm",
@@ -325,6 +329,84 @@ describe("followIdentities(store, fromTable, toTable)", () => {
     expect(await store.all(sql`SELECT * FROM orders ORDER BY order_id`)).toEqual([
       {order_id: "O1", customer_id: "A"},
       {order_id: "O2", customer_id: "Z"}
+    ]);
+  });
+});
+
+describe("resolveIdentities(store, {rules, id}): person keys from any column", () => {
+  const LOYALTY: IdentityRule = {rule: "key", field: "loyalty_id"};
+  const withLoyalty = customersWith({loyalty_id: "id"});
+
+  it("merges on a source column and names each person after its key", async () => {
+    // One row per order, the person only in the loyalty id: the card must find them by it.
+    await customers(
+      [
+        {customer_id: "O-1", loyalty_id: "L7", signup_date: "2020-01-01"},
+        {customer_id: "O-2", loyalty_id: "L7", signup_date: "2021-01-01"},
+        {customer_id: "O-3", loyalty_id: "L9"},
+        {customer_id: "O-4"}
+      ],
+      withLoyalty
+    );
+    const summary = await resolve({rules: [LOYALTY], id: "loyalty_id"});
+    expect(await persons()).toEqual({"O-1": "L7", "O-2": "L7", "O-3": "L9", "O-4": "O-4"});
+    // Both order ids now point at the key: each was linked by it.
+    expect(summary).toMatchObject({ids: 4, persons: 3, merges: {"key:loyalty_id": 2}});
+    expect(
+      await store.all(sql`SELECT customer_id, merged_ids FROM customers ORDER BY customer_id`)
+    ).toEqual([
+      {customer_id: "L7", merged_ids: 2},
+      {customer_id: "L9", merged_ids: 1},
+      {customer_id: "O-4", merged_ids: 1}
+    ]);
+    expect(await store.all(sql`SELECT * FROM identity_aliases ORDER BY alias`)).toEqual([
+      {alias: "O-1", person_id: "L7", via: "customer_id"},
+      {alias: "O-2", person_id: "L7", via: "customer_id"},
+      {alias: "O-3", person_id: "L9", via: "customer_id"}
+    ]);
+  });
+
+  it("lists key values as aliases when the person keeps its customer id", async () => {
+    await customers(
+      [
+        {customer_id: "C1", loyalty_id: "L7", signup_date: "2020-01-01"},
+        {customer_id: "C2", loyalty_id: "L7", signup_date: "2021-01-01"}
+      ],
+      withLoyalty
+    );
+    await resolve({rules: [LOYALTY]});
+    expect(await store.all(sql`SELECT * FROM identity_aliases ORDER BY alias, via`)).toEqual([
+      {alias: "C2", person_id: "C1", via: "customer_id"},
+      {alias: "L7", person_id: "C1", via: "key:loyalty_id"}
+    ]);
+  });
+
+  it("keeps a person's own id where its key is another person's id", async () => {
+    await customers(
+      [
+        {customer_id: "12347", signup_date: "2020-01-01"},
+        {customer_id: "O-9", loyalty_id: "12347"}
+      ],
+      withLoyalty
+    );
+    await resolve({rules: [LOYALTY], id: "loyalty_id"});
+    expect(await persons()).toEqual({"12347": "12347", "O-9": "O-9"});
+  });
+});
+
+describe("crowdedIds(store, tables)", () => {
+  it("warns of an id holding an implausible share of a table's rows, and of nothing else", async () => {
+    // 3,538 orders of "0" among 500 customers of 2 orders each; tickets spread evenly.
+    await store.run(
+      sql`CREATE TABLE orders AS
+       SELECT '0' AS customer_id FROM range(3538)
+       UNION ALL SELECT 'C' || (i % 500) FROM range(1000) t(i)`
+    );
+    await store.run(
+      sql`CREATE TABLE tickets AS SELECT 'C' || (i % 50) AS customer_id FROM range(5000) t(i)`
+    );
+    expect(await crowdedIds(store, ["orders", "tickets", "web_sessions"])).toEqual([
+      'orders: customer "0" holds 3,538 of 4,538 rows (78%), 1,769 times the median customer\'s: a placeholder for a missing id? If so, add it to validation.missingValues.'
     ]);
   });
 });

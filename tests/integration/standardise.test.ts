@@ -203,10 +203,30 @@ describe("standardise(store, {asOf})", () => {
         _row: 2,
         field: "birth_date",
         value: "1880-05-05",
-        reason: "birth date more than 120 years before the as-of date"
+        reason: "birth date more than 110 years before the as-of date"
       },
-      {_row: 3, field: "age", value: "250", reason: "age outside 0 to 120"},
-      {_row: 4, field: "age", value: "-3", reason: "age outside 0 to 120"}
+      {_row: 3, field: "age", value: "250", reason: "age outside 0 to 110"},
+      {_row: 4, field: "age", value: "-3", reason: "age outside 0 to 110"}
+    ]);
+  });
+
+  it("clears numbers outside the configured plausible ranges, and ages by their own", async () => {
+    await acceptedCustomers([{age: 113}, {age: 17}, {age: 40, household_size: 30}, {age: 30}]);
+    await standardise(store, {
+      asOf: "2026-10-31",
+      ranges: [
+        {table: "customers", field: "age", min: 18, max: 99},
+        {table: "customers", field: "household_size", min: 1, max: 15}
+      ]
+    });
+    expect(await column("age")).toEqual([null, null, "40", "30"]);
+    expect(await column("household_size")).toEqual([null, null, null, null]);
+    expect(
+      await store.all(sql`SELECT _row, field, value, reason FROM standardise_issues ORDER BY _row`)
+    ).toEqual([
+      {_row: 1, field: "age", value: "113", reason: "age outside 18 to 99"},
+      {_row: 2, field: "age", value: "17", reason: "age outside 18 to 99"},
+      {_row: 3, field: "household_size", value: "30", reason: "household_size outside 1 to 15"}
     ]);
   });
 

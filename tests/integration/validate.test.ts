@@ -24,6 +24,9 @@ afterEach(async () => {
 const CUSTOMERS =
   "customer_id,email,signup_date\nC1,a@x.example,2024-01-05\nC2,b@x.example,2024-02-01\nC3,c@x.example,2024-03-01\n";
 
+/** The build's clock in these tests: "future" without an as-of date is after this day. */
+const TODAY = "2026-12-05";
+
 /** Writes the files, validates the config and runs read + validate on it. */
 async function run(files: Record<string, string>, input: PortraitConfigInput): Promise<Validation> {
   for (const [name, text] of Object.entries(files)) {
@@ -31,7 +34,7 @@ async function run(files: Record<string, string>, input: PortraitConfigInput): P
     await writeFile(join(dir, name), text);
   }
   const config = parseConfig(input, join(dir, "portrait.config.ts"));
-  return validate(store, config, await readSources(store, config));
+  return validate(store, config, await readSources(store, config), {today: TODAY});
 }
 
 async function quarantine(): Promise<unknown[][]> {
@@ -90,7 +93,7 @@ describe("validate(store, config, sources): row errors go to the quarantine with
         8,
         "ordered_at",
         "future_date",
-        "ordered_at 2062-10-13 08:00:00 is after the as-of date 2024-03-31"
+        "ordered_at 2062-10-13 08:00:00 is after the as-of date (2024-03-31)"
       ],
       ["shop", 9, null, "malformed_line", "line 10: Expected Number of Columns: 5 Found: 6"]
     ]);
@@ -162,7 +165,7 @@ describe("validate(store, config, sources): row errors go to the quarantine with
     ]);
   });
 
-  it("derives the as-of date from the data when the config gives none", async () => {
+  it("derives the as-of date as the day of the last dated row, and future as after today", async () => {
     const lines = Array.from({length: 2000}, (_, i) => `O${i},C1,2025-0${1 + (i % 6)}-10,1`);
     const v = await run(
       {
@@ -170,13 +173,187 @@ describe("validate(store, config, sources): row errors go to the quarantine with
         "orders.csv": [
           "order_id,customer_id,ordered_at,amount",
           ...lines,
-          "X,C1,2062-10-13,1"
+          "N,C1,2025-06-19 17:30:00,1", // the newest row: the as-of date, not a future one
+          "X,C1,2062-10-13,1" // a typo decades ahead: after today, so future
         ].join("\n")
       },
       {sources: {crm, shop: {table: "orders", file: "orders.csv"}}}
     );
-    expect(v.asOf).toBe("2025-06-30");
+    expect([v.asOf, v.asOfRule]).toEqual(["2025-06-19", "data"]);
     expect(v.sources.find((s) => s.source === "shop")?.byReason).toEqual({future_date: 1});
+    expect(await quarantine()).toEqual([
+      [
+        "shop",
+        2002,
+        "ordered_at",
+        "future_date",
+        "ordered_at 2062-10-13 is after today (2026-12-05)"
+      ]
+    ]);
+  });
+
+  it("keeps identical lines when the id reads _row, unless the config says reject", async () => {
+    const log = "customer,day,amount\nC1,2025-01-02,5\nC1,2025-01-02,5\nC2,2025-01-03,7\n";
+    const source = (validation?: {duplicateRows: "reject"}) => ({
+      table: "orders" as const,
+      file: "log.csv",
+      columns: {
+        order_id: "customer || '-' || _row",
+        customer_id: "customer",
+        ordered_at: "day",
+        amount: "amount"
+      },
+      ...(validation ? {validation} : {})
+    });
+    const kept = await run(
+      {"customers.csv": CUSTOMERS, "log.csv": log},
+      {sources: {crm, shop: source()}}
+    );
+    expect(kept.sources[1]).toMatchObject({read: 3, accepted: 3, quarantined: 0});
+    store.close();
+    store = await Store.open(":memory:");
+    const rejected = await run(
+      {"customers.csv": CUSTOMERS, "log.csv": log},
+      {sources: {crm, shop: source({duplicateRows: "reject"})}, validation: {maxRejectShare: 1}}
+    );
+    expect(rejected.sources[1].byReason).toEqual({duplicate_row: 1});
+  });
+
+  it("reads placeholders in text fields and ids as missing, and records the cleared ones", async () => {
+    const v = await run(
+      {
+        "customers.csv": [
+          "customer_id,gender,occupation,income",
+          "C1,Unknown,N/A,-",
+          "(blank),F,teacher,100",
+          " n/a ,M,-,200",
+          "C4, (BLANK) ,nurse,300"
+        ].join("\n")
+      },
+      {sources: {crm}, validation: {maxRejectShare: 1}}
+    );
+    expect(await quarantine()).toEqual([
+      ["crm", 2, "customer_id", "missing_value", "customer_id is missing"],
+      ["crm", 3, "customer_id", "missing_value", "customer_id is missing"]
+    ]);
+    expect(
+      await store.all(
+        sql`SELECT "row", "column", value, reason FROM cleared_values ORDER BY "row", "column"`
+      )
+    ).toEqual([
+      {row: 1, column: "gender", value: "Unknown", reason: "placeholder"},
+      {row: 1, column: "income", value: "-", reason: "not_a_number"},
+      {row: 1, column: "occupation", value: "N/A", reason: "placeholder"},
+      {row: 4, column: "gender", value: "(BLANK)", reason: "placeholder"}
+    ]);
+    expect(v.sources[0]).toMatchObject({read: 4, accepted: 2, quarantined: 2, cleared: 4});
+  });
+
+  it("takes a source's own missingValues over the project's", async () => {
+    await run(
+      {"customers.csv": "customer_id,gender\nC1,unknown\nC2,?\n"},
+      {
+        sources: {crm: {...crm, validation: {missingValues: ["?"]}}},
+        validation: {missingValues: ["unknown"]}
+      }
+    );
+    expect(
+      await store.all(sql`SELECT customer_id, gender FROM accepted_customers ORDER BY _row`)
+    ).toEqual([
+      {customer_id: "C1", gender: "unknown"},
+      {customer_id: "C2", gender: null}
+    ]);
+  });
+
+  it("reads ids written as numbers as the number with numericIds, per source or for all", async () => {
+    await run(
+      {
+        "customers.csv": "customer_id,loyalty\n12347.0,7.00\n12348,8\nA1.0,9.5\n",
+        "orders.csv": "order_id,customer_id,ordered_at,amount\n1.0,12347,2025-01-01,5\n"
+      },
+      {
+        sources: {
+          crm: {...crm, numericIds: true},
+          shop: {table: "orders", file: "orders.csv"}
+        },
+        identity: {rules: [{rule: "key", field: "loyalty"}]}
+      }
+    );
+    expect(
+      await store.all(sql`SELECT customer_id, loyalty FROM accepted_customers ORDER BY _row`)
+    ).toEqual([
+      {customer_id: "12347", loyalty: "7"},
+      {customer_id: "12348", loyalty: "8"},
+      {customer_id: "A1.0", loyalty: "9.5"}
+    ]);
+    // The orders source keeps its ids as written (numericIds is the crm's), and finds 12347.
+    expect(await store.all(sql`SELECT order_id, customer_id FROM accepted_orders`)).toEqual([
+      {order_id: "1.0", customer_id: "12347"}
+    ]);
+  });
+
+  it("names the identity rule whose key column no customers source has", async () => {
+    await expect(
+      run(
+        {"customers.csv": CUSTOMERS},
+        {sources: {crm}, identity: {rules: [{rule: "key", field: "loyalty_id"}]}}
+      )
+    ).rejects.toThrow(
+      'identity.rules.0.field: no customers source has a column "loyalty_id"; a person key is a canonical field, an attribute or a column of a customers source. Their columns: customer_id, email, signup_date'
+    );
+  });
+
+  it("takes today as the as-of date when no source has a dated row, and says so", async () => {
+    const v = await run(
+      {"customers.csv": "customer_id,email\nC1,a@x.example\nC2,b@x.example\n"},
+      {sources: {crm}}
+    );
+    expect([v.asOf, v.asOfRule]).toEqual([TODAY, "today"]);
+  });
+
+  it("quarantines rows after an explicit as-of date even when they are not after today", async () => {
+    const v = await run(
+      {
+        "customers.csv": CUSTOMERS,
+        "orders.csv":
+          "order_id,customer_id,ordered_at,amount\nA,C1,2025-01-01,1\nB,C1,2025-02-01,1\n"
+      },
+      {asOf: "2025-01-31", sources: {crm, shop: {table: "orders", file: "orders.csv"}}}
+    );
+    expect([v.asOf, v.asOfRule]).toEqual(["2025-01-31", "config"]);
+    expect(v.sources.find((s) => s.source === "shop")?.byReason).toEqual({future_date: 1});
+  });
+
+  it("applies dateFormat to source text only: a date an expression builds passes untouched", async () => {
+    const v = await run(
+      {
+        "customers.csv":
+          "id,born_y,born_m,born_d,joined\nC1,1980,5,17,03/02/2024\nC2,1975,12,1,15/03/2024\n"
+      },
+      {
+        sources: {
+          crm: {
+            table: "customers",
+            file: "customers.csv",
+            dateFormat: "%d/%m/%Y",
+            columns: {
+              customer_id: "id",
+              birth_date: "make_date(born_y::INTEGER, born_m::INTEGER, born_d::INTEGER)",
+              signup_date: "joined"
+            }
+          }
+        }
+      }
+    );
+    expect(v.sources[0]).toMatchObject({accepted: 2, cleared: 0});
+    expect(
+      await store.all(
+        sql`SELECT customer_id, strftime(birth_date, '%Y-%m-%d') AS born, strftime(signup_date, '%Y-%m-%d') AS joined FROM accepted_customers ORDER BY _row`
+      )
+    ).toEqual([
+      {customer_id: "C1", born: "1980-05-17", joined: "2024-02-03"},
+      {customer_id: "C2", born: "1975-12-01", joined: "2024-03-15"}
+    ]);
   });
 });
 

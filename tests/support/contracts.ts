@@ -276,6 +276,7 @@ export const SEGMENTS: Shape<SegmentsDocument> = {
 /** data/history.json. */
 export const HISTORY: Shape<HistoryData> = {
   period: true,
+  no_history: true,
   min_group_size: true,
   snapshots: {date: true, current: true, customers: true},
   profiles: {id: true, name: true},
@@ -419,6 +420,7 @@ export const CARD_SHARD: Shape<CardShard> = {
 
 /** data/method.json. */
 export const METHOD: Shape<MethodDocument> = {
+  warnings: true,
   runs: {
     k: true,
     silhouette: true,

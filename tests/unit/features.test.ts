@@ -86,21 +86,36 @@ describe("activity(has) and trendAggregate(window, activities)", () => {
   });
 });
 
-describe("populationQuery(asOf, {signup, firsts})", () => {
+describe("populationQuery(asOf, {signup, firsts, undated})", () => {
   it("takes the signup date, else the first activity in the aggregates", () => {
-    const {text} = populationQuery(W.asOf, {signup: true, firsts: ["orders", "tickets"]}).render();
+    const {text} = populationQuery(W.asOf, {
+      signup: true,
+      firsts: ["orders", "tickets"],
+      undated: true
+    }).render();
     expect(text).toContain(
       `coalesce(c.signup_date::TIMESTAMP, least((SELECT min(first_at) FROM "agg_orders" x WHERE x.customer_id = c.customer_id), (SELECT min(first_at) FROM "agg_tickets" x`
     );
   });
 
-  it("keeps every customer when nothing dates them", () => {
-    const {text, params} = populationQuery(W.asOf, {signup: false, firsts: []}).render();
+  it("keeps every customer in the current build when nothing dates them", () => {
+    const {text, params} = populationQuery(W.asOf, {
+      signup: false,
+      firsts: [],
+      undated: true
+    }).render();
     expect(text).toContain("SELECT c.*, NULL::TIMESTAMP AS _joined FROM customers c");
+    expect(text).toContain("WHERE _joined IS NULL OR _joined <");
     expect(params).toEqual(["2026-06-30"]);
-    expect(populationQuery(W.asOf, {signup: true, firsts: []}).render().text).toContain(
-      "coalesce(c.signup_date::TIMESTAMP) AS _joined"
-    );
+    expect(
+      populationQuery(W.asOf, {signup: true, firsts: [], undated: true}).render().text
+    ).toContain("coalesce(c.signup_date::TIMESTAMP) AS _joined");
+  });
+
+  it("leaves customers without a date out of a past snapshot", () => {
+    const {text} = populationQuery(W.asOf, {signup: true, firsts: [], undated: false}).render();
+    expect(text).not.toContain("_joined IS NULL");
+    expect(text).toMatch(/WHERE _joined < /);
   });
 });
 

@@ -28,12 +28,12 @@ describe("parse(type, text, formats)", () => {
   });
 });
 
-describe("checksFor(table, mappings, formats, {asOf, negativeAmounts})", () => {
+describe("checksFor(table, mappings, formats, {future, negativeAmounts})", () => {
   const mappings: FieldMapping[] = ["order_id", "customer_id", "ordered_at", "amount"].map(
     (field) => ({field, kind: "column", sql: ident(field), label: field})
   );
   const checks = checksFor(ORDERS, mappings, ["%d'%m'%Y"], {
-    asOf: "2025-06-30",
+    future: {after: "2025-06-30", what: "the as-of date"},
     negativeAmounts: "reject"
   });
   const check = (reason: string, column: string) =>
@@ -47,8 +47,16 @@ describe("checksFor(table, mappings, formats, {asOf, negativeAmounts})", () => {
     });
     expect(future.message.render()).toEqual({
       text: '$1 || "v_ordered_at" || $2',
-      params: ["ordered_at ", " is after the as-of date 2025-06-30"]
+      params: ["ordered_at ", " is after the as-of date (2025-06-30)"]
     });
+  });
+
+  it("names today when future is measured against the build's clock", () => {
+    const [future] = checksFor(ORDERS, mappings, [], {
+      future: {after: "2026-12-05", what: "today"},
+      negativeAmounts: "reject"
+    }).filter((c) => c.reason === "future_date");
+    expect(future.message.render().params).toEqual(["ordered_at ", " is after today (2026-12-05)"]);
   });
 
   it("binds a date format in a message, quotes and all", () => {

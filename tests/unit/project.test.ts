@@ -1,0 +1,55 @@
+/** The project config's defaults and checks (loaders/config/project.ts). */
+import {describe, expect, it} from "vitest";
+import {DEFAULT_MISSING_VALUES, parseConfig} from "../../loaders/config/project.ts";
+
+const base = {sources: {crm: {table: "customers", file: "c.csv"}}} as const;
+const parse = (extra: object) => parseConfig({...base, ...extra}, "/p/portrait.config.ts");
+
+describe("parseConfig(input, path): ranges", () => {
+  it("keeps age 0–110 unless the config sets it, and reads table.field keys", () => {
+    expect(parse({}).ranges).toEqual([{table: "customers", field: "age", min: 0, max: 110}]);
+    expect(parse({ranges: {age: [18, 99], "orders.quantity": [1, 500]}}).ranges).toEqual([
+      {table: "customers", field: "age", min: 18, max: 99},
+      {table: "orders", field: "quantity", min: 1, max: 500}
+    ]);
+  });
+
+  it("names the key of a range on no table, on text, on a required field or upside down", () => {
+    expect(() => parse({ranges: {"order.quantity": [1, 2]}})).toThrow(
+      "ranges.order.quantity: no table order"
+    );
+    expect(() => parse({ranges: {gender: [1, 2]}})).toThrow(
+      "ranges.gender: customers.gender is not a number"
+    );
+    expect(() => parse({ranges: {"orders.amount": [0, 1e6]}})).toThrow(
+      "ranges.orders.amount: orders.amount is required"
+    );
+    expect(() => parse({ranges: {age: [99, 18]}})).toThrow("ranges.age: min 99 is above max 18");
+  });
+});
+
+describe("parseConfig(input, path): validation", () => {
+  it("reads placeholders as missing by default, and leaves duplicate rows to the mapping", () => {
+    expect(parse({}).validation).toEqual({
+      maxRejectShare: 0.05,
+      negativeAmounts: "reject",
+      duplicateRows: undefined,
+      missingValues: DEFAULT_MISSING_VALUES
+    });
+  });
+});
+
+describe("parseConfig(input, path): identity", () => {
+  it("takes a key rule's field as the person id, and names identity.id when no rule has it", () => {
+    const rules = [{rule: "key", field: "loyalty_id"}];
+    expect(parse({identity: {rules, id: "loyalty_id"}}).identity).toEqual({
+      rules,
+      survivorship: {},
+      id: "loyalty_id",
+      numericIds: false
+    });
+    expect(() => parse({identity: {rules, id: "member_no"}})).toThrow(
+      'identity.id: member_no is not the field of a key rule: add {rule: "key", field: "member_no"} to identity.rules (its keys: loyalty_id)'
+    );
+  });
+});
