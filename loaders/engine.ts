@@ -276,7 +276,7 @@ export interface PipelineResult {
 const AS_OF_RULES = {
   config: "asOf in the config",
   data: "the day of the last dated row (dates after today are future typos)",
-  today: "today: no source has a dated row (set asOf in the config to fix the date)"
+  today: "none: no source has a dated row, and asOf is not set"
 } as const;
 
 /** Runs every stage; stops after validation when the data breaks the config's limits. */

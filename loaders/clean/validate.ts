@@ -215,7 +215,13 @@ async function validateSources(
     (a, b) =>
       raws.findIndex((r) => r.name === a.source) - raws.findIndex((r) => r.name === b.source)
   );
-  return {asOf, asOfRule, sources: results, problems: rejectShareProblems(config, results)};
+  const problems = rejectShareProblems(config, results);
+  // Today would do as a date, but then the same export would build another site tomorrow.
+  if (asOfRule === "today")
+    problems.push(
+      `no source has a dated row, so the data does not say which day it describes: set asOf in ${config.path} to the day the export was taken (asOf: "${todayDate}" for today), so that the same data builds the same site every day`
+    );
+  return {asOf, asOfRule, sources: results, problems};
 }
 
 /**

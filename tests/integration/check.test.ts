@@ -92,7 +92,10 @@ describe("npm run check: reference keys with several rows", () => {
 });
 
 describe("npm run check: what the build checks before it clusters", () => {
-  /** 120 customers with an income and nothing dated: enough for profiles, one feature to cluster on. */
+  /**
+   * 120 customers with an income and nothing dated (so asOf is set): enough for profiles, one
+   * feature to cluster on.
+   */
   const CRM = [
     "customer_id,income",
     ...Array.from({length: 120}, (_, i) => `K${i},${20000 + ((i * 7919) % 90000)}`)
@@ -103,7 +106,7 @@ describe("npm run check: what the build checks before it clusters", () => {
     const path = join(dir, name);
     await writeFile(
       path,
-      `export default {sources: {crm: {table: "customers", file: "crm.csv"}}, ${extra}};\n`
+      `export default {asOf: "2026-11-30", sources: {crm: {table: "customers", file: "crm.csv"}}, ${extra}};\n`
     );
     return path;
   }
@@ -116,7 +119,20 @@ describe("npm run check: what the build checks before it clusters", () => {
     expect(stdout).toContain(
       "! the profiles are clustered on 1 feature (Income), fewer than 3: they can only split customers along one line."
     );
-    expect(stdout).toContain("as of 2026-12-05: today: no source has a dated row");
+  });
+
+  it("fails, asking for asOf, when no source has a dated row", async () => {
+    await writeFile(join(dir, "crm.csv"), `${CRM}\n`);
+    const path = join(dir, "undated.config.ts");
+    await writeFile(
+      path,
+      `export default {sources: {crm: {table: "customers", file: "crm.csv"}}};\n`
+    );
+    const {status, stderr} = check(path);
+    expect(status).toBe(1);
+    expect(stderr).toContain(
+      `✗ no source has a dated row, so the data does not say which day it describes: set asOf in ${path} to the day the export was taken (asOf: "2026-12-05" for today)`
+    );
   });
 
   it("fails where the build would: a clustered feature the data does not measure, a bad segment", async () => {

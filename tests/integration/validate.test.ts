@@ -303,12 +303,18 @@ describe("validate(store, config, sources): row errors go to the quarantine with
     );
   });
 
-  it("takes today as the as-of date when no source has a dated row, and says so", async () => {
+  it("stops, asking for asOf, when no source has a dated row", async () => {
     const v = await run(
       {"customers.csv": "customer_id,email\nC1,a@x.example\nC2,b@x.example\n"},
       {sources: {crm}}
     );
-    expect([v.asOf, v.asOfRule]).toEqual([TODAY, "today"]);
+    expect(v.asOfRule).toBe("today");
+    expect(v.problems).toEqual([
+      expect.stringContaining(
+        `no source has a dated row, so the data does not say which day it describes: set asOf in`
+      )
+    ]);
+    expect(v.problems[0]).toContain(`(asOf: "${TODAY}" for today)`);
   });
 
   it("quarantines rows after an explicit as-of date even when they are not after today", async () => {
