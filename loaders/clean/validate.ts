@@ -8,11 +8,13 @@ import {listValue} from "@duckdb/node-api";
 import {
   acceptedColumnsSql,
   CANONICAL_TABLES,
+  ORDER_LINES,
   SQL_TYPES,
   type CanonicalTable,
   type FieldType
 } from "../config/canonical.ts";
 import {checkExpressions, resolveColumns, type FieldMapping} from "../ingest/mapping.ts";
+import {buildOrders, linesTable, type LinesSummary} from "./lines.ts";
 import {sourceValidation, type PortraitConfig} from "../config/project.ts";
 import {dropRawSource, QUARANTINE_DDL, type RawSource} from "../ingest/sources.ts";
 import {type Store} from "../core/store.ts";
@@ -28,7 +30,8 @@ export type Reason =
   | "not_a_number"
   | "negative_amount"
   | "future_date"
-  | "unknown_customer";
+  | "unknown_customer"
+  | "unmatched_credit";
 
 export interface SourceValidation {
   source: string;
@@ -39,6 +42,8 @@ export interface SourceValidation {
   byReason: Partial<Record<Reason, number>>;
   cleared: number;
   mappings: FieldMapping[];
+  /** An orders source of lines: the orders its lines made (clean/lines.ts). */
+  lines?: LinesSummary;
 }
 
 export interface Validation {
@@ -94,8 +99,11 @@ async function validateSources(
   await store.run(sql`CREATE OR REPLACE TEMP TABLE _as_of_quantiles (q TIMESTAMP)`);
   for (const raw of raws) {
     const source = config.sources[raw.name];
-    const table = CANONICAL_TABLES.find((t) => t.name === source.table)!;
-    const mappings = resolveColumns(config.path, raw.name, source, table, raw.columns);
+    const canonical = source.lines
+      ? ORDER_LINES
+      : CANONICAL_TABLES.find((t) => t.name === source.table)!;
+    const mappings = resolveColumns(config.path, raw.name, source, canonical, raw.columns);
+    const table = source.lines ? linesTable(config.path, raw.name, mappings) : canonical;
     await checkExpressions(store, config.path, raw.name, raw.rawTable, raw.columns, mappings);
     const formats = source.dateFormat === undefined ? [] : [source.dateFormat].flat();
     const s: Staged = {
@@ -114,9 +122,15 @@ async function validateSources(
   // The customers are an intermediate that standardisation rewrites column by column before
   // identity resolution writes the store's customers, so they are a temporary table. The other
   // tables are stored as they are written: identity resolution moves them to their final names.
-  const fed = new Set(staged.map((s) => s.table.name));
-  for (const table of CANONICAL_TABLES.filter((t) => fed.has(t.name))) {
-    const temporary = table.name === "customers" ? sql`TEMP ` : sql``;
+  // Order lines are an intermediate too, grouped into accepted_orders once validated.
+  const fed = new Set(
+    staged.flatMap((s) =>
+      s.table.name === "order_lines" ? ["order_lines", "orders"] : [s.table.name]
+    )
+  );
+  for (const table of [...CANONICAL_TABLES, ORDER_LINES].filter((t) => fed.has(t.name))) {
+    const temporary =
+      table.name === "customers" || table.name === "order_lines" ? sql`TEMP ` : sql``;
     await store.run(
       sql`CREATE OR REPLACE ${temporary}TABLE ${ident(`accepted_${table.name}`)} (${acceptedColumnsSql(table)})`
     );
@@ -139,6 +153,19 @@ async function validateSources(
     (a, b) =>
       raws.findIndex((r) => r.name === a.source) - raws.findIndex((r) => r.name === b.source)
   );
+  const lineSources = results.filter((r) => r.table === "order_lines");
+  for (const made of await buildOrders(
+    store,
+    lineSources.map((r) => r.source)
+  )) {
+    const r = lineSources.find((l) => l.source === made.source)!;
+    r.lines = made;
+    if (made.unmatchedCredits > 0) {
+      r.accepted -= made.unmatchedCredits;
+      r.quarantined += made.unmatchedCredits;
+      r.byReason.unmatched_credit = made.unmatchedCredits;
+    }
+  }
   return {asOf, sources: results, problems: rejectShareProblems(config, results)};
 }
 
@@ -388,24 +415,27 @@ async function accept(store: Store, s: Staged): Promise<void> {
   const {raw, table, mappings, formats} = s;
   const accepted = ident(`accepted_${table.name}`);
   const mapped = new Set(mappings.map((m) => m.field));
-  const fields = join(
-    Object.entries(table.fields).map(([f, t]) =>
+  const fields = join([
+    ...Object.entries(table.fields).map(([f, t]) =>
       mapped.has(f) ? parsedOf(f) : sql`NULL::${SQL_TYPES[t]}`
-    )
-  );
+    ),
+    sql`${val(raw.name)}`,
+    sql`_row`,
+    ...(table.keepsFile ? [sql`_file`] : [])
+  ]);
   const rows = sql`SELECT *, ${join(mappings.map((m) => parsedSql(table, m, formats)))}
     FROM (SELECT _row, _file, ${join(mappings.map(textSql))} FROM ${ident(raw.rawTable)})`;
   const source = val(raw.name);
   if (raw.locations.length > 1) {
     await store.run(
       sql`INSERT INTO ${accepted}
-       SELECT ${fields}, ${source}, _row FROM (${rows}) s
+       SELECT ${fields} FROM (${rows}) s
        WHERE NOT EXISTS (SELECT 1 FROM _rejected q WHERE q._row = s._row AND q._file = s._file)
        ORDER BY _row`
     );
     return;
   }
-  await store.run(sql`INSERT INTO ${accepted} SELECT ${fields}, ${source}, _row FROM (${rows})`);
+  await store.run(sql`INSERT INTO ${accepted} SELECT ${fields} FROM (${rows})`);
   await store.run(
     sql`DELETE FROM ${accepted} WHERE _source = ${source} AND _row IN (SELECT _row FROM _rejected)`
   );

@@ -3,10 +3,11 @@
  * are config errors that name the key, list the source's real columns and the closest match.
  */
 import type {CanonicalTable} from "../config/canonical.ts";
-import {closest, normalise} from "../core/closest.ts";
+import {closest, findColumn, suggest} from "../core/closest.ts";
 import {ConfigError, type SourceConfig} from "../config/project.ts";
 import {type Store} from "../core/store.ts";
 import {ident, raw, sql, type SQL} from "../core/sql.ts";
+import {isLookup, lookupColumn} from "./related.ts";
 
 export interface FieldMapping {
   field: string;
@@ -39,6 +40,12 @@ export function resolveColumns(
         `${key}.${field}`,
         `${table.name} has no field ${field}${suggest(field, fields)} Its fields: ${fields.join(", ")}`
       );
+    }
+    if (isLookup(spec)) {
+      // resolveRelated added the lookup's column to the source's text.
+      const column = lookupColumn(spec);
+      mappings.set(field, {field, kind: "column", sql: ident(column), label: column});
+      continue;
     }
     if (typeof spec === "object" && "sql" in spec) {
       mappings.set(field, {field, kind: "sql", sql: userSql(spec.sql), label: spec.sql});
@@ -107,17 +114,4 @@ export async function checkExpressions(
  */
 function userSql(expression: string): SQL {
   return sql`(${raw(expression)})`;
-}
-
-/** The column a name means: exactly, else the only one equal ignoring case, spaces and _ - . */
-function findColumn(name: string, columns: readonly string[]): string | undefined {
-  if (columns.includes(name)) return name;
-  const folded = columns.filter((c) => normalise(c) === normalise(name));
-  return folded.length === 1 ? folded[0] : undefined;
-}
-
-/** "; did you mean "x"?" or "." — the end of a sentence that a list follows. */
-function suggest(name: string, candidates: readonly string[]): string {
-  const match = closest(name, candidates);
-  return match === undefined ? "." : `; did you mean ${JSON.stringify(match)}?`;
 }
