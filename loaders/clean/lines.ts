@@ -126,7 +126,7 @@ export function acceptOrdersSql(): SQL {
 export function unmatchedCreditsSql(source: string): SQL {
   return sql`INSERT INTO quarantine
     SELECT ${val(source)}, 'order_lines', _row, _file, 'order_id', 'unmatched_credit',
-      'credit line of order ' || order_id || ' (amount ' || round(_amount, 2) || ') has no order of customer ' || customer_id || ' at or before ' || strftime(ordered_at, '%Y-%m-%d') || ' to net against',
+      'credit line of order ' || order_id || ' (amount ' || printf('%.2f', _amount) || ') has no order of customer ' || customer_id || ' at or before ' || strftime(ordered_at, '%Y-%m-%d') || ' to net against',
       ['unmatched_credit'],
       to_json({order_id: order_id, customer_id: customer_id, ordered_at: ordered_at::VARCHAR,
         quantity: quantity::VARCHAR, price: price::VARCHAR, amount: amount::VARCHAR, product: product})
