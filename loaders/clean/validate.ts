@@ -261,11 +261,13 @@ export function checksFor(
     }
   ];
   for (const field of table.required) {
+    const lookup = mappings.find((m) => m.field === field && m.lookup);
+    const why = lookup ? `: ${lookup.label} found nothing for this row` : "";
     checks.push({
       reason: "missing_value",
       column: field,
       when: sql`${v(field)} IS NULL`,
-      message: sql`${val(`${field} is missing`)}`
+      message: sql`${val(`${field} is missing${why}`)}`
     });
   }
   for (const field of table.required.filter((f) => mapped.has(f))) {

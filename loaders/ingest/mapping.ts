@@ -17,6 +17,8 @@ export interface FieldMapping {
   sql: SQL;
   /** How the user wrote it, for messages. */
   label: string;
+  /** Whether the value was looked up in a related file (its column is named after the lookup). */
+  lookup?: boolean;
 }
 
 /** A string that names a column rather than computing something: no operators or calls. */
@@ -44,7 +46,7 @@ export function resolveColumns(
     if (isLookup(spec)) {
       // resolveRelated added the lookup's column to the source's text.
       const column = lookupColumn(spec);
-      mappings.set(field, {field, kind: "column", sql: ident(column), label: column});
+      mappings.set(field, {field, kind: "column", sql: ident(column), label: column, lookup: true});
       continue;
     }
     if (typeof spec === "object" && "sql" in spec) {

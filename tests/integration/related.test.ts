@@ -155,6 +155,23 @@ describe("related files (related, and lookups in columns)", () => {
       key: "o3"
     });
     expect(byName.order_list).toMatchObject({read: 4, matched: 2, unmatched: 2});
+    // An order without payments is quarantined, and the message says where the amount was sought.
+    expect(
+      await store.all(
+        sql`SELECT source, "row"::INTEGER AS "row", message FROM quarantine ORDER BY source, "row"`
+      )
+    ).toEqual([
+      {
+        source: "reviews",
+        row: 3,
+        message: "customer_id is missing: order_list.value(customer_id) found nothing for this row"
+      },
+      {
+        source: "shop",
+        row: 4,
+        message: "amount is missing: payments.sum(payment_value) found nothing for this row"
+      }
+    ]);
     const text = qualityText(quality);
     expect(text).toContain(
       "  payments by order_id (payments.csv)\n    read 5, matched 4, unmatched 1; 1 keys on several rows (2 rows)"
