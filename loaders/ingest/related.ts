@@ -28,6 +28,9 @@ import type {RelatedQuality} from "../../src/contracts/quality.ts";
 /** What the data-quality page says of one related file, before its samples. */
 export type RelatedSummary = Omit<RelatedQuality, "samples" | "misses">;
 
+/** One lookup into a related file, as the summary counts it. */
+type Lookup = RelatedSummary["lookups"][number] & {related: string};
+
 /** Whether a column spec is a lookup in a related file. */
 export function isLookup(spec: ColumnSpec): spec is LookupSpec {
   return typeof spec === "object" && "from" in spec;
@@ -131,14 +134,7 @@ export async function resolveRelated(
   );
   if (names.length === 0 && sourceLookups.length === 0) return [];
   for (const statement of ACCOUNTING_DDL) await store.run(statement);
-  const lookups: {
-    related: string;
-    user: string;
-    field: string;
-    column: string;
-    rows: number;
-    missed: number;
-  }[] = [];
+  const lookups: Lookup[] = [];
   const read = new Map<string, RawSource>();
   for (const name of dependencyOrder(config)) {
     const r = config.related[name];
@@ -257,14 +253,7 @@ async function addLookup(
   spec: LookupSpec,
   key: string,
   column = field
-): Promise<{
-  related: string;
-  user: string;
-  field: string;
-  column: string;
-  rows: number;
-  missed: number;
-}> {
+): Promise<Lookup> {
   const related = read.get(spec.from)!;
   const relatedKey = config.related[spec.from].key;
   const onName = spec.on ?? relatedKey;
