@@ -295,7 +295,12 @@ export async function runPipeline(
     }
   });
   const standardised = await stages.time("standardise", () =>
-    standardise(store, {asOf: validation.asOf})
+    standardise(store, {
+      asOf: validation.asOf,
+      categories: Object.keys(config.attributes).filter(
+        (a) => config.attributes[a].type === "category"
+      )
+    })
   );
   const identity = await stages.time("identity", async () => {
     const summary = await resolveIdentities(store, {

@@ -75,6 +75,7 @@ export async function buildQuality(
       accepted: v.accepted,
       quarantined: v.quarantined,
       cleared: v.cleared,
+      ignored: v.ignored,
       reasons,
       samples: samples.map((s) => ({
         ...s,
@@ -253,6 +254,10 @@ export function qualityText(report: QualityReport): string {
     );
     for (const r of s.reasons)
       lines.push(`      ${n(r.rows).padStart(9)}  ${r.reason}${r.column ? ` (${r.column})` : ""}`);
+    if (s.ignored.length > 0)
+      lines.push(
+        `    ${s.ignored.length} column${s.ignored.length > 1 ? "s" : ""} not used: ${s.ignored.join(", ")}`
+      );
     for (const q of s.samples.slice(0, 3))
       lines.push(`      e.g. ${q.file} row ${q.row}: ${q.message}`);
     if (s.lines) lines.push(`    ${linesText(s.lines)}`);

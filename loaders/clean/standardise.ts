@@ -61,6 +61,8 @@ export interface StandardiseOptions {
   /** The date ages are computed at (YYYY-MM-DD), normally the data's as-of date; without one
    * (data with no dates) ages are not derived and birth dates not checked. */
   asOf: string | null;
+  /** The project's own category fields of customers (its category attributes), folded too. */
+  categories?: readonly string[];
 }
 
 export interface StandardiseSummary {
@@ -121,7 +123,7 @@ export async function standardise(
   );
   const tables: string[] = [];
   if (await store.has("accepted_customers")) {
-    await standardiseCustomers(store, options.asOf);
+    await standardiseCustomers(store, options.asOf, options.categories ?? []);
     tables.push("accepted_customers");
   }
   for (const [table, fields] of Object.entries(CATEGORY_FIELDS)) {
@@ -146,7 +148,11 @@ interface Mapped {
   map: SQL;
 }
 
-async function standardiseCustomers(store: Store, asOf: string | null): Promise<void> {
+async function standardiseCustomers(
+  store: Store,
+  asOf: string | null,
+  ownCategories: readonly string[]
+): Promise<void> {
   const columns = await store.tableColumns("accepted_customers");
   const missing = Object.keys(CUSTOMERS.fields).filter((f) => !columns.has(f));
   if (missing.length > 0) {
@@ -171,7 +177,7 @@ async function standardiseCustomers(store: Store, asOf: string | null): Promise<
                     WHEN list_contains(${listValue([...GENDER_CODES.X])}, f) THEN 'X' END AS standard
      FROM (SELECT v, ${foldSql(sql`v`)} AS f FROM (SELECT DISTINCT gender AS v FROM accepted_customers WHERE gender IS NOT NULL))`
   );
-  const categories = CATEGORY_FIELDS.customers;
+  const categories = [...CATEGORY_FIELDS.customers, ...ownCategories];
   await foldMap(store, "accepted_customers", categories);
   const mapped: Mapped[] = [
     {field: "country", method: "country_iso", map: sql`_std_country`},

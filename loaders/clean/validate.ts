@@ -13,9 +13,17 @@ import {
   type CanonicalTable,
   type FieldType
 } from "../config/canonical.ts";
-import {checkExpressions, resolveColumns, type FieldMapping} from "../ingest/mapping.ts";
+import {
+  checkExpressions,
+  resolveAttributes,
+  resolveColumns,
+  FLAG_WORDS,
+  usedColumns,
+  type FieldMapping,
+  type FlagWords
+} from "../ingest/mapping.ts";
 import {buildOrders, linesTable, type LinesSummary} from "./lines.ts";
-import {sourceValidation, type PortraitConfig} from "../config/project.ts";
+import {canonicalTable, sourceValidation, type PortraitConfig} from "../config/project.ts";
 import {dropRawSource, QUARANTINE_DDL, type RawSource} from "../ingest/sources.ts";
 import {type Store} from "../core/store.ts";
 import {ident, join, sql, val, type SQL} from "../core/sql.ts";
@@ -44,6 +52,8 @@ export interface SourceValidation {
   mappings: FieldMapping[];
   /** An orders source of lines: the orders its lines made (clean/lines.ts). */
   lines?: LinesSummary;
+  /** The source's columns no mapping reads: listed, never dropped without a word. */
+  ignored: string[];
 }
 
 export interface Validation {
@@ -99,11 +109,16 @@ async function validateSources(
   await store.run(sql`CREATE OR REPLACE TEMP TABLE _as_of_quantiles (q TIMESTAMP)`);
   for (const raw of raws) {
     const source = config.sources[raw.name];
-    const canonical = source.lines
+    const base = source.lines
       ? ORDER_LINES
       : CANONICAL_TABLES.find((t) => t.name === source.table)!;
-    const mappings = resolveColumns(config.path, raw.name, source, canonical, raw.columns);
-    const table = source.lines ? linesTable(config.path, raw.name, mappings) : canonical;
+    const mappings = [
+      ...resolveColumns(config.path, raw.name, source, base, raw.columns),
+      ...resolveAttributes(config.path, raw.name, source, raw.columns)
+    ];
+    const table = source.lines
+      ? linesTable(config.path, raw.name, mappings)
+      : canonicalTable(config, source.table);
     await checkExpressions(store, config.path, raw.name, raw.rawTable, raw.columns, mappings);
     const formats = source.dateFormat === undefined ? [] : [source.dateFormat].flat();
     const s: Staged = {
@@ -128,7 +143,11 @@ async function validateSources(
       s.table.name === "order_lines" ? ["order_lines", "orders"] : [s.table.name]
     )
   );
-  for (const table of [...CANONICAL_TABLES, ORDER_LINES].filter((t) => fed.has(t.name))) {
+  const tables = [
+    ...CANONICAL_TABLES.filter((t) => fed.has(t.name)).map((t) => canonicalTable(config, t.name)),
+    ...(fed.has(ORDER_LINES.name) ? [ORDER_LINES] : [])
+  ];
+  for (const table of tables) {
     const temporary =
       table.name === "customers" || table.name === "order_lines" ? sql`TEMP ` : sql``;
     await store.run(
@@ -181,11 +200,16 @@ function textSql(mapping: FieldMapping): SQL {
 
 /** A mapped field's parsed value, from its text. */
 function parsedSql(table: CanonicalTable, mapping: FieldMapping, formats: string[]): SQL {
-  return sql`${parse(table.fields[mapping.field], textOf(mapping.field), formats)} AS ${parsedOf(mapping.field)}`;
+  return sql`${parse(table.fields[mapping.field], textOf(mapping.field), formats, mapping.flag)} AS ${parsedOf(mapping.field)}`;
 }
 
 /** SQL parsing a text value into its canonical type; NULL when it does not parse. */
-export function parse(type: FieldType, text: SQL, formats: string[]): SQL {
+export function parse(
+  type: FieldType,
+  text: SQL,
+  formats: string[],
+  flag: FlagWords = FLAG_WORDS
+): SQL {
   switch (type) {
     case "id":
     case "text":
@@ -199,6 +223,11 @@ export function parse(type: FieldType, text: SQL, formats: string[]): SQL {
     case "integer": {
       const d = sql`TRY_CAST(${text} AS DOUBLE)`;
       return sql`CASE WHEN ${d} = trunc(${d}) AND abs(${d}) < 9e15 THEN ${d}::BIGINT END`;
+    }
+    case "flag": {
+      const word = sql`lower(trim(${text}))`;
+      return sql`CASE WHEN list_contains(${listValue([...flag.yes])}, ${word}) THEN 1.0::DOUBLE
+        WHEN list_contains(${listValue([...flag.no])}, ${word}) THEN 0.0::DOUBLE END`;
     }
     case "date":
       return formats.length > 0
@@ -323,6 +352,7 @@ async function check(
   asOf: string | null
 ): Promise<SourceValidation> {
   const {raw, table, mappings, formats} = s;
+  const used = new Set(await usedColumns(store, raw.columns, mappings));
   const settings = sourceValidation(config, config.sources[raw.name]);
   const checks = checksFor(table, mappings, formats, {
     asOf,
@@ -370,7 +400,12 @@ async function check(
   );
   for (const m of optional) {
     const type = table.fields[m.field];
-    const reason = type === "date" || type === "timestamp" ? "malformed_date" : "not_a_number";
+    const reason =
+      type === "date" || type === "timestamp"
+        ? "malformed_date"
+        : type === "flag"
+          ? "not_a_flag"
+          : "not_a_number";
     await store.run(
       sql`INSERT INTO cleared_values
        SELECT ${val(raw.name)}, ${val(table.name)}, _row, ${val(m.field)}, ${textOf(m.field)}, ${val(reason)} FROM _flagged
@@ -402,7 +437,8 @@ async function check(
     quarantined,
     byReason: Object.fromEntries(counts.map((c) => [c.reason, c.n])),
     cleared: clearedCount?.n ?? 0,
-    mappings
+    mappings,
+    ignored: raw.columns.filter((c) => !used.has(c))
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import {ident, join, sql, type SQL} from "../core/sql.ts";
 
-export type FieldType = "id" | "text" | "number" | "integer" | "date" | "timestamp";
+export type FieldType = "id" | "text" | "number" | "integer" | "flag" | "date" | "timestamp";
 
 /** The DuckDB type each field type is stored as. */
 export const SQL_TYPES: Readonly<Record<FieldType, SQL>> = {
@@ -12,6 +12,8 @@ export const SQL_TYPES: Readonly<Record<FieldType, SQL>> = {
   text: sql`VARCHAR`,
   number: sql`DOUBLE`,
   integer: sql`BIGINT`,
+  // A flag is 1 or 0, so that its mean is the share of customers it holds for.
+  flag: sql`DOUBLE`,
   date: sql`DATE`,
   timestamp: sql`TIMESTAMP`
 };
@@ -155,6 +157,24 @@ export const SURVEY_RESPONSES: CanonicalTable = {
   required: ["customer_id", "question", "answer"],
   fields: {customer_id: "id", question: "text", answer: "text", answered_at: "timestamp"}
 };
+
+/** The dimensions features describe customers on (DESIGN.md, Dimensions and features). */
+export const DIMENSIONS = [
+  "behavioral",
+  "psychographic",
+  "demographic",
+  "geographic",
+  "firmographic"
+] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/**
+ * The customers table with a project's own fields after the canonical ones: the custom
+ * attributes and outcomes its customers sources declare (config/project.ts, customerFields).
+ */
+export function customersWith(extra: Readonly<Record<string, FieldType>>): CanonicalTable {
+  return {...CUSTOMERS, fields: {...CUSTOMERS.fields, ...extra}};
+}
 
 /** The canonical tables in the order pages list them. */
 export const CANONICAL_TABLES: readonly CanonicalTable[] = [

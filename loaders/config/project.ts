@@ -7,7 +7,14 @@ import {existsSync} from "node:fs";
 import {dirname, resolve} from "node:path";
 import {pathToFileURL} from "node:url";
 import {z} from "zod";
-import {CANONICAL_TABLES} from "./canonical.ts";
+import {
+  CANONICAL_TABLES,
+  CUSTOMERS,
+  customersWith,
+  DIMENSIONS,
+  type CanonicalTable,
+  type FieldType
+} from "./canonical.ts";
 
 const TABLE_NAMES = CANONICAL_TABLES.map((t) => t.name) as [string, ...string[]];
 
@@ -82,6 +89,80 @@ const statusLists = z
   })
   .strict();
 
+/** Names of the project's own fields and features: lower_snake_case, as columns are. */
+const fieldName = z.string().regex(/^[a-z][a-z0-9_]*$/, "names are lower_snake_case");
+
+/** Where a custom attribute or outcome comes from: a column (default: its own name) or SQL. */
+const columnChoice = {
+  /** The source column; default the attribute's name (ignoring case, spaces, _ - .). */
+  column: z.string().min(1).optional(),
+  /** Or a SQL expression over the source's columns. */
+  sql: z.string().min(1).optional()
+};
+
+/** How a flag is written: these values (case-folded) are yes and no; anything else is cleared. */
+const flagWords = {
+  yes: z.array(z.string()).min(1).optional(),
+  no: z.array(z.string()).min(1).optional()
+};
+
+/** What a feature says about itself: where it belongs, its words and its unit. */
+const featureWords = {
+  dimension: z.enum(DIMENSIONS),
+  /** How the pages name it; default the name with spaces. */
+  label: z.string().min(1).optional(),
+  /** currency, days, count, share, score, years, people … (see README); default by type. */
+  unit: z.string().min(1).optional(),
+  /** log1p before clustering, for skewed amounts and counts; default by unit. */
+  transform: z.enum(["log", "none"]).optional(),
+  /** Words a profile name uses when a profile is high or low on it. */
+  high: z.string().min(1).optional(),
+  low: z.string().min(1).optional(),
+  /** Described on the pages, never clustered on. */
+  describeOnly: z.boolean().optional()
+};
+
+const oneColumnChoice = (a: {column?: string; sql?: string}) =>
+  a.column === undefined || a.sql === undefined;
+const ONE_COLUMN_CHOICE = {message: "give column or sql, not both"};
+
+/** A customers column kept as it is: a number, a category, a flag (yes/no) or a date. */
+const attribute = z
+  .object({
+    ...columnChoice,
+    type: z.enum(["number", "category", "flag", "date"]),
+    ...flagWords,
+    ...featureWords
+  })
+  .strict()
+  .refine(oneColumnChoice, ONE_COLUMN_CHOICE);
+
+/** A known result (churned, responded, converted): a flag, or a date it happened on. */
+const outcome = z
+  .object({
+    ...columnChoice,
+    type: z.enum(["flag", "date"]),
+    ...flagWords,
+    /** How the pages name it; default the name with spaces. */
+    label: z.string().min(1).optional()
+  })
+  .strict()
+  .refine(oneColumnChoice, ONE_COLUMN_CHOICE);
+
+/**
+ * A feature the config computes: SQL over the customer's row (its canonical fields and
+ * attributes), or with `from` an aggregate over that table's rows of the customer.
+ */
+const customFeature = z
+  .object({
+    sql: z.string().min(1),
+    /** A canonical table to aggregate over (orders, tickets …); default the customer's row. */
+    from: z.enum(TABLE_NAMES).optional(),
+    kind: z.enum(["number", "category"]).optional(),
+    ...featureWords
+  })
+  .strict();
+
 const validationOptions = z
   .object({
     /** Fail the build when a source rejects more than this share of its rows; default 0.05. */
@@ -107,7 +188,11 @@ const mapping = {
   /** Orders only: one row per order line, grouped into orders by order_id (README, Line items). */
   lines: z.boolean().optional(),
   /** Orders only: status values that are purchases, cancelled or returned, over the defaults. */
-  status: statusLists.optional()
+  status: statusLists.optional(),
+  /** Customers sources only: more columns to keep, each a feature (README, Custom attributes). */
+  attributes: z.record(fieldName, attribute).optional(),
+  /** Customers sources only: known results, reported per profile and never clustered on. */
+  outcomes: z.record(fieldName, outcome).optional()
 };
 
 const fileSource = z
@@ -253,7 +338,9 @@ export const configSchema = z
         /** Psychographic scales built from survey questions. */
         scales: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), scale).optional(),
         /** Feature ids to leave out. */
-        exclude: z.array(z.string()).optional()
+        exclude: z.array(z.string()).optional(),
+        /** Features computed by the config's own SQL (README, Custom features). */
+        custom: z.record(fieldName, customFeature).optional()
       })
       .strict()
       .optional(),
@@ -399,6 +486,11 @@ export type ColumnSpec = z.output<typeof columnSpec>;
 export type LookupSpec = z.output<typeof lookupSpec>;
 export type RelatedConfig = z.output<typeof related>;
 export type StatusLists = z.output<typeof statusLists>;
+export type AttributeConfig = z.output<typeof attribute>;
+export type OutcomeConfig = z.output<typeof outcome>;
+export type CustomFeatureConfig = z.output<typeof customFeature>;
+/** An attribute or outcome with the config key that declares it, for messages. */
+export type Declared<T> = T & {key: string};
 
 export interface ValidationSettings {
   maxRejectShare: number;
@@ -434,7 +526,12 @@ export interface PortraitConfig {
     answerRange: [number, number];
     scales: Record<string, z.output<typeof scale>>;
     exclude: string[];
+    custom: Record<string, CustomFeatureConfig>;
   };
+  /** The customers sources' attributes, by name (the first source to declare one defines it). */
+  attributes: Record<string, Declared<AttributeConfig>>;
+  /** The customers sources' outcomes, by name. */
+  outcomes: Record<string, Declared<OutcomeConfig>>;
   clustering: {
     dimensions: Record<string, number>;
     features?: string[];
@@ -527,8 +624,10 @@ export function parseConfig(input: unknown, path: string, dir = dirname(path)): 
       trendDays: c.features?.trendDays ?? 90,
       answerRange: c.features?.answerRange ?? [1, 5],
       scales: c.features?.scales ?? {},
-      exclude: c.features?.exclude ?? []
+      exclude: c.features?.exclude ?? [],
+      custom: c.features?.custom ?? {}
     },
+    ...customerColumns(c.sources, path),
     clustering: clusteringSettings(c.clustering, path),
     churn: {
       horizonDays: c.churn?.horizonDays ?? 90,
@@ -597,6 +696,82 @@ function checkLinesAndLookups(c: z.output<typeof configSchema>, path: string): v
       );
     checkLookups(`related.${name}.columns`, r.columns);
   }
+}
+
+/** Columns identity resolution and standardisation add to customers: no attribute may take them. */
+const RESERVED_CUSTOMER_COLUMNS = ["email_key", "phone_key", "person_id"];
+
+/**
+ * The attributes and outcomes of every customers source, by name. A name means one thing
+ * across sources (two CRMs may both carry `plan`), never a canonical field's or another kind's.
+ */
+function customerColumns(
+  sources: z.output<typeof configSchema>["sources"],
+  path: string
+): Pick<PortraitConfig, "attributes" | "outcomes"> {
+  const attributes: PortraitConfig["attributes"] = {};
+  const outcomes: PortraitConfig["outcomes"] = {};
+  const seen = new Map<string, {kind: "attributes" | "outcomes"; type: string; source: string}>();
+  for (const [name, source] of Object.entries(sources)) {
+    for (const kind of ["attributes", "outcomes"] as const) {
+      const declared = source[kind] ?? {};
+      for (const [key, spec] of Object.entries(declared)) {
+        const at = `sources.${name}.${kind}.${key}`;
+        if (source.table !== "customers") {
+          throw new ConfigError(
+            path,
+            `sources.${name}.${kind}`,
+            `only a customers source has ${kind}; this one feeds ${source.table}. Declare them on the customers source, or compute a feature from ${source.table} under features.custom (see README, Custom features).`
+          );
+        }
+        if (key in CUSTOMERS.fields || RESERVED_CUSTOMER_COLUMNS.includes(key)) {
+          throw new ConfigError(
+            path,
+            at,
+            `${key} is a ${key in CUSTOMERS.fields ? "canonical customers field" : "column Portrait adds"}: map a canonical field under columns, or give the ${kind === "attributes" ? "attribute" : "outcome"} another name`
+          );
+        }
+        const before = seen.get(key);
+        if (before && (before.kind !== kind || before.type !== spec.type)) {
+          throw new ConfigError(
+            path,
+            at,
+            `sources.${before.source}.${before.kind}.${key} already declares ${key} as a ${before.type} ${before.kind === "attributes" ? "attribute" : "outcome"}: one name means one thing in every source`
+          );
+        }
+        if (before) continue;
+        seen.set(key, {kind, type: spec.type, source: name});
+        if (kind === "attributes") attributes[key] = {...(spec as AttributeConfig), key: at};
+        else outcomes[key] = {...spec, key: at};
+      }
+    }
+  }
+  return {attributes, outcomes};
+}
+
+/** The field type a custom attribute or outcome is stored as. */
+const FIELD_TYPES: Record<AttributeConfig["type"], FieldType> = {
+  number: "number",
+  category: "text",
+  flag: "flag",
+  date: "date"
+};
+
+/** The project's own customers fields (attributes, then outcomes), by name, with their types. */
+export function customerFields(config: PortraitConfig): Record<string, FieldType> {
+  return Object.fromEntries(
+    [...Object.entries(config.attributes), ...Object.entries(config.outcomes)].map(
+      ([name, spec]) => [name, FIELD_TYPES[spec.type]]
+    )
+  );
+}
+
+/** A canonical table as this project has it: customers with its attributes and outcomes. */
+export function canonicalTable(config: PortraitConfig, name: string): CanonicalTable {
+  if (name === "customers") return customersWith(customerFields(config));
+  const table = CANONICAL_TABLES.find((t) => t.name === name);
+  if (!table) throw new Error(`no canonical table ${name}`);
+  return table;
 }
 
 function clusteringSettings(

@@ -6,7 +6,7 @@ import type {CanonicalTable} from "../config/canonical.ts";
 import {closest, findColumn, suggest} from "../core/closest.ts";
 import {ConfigError, type SourceConfig} from "../config/project.ts";
 import {type Store} from "../core/store.ts";
-import {ident, raw, sql, type SQL} from "../core/sql.ts";
+import {ident, raw, sql, val, type SQL} from "../core/sql.ts";
 import {isLookup, lookupColumn} from "./related.ts";
 
 export interface FieldMapping {
@@ -19,7 +19,22 @@ export interface FieldMapping {
   label: string;
   /** Whether the value was looked up in a related file (its column is named after the lookup). */
   lookup?: boolean;
+  /** For a flag: the values (case-folded) that read as yes and as no. */
+  flag?: FlagWords;
+  /** The config key it comes from, for messages; default `sources.<name>.columns.<field>`. */
+  key?: string;
 }
+
+export interface FlagWords {
+  yes: readonly string[];
+  no: readonly string[];
+}
+
+/** How flags are written when the config does not say: compared trimmed and in lower case. */
+export const FLAG_WORDS: FlagWords = {
+  yes: ["1", "1.0", "true", "t", "yes", "y"],
+  no: ["0", "0.0", "false", "f", "no", "n"]
+};
 
 /** A string that names a column rather than computing something: no operators or calls. */
 const NAME = /^[\p{L}\p{N}_ .#$@]+$/u;
@@ -86,6 +101,84 @@ export function resolveColumns(
   return fields.filter((f) => mappings.has(f)).map((f) => mappings.get(f)!);
 }
 
+/**
+ * A customers source's attributes and outcomes as mappings: each from the column it names
+ * (default its own name, found as canonical fields are) or its SQL.
+ */
+export function resolveAttributes(
+  configPath: string,
+  sourceName: string,
+  source: SourceConfig,
+  columns: readonly string[]
+): FieldMapping[] {
+  const declared = [
+    ...Object.entries(source.attributes ?? {}).map(([f, s]) => ["attributes", f, s] as const),
+    ...Object.entries(source.outcomes ?? {}).map(([f, s]) => ["outcomes", f, s] as const)
+  ];
+  return declared.map(([kind, field, spec]) => {
+    const key = `sources.${sourceName}.${kind}.${field}`;
+    const flag =
+      spec.type === "flag"
+        ? {
+            yes: (spec.yes ?? FLAG_WORDS.yes).map(foldWord),
+            no: (spec.no ?? FLAG_WORDS.no).map(foldWord)
+          }
+        : undefined;
+    if (spec.sql !== undefined)
+      return {field, kind: "sql", sql: userSql(spec.sql), label: spec.sql, flag, key};
+    const name = spec.column ?? field;
+    const column = findColumn(name, columns);
+    if (column === undefined) {
+      throw new ConfigError(
+        configPath,
+        spec.column === undefined ? key : `${key}.column`,
+        `no column ${JSON.stringify(name)} in this source${suggest(name, columns)}${spec.column === undefined ? ` Name it with column: "...".` : ""} Its columns: ${columns.join(", ")}`
+      );
+    }
+    return {field, kind: "column", sql: ident(column), label: column, flag, key};
+  });
+}
+
+/** A flag word as values are compared with it: trimmed, lower case. */
+function foldWord(word: string): string {
+  return word.trim().toLowerCase();
+}
+
+/**
+ * The source columns a source's mappings read, in the source's order: a column mapping's column,
+ * and every column an expression names (DuckDB's own parser says which, not a pattern).
+ */
+export async function usedColumns(
+  store: Store,
+  columns: readonly string[],
+  mappings: readonly FieldMapping[]
+): Promise<string[]> {
+  const used = new Set<string>();
+  for (const m of mappings) {
+    if (m.kind === "column") used.add(m.label.toLowerCase());
+    else for (const name of await columnRefs(store, m.label)) used.add(name.toLowerCase());
+  }
+  return columns.filter((c) => used.has(c.toLowerCase()));
+}
+
+/** The column names a config's expression refers to (the last part of each reference). */
+async function columnRefs(store: Store, expression: string): Promise<string[]> {
+  const row = await store.one<{tree: string}>(
+    sql`SELECT json_serialize_sql(${val(`SELECT ${expression}`)}::VARCHAR) AS tree`
+  );
+  const names: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node !== null && typeof node === "object") {
+      const n = node as {class?: string; column_names?: string[]};
+      if (n.class === "COLUMN_REF" && n.column_names) names.push(n.column_names.at(-1)!);
+      Object.values(node).forEach(walk);
+    }
+  };
+  walk(JSON.parse(row?.tree ?? "{}"));
+  return names;
+}
+
 /** Checks that each SQL expression binds against the source; unknown columns get a hint. */
 export async function checkExpressions(
   store: Store,
@@ -104,7 +197,11 @@ export async function checkExpressions(
       const problem = unknown
         ? `${JSON.stringify(mapping.label)}: no column ${unknown[1]} in this source${suggest(unknown[1], columns)} Its columns: ${columns.join(", ")}`
         : `${JSON.stringify(mapping.label)} is not a valid expression: ${message.split("\n")[0]}`;
-      throw new ConfigError(configPath, `sources.${sourceName}.columns.${mapping.field}`, problem);
+      throw new ConfigError(
+        configPath,
+        mapping.key ?? `sources.${sourceName}.columns.${mapping.field}`,
+        problem
+      );
     }
   }
 }

@@ -9,17 +9,16 @@
  * the clustering and every page follow: customers' fields first, then each source's behaviour,
  * the survey scales, and the event counts shares are taken over.
  */
-import type {PortraitConfig} from "../config/project.ts";
+import {DIMENSIONS, type Dimension} from "../config/canonical.ts";
+import type {
+  AttributeConfig,
+  CustomFeatureConfig,
+  Declared,
+  PortraitConfig
+} from "../config/project.ts";
 import {ident, sql, val, type SQL} from "../core/sql.ts";
 
-export const DIMENSIONS = [
-  "behavioral",
-  "psychographic",
-  "demographic",
-  "geographic",
-  "firmographic"
-] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
+export {DIMENSIONS, type Dimension};
 
 export interface Feature {
   /** Column name in `features`. */
@@ -77,6 +76,10 @@ export interface Declaration {
   from: Source;
   /** The canonical column whose presence the feature needs (coverage check); optional. */
   needs?: string;
+  /** A canonical table the feature needs besides its source (a custom aggregate's). */
+  table?: string;
+  /** The config key that declares it, for the project's own features. */
+  key?: string;
   sql: Expression;
 }
 
@@ -535,6 +538,89 @@ export function questionScales(questions: readonly string[]): Record<string, Sca
   );
 }
 
+/** Units whose values are skewed amounts or counts: their features are clustered on log1p. */
+const LOG_UNITS = new Set(["currency", "count", "days", "months", "orders", "items", "visits"]);
+
+/** A name as a label: spaces for underscores, the first letter capitalised. */
+export function humanise(name: string): string {
+  const words = name.replaceAll("_", " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** The feature a config declares, with its defaults: label from the name, unit by type. */
+function ownFeature(
+  id: string,
+  spec: Omit<CustomFeatureConfig, "sql" | "from" | "kind">,
+  kind: Feature["kind"],
+  defaultUnit: string
+): Feature {
+  const unit = kind === "category" ? "category" : (spec.unit ?? defaultUnit);
+  return {
+    id,
+    dimension: spec.dimension,
+    label: spec.label ?? humanise(id),
+    unit,
+    kind,
+    transform:
+      kind === "category" ? "none" : (spec.transform ?? (LOG_UNITS.has(unit) ? "log" : "none")),
+    ...(spec.high === undefined ? {} : {high: spec.high}),
+    ...(spec.low === undefined ? {} : {low: spec.low}),
+    ...(spec.describeOnly ? {describeOnly: true} : {})
+  };
+}
+
+/** The default unit of an attribute's type: a date is read as the days since it. */
+const ATTRIBUTE_UNITS: Record<AttributeConfig["type"], string> = {
+  number: "value",
+  category: "category",
+  flag: "flag",
+  date: "days"
+};
+
+/**
+ * The customers' attributes (README, Custom attributes), each a feature read from its column: a
+ * number, a category, a flag (its mean the share of yes) or a date (the days from it to the
+ * as-of date).
+ */
+export function attributeDeclarations(
+  attributes: Readonly<Record<string, Declared<AttributeConfig>>>
+): Declaration[] {
+  return Object.entries(attributes).map(([id, spec]) => {
+    const kind = spec.type === "category" ? "category" : "number";
+    return {
+      from: "customers",
+      needs: id,
+      key: spec.key,
+      feature: ownFeature(id, spec, kind, ATTRIBUTE_UNITS[spec.type]),
+      sql:
+        spec.type === "date"
+          ? (c, asOf) => sql`date_diff('day', ${c}.${ident(id)}, ${val(asOf)}::DATE)`
+          : column(id)
+    };
+  });
+}
+
+/** The column of the population a custom feature's value is computed into (features.ts). */
+export function customColumn(id: string): string {
+  return `_custom_${id}`;
+}
+
+/**
+ * The config's custom features (README, Custom features): each computed into the population,
+ * from the customer's row or aggregated over a table, and read from there.
+ */
+export function customDeclarations(
+  custom: Readonly<Record<string, CustomFeatureConfig>>
+): Declaration[] {
+  return Object.entries(custom).map(([id, spec]) => ({
+    from: "customers",
+    ...(spec.from === undefined || spec.from === "customers" ? {} : {table: spec.from}),
+    key: `features.custom.${id}`,
+    feature: ownFeature(id, spec, spec.kind ?? "number", "value"),
+    sql: column(customColumn(id))
+  }));
+}
+
 /** A share of a source with a count takes that count as its base. */
 function withBase(d: Declaration): Declaration {
   const base = COUNTS.find((c) => c.from === d.from);
@@ -552,6 +638,10 @@ export function catalogue(options: {
   levels: Levels;
   trendDays: number;
   scales: Record<string, Scale>;
+  /** The customers' attributes, after the canonical fields. */
+  attributes?: readonly Declaration[];
+  /** The config's custom features, after the behaviour and scales. */
+  custom?: readonly Declaration[];
 }): Declaration[] {
   const mix = (name: MixName) => mixDeclarations(name, options.levels[name] ?? []);
   const behaviour = [
@@ -574,7 +664,9 @@ export function catalogue(options: {
     ...CONTACT,
     ...GEOGRAPHIC,
     ...FIRMOGRAPHIC,
+    ...(options.attributes ?? []),
     ...behaviour,
+    ...(options.custom ?? []),
     ...COUNTS
   ];
 }

@@ -10,11 +10,21 @@
  *   was measured (a feature with no data is reported as not measured and left out of
  *   `features`, never zero-filled), its coverage, and whether it is clustered on.
  */
-import type {PortraitConfig} from "../config/project.ts";
-import type {Store} from "../core/store.ts";
-import {ident, join, sql, val, type SQL} from "../core/sql.ts";
+import {CANONICAL_TABLES} from "../config/canonical.ts";
 import {
+  ConfigError,
+  type AttributeConfig,
+  type CustomFeatureConfig,
+  type Declared,
+  type PortraitConfig
+} from "../config/project.ts";
+import type {Store} from "../core/store.ts";
+import {ident, join, raw, sql, val, type SQL} from "../core/sql.ts";
+import {
+  attributeDeclarations,
   catalogue,
+  customColumn,
+  customDeclarations,
   configScales,
   mixId,
   MIXES,
@@ -53,6 +63,12 @@ export interface FeatureOptions {
   answerRange: [number, number];
   /** Feature ids left out entirely. */
   exclude: string[];
+  /** The customers' own attributes, each a feature. */
+  attributes?: Readonly<Record<string, Declared<AttributeConfig>>>;
+  /** Features computed by the config's SQL. */
+  custom?: Readonly<Record<string, CustomFeatureConfig>>;
+  /** The config file, for errors in its attributes and custom features. */
+  configPath?: string;
   /**
    * A past snapshot's table to write instead of `features`: every column the data can fill is
    * kept (none dropped for a lack of values that date), and the catalog is left alone, so the
@@ -236,7 +252,11 @@ export function surveyAggregate(
  */
 export function populationQuery(
   asOf: string,
-  {signup, firsts}: {signup: boolean; firsts: readonly Aggregated[]}
+  {
+    signup,
+    firsts,
+    custom = []
+  }: {signup: boolean; firsts: readonly Aggregated[]; custom?: readonly CustomColumn[]}
 ): SQL {
   const first = firsts.map(
     (t) =>
@@ -246,9 +266,59 @@ export function populationQuery(
   const joined = signup
     ? sql`coalesce(c.signup_date::TIMESTAMP${least ? sql`, ${least}` : sql``})`
     : (least ?? sql`NULL::TIMESTAMP`);
+  const own = customSelect(asOf, custom);
   return sql`CREATE OR REPLACE TEMP TABLE population AS
-     SELECT * FROM (SELECT c.*, ${joined} AS _joined FROM customers c)
+     SELECT * FROM (SELECT c.*, ${own.columns}${joined} AS _joined FROM customers c ${own.joins})
      WHERE _joined IS NULL OR _joined < ${endOf(asOf)}`;
+}
+
+/** A custom feature as the population computes it: over the customer's row, or a table's rows. */
+export interface CustomColumn {
+  id: string;
+  /** The config's SQL. */
+  sql: SQL;
+  /** The canonical table it aggregates over; none for the customer's row. */
+  table?: string;
+}
+
+/** The canonical table's column that places its rows in time. */
+function timeOf(table: string): string {
+  const t = CANONICAL_TABLES.find((c) => c.name === table);
+  if (!t) throw new Error(`no canonical table ${table}`);
+  return t.time;
+}
+
+/**
+ * A table's rows up to the as-of date, grouped by customer, with each custom aggregate over
+ * them. Survey answers without a date count whenever they are.
+ */
+export function customAggregate(asOf: string, table: string, custom: readonly CustomColumn[]): SQL {
+  const time = ident(timeOf(table));
+  const when =
+    table === "survey_responses"
+      ? sql`${time} IS NULL OR ${time} < ${endOf(asOf)}`
+      : sql`${time} < ${endOf(asOf)}`;
+  return sql`SELECT customer_id, ${join(custom.map((c) => sql`${c.sql} AS ${ident(customColumn(c.id))}`))}
+     FROM ${ident(table)} WHERE ${when} GROUP BY customer_id`;
+}
+
+/** The population's custom columns (each followed by a comma) and the aggregates they join. */
+function customSelect(asOf: string, custom: readonly CustomColumn[]): {columns: SQL; joins: SQL} {
+  const tables = [...new Set(custom.flatMap((c) => (c.table ? [c.table] : [])))];
+  const columns = custom.map((c) =>
+    c.table === undefined
+      ? sql`${c.sql} AS ${ident(customColumn(c.id))}, `
+      : sql`${ident(`x_${c.table}`)}.${ident(customColumn(c.id))}, `
+  );
+  const joins = tables.map(
+    (t) =>
+      sql`LEFT JOIN (${customAggregate(
+        asOf,
+        t,
+        custom.filter((c) => c.table === t)
+      )}) ${ident(`x_${t}`)} USING (customer_id)`
+  );
+  return {columns: join(columns, ""), joins: join(joins, " ")};
 }
 
 /** One row per customer of the population, one column per declaration, joined to the aggregates. */
@@ -290,6 +360,8 @@ export interface Measurement {
   excluded: ReadonlySet<string>;
   /** Sources with rows in the data (customers always). */
   present: ReadonlySet<Source>;
+  /** The canonical tables the data has (for custom aggregates; none when not given). */
+  tables?: ReadonlySet<string>;
   /** The declarations computed into `features`. */
   kept: ReadonlySet<Declaration>;
   coverage: Record<string, number> | undefined;
@@ -301,6 +373,7 @@ function notMeasured(d: Declaration, m: Measurement): string | null {
   const id = d.feature.id;
   if (m.excluded.has(id)) return "excluded by the config";
   if (!m.present.has(d.from)) return `no ${SOURCE_NAMES[d.from]} in the data`;
+  if (d.table && !m.tables?.has(d.table)) return `no ${d.table.replaceAll("_", " ")} in the data`;
   if (!m.kept.has(d)) return `no ${d.needs} column in customers`;
   if (Number(m.coverage?.[id] ?? 0) === 0)
     return d.needs ? `no ${d.needs} values in ${d.from}` : "no data";
@@ -383,7 +456,14 @@ export async function buildFeatures(
     const questions = await store.all<{question: string}>(numericQuestionsQuery());
     scales = questionScales(questions.map((q) => q.question));
   }
-  const declarations = catalogue({levels, trendDays: options.trendDays, scales});
+  const declarations = catalogue({
+    levels,
+    trendDays: options.trendDays,
+    scales,
+    attributes: attributeDeclarations(options.attributes ?? {}),
+    custom: customDeclarations(options.custom ?? {})
+  });
+  checkOwnIds(options.configPath ?? "the config", declarations);
   const aggregates = aggregatesOf(options, has, levels, scales);
   const customerColumns = await store.tableColumns("customers");
 
@@ -393,8 +473,17 @@ export async function buildFeatures(
     (d) =>
       !excluded.has(d.feature.id) &&
       present.has(d.from) &&
+      (!d.table || has.has(d.table)) &&
       (d.from !== "customers" || !d.needs || customerColumns.has(d.needs))
   );
+  const custom = Object.entries(options.custom ?? {})
+    .filter(([id]) => kept.some((d) => d.feature.id === id))
+    .map(([id, c]): CustomColumn => ({
+      id,
+      sql: sql`(${raw(c.sql)})`,
+      ...(c.from === undefined || c.from === "customers" ? {} : {table: c.from})
+    }));
+  await checkCustomSql(store, options.configPath ?? "the config", options.asOf, custom);
 
   for (const [source, query] of aggregates)
     await store.run(sql`CREATE OR REPLACE TEMP TABLE ${aggregateTable(source)} AS ${query}`);
@@ -402,7 +491,7 @@ export async function buildFeatures(
     aggregates.has(t)
   );
   await store.run(
-    populationQuery(options.asOf, {signup: customerColumns.has("signup_date"), firsts})
+    populationQuery(options.asOf, {signup: customerColumns.has("signup_date"), firsts, custom})
   );
   const table = options.snapshotTable ?? "features";
   await store.run(featuresQuery(table, options.asOf, kept, [...aggregates.keys()]));
@@ -419,6 +508,7 @@ export async function buildFeatures(
   const catalog = catalogEntries(declarations, {
     excluded,
     present,
+    tables: has,
     kept: new Set(kept),
     coverage: population
       ? await store.one<Record<string, number>>(coverageQuery(keptIds, population))
@@ -434,6 +524,52 @@ export async function buildFeatures(
   await writeCatalog(store, catalog);
   await dropAggregates(store, [...aggregates.keys()]);
   return catalog;
+}
+
+/** A project's own feature must not take a name Portrait's features (or another of its own) use. */
+function checkOwnIds(configPath: string, declarations: readonly Declaration[]): void {
+  const seen = new Map<string, Declaration>();
+  for (const d of declarations) {
+    const before = seen.get(d.feature.id);
+    if (before && d.key) {
+      throw new ConfigError(
+        configPath,
+        d.key,
+        `${d.feature.id} is already ${before.key ? `declared by ${before.key}` : `one of Portrait's features (${before.feature.label})`}: give it another name`
+      );
+    }
+    seen.set(d.feature.id, d);
+  }
+}
+
+/** Binds each custom feature's SQL against its table; a mistake names its config key. */
+async function checkCustomSql(
+  store: Store,
+  configPath: string,
+  asOf: string,
+  custom: readonly CustomColumn[]
+): Promise<void> {
+  for (const c of custom) {
+    const query = c.table
+      ? customAggregate(asOf, c.table, [c])
+      : sql`SELECT ${c.sql} FROM customers`;
+    try {
+      await store.run(sql`SELECT * FROM (${query}) LIMIT 0`);
+    } catch (error) {
+      const columns = [...(await store.tableColumns(c.table ?? "customers")).keys()].filter(
+        (n) => !n.startsWith("_")
+      );
+      throw new ConfigError(
+        configPath,
+        `features.custom.${c.id}`,
+        `${firstLine((error as Error).message)}. ${c.table ? `It aggregates the ${c.table} of each customer (an aggregate such as avg(amount))` : "It is computed over each customer's row"}, whose columns are: ${columns.join(", ")}`
+      );
+    }
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0].replace(/[.\s]+$/, "");
 }
 
 async function dropAggregates(store: Store, sources: readonly Aggregated[]): Promise<void> {
@@ -494,6 +630,9 @@ export function featureOptions(config: PortraitConfig, asOf: string): FeatureOpt
     trendDays: f.trendDays,
     answerRange: f.answerRange,
     exclude: f.exclude,
-    scales: configScales(f.scales)
+    scales: configScales(f.scales),
+    attributes: config.attributes,
+    custom: f.custom,
+    configPath: config.path
   };
 }

@@ -13,6 +13,8 @@ export interface SourceQuality {
   accepted: number;
   quarantined: number;
   cleared: number;
+  /** Columns of the source that nothing reads (map them, or declare them as attributes). */
+  ignored: string[];
   reasons: {reason: string; column: string | null; rows: number}[];
   samples: {
     row: number;

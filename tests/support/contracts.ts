@@ -455,6 +455,7 @@ export const QUALITY: Shape<QualityReport> = {
     accepted: true,
     quarantined: true,
     cleared: true,
+    ignored: true,
     reasons: {reason: true, column: true, rows: true},
     samples: {
       row: true,
