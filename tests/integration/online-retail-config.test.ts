@@ -4,19 +4,23 @@
  * one line per invoice line, cancellations as "C" invoices, lines without a customer id.
  */
 import {existsSync} from "node:fs";
+import {mkdtemp, rm} from "node:fs/promises";
+import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {beforeAll, afterAll, describe, expect, it} from "vitest";
 import {parseConfig} from "../../loaders/config/project.ts";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
-import {runPipeline, type PipelineResult} from "../../loaders/engine.ts";
-import {buildFeatures, featureOptions} from "../../loaders/profile/features.ts";
+import {runEngine, type PipelineResult} from "../../loaders/engine.ts";
+import {cardIndex, cardOptions, cardShard} from "../../loaders/site/cards.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {sql} from "../../loaders/core/sql.ts";
+import {findCard} from "../../src/components/shard.ts";
+import {shardOf} from "../../src/contracts/cards.ts";
 
 const FILE = join(PROJECT_DIR, "tests", "fixtures", "online-retail", "data", "online-retail.csv");
 
 /** The README's example, on the fixture (whose dates are ISO: no dateFormat). */
-const config = () =>
+const config = (dir: string) =>
   parseConfig(
     {
       sources: {
@@ -40,20 +44,33 @@ const config = () =>
           },
           validation: {maxRejectShare: 0.3}
         }
-      }
+      },
+      // Kept small: one build of 377 customers, without history.
+      clustering: {bootstrap: 2, restarts: 2},
+      history: {periods: 0}
     },
-    join(PROJECT_DIR, "online-retail.config.ts")
+    join(dir, "portrait.config.ts")
   );
 
+let dir: string;
 let store: Store;
 let result: PipelineResult;
 beforeAll(async () => {
   expect(existsSync(FILE), `${FILE}: run npm run fixtures`).toBe(true);
-  store = await Store.open(":memory:");
-  result = await runPipeline(store, config());
-  await buildFeatures(store, featureOptions(config(), result.validation.asOf!));
+  dir = await mkdtemp(join(tmpdir(), "portrait-online-retail-"));
+  const c = config(dir);
+  const built = await runEngine({
+    configPath: c.path,
+    config: c,
+    storePath: join(dir, "store.duckdb")
+  });
+  result = built.pipeline!;
+  store = await Store.open(join(dir, "store.duckdb"), {readOnly: true});
 });
-afterAll(() => store?.close());
+afterAll(async () => {
+  store?.close();
+  await rm(dir, {recursive: true, force: true});
+});
 
 describe("UCI Online Retail (sample), mapped by the README's line-item example", () => {
   it("accounts for every line of the file, for both sources", () => {
@@ -91,6 +108,23 @@ describe("UCI Online Retail (sample), mapped by the README's line-item example",
       sql`SELECT orders_total::INTEGER AS orders FROM features WHERE customer_id = '14188.0'`
     );
     expect(features?.orders).toBe(6);
+  });
+
+  it("shows 14188.0's card with their invoices as orders, not their lines", async () => {
+    const options = cardOptions(config(dir));
+    const index = await cardIndex(store, options);
+    const shard = await cardShard(store, shardOf("14188.0", index.shards), options);
+    const found = findCard(index, shard, "14188.0");
+    expect(found.found).toBe("card");
+    const {orders} = (found as Extract<typeof found, {found: "card"}>).card;
+    expect(orders.last_12m).toBe(6);
+    expect(orders.recent.map((o) => [o.date, o.amount, o.status])).toEqual([
+      ["2011-11-09", 312.7, "returned"],
+      ["2011-09-29", 329.4, "returned"],
+      ["2011-08-22", 286.45, "returned"],
+      ["2011-07-08", 329.46, "purchase"],
+      ["2011-05-09", 362.9, "purchase"]
+    ]);
   });
 
   it("nets 16553.0's credit against its purchase and leaves the one whose purchase predates the file unmatched", async () => {
