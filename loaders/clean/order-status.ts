@@ -53,14 +53,16 @@ export function foldStatus(status: string): string {
   return status.trim().toLowerCase().replace(/\s+/g, " ");
 }
 
-/** A source's lists: its own where given, else the defaults; folded like the data. */
+/**
+ * A source's lists: its own where given, else the defaults; folded like the data. Each list
+ * keeps its own word (purchase, cancelled, returned), the status an order built from lines gets
+ * from its credits, whatever the source lists.
+ */
 export function statusLists(lists: StatusLists | undefined): Required<StatusLists> {
-  const fold = (values: string[]) => values.map(foldStatus);
-  return {
-    purchase: fold(lists?.purchase ?? DEFAULT_STATUSES.purchase),
-    cancelled: fold(lists?.cancelled ?? DEFAULT_STATUSES.cancelled),
-    returned: fold(lists?.returned ?? DEFAULT_STATUSES.returned)
-  };
+  const list = (kind: keyof StatusLists) => [
+    ...new Set([kind, ...(lists?.[kind] ?? DEFAULT_STATUSES[kind]).map(foldStatus)])
+  ];
+  return {purchase: list("purchase"), cancelled: list("cancelled"), returned: list("returned")};
 }
 
 /** SQL: what a status counts as under the lists (cancelled first, then returned, purchase). */

@@ -13,9 +13,17 @@ import {Store} from "../../loaders/core/store.ts";
 describe("statusLists(lists)", () => {
   it("takes the defaults for the lists a source does not give, and folds values like the data", () => {
     const lists = statusLists({cancelled: [" Canceled ", "NOT  AVAILABLE"]});
-    expect(lists.cancelled).toEqual(["canceled", "not available"]);
+    expect(lists.cancelled).toEqual(["cancelled", "canceled", "not available"]);
     expect(lists.purchase).toEqual(DEFAULT_STATUSES.purchase);
     expect(lists.returned).toEqual(DEFAULT_STATUSES.returned);
+  });
+
+  it("keeps each list's own word, the status credits give an order built from lines", () => {
+    expect(statusLists({purchase: ["paid"], cancelled: [], returned: ["rma"]})).toEqual({
+      purchase: ["purchase", "paid"],
+      cancelled: ["cancelled"],
+      returned: ["returned", "rma"]
+    });
   });
 
   it("counts Olist's statuses as the issue says: unavailable and canceled are cancellations", () => {
