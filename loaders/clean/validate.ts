@@ -172,12 +172,21 @@ async function validateSources(
     (a, b) =>
       raws.findIndex((r) => r.name === a.source) - raws.findIndex((r) => r.name === b.source)
   );
-  const lineSources = results.filter((r) => r.table === "order_lines");
+  await groupLines(store, results);
+  return {asOf, sources: results, problems: rejectShareProblems(config, results)};
+}
+
+/**
+ * Groups the accepted lines of each lines source into orders (lines.ts); a credit with nothing
+ * to net against is quarantined there, so the source's counts move with it.
+ */
+async function groupLines(store: Store, results: SourceValidation[]): Promise<void> {
+  const sources = results.filter((r) => r.table === ORDER_LINES.name);
   for (const made of await buildOrders(
     store,
-    lineSources.map((r) => r.source)
+    sources.map((r) => r.source)
   )) {
-    const r = lineSources.find((l) => l.source === made.source)!;
+    const r = sources.find((l) => l.source === made.source)!;
     r.lines = made;
     if (made.unmatchedCredits > 0) {
       r.accepted -= made.unmatchedCredits;
@@ -185,7 +194,6 @@ async function validateSources(
       r.byReason.unmatched_credit = made.unmatchedCredits;
     }
   }
-  return {asOf, sources: results, problems: rejectShareProblems(config, results)};
 }
 
 /** A mapped field's text column (`v_<field>`). */

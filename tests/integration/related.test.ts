@@ -12,6 +12,7 @@ import {qualityText} from "../../loaders/clean/quality.ts";
 import {runPipeline} from "../../loaders/engine.ts";
 import {sql} from "../../loaders/core/sql.ts";
 import {Store} from "../../loaders/core/store.ts";
+import {objectPaths, QUALITY, shapeErrors} from "../support/contracts.ts";
 
 let dir: string;
 let store: Store;
@@ -118,6 +119,10 @@ describe("related files (related, and lookups in columns)", () => {
       store,
       parseConfig(CONFIG, join(dir, "portrait.config.ts"))
     );
+    // The report the data-quality page reads has its contract's keys, related files included.
+    const seen = new Set<string>();
+    expect(shapeErrors(JSON.parse(JSON.stringify(quality)), QUALITY, "$", seen)).toEqual([]);
+    expect(objectPaths(QUALITY.related, "$.related").filter((p) => !seen.has(p))).toEqual([]);
     for (const s of validation.sources) expect(s.accepted + s.quarantined).toBe(s.read);
     for (const r of quality.related) expect(r.matched + r.unmatched + r.malformed).toBe(r.read);
     const byName = Object.fromEntries(quality.related.map((r) => [r.name, r]));
