@@ -186,6 +186,17 @@ describe("related files (related, and lookups in columns)", () => {
     );
   });
 
+  it("sums a related file's own SQL column", async () => {
+    const input = structuredClone(CONFIG);
+    input.related!.payments.columns = {cents: "TRY_CAST(payment_value AS DOUBLE) * 100"};
+    input.sources.shop.columns!.amount = {from: "payments", sum: "cents"};
+    await runPipeline(store, parseConfig(input, join(dir, "portrait.config.ts")));
+    expect(await store.all(sql`SELECT order_id, amount FROM orders ORDER BY order_id`)).toEqual([
+      {order_id: "o1", amount: 1550},
+      {order_id: "o3", amount: 700}
+    ]);
+  });
+
   it("names the key when a lookup's column is not in the related file", async () => {
     const input = structuredClone(CONFIG);
     input.sources.shop.columns!.amount = {from: "payments", sum: "payment_vaule"};
