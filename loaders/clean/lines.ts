@@ -35,7 +35,7 @@ export function linesTable(
 ): CanonicalTable {
   const mapped = new Set(mappings.map((m) => m.field));
   if (mapped.has("amount")) return {...ORDER_LINES, required: [...ORDER_LINES.required, "amount"]};
-  if (mapped.has("price"))
+  if (mapped.has("price") && mapped.has("quantity"))
     return {...ORDER_LINES, required: [...ORDER_LINES.required, "quantity", "price"]};
   throw new ConfigError(
     configPath,

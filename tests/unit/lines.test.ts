@@ -31,6 +31,9 @@ describe("linesTable(configPath, source, mappings)", () => {
   });
 
   it("names the key and says what to map when a line has neither amount nor price", () => {
+    expect(() => linesTable("p.ts", "invoices", mapped("order_id", "price"))).toThrow(
+      /map amount, or price and quantity/
+    );
     expect(() => linesTable("p.ts", "invoices", mapped("order_id", "quantity"))).toThrow(
       /^p\.ts: sources\.invoices\.columns: a source of order lines needs each line's amount, or its price and quantity/
     );
