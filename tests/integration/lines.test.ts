@@ -11,6 +11,7 @@ import {qualityText} from "../../loaders/clean/quality.ts";
 import {runPipeline, runProfiling} from "../../loaders/engine.ts";
 import {sql} from "../../loaders/core/sql.ts";
 import {Store} from "../../loaders/core/store.ts";
+import {onlineRetail} from "../support/readme-configs.ts";
 
 let dir: string;
 let store: Store;
@@ -23,49 +24,24 @@ afterEach(async () => {
   await rm(dir, {recursive: true, force: true});
 });
 
-const RETAIL = `InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,CustomerID
-536365,X1,6,01/12/2010 08:26,2.55,A
-536365,X2,2,01/12/2010 08:26,3.00,A
-536366,X1,1,02/12/2010 09:00,2.55,A
-C536400,X2,-1,03/12/2010 10:00,3.00,A
-536367,X3,10,02/12/2010 10:00,1.00,B
-C536401,X3,-10,04/12/2010 10:00,1.00,B
-C536402,X9,-2,04/12/2010 10:00,5.00,C
-C536403,X9,-1,04/12/2010 10:00,5.00,
-536368,X1,two,04/12/2010 11:00,2.55,B
-C536000,X1,-1,30/11/2010 11:00,2.55,B
+const RETAIL = `InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
+536365,X1,MUG,6,2010-12-01 08:26:00,2.55,A,United Kingdom
+536365,X2,CUP,2,2010-12-01 08:26:00,3.00,A,United Kingdom
+536366,X1,MUG,1,2010-12-02 09:00:00,2.55,A,United Kingdom
+C536400,X2,CUP,-1,2010-12-03 10:00:00,3.00,A,United Kingdom
+536367,X3,JAR,10,2010-12-02 10:00:00,1.00,B,France
+C536401,X3,JAR,-10,2010-12-04 10:00:00,1.00,B,France
+C536402,X9,TIN,-2,2010-12-04 10:00:00,5.00,C,France
+C536403,X9,TIN,-1,2010-12-04 10:00:00,5.00,,France
+536368,X1,MUG,two,2010-12-04 11:00:00,2.55,B,France
+C536000,X1,MUG,-1,2010-11-30 11:00:00,2.55,B,France
 `;
 
 /** The README's line-item example, on the file above. */
 async function pipeline() {
   await writeFile(join(dir, "retail.csv"), RETAIL);
   const config = parseConfig(
-    {
-      asOf: "2010-12-31",
-      sources: {
-        buyers: {
-          table: "customers",
-          file: "retail.csv",
-          columns: {customer_id: "CustomerID"},
-          validation: {duplicateRows: "keep", maxRejectShare: 1}
-        },
-        invoices: {
-          table: "orders",
-          file: "retail.csv",
-          lines: true,
-          dateFormat: "%d/%m/%Y %H:%M",
-          columns: {
-            order_id: "InvoiceNo",
-            customer_id: "CustomerID",
-            ordered_at: "InvoiceDate",
-            quantity: "Quantity",
-            price: "UnitPrice",
-            product: "StockCode"
-          },
-          validation: {maxRejectShare: 1}
-        }
-      }
-    },
+    {...onlineRetail("retail.csv"), asOf: "2010-12-31"},
     join(dir, "portrait.config.ts")
   );
   return {config, result: await runPipeline(store, config)};

@@ -7,72 +7,14 @@
 import {existsSync} from "node:fs";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {parseConfig, type PortraitConfigInput} from "../../loaders/config/project.ts";
+import {parseConfig} from "../../loaders/config/project.ts";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {runPipeline, type PipelineResult} from "../../loaders/engine.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {sql} from "../../loaders/core/sql.ts";
+import {olist} from "../support/readme-configs.ts";
 
 const DIR = join(PROJECT_DIR, "tests", "fixtures", "olist", "data");
-
-/** The README's example; its paths are relative to the config, here the fixture's folder. */
-const OLIST: PortraitConfigInput = {
-  related: {
-    people: {file: "olist_customers_dataset.csv", key: "customer_id"},
-    payments: {file: "olist_order_payments_dataset.csv", key: "order_id"},
-    items: {
-      file: "olist_order_items_dataset.csv",
-      key: "order_id",
-      columns: {category: {from: "products", on: "product_id", value: "category"}}
-    },
-    products: {
-      file: "olist_products_dataset.csv",
-      key: "product_id",
-      columns: {
-        category: {
-          from: "categories",
-          on: "product_category_name",
-          value: "product_category_name_english"
-        }
-      }
-    },
-    categories: {file: "product_category_name_translation.csv", key: "product_category_name"},
-    order_list: {
-      file: "olist_orders_dataset.csv",
-      key: "order_id",
-      columns: {person: {from: "people", value: "customer_unique_id"}}
-    }
-  },
-  sources: {
-    buyers: {
-      table: "customers",
-      file: "olist_customers_dataset.csv",
-      columns: {customer_id: "customer_unique_id", city: "customer_city", region: "customer_state"}
-    },
-    shop: {
-      table: "orders",
-      file: "olist_orders_dataset.csv",
-      columns: {
-        customer_id: {from: "people", value: "customer_unique_id"},
-        ordered_at: "order_purchase_timestamp",
-        status: "order_status",
-        amount: {from: "payments", sum: "payment_value"},
-        quantity: {from: "items", count: true},
-        category: {from: "items", mode: "category"}
-      }
-    },
-    reviews: {
-      table: "survey_responses",
-      file: "olist_order_reviews_dataset.csv",
-      columns: {
-        customer_id: {from: "order_list", value: "person"},
-        question: "'review score'",
-        answer: "review_score",
-        answered_at: "review_creation_date"
-      }
-    }
-  }
-};
 
 let store: Store;
 let result: PipelineResult;
@@ -81,7 +23,7 @@ beforeAll(async () => {
     true
   );
   store = await Store.open(":memory:");
-  result = await runPipeline(store, parseConfig(OLIST, join(DIR, "portrait.config.ts")));
+  result = await runPipeline(store, parseConfig(olist(), join(DIR, "portrait.config.ts")));
 });
 afterAll(() => store?.close());
 

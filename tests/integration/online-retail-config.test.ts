@@ -14,41 +14,17 @@ import {runEngine, type PipelineResult} from "../../loaders/engine.ts";
 import {cardIndex, cardOptions, cardShard} from "../../loaders/site/cards.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {sql} from "../../loaders/core/sql.ts";
+import {onlineRetail} from "../support/readme-configs.ts";
 import {findCard} from "../../src/components/shard.ts";
 import {shardOf} from "../../src/contracts/cards.ts";
 
 const FILE = join(PROJECT_DIR, "tests", "fixtures", "online-retail", "data", "online-retail.csv");
 
-/** The README's example, on the fixture (whose dates are ISO: no dateFormat). */
+/** The README's example, on the fixture (whose dates are ISO: no dateFormat), built small. */
 const config = (dir: string) =>
   parseConfig(
-    {
-      sources: {
-        buyers: {
-          table: "customers",
-          file: FILE,
-          columns: {customer_id: "CustomerID", country: "Country"},
-          validation: {duplicateRows: "keep", maxRejectShare: 0.3}
-        },
-        invoices: {
-          table: "orders",
-          file: FILE,
-          lines: true,
-          columns: {
-            order_id: "InvoiceNo",
-            customer_id: "CustomerID",
-            ordered_at: "InvoiceDate",
-            quantity: "Quantity",
-            price: "UnitPrice",
-            product: "StockCode"
-          },
-          validation: {maxRejectShare: 0.3}
-        }
-      },
-      // Kept small: one build of 377 customers, without history.
-      clustering: {bootstrap: 2, restarts: 2},
-      history: {periods: 0}
-    },
+    // One build of 377 customers, without history.
+    {...onlineRetail(FILE), clustering: {bootstrap: 2, restarts: 2}, history: {periods: 0}},
     join(dir, "portrait.config.ts")
   );
 

@@ -7,34 +7,43 @@ import {mkdtemp, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
-import {parseConfig, type PortraitConfigInput} from "../../loaders/config/project.ts";
+import {parseConfig} from "../../loaders/config/project.ts";
 import {qualityText} from "../../loaders/clean/quality.ts";
 import {runPipeline} from "../../loaders/engine.ts";
 import {sql} from "../../loaders/core/sql.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {objectPaths, QUALITY, shapeErrors} from "../support/contracts.ts";
+import {olist} from "../support/readme-configs.ts";
 
 let dir: string;
 let store: Store;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "portrait-related-"));
   store = await Store.open(":memory:");
+  // Olist's file names and headers (fewer columns), so the README's config maps them.
   const files: Record<string, string> = {
-    "customers.csv": "customer_id,customer_city\nc1,sao paulo\nc2,rio\nc3,rio\n",
-    "orders.csv": `order_id,customer_id,order_status,order_purchase_timestamp
+    "olist_customers_dataset.csv": `customer_id,customer_unique_id,customer_city,customer_state
+c1,u1,sao paulo,SP
+c2,u2,rio de janeiro,RJ
+c3,u3,rio de janeiro,RJ
+c4,u1,sao paulo,SP
+`,
+    "olist_orders_dataset.csv": `order_id,customer_id,order_status,order_purchase_timestamp
 o1,c1,delivered,2018-01-01 10:00:00
 o2,c2,canceled,2018-01-02 10:00:00
 o3,c3,shipped,2018-01-03 10:00:00
-o4,c1,unavailable,2018-01-04 10:00:00
+o4,c4,unavailable,2018-01-04 10:00:00
 `,
-    "payments.csv":
+    "olist_order_payments_dataset.csv":
       "order_id,payment_sequential,payment_value\no1,1,10.50\no1,2,5.00\no2,1,20\no3,1,7\no9,1,99\n",
-    "items.csv": "order_id,order_item_id,product_id\no1,1,p1\no1,2,p2\no2,1,p1\no4,1,p3\n",
-    "products.csv":
+    "olist_order_items_dataset.csv":
+      "order_id,order_item_id,product_id\no1,1,p1\no1,2,p2\no2,1,p1\no4,1,p3\n",
+    "olist_products_dataset.csv":
       "product_id,product_category_name\np1,beleza_saude\np2,esporte_lazer\np2,esporte_lazer\np3,\n",
-    "translation.csv":
+    "product_category_name_translation.csv":
       "product_category_name,product_category_name_english\nbeleza_saude,health_beauty\nesporte_lazer,sports_leisure\n",
-    "reviews.csv": "review_id,order_id,review_score\nr1,o1,5\nr2,o3,2\nr3,o8,1\n"
+    "olist_order_reviews_dataset.csv":
+      "review_id,order_id,review_score,review_creation_date\nr1,o1,5,2018-01-05\nr2,o3,2,2018-01-06\nr3,o8,1,2018-01-07\n"
   };
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
 });
@@ -44,73 +53,40 @@ afterEach(async () => {
 });
 
 /** The README's related-files example, on the files above. */
-const CONFIG: PortraitConfigInput = {
-  related: {
-    payments: {file: "payments.csv", key: "order_id"},
-    items: {
-      file: "items.csv",
-      key: "order_id",
-      columns: {category: {from: "products", on: "product_id", value: "category"}}
-    },
-    products: {
-      file: "products.csv",
-      key: "product_id",
-      columns: {
-        category: {
-          from: "categories",
-          on: "product_category_name",
-          value: "product_category_name_english"
-        }
-      }
-    },
-    categories: {file: "translation.csv", key: "product_category_name"},
-    order_list: {file: "orders.csv", key: "order_id"}
-  },
-  sources: {
-    crm: {table: "customers", file: "customers.csv"},
-    shop: {
-      table: "orders",
-      file: "orders.csv",
-      columns: {
-        ordered_at: "order_purchase_timestamp",
-        status: "order_status",
-        amount: {from: "payments", sum: "payment_value"},
-        quantity: {from: "items", count: true},
-        category: {from: "items", mode: "category"}
-      },
-      validation: {maxRejectShare: 1}
-    },
-    reviews: {
-      table: "survey_responses",
-      file: "reviews.csv",
-      columns: {
-        customer_id: {from: "order_list", value: "customer_id"},
-        question: "'review_score'",
-        answer: "review_score"
-      },
-      validation: {maxRejectShare: 1}
-    }
-  }
-};
+const CONFIG = olist();
 
 describe("related files (related, and lookups in columns)", () => {
   it("sums, counts and chains lookups; a row with nothing related gets NULL, never 0", async () => {
     await runPipeline(store, parseConfig(CONFIG, join(dir, "portrait.config.ts")));
     expect(
       await store.all(
-        sql`SELECT order_id, amount, quantity::INTEGER AS quantity, category, status FROM orders ORDER BY order_id`
+        sql`SELECT order_id, customer_id, amount, quantity::INTEGER AS quantity, category, status FROM orders ORDER BY order_id`
       )
     ).toEqual([
-      {order_id: "o1", amount: 15.5, quantity: 2, category: "health_beauty", status: "delivered"},
-      {order_id: "o3", amount: 7, quantity: null, category: null, status: "shipped"}
+      {
+        order_id: "o1",
+        customer_id: "u1",
+        amount: 15.5,
+        quantity: 2,
+        category: "health_beauty",
+        status: "delivered"
+      },
+      {
+        order_id: "o3",
+        customer_id: "u3",
+        amount: 7,
+        quantity: null,
+        category: null,
+        status: "shipped"
+      }
     ]);
     expect(await store.all(sql`SELECT order_id FROM cancelled_orders`)).toEqual([{order_id: "o2"}]);
     // A review finds its customer through the order it is about.
     expect(
       await store.all(sql`SELECT customer_id, answer FROM survey_responses ORDER BY customer_id`)
     ).toEqual([
-      {customer_id: "c1", answer: "5"},
-      {customer_id: "c3", answer: "2"}
+      {customer_id: "u1", answer: "5"},
+      {customer_id: "u3", answer: "2"}
     ]);
   });
 
@@ -127,6 +103,7 @@ describe("related files (related, and lookups in columns)", () => {
     for (const r of quality.related) expect(r.matched + r.unmatched + r.malformed).toBe(r.read);
     const byName = Object.fromEntries(quality.related.map((r) => [r.name, r]));
     expect(Object.keys(byName)).toEqual([
+      "people",
       "payments",
       "items",
       "products",
@@ -143,7 +120,7 @@ describe("related files (related, and lookups in columns)", () => {
     expect(byName.payments.samples).toEqual([
       {
         row: 5,
-        file: "payments.csv",
+        file: "olist_order_payments_dataset.csv",
         key: "o9",
         record: {order_id: "o9", payment_sequential: "1", payment_value: "99"}
       }
@@ -156,10 +133,12 @@ describe("related files (related, and lookups in columns)", () => {
       user: "shop",
       field: "quantity",
       row: 3,
-      file: "orders.csv",
+      file: "olist_orders_dataset.csv",
       key: "o3"
     });
     expect(byName.order_list).toMatchObject({read: 4, matched: 2, unmatched: 2});
+    // Two per-order customer ids of one person (c1 and c4 are u1): one customer.
+    expect(byName.people).toMatchObject({read: 4, matched: 4, unmatched: 0});
     // An order without payments is quarantined, and the message says where the amount was sought.
     expect(
       await store.all(
@@ -169,7 +148,7 @@ describe("related files (related, and lookups in columns)", () => {
       {
         source: "reviews",
         row: 3,
-        message: "customer_id is missing: order_list.value(customer_id) found nothing for this row"
+        message: "customer_id is missing: order_list.value(person) found nothing for this row"
       },
       {
         source: "shop",
@@ -179,7 +158,7 @@ describe("related files (related, and lookups in columns)", () => {
     ]);
     const text = qualityText(quality);
     expect(text).toContain(
-      "  payments by order_id (payments.csv)\n    read 5, matched 4, unmatched 1; 1 keys on several rows (2 rows)"
+      "  payments by order_id (olist_order_payments_dataset.csv)\n    read 5, matched 4, unmatched 1; 1 keys on several rows (2 rows)"
     );
     expect(text).toContain(
       "    shop.quantity = items.count(): 3 of 4 rows found a match, 1 found none (25%)"
