@@ -22,6 +22,7 @@ import {DEFAULT_SEGMENTS, loadConfig, type PortraitConfig} from "./config/projec
 import {codeFingerprint, fingerprint} from "./core/fingerprint.ts";
 import {PROJECT_DIR} from "./core/paths.ts";
 import {ident, sql, val} from "./core/sql.ts";
+import {formatShare} from "../src/contracts/share.ts";
 import {Stages, type StageTiming} from "./core/stages.ts";
 import {Store} from "./core/store.ts";
 import {enrich, type EnrichSummary} from "./enrich/references.ts";
@@ -35,6 +36,7 @@ import {resolveRelated} from "./ingest/related.ts";
 import {readReference, readSources} from "./ingest/sources.ts";
 import {buildClusters, clusteredFeatures, type Clustering} from "./profile/cluster.ts";
 import {buildProfiles, type Profile} from "./profile/documents.ts";
+import {buildOutcomes, type OutcomeSummary} from "./profile/outcomes.ts";
 import {
   buildFeatures,
   featureOptions,
@@ -359,6 +361,8 @@ export interface ProfilingResult {
   clustering: Clustering | null;
   value: ValueSummary | null;
   segments: SegmentSummary[];
+  /** The declared outcomes' base rates; empty without outcomes or profiles. */
+  outcomes: OutcomeSummary[];
   profiles: Profile[];
   /** How this build's profiles matched the previous build's; null without profiles. */
   identities?: Identities | null;
@@ -390,7 +394,16 @@ export async function runProfiling(
   if (population < MIN_CUSTOMERS) {
     const skipped = `${population} customers: profiles need at least ${MIN_CUSTOMERS}`;
     log(`no profiles: ${skipped}`);
-    return {asOf, catalog, skipped, clustering: null, value: null, segments: [], profiles: []};
+    return {
+      asOf,
+      catalog,
+      skipped,
+      clustering: null,
+      value: null,
+      segments: [],
+      outcomes: [],
+      profiles: []
+    };
   }
 
   const clustering = await stages.time("cluster", async () => {
@@ -441,6 +454,14 @@ export async function runProfiling(
     )
   );
 
+  const outcomes = await stages.time("outcomes", () =>
+    buildOutcomes(store, config.outcomes, {asOf, minGroupSize: config.privacy.minGroupSize})
+  );
+  for (const o of outcomes)
+    log(
+      `outcome ${o.outcome}: ${o.rate === null ? "not assessed (no customer's outcome is known)" : `${formatShare(o.rate)} of ${o.customers.toLocaleString("en-US")} customers`}`
+    );
+
   const profiles = await stages.time("profiles", () =>
     buildProfiles(store, catalog, traits, notes, log, identities.names)
   );
@@ -449,5 +470,16 @@ export async function runProfiling(
   const history = await stages.time("history", () =>
     buildSnapshots(store, config, catalog, asOf, log)
   );
-  return {asOf, catalog, skipped: null, clustering, value, segments, profiles, identities, history};
+  return {
+    asOf,
+    catalog,
+    skipped: null,
+    clustering,
+    value,
+    segments,
+    outcomes,
+    profiles,
+    identities,
+    history
+  };
 }

@@ -29,7 +29,7 @@ export const SCHEMAS_DIR = join(PROJECT_DIR, "schemas");
 /** Each export's schema file in schemas/ and the version of it the export is written in. */
 export const EXPORT_SCHEMAS = {
   customers: {file: "customers.v1.json", version: "1.0.0"},
-  profiles: {file: "profiles.v1.json", version: "1.0.0"},
+  profiles: {file: "profiles.v1.json", version: "1.1.0"},
   changes: {file: "changes.v1.json", version: "1.0.0"}
 } as const;
 

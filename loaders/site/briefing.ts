@@ -52,8 +52,13 @@ export async function briefing(
   store: Store,
   {
     customerLevel = true,
-    drift = {centroidShift: Infinity, psi: Infinity}
-  }: {customerLevel?: boolean; drift?: {centroidShift: number; psi: number}} = {}
+    drift = {centroidShift: Infinity, psi: Infinity},
+    minGroupSize = 10
+  }: {
+    customerLevel?: boolean;
+    drift?: {centroidShift: number; psi: number};
+    minGroupSize?: number;
+  } = {}
 ): Promise<Briefing> {
   const doc = await profilesDocument(store);
   const current = await buildSummary(store);
@@ -86,6 +91,7 @@ export async function briefing(
     value_12m: p.value_12m,
     p_alive: p.p_alive,
     at_risk_share: p.at_risk_share,
+    outcomes: p.outcomes,
     stability: p.quality.stability
   }));
   return {
@@ -98,6 +104,7 @@ export async function briefing(
     changes,
     quality: quality ?? null,
     customer_level: customerLevel,
+    min_group_size: minGroupSize,
     alerts: await driftAlerts(store, drift),
     profiles
   };

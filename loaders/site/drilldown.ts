@@ -7,7 +7,13 @@
 import {roundRow, suppress} from "./published.ts";
 import {type Row, type Store} from "../core/store.ts";
 import {byProfileId, ident, join, sql} from "../core/sql.ts";
-import type {KeyFeature, SegmentMeans, SegmentsDocument} from "../../src/contracts/segments.ts";
+import {segmentOutcomesQuery} from "../profile/outcomes.ts";
+import type {
+  KeyFeature,
+  SegmentMeans,
+  SegmentOutcome,
+  SegmentsDocument
+} from "../../src/contracts/segments.ts";
 
 /** The features compared inside a segment: each profile's strongest few, numeric ones. */
 const PER_PROFILE = 2;
@@ -24,7 +30,8 @@ export async function segmentsVersusProfiles(
       profiles: [],
       features: [],
       segmentations: [],
-      means: []
+      means: [],
+      outcomes: []
     };
   const profiles = await store.all<{id: string; name: string; customers: number}>(
     sql`SELECT profile_id AS id, name, customers FROM profiles
@@ -71,7 +78,10 @@ export async function segmentsVersusProfiles(
     profiles,
     features,
     segmentations,
-    means
+    means,
+    outcomes: (await store.has("outcome_rates"))
+      ? await store.all<SegmentOutcome & Row>(segmentOutcomesQuery())
+      : []
   };
 }
 

@@ -6,7 +6,13 @@
 import {byProfileId, sql} from "../core/sql.ts";
 import type {Row, Store} from "../core/store.ts";
 import {profileBrief, SECTIONS, SECTION_TITLES} from "../profile/narrative.ts";
-import type {Profile, ProfilesDocument, ProfileTrait} from "../../src/contracts/profiles.ts";
+import {profileOutcomesQuery} from "../profile/outcomes.ts";
+import type {
+  OutcomeRate,
+  Profile,
+  ProfilesDocument,
+  ProfileTrait
+} from "../../src/contracts/profiles.ts";
 
 /** Each profile's brief for support agents: its summary and first "how to serve" sentence. */
 export async function profileBriefs(store: Store): Promise<Map<string, string>> {
@@ -46,6 +52,9 @@ export async function profilesDocument(store: Store): Promise<ProfilesDocument> 
     sql`SELECT profile_id, section, text FROM profile_sentences ORDER BY profile_id, section, position`
   );
   const briefs = await profileBriefs(store);
+  const outcomes = (await store.has("outcome_rates"))
+    ? await store.all<OutcomeRate & {profile_id: string} & Row>(profileOutcomesQuery())
+    : [];
   return {
     as_of: meta?.as_of ?? null,
     k: run?.k ?? profiles.length,
@@ -73,7 +82,20 @@ export async function profilesDocument(store: Store): Promise<ProfilesDocument> 
             .filter((s) => s.profile_id === id && s.section === section)
             .map((s) => s.text)
         })),
-        notes: JSON.parse(p.notes ?? "[]") as string[]
+        notes: JSON.parse(p.notes ?? "[]") as string[],
+        outcomes: outcomes
+          .filter((o) => o.profile_id === id)
+          .map((o) => ({
+            outcome: o.outcome,
+            label: o.label,
+            kind: o.kind,
+            customers: o.customers,
+            rate: o.rate,
+            low: o.low,
+            high: o.high,
+            base_rate: o.base_rate,
+            lift: o.lift
+          }))
       };
     })
   };

@@ -16,6 +16,7 @@ export interface BriefingProfile extends Pick<
   | "value_12m"
   | "p_alive"
   | "at_risk_share"
+  | "outcomes"
 > {
   stability: number | null;
 }
@@ -48,6 +49,8 @@ export interface Briefing {
   quality: {rows: number; quarantined: number; merged: number} | null;
   /** Whether the customer-level pages (Explore, the card) are built. */
   customer_level: boolean;
+  /** Groups smaller than this are suppressed on the page. */
+  min_group_size: number;
   alerts: DriftAlert[];
   profiles: BriefingProfile[];
 }

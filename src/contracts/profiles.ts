@@ -26,6 +26,24 @@ export interface ProfileTrait {
   rank: number | null;
 }
 
+/**
+ * A declared outcome (churned, responded …) in a group against the whole base: the share of the
+ * group's customers whose outcome is known who had it, with its 95 % Wilson interval. Counts
+ * and rates are null when fewer than min_group_size customers are behind them.
+ */
+export interface OutcomeRate {
+  outcome: string;
+  label: string;
+  kind: "flag" | "date";
+  customers: number | null;
+  rate: number | null;
+  low: number | null;
+  high: number | null;
+  base_rate: number | null;
+  /** rate / base_rate. */
+  lift: number | null;
+}
+
 /** A section of a profile's narrative ("who", "values", "behaviour", "serve", "value"). */
 export interface NarrativeSection {
   section: string;
@@ -53,6 +71,8 @@ export interface Profile {
   narrative: NarrativeSection[];
   /** The analysts' notes (portrait.notes.json). */
   notes: string[];
+  /** Each declared outcome's rate in the profile; empty without outcomes. */
+  outcomes: OutcomeRate[];
 }
 
 /** Every profile of the build, with the build's as-of date and clustering scores. */

@@ -43,6 +43,21 @@ export type SegmentMeans = {
   customers: number;
 } & {[feature: string]: number | string | null};
 
+/** A declared outcome's rate in one segment against the base's (see OutcomeRate). */
+export interface SegmentOutcome {
+  segment: string;
+  value: string;
+  position: number;
+  outcome: string;
+  label: string;
+  customers: number | null;
+  rate: number | null;
+  low: number | null;
+  high: number | null;
+  base_rate: number | null;
+  lift: number | null;
+}
+
 /** data/segments.json. */
 export interface SegmentsDocument {
   min_group_size: number;
@@ -51,4 +66,6 @@ export interface SegmentsDocument {
   features: KeyFeature[];
   segmentations: Segmentation[];
   means: SegmentMeans[];
+  /** Each declared outcome's rate in every segment; empty without outcomes. */
+  outcomes: SegmentOutcome[];
 }

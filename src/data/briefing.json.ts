@@ -6,6 +6,10 @@ import {withStore} from "../../loaders/core/store.ts";
 
 const brief = await withStore(storePath(), async (s) => {
   const {privacy, history} = await readPageSettings(s);
-  return briefing(s, {customerLevel: privacy.customerLevel, drift: history.drift});
+  return briefing(s, {
+    customerLevel: privacy.customerLevel,
+    drift: history.drift,
+    minGroupSize: privacy.minGroupSize
+  });
 });
 process.stdout.write(JSON.stringify(brief));

@@ -87,10 +87,11 @@ beforeAll(async () => {
 
 /** The documents, their shapes, and the parts of each shape this demo leaves empty. */
 const DOCUMENTS = [
-  {file: "briefing.json", shape: BRIEFING, empty: ["$.changes"]},
-  {file: "profiles.json", shape: PROFILES_PAGE, empty: []},
-  {file: "profiles/p1.json", shape: PROFILE_REPORT, empty: []},
-  {file: "segments.json", shape: SEGMENTS, empty: []},
+  {file: "briefing.json", shape: BRIEFING, empty: ["$.changes", "$.profiles.outcomes"]},
+  // The demo declares no outcomes: tests/integration/outcomes.test.ts reads them from a CRM export.
+  {file: "profiles.json", shape: PROFILES_PAGE, empty: ["$.profiles.outcomes"]},
+  {file: "profiles/p1.json", shape: PROFILE_REPORT, empty: ["$.profile.outcomes"]},
+  {file: "segments.json", shape: SEGMENTS, empty: ["$.outcomes"]},
   {file: "history.json", shape: HISTORY, empty: []},
   {file: "explore.json", shape: EXPLORE, empty: []},
   {file: "explore.arrow", shape: EXPLORE_ROW, empty: []},

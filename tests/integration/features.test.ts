@@ -251,3 +251,64 @@ describe("the builders, bound against DuckDB on the rows above", () => {
     expect(await store.one(distinctQuery(["orders_12m"]))).toEqual({orders_12m: 2});
   });
 });
+
+describe("buildFeatures: the config's own features", () => {
+  const own = (custom: FeatureOptions["custom"]): FeatureOptions => ({
+    ...OPTIONS,
+    custom,
+    configPath: "/project/portrait.config.ts"
+  });
+
+  it("computes a feature over the customer's row, and aggregates another over a table up to the as-of date", async () => {
+    const catalog = await buildFeatures(
+      store,
+      own({
+        age_in_months: {sql: "age * 12", dimension: "demographic", unit: "months"},
+        books_share: {
+          sql: "avg((category = 'books')::DOUBLE)",
+          from: "orders",
+          dimension: "behavioral",
+          unit: "share",
+          high: "bookish"
+        }
+      })
+    );
+    // C1's toy order (5 July) is after the as-of date: both earlier orders are books.
+    expect(await row("C1")).toMatchObject({age_in_months: 360, books_share: 1});
+    expect(await row("C2")).toMatchObject({age_in_months: null, books_share: 0});
+    expect((await row("C4"))?.books_share).toBeNull();
+    expect(catalog.find((f) => f.id === "books_share")).toMatchObject({
+      measured: true,
+      unit: "share",
+      high: "bookish",
+      dimension: "behavioral"
+    });
+  });
+
+  it("leaves an aggregate over a table the data lacks not measured, and says why", async () => {
+    const catalog = await buildFeatures(
+      store,
+      own({tickets_open: {sql: "count(*)", from: "tickets", dimension: "behavioral"}})
+    );
+    expect(catalog.find((f) => f.id === "tickets_open")).toMatchObject({
+      measured: false,
+      note: "no tickets in the data"
+    });
+  });
+
+  it("names the config key, the problem and the columns when the SQL does not bind", async () => {
+    await expect(
+      buildFeatures(store, own({kids: {sql: "kids + teens", dimension: "demographic"}}))
+    ).rejects.toThrow(
+      /portrait\.config\.ts: features\.custom\.kids: .*"kids".*computed over each customer's row, whose columns are: customer_id, signup_date, age, country, company/
+    );
+  });
+
+  it("refuses a name one of Portrait's features has", async () => {
+    await expect(
+      buildFeatures(store, own({spend_12m: {sql: "age", dimension: "behavioral"}}))
+    ).rejects.toThrow(
+      "features.custom.spend_12m: spend_12m is already one of Portrait's features (Spend in the last 12 months): give it another name"
+    );
+  });
+});

@@ -113,7 +113,18 @@ const PROFILE_FACTS: Shape<Omit<Profile, "traits">> = {
   at_risk_share: true,
   quality: {silhouette: true, stability: true},
   narrative: {section: true, title: true, sentences: true},
-  notes: true
+  notes: true,
+  outcomes: {
+    outcome: true,
+    label: true,
+    kind: true,
+    customers: true,
+    rate: true,
+    low: true,
+    high: true,
+    base_rate: true,
+    lift: true
+  }
 };
 
 const PROFILE: Shape<Profile> = {...PROFILE_FACTS, traits: PROFILE_TRAIT};
@@ -138,6 +149,7 @@ export const BRIEFING: Shape<Briefing> = {
   changes: {text: true, weight: true, profile_id: true},
   quality: {rows: true, quarantined: true, merged: true},
   customer_level: true,
+  min_group_size: true,
   alerts: {profile_id: true, name: true, since: true, reasons: true},
   profiles: {
     id: true,
@@ -149,6 +161,7 @@ export const BRIEFING: Shape<Briefing> = {
     value_12m: true,
     p_alive: true,
     at_risk_share: true,
+    outcomes: PROFILE_FACTS.outcomes,
     stability: true
   }
 };
@@ -244,7 +257,20 @@ export const SEGMENTS: Shape<SegmentsDocument> = {
       profiles: {profile_id: true, customers: true}
     }
   },
-  means: {segment: true, value: true, profile_id: true, customers: true, "*": true}
+  means: {segment: true, value: true, profile_id: true, customers: true, "*": true},
+  outcomes: {
+    segment: true,
+    value: true,
+    position: true,
+    outcome: true,
+    label: true,
+    customers: true,
+    rate: true,
+    low: true,
+    high: true,
+    base_rate: true,
+    lift: true
+  }
 };
 
 /** data/history.json. */

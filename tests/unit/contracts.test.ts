@@ -68,6 +68,7 @@ describe("shapeErrors(value, shape)", () => {
     changes: [],
     quality: {rows: 130, quarantined: 2, merged: 8},
     customer_level: true,
+    min_group_size: 10,
     alerts: [],
     profiles: [
       {
@@ -78,6 +79,7 @@ describe("shapeErrors(value, shape)", () => {
         share: 1,
         revenue_share: 1,
         value_12m: 310.5,
+        outcomes: [],
         p_alive: 0.8,
         at_risk_share: 0.1,
         stability: 0.9
