@@ -360,7 +360,10 @@ async function check(
   asOf: string | null
 ): Promise<SourceValidation> {
   const {raw, table, mappings, formats} = s;
-  const used = new Set(await usedColumns(store, raw.columns, mappings));
+  const used = new Set([
+    ...(await usedColumns(store, raw.columns, mappings)),
+    ...(raw.lookupKeys ?? [])
+  ]);
   const settings = sourceValidation(config, config.sources[raw.name]);
   const checks = checksFor(table, mappings, formats, {
     asOf,

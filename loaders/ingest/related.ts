@@ -159,7 +159,7 @@ export async function resolveRelated(
             store,
             config,
             read,
-            {table: rawSource.rawTable, user: `related.${name}`, columns},
+            {table: rawSource.rawTable, user: `related.${name}`, columns, keys: new Set()},
             column,
             spec,
             key
@@ -185,6 +185,7 @@ export async function resolveRelated(
   }
   for (const s of sourceLookups) {
     const columns = [...s.columns];
+    const keys = new Set<string>();
     for (const [field, spec] of Object.entries(config.sources[s.name].columns ?? {})) {
       if (!isLookup(spec)) continue;
       const column = lookupColumn(spec);
@@ -195,7 +196,7 @@ export async function resolveRelated(
           store,
           config,
           read,
-          {table: s.rawTable, user: s.name, columns},
+          {table: s.rawTable, user: s.name, columns, keys},
           field,
           spec,
           key,
@@ -205,6 +206,7 @@ export async function resolveRelated(
       columns.push(column);
     }
     s.columns = columns;
+    s.lookupKeys = [...keys];
   }
   const summaries: RelatedSummary[] = [];
   for (const name of names) {
@@ -248,7 +250,7 @@ async function addLookup(
   store: Store,
   config: PortraitConfig,
   read: Map<string, RawSource>,
-  user: {table: string; user: string; columns: string[]},
+  user: {table: string; user: string; columns: string[]; keys: Set<string>},
   field: string,
   spec: LookupSpec,
   key: string,
@@ -291,6 +293,7 @@ async function addLookup(
   await replaceWith(store, user.table, (target) =>
     addColumnSql(target, user.table, column, {lookup, on})
   );
+  user.keys.add(on);
   const counts = await store.one<{rows: number; missed: number}>(
     sql`SELECT (SELECT count(*) FROM ${ident(user.table)})::INTEGER AS rows,
       (SELECT count(*) FROM lookup_misses WHERE related = ${val(spec.from)} AND "user" = ${val(user.user)} AND field = ${val(field)})::INTEGER AS missed`

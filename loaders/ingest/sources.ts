@@ -38,6 +38,8 @@ export interface RawSource {
   malformed: number;
   /** Where the rows came from, for messages (relative file paths or postgresql:…). */
   locations: string[];
+  /** The columns lookups in related files read as keys (ingest/related.ts). */
+  lookupKeys?: string[];
 }
 
 /** The quarantine: every row a source sent that did not make it, with why. */

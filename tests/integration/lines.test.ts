@@ -2,7 +2,7 @@
  * Orders built from lines, credits netted and statuses decided, through the whole pipeline on
  * small hand-made files: a line-item export in Online Retail's shape.
  */
-import {mkdtemp, rm, writeFile} from "node:fs/promises";
+import {mkdir, mkdtemp, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
@@ -11,7 +11,7 @@ import {qualityText} from "../../loaders/clean/quality.ts";
 import {runPipeline, runProfiling} from "../../loaders/engine.ts";
 import {sql} from "../../loaders/core/sql.ts";
 import {Store} from "../../loaders/core/store.ts";
-import {onlineRetail} from "../support/readme-configs.ts";
+import onlineRetail from "../fixtures/online-retail/portrait.config.ts";
 
 let dir: string;
 let store: Store;
@@ -37,11 +37,12 @@ C536403,X9,TIN,-1,2010-12-04 10:00:00,5.00,,France
 C536000,X1,MUG,-1,2010-11-30 11:00:00,2.55,B,France
 `;
 
-/** The README's line-item example, on the file above. */
+/** The README's line-item example (the fixture's config), on the file above. */
 async function pipeline() {
-  await writeFile(join(dir, "retail.csv"), RETAIL);
+  await mkdir(join(dir, "data"));
+  await writeFile(join(dir, "data", "online-retail.csv"), RETAIL);
   const config = parseConfig(
-    {...onlineRetail("retail.csv"), asOf: "2010-12-31"},
+    {...onlineRetail, asOf: "2010-12-31"},
     join(dir, "portrait.config.ts")
   );
   return {config, result: await runPipeline(store, config)};
@@ -68,10 +69,10 @@ describe("an orders source of lines (lines: true)", () => {
         sql`SELECT "row"::INTEGER AS "row", file, reason FROM quarantine WHERE source = 'invoices' ORDER BY "row"`
       )
     ).toEqual([
-      {row: 7, file: "retail.csv", reason: "unmatched_credit"},
-      {row: 8, file: "retail.csv", reason: "missing_value"},
-      {row: 9, file: "retail.csv", reason: "not_a_number"},
-      {row: 10, file: "retail.csv", reason: "unmatched_credit"}
+      {row: 7, file: "data/online-retail.csv", reason: "unmatched_credit"},
+      {row: 8, file: "data/online-retail.csv", reason: "missing_value"},
+      {row: 9, file: "data/online-retail.csv", reason: "not_a_number"},
+      {row: 10, file: "data/online-retail.csv", reason: "unmatched_credit"}
     ]);
   });
 

@@ -7,12 +7,11 @@
 import {existsSync} from "node:fs";
 import {join} from "node:path";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {parseConfig} from "../../loaders/config/project.ts";
+import {loadConfig} from "../../loaders/config/project.ts";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {runPipeline, type PipelineResult} from "../../loaders/engine.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {sql} from "../../loaders/core/sql.ts";
-import {olist} from "../support/readme-configs.ts";
 
 const DIR = join(PROJECT_DIR, "tests", "fixtures", "olist", "data");
 
@@ -23,7 +22,7 @@ beforeAll(async () => {
     true
   );
   store = await Store.open(":memory:");
-  result = await runPipeline(store, parseConfig(olist(), join(DIR, "portrait.config.ts")));
+  result = await runPipeline(store, await loadConfig(join(DIR, "..", "portrait.config.ts")));
 });
 afterAll(() => store?.close());
 

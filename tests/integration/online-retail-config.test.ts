@@ -8,25 +8,26 @@ import {mkdtemp, rm} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {beforeAll, afterAll, describe, expect, it} from "vitest";
-import {parseConfig} from "../../loaders/config/project.ts";
+import {loadConfig, type PortraitConfig} from "../../loaders/config/project.ts";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {runEngine, type PipelineResult} from "../../loaders/engine.ts";
 import {cardIndex, cardOptions, cardShard} from "../../loaders/site/cards.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {sql} from "../../loaders/core/sql.ts";
-import {onlineRetail} from "../support/readme-configs.ts";
 import {findCard} from "../../src/components/shard.ts";
 import {shardOf} from "../../src/contracts/cards.ts";
 
-const FILE = join(PROJECT_DIR, "tests", "fixtures", "online-retail", "data", "online-retail.csv");
+const FIXTURE = join(PROJECT_DIR, "tests", "fixtures", "online-retail");
+const FILE = join(FIXTURE, "data", "online-retail.csv");
 
-/** The README's example, on the fixture (whose dates are ISO: no dateFormat), built small. */
-const config = (dir: string) =>
-  parseConfig(
-    // One build of 377 customers, without history.
-    {...onlineRetail(FILE), clustering: {bootstrap: 2, restarts: 2}, history: {periods: 0}},
-    join(dir, "portrait.config.ts")
-  );
+/** The README's example (the fixture's config), built small: no history, few refits. */
+async function config(dir: string): Promise<PortraitConfig> {
+  const c = await loadConfig(join(FIXTURE, "portrait.config.ts"));
+  c.clustering = {...c.clustering, bootstrap: 2, restarts: 2};
+  c.history = {...c.history, periods: 0};
+  c.profiles.state = join(dir, "portrait.state.json");
+  return c;
+}
 
 let dir: string;
 let store: Store;
@@ -34,7 +35,7 @@ let result: PipelineResult;
 beforeAll(async () => {
   expect(existsSync(FILE), `${FILE}: run npm run fixtures`).toBe(true);
   dir = await mkdtemp(join(tmpdir(), "portrait-online-retail-"));
-  const c = config(dir);
+  const c = await config(dir);
   const built = await runEngine({
     configPath: c.path,
     config: c,
@@ -87,7 +88,7 @@ describe("UCI Online Retail (sample), mapped by the README's line-item example",
   });
 
   it("shows 14188.0's card with their invoices as orders, not their lines", async () => {
-    const options = cardOptions(config(dir));
+    const options = cardOptions(await config(dir));
     const index = await cardIndex(store, options);
     const shard = await cardShard(store, shardOf("14188.0", index.shards), options);
     const found = findCard(index, shard, "14188.0");

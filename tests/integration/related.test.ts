@@ -3,7 +3,7 @@
  * multi-file marketplace export: payments and items per order, reviews keyed by order, a
  * product's category two files away in another language.
  */
-import {mkdtemp, rm, writeFile} from "node:fs/promises";
+import {mkdir, mkdtemp, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
@@ -13,7 +13,7 @@ import {runPipeline} from "../../loaders/engine.ts";
 import {sql} from "../../loaders/core/sql.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {objectPaths, QUALITY, shapeErrors} from "../support/contracts.ts";
-import {olist} from "../support/readme-configs.ts";
+import olist from "../fixtures/olist/portrait.config.ts";
 
 let dir: string;
 let store: Store;
@@ -45,15 +45,16 @@ o4,c4,unavailable,2018-01-04 10:00:00
     "olist_order_reviews_dataset.csv":
       "review_id,order_id,review_score,review_creation_date\nr1,o1,5,2018-01-05\nr2,o3,2,2018-01-06\nr3,o8,1,2018-01-07\n"
   };
-  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  await mkdir(join(dir, "data"));
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, "data", name), text);
 });
 afterEach(async () => {
   store.close();
   await rm(dir, {recursive: true, force: true});
 });
 
-/** The README's related-files example, on the files above. */
-const CONFIG = olist();
+/** The README's related-files example (the fixture's config), on the files above. */
+const CONFIG = olist;
 
 describe("related files (related, and lookups in columns)", () => {
   it("sums, counts and chains lookups; a row with nothing related gets NULL, never 0", async () => {
@@ -100,6 +101,8 @@ describe("related files (related, and lookups in columns)", () => {
     expect(shapeErrors(JSON.parse(JSON.stringify(quality)), QUALITY, "$", seen)).toEqual([]);
     expect(objectPaths(QUALITY.related, "$.related").filter((p) => !seen.has(p))).toEqual([]);
     for (const s of validation.sources) expect(s.accepted + s.quarantined).toBe(s.read);
+    // The column a lookup reads its key from is used, not listed as ignored.
+    expect(validation.sources.find((s) => s.source === "shop")!.ignored).toEqual([]);
     for (const r of quality.related) expect(r.matched + r.unmatched + r.malformed).toBe(r.read);
     const byName = Object.fromEntries(quality.related.map((r) => [r.name, r]));
     expect(Object.keys(byName)).toEqual([
@@ -120,7 +123,7 @@ describe("related files (related, and lookups in columns)", () => {
     expect(byName.payments.samples).toEqual([
       {
         row: 5,
-        file: "olist_order_payments_dataset.csv",
+        file: "data/olist_order_payments_dataset.csv",
         key: "o9",
         record: {order_id: "o9", payment_sequential: "1", payment_value: "99"}
       }
@@ -133,7 +136,7 @@ describe("related files (related, and lookups in columns)", () => {
       user: "shop",
       field: "quantity",
       row: 3,
-      file: "olist_orders_dataset.csv",
+      file: "data/olist_orders_dataset.csv",
       key: "o3"
     });
     expect(byName.order_list).toMatchObject({read: 4, matched: 2, unmatched: 2});
@@ -158,7 +161,7 @@ describe("related files (related, and lookups in columns)", () => {
     ]);
     const text = qualityText(quality);
     expect(text).toContain(
-      "  payments by order_id (olist_order_payments_dataset.csv)\n    read 5, matched 4, unmatched 1; 1 keys on several rows (2 rows)"
+      "  payments by order_id (data/olist_order_payments_dataset.csv)\n    read 5, matched 4, unmatched 1; 1 keys on several rows (2 rows)"
     );
     expect(text).toContain(
       "    shop.quantity = items.count(): 3 of 4 rows found a match, 1 found none (25%)"
