@@ -143,7 +143,7 @@ export async function resolveRelated(
       table: "related",
       key: `related.${name}`
     });
-    await keyColumn(config, name, r.key, rawSource.columns);
+    keyColumn(config, name, r.key, rawSource.columns);
     const columns = [...rawSource.columns];
     for (const [column, spec] of Object.entries(r.columns ?? {})) {
       const key = `related.${name}.columns.${column}`;
@@ -257,8 +257,9 @@ async function addLookup(
   column = field
 ): Promise<Lookup> {
   const related = read.get(spec.from)!;
-  const relatedKey = config.related[spec.from].key;
-  const onName = spec.on ?? relatedKey;
+  const keyName = config.related[spec.from].key;
+  const relatedKey = keyColumn(config, spec.from, keyName, related.columns);
+  const onName = spec.on ?? keyName;
   const on = findColumn(onName, user.columns);
   if (on === undefined) {
     throw new ConfigError(
@@ -279,7 +280,7 @@ async function addLookup(
     valueColumn === null
       ? spec
       : {...spec, [lookupAggregate(spec).aggregate]: findColumn(valueColumn, related.columns)};
-  const lookup = lookupValuesSql(related.rawTable, findColumn(relatedKey, related.columns)!, exact);
+  const lookup = lookupValuesSql(related.rawTable, relatedKey, exact);
   const userKey = keyOf(ident(on));
   await store.run(
     sql`INSERT INTO _related_keys SELECT DISTINCT ${val(spec.from)}, ${userKey} FROM ${ident(user.table)} WHERE ${userKey} IS NOT NULL`
@@ -287,7 +288,7 @@ async function addLookup(
   await store.run(
     sql`INSERT INTO lookup_misses SELECT ${val(spec.from)}, ${val(user.user)}, ${val(field)}, _row, _file, ${userKey}
       FROM ${ident(user.table)} u WHERE NOT EXISTS (
-        SELECT 1 FROM ${ident(related.rawTable)} r WHERE ${keyOf(sql`r.${ident(findColumn(relatedKey, related.columns)!)}`)} = ${keyOf(sql`u.${ident(on)}`)})
+        SELECT 1 FROM ${ident(related.rawTable)} r WHERE ${keyOf(sql`r.${ident(relatedKey)}`)} = ${keyOf(sql`u.${ident(on)}`)})
       ORDER BY _file, _row`
   );
   await replaceWith(store, user.table, (target) =>
@@ -320,12 +321,7 @@ async function replaceWith(
 }
 
 /** The related file's key column, which must exist. */
-async function keyColumn(
-  config: PortraitConfig,
-  name: string,
-  key: string,
-  columns: string[]
-): Promise<string> {
+function keyColumn(config: PortraitConfig, name: string, key: string, columns: string[]): string {
   const column = findColumn(key, columns);
   if (column === undefined) {
     throw new ConfigError(
