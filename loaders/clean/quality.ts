@@ -273,10 +273,15 @@ export function qualityText(report: QualityReport): string {
       lines.push(
         `      e.g. ${u.file} row ${u.row}: ${r.key} ${u.key ?? "(empty)"} is looked up by no row`
       );
-    for (const l of r.lookups)
+    for (const l of r.lookups) {
       lines.push(
         `    ${l.user}.${l.field} = ${l.column}: ${n(l.rows - l.missed)} of ${n(l.rows)} rows found a match, ${n(l.missed)} found none (${pct(l.missed, l.rows)})`
       );
+      for (const m of r.misses.filter((m) => m.user === l.user && m.field === l.field).slice(0, 3))
+        lines.push(
+          `      e.g. ${m.file} row ${m.row}: no ${r.name} row has ${r.key} ${m.key ?? "(empty)"}`
+        );
+    }
   }
   if (report.identity) {
     const {ids, persons, merged, byRule} = report.identity;

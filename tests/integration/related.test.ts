@@ -164,7 +164,7 @@ describe("related files (related, and lookups in columns)", () => {
       "  payments by order_id (data/olist_order_payments_dataset.csv)\n    read 5, matched 4, unmatched 1; 1 keys on several rows (2 rows)"
     );
     expect(text).toContain(
-      "    shop.quantity = items.count(): 3 of 4 rows found a match, 1 found none (25%)"
+      "    shop.quantity = items.count(): 3 of 4 rows found a match, 1 found none (25%)\n      e.g. data/olist_orders_dataset.csv row 3: no items row has order_id o3"
     );
   });
 
