@@ -16,6 +16,7 @@ import {
   resolveIdentities,
   type IdentitySummary
 } from "./clean/identity.ts";
+import {separateCancelled} from "./clean/order-status.ts";
 import {buildQuality, storeQuality, type QualityReport} from "./clean/quality.ts";
 import {standardise, type StandardiseSummary} from "./clean/standardise.ts";
 import {validate, type Validation} from "./clean/validate.ts";
@@ -36,6 +37,7 @@ import {
   writePreviousSummary
 } from "./history/previous.ts";
 import {buildSnapshots, type SnapshotSummary} from "./history/snapshots.ts";
+import {resolveRelated} from "./ingest/related.ts";
 import {readReference, readSources} from "./ingest/sources.ts";
 import {buildClusters, clusteredFeatures, type Clustering} from "./profile/cluster.ts";
 import {buildProfiles, type Profile} from "./profile/documents.ts";
@@ -101,7 +103,8 @@ export class DataError extends Error {
 export async function inputFiles(config: PortraitConfig): Promise<string[]> {
   const patterns = [
     ...Object.values(config.sources).flatMap((s) => ("file" in s ? [s.file] : [])),
-    ...Object.values(config.references).map((r) => r.file)
+    ...Object.values(config.references).map((r) => r.file),
+    ...Object.values(config.related).map((r) => r.file)
   ].map((p) => (isAbsolute(p) ? p : resolve(config.dir, p)));
   const store = await Store.open(":memory:");
   try {
@@ -291,6 +294,11 @@ export async function runPipeline(
     log(
       `read ${raw.name}: ${raw.rows.toLocaleString("en-US")} rows from ${raw.locations.join(", ")}`
     );
+  const related = await stages.time("related", () => resolveRelated(store, config, raws));
+  for (const r of related)
+    log(
+      `related ${r.name}: ${r.read.toLocaleString("en-US")} rows, ${r.matched.toLocaleString("en-US")} matched, ${r.unmatched.toLocaleString("en-US")} unmatched`
+    );
   const validation = await stages.time("validate", () => validate(store, config, raws));
   log(`as of ${validation.asOf}: ${AS_OF_RULES[validation.asOfRule]}`);
   for (const v of validation.sources) {
@@ -325,6 +333,8 @@ export async function runPipeline(
     }
     return summary;
   });
+  // Cancelled orders leave `orders` here, once, so that nothing after counts them as purchases.
+  await stages.time("statuses", () => separateCancelled(store, config));
   log(
     `identities: ${identity.ids.toLocaleString("en-US")} customer ids → ${identity.persons.toLocaleString("en-US")} persons`
   );

@@ -2,7 +2,7 @@
  * The data overview: per canonical table, how many rows and customers, the span of time it
  * covers, how many rows validation quarantined, and monthly activity.
  */
-import {CANONICAL_TABLES, type CanonicalTable} from "../config/canonical.ts";
+import {CANONICAL_TABLES, ORDER_LINES, ORDERS, type CanonicalTable} from "../config/canonical.ts";
 import {type Store} from "../core/store.ts";
 import {ident, sql, val, type SQL} from "../core/sql.ts";
 import type {MonthlyActivity, Overview, TableOverview} from "../../src/contracts/overview.ts";
@@ -22,7 +22,7 @@ export function tableOverviewSql(table: CanonicalTable, position: number): SQL {
     (SELECT count(DISTINCT customer_id) FROM ${t}),
     (SELECT strftime(min(${time}), '%Y-%m-%d') FROM ${t}),
     (SELECT strftime(max(${time}), '%Y-%m-%d') FROM ${t}),
-    (SELECT count(*) FROM quarantine WHERE "table" = ${val(table.name)})`;
+    (SELECT count(*) FROM quarantine WHERE "table" = ${val(table.name)}${table.name === ORDERS.name ? sql` OR "table" = ${val(ORDER_LINES.name)}` : sql``})`;
 }
 
 /** SQL counting one table's rows per calendar month. */

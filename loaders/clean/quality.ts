@@ -5,10 +5,18 @@
  * The data-quality page and `npm run check` both show it.
  */
 import {CANONICAL_TABLES} from "../config/canonical.ts";
+import {normalise} from "../core/closest.ts";
 import type {PortraitConfig} from "../config/project.ts";
 import {type Store} from "../core/store.ts";
 import {ident, join, sql, val} from "../core/sql.ts";
-import type {QualityReport, SourceQuality} from "../../src/contracts/quality.ts";
+import type {
+  QualityReport,
+  LinesSummary,
+  RelatedQuality,
+  SourceQuality,
+  StatusCount
+} from "../../src/contracts/quality.ts";
+import type {RelatedSummary} from "../ingest/related.ts";
 import {formatShare} from "../../src/contracts/share.ts";
 import type {Validation} from "./validate.ts";
 
@@ -54,6 +62,11 @@ export async function buildQuality(
       sql`SELECT "row", file, "column", reason, message, record::VARCHAR AS record FROM quarantine
        WHERE source = ${val(v.source)} ORDER BY "row", file LIMIT ${SAMPLE_ROWS}`
     );
+    const statuses = (await store.has("order_statuses"))
+      ? await store.all<StatusCount>(
+          sql`SELECT status, counts_as AS "countsAs", orders FROM order_statuses WHERE source = ${val(v.source)} ORDER BY orders DESC, status`
+        )
+      : [];
     sources.push({
       source: v.source,
       table: v.table,
@@ -67,12 +80,15 @@ export async function buildQuality(
       samples: samples.map((s) => ({
         ...s,
         record: mask(JSON.parse(s.record), identifierColumns, maskedSql)
-      }))
+      })),
+      ...(v.lines ? {lines: v.lines} : {}),
+      ...(statuses.length > 0 ? {statuses} : {})
     });
   }
   return {
     asOf: validation.asOf,
     sources,
+    related: await relatedQuality(store, config.privacy.identifiers),
     identity: await identitySummary(store),
     filled: (await store.has("derived_values"))
       ? await store.all<QualityReport["filled"][number]>(
@@ -101,6 +117,60 @@ export async function readQuality(store: Store): Promise<QualityReport> {
   );
   if (!row) throw new Error("the store has no data-quality report: rebuild it with npm run build");
   return JSON.parse(row.report);
+}
+
+/** Each related file's accounting (ingest/related.ts), with its first unmatched rows and misses. */
+async function relatedQuality(store: Store, identifiers: boolean): Promise<RelatedQuality[]> {
+  if (!(await store.has("related_files"))) return [];
+  const files = await store.all<{summary: string}>(
+    sql`SELECT summary::VARCHAR AS summary FROM related_files ORDER BY position`
+  );
+  const out: RelatedQuality[] = [];
+  for (const {summary} of files) {
+    const r = JSON.parse(summary) as RelatedSummary;
+    const samples = await store.all<{
+      row: number;
+      file: string;
+      key: string | null;
+      record: string;
+    }>(
+      sql`SELECT "row", file, "key", record::VARCHAR AS record FROM related_unmatched
+        WHERE related = ${val(r.name)} ORDER BY file, "row" LIMIT ${SAMPLE_ROWS}`
+    );
+    const misses = await store.all<RelatedQuality["misses"][number]>(
+      sql`SELECT "user", field, "row", file, "key" FROM (
+          SELECT *, row_number() OVER (PARTITION BY "user", field ORDER BY file, "row") AS n
+          FROM lookup_misses WHERE related = ${val(r.name)})
+        WHERE n <= ${SAMPLE_ROWS} ORDER BY "user", field, file, "row"`
+    );
+    out.push({
+      ...r,
+      samples: samples.map((s) => ({
+        ...s,
+        row: Number(s.row),
+        record: maskRelated(JSON.parse(s.record), identifiers)
+      })),
+      misses: misses.map((m) => ({...m, row: Number(m.row)}))
+    });
+  }
+  return out;
+}
+
+/**
+ * A related row's values, with those of columns named like a direct identifier hidden unless
+ * the config allows them: no canonical field says which of a related file's columns they are.
+ */
+function maskRelated(
+  record: Record<string, string | null>,
+  identifiers: boolean
+): Record<string, string | null> {
+  const named = (key: string) =>
+    normalise(key) === "name" ||
+    ["email", "phone", "mobile", "firstname", "lastname", "fullname", "street", "address"].some(
+      (word) => normalise(key).endsWith(word)
+    );
+  const columns = new Set(Object.keys(record).filter((k) => !identifiers && named(k)));
+  return mask(record, columns, false);
 }
 
 async function identitySummary(store: Store): Promise<QualityReport["identity"]> {
@@ -136,6 +206,28 @@ async function coverage(store: Store): Promise<QualityReport["coverage"]> {
   return rows;
 }
 
+/** "12,000 lines made 3,000 orders; 400 credit lines netted (…)". */
+export function linesText(l: LinesSummary): string {
+  const n = (x: number) => x.toLocaleString("en-US");
+  const credits =
+    l.credits === 0
+      ? "no credit lines"
+      : `${n(l.credits)} credit lines: ${n(l.creditsByProduct)} netted against the order of the same product, ${n(l.creditsByCustomer)} against the customer's latest order, ${n(l.unmatchedCredits)} unmatched; ${n(l.cancelledByCredits)} orders cancelled by credits, ${n(l.returnedByCredits)} returned in part`;
+  return `${n(l.lines)} lines made ${n(l.orders)} orders; ${credits}`;
+}
+
+/** "orders by status: 96,478 delivered (purchase), 625 canceled (cancelled, kept apart) …". */
+export function statusText(statuses: StatusCount[]): string {
+  const n = (x: number) => x.toLocaleString("en-US");
+  const as = (c: StatusCount["countsAs"]) =>
+    c === "cancelled"
+      ? "cancelled, kept apart"
+      : c === "unlisted"
+        ? "in no status list: counted as a purchase"
+        : c;
+  return `orders by status: ${statuses.map((s) => `${n(s.orders)} ${s.status ?? "(none)"} (${as(s.countsAs)})`).join(", ")}`;
+}
+
 function mask(
   record: Record<string, string | null>,
   columns: Set<string>,
@@ -168,6 +260,28 @@ export function qualityText(report: QualityReport): string {
       );
     for (const q of s.samples.slice(0, 3))
       lines.push(`      e.g. ${q.file} row ${q.row}: ${q.message}`);
+    if (s.lines) lines.push(`    ${linesText(s.lines)}`);
+    if (s.statuses) lines.push(`    ${statusText(s.statuses)}`);
+  }
+  if (report.related.length > 0) lines.push("", "Related files");
+  for (const r of report.related) {
+    lines.push(
+      `  ${r.name} by ${r.key} (${r.location})`,
+      `    read ${n(r.read)}, matched ${n(r.matched)}, unmatched ${n(r.unmatched)}${r.malformed ? `, malformed ${n(r.malformed)}` : ""}${r.duplicateKeys ? `; ${n(r.duplicateKeys)} keys on several rows (${n(r.duplicateRows)} rows)` : ""}`
+    );
+    for (const u of r.samples.slice(0, 3))
+      lines.push(
+        `      e.g. ${u.file} row ${u.row}: ${r.key} ${u.key ?? "(empty)"} is looked up by no row`
+      );
+    for (const l of r.lookups) {
+      lines.push(
+        `    ${l.user}.${l.field} = ${l.column}: ${n(l.rows - l.missed)} of ${n(l.rows)} rows found a match, ${n(l.missed)} found none (${pct(l.missed, l.rows)})`
+      );
+      for (const m of r.misses.filter((m) => m.user === l.user && m.field === l.field).slice(0, 3))
+        lines.push(
+          `      e.g. ${m.file} row ${m.row}: no ${r.name} row has ${r.key} ${m.key ?? "(empty)"}`
+        );
+    }
   }
   if (report.identity) {
     const {ids, persons, merged, byRule} = report.identity;

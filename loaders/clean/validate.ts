@@ -8,6 +8,7 @@ import {listValue} from "@duckdb/node-api";
 import {
   acceptedColumnsSql,
   CANONICAL_TABLES,
+  ORDER_LINES,
   SQL_TYPES,
   type CanonicalTable,
   type FieldType
@@ -29,6 +30,7 @@ import {
   sourceValidation,
   type PortraitConfig
 } from "../config/project.ts";
+import {buildOrders, linesTable, type LinesSummary} from "./lines.ts";
 import {dropRawSource, QUARANTINE_DDL, type RawSource} from "../ingest/sources.ts";
 import {type Store} from "../core/store.ts";
 import {ident, join, sql, val, type SQL} from "../core/sql.ts";
@@ -44,7 +46,8 @@ export type Reason =
   | "not_a_number"
   | "negative_amount"
   | "future_date"
-  | "unknown_customer";
+  | "unknown_customer"
+  | "unmatched_credit";
 
 export interface SourceValidation {
   source: string;
@@ -55,6 +58,8 @@ export interface SourceValidation {
   byReason: Partial<Record<Reason, number>>;
   cleared: number;
   mappings: FieldMapping[];
+  /** An orders source of lines: the orders its lines made (clean/lines.ts). */
+  lines?: LinesSummary;
   /** The source's columns no mapping reads: listed, never dropped without a word. */
   ignored: string[];
 }
@@ -144,8 +149,9 @@ async function validateSources(
   await store.run(sql`CREATE OR REPLACE TEMP TABLE _as_of_dates (last TIMESTAMP)`);
   for (const raw of raws) {
     const source = config.sources[raw.name];
-    const base = CANONICAL_TABLES.find((t) => t.name === source.table)!;
-    const table = canonicalTable(config, source.table);
+    const base = source.lines
+      ? ORDER_LINES
+      : CANONICAL_TABLES.find((t) => t.name === source.table)!;
     const mappings = await checkExpressions(
       store,
       config.path,
@@ -158,6 +164,9 @@ async function validateSources(
         ...(source.table === "customers" ? resolveKeys(keyFields(config), raw.columns) : [])
       ]
     );
+    const table = source.lines
+      ? linesTable(config.path, raw.name, mappings)
+      : canonicalTable(config, source.table);
     const formats = source.dateFormat === undefined ? [] : [source.dateFormat].flat();
     const s: Staged = {
       raw,
@@ -188,11 +197,19 @@ async function validateSources(
   // The customers are an intermediate that standardisation rewrites column by column before
   // identity resolution writes the store's customers, so they are a temporary table. The other
   // tables are stored as they are written: identity resolution moves them to their final names.
-  const fed = new Set(staged.map((s) => s.table.name));
-  for (const table of CANONICAL_TABLES.filter((t) => fed.has(t.name)).map((t) =>
-    canonicalTable(config, t.name)
-  )) {
-    const temporary = table.name === "customers" ? sql`TEMP ` : sql``;
+  // Order lines are an intermediate too, grouped into accepted_orders once validated.
+  const fed = new Set(
+    staged.flatMap((s) =>
+      s.table.name === "order_lines" ? ["order_lines", "orders"] : [s.table.name]
+    )
+  );
+  const tables = [
+    ...CANONICAL_TABLES.filter((t) => fed.has(t.name)).map((t) => canonicalTable(config, t.name)),
+    ...(fed.has(ORDER_LINES.name) ? [ORDER_LINES] : [])
+  ];
+  for (const table of tables) {
+    const temporary =
+      table.name === "customers" || table.name === "order_lines" ? sql`TEMP ` : sql``;
     await store.run(
       sql`CREATE OR REPLACE ${temporary}TABLE ${ident(`accepted_${table.name}`)} (${acceptedColumnsSql(table)})`
     );
@@ -215,6 +232,7 @@ async function validateSources(
     (a, b) =>
       raws.findIndex((r) => r.name === a.source) - raws.findIndex((r) => r.name === b.source)
   );
+  await groupLines(store, results);
   const problems = rejectShareProblems(config, results);
   // Today would do as a date, but then the same export would build another site tomorrow.
   if (asOfRule === "today")
@@ -234,6 +252,26 @@ export function rejectsDuplicates(
   mappings: readonly FieldMapping[]
 ): boolean {
   return setting === undefined ? !mappings.some((m) => m.usesRow) : setting === "reject";
+}
+
+/**
+ * Groups the accepted lines of each lines source into orders (lines.ts); a credit with nothing
+ * to net against is quarantined there, so the source's counts move with it.
+ */
+async function groupLines(store: Store, results: SourceValidation[]): Promise<void> {
+  const sources = results.filter((r) => r.table === ORDER_LINES.name);
+  for (const made of await buildOrders(
+    store,
+    sources.map((r) => r.source)
+  )) {
+    const r = sources.find((l) => l.source === made.source)!;
+    r.lines = made;
+    if (made.unmatchedCredits > 0) {
+      r.accepted -= made.unmatchedCredits;
+      r.quarantined += made.unmatchedCredits;
+      r.byReason.unmatched_credit = made.unmatchedCredits;
+    }
+  }
 }
 
 /** A mapped field's text column (`v_<field>`). */
@@ -386,11 +424,13 @@ export function checksFor(
     }
   ];
   for (const field of table.required) {
+    const lookup = mappings.find((m) => m.field === field && m.lookup);
+    const why = lookup ? `: ${lookup.label} found nothing for this row` : "";
     checks.push({
       reason: "missing_value",
       column: field,
       when: sql`${v(field)} IS NULL`,
-      message: sql`${val(`${field} is missing`)}`
+      message: sql`${val(`${field} is missing${why}`)}`
     });
   }
   for (const field of table.required.filter((f) => mapped.has(f))) {
@@ -447,7 +487,10 @@ async function check(
   future: Future
 ): Promise<SourceValidation> {
   const {raw, table, mappings, formats} = s;
-  const used = new Set(await usedColumns(store, raw.columns, mappings));
+  const used = new Set([
+    ...(await usedColumns(store, raw.columns, mappings)),
+    ...(raw.lookupKeys ?? [])
+  ]);
   const settings = sourceValidation(config, config.sources[raw.name]);
   const checks = checksFor(table, mappings, formats, {
     future,
@@ -565,24 +608,27 @@ async function accept(store: Store, s: Staged): Promise<void> {
   const {raw, table, mappings, formats} = s;
   const accepted = ident(`accepted_${table.name}`);
   const mapped = new Set(mappings.map((m) => m.field));
-  const fields = join(
-    Object.entries(table.fields).map(([f, t]) =>
+  const fields = join([
+    ...Object.entries(table.fields).map(([f, t]) =>
       mapped.has(f) ? parsedOf(f) : sql`NULL::${SQL_TYPES[t]}`
-    )
-  );
+    ),
+    sql`${val(raw.name)}`,
+    sql`_row`,
+    ...(table.keepsFile ? [sql`_file`] : [])
+  ]);
   const rows = sql`SELECT *, ${join(mappings.map((m) => parsedSql(table, m, formats)))}
     FROM (SELECT _row, _file, ${textsOf(s, mappings)} FROM ${ident(raw.rawTable)})`;
   const source = val(raw.name);
   if (raw.locations.length > 1) {
     await store.run(
       sql`INSERT INTO ${accepted}
-       SELECT ${fields}, ${source}, _row FROM (${rows}) s
+       SELECT ${fields} FROM (${rows}) s
        WHERE NOT EXISTS (SELECT 1 FROM _rejected q WHERE q._row = s._row AND q._file = s._file)
        ORDER BY _row`
     );
     return;
   }
-  await store.run(sql`INSERT INTO ${accepted} SELECT ${fields}, ${source}, _row FROM (${rows})`);
+  await store.run(sql`INSERT INTO ${accepted} SELECT ${fields} FROM (${rows})`);
   await store.run(
     sql`DELETE FROM ${accepted} WHERE _source = ${source} AND _row IN (SELECT _row FROM _rejected)`
   );

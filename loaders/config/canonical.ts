@@ -18,10 +18,14 @@ export const SQL_TYPES: Readonly<Record<FieldType, SQL>> = {
   timestamp: sql`TIMESTAMP`
 };
 
-/** The column list of accepted_<table>: every canonical field typed, then _source and _row. */
+/**
+ * The column list of accepted_<table>: every canonical field typed, then _source and _row (and
+ * _file, for a table whose rows are later quarantined by file and row).
+ */
 export function acceptedColumnsSql(table: CanonicalTable): SQL {
   const fields = Object.entries(table.fields).map(([f, t]) => sql`${ident(f)} ${SQL_TYPES[t]}`);
-  return join([...fields, sql`_source VARCHAR`, sql`_row BIGINT`]);
+  const file = table.keepsFile ? [sql`_file VARCHAR`] : [];
+  return join([...fields, sql`_source VARCHAR`, sql`_row BIGINT`, ...file]);
 }
 
 export interface CanonicalTable {
@@ -35,6 +39,8 @@ export interface CanonicalTable {
   required: string[];
   /** Every known field and its type; unknown source columns are ignored. */
   fields: Record<string, FieldType>;
+  /** Whether accepted rows keep their file (_file) as well as their row. */
+  keepsFile?: boolean;
 }
 
 export const CUSTOMERS: CanonicalTable = {
@@ -89,6 +95,19 @@ export const ORDERS: CanonicalTable = {
     discount: "number",
     status: "text"
   }
+};
+
+/**
+ * The lines of an orders source with `lines: true`: validated line by line, then grouped into
+ * orders by order_id (clean/lines.ts). Each line needs an amount, or a quantity and a price.
+ */
+export const ORDER_LINES: CanonicalTable = {
+  name: "order_lines",
+  label: "Order lines",
+  time: "ordered_at",
+  required: ["order_id", "customer_id", "ordered_at"],
+  fields: {...ORDERS.fields, price: "number", product: "text"},
+  keepsFile: true
 };
 
 export const TICKETS: CanonicalTable = {

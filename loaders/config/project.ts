@@ -40,12 +40,54 @@ const csvOptions = z
   })
   .strict();
 
-/** A canonical field's source: a column name, or a SQL expression over the source's columns. */
+/** How a lookup combines the related rows of one key. */
+export const LOOKUP_AGGREGATES = ["value", "sum", "min", "max", "mean", "mode", "count"] as const;
+export type LookupAggregate = (typeof LOOKUP_AGGREGATES)[number];
+
+/**
+ * A value looked up in a related file (see `related`): the rows of `from` whose key equals this
+ * row's `on` column (default: the column named like the related file's key), combined by one
+ * aggregate: `value` (the one row's, the first by file row when the key repeats), `sum`, `min`,
+ * `max`, `mean`, `mode` (the most frequent) of a column, or `count: true` (how many rows).
+ */
+const lookupSpec = z
+  .object({
+    /** A related file named in `related`. */
+    from: z.string().min(1),
+    /** This row's column holding the related file's key; default the key's own name. */
+    on: z.string().min(1).optional(),
+    value: z.string().min(1).optional(),
+    sum: z.string().min(1).optional(),
+    min: z.string().min(1).optional(),
+    max: z.string().min(1).optional(),
+    mean: z.string().min(1).optional(),
+    mode: z.string().min(1).optional(),
+    count: z.literal(true).optional()
+  })
+  .strict()
+  .refine((l) => LOOKUP_AGGREGATES.filter((a) => l[a] !== undefined).length === 1, {
+    message: `give exactly one of ${LOOKUP_AGGREGATES.join(", ")}`
+  });
+
+/**
+ * A canonical field's source: a column name, a SQL expression over the source's columns, or a
+ * lookup in a related file.
+ */
 const columnSpec = z.union([
   z.string().min(1),
   z.object({column: z.string().min(1)}).strict(),
-  z.object({sql: z.string().min(1)}).strict()
+  z.object({sql: z.string().min(1)}).strict(),
+  lookupSpec
 ]);
+
+/** Which order statuses are purchases, cancellations and returns (values compared case-folded). */
+const statusLists = z
+  .object({
+    purchase: z.array(z.string().min(1)).optional(),
+    cancelled: z.array(z.string().min(1)).optional(),
+    returned: z.array(z.string().min(1)).optional()
+  })
+  .strict();
 
 /** Names of the project's own fields and features: lower_snake_case, as columns are. */
 const fieldName = z.string().regex(/^[a-z][a-z0-9_]*$/, "names are lower_snake_case");
@@ -151,6 +193,10 @@ const mapping = {
   dateFormat: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   /** This source's own validation settings, over the project's. */
   validation: validationOptions.optional(),
+  /** Orders only: one row per order line, grouped into orders by order_id (README, Line items). */
+  lines: z.boolean().optional(),
+  /** Orders only: status values that are purchases, cancelled or returned, over the defaults. */
+  status: statusLists.optional(),
   /** Customers sources only: more columns to keep, each a feature (README, Custom attributes). */
   attributes: z.record(fieldName, attribute).optional(),
   /** Customers sources only: known results, reported per profile and never clustered on. */
@@ -200,6 +246,17 @@ const reference = z
   .strict();
 
 const combineRule = z.enum(["mean", "mode", "first"]);
+const related = z
+  .object({
+    file: z.string().min(1),
+    format: z.enum(["csv", "tsv", "parquet", "json", "ndjson"]).optional(),
+    csv: csvOptions.optional(),
+    /** The column other files look this one up by. */
+    key: z.string().min(1),
+    /** Columns of its own to add: a SQL expression over its columns, or a lookup in another related file. */
+    columns: z.record(z.string().min(1), columnSpec).optional()
+  })
+  .strict();
 
 const enrichment = z
   .object({
@@ -269,6 +326,13 @@ export const configSchema = z
         message: "at least one source must feed the customers table"
       }),
     references: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), reference).optional(),
+    /** Files a source looks values up in by key (payments per order, a product's category …). */
+    related: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9_]*$/, "related file names are lower_snake_case"),
+        related
+      )
+      .optional(),
     enrich: z.array(enrichment).optional(),
     validation: validationOptions.optional(),
     /**
@@ -445,6 +509,9 @@ export type PostgresSourceConfig = z.output<typeof postgresSource>;
 export type ReferenceConfig = z.output<typeof reference>;
 export type CsvOptions = z.output<typeof csvOptions>;
 export type ColumnSpec = z.output<typeof columnSpec>;
+export type LookupSpec = z.output<typeof lookupSpec>;
+export type RelatedConfig = z.output<typeof related>;
+export type StatusLists = z.output<typeof statusLists>;
 export type AttributeConfig = z.output<typeof attribute>;
 export type OutcomeConfig = z.output<typeof outcome>;
 export type CustomFeatureConfig = z.output<typeof customFeature>;
@@ -481,6 +548,7 @@ export interface PortraitConfig {
   asOf?: string;
   sources: Record<string, SourceConfig>;
   references: Record<string, ReferenceConfig>;
+  related: Record<string, RelatedConfig>;
   enrich: z.output<typeof enrichment>[];
   validation: ValidationSettings;
   /** Plausible ranges of numbers (customers' age always among them). */
@@ -573,12 +641,14 @@ export function parseConfig(input: unknown, path: string, dir = dirname(path)): 
     throw new ConfigError(path, issue.path.map(String).join("."), describeIssue(issue));
   }
   const c = result.data;
+  checkLinesAndLookups(c, path);
   return {
     path,
     dir,
     asOf: c.asOf,
     sources: c.sources,
     references: c.references ?? {},
+    related: c.related ?? {},
     enrich: c.enrich ?? [],
     validation: {
       maxRejectShare: c.validation?.maxRejectShare ?? 0.05,
@@ -656,6 +726,40 @@ function rangeSettings(
     if (min > max) throw new ConfigError(path, `ranges.${key}`, `min ${min} is above max ${max}`);
     return {table, field, min, max};
   });
+}
+
+/** The keys zod cannot check alone: lines and status on orders only, lookups into known files. */
+function checkLinesAndLookups(c: z.output<typeof configSchema>, path: string): void {
+  const relatedNames = Object.keys(c.related ?? {});
+  const checkLookups = (key: string, columns: Record<string, ColumnSpec> | undefined) => {
+    for (const [field, spec] of Object.entries(columns ?? {})) {
+      if (typeof spec !== "object" || !("from" in spec) || relatedNames.includes(spec.from))
+        continue;
+      throw new ConfigError(
+        path,
+        `${key}.${field}.from`,
+        relatedNames.length > 0
+          ? `no related file ${JSON.stringify(spec.from)}; the related files: ${relatedNames.join(", ")}`
+          : `no related file ${JSON.stringify(spec.from)}: declare it under related (see README, Related files)`
+      );
+    }
+  };
+  for (const [name, s] of Object.entries(c.sources)) {
+    for (const key of ["lines", "status"] as const) {
+      if (s[key] !== undefined && s.table !== "orders")
+        throw new ConfigError(path, `sources.${name}.${key}`, `only an orders source has ${key}`);
+    }
+    checkLookups(`sources.${name}.columns`, s.columns);
+  }
+  for (const [name, r] of Object.entries(c.related ?? {})) {
+    if (name in c.sources)
+      throw new ConfigError(
+        path,
+        `related.${name}`,
+        `a source is named ${name} too: name the related file differently`
+      );
+    checkLookups(`related.${name}.columns`, r.columns);
+  }
 }
 
 /** Columns identity resolution and standardisation add to customers: no attribute may take them. */
@@ -837,7 +941,8 @@ function innermostIssue(issue: z.core.$ZodIssue, input: unknown): z.core.$ZodIss
     input
   );
   if (typeof value !== "object" || value === null) return issue;
-  const branch = "postgres" in value ? 1 : "sql" in value || "column" in value ? -1 : 0;
+  const branch =
+    "postgres" in value ? 1 : "from" in value ? 3 : "sql" in value || "column" in value ? -1 : 0;
   const issues = branch >= 0 ? issue.errors[branch] : issue.errors.find((e) => e.length > 0);
   // An unknown key usually explains the missing one (a typo), so it is the one to report.
   const inner = issues?.find((i) => i.code === "unrecognized_keys") ?? issues?.[0];
@@ -853,7 +958,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case "unrecognized_keys":
       return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
     case "invalid_union":
-      return 'expected a column name, {column: "Name"} or {sql: "expression"}';
+      return 'expected a column name, {column: "Name"}, {sql: "expression"} or a lookup {from: "related_file", sum: "Column"}';
     case "invalid_value":
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     default:

@@ -14,6 +14,19 @@ export function closest(name: string, candidates: readonly string[]): string | u
     : undefined;
 }
 
+/** The column a name means: exactly, else the only one equal ignoring case, spaces and _ - . */
+export function findColumn(name: string, columns: readonly string[]): string | undefined {
+  if (columns.includes(name)) return name;
+  const folded = columns.filter((c) => normalise(c) === normalise(name));
+  return folded.length === 1 ? folded[0] : undefined;
+}
+
+/** "; did you mean "x"?" or "." — the end of a sentence that a list follows. */
+export function suggest(name: string, candidates: readonly string[]): string {
+  const match = closest(name, candidates);
+  return match === undefined ? "." : `; did you mean ${JSON.stringify(match)}?`;
+}
+
 /** A name folded for comparison: lower case, without spaces, underscores, dashes or dots. */
 export function normalise(name: string): string {
   return name.toLowerCase().replace(/[\s_\-.]/g, "");

@@ -3,10 +3,11 @@
  * are config errors that name the key, list the source's real columns and the closest match.
  */
 import type {CanonicalTable} from "../config/canonical.ts";
-import {closest, normalise} from "../core/closest.ts";
+import {closest, findColumn, suggest} from "../core/closest.ts";
 import {ConfigError, type SourceConfig} from "../config/project.ts";
 import {type Store} from "../core/store.ts";
 import {ident, raw, sql, val, type SQL} from "../core/sql.ts";
+import {isLookup, lookupColumn} from "./related.ts";
 
 export interface FieldMapping {
   field: string;
@@ -20,6 +21,8 @@ export interface FieldMapping {
   temporal?: boolean;
   /** An expression that reads `_row`: rows it tells apart are not duplicates of one another. */
   usesRow?: boolean;
+  /** Whether the value was looked up in a related file (its column is named after the lookup). */
+  lookup?: boolean;
   /** For a flag: the values (case-folded) that read as yes and as no. */
   flag?: FlagWords;
   /** The config key it comes from, for messages; default `sources.<name>.columns.<field>`. */
@@ -61,6 +64,12 @@ export function resolveColumns(
         `${key}.${field}`,
         `${table.name} has no field ${field}${suggest(field, fields)} Its fields: ${fields.join(", ")}`
       );
+    }
+    if (isLookup(spec)) {
+      // resolveRelated added the lookup's column to the source's text.
+      const column = lookupColumn(spec);
+      mappings.set(field, {field, kind: "column", sql: ident(column), label: column, lookup: true});
+      continue;
     }
     if (typeof spec === "object" && "sql" in spec) {
       mappings.set(field, {field, kind: "sql", sql: userSql(spec.sql), label: spec.sql});
@@ -252,17 +261,4 @@ async function binds(store: Store, expression: SQL, relation: SQL): Promise<bool
  */
 function userSql(expression: string): SQL {
   return sql`(${raw(expression)})`;
-}
-
-/** The column a name means: exactly, else the only one equal ignoring case, spaces and _ - . */
-function findColumn(name: string, columns: readonly string[]): string | undefined {
-  if (columns.includes(name)) return name;
-  const folded = columns.filter((c) => normalise(c) === normalise(name));
-  return folded.length === 1 ? folded[0] : undefined;
-}
-
-/** "; did you mean "x"?" or "." — the end of a sentence that a list follows. */
-function suggest(name: string, candidates: readonly string[]): string {
-  const match = closest(name, candidates);
-  return match === undefined ? "." : `; did you mean ${JSON.stringify(match)}?`;
 }

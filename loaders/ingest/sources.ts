@@ -14,7 +14,13 @@
 import {mkdtempSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {dirname, extname, isAbsolute, join, relative, resolve} from "node:path";
-import type {CsvOptions, PortraitConfig, ReferenceConfig, SourceConfig} from "../config/project.ts";
+import type {
+  CsvOptions,
+  PortraitConfig,
+  ReferenceConfig,
+  RelatedConfig,
+  SourceConfig
+} from "../config/project.ts";
 import {type Store} from "../core/store.ts";
 import {ident, join as joinSql, sql, val, literal, type SQL} from "../core/sql.ts";
 
@@ -32,6 +38,8 @@ export interface RawSource {
   malformed: number;
   /** Where the rows came from, for messages (relative file paths or postgresql:…). */
   locations: string[];
+  /** The columns lookups in related files read as keys (ingest/related.ts). */
+  lookupKeys?: string[];
 }
 
 /** The quarantine: every row a source sent that did not make it, with why. */
@@ -60,14 +68,22 @@ export async function readSources(store: Store, config: PortraitConfig): Promise
   return sources;
 }
 
-/** Reads one source into src_<name>. */
+/**
+ * Reads one source into src_<name>, or a related file into the table and under the config key
+ * `as` names (its malformed lines quarantined under that table).
+ */
 export async function readSource(
   store: Store,
   config: PortraitConfig,
   name: string,
-  source: SourceConfig
+  source: SourceConfig | RelatedConfig,
+  as: {rawTable: string; table: string; key: string} = {
+    rawTable: `src_${name}`,
+    table: "table" in source ? source.table : "related",
+    key: `sources.${name}`
+  }
 ): Promise<RawSource> {
-  const rawTable = `src_${name}`;
+  const {rawTable} = as;
   await dropRawSource(store, rawTable);
   if ("postgres" in source) {
     // Loaded on demand: file-only projects never load the PostgreSQL client.
@@ -83,7 +99,7 @@ export async function readSource(
     });
     return {name, rawTable, columns, rows, malformed: 0, locations: [description]};
   }
-  const files = await expandFiles(store, config, `sources.${name}.file`, source.file);
+  const files = await expandFiles(store, config, `${as.key}.file`, source.file);
   let columns: string[] | undefined;
   let rows = 0;
   let malformed = 0;
@@ -95,7 +111,7 @@ export async function readSource(
       if (missing.length > 0) {
         discard(read.path);
         throw new Error(
-          `${location}: lacks the column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} that ${relative(config.dir, files[0])} has; every file of sources.${name}.file must share one header`
+          `${location}: lacks the column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} that ${relative(config.dir, files[0])} has; every file of ${as.key}.file must share one header`
         );
       }
     }
@@ -126,7 +142,7 @@ export async function readSource(
     columns ??= read.columns;
     for (const reject of read.rejects) {
       await store.run(
-        sql`INSERT INTO quarantine VALUES (${val(name)}, ${val(source.table)}, ${reject.row}, ${val(location)}, NULL, 'malformed_line', ${val(reject.message)}, ['malformed_line'], to_json({line: ${val(reject.text)}}))`
+        sql`INSERT INTO quarantine VALUES (${val(name)}, ${val(as.table)}, ${reject.row}, ${val(location)}, NULL, 'malformed_line', ${val(reject.message)}, ['malformed_line'], to_json({line: ${val(reject.text)}}))`
       );
     }
     rows += read.rows + read.rejects.length;

@@ -24,12 +24,61 @@ export interface SourceQuality {
     message: string;
     record: Record<string, string | null>;
   }[];
+  /** An orders source of lines (`lines: true`): the orders its lines made. */
+  lines?: LinesSummary;
+  /** An orders source: its orders per status as written, and what each status counts as. */
+  statuses?: StatusCount[];
+}
+
+/** What an orders source's lines made: orders, and credit lines netted or left unmatched. */
+export interface LinesSummary {
+  source: string;
+  /** Lines accepted by validation (credits included). */
+  lines: number;
+  orders: number;
+  credits: number;
+  creditsByProduct: number;
+  creditsByCustomer: number;
+  /** Credits with no order to net against, quarantined as unmatched_credit. */
+  unmatchedCredits: number;
+  /** Orders netted to zero by credits (cancelled), and in part (returned). */
+  cancelledByCredits: number;
+  returnedByCredits: number;
+}
+
+/** Orders of one status: a purchase, cancelled (kept apart), returned, or in no list (a purchase). */
+export type StatusCount = {
+  status: string | null;
+  countsAs: "purchase" | "cancelled" | "returned" | "unlisted";
+  orders: number;
+};
+
+/** A related file: rows read, matched, unmatched (with the first few), keys on several rows. */
+export interface RelatedQuality {
+  name: string;
+  location: string;
+  key: string;
+  read: number;
+  matched: number;
+  unmatched: number;
+  /** Lines that could not be read (quarantined as malformed_line). */
+  malformed: number;
+  duplicateKeys: number;
+  duplicateRows: number;
+  /** Each lookup into the file: who looked, for which field, and the rows that found nothing. */
+  lookups: {user: string; field: string; column: string; rows: number; missed: number}[];
+  /** The first unmatched rows, as read. */
+  samples: {row: number; file: string; key: string | null; record: Record<string, string | null>}[];
+  /** The first rows of each lookup that found nothing. */
+  misses: {user: string; field: string; row: number; file: string; key: string | null}[];
 }
 
 /** data/quality.json. */
 export interface QualityReport {
   asOf: string | null;
   sources: SourceQuality[];
+  /** Files sources look values up in (`related`); empty without any. */
+  related: RelatedQuality[];
   identity: {
     ids: number;
     persons: number;

@@ -98,7 +98,19 @@ const DOCUMENTS = [
   {file: "cards.json", shape: CARD_INDEX, empty: []},
   {file: "cards/00.json", shape: CARD_SHARD, empty: []},
   {file: "method.json", shape: METHOD, empty: []},
-  {file: "quality.json", shape: QUALITY, empty: ["$.issues"]},
+  {
+    file: "quality.json",
+    shape: QUALITY,
+    // The demo has no related files (tests/integration/related.test.ts and olist-config have).
+    empty: [
+      "$.related",
+      "$.related.lookups",
+      "$.related.samples",
+      "$.related.samples.record",
+      "$.related.misses",
+      "$.issues"
+    ]
+  },
   {file: "overview.json", shape: OVERVIEW, empty: []},
   {file: "activity.arrow", shape: OVERVIEW.monthly, empty: []}
 ];

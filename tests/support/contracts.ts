@@ -492,7 +492,23 @@ export const QUALITY: Shape<QualityReport> = {
       reason: true,
       message: true,
       record: {"*": true}
-    }
+    },
+    lines: "?",
+    statuses: "?"
+  },
+  related: {
+    name: true,
+    location: true,
+    key: true,
+    read: true,
+    matched: true,
+    unmatched: true,
+    malformed: true,
+    duplicateKeys: true,
+    duplicateRows: true,
+    lookups: {user: true, field: true, column: true, rows: true, missed: true},
+    samples: {row: true, file: true, key: true, record: {"*": true}},
+    misses: {user: true, field: true, row: true, file: true, key: true}
   },
   identity: {ids: true, persons: true, merged: true, byRule: {rule: true, ids: true}},
   filled: {table: true, field: true, method: true, rows: true},
