@@ -6,6 +6,7 @@
 import {readFileSync} from "node:fs";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
+import {CANONICAL_TABLES} from "../../loaders/config/canonical.ts";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 
 const README = readFileSync(join(PROJECT_DIR, "README.md"), "utf8");
@@ -18,6 +19,34 @@ describe("README's worked examples", () => {
         "utf8"
       ).replace('from "../../../loaders/config/project.ts"', 'from "./loaders/config/project.ts"');
       expect(README).toContain(config.trimEnd());
+    });
+  }
+});
+
+describe("README's table of the canonical model", () => {
+  for (const table of CANONICAL_TABLES) {
+    it(`lists every field of ${table.name}, required ones in bold, in the model's order`, () => {
+      const row = README.split("\n").find((l) => l.startsWith(`| \`${table.name}\` | `))!;
+      const named = [...row.matchAll(/(\*\*)?([a-z_0-9]+)\1?(?: \([^)]*\))?(?:,|;| \|)/g)]
+        .map(([, bold, name]) => (bold ? `**${name}**` : name))
+        .filter(
+          (n) =>
+            ![
+              "and",
+              "any",
+              "column",
+              "you",
+              "keep",
+              "as",
+              "an",
+              "attribute",
+              "or",
+              "outcome"
+            ].includes(n)
+        );
+      expect(named).toEqual(
+        Object.keys(table.fields).map((f) => (table.required.includes(f) ? `**${f}**` : f))
+      );
     });
   }
 });
