@@ -3,6 +3,7 @@
  * segment-by-profile crosstab, and inside each segment how its profiles differ on the features
  * that set the profiles apart. A count under min_group_size customers is published as null.
  */
+import type {OutcomeRate} from "./profiles.js";
 
 /** A feature compared inside the segments: one of a profile's strongest numeric traits. */
 export interface KeyFeature {
@@ -44,18 +45,10 @@ export type SegmentMeans = {
 } & {[feature: string]: number | string | null};
 
 /** A declared outcome's rate in one segment against the base's (see OutcomeRate). */
-export interface SegmentOutcome {
+export interface SegmentOutcome extends Omit<OutcomeRate, "kind"> {
   segment: string;
   value: string;
   position: number;
-  outcome: string;
-  label: string;
-  customers: number | null;
-  rate: number | null;
-  low: number | null;
-  high: number | null;
-  base_rate: number | null;
-  lift: number | null;
 }
 
 /** data/segments.json. */

@@ -11,7 +11,12 @@ import type {ExploreDocument, ExploreRow} from "../../src/contracts/explore.ts";
 import type {HistoryData} from "../../src/contracts/history.ts";
 import type {MethodDocument} from "../../src/contracts/method.ts";
 import type {Overview} from "../../src/contracts/overview.ts";
-import type {Profile, ProfilesPage, ProfileTrait} from "../../src/contracts/profiles.ts";
+import type {
+  OutcomeRate,
+  Profile,
+  ProfilesPage,
+  ProfileTrait
+} from "../../src/contracts/profiles.ts";
 import type {QualityReport} from "../../src/contracts/quality.ts";
 import type {CountryShare, ProfileReport, ReportTrait} from "../../src/contracts/report.ts";
 import type {SegmentsDocument} from "../../src/contracts/segments.ts";
@@ -98,6 +103,18 @@ const PROFILE_TRAIT: Shape<ProfileTrait> = {
   rank: true
 };
 
+const OUTCOME_RATE: Shape<OutcomeRate> = {
+  outcome: true,
+  label: true,
+  kind: true,
+  customers: true,
+  rate: true,
+  low: true,
+  high: true,
+  base_rate: true,
+  lift: true
+};
+
 /** A profile's document but its traits (the report draws them with the rest). */
 const PROFILE_FACTS: Shape<Omit<Profile, "traits">> = {
   id: true,
@@ -114,17 +131,7 @@ const PROFILE_FACTS: Shape<Omit<Profile, "traits">> = {
   quality: {silhouette: true, stability: true},
   narrative: {section: true, title: true, sentences: true},
   notes: true,
-  outcomes: {
-    outcome: true,
-    label: true,
-    kind: true,
-    customers: true,
-    rate: true,
-    low: true,
-    high: true,
-    base_rate: true,
-    lift: true
-  }
+  outcomes: OUTCOME_RATE
 };
 
 const PROFILE: Shape<Profile> = {...PROFILE_FACTS, traits: PROFILE_TRAIT};
@@ -258,19 +265,9 @@ export const SEGMENTS: Shape<SegmentsDocument> = {
     }
   },
   means: {segment: true, value: true, profile_id: true, customers: true, "*": true},
-  outcomes: {
-    segment: true,
-    value: true,
-    position: true,
-    outcome: true,
-    label: true,
-    customers: true,
-    rate: true,
-    low: true,
-    high: true,
-    base_rate: true,
-    lift: true
-  }
+  outcomes: (({kind: _, ...rate}) => ({...rate, segment: true, value: true, position: true}))(
+    OUTCOME_RATE
+  )
 };
 
 /** data/history.json. */
