@@ -11,6 +11,7 @@ import {profileMap} from "../../src/components/geomap.ts";
 import {sharesChart, valueRiskChart} from "../../src/components/glance.ts";
 import {levelsChart} from "../../src/components/levels.ts";
 import {crosstabChart, mixChart} from "../../src/components/mix.ts";
+import {formatLift, outcomeChart, rateSentence} from "../../src/components/outcomes.ts";
 import {profileColor} from "../../src/components/palette.ts";
 import {runsChart} from "../../src/components/runs.ts";
 import {spreadChart} from "../../src/components/spread.ts";
@@ -341,6 +342,57 @@ describe("report charts", () => {
     const chart = runsChart(runs, {width: 640, minStability: 0.85, document: testDocument()});
     expect(chart.outerHTML).toContain("chosen: k = 5");
     expectSnapshot("runs", chart);
+  });
+});
+
+describe("outcome charts", () => {
+  const base = {label: "Churned", base_rate: 0.26};
+  const rows = [
+    {
+      ...base,
+      group: "New, bare-plan",
+      customers: 277,
+      rate: 0.61,
+      low: 0.551,
+      high: 0.666,
+      lift: 2.33,
+      color: colors.range[0]
+    },
+    {
+      ...base,
+      group: "Budget, bare-plan",
+      customers: 337,
+      rate: 0.077,
+      low: 0.052,
+      high: 0.11,
+      lift: 0.29,
+      color: colors.range[1]
+    },
+    {...base, group: "Tiny", customers: null, rate: null, low: null, high: null, lift: null}
+  ];
+
+  it("outcomeChart: one dot and interval per group, the base as a tick, suppressed groups named", () => {
+    const chart = outcomeChart(rows, {
+      width: 640,
+      title: "Churned",
+      minGroupSize: 10,
+      document: testDocument()
+    });
+    expect(chart.querySelectorAll("circle").length).toBe(2);
+    expect(chart.textContent).toContain(
+      "Not shown (fewer than 10 customers with a known outcome): Tiny."
+    );
+    expect(chart.textContent).toContain("the grey tick is all customers (26%)");
+    expectSnapshot("outcomes", chart);
+  });
+
+  it("says a rate with its interval and lift, and a suppressed one as such", () => {
+    expect(rateSentence(rows[0], 10)).toBe("61% (95% interval 55%–67%), 2.3× the base's 26%");
+    expect(rateSentence(rows[2], 10)).toBe(
+      "fewer than 10 customers with a known outcome: not shown"
+    );
+    expect(formatLift(12.4)).toBe("12× the base");
+    expect(formatLift(null)).toBe("");
   });
 });
 
