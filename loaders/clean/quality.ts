@@ -75,6 +75,10 @@ export async function buildQuality(
       accepted: v.accepted,
       quarantined: v.quarantined,
       cleared: v.cleared,
+      clearedBy: await store.all<SourceQuality["clearedBy"][number]>(
+        sql`SELECT "column", reason, count(*)::INTEGER AS rows FROM cleared_values
+         WHERE source = ${val(v.source)} GROUP BY ALL ORDER BY rows DESC, "column", reason`
+      ),
       ignored: v.ignored,
       reasons,
       samples: samples.map((s) => ({
@@ -86,7 +90,8 @@ export async function buildQuality(
     });
   }
   return {
-    asOf: validation.asOf,
+    // An as-of date taken from the clock only because nothing is dated is no date of the data.
+    asOf: validation.asOfRule === "today" ? null : validation.asOf,
     sources,
     related: await relatedQuality(store, config.privacy.identifiers),
     identity: await identitySummary(store),
@@ -254,6 +259,9 @@ export function qualityText(report: QualityReport): string {
     );
     for (const r of s.reasons)
       lines.push(`      ${n(r.rows).padStart(9)}  ${r.reason}${r.column ? ` (${r.column})` : ""}`);
+    for (const c of s.clearedBy.slice(0, 5))
+      lines.push(`      ${n(c.rows).padStart(9)}  ${c.column} cleared: ${c.reason}`);
+    if (s.clearedBy.length > 5) lines.push(`      … and ${s.clearedBy.length - 5} more fields`);
     if (s.ignored.length > 0)
       lines.push(
         `    ${s.ignored.length} column${s.ignored.length > 1 ? "s" : ""} not used: ${s.ignored.join(", ")}`

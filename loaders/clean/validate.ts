@@ -235,9 +235,13 @@ async function validateSources(
   await groupLines(store, results);
   const problems = rejectShareProblems(config, results);
   // Today would do as a date, but then the same export would build another site tomorrow.
+  // Dates that do not parse leave no dated row too: then the date format is the fix, not asOf.
+  const unreadDates = results.filter((r) => (r.byReason.malformed_date ?? 0) > 0);
   if (asOfRule === "today")
     problems.push(
-      `no source has a dated row, so the data does not say which day it describes: set asOf in ${config.path} to the day the export was taken (asOf: "${todayDate}" for today), so that the same data builds the same site every day`
+      unreadDates.length > 0
+        ? `no source has a date Portrait could read: ${unreadDates.map((r) => `sources.${r.source} has ${r.byReason.malformed_date!.toLocaleString("en-US")} that did not parse`).join("; ")}. Set dateFormat on ${unreadDates.length > 1 ? "those sources" : "that source"} to how they are written (e.g. dateFormat: "%d/%m/%Y %H:%M"; npm run check shows the first rows)`
+        : `no source has a dated row, so the data does not say which day it describes: set asOf in ${config.path} to the day the export was taken (asOf: "${todayDate}" for today), so that the same data builds the same site every day`
     );
   return {asOf, asOfRule, sources: results, problems};
 }
@@ -678,6 +682,6 @@ function rejectShareProblems(config: PortraitConfig, results: SourceValidation[]
     .map((r) => {
       const limit = limitOf(r);
       const top = Object.entries(r.byReason).sort((a, b) => b[1] - a[1])[0];
-      return `sources.${r.source}: ${r.quarantined.toLocaleString("en-US")} of ${r.read.toLocaleString("en-US")} rows (${formatShare(r.quarantined / r.read)}) were quarantined, more than ${config.sources[r.source].validation?.maxRejectShare === undefined ? "validation" : `sources.${r.source}.validation`}.maxRejectShare (${formatShare(limit)}); most for ${top[0]} (${top[1].toLocaleString("en-US")}). Fix the source or its mapping (npm run check lists the rows), or raise the limit.`;
+      return `sources.${r.source}: ${r.quarantined.toLocaleString("en-US")} of ${r.read.toLocaleString("en-US")} rows (${formatShare(r.quarantined / r.read)}) were quarantined, more than ${config.sources[r.source].validation?.maxRejectShare === undefined ? "validation" : `sources.${r.source}.validation`}.maxRejectShare (${formatShare(limit)}); most for ${top[0]} (${top[1].toLocaleString("en-US")}).${top[0] === "malformed_date" ? ` If the dates are written another way, set sources.${r.source}.dateFormat (e.g. "%d/%m/%Y %H:%M").` : ""} Fix the source or its mapping (npm run check lists the rows), or raise the limit.`;
     });
 }

@@ -13,6 +13,8 @@ export interface SourceQuality {
   accepted: number;
   quarantined: number;
   cleared: number;
+  /** The values cleared, by field and reason, most first (their sum is `cleared`). */
+  clearedBy: {column: string; reason: string; rows: number}[];
   /** Columns of the source that nothing reads (map them, or declare them as attributes). */
   ignored: string[];
   reasons: {reason: string; column: string | null; rows: number}[];

@@ -121,6 +121,24 @@ describe("npm run check: what the build checks before it clusters", () => {
     );
   });
 
+  it("says which field lost how many values, and why", async () => {
+    await writeFile(
+      join(dir, "flags.csv"),
+      "id,churned,plan\nA,yes,x\nB,maybe,y\nC,n/a,z\nD,no,-\n"
+    );
+    const path = join(dir, "flags.config.ts");
+    await writeFile(
+      path,
+      `export default {asOf: "2026-11-30", sources: {crm: {table: "customers", file: "flags.csv", columns: {customer_id: "id"}, attributes: {plan: {type: "category", dimension: "behavioral"}}, outcomes: {churned: {type: "flag"}}}}};\n`
+    );
+    const {stdout} = check(path);
+    expect(stdout).toContain("values cleared 3");
+    // A placeholder is missing in text; in a flag, as in a number, it is a value that does not read.
+    expect(stdout).toMatch(
+      /\n\s+2 {2}churned cleared: not_a_flag\n\s+1 {2}plan cleared: placeholder\n/
+    );
+  });
+
   it("fails, asking for asOf, when no source has a dated row", async () => {
     await writeFile(join(dir, "crm.csv"), `${CRM}\n`);
     const path = join(dir, "undated.config.ts");

@@ -168,7 +168,7 @@ describe("runEngine({configPath, storePath})", () => {
     const error = await runEngine({configPath, storePath: store}).catch((e) => e);
     expect(error).toBeInstanceOf(DataError);
     expect(error.message).toBe(
-      "sources.shop: 2 of 3 rows (67%) were quarantined, more than validation.maxRejectShare (50%); most for malformed_date (2). Fix the source or its mapping (npm run check lists the rows), or raise the limit."
+      'sources.shop: 2 of 3 rows (67%) were quarantined, more than validation.maxRejectShare (50%); most for malformed_date (2). If the dates are written another way, set sources.shop.dateFormat (e.g. "%d/%m/%Y %H:%M"). Fix the source or its mapping (npm run check lists the rows), or raise the limit.'
     );
     expect(
       (await withStore(store, readOverview)).tables.find((t) => t.table === "orders")?.rows

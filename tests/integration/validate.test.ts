@@ -161,7 +161,7 @@ describe("validate(store, config, sources): row errors go to the quarantine with
       }
     );
     expect(v.problems).toEqual([
-      "sources.shop: 2 of 3 rows (67%) were quarantined, more than validation.maxRejectShare (50%); most for malformed_date (2). Fix the source or its mapping (npm run check lists the rows), or raise the limit."
+      'sources.shop: 2 of 3 rows (67%) were quarantined, more than validation.maxRejectShare (50%); most for malformed_date (2). If the dates are written another way, set sources.shop.dateFormat (e.g. "%d/%m/%Y %H:%M"). Fix the source or its mapping (npm run check lists the rows), or raise the limit.'
     ]);
   });
 
@@ -300,6 +300,23 @@ describe("validate(store, config, sources): row errors go to the quarantine with
       )
     ).rejects.toThrow(
       'identity.rules.0.field: no customers source has a column "loyalty_id"; a person key is a canonical field, an attribute or a column of a customers source. Their columns: customer_id, email, signup_date'
+    );
+  });
+
+  it("asks for the date format, not asOf, when no date could be read", async () => {
+    const v = await run(
+      {
+        "customers.csv": "customer_id\nC1\nC2\n",
+        "orders.csv":
+          "order_id,customer_id,ordered_at,amount\nA,C1,31/01/2025 10:00,1\nB,C2,28/02/2025 11:30,2\n"
+      },
+      {sources: {crm, shop: {table: "orders", file: "orders.csv"}}}
+    );
+    expect(v.problems.at(-1)).toBe(
+      'no source has a date Portrait could read: sources.shop has 2 that did not parse. Set dateFormat on that source to how they are written (e.g. dateFormat: "%d/%m/%Y %H:%M"; npm run check shows the first rows)'
+    );
+    expect(v.problems[0]).toContain(
+      'most for malformed_date (2). If the dates are written another way, set sources.shop.dateFormat (e.g. "%d/%m/%Y %H:%M").'
     );
   });
 

@@ -480,6 +480,7 @@ export const QUALITY: Shape<QualityReport> = {
     accepted: true,
     quarantined: true,
     cleared: true,
+    clearedBy: {column: true, reason: true, rows: true},
     ignored: true,
     reasons: {reason: true, column: true, rows: true},
     samples: {
