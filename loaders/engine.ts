@@ -523,7 +523,7 @@ export async function runProfiling(
     );
 
   const profiles = await stages.time("profiles", () =>
-    buildProfiles(store, catalog, traits, notes, log, identities.names)
+    buildProfiles(store, catalog, traits, notes, log, identities.names, config.currency)
   );
   for (const p of profiles) log(`${p.id} ${p.name}: ${p.summary}`);
 

@@ -320,6 +320,14 @@ export const configSchema = z
   .object({
     /** The date the data describes; default: derived from the data (see README). */
     asOf: isoDate.optional(),
+    /** The currency amounts are in (ISO 4217, e.g. "EUR"): every page and export names it. */
+    currency: z
+      .string()
+      .refine(
+        (c) => Intl.supportedValuesOf("currency").includes(c),
+        'expected an ISO 4217 currency code in capitals, such as "EUR", "USD" or "BRL"'
+      )
+      .optional(),
     sources: z
       .record(z.string().regex(/^[a-z][a-z0-9_]*$/, "source names are lower_snake_case"), source)
       .refine((s) => Object.values(s).some((src) => src.table === "customers"), {
@@ -546,6 +554,8 @@ export interface PortraitConfig {
   /** The folder relative paths are resolved against. */
   dir: string;
   asOf?: string;
+  /** The currency of amounts (ISO 4217); null when the config does not say. */
+  currency: string | null;
   sources: Record<string, SourceConfig>;
   references: Record<string, ReferenceConfig>;
   related: Record<string, RelatedConfig>;
@@ -646,6 +656,7 @@ export function parseConfig(input: unknown, path: string, dir = dirname(path)): 
     path,
     dir,
     asOf: c.asOf,
+    currency: c.currency ?? null,
     sources: c.sources,
     references: c.references ?? {},
     related: c.related ?? {},

@@ -12,13 +12,13 @@ import type {PortraitConfig} from "./project.ts";
 /** What the pages read of the config. */
 export type PageSettings = Pick<
   PortraitConfig,
-  "privacy" | "churn" | "history" | "explore" | "clustering" | "profiles"
+  "privacy" | "churn" | "history" | "explore" | "clustering" | "profiles" | "currency"
 >;
 
 /** The page settings of a config. */
 export function pageSettings(config: PortraitConfig): PageSettings {
-  const {privacy, churn, history, explore, clustering, profiles} = config;
-  return {privacy, churn, history, explore, clustering, profiles};
+  const {privacy, churn, history, explore, clustering, profiles, currency} = config;
+  return {privacy, churn, history, explore, clustering, profiles, currency};
 }
 
 /** The page settings the store was built with; fails with what to do when it has none. */

@@ -93,7 +93,8 @@ export async function buildProfiles(
   traits: Trait[],
   notes: Map<string, ProfileNote>,
   log: (line: string) => void = () => {},
-  kept: Map<string, string> = new Map()
+  kept: Map<string, string> = new Map(),
+  currency: string | null = null
 ): Promise<Profile[]> {
   const facts = await profileFacts(store, catalog);
   const phrases = new Map<string, Phrases>(catalog.map((f) => [f.id, {high: f.high, low: f.low}]));
@@ -117,7 +118,7 @@ export async function buildProfiles(
     // a profile that matched the previous build keeps its name, so links and habits hold
     const stableName = kept.get(f.id) ?? generatedName;
     const name = note?.name ?? stableName;
-    const document = describeProfile(f, own, {name, measuredDimensions});
+    const document = describeProfile(f, own, {name, measuredDimensions, currency});
     profiles.push({
       ...f,
       name,

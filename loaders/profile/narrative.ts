@@ -5,6 +5,7 @@
  * behind it, and names the trait it comes from so a page can link the sentence to its chart.
  */
 import {formatPercentChange, formatShare} from "../../src/contracts/share.ts";
+import {formatMoney} from "../../src/contracts/money.ts";
 import type {Trait} from "./traits.ts";
 
 export interface ProfileFacts {
@@ -56,8 +57,8 @@ export interface ProfileDocument {
   sections: Record<Section, Sentence[]>;
 }
 
-/** Formats a value in its unit, for sentences. */
-export function formatValue(value: number, unit: string): string {
+/** Formats a value in its unit, for sentences; money in the build's currency when it has one. */
+export function formatValue(value: number, unit: string, currency?: string | null): string {
   const round = (x: number, digits: number) =>
     x.toLocaleString("en-US", {minimumFractionDigits: digits, maximumFractionDigits: digits});
   switch (unit) {
@@ -67,7 +68,7 @@ export function formatValue(value: number, unit: string): string {
     case "log ratio":
       return formatPercentChange(Math.exp(value) - 1);
     case "currency":
-      return round(value, Math.abs(value) < 100 ? 2 : 0);
+      return formatMoney(value, currency);
     case "days":
       return `${round(value, 0)} ${Math.round(value) === 1 ? "day" : "days"}`;
     case "hours":
@@ -123,12 +124,12 @@ export function profileName(
 }
 
 /** "Orders with a discount: 64% against 21% across all customers". */
-function traitSentence(t: Trait): Sentence {
+function traitSentence(t: Trait, currency: string | null): Sentence {
   const value = t.profile_value ?? NaN;
   const label = capitalise(t.level === null ? t.label : t.label.replace(/: [^:]*$/, ""));
   const text =
     t.level === null
-      ? `${label}: ${formatValue(value, t.unit)}, against ${formatValue(t.base_value, t.unit)} across all customers.`
+      ? `${label}: ${formatValue(value, t.unit, currency)}, against ${formatValue(t.base_value, t.unit, currency)} across all customers.`
       : `${label}: ${t.level} for ${percent(value)}, against ${percent(t.base_value)} of all customers.`;
   return {text, feature: t.feature, level: t.level};
 }
@@ -163,11 +164,14 @@ export function describeProfile(
   traits: Trait[],
   {
     name,
-    measuredDimensions
+    measuredDimensions,
+    currency = null
   }: {
     name: string;
     /** Dimensions with at least one measured feature. */
     measuredDimensions: Set<string>;
+    /** The currency amounts are written in (ISO 4217); null: bare numbers. */
+    currency?: string | null;
   }
 ): ProfileDocument {
   const inDimensions = (dimensions: string[]) =>
@@ -186,7 +190,7 @@ export function describeProfile(
     ),
     4
   );
-  sections.who.push(...who.map(traitSentence));
+  sections.who.push(...who.map((t) => traitSentence(t, currency)));
   if (who.length === 0) {
     const age = numberTrait(traits, "age");
     sections.who.push({
@@ -212,13 +216,13 @@ export function describeProfile(
     });
   } else {
     const values = top(inDimensions(["psychographic"]), 3);
-    sections.values.push(...values.map(traitSentence));
+    sections.values.push(...values.map((t) => traitSentence(t, currency)));
     const largest = inDimensions(["psychographic"])
       .filter((t) => t.profile_value !== null && t.effect !== null)
       .sort((a, b) => Math.abs(b.effect!) - Math.abs(a.effect!))[0];
     if (values.length === 0 && largest) {
       sections.values.push({
-        text: `Their survey answers are close to the customer base's on every scale; the largest difference is ${lowerFirst(largest.label)}, ${formatValue(largest.profile_value!, largest.unit)} against ${formatValue(largest.base_value, largest.unit)}.`,
+        text: `Their survey answers are close to the customer base's on every scale; the largest difference is ${lowerFirst(largest.label)}, ${formatValue(largest.profile_value!, largest.unit, currency)} against ${formatValue(largest.base_value, largest.unit, currency)}.`,
         feature: largest.feature,
         level: null
       });
@@ -237,7 +241,7 @@ export function describeProfile(
     inDimensions(["behavioral"]).filter((t) => !contactFeatures.has(t.feature)),
     5
   );
-  sections.behaviour.push(...behaviour.map(traitSentence));
+  sections.behaviour.push(...behaviour.map((t) => traitSentence(t, currency)));
   if (behaviour.length === 0) {
     sections.behaviour.push({
       text: "No behaviour sets them clearly apart from the customer base.",
@@ -265,7 +269,7 @@ export function describeProfile(
   }
   for (const feature of ["tickets_12m", "satisfaction", "resolution_hours"]) {
     const t = numberTrait(traits, feature);
-    if (t && t.distinguishing) serve.push(traitSentence(t));
+    if (t && t.distinguishing) serve.push(traitSentence(t, currency));
   }
   const topic = traits
     .filter((t) => t.feature.startsWith("ticket_topic_") && t.distinguishing && (t.effect ?? 0) > 0)
@@ -333,7 +337,7 @@ export function describeProfile(
   });
   if (facts.value12m !== null && facts.baseValue12m !== null) {
     value.push({
-      text: `Expected value over the next 12 months: ${formatValue(facts.value12m, "currency")} per customer, against ${formatValue(facts.baseValue12m, "currency")} across all customers.`,
+      text: `Expected value over the next 12 months: ${formatValue(facts.value12m, "currency", currency)} per customer, against ${formatValue(facts.baseValue12m, "currency", currency)} across all customers.`,
       feature: "expected_value_12m",
       level: null
     });
@@ -355,7 +359,7 @@ export function describeProfile(
 
   const strongest = top(traits, 2).map((t) =>
     t.level === null
-      ? `${lowerFirst(t.label)} ${formatValue(t.profile_value!, t.unit)} (all ${formatValue(t.base_value, t.unit)})`
+      ? `${lowerFirst(t.label)} ${formatValue(t.profile_value!, t.unit, currency)} (all ${formatValue(t.base_value, t.unit, currency)})`
       : `${lowerFirst(t.label.replace(/: [^:]*$/, ""))} ${t.level} ${percent(t.profile_value!)} (all ${percent(t.base_value)})`
   );
   const summary = `${percent(facts.share)} of customers${strongest.length ? `; ${strongest.join("; ")}` : ""}.`;

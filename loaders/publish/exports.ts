@@ -28,7 +28,7 @@ export const SCHEMAS_DIR = join(PROJECT_DIR, "schemas");
 
 /** Each export's schema file in schemas/ and the version of it the export is written in. */
 export const EXPORT_SCHEMAS = {
-  customers: {file: "customers.v1.json", version: "1.0.0"},
+  customers: {file: "customers.v1.json", version: "1.1.0"},
   profiles: {file: "profiles.v1.json", version: "1.1.0"},
   changes: {file: "changes.v1.json", version: "1.0.0"}
 } as const;
@@ -36,6 +36,12 @@ export const EXPORT_SCHEMAS = {
 /** The members a JSON export opens with: its schema, relative to it, and the schema's version. */
 function schemaHeader({file, version}: {file: string; version: string}) {
   return {$schema: `./schemas/${file}`, schema_version: version};
+}
+
+/** A document with the currency of its amounts after its as-of date. */
+function withCurrency<T extends {as_of: string | null}>(doc: T, currency: string | null) {
+  const {as_of, ...rest} = doc;
+  return {as_of, currency, ...rest};
 }
 
 /** The segmentation the customer export names: the first of the config's that was built. */
@@ -181,6 +187,8 @@ export interface ExportOptions {
   segments: string[];
   /** False leaves every customer-level file out (privacy.customerLevel). */
   customerLevel?: boolean;
+  /** The currency amounts are in (config `currency`), named in the JSON exports; null: none. */
+  currency?: string | null;
   log?: (line: string) => void;
 }
 
@@ -192,7 +200,7 @@ export interface ExportOptions {
 export async function writeExports(
   store: Store,
   dir: string,
-  {segments, customerLevel = true, log = () => {}}: ExportOptions
+  {segments, customerLevel = true, currency = null, log = () => {}}: ExportOptions
 ): Promise<string[]> {
   if (!(await store.has("profiles"))) return [];
   const out = join(dir, "exports");
@@ -202,7 +210,7 @@ export async function writeExports(
   const profiles = join(out, "profiles.json");
   await writeFile(
     profiles,
-    `${JSON.stringify(roundDeep({...schemaHeader(EXPORT_SCHEMAS.profiles), ...doc}, DIGITS.export), null, 2)}\n`
+    `${JSON.stringify(roundDeep({...schemaHeader(EXPORT_SCHEMAS.profiles), ...withCurrency(doc, currency)}, DIGITS.export), null, 2)}\n`
   );
   if (!customerLevel) return [profiles];
   const source = await customerSource(store, segments);
@@ -216,7 +224,7 @@ export async function writeExports(
   await writeJsonWithArray(
     store,
     json,
-    {...schemaHeader(EXPORT_SCHEMAS.customers), as_of: doc.as_of},
+    {...schemaHeader(EXPORT_SCHEMAS.customers), as_of: doc.as_of, currency},
     "customers",
     customerExportQuery(source, CUSTOMER_JSON_FIELDS)
   );

@@ -129,6 +129,7 @@ export async function finishSite({
     writeExports(s, site, {
       segments: Object.keys(config.segments),
       customerLevel: config.privacy.customerLevel,
+      currency: config.currency,
       log
     })
   );

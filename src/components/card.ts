@@ -35,13 +35,31 @@ export function ago(date: string | null, asOf: string | null): string {
 
 const UNITS: Record<string, string> = {days: "days", years: "years", hours: "h", minutes: "min"};
 
+/** An amount with `digits` decimals, in the build's currency when it has one ("€1,235"). */
+function amount(x: number | null, digits: 0 | 2, currency?: string | null): string {
+  if (x === null) return DASH;
+  if (!currency) return (digits === 0 ? integer : money).format(x);
+  return new Intl.NumberFormat("en-US", {
+    style: "currency",
+    currency,
+    currencyDisplay: "narrowSymbol",
+    maximumFractionDigits: digits,
+    minimumFractionDigits: digits
+  }).format(x);
+}
+
 /** A trait's value for a reader: shares as %, flags as yes/no, durations with their unit. */
-export function traitValue(trait: CardTrait, value: number | string | null, own: boolean): string {
+export function traitValue(
+  trait: CardTrait,
+  value: number | string | null,
+  own: boolean,
+  currency?: string | null
+): string {
   if (value === null) return DASH;
   if (typeof value === "string") return value;
   if (trait.kind === "category" || trait.unit === "share") return percent(value);
   if (trait.unit === "flag") return own ? (value >= 0.5 ? "yes" : "no") : percent(value);
-  if (trait.unit === "currency") return integer.format(value);
+  if (trait.unit === "currency") return amount(value, 0, currency);
   if (trait.unit === "log ratio") return value.toFixed(2);
   const unit = UNITS[trait.unit];
   const n = Math.abs(value) >= 100 ? integer.format(value) : decimal.format(value);
@@ -103,7 +121,10 @@ function capital(text: string): string {
 }
 
 /** The customer card. */
-export function customerCard(card: Card, {document}: {document: Document}): HTMLElement {
+export function customerCard(
+  card: Card,
+  {document, currency}: {document: Document; currency?: string | null}
+): HTMLElement {
   const h = builder(document);
   const risk = riskText(card);
   const profile = card.profile;
@@ -172,18 +193,14 @@ export function customerCard(card: Card, {document}: {document: Document}): HTML
     "dl",
     {class: "figures"},
     figure("P(alive)", percent(value.p_alive), "chance they still buy", "card-p-alive"),
-    figure(
-      "Expected value",
-      value.expected_12m === null ? DASH : integer.format(value.expected_12m),
-      "next 12 months"
-    ),
+    figure("Expected value", amount(value.expected_12m, 0, currency), "next 12 months"),
     figure(
       "Orders, 12 months",
       count(orders.last_12m),
       `${count(orders.last_90d)} in the last 90 days`,
       "card-orders"
     ),
-    figure("Spend, 12 months", orders.spend_12m === null ? DASH : integer.format(orders.spend_12m)),
+    figure("Spend, 12 months", amount(orders.spend_12m, 0, currency)),
     figure("Last order", orders.last_date ?? "none", ago(orders.last_date, card.as_of)),
     figure(
       "Tickets, 12 months",
@@ -259,10 +276,10 @@ export function customerCard(card: Card, {document}: {document: Document}): HTML
                           ? "unlike the profile"
                           : null
                   },
-                  traitValue(t, t.value, true)
+                  traitValue(t, t.value, true, currency)
                 ),
-                h("td", {class: "num"}, traitValue(t, t.profile, false)),
-                h("td", {class: "num muted"}, traitValue(t, t.base, false))
+                h("td", {class: "num"}, traitValue(t, t.profile, false, currency)),
+                h("td", {class: "num muted"}, traitValue(t, t.base, false, currency))
               );
             })
           )
@@ -313,7 +330,7 @@ export function customerCard(card: Card, {document}: {document: Document}): HTML
                 "tr",
                 {},
                 h("td", {}, o.date),
-                h("td", {class: "num"}, o.amount === null ? DASH : money.format(o.amount)),
+                h("td", {class: "num"}, amount(o.amount, 2, currency)),
                 h("td", {}, o.channel ?? DASH),
                 h("td", {}, o.category ?? DASH),
                 h(

@@ -25,7 +25,11 @@ export function describeChange(pair: BeforeAfter, kind: "share" | "ratio"): stri
 /** The section's content; `document` lets tests render it with jsdom. */
 export function changesView(
   changes: ProfileChanges | null,
-  {minGroupSize, document: doc = globalThis.document}: {minGroupSize: number; document?: Document}
+  {
+    minGroupSize,
+    currency,
+    document: doc = globalThis.document
+  }: {minGroupSize: number; currency?: string | null; document?: Document}
 ): HTMLElement {
   const el = (tag: string, attrs: Record<string, string> = {}, ...children: (Node | string)[]) => {
     const node = doc.createElement(tag);
@@ -88,15 +92,15 @@ export function changesView(
       ),
       row(
         "Expected value per customer, 12 months",
-        formatValue(changes.value_per_customer.before, "currency"),
-        formatValue(changes.value_per_customer.after, "currency"),
+        formatValue(changes.value_per_customer.before, "currency", currency),
+        formatValue(changes.value_per_customer.after, "currency", currency),
         describeChange(changes.value_per_customer, "ratio")
       ),
       ...changes.traits.map((t) =>
         row(
           t.label,
-          formatValue(t.before, t.unit),
-          formatValue(t.after, t.unit),
+          formatValue(t.before, t.unit, currency),
+          formatValue(t.after, t.unit, currency),
           t.unit === "share" ? describeChange(t, "share") : describeChange(t, "ratio")
         )
       )

@@ -60,10 +60,13 @@ export function compareChart(
     width,
     document,
     a,
-    b
+    b,
+    currency
   }: {
     width: number;
     document?: Document;
+    /** The build's currency (data/site.json), for amounts. */
+    currency?: string | null;
     a: {id: string; name: string};
     b: {id: string; name: string};
   }
@@ -75,7 +78,7 @@ export function compareChart(
   const domain = rows.map((r) => r.label);
   const extent = Math.max(1, ...rows.flatMap((r) => [Math.abs(r.a_effect), Math.abs(r.b_effect)]));
   const tip = (r: ComparedTrait, who: "a" | "b") =>
-    `${r.label}\n${who === "a" ? a.name : b.name}: ${formatValue(who === "a" ? r.a_value : r.b_value, r.unit)} (effect ${(who === "a" ? r.a_effect : r.b_effect).toFixed(2)})\nAll customers: ${formatValue(r.base_value, r.unit)}`;
+    `${r.label}\n${who === "a" ? a.name : b.name}: ${formatValue(who === "a" ? r.a_value : r.b_value, r.unit, currency)} (effect ${(who === "a" ? r.a_effect : r.b_effect).toFixed(2)})\nAll customers: ${formatValue(r.base_value, r.unit, currency)}`;
   return Plot.plot({
     document,
     title: `Where ${a.name} and ${b.name} differ most`,

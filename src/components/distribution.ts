@@ -14,24 +14,26 @@ export interface DistributionOptions {
   color: string;
   minGroupSize: number;
   profileName: string;
+  /** The build's currency (data/site.json), for amounts. */
+  currency?: string | null;
   document?: Document;
 }
 
 /** The histogram of d: share of the profile and of the base in each bin. */
 export function distributionChart(
   d: Distribution,
-  {width, height = 180, color, minGroupSize, profileName, document}: DistributionOptions
+  {width, height = 180, color, minGroupSize, profileName, currency, document}: DistributionOptions
 ): SVGSVGElement | HTMLElement {
   const {edges, customers, base_customers, profile_customers, all_customers} = d.bins;
   const bins = customers.map((n, i) => ({
     i,
-    label: binLabel(d, edges[i], edges[i + 1], i),
+    label: binLabel(d, edges[i], edges[i + 1], i, currency),
     share: n === null ? null : n / (profile_customers || 1),
     base_share: base_customers[i] === null ? null : base_customers[i]! / (all_customers || 1)
   }));
   const suppressed = bins.filter((b) => b.share === null);
   const top = Math.max(0.01, ...bins.map((b) => Math.max(b.share ?? 0, b.base_share ?? 0)));
-  const median = `median ${formatValue(d.profile_median, d.unit)}, against ${formatValue(d.base_median, d.unit)} for all`;
+  const median = `median ${formatValue(d.profile_median, d.unit, currency)}, against ${formatValue(d.base_median, d.unit, currency)} for all`;
   return Plot.plot({
     document,
     width,
@@ -42,7 +44,7 @@ export function distributionChart(
     marginLeft: 40,
     marginBottom: 34,
     x: {
-      label: `${d.label}${unitLabel(d.unit) ? ` (${unitLabel(d.unit)})` : ""}`,
+      label: `${d.label}${unitLabel(d.unit, currency) ? ` (${unitLabel(d.unit, currency)})` : ""}`,
       type: "band",
       domain: bins.map((b) => b.i),
       tickFormat: (i: number) => (i % tickEvery(bins.length) === 0 ? bins[i].label : ""),
@@ -84,14 +86,20 @@ export function distributionChart(
  * A bin's label: whole-number bins (cut at halves) name their numbers ("3", "4–7"), score bins
  * their centre ("4.5"), others their lower edge ("≤" on a first bin that holds everything below).
  */
-function binLabel(d: Distribution, x0: number, x1: number, i: number): string {
+function binLabel(
+  d: Distribution,
+  x0: number,
+  x1: number,
+  i: number,
+  currency?: string | null
+): string {
   const half = (x: number) => Math.abs(x - Math.round(x - 0.5) - 0.5) < 1e-9;
   if (half(x0) && half(x1)) {
     const [lo, hi] = [x0 + 0.5, x1 - 0.5];
     return lo === hi ? String(lo) : `${lo}–${hi}`;
   }
   if (d.unit === "score") return String((x0 + x1) / 2);
-  const lower = formatValue(x0, d.unit === "days" ? "" : d.unit);
+  const lower = formatValue(x0, d.unit === "days" ? "" : d.unit, currency);
   return i === 0 && d.clipped ? `≤${lower}` : lower;
 }
 

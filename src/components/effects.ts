@@ -22,7 +22,12 @@ export type EffectRow = Pick<
 /** A forest plot of the traits' effects, one row each, in the order given. */
 export function effectsChart(
   traits: EffectRow[],
-  {width, color, document}: {width: number; color: string; document?: Document}
+  {
+    width,
+    color,
+    currency,
+    document
+  }: {width: number; color: string; currency?: string | null; document?: Document}
 ): SVGSVGElement | HTMLElement {
   const rows = traits.filter((t) => t.effect !== null);
   const reach = Math.max(
@@ -31,7 +36,7 @@ export function effectsChart(
     ...rows.map((t) => Math.abs(t.effect_low ?? 0))
   );
   const describe = (t: EffectRow) =>
-    `${t.label}\n${formatValue(t.profile_value, t.unit)} against ${formatValue(t.base_value, t.unit)} for all customers\neffect ${t.effect!.toFixed(2)} (95% CI ${t.effect_low?.toFixed(2)} to ${t.effect_high?.toFixed(2)})`;
+    `${t.label}\n${formatValue(t.profile_value, t.unit, currency)} against ${formatValue(t.base_value, t.unit, currency)} for all customers\neffect ${t.effect!.toFixed(2)} (95% CI ${t.effect_low?.toFixed(2)} to ${t.effect_high?.toFixed(2)})`;
   return Plot.plot({
     document,
     width,

@@ -1,23 +1,31 @@
 /** Number formats by a feature's unit, one place for every page and chart. */
 import * as d3 from "npm:d3";
+import {formatMoney, moneyUnit} from "../contracts/money.js";
 import {formatShare} from "../contracts/share.js";
 
 const whole = d3.format(",.0f");
 const one = d3.format(",.1f");
 const two = d3.format(",.2f");
 
-/** A share as a percentage, the one way both sides write it (src/contracts/share.ts). */
-export {formatShare};
+/** A share as a percentage, an amount: the one way both sides write them (src/contracts/). */
+export {formatShare, formatMoney};
 
-/** A value in its unit: shares as %, money and counts whole, scores with one decimal. */
-export function formatValue(x: number | null | undefined, unit: string): string {
+/**
+ * A value in its unit: shares as %, money in the build's currency (when given) and counts whole,
+ * scores with one decimal.
+ */
+export function formatValue(
+  x: number | null | undefined,
+  unit: string,
+  currency?: string | null
+): string {
   if (x == null || !Number.isFinite(x)) return "–";
   switch (unit) {
     case "share":
     case "flag":
       return formatShare(x);
     case "currency":
-      return Math.abs(x) < 100 ? two(x) : whole(x);
+      return formatMoney(x, currency);
     case "days":
       return `${whole(x)} days`;
     case "hours":
@@ -34,14 +42,14 @@ export function formatValue(x: number | null | undefined, unit: string): string 
   }
 }
 
-/** A unit as an axis label suffix: "(%)", "(days)", or nothing for plain counts. */
-export function unitLabel(unit: string): string {
+/** A unit as an axis label suffix: "%", "days", the currency's code for money. */
+export function unitLabel(unit: string, currency?: string | null): string {
   switch (unit) {
     case "share":
     case "flag":
       return "%";
     case "currency":
-      return "amount";
+      return moneyUnit(currency);
     case "score":
       return "score";
     default:
@@ -55,8 +63,9 @@ export function formatCustomers(n: number | null | undefined, min: number): stri
 }
 
 /** A label with its unit for a heading or an axis, when the unit is not already obvious. */
-export function labelWithUnit(label: string, unit: string): string {
-  return unit === "share" || unit === "flag" || unit === "category" ? label : `${label} (${unit})`;
+export function labelWithUnit(label: string, unit: string, currency?: string | null): string {
+  if (unit === "share" || unit === "flag" || unit === "category" || unit === "value") return label;
+  return `${label} (${unit === "currency" ? moneyUnit(currency) : unit})`;
 }
 
 /** A signed effect size, "+0.84" or "−0.31". */

@@ -32,11 +32,13 @@ export function moversTable(
     rows = movers.rows,
     profiles,
     colors,
+    currency,
     document: doc = globalThis.document
   }: {
     rows?: readonly Mover[];
     profiles: readonly {id: string; name: string}[];
     colors: Colors;
+    currency?: string | null;
     document?: Document;
   }
 ): HTMLElement {
@@ -125,7 +127,7 @@ export function moversTable(
             `${whole.format(r.activity_before)} → ${whole.format(r.activity_now)}`
           ),
           h("td", {class: "num"}, `${formatShare(r.p_alive_before)} → ${formatShare(r.p_alive)}`),
-          h("td", {class: "num"}, formatValue(r.value_at_stake, "currency"))
+          h("td", {class: "num"}, formatValue(r.value_at_stake, "currency", currency))
         )
       )
     )
@@ -143,12 +145,14 @@ export function moversView(
     profiles,
     colors,
     minGroupSize,
+    currency,
     document: doc = globalThis.document
   }: {
     shown: number;
     profiles: readonly {id: string; name: string}[];
     colors: Colors;
     minGroupSize: number;
+    currency?: string | null;
     document?: Document;
   }
 ): HTMLElement {
@@ -184,7 +188,7 @@ export function moversView(
       `significantly so (p < ${movers.drop_significance}); `,
       n(movers.strong_customers),
       ` show both signals. Their expected value for the next 12 months, as it stood on ${since}, was `,
-      h("strong", {}, formatValue(movers.value_at_stake, "currency")),
+      h("strong", {}, formatValue(movers.value_at_stake, "currency", currency)),
       `. The ${whole.format(movers.rows.length)} with the most at stake`,
       total !== null && total > movers.rows.length
         ? [` (of ${whole.format(total)}; `, h("code", {}, "history.moversLimit"), " in the config)"]
@@ -194,7 +198,13 @@ export function moversView(
     h(
       "div",
       {class: "table-scroll"},
-      moversTable(movers, {rows: movers.rows.slice(0, shown), profiles, colors, document: doc})
+      moversTable(movers, {
+        rows: movers.rows.slice(0, shown),
+        profiles,
+        colors,
+        currency,
+        document: doc
+      })
     )
   );
 }

@@ -27,6 +27,7 @@ import {
   PROFILES_PAGE,
   QUALITY,
   SEGMENTS,
+  SITE,
   shapeErrors
 } from "../support/contracts.ts";
 import {demoBuilds} from "../support/demo-builds.ts";
@@ -74,7 +75,8 @@ beforeAll(async () => {
     ["overview.json", () => json("overview.json.ts")],
     ["activity.arrow", () => arrowRows("activity.arrow.ts")],
     ["tables.csv", async () => (await load("tables.csv.ts")).toString("utf8")],
-    ["world.json", () => json("world.json.ts")]
+    ["world.json", () => json("world.json.ts")],
+    ["site.json", () => json("site.json.ts")]
   ];
   const next = async (): Promise<void> => {
     const job = loaders.shift();
@@ -98,6 +100,7 @@ const DOCUMENTS = [
   {file: "cards.json", shape: CARD_INDEX, empty: []},
   {file: "cards/00.json", shape: CARD_SHARD, empty: []},
   {file: "method.json", shape: METHOD, empty: []},
+  {file: "site.json", shape: SITE, empty: []},
   {
     file: "quality.json",
     shape: QUALITY,

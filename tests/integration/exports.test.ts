@@ -98,7 +98,7 @@ async function fixture(leaveOut: string[] = []): Promise<Store> {
 
 /** Writes the exports of a store under dir/name and returns the files' text. */
 async function exportsOf(store: Store, name: string) {
-  const paths = await writeExports(store, join(dir, name), SEGMENTS);
+  const paths = await writeExports(store, join(dir, name), {...SEGMENTS, currency: "EUR"});
   const out = join(dir, name, "exports");
   expect(paths).toEqual(
     ["customers.csv", "customers.json", "changes.csv", "profiles.json"].map((f) => join(out, f))
@@ -139,7 +139,7 @@ describe("writeExports(store, dir, {segments})", () => {
   it("writes the same customers to JSON under its schema, one customer a line", () => {
     const lines = written.customers.split("\n");
     expect(lines[0]).toBe(
-      '{"$schema":"./schemas/customers.v1.json","schema_version":"1.0.0","as_of":"2024-12-31","customers":['
+      '{"$schema":"./schemas/customers.v1.json","schema_version":"1.1.0","as_of":"2024-12-31","currency":"EUR","customers":['
     );
     expect(lines.slice(-2)).toEqual(["]}", ""]);
     expect(JSON.parse(written.customers).customers).toEqual([
@@ -190,6 +190,7 @@ describe("writeExports(store, dir, {segments})", () => {
       $schema: "./schemas/profiles.v1.json",
       schema_version: "1.1.0",
       as_of: "2024-12-31",
+      currency: "EUR",
       k: 2,
       silhouette: 0.412346,
       profiles: [

@@ -20,6 +20,7 @@ import type {
 import type {QualityReport} from "../../src/contracts/quality.ts";
 import type {CountryShare, ProfileReport, ReportTrait} from "../../src/contracts/report.ts";
 import type {SegmentsDocument} from "../../src/contracts/segments.ts";
+import type {SiteSettings} from "../../src/contracts/site.ts";
 import type {CountryProperties} from "../../src/contracts/world.ts";
 
 /** T's keys but its index signature (a record keyed by data also declares some fixed keys). */
@@ -531,3 +532,6 @@ export const OVERVIEW: Shape<Overview> = {
 
 /** A country's properties in data/world.json. */
 export const COUNTRY_PROPERTIES: Shape<CountryProperties> = {name: true, code: true};
+
+/** data/site.json. */
+export const SITE: Shape<SiteSettings> = {currency: true};

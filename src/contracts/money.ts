@@ -1,0 +1,29 @@
+/**
+ * The one way an amount is written, on both sides: the engine's sentences and every page. Two
+ * decimals under 100, whole above ("33.28", "1,235"), thousands separated, a true minus sign;
+ * in the build's currency when the config names one ("€1,235", "R$33.28", "CHF 12.50"), else a
+ * bare number. Pure: the platform's Intl only.
+ */
+
+/** An amount ("€1,235"; "1,235" without a currency); "–" when there is none. */
+export function formatMoney(x: number | null | undefined, currency?: string | null): string {
+  if (x == null || !Number.isFinite(x)) return "–";
+  // Cents under 100, where the currency has them (a yen has none).
+  const minor = currency
+    ? (new Intl.NumberFormat("en-US", {style: "currency", currency}).resolvedOptions()
+        .maximumFractionDigits ?? 2)
+    : 2;
+  const digits = Math.abs(x) < 100 ? minor : 0;
+  const text = new Intl.NumberFormat("en-US", {
+    ...(currency ? {style: "currency", currency, currencyDisplay: "narrowSymbol"} : {}),
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits
+  }).format(Math.abs(x));
+  const zero = Number(text.replace(/[^0-9.]/g, "")) === 0;
+  return `${x < 0 && !zero ? "−" : ""}${text}`;
+}
+
+/** How an axis or a heading names amounts: the currency's code, or "amount" without one. */
+export function moneyUnit(currency?: string | null): string {
+  return currency ?? "amount";
+}
