@@ -77,6 +77,8 @@ export function formatValue(value: number, unit: string, currency?: string | nul
       return `${round(value, 1)} min`;
     case "years":
       return `${round(value, 0)} years`;
+    case "months":
+      return `${round(value, 0)} ${Math.round(value) === 1 ? "month" : "months"}`;
     case "score":
       return round(value, 1);
     default:

@@ -37,6 +37,8 @@ export function formatValue(
       return two(x);
     case "years":
       return `${whole(x)} years`;
+    case "months":
+      return `${whole(x)} months`;
     default:
       return Math.abs(x) >= 100 ? whole(x) : one(x);
   }

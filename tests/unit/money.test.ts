@@ -27,6 +27,10 @@ describe("formatMoney(x, currency)", () => {
     expect(unitLabel("currency", "USD")).toBe("USD");
     expect(labelWithUnit("Spend", "currency", "USD")).toBe("Spend (USD)");
     expect(labelWithUnit("Spend", "currency")).toBe("Spend (amount)");
+    expect([formatValue(48.2, "months"), sentenceValue(1, "months")]).toEqual([
+      "48 months",
+      "1 month"
+    ]);
   });
 });
 
