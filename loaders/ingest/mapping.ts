@@ -2,7 +2,7 @@
  * Column mapping: which source column or SQL expression feeds each canonical field. Mistakes
  * are config errors that name the key, list the source's real columns and the closest match.
  */
-import type {CanonicalTable} from "../config/canonical.ts";
+import {ORDER_LINES, type CanonicalTable} from "../config/canonical.ts";
 import {closest, findColumn, suggest} from "../core/closest.ts";
 import {ConfigError, type SourceConfig} from "../config/project.ts";
 import {type Store} from "../core/store.ts";
@@ -59,10 +59,14 @@ export function resolveColumns(
   const mappings = new Map<string, FieldMapping>();
   for (const [field, spec] of Object.entries(source.columns ?? {})) {
     if (!fields.includes(field)) {
+      // price and product belong to order lines: the likely slip is a missing `lines: true`.
+      const ofLines = table.name === "orders" && field in ORDER_LINES.fields;
       throw new ConfigError(
         configPath,
         `${key}.${field}`,
-        `${table.name} has no field ${field}${suggest(field, fields)} Its fields: ${fields.join(", ")}`
+        ofLines
+          ? `orders has no field ${field}: ${field} is a field of order lines. If each row of this source is one line of an order, set sources.${sourceName}.lines: true (README, Line items)`
+          : `${table.name} has no field ${field}${suggest(field, fields)} Its fields: ${fields.join(", ")}`
       );
     }
     if (isLookup(spec)) {

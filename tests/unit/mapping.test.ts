@@ -41,3 +41,22 @@ describe("resolveColumns(configPath, sourceName, source, table, columns)", () =>
     expect(text("channel")).toEqual({kind: "sql", text: "(upper(Channel))", params: []});
   });
 });
+
+describe("resolveColumns: a field of order lines on an orders source", () => {
+  it("says to set lines: true rather than listing the orders fields", () => {
+    const config = parseConfig(
+      {
+        sources: {
+          crm: {file: "customers.csv", table: "customers"},
+          shop: {file: "lines.csv", table: "orders", columns: {product: "StockCode"}}
+        }
+      },
+      "/project/portrait.config.ts"
+    );
+    expect(() =>
+      resolveColumns(config.path, "shop", config.sources.shop, ORDERS, ["StockCode"])
+    ).toThrow(
+      "sources.shop.columns.product: orders has no field product: product is a field of order lines. If each row of this source is one line of an order, set sources.shop.lines: true (README, Line items)"
+    );
+  });
+});
