@@ -25,6 +25,7 @@ import {readNotes} from "./config/notes.ts";
 import {pageSettings} from "./config/settings.ts";
 import {DEFAULT_SEGMENTS, loadConfig, type PortraitConfig} from "./config/project.ts";
 import {codeFingerprint, fingerprint} from "./core/fingerprint.ts";
+import {today} from "./core/clock.ts";
 import {PROJECT_DIR} from "./core/paths.ts";
 import {ident, sql, val} from "./core/sql.ts";
 import {formatShare} from "../src/contracts/share.ts";
@@ -140,10 +141,12 @@ export const ENGINE_CODE = [
 
 /** The fingerprint of a build's inputs: the data the config reads, the config, engine code. */
 export async function inputFingerprint(config: PortraitConfig): Promise<string> {
+  // Without asOf, "future" is measured against today: a store of yesterday is not today's.
+  const day = config.asOf === undefined ? `, today ${today()}` : "";
   return fingerprint({
     dirs: [],
     files: [join(PROJECT_DIR, "package-lock.json"), config.path, ...(await inputFiles(config))],
-    salt: `store ${STORE_VERSION}, code ${await codeFingerprint(ENGINE_CODE)}`
+    salt: `store ${STORE_VERSION}, code ${await codeFingerprint(ENGINE_CODE)}${day}`
   });
 }
 

@@ -2,7 +2,7 @@ import {cp, mkdtemp, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from "vitest";
-import {loadConfig} from "../../loaders/config/project.ts";
+import {loadConfig, type PortraitConfig} from "../../loaders/config/project.ts";
 import {
   DataError,
   inputFingerprint,
@@ -157,6 +157,23 @@ describe("runEngine({configPath, storePath})", () => {
     expect(await inputFingerprint(config)).toBe(before);
     await writeFile(join(dir, "customers.csv"), "customer_id\nC1\n");
     expect(await inputFingerprint(config)).not.toBe(before);
+  });
+
+  it("fingerprints the day too when the config sets no asOf, since future dates are after today", async () => {
+    const loaded = await loadConfig(configPath);
+    const config = {...loaded, asOf: undefined};
+    const fixed = {...loaded, asOf: "2026-11-30"};
+    const at = async (day: string, c: PortraitConfig) => {
+      const saved = process.env.PORTRAIT_TODAY;
+      process.env.PORTRAIT_TODAY = day;
+      try {
+        return await inputFingerprint(c);
+      } finally {
+        process.env.PORTRAIT_TODAY = saved;
+      }
+    };
+    expect(await at("2026-12-05", config)).not.toBe(await at("2026-12-06", config));
+    expect(await at("2026-12-05", fixed)).toBe(await at("2026-12-06", fixed));
   });
 
   it("stops with the reason when a source rejects more than its limit, and keeps the old store", async () => {
