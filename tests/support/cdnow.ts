@@ -11,6 +11,9 @@ export const CDNOW = join(PROJECT_DIR, "..", "shared", "datasets", "cdnow", "CDN
 export const PUBLISHED_BG = {r: 0.243, alpha: 4.414, a: 0.793, b: 2.426};
 export const PUBLISHED_LL = -9582.4;
 export const PUBLISHED_GG = {p: 6.25, q: 3.74, gamma: 15.44};
+/** MBG/NBD (Batislam, Denizel & Filiztekin 2007) on the same data, as the dataset's README gives it. */
+export const PUBLISHED_MBG = {r: 0.525, alpha: 6.183, a: 0.891, b: 1.614};
+export const PUBLISHED_MBG_LL = -9582.14;
 
 /** |actual − expected| ≤ share · |expected|, with a message naming the quantity. */
 export function within(

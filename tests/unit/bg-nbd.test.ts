@@ -7,11 +7,20 @@ import {
   bgNbdLogLikelihood,
   expectedPurchases,
   fitBgNbd,
+  fitMbgNbd,
   pAlive,
   type BgNbdParams
 } from "../../loaders/value/clv/bg-nbd.ts";
 import {compress} from "../../loaders/value/clv/triples.ts";
-import {cdnowSummary, PUBLISHED_BG, PUBLISHED_LL, relative, within} from "../support/cdnow.ts";
+import {
+  cdnowSummary,
+  PUBLISHED_BG,
+  PUBLISHED_LL,
+  PUBLISHED_MBG,
+  PUBLISHED_MBG_LL,
+  relative,
+  within
+} from "../support/cdnow.ts";
 
 describe("fitBgNbd(x, tx, T) on the CDNOW sample", () => {
   const data = cdnowSummary();
@@ -167,5 +176,34 @@ describe("invalid inputs", () => {
     expect(() => fitBgNbd(f([]), f([]), f([]))).toThrow("x is empty");
     expect(() => pAlive({...bg, r: 0}, 1, 1, 2)).toThrow("BG/NBD parameter r = 0 must be > 0");
     expect(() => expectedPurchases(bg, -1, 1, 1, 2)).toThrow("t = -1 must be finite and ≥ 0");
+  });
+});
+
+describe("fitMbgNbd(x, tx, T) on the CDNOW sample", () => {
+  const data = cdnowSummary();
+  const fit = fitMbgNbd(data.x, data.tx, data.T);
+
+  it("reproduces the published MBG/NBD estimates within 1 % and the log-likelihood within 0.5", () => {
+    expect(fit.converged).toBe(true);
+    within(0.01, {...fit.params}, PUBLISHED_MBG);
+    expect(Math.abs(fit.logLikelihood - PUBLISHED_MBG_LL)).toBeLessThan(0.5);
+    expect(bgNbdLogLikelihood(fit.params, data.x, data.tx, data.T, undefined, "mbg")).toBeCloseTo(
+      fit.logLikelihood,
+      8
+    );
+  });
+
+  it("is BG/NBD but for dropping out at the first purchase: a one-time buyer's likelihood differs, a model does not", () => {
+    const one = Float64Array.of(0);
+    const params = {...PUBLISHED_BG};
+    const bg = bgNbdLogLikelihood(params, one, one, Float64Array.of(30));
+    const mbg = bgNbdLogLikelihood(params, one, one, Float64Array.of(30), undefined, "mbg");
+    // MBG/NBD: B(a, b + 1)/B(a, b) · [(α/(α + T))^r + a/b], the second term a drop-out at once.
+    const {r, alpha, a, b} = params;
+    const expected =
+      Math.log(b / (a + b)) +
+      Math.log(Math.pow(alpha / (alpha + 30), r) + (a / b) * Math.pow(alpha / alpha, r));
+    expect(bg).toBeCloseTo(r * Math.log(alpha / (alpha + 30)), 12);
+    expect(mbg).toBeCloseTo(expected, 12);
   });
 });

@@ -43,8 +43,10 @@ function checkBgNbdParams({r, alpha, a, b}: BgNbdParams): void {
  *   A2 = ln Γ(a + b) + ln Γ(b + x) − ln Γ(b) − ln Γ(a + b + x),
  *   A3 = −(r + x) ln(α + T),
  *   A4 = ln a − ln(b + x − 1) − (r + x) ln(α + t_x).
+ * MBG/NBD (Batislam, Denizel & Filiztekin 2007) lets a customer drop out at their first purchase
+ * too: x becomes x + 1 in A2 and A4, and the A4 branch holds for x = 0 as well (`shift` 1).
  */
-function bgNbdEvaluator(data: Compressed) {
+function bgNbdEvaluator(data: Compressed, shift: 0 | 1 = 0) {
   const {x, tx, T, weights} = data;
   const {group, values, totals} = groupValues(x, weights);
   const m = values.length;
@@ -72,19 +74,20 @@ function bgNbdEvaluator(data: Compressed) {
     for (let g = 0; g < m; g++) {
       const xg = values[g];
       const w = totals[g];
+      const xs = xg + shift;
       ll +=
         w *
-        (lnGamma(r + xg) - lgR + r * lnAlpha + lgAB + lnGamma(b + xg) - lgB - lnGamma(a + b + xg));
+        (lnGamma(r + xg) - lgR + r * lnAlpha + lgAB + lnGamma(b + xs) - lgB - lnGamma(a + b + xs));
       if (gradient) {
-        const psiABX = digamma(a + b + xg);
+        const psiABX = digamma(a + b + xs);
         gr += w * (digamma(r + xg) - psiR + lnAlpha);
         gAlpha += (w * r) / alpha;
         ga += w * (psiAB - psiABX);
-        gb += w * (psiAB + digamma(b + xg) - psiB - psiABX);
+        gb += w * (psiAB + digamma(b + xs) - psiB - psiABX);
       }
-      if (xg > 0) {
-        lnB1[g] = Math.log(b + xg - 1);
-        invB1[g] = 1 / (b + xg - 1);
+      if (xs > 0) {
+        lnB1[g] = Math.log(b + xs - 1);
+        invB1[g] = 1 / (b + xs - 1);
       }
     }
     for (let i = 0; i < k; i++) {
@@ -93,7 +96,7 @@ function bgNbdEvaluator(data: Compressed) {
       const rx = r + xi;
       const lnAT = Math.log(alpha + T[i]);
       const a3 = -rx * lnAT;
-      if (xi > 0) {
+      if (xi + shift > 0) {
         const g = group[i];
         const lnAtx = Math.log(alpha + tx[i]);
         const a4 = lnA - lnB1[g] - rx * lnAtx;
@@ -141,10 +144,11 @@ export function bgNbdLogLikelihood(
   x: Float64Array,
   tx: Float64Array,
   T: Float64Array,
-  weights?: Float64Array
+  weights?: Float64Array,
+  model: "bg" | "mbg" = "bg"
 ): number {
   checkBgNbdParams(params);
-  const evaluate = bgNbdEvaluator(compress(x, tx, T, weights));
+  const evaluate = bgNbdEvaluator(compress(x, tx, T, weights), model === "mbg" ? 1 : 0);
   const {r, alpha, a, b} = params;
   return evaluate(Float64Array.from([r, alpha, a, b], Math.log), null);
 }
@@ -161,6 +165,30 @@ export function fitBgNbd(
   T: Float64Array,
   weights?: Float64Array
 ): Fit<BgNbdParams> {
+  return fitVariant(x, tx, T, weights, 0);
+}
+
+/**
+ * Maximum-likelihood MBG/NBD fit (Batislam, Denizel & Filiztekin 2007): BG/NBD in which a
+ * customer may also drop out right after their first purchase, so that one-time buyers are not
+ * all alive. Same inputs and parameters as fitBgNbd.
+ */
+export function fitMbgNbd(
+  x: Float64Array,
+  tx: Float64Array,
+  T: Float64Array,
+  weights?: Float64Array
+): Fit<BgNbdParams> {
+  return fitVariant(x, tx, T, weights, 1);
+}
+
+function fitVariant(
+  x: Float64Array,
+  tx: Float64Array,
+  T: Float64Array,
+  weights: Float64Array | undefined,
+  shift: 0 | 1
+): Fit<BgNbdParams> {
   const data = compress(x, tx, T, weights);
   let total = 0;
   let purchases = 0;
@@ -170,9 +198,11 @@ export function fitBgNbd(
     purchases += data.weights[i] * data.x[i];
     exposure += data.weights[i] * data.T[i];
   }
-  if (!(purchases > 0)) throw new Error("BG/NBD: no repeat purchases, the model is not identified");
-  if (!(exposure > 0)) throw new Error("BG/NBD: every T is 0, the model is not identified");
-  const evaluate = bgNbdEvaluator(data);
+  const model = shift === 1 ? "MBG/NBD" : "BG/NBD";
+  if (!(purchases > 0))
+    throw new Error(`${model}: no repeat purchases, the model is not identified`);
+  if (!(exposure > 0)) throw new Error(`${model}: every T is 0, the model is not identified`);
+  const evaluate = bgNbdEvaluator(data, shift);
   const objective: Objective = (theta, gradient) => {
     const ll = evaluate(theta, gradient);
     for (let i = 0; i < 4; i++) gradient[i] = -gradient[i] / total;
@@ -181,7 +211,7 @@ export function fitBgNbd(
   const start = Float64Array.from([0, Math.log(exposure / purchases), 0, 0]);
   const best = minimise(objective, start);
   const [r, alpha, a, b] = Array.from(best.theta, Math.exp);
-  if (best.gradientNorm >= 1e-7 && a + b > DEGENERATE_BETA) {
+  if (shift === 0 && best.gradientNorm >= 1e-7 && a + b > DEGENERATE_BETA) {
     return fitHomogeneousDropout(evaluate, total, Math.log(r), Math.log(alpha), a / (a + b));
   }
   return {
