@@ -14,6 +14,9 @@ export const PUBLISHED_GG = {p: 6.25, q: 3.74, gamma: 15.44};
 /** MBG/NBD (Batislam, Denizel & Filiztekin 2007) on the same data, as the dataset's README gives it. */
 export const PUBLISHED_MBG = {r: 0.525, alpha: 6.183, a: 0.891, b: 1.614};
 export const PUBLISHED_MBG_LL = -9582.14;
+/** Pareto/NBD (Fader, Hardie & Lee's MATLAB note, 2005), as the dataset's README gives it. */
+export const PUBLISHED_PNBD = {r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669};
+export const PUBLISHED_PNBD_LL = -9595.0;
 
 /** |actual − expected| ≤ share · |expected|, with a message naming the quantity. */
 export function within(
