@@ -6,6 +6,7 @@
 import {builder, type Child} from "./dom.js";
 import {profileColor} from "./palette.js";
 import type {Card, CardTrait, Risk} from "../contracts/cards.js";
+import {formatMoney} from "../contracts/money.js";
 import {formatShare} from "../contracts/share.js";
 
 const integer = new Intl.NumberFormat("en-US", {maximumFractionDigits: 0});
@@ -38,14 +39,7 @@ const UNITS: Record<string, string> = {days: "days", years: "years", hours: "h",
 /** An amount with `digits` decimals, in the build's currency when it has one ("€1,235"). */
 function amount(x: number | null, digits: 0 | 2, currency?: string | null): string {
   if (x === null) return DASH;
-  if (!currency) return (digits === 0 ? integer : money).format(x);
-  return new Intl.NumberFormat("en-US", {
-    style: "currency",
-    currency,
-    currencyDisplay: "narrowSymbol",
-    maximumFractionDigits: digits,
-    minimumFractionDigits: digits
-  }).format(x);
+  return currency ? formatMoney(x, currency, digits) : (digits === 0 ? integer : money).format(x);
 }
 
 /** A trait's value for a reader: shares as %, flags as yes/no, durations with their unit. */

@@ -5,19 +5,26 @@
  * bare number. Pure: the platform's Intl only.
  */
 
-/** An amount ("€1,235"; "1,235" without a currency); "–" when there is none. */
-export function formatMoney(x: number | null | undefined, currency?: string | null): string {
+/**
+ * An amount ("€1,235"; "1,235" without a currency); "–" when there is none. `digits` fixes the
+ * decimals (0, or 2 where the currency has cents) instead of cents under 100 only.
+ */
+export function formatMoney(
+  x: number | null | undefined,
+  currency?: string | null,
+  digits?: 0 | 2
+): string {
   if (x == null || !Number.isFinite(x)) return "–";
   // Cents under 100, where the currency has them (a yen has none).
   const minor = currency
     ? (new Intl.NumberFormat("en-US", {style: "currency", currency}).resolvedOptions()
         .maximumFractionDigits ?? 2)
     : 2;
-  const digits = Math.abs(x) < 100 ? minor : 0;
+  const decimals = Math.min(minor, digits ?? (Math.abs(x) < 100 ? 2 : 0));
   const text = new Intl.NumberFormat("en-US", {
     ...(currency ? {style: "currency", currency, currencyDisplay: "narrowSymbol"} : {}),
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals
   }).format(Math.abs(x));
   const zero = Number(text.replace(/[^0-9.]/g, "")) === 0;
   return `${x < 0 && !zero ? "−" : ""}${text}`;

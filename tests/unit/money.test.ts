@@ -12,6 +12,9 @@ describe("formatMoney(x, currency)", () => {
     expect(formatMoney(12.5, "CHF")).toBe("CHF\u00a012.50"); // a no-break space, as Intl writes it
     expect(formatMoney(-45.1, "GBP")).toBe("−£45.10");
     expect(formatMoney(5, "JPY")).toBe("¥5"); // a yen has no cents
+    expect(formatMoney(1234.5, "EUR", 2)).toBe("€1,234.50");
+    expect(formatMoney(12.3, "EUR", 0)).toBe("€12");
+    expect(formatMoney(12.3, "JPY", 2)).toBe("¥12");
   });
 
   it("writes a bare number without a currency, and a dash for none", () => {
