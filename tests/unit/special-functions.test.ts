@@ -4,7 +4,7 @@
  * at 30 digits.
  */
 import {describe, expect, it} from "vitest";
-import {digamma, hyp2f1, lnGamma} from "../../loaders/value/clv/special-functions.ts";
+import {digamma, hyp2f1, hyp2f1Plus1, lnGamma} from "../../loaders/value/clv/special-functions.ts";
 import {relative} from "../support/cdnow.ts";
 
 const EULER_GAMMA = 0.5772156649015329;
@@ -131,5 +131,71 @@ describe("hyp2f1(a, b, c, z)", () => {
     expect(() => hyp2f1(1, 1, -2, 0.5)).toThrow("c = -2 is a non-positive integer");
     expect(() => hyp2f1(1, 1, 2, 1)).toThrow("diverges at z = 1");
     expect(() => hyp2f1(NaN, 1, 2, 0.5)).toThrow("arguments must be finite");
+  });
+});
+
+describe("hyp2f1Plus1(a, b, z, out)", () => {
+  // mpmath 1.3 at 40 digits: mp.hyp2f1(a, b, a + 1, z), and mp.diff of it in a (with c = a + 1
+  // moving along), in b and in z.
+  const known: [number, number, number, [number, number, number, number]][] = [
+    [1.2, 1.6, 0, [1, 0, 0, 0.8727272727272728]],
+    [
+      1.159,
+      1.606,
+      0.05,
+      [1.0451181338784554, 0.018332898229873777, 0.02889171611786327, 0.9445155380784183]
+    ],
+    [
+      3.5,
+      0.3,
+      0.5,
+      [1.163633155772918, 0.012906766166065332, 0.5910865510203721, 0.4725788030039877]
+    ],
+    [0.8, 12, 0.85, [99275589.75479876, 122298206.49284787, 179275852.64198878, 7160537448.945061]],
+    [
+      20.5,
+      1.5,
+      0.9,
+      [20.896131563283625, 0.294421693211723, 43.09058068435965, 244.32913698578187]
+    ],
+    [
+      2.3,
+      1.7,
+      0.95,
+      [20.216848986209147, 6.460814028615335, 44.266038455939466, 345.2889856270214]
+    ],
+    [1.1, 0.6, 0.999, [2.448460468466255, 1.0215367493873233, 5.177912193206452, 66.778780157666]]
+  ];
+  const out = new Float64Array(4);
+
+  it("gives 2F1(a, b; a + 1; z) and its derivatives in one series up to z = 0.9, as mpmath", () => {
+    for (const [a, b, z, expected] of known.filter(([, , z]) => z <= 0.9)) {
+      hyp2f1Plus1(a, b, z, out);
+      expected.forEach((value, k) => {
+        const error = value === 0 ? Math.abs(out[k]) : relative(out[k], value);
+        expect(error, `(${a}, ${b}; ${z}) [${k}]: ${out[k]} vs ${value}`).toBeLessThan(1e-13);
+      });
+    }
+  });
+
+  it("falls back to hyp2f1 and central differences beyond z = 0.9, to 1e-8", () => {
+    for (const [a, b, z, expected] of known.filter(([, , z]) => z > 0.9)) {
+      hyp2f1Plus1(a, b, z, out);
+      expect(relative(out[0], expected[0])).toBeLessThan(1e-12);
+      for (let k = 1; k < 4; k++)
+        expect(relative(out[k], expected[k]), `(${a}, ${b}; ${z}) [${k}]`).toBeLessThan(1e-8);
+    }
+  });
+
+  it("agrees with hyp2f1 on both sides of z = 0.9", () => {
+    for (const z of [0.9, 0.9000001]) {
+      hyp2f1Plus1(1.7, 0.45, z, out);
+      expect(relative(out[0], hyp2f1(1.7, 0.45, 2.7, z))).toBeLessThan(1e-14);
+    }
+  });
+
+  it("rejects arguments outside a, b > 0 and 0 ≤ z < 1", () => {
+    expect(() => hyp2f1Plus1(1, 1, 1, out)).toThrow("needs a, b > 0 and 0 ≤ z < 1");
+    expect(() => hyp2f1Plus1(0, 1, 0.5, out)).toThrow("needs a, b > 0");
   });
 });
