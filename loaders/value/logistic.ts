@@ -64,7 +64,7 @@ function solve(A: Float64Array, b: Float64Array, n: number): Float64Array {
 function design(
   columns: readonly Float64Array[],
   inputs: LogisticModel["inputs"],
-  rows: ArrayLike<number>
+  rows: Int32Array
 ): Float64Array[] {
   const out: Float64Array[] = [];
   inputs.forEach((input, c) => {
@@ -97,8 +97,10 @@ export function fitLogistic(
   columns: readonly Float64Array[],
   y: ArrayLike<number>,
   options: LogisticOptions = {},
-  rows: ArrayLike<number> = everyRow(y.length)
+  selected: ArrayLike<number> = everyRow(y.length)
 ): LogisticModel {
+  // One element type whoever calls: indexing by rows stays monomorphic, and fast, in the loops.
+  const rows = Int32Array.from(selected);
   const lambda = options.lambda ?? 1;
   const maxIterations = options.maxIterations ?? 50;
   const n = rows.length;
@@ -155,21 +157,29 @@ export function fitLogistic(
   let converged = false;
   const H = new Float64Array(d * d);
   const g = new Float64Array(d);
-  const row = new Float64Array(d);
+  const weight = new Float64Array(n);
+  const residual = new Float64Array(n);
   while (iterations < maxIterations) {
     iterations++;
-    H.fill(0);
-    g.fill(0);
     for (let i = 0; i < n; i++) {
       const p = sigmoid(eta[i]);
-      const w = Math.max(p * (1 - p), 1e-12);
-      const r = target[i] - p;
-      row[0] = 1;
-      for (let j = 1; j < d; j++) row[j] = X[j - 1][i];
-      for (let j = 0; j < d; j++) {
-        g[j] += r * row[j];
-        const wj = w * row[j];
-        for (let k = 0; k <= j; k++) H[j * d + k] += wj * row[k];
+      weight[i] = Math.max(p * (1 - p), 1e-12);
+      residual[i] = target[i] - p;
+    }
+    // Gradient and Hessian column by column, a running sum each (the intercept's column is 1):
+    // several times faster on a million rows than adding every row's outer product into H.
+    for (let j = 0; j < d; j++) {
+      const a = j > 0 ? X[j - 1] : null;
+      let gj = 0;
+      for (let i = 0; i < n; i++) gj += residual[i] * (a ? a[i] : 1);
+      g[j] = gj;
+      for (let k = 0; k <= j; k++) {
+        const c = k > 0 ? X[k - 1] : null;
+        let h = 0;
+        if (a && c) for (let i = 0; i < n; i++) h += weight[i] * a[i] * c[i];
+        else if (a) for (let i = 0; i < n; i++) h += weight[i] * a[i];
+        else for (let i = 0; i < n; i++) h += weight[i];
+        H[j * d + k] = h;
       }
     }
     for (let j = 1; j < d; j++) {
@@ -190,7 +200,7 @@ export function fitLogistic(
       scale /= 2;
     }
     beta.set(trial);
-    current = objective(beta);
+    current = next; // objective(trial) left eta at beta
     // The Newton decrement per row: converged when the quadratic model promises no more.
     if (decrement / n < 1e-12) {
       converged = true;
@@ -216,7 +226,7 @@ export function predictLogistic(
   columns: readonly Float64Array[],
   rows: ArrayLike<number> = everyRow(columns[0]?.length ?? 0)
 ): Float64Array {
-  const X = design(columns, model.inputs, rows);
+  const X = design(columns, model.inputs, Int32Array.from(rows));
   const out = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     let z = model.intercept;
