@@ -15,12 +15,18 @@
  */
 import {pathToFileURL} from "node:url";
 import {parseArgs} from "node:util";
+import {cpus, loadavg} from "node:os";
 import {
   expectedPurchases,
   fitBgNbd,
+  fitMbgNbd,
   pAlive,
   type BgNbdParams
 } from "../loaders/value/clv/bg-nbd.ts";
+import {fitParetoNbd, type ParetoNbdParams} from "../loaders/value/clv/pareto-nbd.ts";
+import {fitSbg, type SbgParams} from "../loaders/value/clv/sbg.ts";
+import {crossValidate, fitLogistic} from "../loaders/value/logistic.ts";
+import {auc} from "../loaders/value/scoring.ts";
 import {
   expectedSpend,
   fitGammaGamma,
@@ -34,6 +40,14 @@ import {buildCustomerValue} from "../loaders/value/customer-value.ts";
 
 const TRUE_BG: BgNbdParams = {r: 0.243, alpha: 4.414, a: 0.793, b: 2.426};
 const TRUE_GG: GammaGammaParams = {p: 6.25, q: 3.74, gamma: 15.44};
+/** The published CDNOW estimates of MBG/NBD and Pareto/NBD, and sBG's "regular" cohort. */
+const TRUE_MBG: BgNbdParams = {r: 0.5248, alpha: 6.1831, a: 0.8914, b: 1.614};
+const TRUE_PNBD: ParetoNbdParams = {r: 0.5533, alpha: 10.5777, s: 0.6062, beta: 11.6687};
+const TRUE_SBG: SbgParams = {alpha: 0.704, beta: 1.182};
+const SBG_PERIODS = 24;
+/** The logistic model's intercept and weights per unit of its columns (x_j ~ N(0, (j + 1)²)). */
+const LOGISTIC_INTERCEPT = -0.8;
+const LOGISTIC_WEIGHTS = [0.9, -0.35, 0.2, -0.1, 0.05, 0.03];
 const CALIBRATION_DAYS = 364;
 const ACQUISITION_DAYS = 91;
 
@@ -59,7 +73,20 @@ function gammaSampler(rand: () => number) {
   return sample;
 }
 
-export function simulate(n: number, seed: number) {
+/** The purchase-count model a population is simulated from. */
+export type Population =
+  {model: "bg" | "mbg"; params: BgNbdParams} | {model: "pareto"; params: ParetoNbdParams};
+
+/**
+ * n customers' (x, t_x, T) and mean repeat value. BG/NBD ("bg"): a customer may drop out after
+ * each purchase event with probability p ~ Beta(a, b); MBG/NBD ("mbg"): also right after the
+ * first purchase; Pareto/NBD ("pareto"): the lifetime is exponential with rate μ ~ Gamma(s, β).
+ */
+export function simulate(
+  n: number,
+  seed: number,
+  population: Population = {model: "bg", params: TRUE_BG}
+) {
   const rand = random(seed);
   const gamma = gammaSampler(rand);
   const x = new Float64Array(n);
@@ -69,21 +96,31 @@ export function simulate(n: number, seed: number) {
   for (let i = 0; i < n; i++) {
     const firstDay = Math.floor(rand() * ACQUISITION_DAYS);
     const horizonDays = CALIBRATION_DAYS - firstDay;
-    const lambda = gamma(TRUE_BG.r, TRUE_BG.alpha);
-    const g1 = gamma(TRUE_BG.a, 1);
-    const p = g1 / (g1 + gamma(TRUE_BG.b, 1));
+    const lambda = gamma(population.params.r, population.params.alpha);
+    // Dropout: a probability per purchase (BG, MBG) or an exponential lifetime (Pareto).
+    let p = 0;
+    let lifetime = Infinity;
+    if (population.model === "pareto") {
+      lifetime = -Math.log(1 - rand()) / gamma(population.params.s, population.params.beta);
+    } else {
+      const g1 = gamma(population.params.a, 1);
+      p = g1 / (g1 + gamma(population.params.b, 1));
+    }
     let time = 0;
     let lastDay = 0;
     let count = 0;
-    for (;;) {
-      time += -Math.log(1 - rand()) / lambda;
-      const day = Math.floor(time * 7);
-      if (!(day <= horizonDays)) break;
-      if (day > lastDay) {
-        count++;
-        lastDay = day;
+    if (!(population.model === "mbg" && rand() < p)) {
+      for (;;) {
+        time += -Math.log(1 - rand()) / lambda;
+        if (time > lifetime) break;
+        const day = Math.floor(time * 7);
+        if (!(day <= horizonDays)) break;
+        if (day > lastDay) {
+          count++;
+          lastDay = day;
+        }
+        if (population.model !== "pareto" && rand() < p) break;
       }
-      if (rand() < p) break;
     }
     x[i] = count;
     tx[i] = lastDay / 7;
@@ -94,6 +131,54 @@ export function simulate(n: number, seed: number) {
     }
   }
   return {x, tx, T, mean};
+}
+
+/**
+ * A cohort of n subscribers, each with a churn probability per period θ ~ Beta(α, β): how many
+ * churned in each of the first `periods` periods, and how many are still there after them.
+ */
+export function simulateCohort(n: number, seed: number, params: SbgParams, periods: number) {
+  const rand = random(seed);
+  const gamma = gammaSampler(rand);
+  const lost: number[] = Array.from({length: periods}, () => 0);
+  let survivors = 0;
+  for (let i = 0; i < n; i++) {
+    const g1 = gamma(params.alpha, 1);
+    const theta = g1 / (g1 + gamma(params.beta, 1));
+    // The period of churn is geometric: the first t with a success of probability θ.
+    const t = theta >= 1 ? 1 : Math.ceil(Math.log(1 - rand()) / Math.log1p(-theta));
+    if (t >= 1 && t <= periods) lost[t - 1]++;
+    else if (t > periods) survivors++;
+    else lost[0]++; // log(1 − u) = 0 exactly: churn in the first period
+  }
+  return {lost, survivors};
+}
+
+/**
+ * n rows of LOGISTIC_WEIGHTS.length normal columns (column j with standard deviation j + 1; 5 %
+ * of the first missing, at random) and y ~ Bernoulli(σ(intercept + w · x)).
+ */
+export function simulateLogistic(n: number, seed: number) {
+  const rand = random(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const sd = LOGISTIC_WEIGHTS.map((_, j) => j + 1);
+  const columns = sd.map(() => new Float64Array(n));
+  const y = new Float64Array(n);
+  let missing = 0;
+  for (let i = 0; i < n; i++) {
+    let z = LOGISTIC_INTERCEPT;
+    for (let j = 0; j < sd.length; j++) {
+      const v = sd[j] * normal();
+      z += LOGISTIC_WEIGHTS[j] * v;
+      columns[j][i] = v;
+    }
+    if (rand() < 0.05) {
+      columns[0][i] = NaN;
+      missing++;
+    }
+    y[i] = rand() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+  }
+  return {columns, y, missing};
 }
 
 /** Days after the as-of date that the simulated order histories continue. */
@@ -176,6 +261,36 @@ function table<P extends object>(fitted: P, truth: P): string[] {
   });
 }
 
+/** One row of the summary: a model's fit on its simulated population. */
+interface Timed {
+  model: string;
+  ms: number;
+  iterations: number;
+  customers: number;
+  unique: number | null;
+  converged: boolean;
+  lines: string[];
+}
+
+function summary(rows: Timed[]): string[] {
+  const out = [
+    "  model                  fit ms   iterations  customers   unique triples  converged"
+  ];
+  for (const row of rows) {
+    out.push(
+      `  ${row.model.padEnd(20)} ${fmt(row.ms).padStart(8)}   ${String(row.iterations).padStart(10)}  ${row.customers.toLocaleString("en").padStart(9)}   ${(row.unique === null ? "-" : row.unique.toLocaleString("en")).padStart(14)}  ${row.converged}`
+    );
+  }
+  return out;
+}
+
+/** Times one call. */
+function time<T>(run: () => T): [T, number] {
+  const start = performance.now();
+  const result = run();
+  return [result, ms(start)];
+}
+
 export async function benchClv(): Promise<void> {
   const {values} = parseArgs({
     args: process.argv.slice(2),
@@ -190,25 +305,35 @@ export async function benchClv(): Promise<void> {
   const seed = Number(values.seed);
   let peak = process.memoryUsage().rss;
   const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
+  const rows: Timed[] = [];
+  console.log(
+    `Value models: ${n.toLocaleString("en")} simulated customers each, seed ${seed}; load average ${loadavg()
+      .map((v) => v.toFixed(2))
+      .join(" ")} on ${cpus().length} cores`
+  );
 
-  let start = performance.now();
-  const {x, tx, T, mean} = simulate(n, seed);
-  const simulateTime = ms(start);
+  // BG/NBD and Gamma-Gamma on a BG/NBD population.
+  const [{x, tx, T, mean}, simulateTime] = time(() => simulate(n, seed));
   sample();
-
-  start = performance.now();
-  const unique = compress(x, tx, T);
-  const compressTime = ms(start);
+  const [unique, compressTime] = time(() => compress(x, tx, T));
   sample();
-
-  start = performance.now();
-  const bg = fitBgNbd(x, tx, T);
-  const bgTime = ms(start);
+  const [bg, bgTime] = time(() => fitBgNbd(x, tx, T));
   sample();
-
-  start = performance.now();
-  const bgWeighted = fitBgNbd(unique.x, unique.tx, unique.T, unique.weights);
-  const bgWeightedTime = ms(start);
+  const [bgWeighted, bgWeightedTime] = time(() =>
+    fitBgNbd(unique.x, unique.tx, unique.T, unique.weights)
+  );
+  rows.push({
+    model: "BG/NBD",
+    ms: bgTime,
+    iterations: bg.iterations,
+    customers: n,
+    unique: unique.x.length,
+    converged: bg.converged,
+    lines: [
+      `BG/NBD log-likelihood ${bg.logLikelihood.toFixed(3)} (on the precompressed triples ${bgWeighted.logLikelihood.toFixed(3)} in ${fmt(bgWeightedTime)} ms)`,
+      ...table(bg.params, TRUE_BG)
+    ]
+  });
 
   let repeaters = 0;
   for (let i = 0; i < n; i++) if (x[i] > 0) repeaters++;
@@ -220,12 +345,22 @@ export async function benchClv(): Promise<void> {
       gm[j++] = mean[i];
     }
   }
-  start = performance.now();
-  const gg = fitGammaGamma(gx, gm);
-  const ggTime = ms(start);
+  const [gg, ggTime] = time(() => fitGammaGamma(gx, gm));
   sample();
+  rows.push({
+    model: "Gamma-Gamma",
+    ms: ggTime,
+    iterations: gg.iterations,
+    customers: repeaters,
+    unique: null,
+    converged: gg.converged,
+    lines: [
+      `Gamma-Gamma log-likelihood ${gg.logLikelihood.toFixed(3)} (the repeat buyers of the BG/NBD population)`,
+      ...table(gg.params, TRUE_GG)
+    ]
+  });
 
-  start = performance.now();
+  const start = performance.now();
   const alive = new Float64Array(n);
   const purchases = new Float64Array(n);
   const value = new Float64Array(n);
@@ -244,29 +379,115 @@ export async function benchClv(): Promise<void> {
     sumPurchases += purchases[i];
     sumValue += value[i];
   }
-  const maxRss = process.resourceUsage().maxRSS / 1024;
 
-  console.log(`BG/NBD + Gamma-Gamma benchmark: ${n.toLocaleString("en")} customers, seed ${seed}`);
-  console.log(`  simulate            ${fmt(simulateTime)} ms`);
-  console.log(
-    `  compress            ${fmt(compressTime)} ms (${unique.x.length} unique (x, t_x, T))`
+  // MBG/NBD on an MBG/NBD population.
+  const mbgData = simulate(n, seed + 1, {model: "mbg", params: TRUE_MBG});
+  const mbgUnique = compress(mbgData.x, mbgData.tx, mbgData.T).x.length;
+  const [mbg, mbgTime] = time(() => fitMbgNbd(mbgData.x, mbgData.tx, mbgData.T));
+  sample();
+  rows.push({
+    model: "MBG/NBD",
+    ms: mbgTime,
+    iterations: mbg.iterations,
+    customers: n,
+    unique: mbgUnique,
+    converged: mbg.converged,
+    lines: [
+      `MBG/NBD log-likelihood ${mbg.logLikelihood.toFixed(3)} (an MBG/NBD population)`,
+      ...table(mbg.params, TRUE_MBG)
+    ]
+  });
+
+  // Pareto/NBD on a Pareto/NBD population.
+  const pData = simulate(n, seed + 2, {model: "pareto", params: TRUE_PNBD});
+  const pUnique = compress(pData.x, pData.tx, pData.T).x.length;
+  const [pnbd, pTime] = time(() => fitParetoNbd(pData.x, pData.tx, pData.T));
+  sample();
+  rows.push({
+    model: "Pareto/NBD",
+    ms: pTime,
+    iterations: pnbd.iterations,
+    customers: n,
+    unique: pUnique,
+    converged: pnbd.converged,
+    lines: [
+      `Pareto/NBD log-likelihood ${pnbd.logLikelihood.toFixed(3)} (a Pareto/NBD population)`,
+      ...table(pnbd.params, TRUE_PNBD)
+    ]
+  });
+
+  // sBG on a cohort of n subscribers followed for SBG_PERIODS periods.
+  const cohort = simulateCohort(n, seed + 3, TRUE_SBG, SBG_PERIODS);
+  const [sbg, sbgTime] = time(() => fitSbg(cohort.lost, cohort.survivors));
+  rows.push({
+    model: "sBG",
+    ms: sbgTime,
+    iterations: sbg.iterations,
+    customers: n,
+    unique: null,
+    converged: sbg.converged,
+    lines: [
+      `sBG log-likelihood ${sbg.logLikelihood.toFixed(3)} (a cohort over ${SBG_PERIODS} periods, ${cohort.survivors.toLocaleString("en")} still subscribed)`,
+      ...table(sbg.params, TRUE_SBG)
+    ]
+  });
+
+  // Ridge logistic regression on n rows × LOGISTIC_WEIGHTS.length columns.
+  const design = simulateLogistic(n, seed + 4);
+  const names = LOGISTIC_WEIGHTS.map((_, j) => `x${j + 1}`);
+  const [logit, logitTime] = time(() => fitLogistic(names, design.columns, design.y));
+  sample();
+  // Back from the standardised columns to units of the raw ones.
+  const raw = (j: number) => logit.weights[logit.names.indexOf(names[j])] / logit.inputs[j].scale;
+  const rawIntercept = names.reduce(
+    (sum, _, j) => sum - raw(j) * logit.inputs[j].mean,
+    logit.intercept
   );
+  rows.push({
+    model: "logistic",
+    ms: logitTime,
+    iterations: logit.iterations,
+    customers: n,
+    unique: null,
+    converged: logit.converged,
+    lines: [
+      `logistic regression (${names.length} columns, ${design.missing.toLocaleString("en")} values of x1 missing, so ${logit.names.length} weights)`,
+      ...table(
+        Object.fromEntries([
+          ["intercept", rawIntercept],
+          ...names.map((name, j) => [name, raw(j)])
+        ]) as Record<string, number>,
+        Object.fromEntries([
+          ["intercept", LOGISTIC_INTERCEPT],
+          ...names.map((name, j) => [name, LOGISTIC_WEIGHTS[j]])
+        ]) as Record<string, number>
+      ).map((line) => `${line} (per unit of the raw column)`)
+    ]
+  });
+  const [oof, cvTime] = time(() => crossValidate(names, design.columns, design.y, {folds: 5}));
+  sample();
+  rows.push({
+    model: "logistic, 5-fold CV",
+    ms: cvTime,
+    iterations: 5,
+    customers: n,
+    unique: null,
+    converged: true,
+    lines: [
+      `out-of-fold AUC ${auc(oof, design.y).toFixed(4)} (5 fits of ${Math.round(0.8 * n).toLocaleString("en")} rows)`
+    ]
+  });
+
+  const maxRss = process.resourceUsage().maxRSS / 1024;
+  console.log(`  simulate BG/NBD     ${fmt(simulateTime)} ms`);
   console.log(
-    `  BG/NBD fit          ${fmt(bgTime)} ms (${bg.iterations} iterations, converged ${bg.converged}, includes compression)`
+    `  compress            ${fmt(compressTime)} ms (${unique.x.length} unique (x, t_x, T)); every fit below includes its compression`
   );
-  console.log(`  BG/NBD fit, weights ${fmt(bgWeightedTime)} ms (on the precompressed triples)`);
+  for (const line of summary(rows)) console.log(line);
+  for (const row of rows) for (const line of row.lines) console.log(line);
   console.log(
-    `  Gamma-Gamma fit     ${fmt(ggTime)} ms (${repeaters} repeaters, ${gg.iterations} iterations, converged ${gg.converged})`
+    `  predictions         ${fmt(predictTime)} ms (BG/NBD P(alive), E[Y(52)], E[M], value for all)`
   );
-  console.log(
-    `  predictions         ${fmt(predictTime)} ms (P(alive), E[Y(52)], E[M], value for all)`
-  );
-  console.log(
-    `BG/NBD log-likelihood ${bg.logLikelihood.toFixed(3)} (weighted fit ${bgWeighted.logLikelihood.toFixed(3)})`
-  );
-  for (const line of table(bg.params, TRUE_BG)) console.log(line);
-  console.log(`Gamma-Gamma log-likelihood ${gg.logLikelihood.toFixed(3)}`);
-  for (const line of table(gg.params, TRUE_GG)) console.log(line);
   console.log(
     `mean P(alive) ${(sumAlive / n).toFixed(4)}, mean E[Y(52)] ${(sumPurchases / n).toFixed(4)}, mean 52-week value ${(sumValue / n).toFixed(2)}`
   );
