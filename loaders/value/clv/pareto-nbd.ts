@@ -17,7 +17,7 @@
  */
 import {type Fit, groupValues} from "./fit.ts";
 import {minimise, type Objective} from "./minimise.ts";
-import {digamma, hyp2f1Plus1, lnGamma} from "./special-functions.ts";
+import {digamma, hyp2f1, hyp2f1Plus1, lnGamma} from "./special-functions.ts";
 import {compress, type Compressed} from "./triples.ts";
 
 /** Purchase rate ~ Gamma(r, alpha); dropout rate ~ Gamma(s, beta). */
@@ -32,6 +32,14 @@ function checkParams(params: ParetoNbdParams): void {
   for (const [name, v] of Object.entries(params))
     if (!(v > 0 && Number.isFinite(v)))
       throw new Error(`Pareto/NBD parameter ${name} = ${v} must be > 0`);
+}
+
+/** ln(exp(a) + exp(b)) without overflow; −∞ terms drop out. */
+function logSumExp(a: number, b: number): number {
+  if (a === -Infinity) return b;
+  if (b === -Infinity) return a;
+  const m = Math.max(a, b);
+  return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
 }
 
 /**
