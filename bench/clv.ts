@@ -1,15 +1,25 @@
 /**
- * Benchmark: BG/NBD + Gamma-Gamma on 1,000,000 customers simulated from known parameters.
+ * Benchmark: every value model on 1,000,000 customers simulated from known parameters; prints
+ * each fit's time, iterations, customers, unique triples and fitted against true parameters, and
+ * the time of every customer's predictions. Nothing here asserts a time.
  *
- * Each customer makes a first purchase on a day uniform over the first 13 weeks of a 52-week
- * (364-day) calibration period, then buys as a Poisson process with rate λ ~ Gamma(r, α) and
- * drops out after each repeat purchase with probability p ~ Beta(a, b). Purchase times are
- * recorded to the day (t_x and T multiples of 1/7 week) and purchases on one day count as one.
+ * Purchase-count populations (BG/NBD, MBG/NBD, Pareto/NBD): each customer makes a first purchase
+ * on a day uniform over the first 13 weeks of a 52-week (364-day) calibration period, then buys
+ * as a Poisson process with rate λ ~ Gamma(r, α) until they drop out: after each purchase with
+ * probability p ~ Beta(a, b) (BG/NBD), also right after the first (MBG/NBD), or at the end of an
+ * exponential lifetime with rate μ ~ Gamma(s, β) (Pareto/NBD). Purchase times are recorded to the
+ * day (t_x and T multiples of 1/7 week) and purchases on one day count as one, as the build
+ * counts them; that rounding, not the fits, moves the estimates a few per cent from the truth
+ * (with exact times, MBG/NBD and Pareto/NBD on 1,000,000 customers come within 0.3 % and 2 %).
  * The mean value of the x repeat purchases is drawn from the Gamma-Gamma model: ν ~ Gamma(q, γ),
- * x·m_x ~ Gamma(p·x, ν). Run: npx tsx bench/clv.ts [--n 1000000] [--seed 7] [--skip-stage]
+ * x·m_x ~ Gamma(p·x, ν). sBG: a cohort of subscribers with churn probability θ ~ Beta(α, β) per
+ * period, followed for 24 periods. Logistic regression: 1,000,000 rows of 6 normal columns (5 %
+ * of one missing) and y ~ Bernoulli(σ(b0 + w · x)), fitted, then cross-validated in 5 folds.
+ *
+ * Run: npx tsx bench/clv.ts [--n 1000000] [--seed 7] [--skip-stage]
  *
  * Then the whole customer-value stage (buildCustomerValue) on an in-memory store holding the
- * same process as order rows: every purchase event is an order at a random time of its day (so
+ * BG/NBD process as order rows: every purchase event is an order at a random time of its day (so
  * same-day orders occur and are merged by the stage's SQL), amounts ~ Gamma(p, ν) per order,
  * and the histories run half a year past the as-of date, so the as-of filter has work to do.
  */
@@ -21,9 +31,16 @@ import {
   fitBgNbd,
   fitMbgNbd,
   pAlive,
+  pNoPurchase,
   type BgNbdParams
 } from "../loaders/value/clv/bg-nbd.ts";
-import {fitParetoNbd, type ParetoNbdParams} from "../loaders/value/clv/pareto-nbd.ts";
+import {
+  fitParetoNbd,
+  paretoNbdExpectedPurchases,
+  paretoNbdPAlive,
+  paretoNbdPNoPurchase,
+  type ParetoNbdParams
+} from "../loaders/value/clv/pareto-nbd.ts";
 import {fitSbg, type SbgParams} from "../loaders/value/clv/sbg.ts";
 import {crossValidate, fitLogistic} from "../loaders/value/logistic.ts";
 import {auc} from "../loaders/value/scoring.ts";
@@ -32,7 +49,7 @@ import {
   fitGammaGamma,
   type GammaGammaParams
 } from "../loaders/value/clv/gamma-gamma.ts";
-import {compress} from "../loaders/value/clv/triples.ts";
+import {compress, perUniqueTriple} from "../loaders/value/clv/triples.ts";
 import {random} from "../loaders/profile/kmeans/kmeans.ts";
 import {ident, sql, val, type SQL} from "../loaders/core/sql.ts";
 import {Store} from "../loaders/core/store.ts";
@@ -284,6 +301,48 @@ function summary(rows: Timed[]): string[] {
   return out;
 }
 
+/** The horizons of the predictions: expected purchases in a year, no purchase in 13 weeks. */
+const YEAR = 52;
+const QUIET = 13;
+
+/** What one model predicts for a customer (x, t_x, T). */
+interface Predictor {
+  alive(x: number, tx: number, T: number): number;
+  purchases(x: number, tx: number, T: number): number;
+  quiet(x: number, tx: number, T: number): number;
+}
+
+/**
+ * Every customer's P(alive), E[Y(52)] and P(no purchase in 13 weeks), each computed once per
+ * unique (x, t_x, T) (perUniqueTriple); the time includes the one compression. Returns the time
+ * and the three means.
+ */
+function predictEveryone(
+  predictor: Predictor,
+  {x, tx, T}: {x: Float64Array; tx: Float64Array; T: Float64Array}
+): {ms: number; means: [number, number, number]} {
+  const start = performance.now();
+  const unique = compress(x, tx, T);
+  const outputs = [predictor.alive, predictor.purchases, predictor.quiet].map((fn) =>
+    perUniqueTriple(x, tx, T, fn, unique)
+  );
+  const elapsed = ms(start);
+  const mean = (v: Float64Array) => v.reduce((sum, e) => sum + e, 0) / x.length;
+  return {ms: elapsed, means: [mean(outputs[0]), mean(outputs[1]), mean(outputs[2])]};
+}
+
+const bgPredictor = (params: BgNbdParams, variant: "bg" | "mbg"): Predictor => ({
+  alive: (x, tx, T) => pAlive(params, x, tx, T, variant),
+  purchases: (x, tx, T) => expectedPurchases(params, YEAR, x, tx, T, variant),
+  quiet: (x, tx, T) => pNoPurchase(params, QUIET, x, tx, T, variant)
+});
+
+const paretoPredictor = (params: ParetoNbdParams): Predictor => ({
+  alive: (x, tx, T) => paretoNbdPAlive(params, x, tx, T),
+  purchases: (x, tx, T) => paretoNbdExpectedPurchases(params, YEAR, x, tx, T),
+  quiet: (x, tx, T) => paretoNbdPNoPurchase(params, QUIET, x, tx, T)
+});
+
 /** Times one call. */
 function time<T>(run: () => T): [T, number] {
   const start = performance.now();
@@ -322,6 +381,8 @@ export async function benchClv(): Promise<void> {
   const [bgWeighted, bgWeightedTime] = time(() =>
     fitBgNbd(unique.x, unique.tx, unique.T, unique.weights)
   );
+  const predictions: {model: string; ms: number; means: [number, number, number]}[] = [];
+  predictions.push({model: "BG/NBD", ...predictEveryone(bgPredictor(bg.params, "bg"), {x, tx, T})});
   rows.push({
     model: "BG/NBD",
     ms: bgTime,
@@ -385,6 +446,10 @@ export async function benchClv(): Promise<void> {
   const mbgUnique = compress(mbgData.x, mbgData.tx, mbgData.T).x.length;
   const [mbg, mbgTime] = time(() => fitMbgNbd(mbgData.x, mbgData.tx, mbgData.T));
   sample();
+  predictions.push({
+    model: "MBG/NBD",
+    ...predictEveryone(bgPredictor(mbg.params, "mbg"), mbgData)
+  });
   rows.push({
     model: "MBG/NBD",
     ms: mbgTime,
@@ -403,6 +468,7 @@ export async function benchClv(): Promise<void> {
   const pUnique = compress(pData.x, pData.tx, pData.T).x.length;
   const [pnbd, pTime] = time(() => fitParetoNbd(pData.x, pData.tx, pData.T));
   sample();
+  predictions.push({model: "Pareto/NBD", ...predictEveryone(paretoPredictor(pnbd.params), pData)});
   rows.push({
     model: "Pareto/NBD",
     ms: pTime,
@@ -486,7 +552,14 @@ export async function benchClv(): Promise<void> {
   for (const line of summary(rows)) console.log(line);
   for (const row of rows) for (const line of row.lines) console.log(line);
   console.log(
-    `  predictions         ${fmt(predictTime)} ms (BG/NBD P(alive), E[Y(52)], E[M], value for all)`
+    `Predictions for every customer, once per unique (x, t_x, T): P(alive), E[Y(${YEAR})], P(no purchase in ${QUIET})`
+  );
+  for (const {model, ms: time, means} of predictions)
+    console.log(
+      `  ${model.padEnd(11)} ${fmt(time).padStart(8)} ms  (means ${means.map((v) => v.toFixed(4)).join(", ")})`
+    );
+  console.log(
+    `  BG/NBD + Gamma-Gamma customer by customer ${fmt(predictTime)} ms (P(alive), E[Y(52)], E[M], value)`
   );
   console.log(
     `mean P(alive) ${(sumAlive / n).toFixed(4)}, mean E[Y(52)] ${(sumPurchases / n).toFixed(4)}, mean 52-week value ${(sumValue / n).toFixed(2)}`
