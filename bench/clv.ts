@@ -583,9 +583,8 @@ async function benchStage(n: number, seed: number): Promise<void> {
     const summary = await buildCustomerValue(store, {
       asOf: AS_OF,
       horizonDays: 90,
-      pAliveBelow: 0.5,
-      engagementDropAbove: 0.5,
-      minOrders: 2
+      minOrders: 2,
+      flag: {precision: 0.8}
     });
     const stageTime = ms(start);
     console.log(
@@ -595,9 +594,11 @@ async function benchStage(n: number, seed: number): Promise<void> {
     console.log(`  fits                ${fmt(summary.ms.fit)} ms`);
     console.log(`  predict + write     ${fmt(summary.ms.predict)} ms`);
     console.log(
-      `  whole stage         ${fmt(stageTime)} ms (${summary.modelled.toLocaleString("en")} modelled, ${summary.atRisk.toLocaleString("en")} at risk)`
+      `  whole stage         ${fmt(stageTime)} ms (${summary.modelled.toLocaleString("en")} modelled, ${summary.atRisk === null ? "risk not assessed" : `${summary.atRisk.toLocaleString("en")} at risk`})`
     );
-    if (summary.bgnbd) for (const line of table(summary.bgnbd.params, TRUE_BG)) console.log(line);
+    if (summary.purchase?.model === "bgnbd")
+      for (const line of table(summary.purchase.params as unknown as BgNbdParams, TRUE_BG))
+        console.log(line);
     if (summary.gammaGamma)
       for (const line of table(summary.gammaGamma.params, TRUE_GG)) console.log(line);
     for (const note of summary.notes) console.log(`  note: ${note}`);

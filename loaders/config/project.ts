@@ -413,14 +413,33 @@ export const configSchema = z
       .optional(),
     churn: z
       .object({
-        /** Horizon of expected purchases, in days; default 90. */
+        /** The risk horizon in days: "lapsed" = no purchase in this many days; default 90. */
         horizonDays: z.number().int().min(1).optional(),
-        /** At risk when P(alive) is below this … default 0.5 */
-        pAliveBelow: z.number().min(0).max(1).optional(),
-        /** … or when engagement fell by more than this share (recent against previous); default 0.5 */
-        engagementDropAbove: z.number().min(0).max(1).optional(),
-        /** … among customers with at least this many orders; default 2. */
-        minOrders: z.number().int().min(1).optional()
+        /** Only customers with at least this many purchase days are flagged; default 2. */
+        minOrders: z.number().int().min(1).optional(),
+        /**
+         * How the at-risk threshold is chosen on the backtest: the lowest probability of lapsing
+         * at which this share of those flagged did lapse ({precision}), or the customers most
+         * likely to lapse ({share}); default {precision: 0.8}.
+         */
+        flag: z
+          .union([
+            z.object({precision: z.number().gt(0).max(1)}).strict(),
+            z.object({share: z.number().gt(0).max(1)}).strict()
+          ])
+          .optional(),
+        pAliveBelow: z
+          .never({
+            error:
+              "churn.pAliveBelow is no longer used: the at-risk threshold is chosen by the backtest; set churn.flag ({precision: 0.8} or {share: 0.1}) instead"
+          })
+          .optional(),
+        engagementDropAbove: z
+          .never({
+            error:
+              "churn.engagementDropAbove is no longer used: risk is learned from the purchase history and measured by the backtest; remove it (set churn.flag to choose the threshold)"
+          })
+          .optional()
       })
       .strict()
       .optional(),
@@ -596,7 +615,7 @@ export interface PortraitConfig {
     restarts: number;
     seed: number;
   };
-  churn: {horizonDays: number; pAliveBelow: number; engagementDropAbove: number; minOrders: number};
+  churn: {horizonDays: number; minOrders: number; flag: {precision: number} | {share: number}};
   segments: Record<string, SegmentVariable[]>;
   profiles: {
     notes: string;
@@ -681,9 +700,8 @@ export function parseConfig(input: unknown, path: string, dir = dirname(path)): 
     clustering: clusteringSettings(c.clustering, path),
     churn: {
       horizonDays: c.churn?.horizonDays ?? 90,
-      pAliveBelow: c.churn?.pAliveBelow ?? 0.5,
-      engagementDropAbove: c.churn?.engagementDropAbove ?? 0.5,
-      minOrders: c.churn?.minOrders ?? 2
+      minOrders: c.churn?.minOrders ?? 2,
+      flag: c.churn?.flag ?? {precision: 0.8}
     },
     segments: c.segments ?? DEFAULT_SEGMENTS,
     profiles: {

@@ -102,7 +102,7 @@ export async function copyPreviousCustomers(
     const risk = (await store.tableColumns("customer_value", database)).has("at_risk");
     await store.run(
       sql`CREATE OR REPLACE TABLE previous_customers AS
-          SELECT p.customer_id, p.profile_id, ${risk ? sql`coalesce(v.at_risk, false)` : sql`false`} AS at_risk
+          SELECT p.customer_id, p.profile_id, ${risk ? sql`v.at_risk` : sql`NULL::BOOLEAN`} AS at_risk
           FROM previous_store.customer_profiles p
           ${risk ? sql`LEFT JOIN previous_store.customer_value v USING (customer_id)` : sql``}
           ORDER BY p.customer_id`

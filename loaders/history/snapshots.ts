@@ -11,8 +11,9 @@
  * - `snapshots(snapshot, current, customers)`, oldest first; the current build is the last;
  * - `snapshot_skips(snapshot, reason)`: past snapshots left out and why (snapshot NULL when
  *   the build has none at all: no dated activity, or `history.periods` 0);
- * - `snapshot_customers(snapshot, customer_id, profile_id, at_risk, risk_reason, p_alive,
- *   expected_value_12m, spend_12m, engagement_change)`;
+ * - `snapshot_customers(snapshot, customer_id, profile_id, at_risk, p_alive,
+ *   expected_value_12m, spend_12m, engagement_change)`: at_risk NULL where risk was not
+ *   assessed (the current build's backtest decides, and every snapshot applies its decision);
  * - `snapshot_positions(snapshot, profile_id, column, mean)`: members' mean position per
  *   clustering column, for the centroid shift;
  * - `snapshot_bins(snapshot, profile_id, feature, bin, customers)`: members per bin of every
@@ -32,7 +33,7 @@ import {activity, buildFeatures, featureOptions, type CatalogEntry} from "../pro
 import {matrixSelect, readColumns, type ClusterColumn} from "../profile/matrix.ts";
 import {type Store} from "../core/store.ts";
 import {byProfileId, ident, join, raw, sql, val, type SQL} from "../core/sql.ts";
-import {buildCustomerValue} from "../value/customer-value.ts";
+import {buildCustomerValue, readDecision} from "../value/customer-value.ts";
 
 /** Fewer customers than this at a snapshot make it too early to say anything: it is skipped. */
 export const MIN_SNAPSHOT_CUSTOMERS = 100;
@@ -177,7 +178,7 @@ async function recordSnapshot(
   const day = sql`${val(date)}::DATE`;
   await store.run(
     sql`INSERT INTO snapshot_customers
-        SELECT ${day}, a.customer_id, a.profile_id, coalesce(v.at_risk, false), v.risk_reason,
+        SELECT ${day}, a.customer_id, a.profile_id, v.at_risk,
           v.p_alive, v.expected_value_12m, ${spend ? sql`f.spend_12m` : sql`NULL::DOUBLE`},
           v.engagement_change
         FROM ${ident(assignments)} a
@@ -234,7 +235,7 @@ async function placeInMatrix(store: Store, features: string, columns: ClusterCol
 
 async function createTables(store: Store): Promise<void> {
   await store.run(sql`CREATE OR REPLACE TABLE snapshot_customers (snapshot DATE, customer_id VARCHAR,
-    profile_id VARCHAR, at_risk BOOLEAN, risk_reason VARCHAR, p_alive DOUBLE,
+    profile_id VARCHAR, at_risk BOOLEAN, p_alive DOUBLE,
     expected_value_12m DOUBLE, spend_12m DOUBLE, engagement_change DOUBLE)`);
   await store.run(sql`CREATE OR REPLACE TABLE snapshot_positions (snapshot DATE, profile_id VARCHAR,
     "column" VARCHAR, mean DOUBLE)`);
@@ -287,6 +288,7 @@ export async function buildSnapshots(
   await placeInMatrix(store, "features", columns);
   const bins = await binExpressions(store, columns, "snapshot_matrix");
   const options = {columns, bins, numbers, spend};
+  const decision = await readDecision(store);
   const current = await recordSnapshot(
     store,
     asOf,
@@ -326,7 +328,7 @@ export async function buildSnapshots(
     await buildCustomerValue(store, {
       asOf: date,
       ...config.churn,
-      snapshot: {features: "snapshot_features", table: "snapshot_value"}
+      snapshot: {features: "snapshot_features", table: "snapshot_value", decision}
     });
     const n = await recordSnapshot(
       store,
@@ -543,13 +545,12 @@ export async function buildMovers(store: Store, o: MoverOptions): Promise<number
     sql`CREATE OR REPLACE TABLE at_risk_movers AS
      WITH m AS (
        SELECT n.customer_id, n.profile_id, b.profile_id AS previous_profile_id,
-         n.at_risk AND NOT b.at_risk AS into_risk,
+         coalesce(n.at_risk AND NOT b.at_risk, false) AS into_risk,
          coalesce(t.p < ${o.significance}, false) AS dropped,
          coalesce(b.expected_value_12m, b.spend_12m, 0) AS value_at_stake,
          b.p_alive AS p_alive_before, n.p_alive, coalesce(b.spend_12m, 0) AS spend_before,
          coalesce(n.spend_12m, 0) AS spend_now, coalesce(a.activity_before, 0) AS activity_before,
-         coalesce(a.activity_now, 0) AS activity_now, t.p AS drop_p, n.engagement_change,
-         n.risk_reason
+         coalesce(a.activity_now, 0) AS activity_now, t.p AS drop_p, n.engagement_change
        FROM snapshot_customers n
        JOIN snapshot_customers b ON b.customer_id = n.customer_id AND b.snapshot = ${since}
        LEFT JOIN mover_activity a ON a.customer_id = n.customer_id
@@ -563,7 +564,7 @@ export async function buildMovers(store: Store, o: MoverOptions): Promise<number
          ELSE 'engagement_drop' END AS reason,
        CASE WHEN into_risk AND dropped THEN 'strong' ELSE 'one signal' END AS evidence,
        value_at_stake, p_alive_before, p_alive, spend_before, spend_now, activity_before,
-       activity_now, drop_p, engagement_change, risk_reason
+       activity_now, drop_p, engagement_change
      FROM m WHERE into_risk OR dropped
      ORDER BY rank`
   );

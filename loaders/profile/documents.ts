@@ -54,7 +54,7 @@ async function profileFacts(store: Store, catalog: CatalogEntry[]): Promise<Prof
         ${
           hasValue
             ? sql`LEFT JOIN (SELECT p.profile_id, avg(v.expected_value_12m) AS value12m, avg(v.p_alive) AS p_alive,
-                   avg(coalesce(v.at_risk, false)::DOUBLE) AS at_risk
+                   avg(v.at_risk::DOUBLE) AS at_risk
                  FROM customer_profiles p JOIN customer_value v USING (customer_id) GROUP BY 1) v USING (profile_id)`
             : sql``
         }
@@ -63,7 +63,7 @@ async function profileFacts(store: Store, catalog: CatalogEntry[]): Promise<Prof
   const base = hasValue
     ? await store.one<{value12m: number | null; p_alive: number | null; at_risk: number | null}>(
         sql`SELECT avg(v.expected_value_12m) AS value12m, avg(v.p_alive) AS p_alive,
-              avg(coalesce(v.at_risk, false)::DOUBLE) AS at_risk
+              avg(v.at_risk::DOUBLE) AS at_risk
             FROM customer_profiles p JOIN customer_value v USING (customer_id)`
       )
     : undefined;

@@ -30,13 +30,15 @@ export const CHANGE_COLUMNS = [
 
 /**
  * The customers whose profile or at-risk flag differs between previous_customers and this
- * build, one row each (CHANGE_COLUMNS) sorted by id. Without customer_value nobody is at risk.
+ * build, one row each (CHANGE_COLUMNS) sorted by id. Risk that was not assessed (no
+ * customer_value, or the flag not assessed) is NULL on either side, and no move into or out of
+ * risk is claimed from it.
  */
 export function customerChangesQuery({hasValue}: {hasValue: boolean}): SQL {
   const into = sql`NOT b.at_risk AND n.at_risk`;
   const out = sql`b.at_risk AND NOT n.at_risk`;
   return sql`WITH now AS (
-       SELECT p.customer_id, p.profile_id, ${hasValue ? sql`coalesce(v.at_risk, false)` : sql`false`} AS at_risk
+       SELECT p.customer_id, p.profile_id, ${hasValue ? sql`v.at_risk` : sql`NULL::BOOLEAN`} AS at_risk
        FROM customer_profiles p
        ${hasValue ? sql`LEFT JOIN customer_value v USING (customer_id)` : sql``}
      ),

@@ -24,22 +24,18 @@ import {
 import type {Row, Store} from "../core/store.ts";
 import {byProfileId, ident, join, sql, val, type SQL} from "../core/sql.ts";
 import {DIGITS, round} from "./published.ts";
+import {riskSummary} from "./risk.ts";
 import type {PageSettings} from "../config/settings.ts";
 
-/** What the config decides about the cards: identifiers, and the at-risk rule to explain. */
+/** What the config decides about the cards: whether they carry identifiers. */
 export interface CardOptions {
   /** config.privacy.identifiers: publish name, e-mail and phone. */
   identifiers: boolean;
-  /** config.churn: the rule behind customer_value.at_risk. */
-  churn: {pAliveBelow: number; engagementDropAbove: number; minOrders: number};
 }
 
 /** The card options of a build's settings (the page loaders') or config (publishing's). */
-export function cardOptions({
-  privacy,
-  churn
-}: Pick<PageSettings, "privacy" | "churn">): CardOptions {
-  return {identifiers: privacy.identifiers, churn};
+export function cardOptions({privacy}: Pick<PageSettings, "privacy">): CardOptions {
+  return {identifiers: privacy.identifiers};
 }
 
 /** Traits per profile a card compares the customer on. */
@@ -83,11 +79,7 @@ export async function cardIndex(store: Store, options: CardOptions): Promise<Car
     shards: ids.length === 0 ? 0 : shardCount(ids.length),
     identifiers: options.identifiers,
     example: ids[0] ?? null,
-    churn: {
-      p_alive_below: options.churn.pAliveBelow,
-      engagement_drop_above: options.churn.engagementDropAbove,
-      min_orders: options.churn.minOrders
-    },
+    risk: await riskSummary(store),
     profiles: await cardProfiles(store)
   };
 }
@@ -264,6 +256,7 @@ async function buildShards(
 
 /** One row per customer of the shard: profile, channels, order and ticket summaries, value, risk. */
 async function summaries(store: Store, date: string | null, options: CardOptions): Promise<Row[]> {
+  const {min_orders: minOrders} = await riskSummary(store);
   const [features, orders, tickets, value, customers] = await Promise.all(
     ["features", "orders", "tickets", "customer_value", "customers"].map((t) =>
       store.tableColumns(t)
@@ -350,9 +343,11 @@ async function summaries(store: Store, date: string | null, options: CardOptions
     select.push(
       sql`round(v.p_alive, 3) AS p_alive`,
       sql`round(v.expected_value_12m) AS expected_value_12m`,
-      // Not assessed (null) when the rule could not apply: no model row, or too few orders.
-      sql`CASE WHEN v.customer_id IS NULL OR coalesce(v.purchases, 0) < ${options.churn.minOrders} THEN NULL
-         WHEN v.at_risk THEN coalesce(v.risk_reason, 'p_alive') ELSE 'none' END AS risk`,
+      // Not assessed (null) when the flag did not apply: not assessed in this build, no
+      // purchase, or fewer purchases than the rule needs (at_risk false, but not judged).
+      sql`CASE WHEN v.at_risk IS NULL OR v.purchases < ${minOrders} THEN NULL
+         WHEN v.at_risk THEN 'at_risk' ELSE 'none' END AS risk`,
+      sql`round(v.p_lapse, 3) AS p_lapse`,
       sql`round(v.engagement_change, 2) AS engagement_change`
     );
     joins.push(sql`LEFT JOIN customer_value v USING (customer_id)`);
@@ -361,6 +356,7 @@ async function summaries(store: Store, date: string | null, options: CardOptions
       sql`NULL AS p_alive`,
       sql`NULL AS expected_value_12m`,
       sql`NULL AS risk`,
+      sql`NULL AS p_lapse`,
       sql`NULL AS engagement_change`
     );
 

@@ -9,12 +9,42 @@ import {fewFeaturesWarning} from "../profile/preflight.ts";
 import type {Row, Store} from "../core/store.ts";
 import {byProfileId, sql} from "../core/sql.ts";
 import type {
+  BacktestCandidate,
+  BacktestDecile,
+  BacktestFrequency,
   ClusteringRun,
+  MethodBacktest,
   MethodDocument,
   MethodFeature,
   ModelParameter,
   ProfileQuality
 } from "../../src/contracts/method.ts";
+
+/** The backtest's tables (loaders/value/backtest.ts), empty when the build has none. */
+async function methodBacktest(store: Store): Promise<MethodBacktest> {
+  if (!(await store.has("value_backtest")))
+    return {customers: null, lapsed: null, candidates: [], frequency: [], deciles: []};
+  const counts = await store.one<{customers: number | null; lapsed: number | null}>(
+    sql`SELECT customers, lapsed FROM risk_assessment`
+  );
+  return {
+    customers: counts?.customers ?? null,
+    lapsed: counts?.lapsed ?? null,
+    candidates: await store.all<BacktestCandidate & Row>(
+      sql`SELECT model, label, auc, brier, log_loss, predicted_purchases, actual_purchases, mse,
+            error, how, risk_model, purchase_model
+          FROM value_backtest ORDER BY position`
+    ),
+    frequency: await store.all<BacktestFrequency & Row>(
+      sql`SELECT model, frequency, customers, predicted, actual
+          FROM value_backtest_frequency ORDER BY position, bucket`
+    ),
+    deciles: await store.all<BacktestDecile & Row>(
+      sql`SELECT model, decile, customers, predicted, actual
+          FROM value_backtest_deciles ORDER BY position, decile`
+    )
+  };
+}
 
 /** Everything the Method page shows, from the store and the config's settings. */
 export async function methodDocument(store: Store, config: PageSettings): Promise<MethodDocument> {
@@ -52,6 +82,7 @@ export async function methodDocument(store: Store, config: PageSettings): Promis
     features,
     models,
     quality,
+    backtest: await methodBacktest(store),
     settings: {
       k: clustering.k,
       minProfileShare: clustering.minProfileShare,
@@ -62,8 +93,6 @@ export async function methodDocument(store: Store, config: PageSettings): Promis
       restarts: clustering.restarts,
       seed: clustering.seed,
       horizonDays: churn.horizonDays,
-      pAliveBelow: churn.pAliveBelow,
-      engagementDropAbove: churn.engagementDropAbove,
       minOrders: churn.minOrders,
       minEffect: profiles.minEffect,
       minCoverage: profiles.minCoverage,

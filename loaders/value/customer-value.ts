@@ -1,8 +1,12 @@
 /**
- * Customer value (DESIGN.md step 4, churn risk and CLV): the per-customer purchase summary the
- * BG/NBD and Gamma-Gamma models need, computed in DuckDB as of a date; both models fitted in
- * process (clv/); P(alive), expected purchases, expected 12-month value and an at-risk flag
- * written back as the table `customer_value`, the fitted parameters as `value_models`.
+ * Customer value and risk (DESIGN.md, "Value and risk"): the per-customer purchase summary as
+ * of a date, computed in DuckDB; the backtest (backtest.ts), which measures every candidate
+ * model on the data's own history and chooses; the chosen purchase model (BG/NBD, MBG/NBD or
+ * Pareto/NBD) refitted on everything up to the as-of date for P(alive) and expected purchases;
+ * spend from Gamma-Gamma, or, with too few repeat buyers, shrunk empirical spend; and the chosen
+ * risk model's probability of no purchase in the next horizon, flagged at the backtest's
+ * threshold. Written as `customer_value`, with the fits in `value_models` and the backtest in
+ * the `value_backtest*` and `risk_assessment` tables.
  *
  * The summary follows the definitions behind the published CDNOW tables (Fader, Hardie & Lee
  * 2005): time in weeks (days / 7); orders of one day are one purchase, their amounts summed;
@@ -11,38 +15,54 @@
  * repeat purchase days only (the first is left out, as the Gamma-Gamma paper does).
  */
 import {z} from "zod";
-import {expectedPurchases, fitBgNbd, pAlive, type BgNbdParams} from "./clv/bg-nbd.ts";
-import type {Fit} from "./clv/fit.ts";
-import {expectedSpend, fitGammaGamma, type GammaGammaParams} from "./clv/gamma-gamma.ts";
-import {compress, type Compressed} from "./clv/triples.ts";
+import {
+  addDays,
+  backtestTablesSql,
+  learnRisk,
+  readHistory,
+  runBacktest,
+  type Backtest,
+  type RiskModelName
+} from "./backtest.ts";
+import {summarise, type FitSummary} from "./clv/fit.ts";
+import type {GammaGammaParams} from "./clv/gamma-gamma.ts";
+import {
+  fitPurchaseModel,
+  predictPurchases,
+  type FittedPurchaseModel,
+  type PurchaseModelName
+} from "./clv/purchase-models.ts";
+import {compress} from "./clv/triples.ts";
+import type {FlagRule} from "./scoring.ts";
+import {spendModel} from "./spend.ts";
 import {type Store} from "../core/store.ts";
 import {ident, join, sql, val, type SQL} from "../core/sql.ts";
+
+/** What the backtest decided, applied to the current build and to every past snapshot. */
+export interface RiskDecision {
+  /** The model P(alive), expected purchases and value come from; null: none could be fitted. */
+  purchaseModel: PurchaseModelName | null;
+  /** The model the probability of lapsing comes from; null: risk not assessed. */
+  riskModel: RiskModelName | null;
+  /** Flag at or above this probability of lapsing; null: the flag is not assessed. */
+  threshold: number | null;
+}
 
 export interface ValueOptions {
   /** YYYY-MM-DD, inclusive: orders up to the end of this day count. */
   asOf: string;
-  /** Horizon of `expected_purchases`, in days (default 90). */
+  /** The risk horizon, in days: "lapsed" = no purchase in this many days (default 90). */
   horizonDays: number;
-  /** At risk when P(alive) is below this… */
-  pAliveBelow: number;
-  /** …or when engagement fell by more than this share… */
-  engagementDropAbove: number;
-  /** …among customers with at least this many purchase days. */
+  /** Only customers with at least this many purchase days are flagged at risk. */
   minOrders: number;
+  /** How the at-risk threshold is chosen on the backtest. */
+  flag: FlagRule;
   /**
    * A past snapshot: read its features table and write its value table instead of `features`
-   * and `customer_value`; the fitted parameters (`value_models`) stay the current build's.
+   * and `customer_value`, applying the current build's decision (no backtest of its own); the
+   * fitted parameters (`value_models`) stay the current build's.
    */
-  snapshot?: {features: string; table: string};
-}
-
-/** A fitted model as reported: parameters, fit statistics and the number of customers fitted. */
-export interface FitSummary<P> {
-  params: P;
-  logLikelihood: number;
-  converged: boolean;
-  iterations: number;
-  customers: number;
+  snapshot?: {features: string; table: string; decision: RiskDecision};
 }
 
 export interface ValueSummary {
@@ -50,14 +70,20 @@ export interface ValueSummary {
   customers: number;
   /** Customers given model outputs (P(alive) and expected purchases). */
   modelled: number;
-  /** The BG/NBD fit (null when it failed); its outputs are used only when it converged. */
-  bgnbd: FitSummary<BgNbdParams> | null;
-  /** The Gamma-Gamma fit (null when it failed); used only when it converged. */
+  /** The chosen purchase model, refitted as of the as-of date (null when none was). */
+  purchase: (FitSummary<Record<string, number>> & {model: PurchaseModelName}) | null;
+  /** The Gamma-Gamma fit (null when it failed or was not tried). */
   gammaGamma: FitSummary<GammaGammaParams> | null;
-  atRisk: number;
+  /** Where spend per purchase comes from. */
+  spend: "gamma_gamma" | "shrunk" | null;
+  /** Customers flagged at risk; null when the flag was not assessed. */
+  atRisk: number | null;
+  /** The backtest (current build only; null for a snapshot or without orders). */
+  backtest: Backtest | null;
+  decision: RiskDecision;
   /** What was left out or could not be fitted, in words for the build log. */
   notes: string[];
-  /** Milliseconds: SQL summary and read-back, model fits, predictions and writing the tables. */
+  /** Milliseconds: SQL summary and read-back, backtest and fits, predictions and writing. */
   ms: {summary: number; fit: number; predict: number};
 }
 
@@ -65,13 +91,27 @@ export interface ValueSummary {
 const YEAR_WEEKS = 52;
 const DAYS_PER_WEEK = 7;
 
+const flagSchema = z.union([
+  z.object({precision: z.number().gt(0).max(1)}).strict(),
+  z.object({share: z.number().gt(0).max(1)}).strict()
+]);
+const modelName = z.enum(["bgnbd", "mbgnbd", "pareto_nbd", "learned"]);
 const optionsSchema = z.object({
   asOf: z.iso.date({error: "asOf must be a date written YYYY-MM-DD"}),
-  horizonDays: z.number().positive().finite(),
-  pAliveBelow: z.number().min(0).max(1),
-  engagementDropAbove: z.number().min(0),
+  horizonDays: z.number().int().positive(),
   minOrders: z.number().int().min(1),
-  snapshot: z.object({features: z.string(), table: z.string()}).optional()
+  flag: flagSchema,
+  snapshot: z
+    .object({
+      features: z.string(),
+      table: z.string(),
+      decision: z.object({
+        purchaseModel: modelName.exclude(["learned"]).nullable(),
+        riskModel: modelName.nullable(),
+        threshold: z.number().min(0).max(1).nullable()
+      })
+    })
+    .optional()
 });
 
 function parseOptions(options: ValueOptions): ValueOptions {
@@ -80,7 +120,7 @@ function parseOptions(options: ValueOptions): ValueOptions {
     const issue = result.error.issues[0];
     throw new Error(`invalid value options: ${issue.path.join(".")}: ${issue.message}`);
   }
-  return result.data;
+  return result.data as ValueOptions;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -151,43 +191,36 @@ export function summarySql(
 }
 
 /** The model inputs of every customer with at least one purchase, in `idx` order. */
-export const INPUTS_SQL = sql`SELECT idx, repeat_purchases, t_x_weeks, t_weeks, mean_repeat_value
+export const INPUTS_SQL = sql`SELECT idx, repeat_purchases, t_x_weeks, t_weeks, mean_repeat_value,
+    customer_id
   FROM value_summary WHERE purchases >= 1 ORDER BY idx`;
 
-/** The thresholds of the default at-risk rule (see ValueOptions). */
-export type RiskRule = Pick<ValueOptions, "minOrders" | "pAliveBelow" | "engagementDropAbove">;
-
 /**
- * `table` (`customer_value`, or a past snapshot's): the summary, the predictions, and the
- * default at-risk rule: at risk when purchases ≥ minOrders AND (p_alive < pAliveBelow OR
- * engagement_change < −engagementDropAbove). A NULL on either side of the OR (no model, no
- * engagement data) counts as not met, so customers without orders, or without model outputs,
- * are never at risk by the model.
+ * `table` (`customer_value`, or a past snapshot's): the summary, the predictions and the flag.
+ * At risk: at least `minOrders` purchase days and a probability of lapsing at or above the
+ * threshold. NULL, not false, where it was not assessed: no threshold (the backtest found no
+ * signal, or no threshold met the rule) or no probability (no purchase, or no model).
  */
-export function customerValueSql(table: string, rule: RiskRule): SQL {
+export function customerValueSql(
+  table: string,
+  rule: {minOrders: number; threshold: number | null}
+): SQL {
+  const flag =
+    rule.threshold === null
+      ? sql`NULL::BOOLEAN`
+      : sql`CASE WHEN p.p_lapse IS NULL THEN NULL
+          ELSE s.purchases >= ${rule.minOrders} AND p.p_lapse >= ${rule.threshold}::DOUBLE END`;
   return sql`CREATE OR REPLACE TABLE ${ident(table)} AS
-  WITH v AS (
-    SELECT s.*, p.p_alive, p.expected_purchases, p.expected_value_12m,
-      coalesce(s.purchases >= ${rule.minOrders}, false) AS eligible,
-      coalesce(p.p_alive < ${rule.pAliveBelow}, false) AS low_alive,
-      coalesce(s.engagement_change < -${rule.engagementDropAbove}::DOUBLE, false) AS dropped
-    FROM value_summary s LEFT JOIN value_predictions p USING (idx)
-  )
-  SELECT customer_id, purchases, repeat_purchases, t_x_weeks, t_weeks, mean_repeat_value,
-    p_alive, expected_purchases, expected_value_12m, engagement_change,
-    eligible AND (low_alive OR dropped) AS at_risk,
-    CASE
-      WHEN NOT eligible THEN NULL
-      WHEN low_alive AND dropped THEN 'both'
-      WHEN low_alive THEN 'p_alive'
-      WHEN dropped THEN 'engagement_drop'
-    END AS risk_reason
-  FROM v
-  ORDER BY customer_id`;
+  SELECT s.customer_id, s.purchases, s.repeat_purchases, s.t_x_weeks, s.t_weeks,
+    s.mean_repeat_value, p.p_alive, p.expected_purchases, p.expected_value_12m, p.p_lapse,
+    s.engagement_change, ${flag} AS at_risk
+  FROM value_summary s LEFT JOIN value_predictions p USING (idx)
+  ORDER BY s.customer_id`;
 }
 
 const PREDICTIONS_SQL = sql`CREATE OR REPLACE TEMP TABLE value_predictions
-  (idx INTEGER, p_alive DOUBLE, expected_purchases DOUBLE, expected_value_12m DOUBLE)`;
+  (idx INTEGER, p_alive DOUBLE, expected_purchases DOUBLE, expected_value_12m DOUBLE,
+   p_lapse DOUBLE)`;
 
 /** `value_models` from (model, parameter, value) rows, sorted; an empty table for no rows. */
 export function valueModelsSql(rows: readonly [string, string, number][]): SQL {
@@ -221,163 +254,68 @@ async function inspect(store: Store, featuresTable = "features"): Promise<ValueS
 /** Model inputs, one entry per customer with at least one purchase; NaN for a missing mean. */
 export interface ValueInputs {
   idx: Float64Array;
+  ids: string[];
   x: Float64Array;
   tx: Float64Array;
   T: Float64Array;
   mean: Float64Array;
 }
 
-export interface ValueModels {
-  bgnbd: FitSummary<BgNbdParams> | null;
-  gammaGamma: FitSummary<GammaGammaParams> | null;
-  notes: string[];
-  /** The distinct (x, t_x, T) of the inputs, shared by the BG/NBD fit and its predictions. */
-  triples: Compressed | null;
-}
-
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-function summarise<P>(fit: Fit<P>, customers: number): FitSummary<P> {
-  const {params, logLikelihood, converged, iterations} = fit;
-  return {params, logLikelihood, converged, iterations, customers};
-}
-
-/**
- * Fits BG/NBD on every customer with a purchase and Gamma-Gamma on the repeaters with a
- * positive mean repeat value. A fit that throws is reported as null, one that does not converge
- * as it is; either way a note says why its outputs are left NULL.
- */
-export function fitValueModels(inputs: ValueInputs): ValueModels {
-  const notes: string[] = [];
-  const n = inputs.x.length;
-  if (n === 0) {
-    notes.push("no customer has a purchase by the as-of date: no value model fitted");
-    return {bgnbd: null, gammaGamma: null, notes, triples: null};
-  }
-  let bgnbd: FitSummary<BgNbdParams> | null = null;
-  let triples: Compressed | null = null;
-  try {
-    triples = compress(inputs.x, inputs.tx, inputs.T);
-    const fit = fitBgNbd(triples.x, triples.tx, triples.T, triples.weights);
-    bgnbd = summarise(fit, n);
-    if (fit.note) notes.push(`BG/NBD: ${fit.note}`);
-    if (!bgnbd.converged)
-      notes.push(
-        `BG/NBD did not converge on ${n} customers (too few, or too alike, repeat purchases to estimate it): P(alive) and expected purchases left NULL`
-      );
-  } catch (error) {
-    notes.push(
-      `BG/NBD not fitted on ${n} customers (${message(error)}): P(alive) and expected purchases left NULL`
-    );
-  }
-
-  let repeaters = 0;
-  let left = 0;
-  for (let i = 0; i < n; i++) {
-    if (inputs.x[i] < 1) continue;
-    if (inputs.mean[i] > 0) repeaters++;
-    else left++;
-  }
-  if (left > 0)
-    notes.push(
-      `Gamma-Gamma: ${left} repeat customer${left === 1 ? "" : "s"} with a zero, negative or missing mean repeat value left out of the fit`
-    );
-  const x = new Float64Array(repeaters);
-  const mean = new Float64Array(repeaters);
-  for (let i = 0, j = 0; i < n; i++) {
-    if (inputs.x[i] >= 1 && inputs.mean[i] > 0) {
-      x[j] = inputs.x[i];
-      mean[j++] = inputs.mean[i];
-    }
-  }
-  let gammaGamma: FitSummary<GammaGammaParams> | null = null;
-  try {
-    gammaGamma = summarise(fitGammaGamma(x, mean), repeaters);
-    if (!gammaGamma.converged)
-      notes.push(
-        `Gamma-Gamma did not converge on ${repeaters} repeat customers (too few, or too alike, repeat amounts to estimate it): expected value left NULL`
-      );
-  } catch (error) {
-    notes.push(
-      `Gamma-Gamma not fitted on ${repeaters} repeat customers (${message(error)}): expected value left NULL`
-    );
-  }
-  return {bgnbd, gammaGamma, notes, triples};
-}
 
 export interface ValuePredictions {
   pAlive: Float64Array;
   expectedPurchases: Float64Array;
   expectedValue12m: Float64Array;
+  pLapse: Float64Array;
 }
 
 /** Predictions that are all missing (NaN, written as NULL). */
 export function noPredictions(n: number): ValuePredictions {
+  const missing = () => new Float64Array(n).fill(NaN);
   return {
-    pAlive: new Float64Array(n).fill(NaN),
-    expectedPurchases: new Float64Array(n).fill(NaN),
-    expectedValue12m: new Float64Array(n).fill(NaN)
+    pAlive: missing(),
+    expectedPurchases: missing(),
+    expectedValue12m: missing(),
+    pLapse: missing()
   };
 }
 
 /**
- * P(alive), expected purchases over `horizonWeeks` and expected 12-month value per customer,
- * from the converged models only (NaN where a model is missing). Spend is the Gamma-Gamma
- * conditional mean; the population mean for x = 0 or a missing mean; a negative mean repeat
- * value counts as 0. The BG/NBD outputs depend on (x, t_x, T) only, so they are computed once
- * per distinct triple.
+ * The purchase model's outputs for every input customer: P(alive), expected purchases over the
+ * horizon, expected 12-month value (52 weeks of expected purchases × spend) and the probability
+ * of no purchase in the horizon.
  */
 export function predictValue(
   inputs: ValueInputs,
-  models: ValueModels,
+  model: FittedPurchaseModel,
+  spend: Float64Array,
   horizonWeeks: number
 ): ValuePredictions {
-  const out = noPredictions(inputs.x.length);
-  const bgnbd = models.bgnbd?.converged ? models.bgnbd.params : null;
-  const gammaGamma = models.gammaGamma?.converged ? models.gammaGamma.params : null;
-  const unique = models.triples;
-  if (!bgnbd || !unique) return out;
-  const n = inputs.x.length;
-  const u = unique.x.length;
-  const alive = new Float64Array(u);
-  const horizon = new Float64Array(u);
-  const year = new Float64Array(u);
-  for (let k = 0; k < u; k++) {
-    const [x, tx, T] = [unique.x[k], unique.tx[k], unique.T[k]];
-    alive[k] = pAlive(bgnbd, x, tx, T);
-    horizon[k] = expectedPurchases(bgnbd, horizonWeeks, x, tx, T);
-    year[k] =
-      horizonWeeks === YEAR_WEEKS ? horizon[k] : expectedPurchases(bgnbd, YEAR_WEEKS, x, tx, T);
-  }
-  for (let i = 0; i < n; i++) {
-    const k = unique.index[i];
-    out.pAlive[i] = alive[k];
-    out.expectedPurchases[i] = horizon[k];
-    if (gammaGamma) {
-      const x = inputs.x[i];
-      const m = inputs.mean[i];
-      const spend = Number.isNaN(m)
-        ? expectedSpend(gammaGamma, 0, 0)
-        : expectedSpend(gammaGamma, x, Math.max(0, m));
-      out.expectedValue12m[i] = year[k] * spend;
-    }
-  }
-  return out;
+  const data = compress(inputs.x, inputs.tx, inputs.T);
+  const p = predictPurchases(model, data, horizonWeeks, [horizonWeeks, YEAR_WEEKS]);
+  return {
+    pAlive: p.alive,
+    expectedPurchases: p.expected[0],
+    expectedValue12m: p.expected[1].map((e, i) => e * spend[i]),
+    pLapse: p.none
+  };
 }
 
 /** The rows of `value_models`: parameters, log-likelihood, customers fitted, converged (1/0). */
-export function modelRows(models: ValueModels, horizonDays: number): [string, string, number][] {
+export function modelRows(
+  fits: [string, FitSummary<object> | null][],
+  horizonDays: number
+): [string, string, number][] {
   const rows: [string, string, number][] = [];
-  const add = (model: string, fit: FitSummary<object> | null) => {
-    if (!fit) return;
+  for (const [model, fit] of fits) {
+    if (!fit) continue;
     for (const [key, value] of Object.entries(fit.params)) rows.push([model, key, value]);
     rows.push([model, "log_likelihood", fit.logLikelihood]);
     rows.push([model, "customers", fit.customers]);
     rows.push([model, "converged", fit.converged ? 1 : 0]);
-  };
-  add("bgnbd", models.bgnbd);
-  if (models.bgnbd) rows.push(["bgnbd", "horizon_days", horizonDays]);
-  add("gamma_gamma", models.gammaGamma);
+    rows.push([model, "horizon_days", horizonDays]);
+  }
   return rows;
 }
 
@@ -397,7 +335,80 @@ async function readInputs(store: Store): Promise<ValueInputs> {
   const columns = await store.columns(INPUTS_SQL);
   // No rows come back as no columns at all.
   const [idx, x, tx, T, mean] = [0, 1, 2, 3, 4].map((i) => toFloat(columns[i] ?? []));
-  return {idx, x, tx, T, mean};
+  return {idx, ids: (columns[5] ?? []).map(String), x, tx, T, mean};
+}
+
+/**
+ * The decision the current build's backtest reached, from `risk_assessment` (written by the
+ * current build's buildCustomerValue): what every past snapshot applies.
+ */
+export async function readDecision(store: Store): Promise<RiskDecision> {
+  if (!(await store.has("risk_assessment"))) return NOTHING;
+  const row = await store.one<{
+    purchase_model: PurchaseModelName | null;
+    risk_model: RiskModelName | null;
+    threshold: number | null;
+  }>(sql`SELECT purchase_model, risk_model, threshold FROM risk_assessment`);
+  return {
+    purchaseModel: row?.purchase_model ?? null,
+    riskModel: row?.risk_model ?? null,
+    threshold: row?.threshold ?? null
+  };
+}
+
+/** The decision when nothing can be assessed. */
+const NOTHING: RiskDecision = {purchaseModel: null, riskModel: null, threshold: null};
+
+/**
+ * Without enough history for a backtest, value still comes from a purchase model, untested (the
+ * pages say so): MBG/NBD, which, unlike BG/NBD, lets a one-time buyer be gone.
+ */
+export const UNTESTED_PURCHASE_MODEL: PurchaseModelName = "mbgnbd";
+
+/** The decision the backtest reached. */
+export function decide(backtest: Backtest): RiskDecision {
+  const tooLittle = backtest.candidates.length === 0;
+  return {
+    purchaseModel: backtest.purchaseModel ?? (tooLittle ? UNTESTED_PURCHASE_MODEL : null),
+    riskModel: backtest.risk?.model ?? null,
+    threshold: backtest.risk?.flag?.threshold ?? null
+  };
+}
+
+/**
+ * The probability of lapsing from the risk model, aligned with the inputs. A purchase model's
+ * comes with its predictions (refitted here when it is not the purchase model); the learned
+ * model is trained on the horizon that ended at the as-of date and applied to the customers as
+ * of it.
+ */
+async function lapseProbability(
+  store: Store,
+  o: ValueOptions,
+  inputs: ValueInputs,
+  decision: RiskDecision,
+  purchase: {model: FittedPurchaseModel; predictions: ValuePredictions} | null,
+  notes: string[]
+): Promise<Float64Array> {
+  const n = inputs.x.length;
+  const none = new Float64Array(n).fill(NaN);
+  const risk = decision.riskModel;
+  if (risk === null) return none;
+  try {
+    if (risk === "learned") {
+      const train = await readHistory(store, addDays(o.asOf, -o.horizonDays), o.horizonDays);
+      const now = await readHistory(store, o.asOf, o.horizonDays);
+      const {probability} = learnRisk(train, now);
+      const byId = new Map(now.ids.map((id, i) => [id, probability[i]]));
+      return Float64Array.from(inputs.ids, (id) => byId.get(id) ?? NaN);
+    }
+    if (purchase && purchase.model.name === risk) return purchase.predictions.pLapse;
+    const data = compress(inputs.x, inputs.tx, inputs.T);
+    const model = fitPurchaseModel(risk, data);
+    return predictPurchases(model, data, o.horizonDays / DAYS_PER_WEEK, []).none;
+  } catch (error) {
+    notes.push(`risk model not fitted as of ${o.asOf} (${message(error)}): risk left NULL`);
+    return none;
+  }
 }
 
 /**
@@ -405,20 +416,19 @@ async function readInputs(store: Store): Promise<ValueInputs> {
  * `customers`), the tables
  * - `customer_value(customer_id VARCHAR, purchases INTEGER, repeat_purchases INTEGER,
  *   t_x_weeks DOUBLE, t_weeks DOUBLE, mean_repeat_value DOUBLE, p_alive DOUBLE,
- *   expected_purchases DOUBLE, expected_value_12m DOUBLE, engagement_change DOUBLE,
- *   at_risk BOOLEAN, risk_reason VARCHAR)`, ordered by customer_id: expected purchases over
- *   `horizonDays`, expected value = expected purchases over 52 weeks × expected spend;
- * - `value_models(model VARCHAR, parameter VARCHAR, value DOUBLE)`, ordered by model and
- *   parameter: each fit's parameters, log_likelihood, customers and converged (1/0), and the
- *   BG/NBD horizon_days.
+ *   expected_purchases DOUBLE, expected_value_12m DOUBLE, p_lapse DOUBLE,
+ *   engagement_change DOUBLE, at_risk BOOLEAN)`, ordered by customer_id: expected purchases
+ *   over `horizonDays`, expected value = expected purchases over 52 weeks × expected spend,
+ *   p_lapse = the probability of no purchase in the next `horizonDays`;
+ * - `value_models(model VARCHAR, parameter VARCHAR, value DOUBLE)`: the fits used (the
+ *   purchase model and Gamma-Gamma), with log_likelihood, customers, converged (1/0) and
+ *   horizon_days;
+ * - for the current build, the backtest's tables (publishBacktest in backtest-tables.ts).
  *
  * Customers with no purchase by the as-of date get purchases = 0 and NULL model outputs (not
- * zeros): the models say nothing about someone who never bought, so they are never at risk by
- * the model. At risk (the default rule): purchase days ≥ minOrders AND (p_alive < pAliveBelow
- * OR engagement_change < −engagementDropAbove), where engagement_change = exp(engagement_trend)
- * − 1 from `features` (a share: −0.6 means activity fell by 60 %); `risk_reason` says which
- * ('p_alive', 'engagement_drop', 'both'). No orders table, or a fit that fails or does not
- * converge, leaves the model columns NULL with a note, and never fails the build.
+ * zeros): the models say nothing about someone who never bought. A risk that was not assessed
+ * is NULL, never false. Nothing here fails the build: a model that cannot be fitted leaves its
+ * columns NULL with a note.
  */
 export async function buildCustomerValue(
   store: Store,
@@ -433,29 +443,88 @@ export async function buildCustomerValue(
   const summaryMs = performance.now() - start;
 
   start = performance.now();
-  const models = fitValueModels(inputs);
-  const notes = sources.orders
-    ? models.notes
-    : ["no orders table: purchases and every model output left NULL"];
+  const notes: string[] = [];
+  let backtest: Backtest | null = null;
+  let decision = o.snapshot?.decision ?? NOTHING;
+  if (!sources.orders) notes.push("no orders table: purchases and every model output left NULL");
+  else if (inputs.x.length === 0)
+    notes.push("no customer has a purchase by the as-of date: no value model fitted");
+  else if (!o.snapshot) {
+    backtest = (await runBacktest(store, o)).backtest;
+    decision = decide(backtest);
+    if (backtest.riskReason) notes.push(`risk not assessed: ${backtest.riskReason}`);
+    else if (backtest.risk?.flagReason)
+      notes.push(`at-risk flag not assessed: ${backtest.risk.flagReason}`);
+  }
+
+  let predictions = noPredictions(inputs.x.length);
+  let purchase: ValueSummary["purchase"] = null;
+  let fitted: FittedPurchaseModel | null = null;
+  const spend = sources.orders && inputs.x.length ? spendModel(inputs) : null;
+  if (spend) notes.push(...spend.notes);
+  if (decision.purchaseModel && spend) {
+    try {
+      const data = compress(inputs.x, inputs.tx, inputs.T);
+      fitted = fitPurchaseModel(decision.purchaseModel, data);
+      purchase = {...summarise(fitted.fit, inputs.x.length), model: decision.purchaseModel};
+      if (!fitted.fit.converged) {
+        notes.push(
+          `${decision.purchaseModel} did not converge as of ${o.asOf}: P(alive) and expected purchases left NULL`
+        );
+        fitted = null;
+      } else predictions = predictValue(inputs, fitted, spend.spend, o.horizonDays / DAYS_PER_WEEK);
+    } catch (error) {
+      notes.push(
+        `${decision.purchaseModel} not fitted as of ${o.asOf} (${message(error)}): P(alive) and expected purchases left NULL`
+      );
+    }
+  } else if (sources.orders && inputs.x.length && !o.snapshot && backtest?.purchaseModel === null)
+    notes.push(
+      "no purchase model could be fitted in the backtest: P(alive), expected purchases and value left NULL"
+    );
+  predictions.pLapse = await lapseProbability(
+    store,
+    o,
+    inputs,
+    decision,
+    fitted ? {model: fitted, predictions} : null,
+    notes
+  );
   const fitMs = performance.now() - start;
 
   start = performance.now();
-  let predictions: ValuePredictions;
-  try {
-    predictions = predictValue(inputs, models, o.horizonDays / DAYS_PER_WEEK);
-  } catch (error) {
-    notes.push(`value predictions failed (${message(error)}): model outputs left NULL`);
-    predictions = noPredictions(inputs.x.length);
-  }
   await store.run(PREDICTIONS_SQL);
   await store.appendColumns("value_predictions", [
     inputs.idx,
     predictions.pAlive,
     predictions.expectedPurchases,
-    predictions.expectedValue12m
+    predictions.expectedValue12m,
+    predictions.pLapse
   ]);
-  await store.run(customerValueSql(output, o));
-  if (!o.snapshot) await store.run(valueModelsSql(modelRows(models, o.horizonDays)));
+  await store.run(
+    customerValueSql(output, {minOrders: o.minOrders, threshold: decision.threshold})
+  );
+  if (!o.snapshot) {
+    const reason = !sources.orders
+      ? "there are no orders to learn from"
+      : inputs.x.length === 0
+        ? `no customer had bought by ${o.asOf}`
+        : null;
+    for (const statement of backtestTablesSql(backtest, decision, o, reason))
+      await store.run(statement);
+  }
+  if (!o.snapshot)
+    await store.run(
+      valueModelsSql(
+        modelRows(
+          [
+            [purchase?.model ?? "", purchase],
+            ["gamma_gamma", spend?.gammaGamma ?? null]
+          ],
+          o.horizonDays
+        )
+      )
+    );
   const counts = await store.one<{customers: number; modelled: number; at_risk: number}>(
     sql`SELECT count(*)::INTEGER AS customers, count(p_alive)::INTEGER AS modelled,
           count(*) FILTER (WHERE at_risk)::INTEGER AS at_risk FROM ${ident(output)}`
@@ -467,9 +536,12 @@ export async function buildCustomerValue(
   return {
     customers: counts?.customers ?? 0,
     modelled: counts?.modelled ?? 0,
-    bgnbd: models.bgnbd,
-    gammaGamma: models.gammaGamma,
-    atRisk: counts?.at_risk ?? 0,
+    purchase,
+    gammaGamma: spend?.gammaGamma ?? null,
+    spend: spend?.kind ?? null,
+    atRisk: decision.threshold === null ? null : (counts?.at_risk ?? 0),
+    backtest,
+    decision,
     notes,
     ms: {summary: summaryMs, fit: fitMs, predict: predictMs}
   };

@@ -5,8 +5,9 @@
  */
 import {builder, type Child} from "./dom.js";
 import {profileColor} from "./palette.js";
-import type {Card, CardTrait, Risk} from "../contracts/cards.js";
+import type {Card, CardTrait} from "../contracts/cards.js";
 import {formatMoney} from "../contracts/money.js";
+import {flagEvidence} from "../contracts/risk.js";
 import {formatShare} from "../contracts/share.js";
 
 const integer = new Intl.NumberFormat("en-US", {maximumFractionDigits: 0});
@@ -75,39 +76,43 @@ function likeProfile(trait: CardTrait, value: number | string | null): boolean |
   return trait.profile > trait.base ? value > trait.base : value < trait.base;
 }
 
-/** The at-risk state in a word and the sentence that explains it. */
+/** The at-risk state in a word and the sentences that explain it. */
 export function riskText(card: Card): {
   state: "yes" | "no" | "unknown";
   label: string;
   reason: string;
 } {
-  const {risk, p_alive, engagement_change, churn} = card.value;
-  const alive = `P(alive) ${percent(p_alive)}`;
-  const drop =
-    engagement_change === null
-      ? null
-      : `activity ${engagement_change < 0 ? "down" : "up"} ${percent(Math.abs(engagement_change))} on the same 90 days a year earlier`;
-  const reasons: Record<Exclude<Risk, null | "none">, string> = {
-    p_alive: `${alive}, under the ${percent(churn.p_alive_below)} the rule allows: they may have stopped buying.`,
-    engagement_drop: `${capital(drop ?? "activity dropped")}: a fall of more than ${percent(churn.engagement_drop_above)}.`,
-    both: `${alive}, under ${percent(churn.p_alive_below)}, and ${drop ?? "activity dropped"} (more than ${percent(churn.engagement_drop_above)}).`
-  };
+  const {risk, p_alive, p_lapse, summary} = card.value;
+  const days = summary.horizon_days;
+  const share = percent(p_lapse);
+  // "an 87%", "an 11%", "an 18%": the article follows how the number is read.
+  const article = /^(8|1[18](?![0-9]))/.test(share) ? "an" : "a";
+  const chance = `${article} ${share} chance of buying nothing in the next ${days} days`;
+  const alive =
+    p_alive === null ? "" : ` P(alive), the chance they still buy at all: ${percent(p_alive)}.`;
   if (risk === null)
     return {
       state: "unknown",
       label: "Risk not assessed",
-      reason:
-        p_alive === null && card.orders.recent.length === 0
-          ? "No orders: the value model has nothing to go on."
-          : `The at-risk rule needs at least ${churn.min_orders} orders.`
+      reason: !summary.flagged
+        ? `${capital(summary.reason ?? "no risk model was fitted")}.`
+        : card.orders.recent.length === 0 && p_alive === null
+          ? "No purchases: the risk model has nothing to go on."
+          : `The at-risk flag needs at least ${summary.min_orders} purchases.${alive}`
     };
+  const evidence = flagEvidence(summary);
+  const threshold = percent(summary.threshold);
   if (risk === "none")
     return {
       state: "no",
       label: "Not at risk",
-      reason: `${alive}${drop ? `; ${drop}` : ""}.`
+      reason: `${capital(chance)}, under the ${threshold} that flags.${alive}`
     };
-  return {state: "yes", label: "At risk", reason: reasons[risk]};
+  return {
+    state: "yes",
+    label: "At risk",
+    reason: `${capital(chance)} (flagged from ${threshold}).${alive}${evidence ? ` ${evidence}` : ""}`
+  };
 }
 
 function capital(text: string): string {

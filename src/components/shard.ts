@@ -88,8 +88,9 @@ export function readCard(index: CardIndex, shard: CardShard, id: string): Card {
       p_alive: get("p_alive"),
       expected_12m: get("expected_value_12m"),
       risk: get("risk"),
+      p_lapse: get("p_lapse"),
       engagement_change: get("engagement_change"),
-      churn: index.churn
+      summary: index.risk
     },
     identifiers: index.identifiers
       ? {name: get("name"), email: get("email"), phone: get("phone")}

@@ -10,6 +10,7 @@
  *
  * and a card as the page reads it back (Card). Pure: no I/O, no DOM, no libraries.
  */
+import type {RiskSummary} from "./risk.js";
 
 /** FNV-1a, 32 bits, over the UTF-8 bytes of text: small, fast, and the same in Node and browsers. */
 export function fnv1a32(text: string): number {
@@ -91,8 +92,8 @@ export interface CardIndex {
   identifiers: boolean;
   /** An id of this build, to show what ids look like. */
   example: string | null;
-  /** The at-risk rule the value model applied (config.churn). */
-  churn: {p_alive_below: number; engagement_drop_above: number; min_orders: number};
+  /** The backtest's evidence behind the at-risk flag, and why it was not assessed if not. */
+  risk: RiskSummary;
   profiles: CardProfile[];
 }
 
@@ -119,6 +120,7 @@ export const CARD_FIELDS = [
   "p_alive",
   "expected_value_12m",
   "risk",
+  "p_lapse",
   "engagement_change"
 ] as const;
 
@@ -132,10 +134,11 @@ export const IDENTIFIER_FIELDS = ["name", "email", "phone"] as const;
 export type OrderRow = [number, number | null, number | null, number | null, number | null];
 
 /**
- * The risk field: null when the model did not assess the customer (no value model, or fewer
- * orders than the rule needs), "none" when not at risk, else the reason they are at risk.
+ * The risk field: null when the flag did not assess the customer (not assessed in this build,
+ * no purchase, or fewer purchases than the rule needs), "none" when not at risk, "at_risk" when
+ * flagged.
  */
-export type Risk = null | "none" | "p_alive" | "engagement_drop" | "both";
+export type Risk = null | "none" | "at_risk";
 
 /** data/cards/<shard>.json. */
 export interface CardShard {
@@ -187,8 +190,10 @@ export interface Card {
     p_alive: number | null;
     expected_12m: number | null;
     risk: Risk;
+    /** The probability of no purchase in the horizon; null when not assessed. */
+    p_lapse: number | null;
     engagement_change: number | null;
-    churn: CardIndex["churn"];
+    summary: RiskSummary;
   };
   /** Name, e-mail and phone; null when the build hides identifiers. */
   identifiers: {name: string | null; email: string | null; phone: string | null} | null;

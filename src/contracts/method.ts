@@ -62,12 +62,57 @@ export interface MethodSettings {
   restarts: number;
   seed: number;
   horizonDays: number;
-  pAliveBelow: number;
-  engagementDropAbove: number;
   minOrders: number;
   minEffect: number;
   minCoverage: number;
   minGroupSize: number;
+}
+
+/** One candidate of the value and risk backtest. */
+export interface BacktestCandidate {
+  model: string;
+  label: string;
+  /** AUC, Brier score and log loss of "no purchase in the horizon"; null when not fitted. */
+  auc: number | null;
+  brier: number | null;
+  log_loss: number | null;
+  /** Holdout repeat purchases predicted and made (probabilistic models only). */
+  predicted_purchases: number | null;
+  actual_purchases: number | null;
+  mse: number | null;
+  error: string | null;
+  how: string | null;
+  /** Whether risk, or P(alive) and value, come from this model. */
+  risk_model: boolean;
+  purchase_model: boolean;
+}
+
+/** Predicted against actual holdout purchases per customer, by calibration repeat purchases. */
+export interface BacktestFrequency {
+  model: string;
+  frequency: string;
+  customers: number;
+  predicted: number;
+  actual: number;
+}
+
+/** Predicted against actual lapse rates by decile of the prediction. */
+export interface BacktestDecile {
+  model: string;
+  decile: number;
+  customers: number;
+  predicted: number;
+  actual: number;
+}
+
+/** The backtest behind every risk and value figure. */
+export interface MethodBacktest {
+  /** Customers scored at the calibration date, and those who then bought nothing. */
+  customers: number | null;
+  lapsed: number | null;
+  candidates: BacktestCandidate[];
+  frequency: BacktestFrequency[];
+  deciles: BacktestDecile[];
 }
 
 /** data/method.json. */
@@ -78,5 +123,6 @@ export interface MethodDocument {
   features: MethodFeature[];
   models: ModelParameter[];
   quality: ProfileQuality[];
+  backtest: MethodBacktest;
   settings: MethodSettings;
 }

@@ -1,11 +1,16 @@
-// What every page writes the same way: the currency of amounts.
+// What every page writes the same way: the currency of amounts, and the evidence behind every
+// risk and value figure (the backtest's summary).
 import {readPageSettings} from "../../loaders/config/settings.ts";
 import {storePath} from "../../loaders/core/paths.ts";
 import {withStore} from "../../loaders/core/store.ts";
+import {riskSummary} from "../../loaders/site/risk.ts";
 import type {SiteSettings} from "../contracts/site.ts";
 
 const site = await withStore(
   storePath(),
-  async (s): Promise<SiteSettings> => ({currency: (await readPageSettings(s)).currency ?? null})
+  async (s): Promise<SiteSettings> => ({
+    currency: (await readPageSettings(s)).currency ?? null,
+    risk: await riskSummary(s)
+  })
 );
 process.stdout.write(JSON.stringify(site));

@@ -20,8 +20,7 @@ import {sql, val} from "../../loaders/core/sql.ts";
 
 let storeFile: string;
 const HIDDEN: CardOptions = {
-  identifiers: false,
-  churn: {pAliveBelow: 0.5, engagementDropAbove: 0.5, minOrders: 2}
+  identifiers: false
 };
 const SHOWN: CardOptions = {...HIDDEN, identifiers: true};
 

@@ -102,7 +102,7 @@ describe('identity: {rules: [{rule: "key", field}], id, numericIds}', () => {
   });
 
   it("finds a person's card by their loyalty id and by any of their accounts", async () => {
-    const options = cardOptions({privacy: config.privacy, churn: config.churn});
+    const options = cardOptions({privacy: config.privacy});
     const {index, shards} = await withStore(store, async (s) => {
       const names = await cardShardNames(s);
       const all = [];

@@ -20,9 +20,8 @@ const AS_OF = "2024-12-31";
 const OPTIONS: ValueOptions = {
   asOf: AS_OF,
   horizonDays: 90,
-  pAliveBelow: 0.5,
-  engagementDropAbove: 0.5,
-  minOrders: 2
+  minOrders: 2,
+  flag: {precision: 0.8}
 };
 
 type Order = [customer: string, at: string, amount: number];
@@ -38,7 +37,7 @@ function series(customer: string, from: string, every: number, count: number, am
 }
 
 /** Customers buying as a Poisson process until they drop out, amounts varying by customer. */
-function background(n = 150, seed = 1): Order[] {
+function background(n = 400, seed = 1): Order[] {
   const rand = random(seed);
   const orders: Order[] = [];
   for (let i = 0; i < n; i++) {
@@ -180,9 +179,9 @@ interface ValueRow {
   p_alive: number | null;
   expected_purchases: number | null;
   expected_value_12m: number | null;
+  p_lapse: number | null;
   engagement_change: number | null;
-  at_risk: boolean;
-  risk_reason: string | null;
+  at_risk: boolean | null;
 }
 
 async function rows(store: Store): Promise<Record<string, ValueRow>> {
@@ -239,7 +238,7 @@ describe("buildCustomerValue(store, options): the purchase summary", () => {
     expect(r.single_cooling.mean_repeat_value).toBeNull();
   });
 
-  it("gives customers without orders zero purchases and NULL model outputs, never at risk", async () => {
+  it("gives customers without orders zero purchases and NULL model outputs and risk", async () => {
     const {rows: r, summary} = await everyoneStaged();
     expect(r.never).toEqual({
       customer_id: "never",
@@ -251,23 +250,54 @@ describe("buildCustomerValue(store, options): the purchase summary", () => {
       p_alive: null,
       expected_purchases: null,
       expected_value_12m: null,
+      p_lapse: null,
       engagement_change: expect.closeTo(-0.9, 12),
-      at_risk: false,
-      risk_reason: null
+      at_risk: null
     });
     expect(summary.customers).toBe(Object.keys(r).length);
     expect(summary.modelled).toBe(summary.customers - 1);
   });
 });
 
-describe("buildCustomerValue(store, options): the models", () => {
-  it("fits both models and predicts for every customer with a purchase", async () => {
+describe("buildCustomerValue(store, options): the backtest and the models", () => {
+  it("backtests every candidate one horizon back and keeps the best", async () => {
+    const {summary} = await everyoneStaged();
+    const b = summary.backtest!;
+    expect(b).toMatchObject({calibrationDate: "2024-10-02", holdoutEnd: AS_OF, horizonDays: 90});
+    expect(b.candidates.map((c) => [c.model, c.error])).toEqual([
+      ["bgnbd", null],
+      ["mbgnbd", null],
+      ["pareto_nbd", null],
+      ["learned", null]
+    ]);
+    // The background buys as BG/NBD assumes: BG/NBD predicts the holdout best and ranks best.
+    expect(b.purchaseModel).toBe("bgnbd");
+    expect(b.risk?.model).toBe("bgnbd");
+    for (const c of b.candidates) expect(c.auc!).toBeGreaterThan(b.baselineAuc! - 0.05);
+    expect(b.candidates.find((c) => c.model === "learned")?.how).toBe(
+      "trained on 408 customers as of 2024-07-04"
+    );
+    // Repeat purchases and spend in the holdout, predicted against actual, within 10 %.
+    const bg = b.candidates[0].purchases!;
+    expect(Math.abs(bg.predicted - bg.actual) / bg.actual).toBeLessThan(0.1);
+    expect(Math.abs(b.value!.predicted - b.value!.actual) / b.value!.actual).toBeLessThan(0.1);
+    expect(summary.decision).toEqual({
+      purchaseModel: "bgnbd",
+      riskModel: "bgnbd",
+      threshold: b.risk!.flag!.threshold
+    });
+  });
+
+  it("predicts with the chosen models for every customer with a purchase", async () => {
     const {rows: r, summary} = await everyoneStaged();
-    expect(summary.bgnbd?.converged).toBe(true);
-    expect(summary.gammaGamma?.converged).toBe(true);
+    expect(summary.purchase).toMatchObject({model: "bgnbd", converged: true});
+    expect(summary.spend).toBe("gamma_gamma");
     expect(r.active.p_alive).toBeGreaterThan(0.9);
     expect(r.lapsed.p_alive).toBeLessThan(0.01);
-    expect(r.single_cooling.p_alive).toBe(1);
+    // A one-time buyer may not return: the probability of buying in the horizon is below 1.
+    expect(r.single_cooling.p_lapse!).toBeGreaterThan(0);
+    expect(r.active.p_lapse!).toBeLessThan(0.2);
+    expect(r.lapsed.p_lapse!).toBeGreaterThan(0.99);
     // More purchases are expected from the fortnightly buyer than from the lapsed one.
     expect(r.active.expected_purchases!).toBeGreaterThan(10 * r.lapsed.expected_purchases!);
     expect(r.active.expected_value_12m!).toBeGreaterThan(0);
@@ -290,74 +320,130 @@ describe("buildCustomerValue(store, options): the models", () => {
       "gamma_gamma.converged",
       "gamma_gamma.customers",
       "gamma_gamma.gamma",
+      "gamma_gamma.horizon_days",
       "gamma_gamma.log_likelihood",
       "gamma_gamma.p",
       "gamma_gamma.q"
     ]);
     const value = (name: string) => models.find((m) => `${m.model}.${m.parameter}` === name)!;
-    expect(value("bgnbd.r").value).toBe(summary.bgnbd!.params.r);
+    expect(value("bgnbd.r").value).toBe(summary.purchase!.params.r);
     expect(value("bgnbd.customers").value).toBe(summary.modelled);
     expect(value("bgnbd.horizon_days").value).toBe(90);
     expect(value("gamma_gamma.converged").value).toBe(1);
   });
 
-  it("leaves zero and negative repeat means out of Gamma-Gamma, and says so", async () => {
+  it("writes the backtest to tables, every candidate in one order", async () => {
+    const {store, summary} = await everyoneStaged();
+    const assessment = await store.one(sql`SELECT * FROM risk_assessment`);
+    const flag = summary.backtest!.risk!.flag!;
+    expect(assessment).toMatchObject({
+      horizon_days: 90,
+      customers: 408,
+      risk_model: "bgnbd",
+      risk_reason: null,
+      purchase_model: "bgnbd",
+      purchase_tested: true,
+      rule: "precision",
+      rule_value: 0.8,
+      min_orders: 2,
+      threshold: flag.threshold,
+      flagged: flag.flagged,
+      precision: flag.precision,
+      recall: flag.recall,
+      value_spend: "gamma_gamma"
+    });
+    const models = await store.all<{model: string; risk_model: boolean}>(
+      sql`SELECT model, risk_model FROM value_backtest ORDER BY position`
+    );
+    expect(models).toEqual([
+      {model: "bgnbd", risk_model: true},
+      {model: "mbgnbd", risk_model: false},
+      {model: "pareto_nbd", risk_model: false},
+      {model: "learned", risk_model: false}
+    ]);
+    const frequencies = await store.all<{frequency: string}>(
+      sql`SELECT frequency FROM value_backtest_frequency WHERE model = 'bgnbd' ORDER BY bucket`
+    );
+    expect(frequencies.map((f) => f.frequency).at(-1)).toBe("7+");
+    const deciles = await store.one<{n: number}>(
+      sql`SELECT count(*)::INTEGER AS n FROM value_backtest_deciles WHERE model = 'learned'`
+    );
+    expect(deciles?.n).toBe(10);
+  });
+
+  it("leaves zero and negative repeat means out of the spend model, and says so", async () => {
     const {rows: r, summary} = await everyoneStaged();
     expect(r.refund.mean_repeat_value).toBe(-20);
     const repeaters = Object.values(r).filter((v) => (v.repeat_purchases ?? 0) >= 1).length;
     expect(summary.gammaGamma?.customers).toBe(repeaters - 1);
     expect(summary.notes).toEqual([
-      "Gamma-Gamma: 1 repeat customer with a zero, negative or missing mean repeat value left out of the fit"
+      "spend: 1 repeat customer with a zero, negative or missing mean repeat value left out"
     ]);
-    // Its spend is shrunk from 0 towards the population mean, so its value stays positive.
+    // Its spend is the population mean, so its value stays positive.
     expect(r.refund.expected_value_12m!).toBeGreaterThan(0);
   });
 
-  it("leaves the model columns NULL with a note when there are too few repeaters", async () => {
+  it("uses shrunk empirical spend, and says so, with fewer than 200 repeat buyers", async () => {
+    const {summary, rows: r} = await stage({orders: [...background(120), ...HAND_MADE.same_day]});
+    expect(summary.spend).toBe("shrunk");
+    expect(summary.gammaGamma).toBeNull();
+    expect(summary.notes).toContainEqual(
+      expect.stringMatching(
+        /^only \d+ repeat customers \(Gamma-Gamma needs 200\): spend is each customer's mean repeat spend shrunk towards the average by 3 purchases$/
+      )
+    );
+    expect(r.same_day.expected_value_12m!).toBeGreaterThan(0);
+  });
+
+  it("says risk is not assessed, and writes NULL, when the history is too short", async () => {
     const orders: Order[] = [
       ["a", "2024-02-01T12:00:00Z", 10],
+      ["a", "2024-05-01T12:00:00Z", 10],
       ["b", "2024-03-01T12:00:00Z", 20],
       ["c", "2024-04-01T12:00:00Z", 30]
     ];
+    const {store, rows: r, summary} = await stage({orders});
+    expect(summary.decision).toEqual({purchaseModel: "mbgnbd", riskModel: null, threshold: null});
+    expect(summary.atRisk).toBeNull();
+    expect(summary.notes[0]).toBe(
+      "risk not assessed: only 3 customers had bought by 2024-10-02 (one horizon of 90 days before the as-of date); the backtest needs 200"
+    );
+    expect(r.a).toMatchObject({purchases: 2, p_lapse: null, at_risk: null});
+    expect(r.never.at_risk).toBeNull();
+    expect(
+      await store.one(sql`SELECT risk_model, purchase_model, purchase_tested FROM risk_assessment`)
+    ).toEqual({risk_model: null, purchase_model: "mbgnbd", purchase_tested: false});
+  });
+
+  it("leaves the outputs NULL, and says why, when a fit fails", async () => {
+    const orders: Order[] = [
+      ["a", "2024-02-01T12:00:00Z", 10],
+      ["b", "2024-03-01T12:00:00Z", 20]
+    ];
     const {rows: r, summary} = await stage({orders});
-    expect(summary.bgnbd).toBeNull();
-    expect(summary.gammaGamma).toBeNull();
-    expect(summary.modelled).toBe(0);
-    expect(summary.notes).toEqual([
-      "BG/NBD not fitted on 3 customers (BG/NBD: no repeat purchases, the model is not identified): P(alive) and expected purchases left NULL",
-      "Gamma-Gamma not fitted on 0 repeat customers (Gamma-Gamma: no repeat customers (x ≥ 1) to fit): expected value left NULL"
-    ]);
+    expect(summary.purchase).toBeNull();
+    expect(summary.notes).toContain(
+      "mbgnbd not fitted as of 2024-12-31 (MBG/NBD: no repeat purchases, the model is not identified): P(alive) and expected purchases left NULL"
+    );
     expect(r.a).toMatchObject({purchases: 1, p_alive: null, expected_value_12m: null});
-    expect(r.a.at_risk).toBe(false);
   });
 
-  it("leaves the outputs NULL, and says why, when a fit does not converge", async () => {
-    // Identical customers: no heterogeneity, so the likelihood peaks at infinite a and b.
-    const orders = ["p", "q", "r", "s"].flatMap((id) => series(id, "2024-01-01", 30, 3));
-    const {store, rows: r, summary} = await stage({orders, extra: []});
-    expect(summary.bgnbd?.converged).toBe(false);
-    expect(summary.notes.some((n) => n.startsWith("BG/NBD did not converge on 4 customers"))).toBe(
-      true
-    );
-    expect(r.p.p_alive).toBeNull();
-    const converged = await store.one<{value: number}>(
-      sql`SELECT value FROM value_models WHERE model = 'bgnbd' AND parameter = 'converged'`
-    );
-    expect(converged?.value).toBe(0);
-  });
-
-  it("writes NULL purchases and model outputs with a note when there is no orders table", async () => {
+  it("writes NULL purchases, model outputs and risk with a note when there is no orders table", async () => {
     const store = await Store.open(":memory:");
     open.push(store);
     await store.run(sql`CREATE TABLE customers (customer_id VARCHAR)`);
     await insert(store, "customers", [["b"], ["a"]]);
     const summary = await buildCustomerValue(store, OPTIONS);
-    expect(summary).toMatchObject({customers: 2, modelled: 0, bgnbd: null, atRisk: 0});
+    expect(summary).toMatchObject({customers: 2, modelled: 0, purchase: null, atRisk: null});
     expect(summary.notes).toEqual(["no orders table: purchases and every model output left NULL"]);
     const r = await rows(store);
     expect(Object.keys(r)).toEqual(["a", "b"]);
-    expect(r.a).toMatchObject({purchases: null, p_alive: null, at_risk: false});
+    expect(r.a).toMatchObject({purchases: null, p_alive: null, at_risk: null});
     expect(await store.all(sql`SELECT * FROM value_models`)).toEqual([]);
+    expect(await store.one(sql`SELECT risk_model, risk_reason FROM risk_assessment`)).toEqual({
+      risk_model: null,
+      risk_reason: "there are no orders to learn from"
+    });
   });
 
   it("says so when no customer has bought by the as-of date", async () => {
@@ -366,36 +452,35 @@ describe("buildCustomerValue(store, options): the models", () => {
     expect(summary.notes).toEqual([
       "no customer has a purchase by the as-of date: no value model fitted"
     ]);
-    expect(r.a).toMatchObject({purchases: 0, t_weeks: null, p_alive: null, at_risk: false});
+    expect(r.a).toMatchObject({purchases: 0, t_weeks: null, p_alive: null, at_risk: null});
   });
 });
 
 describe("buildCustomerValue(store, options): who is at risk", () => {
-  it("flags low P(alive), engagement drops, or both, among customers with minOrders purchases", async () => {
+  it("flags customers at or above the backtest's threshold among those with minOrders purchases", async () => {
     const {rows: r, summary} = await everyoneStaged();
-    const risk = (id: string) => [r[id].at_risk, r[id].risk_reason];
-    expect(risk("lapsed")).toEqual([true, "p_alive"]);
-    expect(risk("cooling")).toEqual([true, "engagement_drop"]);
-    expect(risk("lapsed_cooling")).toEqual([true, "both"]);
-    expect(risk("active")).toEqual([false, null]);
-    expect(risk("warming")).toEqual([false, null]);
-    expect(risk("single_cooling")).toEqual([false, null]);
-    expect(risk("never")).toEqual([false, null]);
-    expect(r.cooling.engagement_change).toBeCloseTo(-0.7, 12);
-    expect(r.warming.engagement_change).toBeCloseTo(1, 12);
+    const threshold = summary.decision.threshold!;
+    expect(threshold).toBeGreaterThanOrEqual(0.5);
+    expect(r.lapsed.at_risk).toBe(true);
+    expect(r.active.at_risk).toBe(false);
+    // Below minOrders: assessed, not flagged, whatever its probability.
+    expect(r.single_cooling.at_risk).toBe(false);
+    expect(r.never.at_risk).toBeNull();
+    for (const v of Object.values(r))
+      if (v.p_lapse !== null)
+        expect(v.at_risk).toBe((v.purchases ?? 0) >= 2 && v.p_lapse >= threshold);
     expect(summary.atRisk).toBe(Object.values(r).filter((v) => v.at_risk).length);
   });
 
-  it("takes its thresholds from the options", async () => {
-    const {rows: r} = await stage(
-      {orders: everyone(), features: TRENDS},
-      {engagementDropAbove: 0.75, minOrders: 10}
-    );
-    // cooling fell by 70 % (not more than 75 %); lapsed has 9 purchase days (fewer than 10).
-    expect(r.cooling.at_risk).toBe(false);
+  it("takes minOrders and the flag rule from the options", async () => {
+    const {rows: r} = await stage({orders: everyone(), features: TRENDS}, {minOrders: 10});
+    // lapsed has 9 purchase days (fewer than 10).
     expect(r.lapsed.at_risk).toBe(false);
-    expect([r.lapsed_cooling.at_risk, r.lapsed_cooling.risk_reason]).toEqual([false, null]);
     expect(r.active.purchases).toBe(26);
+    const top = await stage({orders: everyone(), features: TRENDS}, {flag: {share: 0.05}});
+    const flag = top.summary.backtest!.risk!.flag!;
+    expect(flag.share).toBeCloseTo(0.05, 2);
+    expect(top.summary.atRisk!).toBeLessThan((await everyoneStaged()).summary.atRisk!);
   });
 
   it("takes the population from features when it exists, else from customers", async () => {
@@ -407,17 +492,29 @@ describe("buildCustomerValue(store, options): who is at risk", () => {
     expect((await rows(store)).late).toBeUndefined();
     await store.run(sql`DROP TABLE features`);
     await buildCustomerValue(store, OPTIONS);
-    expect((await rows(store)).late).toMatchObject({purchases: 0, p_alive: null, at_risk: false});
+    expect((await rows(store)).late).toMatchObject({purchases: 0, p_alive: null, at_risk: null});
   });
 
-  it("flags by P(alive) alone when features has no engagement_trend, or there is no features table", async () => {
-    for (const features of [false, undefined] as const) {
-      const {rows: r} = await stage({orders: everyone(), features});
-      expect(r.cooling.engagement_change).toBeNull();
-      expect([r.cooling.at_risk, r.lapsed_cooling.risk_reason]).toEqual([false, "p_alive"]);
-      expect([r.lapsed.at_risk, r.lapsed.risk_reason]).toEqual([true, "p_alive"]);
-      expect(r.never).toMatchObject({purchases: 0, at_risk: false});
-    }
+  it("applies a snapshot's given decision without a backtest of its own", async () => {
+    const store = await fixtureStore({orders: everyone(), features: TRENDS});
+    open.push(store);
+    const summary = await buildCustomerValue(store, {
+      ...OPTIONS,
+      asOf: "2024-09-30",
+      snapshot: {
+        features: "features",
+        table: "snapshot_value",
+        decision: {purchaseModel: "pareto_nbd", riskModel: "learned", threshold: 0.7}
+      }
+    });
+    expect(summary.backtest).toBeNull();
+    expect(summary.purchase?.model).toBe("pareto_nbd");
+    const flagged = await store.all<{p_lapse: number; at_risk: boolean; purchases: number}>(
+      sql`SELECT p_lapse, at_risk, purchases FROM snapshot_value WHERE p_lapse IS NOT NULL`
+    );
+    expect(flagged.length).toBeGreaterThan(300);
+    for (const f of flagged) expect(f.at_risk).toBe(f.purchases >= 2 && f.p_lapse >= 0.7);
+    expect(await store.has("risk_assessment")).toBe(false);
   });
 });
 
@@ -431,9 +528,15 @@ describe("buildCustomerValue(store, options): determinism and checks", () => {
     expect(await table(second.store, "customer_value")).toBe(
       await table(first.store, "customer_value")
     );
-    expect(await table(second.store, "value_models")).toBe(
-      await table(first.store, "value_models")
-    );
+    for (const name of [
+      "value_models",
+      "risk_assessment",
+      "value_backtest",
+      "value_backtest_frequency",
+      "value_backtest_deciles",
+      "value_backtest_params"
+    ])
+      expect(await table(second.store, name)).toBe(await table(first.store, name));
     // And a second run on the same store replaces the tables with identical ones.
     const before = await table(first.store, "customer_value");
     await buildCustomerValue(first.store, OPTIONS);
@@ -458,11 +561,11 @@ describe("buildCustomerValue(store, options): determinism and checks", () => {
     ).render();
     expect(summary.text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     expect(summary.params).toEqual(["2024-12-31", 7, "2024-12-31", 7]);
-    const value = customerValueSql("snapshot_value", OPTIONS).render();
+    const value = customerValueSql("snapshot_value", {minOrders: 2, threshold: 0.6}).render();
     expect(value.text).toMatch(/^CREATE OR REPLACE TABLE "snapshot_value" AS/);
-    expect(value.text).toContain("s.engagement_change < -$3::DOUBLE");
-    expect(value.params).toEqual([2, 0.5, 0.5]);
-    expect(value.text).toMatch(/ORDER BY customer_id\s*$/);
+    expect(value.text).toContain("p.p_lapse >= $2::DOUBLE");
+    expect(value.params).toEqual([2, 0.6]);
+    expect(value.text).toMatch(/ORDER BY s\.customer_id\s*$/);
     expect(
       valueModelsSql([
         ["bgnbd", "r", 0.25],

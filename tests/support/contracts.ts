@@ -20,6 +20,7 @@ import type {
 import type {QualityReport} from "../../src/contracts/quality.ts";
 import type {CountryShare, ProfileReport, ReportTrait} from "../../src/contracts/report.ts";
 import type {SegmentsDocument} from "../../src/contracts/segments.ts";
+import type {RiskSummary} from "../../src/contracts/risk.ts";
 import type {SiteSettings} from "../../src/contracts/site.ts";
 import type {CountryProperties} from "../../src/contracts/world.ts";
 
@@ -396,13 +397,37 @@ const CARD_TRAIT: Shape<CardTrait> = {
   base: true
 };
 
+/** The backtest's summary, in data/site.json and data/cards.json. */
+export const RISK_SUMMARY: Shape<RiskSummary> = {
+  assessed: true,
+  flagged: true,
+  reason: true,
+  horizon_days: true,
+  min_orders: true,
+  model: true,
+  purchase_model: true,
+  purchase_tested: true,
+  calibration_date: true,
+  threshold: true,
+  rule: true,
+  rule_value: true,
+  precision: true,
+  recall: true,
+  base_rate: true,
+  auc: true,
+  baseline_auc: true,
+  value_predicted: true,
+  value_actual: true,
+  value_spend: true
+};
+
 /** data/cards.json. */
 export const CARD_INDEX: Shape<CardIndex> = {
   as_of: true,
   shards: true,
   identifiers: true,
   example: true,
-  churn: {p_alive_below: true, engagement_drop_above: true, min_orders: true},
+  risk: RISK_SUMMARY,
   profiles: {id: true, name: true, serve: true, traits: CARD_TRAIT}
 };
 
@@ -451,6 +476,26 @@ export const METHOD: Shape<MethodDocument> = {
     silhouette: true,
     stability: true
   },
+  backtest: {
+    customers: true,
+    lapsed: true,
+    candidates: {
+      model: true,
+      label: true,
+      auc: true,
+      brier: true,
+      log_loss: true,
+      predicted_purchases: true,
+      actual_purchases: true,
+      mse: true,
+      error: true,
+      how: true,
+      risk_model: true,
+      purchase_model: true
+    },
+    frequency: {model: true, frequency: true, customers: true, predicted: true, actual: true},
+    deciles: {model: true, decile: true, customers: true, predicted: true, actual: true}
+  },
   settings: {
     k: {min: true, max: true},
     minProfileShare: true,
@@ -461,8 +506,6 @@ export const METHOD: Shape<MethodDocument> = {
     restarts: true,
     seed: true,
     horizonDays: true,
-    pAliveBelow: true,
-    engagementDropAbove: true,
     minOrders: true,
     minEffect: true,
     minCoverage: true,
@@ -534,4 +577,4 @@ export const OVERVIEW: Shape<Overview> = {
 export const COUNTRY_PROPERTIES: Shape<CountryProperties> = {name: true, code: true};
 
 /** data/site.json. */
-export const SITE: Shape<SiteSettings> = {currency: true};
+export const SITE: Shape<SiteSettings> = {currency: true, risk: RISK_SUMMARY};

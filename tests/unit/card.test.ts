@@ -13,7 +13,28 @@ const INDEX: CardIndex = {
   shards: 1,
   identifiers: false,
   example: "C0000001",
-  churn: {p_alive_below: 0.5, engagement_drop_above: 0.5, min_orders: 2},
+  risk: {
+    assessed: true,
+    flagged: true,
+    reason: null,
+    horizon_days: 90,
+    min_orders: 2,
+    model: "MBG/NBD",
+    purchase_model: "MBG/NBD",
+    purchase_tested: true,
+    calibration_date: "2026-08-02",
+    threshold: 0.62,
+    rule: "precision",
+    rule_value: 0.8,
+    precision: 0.84,
+    recall: 0.71,
+    base_rate: 0.46,
+    auc: 0.81,
+    baseline_auc: 0.77,
+    value_predicted: 120400,
+    value_actual: 118900,
+    value_spend: "gamma_gamma"
+  },
   profiles: [
     {
       id: "p5",
@@ -95,6 +116,7 @@ const SHARD: CardShard = {
     "p_alive",
     "expected_value_12m",
     "risk",
+    "p_lapse",
     "engagement_change"
   ],
   order_levels: {
@@ -124,7 +146,8 @@ const SHARD: CardShard = {
       1,
       0.796,
       188,
-      "engagement_drop",
+      "at_risk",
+      0.874,
       -0.78
     ],
     C0000040: [
@@ -142,6 +165,7 @@ const SHARD: CardShard = {
       null,
       null,
       0,
+      null,
       null,
       null,
       null,
@@ -189,19 +213,44 @@ describe("riskText(card)", () => {
     expect(riskText(card("C0000031"))).toEqual({
       state: "yes",
       label: "At risk",
-      reason: "Activity down 78% on the same 90 days a year earlier: a fall of more than 50%."
+      reason:
+        "An 87% chance of buying nothing in the next 90 days (flagged from 62%). P(alive), the chance they still buy at all: 80%. Of the customers it would have flagged on 2 August 2026, 84% bought nothing in the next 90 days (against 46% of all); the flag caught 71% of those who lapsed."
     });
     const low = {...card("C0000031")};
-    low.value = {...low.value, risk: "p_alive", p_alive: 0.31};
-    expect(riskText(low).reason).toBe(
-      "P(alive) 31%, under the 50% the rule allows: they may have stopped buying."
-    );
-    low.value = {...low.value, risk: "none", p_alive: 0.96, engagement_change: 0.1};
-    expect(riskText(low)).toMatchObject({state: "no", label: "Not at risk"});
+    low.value = {...low.value, risk: "none", p_lapse: 0.2, p_alive: 0.96};
+    expect(riskText(low)).toEqual({
+      state: "no",
+      label: "Not at risk",
+      reason:
+        "A 20% chance of buying nothing in the next 90 days, under the 62% that flags. P(alive), the chance they still buy at all: 96%."
+    });
     expect(riskText(card("C0000040"))).toEqual({
       state: "unknown",
       label: "Risk not assessed",
-      reason: "No orders: the value model has nothing to go on."
+      reason: "No purchases: the risk model has nothing to go on."
+    });
+  });
+
+  it("says why risk was not assessed in the build, never 'not at risk'", () => {
+    const c = card("C0000031");
+    c.value = {
+      ...c.value,
+      risk: null,
+      p_lapse: null,
+      summary: {
+        ...c.value.summary,
+        flagged: false,
+        assessed: false,
+        threshold: null,
+        reason:
+          "no model ranked the customers who lapsed better than recency alone did (best AUC 0.771, Pareto/NBD, against 0.771 for the time since the last purchase)"
+      }
+    };
+    expect(riskText(c)).toEqual({
+      state: "unknown",
+      label: "Risk not assessed",
+      reason:
+        "No model ranked the customers who lapsed better than recency alone did (best AUC 0.771, Pareto/NBD, against 0.771 for the time since the last purchase)."
     });
   });
 });

@@ -17,6 +17,20 @@ export interface Fit<P> {
   note?: string;
 }
 
+/** A fit as reported: its parameters and statistics, and the number of customers fitted. */
+export interface FitSummary<P> {
+  params: P;
+  logLikelihood: number;
+  converged: boolean;
+  iterations: number;
+  customers: number;
+}
+
+export function summarise<P>(fit: Fit<P>, customers: number): FitSummary<P> {
+  const {params, logLikelihood, converged, iterations} = fit;
+  return {params, logLikelihood, converged, iterations, customers};
+}
+
 /** The common length of the input arrays; throws when one is empty or the lengths differ. */
 export function checkArrays(names: string[], arrays: Float64Array[]): number {
   const n = arrays[0].length;

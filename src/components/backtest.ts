@@ -1,0 +1,81 @@
+/**
+ * The backtest on the Method page: how each candidate model would have predicted the horizon
+ * that then happened. Two charts, each for the model the build uses:
+ * - the classic calibration-and-holdout chart: holdout repeat purchases per customer, predicted
+ *   and actual, by the number of repeat purchases in the calibration period (0 … 7+);
+ * - calibration of the risk model: the predicted and the actual share who bought nothing, by
+ *   tenth of the prediction.
+ * And the candidates' table rows, in words.
+ */
+import * as Plot from "npm:@observablehq/plot";
+import type {BacktestDecile, BacktestFrequency} from "../contracts/method.js";
+import {BASE_COLOR, PROFILE_COLORS} from "./palette.js";
+
+const PREDICTED = PROFILE_COLORS[0];
+const ACTUAL = BASE_COLOR;
+
+/** Predicted against actual holdout purchases per customer, by calibration repeat purchases. */
+export function frequencyChart(
+  rows: BacktestFrequency[],
+  {width, label, days, document}: {width: number; label: string; days: number; document?: Document}
+): SVGSVGElement | HTMLElement {
+  const points = rows.flatMap((r) => [
+    {
+      frequency: r.frequency,
+      series: `Predicted by ${label}`,
+      value: r.predicted,
+      customers: r.customers
+    },
+    {frequency: r.frequency, series: "Actual", value: r.actual, customers: r.customers}
+  ]);
+  const domain = [`Predicted by ${label}`, "Actual"];
+  const describe = (d: (typeof points)[number]) =>
+    `${d.customers.toLocaleString("en")} customers with ${d.frequency} repeat purchases\n${d.series}: ${d.value.toFixed(2)} per customer`;
+  return Plot.plot({
+    document,
+    width,
+    height: 300,
+    title: `${label} predicted the holdout's purchases by how often customers had bought`,
+    subtitle: `Repeat purchases per customer in the ${days} days after the calibration date, by repeat purchases before it.`,
+    ariaLabel: `Line chart of predicted and actual purchases per customer in the holdout, by repeat purchases in the calibration period`,
+    x: {label: "Repeat purchases in the calibration period", domain: rows.map((r) => r.frequency)},
+    y: {label: "Purchases per customer in the holdout", grid: true, zero: true},
+    color: {legend: true, domain, range: [PREDICTED, ACTUAL]},
+    marks: [
+      Plot.line(points, {x: "frequency", y: "value", stroke: "series", strokeWidth: 2}),
+      Plot.dot(points, {x: "frequency", y: "value", fill: "series", r: 4, title: describe}),
+      Plot.ruleY([0])
+    ]
+  });
+}
+
+/** Predicted against actual share who bought nothing, by tenth of the risk model's prediction. */
+export function calibrationChart(
+  rows: BacktestDecile[],
+  {width, label, days, document}: {width: number; label: string; days: number; document?: Document}
+): SVGSVGElement | HTMLElement {
+  const describe = (d: BacktestDecile) =>
+    `Tenth ${d.decile} (${d.customers.toLocaleString("en")} customers)\npredicted ${(d.predicted * 100).toFixed(0)}% to buy nothing, ${(d.actual * 100).toFixed(0)}% did`;
+  return Plot.plot({
+    document,
+    width,
+    height: 300,
+    title: `How often customers bought nothing, against what ${label} predicted`,
+    subtitle: `Customers in ten equal groups by their predicted chance of no purchase in the next ${days} days; on the diagonal, the prediction was right.`,
+    ariaLabel:
+      "Calibration chart: predicted against actual share of customers who bought nothing, by tenth of the prediction",
+    x: {label: "Predicted: no purchase", domain: [0, 1], percent: true, grid: true},
+    y: {label: "Actual: no purchase", domain: [0, 1], percent: true, grid: true},
+    marks: [
+      Plot.line(
+        [
+          [0, 0],
+          [1, 1]
+        ],
+        {stroke: ACTUAL, strokeDasharray: "4,3"}
+      ),
+      Plot.line(rows, {x: "predicted", y: "actual", stroke: PREDICTED, strokeWidth: 1.5}),
+      Plot.dot(rows, {x: "predicted", y: "actual", fill: PREDICTED, r: 4, title: describe})
+    ]
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * What the build's backtest found about risk and value (data/site.json `risk`), and the words
+ * every page puts beside a risk or value figure, on both sides: the engine's sentences and the
+ * pages. A figure that was not assessed is never shown as 0 % or "no": it says "not assessed"
+ * and why. Pure: no libraries.
+ */
+import {formatMoney} from "./money.js";
+import {formatShare} from "./share.js";
+
+export interface RiskSummary {
+  /** Whether customers carry a probability of lapsing (a risk model beat recency alone). */
+  assessed: boolean;
+  /** Whether the at-risk flag is set (assessed, and a threshold met the rule). */
+  flagged: boolean;
+  /** Why risk, or the flag, was not assessed; null when both were. */
+  reason: string | null;
+  /** "Lapsed" = no purchase in this many days. */
+  horizon_days: number;
+  /** Customers need this many purchase days to be flagged. */
+  min_orders: number;
+  /** The risk model's name ("MBG/NBD", "Learned from history"); null when not assessed. */
+  model: string | null;
+  /** The purchase model P(alive), expected purchases and value come from. */
+  purchase_model: string | null;
+  /** False when there was too little history to backtest it. */
+  purchase_tested: boolean;
+  /** The backtest's scoring date (as-of minus the horizon); null without a backtest. */
+  calibration_date: string | null;
+  /** Flag at or above this probability of lapsing. */
+  threshold: number | null;
+  rule: "precision" | "share";
+  rule_value: number;
+  /** In the backtest, of those the flag picked, the share that lapsed… */
+  precision: number | null;
+  /** …and of those who lapsed, the share the flag picked. */
+  recall: number | null;
+  /** The share of eligible customers who lapsed: what flagging at random would reach. */
+  base_rate: number | null;
+  /** The risk model's and recency's AUC in the backtest. */
+  auc: number | null;
+  baseline_auc: number | null;
+  /** Value in the holdout: predicted from the calibration date, and spent. */
+  value_predicted: number | null;
+  value_actual: number | null;
+  /** "gamma_gamma", or "shrunk" (too few repeat buyers for Gamma-Gamma). */
+  value_spend: "gamma_gamma" | "shrunk" | null;
+}
+
+/** "2 October 2024" from "2024-10-02". */
+export function longDate(date: string): string {
+  const [y, m, d] = date.split("-").map(Number);
+  const month = new Date(Date.UTC(y, m - 1, d)).toLocaleString("en-GB", {
+    month: "long",
+    timeZone: "UTC"
+  });
+  return `${d} ${month} ${y}`;
+}
+
+/**
+ * How well the flag did, in words a manager reads: "Of the customers flagged on 2 October 2024,
+ * 84% bought nothing in the next 90 days (against 73% of all); the flag caught 89% of those who
+ * lapsed." Null when the flag was not assessed.
+ */
+export function flagEvidence(risk: RiskSummary): string | null {
+  if (!risk.flagged || risk.calibration_date === null || risk.precision === null) return null;
+  const base = risk.base_rate === null ? "" : ` (against ${formatShare(risk.base_rate)} of all)`;
+  const recall =
+    risk.recall === null ? "" : `; the flag caught ${formatShare(risk.recall)} of those who lapsed`;
+  return `Of the customers it would have flagged on ${longDate(risk.calibration_date)}, ${formatShare(risk.precision)} bought nothing in the next ${risk.horizon_days} days${base}${recall}.`;
+}
+
+/** What "at risk" means in this build: the rule, in a sentence. */
+export function flagRule(risk: RiskSummary): string | null {
+  if (!risk.flagged || risk.threshold === null) return null;
+  const chosen =
+    risk.rule === "precision"
+      ? `the lowest at which at least ${formatShare(risk.rule_value)} of those flagged lapsed in the backtest`
+      : `the top ${formatShare(risk.rule_value)} of customers in the backtest`;
+  return `At risk: at least ${risk.min_orders} purchases and a ${formatShare(risk.threshold)} or higher chance of buying nothing in the next ${risk.horizon_days} days (${risk.model}; the threshold is ${chosen}).`;
+}
+
+/** "Risk not assessed: …" where the flag or the probabilities were not assessed; else null. */
+export function riskNotAssessed(risk: RiskSummary): string | null {
+  if (risk.flagged) return null;
+  return `Risk not assessed: ${risk.reason ?? "no risk model was fitted"}.`;
+}
+
+/**
+ * How well value did: "Predicted from 2 October 2024, customers would spend €8,194 in the next
+ * 90 days; they spent €8,078." Null without a backtest of value.
+ */
+export function valueEvidence(risk: RiskSummary, currency?: string | null): string | null {
+  if (risk.value_predicted === null || risk.value_actual === null || !risk.calibration_date)
+    return null;
+  const shrunk =
+    risk.value_spend === "shrunk"
+      ? " (spend per purchase is each customer's average, pulled towards everyone's: too few repeat buyers for a spend model)"
+      : "";
+  return `Predicted on ${longDate(risk.calibration_date)}, these customers would spend ${formatMoney(risk.value_predicted, currency)} in the next ${risk.horizon_days} days; they spent ${formatMoney(risk.value_actual, currency)}${shrunk}.`;
+}
