@@ -31,16 +31,9 @@ import {
   fitBgNbd,
   fitMbgNbd,
   pAlive,
-  pNoPurchase,
   type BgNbdParams
 } from "../loaders/value/clv/bg-nbd.ts";
-import {
-  fitParetoNbd,
-  paretoNbdExpectedPurchases,
-  paretoNbdPAlive,
-  paretoNbdPNoPurchase,
-  type ParetoNbdParams
-} from "../loaders/value/clv/pareto-nbd.ts";
+import {fitParetoNbd, type ParetoNbdParams} from "../loaders/value/clv/pareto-nbd.ts";
 import {fitSbg, type SbgParams} from "../loaders/value/clv/sbg.ts";
 import {crossValidate, fitLogistic} from "../loaders/value/logistic.ts";
 import {auc} from "../loaders/value/scoring.ts";
@@ -49,7 +42,9 @@ import {
   fitGammaGamma,
   type GammaGammaParams
 } from "../loaders/value/clv/gamma-gamma.ts";
-import {compress, perUniqueTriple} from "../loaders/value/clv/triples.ts";
+import type {Fit} from "../loaders/value/clv/fit.ts";
+import {predictPurchases, type PurchaseModelName} from "../loaders/value/clv/purchase-models.ts";
+import {compress} from "../loaders/value/clv/triples.ts";
 import {random} from "../loaders/profile/kmeans/kmeans.ts";
 import {ident, sql, val, type SQL} from "../loaders/core/sql.ts";
 import {Store} from "../loaders/core/store.ts";
@@ -305,43 +300,23 @@ function summary(rows: Timed[]): string[] {
 const YEAR = 52;
 const QUIET = 13;
 
-/** What one model predicts for a customer (x, t_x, T). */
-interface Predictor {
-  alive(x: number, tx: number, T: number): number;
-  purchases(x: number, tx: number, T: number): number;
-  quiet(x: number, tx: number, T: number): number;
-}
-
 /**
- * Every customer's P(alive), E[Y(52)] and P(no purchase in 13 weeks), each computed once per
- * unique (x, t_x, T) (perUniqueTriple); the time includes the one compression. Returns the time
- * and the three means.
+ * Every customer's P(alive), P(no purchase in 13 weeks) and E[Y(52)] from a fitted model, as the
+ * build computes them (predictPurchases: once per unique (x, t_x, T), spread to the customers);
+ * the time includes the compression. Returns the time and the three means.
  */
 function predictEveryone(
-  predictor: Predictor,
+  name: PurchaseModelName,
+  fit: Fit<BgNbdParams> | Fit<ParetoNbdParams>,
   {x, tx, T}: {x: Float64Array; tx: Float64Array; T: Float64Array}
 ): {ms: number; means: [number, number, number]} {
   const start = performance.now();
-  const unique = compress(x, tx, T);
-  const outputs = [predictor.alive, predictor.purchases, predictor.quiet].map((fn) =>
-    perUniqueTriple(x, tx, T, fn, unique)
-  );
+  const model = {name, fit: {...fit, params: {...fit.params}}};
+  const p = predictPurchases(model, compress(x, tx, T), QUIET, [YEAR]);
   const elapsed = ms(start);
   const mean = (v: Float64Array) => v.reduce((sum, e) => sum + e, 0) / x.length;
-  return {ms: elapsed, means: [mean(outputs[0]), mean(outputs[1]), mean(outputs[2])]};
+  return {ms: elapsed, means: [mean(p.alive), mean(p.expected[0]), mean(p.none)]};
 }
-
-const bgPredictor = (params: BgNbdParams, variant: "bg" | "mbg"): Predictor => ({
-  alive: (x, tx, T) => pAlive(params, x, tx, T, variant),
-  purchases: (x, tx, T) => expectedPurchases(params, YEAR, x, tx, T, variant),
-  quiet: (x, tx, T) => pNoPurchase(params, QUIET, x, tx, T, variant)
-});
-
-const paretoPredictor = (params: ParetoNbdParams): Predictor => ({
-  alive: (x, tx, T) => paretoNbdPAlive(params, x, tx, T),
-  purchases: (x, tx, T) => paretoNbdExpectedPurchases(params, YEAR, x, tx, T),
-  quiet: (x, tx, T) => paretoNbdPNoPurchase(params, QUIET, x, tx, T)
-});
 
 /** Times one call. */
 function time<T>(run: () => T): [T, number] {
@@ -382,7 +357,7 @@ export async function benchClv(): Promise<void> {
     fitBgNbd(unique.x, unique.tx, unique.T, unique.weights)
   );
   const predictions: {model: string; ms: number; means: [number, number, number]}[] = [];
-  predictions.push({model: "BG/NBD", ...predictEveryone(bgPredictor(bg.params, "bg"), {x, tx, T})});
+  predictions.push({model: "BG/NBD", ...predictEveryone("bgnbd", bg, {x, tx, T})});
   rows.push({
     model: "BG/NBD",
     ms: bgTime,
@@ -448,7 +423,7 @@ export async function benchClv(): Promise<void> {
   sample();
   predictions.push({
     model: "MBG/NBD",
-    ...predictEveryone(bgPredictor(mbg.params, "mbg"), mbgData)
+    ...predictEveryone("mbgnbd", mbg, mbgData)
   });
   rows.push({
     model: "MBG/NBD",
@@ -468,7 +443,7 @@ export async function benchClv(): Promise<void> {
   const pUnique = compress(pData.x, pData.tx, pData.T).x.length;
   const [pnbd, pTime] = time(() => fitParetoNbd(pData.x, pData.tx, pData.T));
   sample();
-  predictions.push({model: "Pareto/NBD", ...predictEveryone(paretoPredictor(pnbd.params), pData)});
+  predictions.push({model: "Pareto/NBD", ...predictEveryone("pareto_nbd", pnbd, pData)});
   rows.push({
     model: "Pareto/NBD",
     ms: pTime,
@@ -552,7 +527,7 @@ export async function benchClv(): Promise<void> {
   for (const line of summary(rows)) console.log(line);
   for (const row of rows) for (const line of row.lines) console.log(line);
   console.log(
-    `Predictions for every customer, once per unique (x, t_x, T): P(alive), E[Y(${YEAR})], P(no purchase in ${QUIET})`
+    `Predictions for every customer, once per unique (x, t_x, T): P(alive), E[Y(${YEAR})], P(no purchase in ${QUIET}), as the build computes them (predictPurchases)`
   );
   for (const {model, ms: time, means} of predictions)
     console.log(

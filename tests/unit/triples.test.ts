@@ -1,6 +1,6 @@
 /** The (x, t_x, T) summary of the BG/NBD family (loaders/value/clv/triples.ts). */
 import {describe, expect, it} from "vitest";
-import {compress, perUniqueTriple} from "../../loaders/value/clv/triples.ts";
+import {compress} from "../../loaders/value/clv/triples.ts";
 
 const f = (values: number[]) => Float64Array.from(values);
 
@@ -27,28 +27,5 @@ describe("compress(x, tx, T, weights?)", () => {
       "weights[0] = -1 must be finite and ≥ 0"
     );
     expect(() => compress(f([1]), f([1]), f([2]), f([0]))).toThrow("weights sum to zero");
-  });
-});
-
-describe("perUniqueTriple(x, tx, T, fn, unique?)", () => {
-  const [x, tx, T] = [f([2, 0, 2, 1, 0]), f([5, 3, 5, 3, 0]), f([10, 8, 10, 9, 8])];
-
-  it("gives every customer fn of their triple, calling fn once per unique triple", () => {
-    const calls: string[] = [];
-    const out = perUniqueTriple(x, tx, T, (a, b, c) => {
-      calls.push(`${a},${b},${c}`);
-      return 100 * a + 10 * b + c;
-    });
-    expect(Array.from(out)).toEqual([260, 8, 260, 139, 8]);
-    // Non-repeaters are evaluated at t_x = 0, as the models define them.
-    expect(calls).toEqual(["2,5,10", "0,0,8", "1,3,9"]);
-  });
-
-  it("takes a compression the caller has, and refuses one of other customers", () => {
-    const unique = compress(x, tx, T);
-    expect(Array.from(perUniqueTriple(x, tx, T, (a) => a, unique))).toEqual([2, 0, 2, 1, 0]);
-    expect(() => perUniqueTriple(x, tx, T, (a) => a, compress(f([1]), f([1]), f([1])))).toThrow(
-      "the compression has 1 customers, expected 5"
-    );
   });
 });

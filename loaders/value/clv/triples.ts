@@ -120,26 +120,3 @@ export function compress(
   }
   return out;
 }
-
-/**
- * fn(x, t_x, T) for every customer, evaluated once per unique triple and copied to the customers
- * who share it, so that predictions cost the number of distinct histories, not of customers (on
- * 1,000,000 simulated customers, about 155,000 with purchase days in weeks). As in compress, a
- * customer with x = 0 is evaluated at t_x = 0. `unique` may pass the compression of the same
- * customers, when the caller has it already.
- */
-export function perUniqueTriple(
-  x: Float64Array,
-  tx: Float64Array,
-  T: Float64Array,
-  fn: (x: number, tx: number, T: number) => number,
-  unique: Compressed = compress(x, tx, T)
-): Float64Array {
-  if (unique.index.length !== x.length)
-    throw new Error(`the compression has ${unique.index.length} customers, expected ${x.length}`);
-  const values = new Float64Array(unique.x.length);
-  for (let u = 0; u < values.length; u++) values[u] = fn(unique.x[u], unique.tx[u], unique.T[u]);
-  const out = new Float64Array(x.length);
-  for (let i = 0; i < out.length; i++) out[i] = values[unique.index[i]];
-  return out;
-}
