@@ -164,20 +164,10 @@ function paretoNbdEvaluator(data: Compressed) {
       }
       const e = Math.exp(f2 - f1);
       const b2 = lnS - Math.log(rsx) + f1 + Math.log1p(-e);
-      // log-sum-exp of B1 and B2, with the weight of the B2 branch for the gradient.
-      let sum: number;
-      let w2: number;
-      if (b1 >= b2) {
-        const ratio = Math.exp(b2 - b1);
-        sum = b1 + Math.log1p(ratio);
-        w2 = ratio / (1 + ratio);
-      } else {
-        const ratio = Math.exp(b1 - b2);
-        sum = b2 + Math.log1p(ratio);
-        w2 = 1 / (1 + ratio);
-      }
+      const sum = logSumExp(b1, b2);
       ll += w * sum;
       if (gradient) {
+        const w2 = Math.exp(b2 - sum); // the weight of the B2 branch
         const w1 = 1 - w2;
         const q1 = 4 * atTx[i];
         const q2 = 4 * atT[i];
