@@ -11,24 +11,66 @@
  *   and the threshold a rule (a target precision, or a top share of customers) picks.
  */
 
-/** Pairs with both values present: the scores and outcomes, in their order. */
-function present(scores: ArrayLike<number>, outcomes: ArrayLike<number>) {
+/**
+ * Pairs with both values present: the scores and outcomes (1 or 0), in their order; the inputs
+ * themselves when they are that already (no copy of a million values for nothing).
+ */
+function present(
+  scores: ArrayLike<number>,
+  outcomes: ArrayLike<number>
+): {s: ArrayLike<number>; y: ArrayLike<number>} {
   if (scores.length !== outcomes.length)
     throw new Error(`scores (${scores.length}) and outcomes (${outcomes.length}) differ in length`);
-  const s: number[] = [];
-  const y: number[] = [];
+  let n = 0;
+  let binary = true;
   for (let i = 0; i < scores.length; i++) {
     if (Number.isNaN(scores[i]) || Number.isNaN(outcomes[i])) continue;
-    s.push(scores[i]);
-    y.push(outcomes[i] > 0 ? 1 : 0);
+    n++;
+    if (outcomes[i] !== 0 && outcomes[i] !== 1) binary = false;
+  }
+  if (n === scores.length && binary) return {s: scores, y: outcomes};
+  const s = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0, j = 0; i < scores.length; i++) {
+    if (Number.isNaN(scores[i]) || Number.isNaN(outcomes[i])) continue;
+    s[j] = scores[i];
+    y[j++] = outcomes[i] > 0 ? 1 : 0;
   }
   return {s, y};
 }
 
-/** Indices of `s` from the highest score to the lowest (stable, so ties keep input order). */
-function descending(s: readonly number[]): Int32Array {
-  const order = Int32Array.from(s.keys());
-  return order.sort((a, b) => s[b] - s[a] || a - b);
+/**
+ * Indices of `s` from the highest score to the lowest, ties in input order. A counting sort on
+ * each score's rank among the distinct scores (found by a native numeric sort and a binary
+ * search): on a million scores a tenth of a second, where sorting indices with a comparator took
+ * most of a second, and the backtest sorts a few times per candidate.
+ */
+function descending(s: ArrayLike<number>): Int32Array {
+  const n = s.length;
+  const sorted = (s instanceof Float64Array ? s.slice() : Float64Array.from(s)).sort();
+  // The distinct scores, ascending (−0 and 0 compare equal, so they are one).
+  const distinct = new Float64Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++)
+    if (m === 0 || sorted[i] !== distinct[m - 1]) distinct[m++] = sorted[i];
+  // Rank 0 is the highest score; start[r + 1] first counts the scores of rank r.
+  const rank = new Int32Array(n);
+  const start = new Int32Array(m + 1);
+  for (let i = 0; i < n; i++) {
+    let lo = 0;
+    let hi = m - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (distinct[mid] < s[i]) lo = mid + 1;
+      else hi = mid;
+    }
+    rank[i] = m - 1 - lo;
+    start[rank[i] + 1]++;
+  }
+  for (let r = 0; r < m; r++) start[r + 1] += start[r];
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[start[rank[i]]++] = i;
+  return order;
 }
 
 /**
@@ -39,7 +81,7 @@ export function auc(scores: ArrayLike<number>, outcomes: ArrayLike<number>): num
   const {s, y} = present(scores, outcomes);
   const order = descending(s);
   let positives = 0;
-  for (const v of y) positives += v;
+  for (let i = 0; i < y.length; i++) positives += y[i];
   const negatives = y.length - positives;
   if (positives === 0 || negatives === 0) return NaN;
   // Walk from the top: each negative beats nothing it follows; count positive-over-negative

@@ -57,6 +57,41 @@ describe("calibration(probabilities, outcomes, groups)", () => {
   });
 });
 
+describe("auc and calibration on many tied scores", () => {
+  // 2,000 scores on 37 levels (−0 and 0 among them), some NaN, from a fixed generator.
+  let state = 12345;
+  const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const s = Array.from({length: 2000}, (_, i) =>
+    i % 97 === 0 ? NaN : i % 89 === 0 ? -0 : Math.floor(next() * 37) / 36
+  );
+  const y = s.map((v) => (next() < (Number.isNaN(v) ? 0.5 : v) ? 1 : 0));
+
+  it("gives the brute-force AUC", () => {
+    const kept = s.flatMap((v, i) => (Number.isNaN(v) ? [] : [i]));
+    const expected = pairwise(
+      kept.map((i) => s[i]),
+      kept.map((i) => y[i])
+    );
+    expect(auc(s, y)).toBeCloseTo(expected, 12);
+  });
+
+  it("splits ties between groups by input order, as a sort of the indices does", () => {
+    const kept = s.flatMap((v, i) => (Number.isNaN(v) ? [] : [i]));
+    const order = [...kept].sort((a, b) => s[b] - s[a] || a - b).reverse();
+    const groups = calibration(s, y, 7);
+    let from = 0;
+    groups.forEach((group) => {
+      const members = order.slice(from, from + group.customers);
+      from += group.customers;
+      const predicted = members.reduce((sum, i) => sum + s[i], 0) / members.length;
+      const actual = members.reduce((sum, i) => sum + y[i], 0) / members.length;
+      expect(group.predicted).toBeCloseTo(predicted, 12);
+      expect(group.actual).toBeCloseTo(actual, 12);
+    });
+    expect(from).toBe(kept.length);
+  });
+});
+
 describe("flagAt and chooseThreshold", () => {
   const s = [0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.55, 0.4, 0.3, 0.2];
   const y = [1, 1, 1, 0, 1, 0, 1, 0, 0, 1];
