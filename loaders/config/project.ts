@@ -316,6 +316,36 @@ const segmentVariable = z.union([
     .strict()
 ]);
 
+/** The length of a subscription period: a calendar unit, or a number of days. */
+const subscriptionPeriod = z.union([
+  z.enum(["month", "week", "year"]),
+  z.object({days: z.number().int().min(1)}).strict()
+]);
+
+/** Contractual data: where each subscriber's periods and churn are (README, Subscriptions). */
+const subscription = z
+  .object({
+    /**
+     * A customers number field counting the periods each subscriber completed (for one who
+     * left, the period they left in), or the date fields the subscription started and ended
+     * on (the end empty while subscribed).
+     */
+    tenure: z.union([
+      z.string().min(1),
+      z.object({start: z.string().min(1), end: z.string().min(1)}).strict()
+    ]),
+    /** The outcome saying who churned (a flag or a date); default with dates: an end date. */
+    churned: z.string().min(1).optional(),
+    period: subscriptionPeriod,
+    /**
+     * The export holds only the subscribers of its last `window` periods (those subscribed at
+     * its start, and those who joined since), and churned says who left during it. Default:
+     * every subscriber there ever was, whenever they left.
+     */
+    window: z.number().int().min(1).optional()
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     /** The date the data describes; default: derived from the data (see README). */
@@ -411,6 +441,7 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    subscription: subscription.optional(),
     churn: z
       .object({
         /** Horizon of expected purchases, in days; default 90. */
@@ -596,6 +627,8 @@ export interface PortraitConfig {
     restarts: number;
     seed: number;
   };
+  /** Contractual data: null when the config declares none. */
+  subscription: SubscriptionSettings | null;
   churn: {horizonDays: number; pAliveBelow: number; engagementDropAbove: number; minOrders: number};
   segments: Record<string, SegmentVariable[]>;
   profiles: {
@@ -619,6 +652,17 @@ export interface PortraitConfig {
 }
 
 export type SegmentVariable = z.output<typeof segmentVariable>;
+
+/** A subscription as the build reads it: the fields checked against the customers table. */
+export interface SubscriptionSettings {
+  /** A number field counting completed periods, or the start and end date fields. */
+  tenure: string | {start: string; end: string};
+  /** The outcome saying who churned; null: an end date on or before the as-of date says it. */
+  churned: string | null;
+  period: z.output<typeof subscriptionPeriod>;
+  /** Periods the export watches (its subscribers as of their start); null: all of history. */
+  window: number | null;
+}
 
 /** Segments that work on most data: age band by main order channel, and country. */
 export const DEFAULT_SEGMENTS: Record<string, SegmentVariable[]> = {
@@ -652,6 +696,7 @@ export function parseConfig(input: unknown, path: string, dir = dirname(path)): 
   }
   const c = result.data;
   checkLinesAndLookups(c, path);
+  const columns = customerColumns(c.sources, path);
   return {
     path,
     dir,
@@ -677,8 +722,9 @@ export function parseConfig(input: unknown, path: string, dir = dirname(path)): 
       exclude: c.features?.exclude ?? [],
       custom: c.features?.custom ?? {}
     },
-    ...customerColumns(c.sources, path),
+    ...columns,
     clustering: clusteringSettings(c.clustering, path),
+    subscription: subscriptionSettings(c.subscription, columns, path),
     churn: {
       horizonDays: c.churn?.horizonDays ?? 90,
       pAliveBelow: c.churn?.pAliveBelow ?? 0.5,
@@ -737,6 +783,72 @@ function rangeSettings(
     if (min > max) throw new ConfigError(path, `ranges.${key}`, `min ${min} is above max ${max}`);
     return {table, field, min, max};
   });
+}
+
+/**
+ * The subscription's fields, checked against the customers table: tenure a number, start and
+ * end dates, churned an outcome; without churned, the tenure must be dates (the end says it).
+ */
+function subscriptionSettings(
+  c: z.output<typeof configSchema>["subscription"],
+  columns: Pick<PortraitConfig, "attributes" | "outcomes">,
+  path: string
+): SubscriptionSettings | null {
+  if (c === undefined) return null;
+  const own = Object.fromEntries(
+    [...Object.entries(columns.attributes), ...Object.entries(columns.outcomes)].map(
+      ([name, spec]) => [name, FIELD_TYPES[spec.type]]
+    )
+  );
+  const fields: Record<string, FieldType> = {...CUSTOMERS.fields, ...own};
+  const check = (key: string, name: string, types: FieldType[], what: string) => {
+    const type = fields[name];
+    const fitting = Object.keys(fields).filter((f) => types.includes(fields[f]));
+    const choices = fitting.length ? ` (the customers fields that are: ${fitting.join(", ")})` : "";
+    if (type === undefined)
+      throw new ConfigError(
+        path,
+        `subscription.${key}`,
+        `no customers field ${name}: name ${what}, a canonical field or an attribute or outcome of a customers source${choices}`
+      );
+    if (!types.includes(type))
+      throw new ConfigError(
+        path,
+        `subscription.${key}`,
+        `${name} is a ${type} field; name ${what}${choices}`
+      );
+  };
+  if (typeof c.tenure === "string")
+    check("tenure", c.tenure, ["number", "integer"], "a number field counting completed periods");
+  else {
+    check(
+      "tenure.start",
+      c.tenure.start,
+      ["date", "timestamp"],
+      "the date each subscription started"
+    );
+    check("tenure.end", c.tenure.end, ["date", "timestamp"], "the date each subscription ended");
+  }
+  if (c.churned !== undefined && !(c.churned in columns.outcomes)) {
+    const names = Object.keys(columns.outcomes);
+    throw new ConfigError(
+      path,
+      "subscription.churned",
+      `no outcome ${c.churned}: name a flag or date outcome of a customers source${names.length ? ` (the outcomes: ${names.join(", ")})` : " (see README, Outcomes)"}`
+    );
+  }
+  if (c.churned === undefined && typeof c.tenure === "string")
+    throw new ConfigError(
+      path,
+      "subscription.churned",
+      "name the outcome saying who churned: with a tenure count, nothing else says it"
+    );
+  return {
+    tenure: c.tenure,
+    churned: c.churned ?? null,
+    period: c.period,
+    window: c.window ?? null
+  };
 }
 
 /** The keys zod cannot check alone: lines and status on orders only, lookups into known files. */
