@@ -17,6 +17,7 @@
  *   predictions of the customers in the backtest.
  */
 import type {PortraitConfig, SubscriptionSettings} from "../config/project.ts";
+import {normalise} from "../core/closest.ts";
 import {ident, join, sql, val, type SQL} from "../core/sql.ts";
 import type {Store} from "../core/store.ts";
 import {outcomeValueSql} from "../profile/outcomes.ts";
@@ -131,14 +132,48 @@ interface Design {
   notes: string[];
 }
 
-/** Columns of `features` the learned model may read: no outcome, no subscription end date. */
-function forbiddenColumns(config: PortraitConfig): Set<string> {
+/** The column names an expression reads (lower case), by DuckDB's own parser. */
+async function columnsRead(store: Store, expression: string): Promise<string[]> {
+  const row = await store.one<{tree: string}>(
+    sql`SELECT json_serialize_sql(${val(`SELECT ${expression} FROM customers`)}::VARCHAR) AS tree`
+  );
+  const names: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node !== null && typeof node === "object") {
+      const o = node as Record<string, unknown>;
+      if (o.class === "COLUMN_REF" && Array.isArray(o.column_names))
+        names.push(String(o.column_names.at(-1)).toLowerCase());
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(JSON.parse(row?.tree ?? "null"));
+  return names;
+}
+
+/**
+ * The features the learned model must not read: the outcomes and the subscription's end date,
+ * the attributes read from the same source columns, and the custom features computed from any
+ * of them.
+ */
+async function forbiddenFeatures(store: Store, config: PortraitConfig): Promise<Set<string>> {
   const s = config.subscription!;
-  return new Set([
-    "customer_id",
-    ...Object.keys(config.outcomes),
-    ...(typeof s.tenure === "string" ? [] : [s.tenure.end])
-  ]);
+  const fields = [...Object.keys(config.outcomes)];
+  if (typeof s.tenure !== "string") fields.push(s.tenure.end);
+  const forbidden = new Set(["customer_id", ...fields]);
+  // A source column feeding an outcome or the end date: its name, or those its SQL reads.
+  const sourcesOf = async (name: string, spec: {column?: string; sql?: string}) =>
+    spec.sql !== undefined ? await columnsRead(store, spec.sql) : [spec.column ?? name];
+  const specs = {...config.attributes, ...config.outcomes};
+  const leaking = new Set<string>();
+  for (const field of fields)
+    if (field in specs)
+      for (const c of await sourcesOf(field, specs[field])) leaking.add(normalise(c));
+  for (const [name, spec] of Object.entries(config.attributes))
+    if ((await sourcesOf(name, spec)).some((c) => leaking.has(normalise(c)))) forbidden.add(name);
+  for (const [name, spec] of Object.entries(config.features.custom))
+    if ((await columnsRead(store, spec.sql)).some((c) => forbidden.has(c))) forbidden.add(name);
+  return forbidden;
 }
 
 /** The features of the customers of `subscription_input`, in its order, as model columns. */
@@ -148,9 +183,16 @@ async function readDesign(
   maxLevels: number
 ): Promise<Design> {
   const types = await store.tableColumns("features");
-  const forbidden = forbiddenColumns(config);
+  const forbidden = await forbiddenFeatures(store, config);
   const usable = [...types].filter(([name]) => !forbidden.has(name));
-  if (usable.length === 0) return {names: [], columns: [], notes: ["no features to learn from"]};
+  const excluded = [...types.keys()].filter(
+    (name) => name !== "customer_id" && forbidden.has(name)
+  );
+  const left = excluded.length
+    ? [`left out as outcomes, the end date, or read from them: ${excluded.join(", ")}`]
+    : [];
+  if (usable.length === 0)
+    return {names: [], columns: [], notes: [...left, "no features to learn from"]};
   const values = await store.columns(
     sql`SELECT ${join(usable.map(([name]) => sql`f.${ident(name)}`))}
         FROM subscription_input i LEFT JOIN features f USING (customer_id) ORDER BY i.idx`
@@ -184,10 +226,8 @@ async function readDesign(
       columns.push(column);
     }
   });
-  const notes = constant.length
-    ? [`left out for holding one value or none: ${constant.join(", ")}`]
-    : [];
-  return {names, columns, notes};
+  if (constant.length) left.push(`left out for holding one value or none: ${constant.join(", ")}`);
+  return {names, columns, notes: left};
 }
 
 /** A number fit to publish: NaN becomes null. */

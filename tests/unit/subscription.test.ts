@@ -17,9 +17,18 @@ afterAll(() => store.close());
 const ASOF = "2024-06-30";
 
 /** A config whose customers source has these attributes and outcomes, and this subscription. */
-function configWith(crm: object, subscription: PortraitConfigInput["subscription"]) {
+function configWith(
+  crm: object,
+  subscription: PortraitConfigInput["subscription"],
+  features?: PortraitConfigInput["features"]
+) {
   return parseConfig(
-    {asOf: ASOF, sources: {crm: {table: "customers", file: "c.csv", ...crm}}, subscription},
+    {
+      asOf: ASOF,
+      sources: {crm: {table: "customers", file: "c.csv", ...crm}},
+      subscription,
+      features
+    },
     "/p/portrait.config.ts"
   );
 }
@@ -92,7 +101,8 @@ describe("assessSubscription(store, config, options)", () => {
           THEN 1.0 ELSE 0.0 END AS churned
       FROM range(200) AS r(i)`);
     await store.run(sql`CREATE OR REPLACE TABLE features AS
-      SELECT customer_id, months, basic, area, churned AS leaked FROM customers`);
+      SELECT customer_id, months, basic, area, churned AS leaked, churned AS copied,
+        basic + churned AS derived FROM customers`);
   });
   const config = () =>
     configWith(
@@ -100,11 +110,13 @@ describe("assessSubscription(store, config, options)", () => {
         attributes: {
           months: {type: "number", dimension: "behavioral"},
           basic: {type: "flag", dimension: "behavioral"},
-          area: {type: "category", dimension: "geographic"}
+          area: {type: "category", dimension: "geographic"},
+          copied: {sql: "2 * Churned", type: "number", dimension: "behavioral"}
         },
         outcomes: {churned: {type: "flag"}, leaked: {type: "flag"}}
       },
-      {tenure: "months", churned: "churned", period: "month", window: 1}
+      {tenure: "months", churned: "churned", period: "month", window: 1},
+      {custom: {derived: {sql: "basic + coalesce(c.copied, 0)", dimension: "behavioral"}}}
     );
 
   it("is null without a subscription", async () => {
@@ -126,6 +138,9 @@ describe("assessSubscription(store, config, options)", () => {
     expect(sbg.model).toBe("sbg");
     expect(sbg.columns).toEqual(["tenure"]);
     expect(learned.columns).toEqual(["months", "basic", "area = south", "area = north"]);
+    expect(learned.notes).toEqual([
+      "left out as outcomes, the end date, or read from them: leaked, copied, derived"
+    ]);
     expect(learned.auc!).toBeGreaterThan(sbg.auc!);
     const folds = await store.all(
       sql`SELECT customer_id, count(DISTINCT fold)::INTEGER AS folds, count(*)::INTEGER AS models
