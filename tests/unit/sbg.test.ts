@@ -13,6 +13,7 @@ import {
   sbgChurn,
   sbgGroups,
   sbgHazard,
+  sbgResidualLifetime,
   sbgSurvival,
   type SbgGroup
 } from "../../loaders/value/clv/sbg.ts";
@@ -167,5 +168,29 @@ describe("sbgHazard(params, t)", () => {
         sbgChurn(params, t + 1) / sbgSurvival(params, t),
         12
       );
+  });
+});
+
+describe("sbgResidualLifetime(params, t, discount)", () => {
+  // References from scipy 1.17.1, (β + t) / (α + β + t) · hyp2f1(1, β + t + 1, α + β + t + 1,
+  // 1 / (1 + d)), checked against mpmath's hyp2f1 at 15 digits.
+  const cases: [number, number, number, number, number][] = [
+    [0.704, 1.182, 0, 0.1, 2.9646621461320284],
+    [0.704, 1.182, 4, 0.1, 5.894422859844158],
+    [0.668, 3.806, 0, 0.1, 5.414856048374033],
+    [0.668, 3.806, 6, 0.1, 7.34505225928385],
+    [7.4251985, 4.26442384, 12, 0.01, 2.454683969187043]
+  ];
+  it("is Fader and Hardie's DERL, the hypergeometric series", () => {
+    for (const [alpha, beta, t, d, expected] of cases)
+      expect(sbgResidualLifetime({alpha, beta}, t, d)).toBeCloseTo(expected, 9);
+  });
+
+  it("is (β + t) / (α − 1) undiscounted, and infinite when α ≤ 1", () => {
+    expect(sbgResidualLifetime({alpha: 7.4251985, beta: 4.26442384}, 12, 0)).toBeCloseTo(
+      (4.26442384 + 12) / 6.4251985,
+      12
+    );
+    expect(sbgResidualLifetime({alpha: 0.704, beta: 1.182}, 3, 0)).toBe(Infinity);
   });
 });

@@ -210,3 +210,29 @@ export function fitSbg(lost: readonly number[], survivors: number): Fit<SbgParam
     {tenure: n, from: 0, churned: 0, subscribed: survivors}
   ]);
 }
+
+/**
+ * Discounted expected residual lifetime (Fader & Hardie 2010's DERL with t renewals made): the
+ * renewals a subscriber who has completed t periods is still expected to make, each discounted
+ * by (1 + discount) per period after the next, which counts in full:
+ *   Σ_{j ≥ 0} S(t + 1 + j) / S(t) / (1 + discount)^j
+ *   = (β + t) / (α + β + t) · ₂F₁(1, β + t + 1; α + β + t + 1; 1 / (1 + discount)).
+ * Without a discount it is (β + t) / (α − 1), infinite when α ≤ 1.
+ */
+export function sbgResidualLifetime(params: SbgParams, t: number, discount: number): number {
+  checkParams(params);
+  if (!(t >= 0)) throw new Error(`periods completed ${t} must be ≥ 0`);
+  if (!(discount >= 0)) throw new Error(`discount ${discount} must be ≥ 0`);
+  const {alpha, beta} = params;
+  if (discount === 0) return alpha > 1 ? (beta + t) / (alpha - 1) : Infinity;
+  const z = 1 / (1 + discount);
+  let term = (beta + t) / (alpha + beta + t);
+  let sum = 0;
+  // Terms fall at least as fast as z^j, so the tail past a term below 1e-17 of the sum is
+  // below 1e-17 / discount of it.
+  for (let j = 1; term > 1e-17 * sum; j++) {
+    sum += term;
+    term *= (z * (beta + t + j)) / (alpha + beta + t + j);
+  }
+  return sum;
+}
