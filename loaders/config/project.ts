@@ -317,23 +317,22 @@ const segmentVariable = z.union([
 ]);
 
 /** The length of a subscription period: a calendar unit, or a number of days. */
-const subscriptionPeriod = z.union([
-  z.enum(["month", "week", "year"]),
-  z.object({days: z.number().int().min(1)}).strict()
-]);
+const subscriptionPeriod = z.union(
+  [z.enum(["month", "week", "year"]), z.object({days: z.number().int().min(1)}).strict()],
+  {error: 'expected "month", "week", "year" or {days: n}'}
+);
 
 /** Contractual data: where each subscriber's periods and churn are (README, Subscriptions). */
 const subscription = z
   .object({
     /**
      * A customers number field counting the periods each subscriber completed (for one who
-     * left, the period they left in), or the date fields the subscription started and ended
-     * on (the end empty while subscribed).
+     * left, the period they left in)…
      */
-    tenure: z.union([
-      z.string().min(1),
-      z.object({start: z.string().min(1), end: z.string().min(1)}).strict()
-    ]),
+    tenure: z.string().min(1).optional(),
+    /** …or the date fields each subscription started and ended on (the end empty while subscribed). */
+    start: z.string().min(1).optional(),
+    end: z.string().min(1).optional(),
     /** The outcome saying who churned (a flag or a date); default with dates: an end date. */
     churned: z.string().min(1).optional(),
     period: subscriptionPeriod,
@@ -344,7 +343,10 @@ const subscription = z
      */
     window: z.number().int().min(1).optional()
   })
-  .strict();
+  .strict()
+  .refine((s) => (s.tenure === undefined) === (s.start !== undefined && s.end !== undefined), {
+    message: "give tenure (a field counting periods), or start and end (date fields), not both"
+  });
 
 export const configSchema = z
   .object({
@@ -818,16 +820,12 @@ function subscriptionSettings(
         `${name} is a ${type} field; name ${what}${choices}`
       );
   };
-  if (typeof c.tenure === "string")
-    check("tenure", c.tenure, ["number", "integer"], "a number field counting completed periods");
+  const tenure = c.tenure ?? {start: c.start!, end: c.end!};
+  if (typeof tenure === "string")
+    check("tenure", tenure, ["number", "integer"], "a number field counting completed periods");
   else {
-    check(
-      "tenure.start",
-      c.tenure.start,
-      ["date", "timestamp"],
-      "the date each subscription started"
-    );
-    check("tenure.end", c.tenure.end, ["date", "timestamp"], "the date each subscription ended");
+    check("start", tenure.start, ["date", "timestamp"], "the date each subscription started");
+    check("end", tenure.end, ["date", "timestamp"], "the date each subscription ended");
   }
   if (c.churned !== undefined && !(c.churned in columns.outcomes)) {
     const names = Object.keys(columns.outcomes);
@@ -837,14 +835,14 @@ function subscriptionSettings(
       `no outcome ${c.churned}: name a flag or date outcome of a customers source${names.length ? ` (the outcomes: ${names.join(", ")})` : " (see README, Outcomes)"}`
     );
   }
-  if (c.churned === undefined && typeof c.tenure === "string")
+  if (c.churned === undefined && typeof tenure === "string")
     throw new ConfigError(
       path,
       "subscription.churned",
       "name the outcome saying who churned: with a tenure count, nothing else says it"
     );
   return {
-    tenure: c.tenure,
+    tenure,
     churned: c.churned ?? null,
     period: c.period,
     window: c.window ?? null
@@ -1058,7 +1056,8 @@ export async function loadConfig(path: string): Promise<PortraitConfig> {
  * user meant: a PostgreSQL source when the object has `postgres`, a file source otherwise.
  */
 function innermostIssue(issue: z.core.$ZodIssue, input: unknown): z.core.$ZodIssue {
-  if (issue.code !== "invalid_union" || issue.errors.length === 0) return issue;
+  if (issue.code !== "invalid_union" || issue.errors.length === 0 || ownMessage(issue))
+    return issue;
   const value = issue.path.reduce<unknown>(
     (v, k) => (v as Record<PropertyKey, unknown>)?.[k],
     input
@@ -1076,11 +1075,15 @@ function innermostIssue(issue: z.core.$ZodIssue, input: unknown): z.core.$ZodIss
   );
 }
 
+/** Whether a union says itself what it expects (zod's own message is "Invalid input"). */
+const ownMessage = (issue: z.core.$ZodIssue) => issue.message !== "Invalid input";
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "unrecognized_keys":
       return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
     case "invalid_union":
+      if (ownMessage(issue)) return issue.message;
       return 'expected a column name, {column: "Name"}, {sql: "expression"} or a lookup {from: "related_file", sum: "Column"}';
     case "invalid_value":
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;

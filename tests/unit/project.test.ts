@@ -74,7 +74,7 @@ describe("parseConfig(input, path): subscription", () => {
       parseWith({tenure: "months", churned: "churned", period: "month", window: 1}).subscription
     ).toEqual({tenure: "months", churned: "churned", period: "month", window: 1});
     expect(
-      parseWith({tenure: {start: "signup_date", end: "ended"}, period: {days: 30}}).subscription
+      parseWith({start: "signup_date", end: "ended", period: {days: 30}}).subscription
     ).toEqual({
       tenure: {start: "signup_date", end: "ended"},
       churned: null,
@@ -90,10 +90,8 @@ describe("parseConfig(input, path): subscription", () => {
     expect(() => parseWith({tenure: "plan", churned: "churned", period: "month"})).toThrow(
       "subscription.tenure: plan is a text field; name a number field counting completed periods"
     );
-    expect(() =>
-      parseWith({tenure: {start: "signup_date", end: "months"}, period: "week"})
-    ).toThrow(
-      "subscription.tenure.end: months is a number field; name the date each subscription ended"
+    expect(() => parseWith({start: "signup_date", end: "months", period: "week"})).toThrow(
+      "subscription.end: months is a number field; name the date each subscription ended"
     );
     expect(() => parseWith({tenure: "months", churned: "left", period: "month"})).toThrow(
       "subscription.churned: no outcome left: name a flag or date outcome of a customers source (the outcomes: churned)"
@@ -102,8 +100,18 @@ describe("parseConfig(input, path): subscription", () => {
       "subscription.churned: name the outcome saying who churned: with a tenure count, nothing else says it"
     );
     expect(() => parseWith({tenure: "months", churned: "churned", period: "day"})).toThrow(
-      "subscription.period"
+      'subscription.period: expected "month", "week", "year" or {days: n}'
     );
+    expect(() => parseWith({tenure: "months", churned: "churned", period: {weeks: 2}})).toThrow(
+      'subscription.period: expected "month", "week", "year" or {days: n}'
+    );
+    for (const periods of [
+      {start: "signup_date", period: "month"},
+      {tenure: "months", start: "signup_date", end: "ended", period: "month"}
+    ])
+      expect(() => parseWith(periods)).toThrow(
+        "subscription: give tenure (a field counting periods), or start and end (date fields), not both"
+      );
     expect(() =>
       parseWith({tenure: "months", churned: "churned", period: "month", every: 1})
     ).toThrow("subscription: unknown key every");

@@ -73,8 +73,8 @@ describe("subscriptionInputQuery(config, asOf)", () => {
         ('f', '2024-07-01', NULL)           -- starts after the as-of date
       ) AS t(customer_id, signup_date, ended)`);
     const crm = {attributes: {ended: {type: "date", dimension: "behavioral"}}};
-    const tenure = {start: "signup_date", end: "ended"};
-    const months = configWith(crm, {tenure, period: "month"});
+    const dates = {start: "signup_date", end: "ended"};
+    const months = configWith(crm, {...dates, period: "month"});
     expect(await store.all(subscriptionInputQuery(months, ASOF))).toEqual([
       {customer_id: "a", tenure: 5, churned: 0},
       {customer_id: "b", tenure: 2, churned: 1},
@@ -84,7 +84,7 @@ describe("subscriptionInputQuery(config, asOf)", () => {
       {customer_id: "f", tenure: null, churned: 0}
     ]);
     expect(subscriptionInputQuery(months, ASOF).render().text).toContain("date_sub($");
-    const fortnights = configWith(crm, {tenure, period: {days: 14}});
+    const fortnights = configWith(crm, {...dates, period: {days: 14}});
     const rows = await store.all(subscriptionInputQuery(fortnights, ASOF));
     // a: 167 days, 11 fortnights; c: 65 days, the last in the fifth.
     expect(rows.map((r) => r.tenure)).toEqual([11, 5, 5, 1, 11, null]);
