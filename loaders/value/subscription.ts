@@ -44,6 +44,8 @@ export interface SubscriptionOptions {
   seed?: number;
   /** The learned model's ridge penalty (default 1). */
   lambda?: number;
+  /** The learned model is fitted on a seeded sample of at most this many rows (default 200,000). */
+  maxFitRows?: number;
   /** A category keeps its most frequent levels, each a 0/1 column (default 20). */
   maxLevels?: number;
 }
@@ -322,7 +324,11 @@ function scoreSbg(p: Population, window: number | null, period: string): Scored 
 }
 
 /** The learned candidate: a ridge logistic regression on the customer's features. */
-function scoreLearned(p: Population, design: Design, lambda: number): Scored {
+function scoreLearned(
+  p: Population,
+  design: Design,
+  {lambda, maxFitRows, seed}: {lambda: number; maxFitRows: number; seed: number}
+): Scored {
   const n = p.tenure.length;
   const candidate = emptyCandidate("learned", "Logistic regression on the customer's features");
   candidate.columns = design.names;
@@ -330,8 +336,18 @@ function scoreLearned(p: Population, design: Design, lambda: number): Scored {
   const outOfFold = new Float64Array(n).fill(NaN);
   const current = new Float64Array(n).fill(NaN);
   if (design.names.length === 0) return {candidate, outOfFold, current};
+  // Past a few hundred thousand rows a larger sample barely moves the weights, and costs seconds.
+  const sample = (rows: number[]) => {
+    if (rows.length <= maxFitRows) return rows;
+    const part = assignFolds(rows.length, Math.ceil(rows.length / maxFitRows), seed);
+    return rows.filter((_, k) => part[k] === 0);
+  };
   const fit = (rows: number[]) =>
-    fitLogistic(design.names, design.columns, p.churned, {lambda}, rows);
+    fitLogistic(design.names, design.columns, p.churned, {lambda}, sample(rows));
+  if (p.backtest.length > maxFitRows)
+    candidate.notes.push(
+      `fitted on a seeded sample of ${maxFitRows} customers where more are given`
+    );
   for (let f = 0; f < p.folds; f++) {
     const test = p.backtest.filter((_, k) => p.fold[k] === f);
     let model: LogisticModel;
@@ -398,6 +414,7 @@ export async function assessSubscription(
   const s = config.subscription;
   if (!s) return null;
   const {asOf, rule, folds = 5, seed = 1, lambda = 1, maxLevels = 20} = options;
+  const maxFitRows = options.maxFitRows ?? 200_000;
   await store.run(sql`CREATE OR REPLACE TEMP TABLE subscription_input AS
     SELECT (row_number() OVER (ORDER BY customer_id) - 1)::INTEGER AS idx, *
     FROM (${subscriptionInputQuery(config, asOf)})`);
@@ -426,7 +443,10 @@ export async function assessSubscription(
   };
   const period = periodWord(s.period);
   const design = await readDesign(store, config, maxLevels);
-  const scored = [scoreSbg(population, s.window, period), scoreLearned(population, design, lambda)];
+  const scored = [
+    scoreSbg(population, s.window, period),
+    scoreLearned(population, design, {lambda, maxFitRows, seed})
+  ];
   const y = Float64Array.from(backtest, (i) => churned[i]);
   for (const {candidate, outOfFold} of scored)
     Object.assign(

@@ -149,6 +149,15 @@ describe("assessSubscription(store, config, options)", () => {
     expect(folds).toEqual([]);
   });
 
+  it("fits the learned model on a seeded sample past maxFitRows, and says so", async () => {
+    const options = {asOf: ASOF, rule: {share: 0.2}, maxFitRows: 60};
+    const first = (await assessSubscription(store, config(), options))!.candidates[1];
+    const again = (await assessSubscription(store, config(), options))!.candidates[1];
+    expect(first.notes).toContain("fitted on a seeded sample of 60 customers where more are given");
+    expect(first.params).toEqual(again.params);
+    expect(first.auc).not.toBeNull();
+  });
+
   it("gives churned customers no score, with the reason, and subscribers the next period's", async () => {
     await assessSubscription(store, config(), {asOf: ASOF, rule: {share: 0.2}});
     const rows = await store.all(
