@@ -279,13 +279,26 @@ function fitHomogeneousDropout(
 }
 
 /**
- * ln of the odds of "inactive" vs "alive": ln[a / (b + x − 1)] + (r + x) ln[(α + T) / (α + t_x)];
- * −Infinity for x = 0 (such a customer is certainly alive under BG/NBD: dropout follows repeat
- * purchases only).
+ * The two members of the family: BG/NBD ("bg"), where dropout follows repeat purchases only,
+ * and MBG/NBD ("mbg"), where a customer may also drop out at their first purchase.
  */
-function deadOdds({r, alpha, a, b}: BgNbdParams, x: number, tx: number, T: number): number {
-  if (x === 0) return -Infinity;
-  return Math.log(a / (b + x - 1)) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx));
+export type BgVariant = "bg" | "mbg";
+
+/**
+ * ln of the odds of "inactive" vs "alive": ln[a / (b + x − 1 + shift)] + (r + x) ln[(α + T) /
+ * (α + t_x)]; for BG/NBD −Infinity at x = 0 (such a customer is certainly alive: dropout
+ * follows repeat purchases only), for MBG/NBD (shift 1) finite at every x.
+ */
+function deadOdds(
+  {r, alpha, a, b}: BgNbdParams,
+  x: number,
+  tx: number,
+  T: number,
+  variant: BgVariant
+): number {
+  const shift = variant === "mbg" ? 1 : 0;
+  if (x + shift === 0) return -Infinity;
+  return Math.log(a / (b + x - 1 + shift)) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx));
 }
 
 function checkCustomer(x: number, tx: number, T: number): void {
@@ -294,12 +307,40 @@ function checkCustomer(x: number, tx: number, T: number): void {
   if (x > 0 && !(tx >= 0 && tx <= T)) throw new Error(`tx = ${tx} must lie in [0, T = ${T}]`);
 }
 
-/** P(alive | x, t_x, T) = 1 / (1 + [x > 0] a / (b + x − 1) ((α + T) / (α + t_x))^(r + x)). */
-export function pAlive(params: BgNbdParams, x: number, tx: number, T: number): number {
+/**
+ * P(alive | x, t_x, T) = 1 / (1 + a / (b + x − 1) ((α + T) / (α + t_x))^(r + x)), the second
+ * term only for x > 0 under BG/NBD; MBG/NBD has b + x in place of b + x − 1, for every x.
+ */
+export function pAlive(
+  params: BgNbdParams,
+  x: number,
+  tx: number,
+  T: number,
+  variant: BgVariant = "bg"
+): number {
   checkBgNbdParams(params);
   checkCustomer(x, tx, T);
-  const odds = deadOdds(params, x, tx, T);
+  const odds = deadOdds(params, x, tx, T, variant);
   return odds > 0 ? Math.exp(-odds) / (1 + Math.exp(-odds)) : 1 / (1 + Math.exp(odds));
+}
+
+/**
+ * P(no purchase in the next t | x, t_x, T): a customer who has dropped out buys nothing; one
+ * who is alive drops out only after a purchase, so buys nothing with probability E[e^(−λt)]
+ * over the posterior λ ~ Gamma(r + x, α + T):
+ *   1 − P(alive) + P(alive) ((α + T) / (α + T + t))^(r + x).
+ */
+export function pNoPurchase(
+  params: BgNbdParams,
+  t: number,
+  x: number,
+  tx: number,
+  T: number,
+  variant: BgVariant = "bg"
+): number {
+  const alive = pAlive(params, x, tx, T, variant);
+  const quiet = Math.exp((params.r + x) * -Math.log1p(t / (params.alpha + T)));
+  return 1 - alive + alive * quiet;
 }
 
 /**
@@ -307,6 +348,8 @@ export function pAlive(params: BgNbdParams, x: number, tx: number, T: number): n
  * eq. 10):
  *   (a + b + x − 1) / (a − 1) · [1 − ((α + T) / (α + T + t))^(r + x) 2F1(r + x, b + x;
  *   a + b + x − 1; z)] · P(alive),  z = t / (α + T + t).
+ * MBG/NBD (Batislam et al. 2007) is the same with b + 1 in place of b in the bracket and its
+ * own P(alive).
  * Euler's transformation turns ((α + T)/(α + T + t))^(r + x) 2F1(...) into
  * (1 − z)^(a − 1) 2F1(a + b − 1 − r, a − 1; a + b + x − 1; z), whose series minus 1 carries the
  * factor (a − 1); dividing it out analytically removes the 0/0 at a = 1 and the cancellation of
@@ -317,20 +360,26 @@ export function expectedPurchases(
   t: number,
   x: number,
   tx: number,
-  T: number
+  T: number,
+  variant: BgVariant = "bg"
 ): number {
   checkBgNbdParams(params);
   checkCustomer(x, tx, T);
   if (!(t >= 0 && Number.isFinite(t))) throw new Error(`t = ${t} must be finite and ≥ 0`);
   if (t === 0) return 0;
+  const b = variant === "mbg" ? params.b + 1 : params.b;
+  return purchasesIfAlive({...params, b}, t, x, T) * pAlive(params, x, tx, T, variant);
+}
+
+/** The bracket of expectedPurchases times (a + b + x − 1) / (a − 1): E[Y(t)] given alive. */
+function purchasesIfAlive(params: BgNbdParams, t: number, x: number, T: number): number {
   const {r, alpha, a, b} = params;
   if (a + b > DEGENERATE_BETA) {
-    // The homogeneous-dropout limit: (1/p) [1 − ((α + T) / (α + T + p t))^(r + x)] P(alive),
+    // The homogeneous-dropout limit: (1/p) [1 − ((α + T) / (α + T + p t))^(r + x)],
     // p = a / (a + b), the limit as a + b → ∞; the series below cannot converge in floating
     // point when a is this large.
     const inverse = (a + b) / a;
-    const bracket = -Math.expm1((r + x) * Math.log1p(-t / inverse / (alpha + T + t / inverse)));
-    return inverse * bracket * pAlive(params, x, tx, T);
+    return inverse * -Math.expm1((r + x) * Math.log1p(-t / inverse / (alpha + T + t / inverse)));
   }
   const z = t / (alpha + T + t);
   const lnW = Math.log1p(-z); // ln(1 − z) = ln((α + T) / (α + T + t))
@@ -365,5 +414,5 @@ export function expectedPurchases(
     S = (hyp2f1(a + b - 1 - r, am1, c, z) - 1) / am1;
   }
   const bracket = head - power * S; // [1 − (1 − z)^(r + x) 2F1(...)] / (a − 1)
-  return c * bracket * pAlive(params, x, tx, T);
+  return c * bracket;
 }
