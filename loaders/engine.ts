@@ -62,6 +62,7 @@ import {
 } from "./profile/stable-ids.ts";
 import {buildTraits} from "./profile/traits.ts";
 import {buildCustomerValue, type ValueSummary} from "./value/customer-value.ts";
+import {assessSubscription} from "./value/subscription.ts";
 
 /** Inputs up to this size build in memory; larger ones on disk. */
 export const IN_MEMORY_BYTES = 1 << 30;
@@ -490,8 +491,12 @@ export async function runProfiling(
     return kept;
   });
 
-  const value = await stages.time("value", () =>
-    buildCustomerValue(store, {asOf, ...config.churn})
+  const value = await stages.time("value", async () =>
+    buildCustomerValue(
+      store,
+      {asOf, ...config.churn},
+      await assessSubscription(store, config, {asOf, rule: config.churn.flag})
+    )
   );
   for (const note of value.notes) log(`value: ${note}`);
 

@@ -316,6 +316,38 @@ const segmentVariable = z.union([
     .strict()
 ]);
 
+/** The length of a subscription period: a calendar unit, or a number of days. */
+const subscriptionPeriod = z.union(
+  [z.enum(["month", "week", "year"]), z.object({days: z.number().int().min(1)}).strict()],
+  {error: 'expected "month", "week", "year" or {days: n}'}
+);
+
+/** Contractual data: where each subscriber's periods and churn are (README, Subscriptions). */
+const subscription = z
+  .object({
+    /**
+     * A customers number field counting the periods each subscriber completed (for one who
+     * left, the period they left in)…
+     */
+    tenure: z.string().min(1).optional(),
+    /** …or the date fields each subscription started and ended on (the end empty while subscribed). */
+    start: z.string().min(1).optional(),
+    end: z.string().min(1).optional(),
+    /** The outcome saying who churned (a flag or a date); default with dates: an end date. */
+    churned: z.string().min(1).optional(),
+    period: subscriptionPeriod,
+    /**
+     * The export holds only the subscribers of its last `window` periods (those subscribed at
+     * its start, and those who joined since), and churned says who left during it. Default:
+     * every subscriber there ever was, whenever they left.
+     */
+    window: z.number().int().min(1).optional()
+  })
+  .strict()
+  .refine((s) => (s.tenure === undefined) === (s.start !== undefined && s.end !== undefined), {
+    message: "give tenure (a field counting periods), or start and end (date fields), not both"
+  });
+
 export const configSchema = z
   .object({
     /** The date the data describes; default: derived from the data (see README). */
@@ -411,6 +443,7 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    subscription: subscription.optional(),
     churn: z
       .object({
         /** The risk horizon in days: "lapsed" = no purchase in this many days; default 90. */
@@ -615,6 +648,8 @@ export interface PortraitConfig {
     restarts: number;
     seed: number;
   };
+  /** Contractual data: null when the config declares none. */
+  subscription: SubscriptionSettings | null;
   churn: {horizonDays: number; minOrders: number; flag: {precision: number} | {share: number}};
   segments: Record<string, SegmentVariable[]>;
   profiles: {
@@ -638,6 +673,17 @@ export interface PortraitConfig {
 }
 
 export type SegmentVariable = z.output<typeof segmentVariable>;
+
+/** A subscription as the build reads it: the fields checked against the customers table. */
+export interface SubscriptionSettings {
+  /** A number field counting completed periods, or the start and end date fields. */
+  tenure: string | {start: string; end: string};
+  /** The outcome saying who churned; null: an end date on or before the as-of date says it. */
+  churned: string | null;
+  period: z.output<typeof subscriptionPeriod>;
+  /** Periods the export watches (its subscribers as of their start); null: all of history. */
+  window: number | null;
+}
 
 /** Segments that work on most data: age band by main order channel, and country. */
 export const DEFAULT_SEGMENTS: Record<string, SegmentVariable[]> = {
@@ -671,6 +717,7 @@ export function parseConfig(input: unknown, path: string, dir = dirname(path)): 
   }
   const c = result.data;
   checkLinesAndLookups(c, path);
+  const columns = customerColumns(c.sources, path);
   return {
     path,
     dir,
@@ -696,8 +743,9 @@ export function parseConfig(input: unknown, path: string, dir = dirname(path)): 
       exclude: c.features?.exclude ?? [],
       custom: c.features?.custom ?? {}
     },
-    ...customerColumns(c.sources, path),
+    ...columns,
     clustering: clusteringSettings(c.clustering, path),
+    subscription: subscriptionSettings(c.subscription, columns, path),
     churn: {
       horizonDays: c.churn?.horizonDays ?? 90,
       minOrders: c.churn?.minOrders ?? 2,
@@ -755,6 +803,68 @@ function rangeSettings(
     if (min > max) throw new ConfigError(path, `ranges.${key}`, `min ${min} is above max ${max}`);
     return {table, field, min, max};
   });
+}
+
+/**
+ * The subscription's fields, checked against the customers table: tenure a number, start and
+ * end dates, churned an outcome; without churned, the tenure must be dates (the end says it).
+ */
+function subscriptionSettings(
+  c: z.output<typeof configSchema>["subscription"],
+  columns: Pick<PortraitConfig, "attributes" | "outcomes">,
+  path: string
+): SubscriptionSettings | null {
+  if (c === undefined) return null;
+  const own = Object.fromEntries(
+    [...Object.entries(columns.attributes), ...Object.entries(columns.outcomes)].map(
+      ([name, spec]) => [name, FIELD_TYPES[spec.type]]
+    )
+  );
+  const fields: Record<string, FieldType> = {...CUSTOMERS.fields, ...own};
+  const check = (key: string, name: string, types: FieldType[], what: string) => {
+    const type = fields[name];
+    const fitting = Object.keys(fields).filter((f) => types.includes(fields[f]));
+    const choices = fitting.length ? ` (the customers fields that are: ${fitting.join(", ")})` : "";
+    if (type === undefined)
+      throw new ConfigError(
+        path,
+        `subscription.${key}`,
+        `no customers field ${name}: name ${what}, a canonical field or an attribute or outcome of a customers source${choices}`
+      );
+    if (!types.includes(type))
+      throw new ConfigError(
+        path,
+        `subscription.${key}`,
+        `${name} is a ${type} field; name ${what}${choices}`
+      );
+  };
+  const tenure = c.tenure ?? {start: c.start!, end: c.end!};
+  if (typeof tenure === "string")
+    check("tenure", tenure, ["number", "integer"], "a number field counting completed periods");
+  else {
+    check("start", tenure.start, ["date", "timestamp"], "the date each subscription started");
+    check("end", tenure.end, ["date", "timestamp"], "the date each subscription ended");
+  }
+  if (c.churned !== undefined && !(c.churned in columns.outcomes)) {
+    const names = Object.keys(columns.outcomes);
+    throw new ConfigError(
+      path,
+      "subscription.churned",
+      `no outcome ${c.churned}: name a flag or date outcome of a customers source${names.length ? ` (the outcomes: ${names.join(", ")})` : " (see README, Outcomes)"}`
+    );
+  }
+  if (c.churned === undefined && typeof tenure === "string")
+    throw new ConfigError(
+      path,
+      "subscription.churned",
+      "name the outcome saying who churned: with a tenure count, nothing else says it"
+    );
+  return {
+    tenure,
+    churned: c.churned ?? null,
+    period: c.period,
+    window: c.window ?? null
+  };
 }
 
 /** The keys zod cannot check alone: lines and status on orders only, lookups into known files. */
@@ -964,7 +1074,8 @@ export async function loadConfig(path: string): Promise<PortraitConfig> {
  * user meant: a PostgreSQL source when the object has `postgres`, a file source otherwise.
  */
 function innermostIssue(issue: z.core.$ZodIssue, input: unknown): z.core.$ZodIssue {
-  if (issue.code !== "invalid_union" || issue.errors.length === 0) return issue;
+  if (issue.code !== "invalid_union" || issue.errors.length === 0 || ownMessage(issue))
+    return issue;
   const value = issue.path.reduce<unknown>(
     (v, k) => (v as Record<PropertyKey, unknown>)?.[k],
     input
@@ -982,11 +1093,15 @@ function innermostIssue(issue: z.core.$ZodIssue, input: unknown): z.core.$ZodIss
   );
 }
 
+/** Whether a union says itself what it expects (zod's own message is "Invalid input"). */
+const ownMessage = (issue: z.core.$ZodIssue) => issue.message !== "Invalid input";
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "unrecognized_keys":
       return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
     case "invalid_union":
+      if (ownMessage(issue)) return issue.message;
       return 'expected a column name, {column: "Name"}, {sql: "expression"} or a lookup {from: "related_file", sum: "Column"}';
     case "invalid_value":
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;

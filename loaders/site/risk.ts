@@ -11,6 +11,8 @@ import type {RiskSummary} from "../../src/contracts/risk.ts";
 
 /** The summary when the build has no value stage at all. */
 const NONE: RiskSummary = {
+  kind: "purchases",
+  period: null,
   assessed: false,
   flagged: false,
   reason: "this build has no value and risk stage",
@@ -34,6 +36,8 @@ const NONE: RiskSummary = {
 };
 
 interface AssessmentRow {
+  kind: "purchases" | "subscription";
+  period: string | null;
   calibration_date: string | null;
   horizon_days: number;
   baseline_auc: number | null;
@@ -57,7 +61,7 @@ interface AssessmentRow {
 export async function riskSummary(store: Store): Promise<RiskSummary> {
   if (!(await store.has("risk_assessment"))) return NONE;
   const a = await store.one<AssessmentRow & Record<string, unknown>>(
-    sql`SELECT strftime(calibration_date, '%Y-%m-%d') AS calibration_date, horizon_days,
+    sql`SELECT kind, period, strftime(calibration_date, '%Y-%m-%d') AS calibration_date, horizon_days,
           baseline_auc, risk_model, risk_reason, purchase_model, purchase_tested, rule,
           rule_value, min_orders, threshold, precision, recall, base_rate, flag_reason,
           value_predicted, value_actual, value_spend
@@ -70,6 +74,8 @@ export async function riskSummary(store: Store): Promise<RiskSummary> {
       )
     : undefined;
   return {
+    kind: a.kind,
+    period: a.period,
     assessed: a.risk_model !== null,
     flagged: a.threshold !== null,
     reason: a.risk_reason ?? a.flag_reason,

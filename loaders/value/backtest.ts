@@ -41,10 +41,12 @@ import {
   type FlagRule
 } from "./scoring.ts";
 import {spendModel} from "./spend.ts";
+import type {SubscriptionAssessment} from "./subscription.ts";
 import {type Store} from "../core/store.ts";
 import {ident, join, sql, val, type SQL} from "../core/sql.ts";
 
-export type RiskModelName = PurchaseModelName | "learned";
+/** The risk candidates: purchase models and `learned` for orders, `sbg` and `learned_churn` for subscriptions. */
+export type RiskModelName = PurchaseModelName | "learned" | "sbg" | "learned_churn";
 
 /** Fewer customers than this at the calibration date, or lapsed or not, and nothing is assessed. */
 export const MIN_BACKTEST_CUSTOMERS = 200;
@@ -252,8 +254,16 @@ export interface BacktestOptions {
 
 /** The backtest and what it decided. */
 export interface Backtest {
-  calibrationDate: string;
-  holdoutEnd: string;
+  /**
+   * "purchases": scored one horizon back, compared with the horizon that followed;
+   * "subscription": cross-validated against the churn the data records (no dates needed).
+   */
+  kind: "purchases" | "subscription";
+  /** Subscriptions: the period a churn probability is for ("month"). */
+  period: string | null;
+  /** Purchases: the scoring date and the end of the holdout; null for a subscription. */
+  calibrationDate: string | null;
+  holdoutEnd: string | null;
   horizonDays: number;
   /** Customers scored (bought by the calibration date) and those who then bought nothing. */
   customers: number;
@@ -348,6 +358,8 @@ export async function runBacktest(
   let lapsedCount = 0;
   for (const v of outcome) lapsedCount += v;
   const base: Omit<Backtest, "candidates" | "risk" | "riskReason" | "purchaseModel" | "value"> = {
+    kind: "purchases",
+    period: null,
     calibrationDate,
     holdoutEnd: options.asOf,
     horizonDays: h,
@@ -531,7 +543,7 @@ export async function runBacktest(
 // Tables
 
 /** The order candidates are listed in, everywhere. */
-const ORDER: RiskModelName[] = [...PURCHASE_MODEL_NAMES, "learned"];
+const ORDER: RiskModelName[] = [...PURCHASE_MODEL_NAMES, "learned", "sbg", "learned_churn"];
 
 const rows = (values: SQL[]) => join(values.map((v) => sql`(${v})`));
 /** A string bound as a value, or NULL. */
@@ -565,8 +577,10 @@ export function backtestTablesSql(
       : ["share", settings.flag.share];
   const notAssessed = b?.riskReason ?? (b ? null : reason);
   const assessment = sql`CREATE OR REPLACE TABLE risk_assessment AS SELECT
-    ${b ? sql`${val(b.calibrationDate)}::DATE` : sql`NULL::DATE`} AS calibration_date,
-    ${b ? sql`${val(b.holdoutEnd)}::DATE` : sql`NULL::DATE`} AS holdout_end,
+    ${text(b?.kind ?? "purchases")}::VARCHAR AS kind,
+    ${text(b?.period)}::VARCHAR AS period,
+    ${text(b?.calibrationDate)}::DATE AS calibration_date,
+    ${text(b?.holdoutEnd)}::DATE AS holdout_end,
     ${settings.horizonDays}::INTEGER AS horizon_days,
     ${b?.customers ?? null}::INTEGER AS customers,
     ${b?.lapsed ?? null}::INTEGER AS lapsed,
@@ -650,4 +664,71 @@ export function backtestTablesSql(
     )
   );
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Subscriptions
+
+/** The risk model names of the subscription candidates (subscription.ts names them by kind). */
+export const SUBSCRIPTION_RISK_MODELS = {sbg: "sbg", learned: "learned_churn"} as const;
+
+/**
+ * A subscription assessment (subscription.ts: cross-validated against the recorded churn) as a
+ * backtest: the risk model is the candidate with the lowest out-of-fold log loss among those
+ * that rank better than a coin (AUC above 0.5), its threshold the one the rule picked.
+ */
+export function subscriptionBacktest(assessment: SubscriptionAssessment): Backtest {
+  const period =
+    typeof assessment.period === "string"
+      ? assessment.period
+      : `${assessment.period.days}-day period`;
+  const candidates: Candidate[] = assessment.candidates.map((c) => ({
+    model: SUBSCRIPTION_RISK_MODELS[c.model],
+    label: c.model === "sbg" ? "sBG on tenure" : "Learned from the churn recorded",
+    auc: c.auc,
+    brier: c.brier,
+    logLoss: c.logLoss,
+    deciles: c.calibration,
+    purchases: null,
+    params: c.params,
+    converged: c.auc !== null,
+    error: c.auc === null ? (c.notes[0] ?? "not fitted") : null,
+    how: `cross-validated in 5 folds against the churn recorded; reads ${c.columns.length === 1 ? c.columns[0] : `${c.columns.length} columns`}`
+  }));
+  const base = {
+    kind: "subscription" as const,
+    period,
+    calibrationDate: null,
+    holdoutEnd: null,
+    horizonDays: 0,
+    customers: assessment.backtested,
+    lapsed: assessment.churned,
+    baselineAuc: 0.5,
+    candidates,
+    purchaseModel: null,
+    value: null
+  };
+  const usable = assessment.candidates
+    .filter((c) => c.auc !== null && c.auc > 0.5 && c.logLoss !== null)
+    .sort((a, b) => a.logLoss! - b.logLoss!);
+  const best = usable[0];
+  if (!best)
+    return {
+      ...base,
+      risk: null,
+      riskReason:
+        assessment.backtested < MIN_CLASS
+          ? `only ${assessment.backtested} subscribers could be checked against their churn`
+          : "no model ranked the subscribers who churned above those who stayed"
+    };
+  return {
+    ...base,
+    risk: {
+      model: SUBSCRIPTION_RISK_MODELS[best.model],
+      flag: best.flag.flag,
+      flagReason: best.flag.flag ? null : best.flag.reason,
+      eligible: assessment.backtested
+    },
+    riskReason: null
+  };
 }

@@ -18,6 +18,7 @@ import {z} from "zod";
 import {
   addDays,
   backtestTablesSql,
+  subscriptionBacktest,
   learnRisk,
   readHistory,
   runBacktest,
@@ -35,6 +36,7 @@ import {
 import {compress} from "./clv/triples.ts";
 import type {FlagRule} from "./scoring.ts";
 import {spendModel} from "./spend.ts";
+import type {SubscriptionAssessment} from "./subscription.ts";
 import {type Store} from "../core/store.ts";
 import {ident, join, sql, val, type SQL} from "../core/sql.ts";
 
@@ -203,18 +205,28 @@ export const INPUTS_SQL = sql`SELECT idx, repeat_purchases, t_x_weeks, t_weeks, 
  */
 export function customerValueSql(
   table: string,
-  rule: {minOrders: number; threshold: number | null}
+  rule: {minOrders: number; threshold: number | null; subscription?: "sbg" | "learned"}
 ): SQL {
+  // A subscriber's probability is their churn in the next period (subscription_scores); no
+  // purchase count applies to them.
+  const lapse = rule.subscription ? sql`c.p_churn` : sql`p.p_lapse`;
+  const eligible = rule.subscription ? sql`true` : sql`s.purchases >= ${rule.minOrders}`;
   const flag =
     rule.threshold === null
       ? sql`NULL::BOOLEAN`
-      : sql`CASE WHEN p.p_lapse IS NULL THEN NULL
-          ELSE s.purchases >= ${rule.minOrders} AND p.p_lapse >= ${rule.threshold}::DOUBLE END`;
+      : sql`CASE WHEN ${lapse} IS NULL THEN NULL
+          ELSE ${eligible} AND ${lapse} >= ${rule.threshold}::DOUBLE END`;
   return sql`CREATE OR REPLACE TABLE ${ident(table)} AS
   SELECT s.customer_id, s.purchases, s.repeat_purchases, s.t_x_weeks, s.t_weeks,
-    s.mean_repeat_value, p.p_alive, p.expected_purchases, p.expected_value_12m, p.p_lapse,
-    s.engagement_change, ${flag} AS at_risk
+    s.mean_repeat_value, p.p_alive, p.expected_purchases, p.expected_value_12m,
+    ${lapse} AS p_lapse, s.engagement_change, ${flag} AS at_risk
   FROM value_summary s LEFT JOIN value_predictions p USING (idx)
+  ${
+    rule.subscription
+      ? sql`LEFT JOIN (SELECT customer_id::VARCHAR AS customer_id, p_churn FROM subscription_scores
+            WHERE model = ${val(rule.subscription)}) c USING (customer_id)`
+      : sql``
+  }
   ORDER BY s.customer_id`;
 }
 
@@ -393,6 +405,8 @@ async function lapseProbability(
   const none = new Float64Array(n).fill(NaN);
   const risk = decision.riskModel;
   if (risk === null) return none;
+  // Subscriptions: customerValueSql reads subscription_scores itself.
+  if (risk === "sbg" || risk === "learned_churn") return none;
   try {
     if (risk === "learned") {
       const train = await readHistory(store, addDays(o.asOf, -o.horizonDays), o.horizonDays);
@@ -432,7 +446,8 @@ async function lapseProbability(
  */
 export async function buildCustomerValue(
   store: Store,
-  options: ValueOptions
+  options: ValueOptions,
+  subscription: SubscriptionAssessment | null = null
 ): Promise<ValueSummary> {
   const o = parseOptions(options);
   let start = performance.now();
@@ -446,16 +461,24 @@ export async function buildCustomerValue(
   const notes: string[] = [];
   let backtest: Backtest | null = null;
   let decision = o.snapshot?.decision ?? NOTHING;
-  if (!sources.orders) notes.push("no orders table: purchases and every model output left NULL");
-  else if (inputs.x.length === 0)
+  if (!sources.orders) {
+    if (!subscription) notes.push("no orders table: purchases and every model output left NULL");
+  } else if (inputs.x.length === 0)
     notes.push("no customer has a purchase by the as-of date: no value model fitted");
   else if (!o.snapshot) {
     backtest = (await runBacktest(store, o)).backtest;
     decision = decide(backtest);
-    if (backtest.riskReason) notes.push(`risk not assessed: ${backtest.riskReason}`);
-    else if (backtest.risk?.flagReason)
-      notes.push(`at-risk flag not assessed: ${backtest.risk.flagReason}`);
   }
+  if (subscription && !o.snapshot) {
+    // Contractual data: churn is the risk; purchases, where there are any, still give value.
+    backtest = {...subscriptionBacktest(subscription), purchaseModel: decision.purchaseModel};
+    decision = {...decision, riskModel: backtest.risk?.model ?? null, threshold: null};
+    decision.threshold = backtest.risk?.flag?.threshold ?? null;
+    notes.push(...subscription.notes.map((n) => `subscription: ${n}`));
+  }
+  if (backtest?.riskReason) notes.push(`risk not assessed: ${backtest.riskReason}`);
+  else if (backtest?.risk?.flagReason)
+    notes.push(`at-risk flag not assessed: ${backtest.risk.flagReason}`);
 
   let predictions = noPredictions(inputs.x.length);
   let purchase: ValueSummary["purchase"] = null;
@@ -501,12 +524,26 @@ export async function buildCustomerValue(
     predictions.expectedValue12m,
     predictions.pLapse
   ]);
+  const contractual =
+    decision.riskModel === "sbg"
+      ? "sbg"
+      : decision.riskModel === "learned_churn"
+        ? "learned"
+        : undefined;
+  if (contractual && o.snapshot) {
+    notes.push("subscription risk is scored for the current build only: left NULL in snapshots");
+    decision = {...decision, threshold: null};
+  }
   await store.run(
-    customerValueSql(output, {minOrders: o.minOrders, threshold: decision.threshold})
+    customerValueSql(output, {
+      minOrders: o.minOrders,
+      threshold: decision.threshold,
+      subscription: o.snapshot ? undefined : contractual
+    })
   );
   if (!o.snapshot) {
     const reason = !sources.orders
-      ? "there are no orders to learn from"
+      ? "there are no orders to learn from, and no subscription is declared (README, Subscriptions)"
       : inputs.x.length === 0
         ? `no customer had bought by ${o.asOf}`
         : null;

@@ -255,9 +255,20 @@ function shuffled(n: number, seed: number): Int32Array {
 }
 
 /**
- * Out-of-fold predictions: the rows are shuffled (seeded, so a build is repeatable) into `folds`
- * parts, and each part is predicted by a model fitted on the others. A fold whose training rows
- * hold one class only is predicted NaN.
+ * The fold of each of n rows: a seeded shuffle (so a build is repeatable) dealt into `folds`
+ * parts of (nearly) equal size.
+ */
+export function assignFolds(n: number, folds: number, seed: number): Int32Array {
+  const order = shuffled(n, seed);
+  const fold = new Int32Array(n);
+  for (let i = 0; i < n; i++) fold[order[i]] = i % folds;
+  return fold;
+}
+
+/**
+ * Out-of-fold predictions: the rows are dealt into `folds` parts (assignFolds), and each part is
+ * predicted by a model fitted on the others. A fold whose training rows hold one class only is
+ * predicted NaN.
  */
 export function crossValidate(
   names: readonly string[],
@@ -266,12 +277,12 @@ export function crossValidate(
   {folds = 5, seed = 1, ...options}: LogisticOptions & {folds?: number; seed?: number} = {}
 ): Float64Array {
   const n = y.length;
-  const order = shuffled(n, seed);
+  const fold = assignFolds(n, folds, seed);
   const out = new Float64Array(n).fill(NaN);
   for (let f = 0; f < folds; f++) {
     const test: number[] = [];
     const train: number[] = [];
-    for (let i = 0; i < n; i++) (i % folds === f ? test : train).push(order[i]);
+    for (let i = 0; i < n; i++) (fold[i] === f ? test : train).push(i);
     if (test.length === 0) continue;
     let model: LogisticModel;
     try {

@@ -8,6 +8,14 @@ import {formatMoney} from "./money.js";
 import {formatShare} from "./share.js";
 
 export interface RiskSummary {
+  /**
+   * "purchases": risk is no purchase in the next `horizon_days`, backtested one horizon back;
+   * "subscription": risk is leaving in the next `period`, cross-validated against the churn
+   * the data records.
+   */
+  kind: "purchases" | "subscription";
+  /** Subscriptions: the period ("month"); null for purchases. */
+  period: string | null;
   /** Whether customers carry a probability of lapsing (a risk model beat recency alone). */
   assessed: boolean;
   /** Whether the at-risk flag is set (assessed, and a threshold met the rule). */
@@ -56,14 +64,27 @@ export function longDate(date: string): string {
   return `${d} ${month} ${y}`;
 }
 
+/** What "lapsing" means here: "buying nothing in the next 90 days", "leaving in the next month". */
+export function lapseEvent(risk: RiskSummary): string {
+  return risk.kind === "subscription"
+    ? `leaving in the next ${risk.period ?? "period"}`
+    : `buying nothing in the next ${risk.horizon_days} days`;
+}
+
 /**
  * How well the flag did, in words a manager reads: "Of the customers flagged on 2 October 2024,
  * 84% bought nothing in the next 90 days (against 73% of all); the flag caught 89% of those who
  * lapsed." Null when the flag was not assessed.
  */
 export function flagEvidence(risk: RiskSummary): string | null {
-  if (!risk.flagged || risk.calibration_date === null || risk.precision === null) return null;
+  if (!risk.flagged || risk.precision === null) return null;
   const base = risk.base_rate === null ? "" : ` (against ${formatShare(risk.base_rate)} of all)`;
+  if (risk.kind === "subscription") {
+    const caught =
+      risk.recall === null ? "" : `; the flag caught ${formatShare(risk.recall)} of those who left`;
+    return `Checked against the churn the data records, each customer scored by a model that had not seen them: ${formatShare(risk.precision)} of those it flagged had left in their last ${risk.period ?? "period"}${base}${caught}.`;
+  }
+  if (risk.calibration_date === null) return null;
   const recall =
     risk.recall === null ? "" : `; the flag caught ${formatShare(risk.recall)} of those who lapsed`;
   return `Of the customers it would have flagged on ${longDate(risk.calibration_date)}, ${formatShare(risk.precision)} bought nothing in the next ${risk.horizon_days} days${base}${recall}.`;
@@ -76,7 +97,9 @@ export function flagRule(risk: RiskSummary): string | null {
     risk.rule === "precision"
       ? `the lowest at which at least ${formatShare(risk.rule_value)} of those flagged lapsed in the backtest`
       : `the top ${formatShare(risk.rule_value)} of customers in the backtest`;
-  return `At risk: at least ${risk.min_orders} purchases and a ${formatShare(risk.threshold)} or higher chance of buying nothing in the next ${risk.horizon_days} days (${risk.model}; the threshold is ${chosen}).`;
+  const who =
+    risk.kind === "subscription" ? "subscribers with" : `at least ${risk.min_orders} purchases and`;
+  return `At risk: ${who} a ${formatShare(risk.threshold)} or higher chance of ${lapseEvent(risk)} (${risk.model}; the threshold is ${chosen}).`;
 }
 
 /** "Risk not assessed: …" where the flag or the probabilities were not assessed; else null. */

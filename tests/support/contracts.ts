@@ -399,6 +399,8 @@ const CARD_TRAIT: Shape<CardTrait> = {
 
 /** The backtest's summary, in data/site.json and data/cards.json. */
 export const RISK_SUMMARY: Shape<RiskSummary> = {
+  kind: true,
+  period: true,
   assessed: true,
   flagged: true,
   reason: true,

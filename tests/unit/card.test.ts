@@ -14,6 +14,8 @@ const INDEX: CardIndex = {
   identifiers: false,
   example: "C0000001",
   risk: {
+    kind: "purchases",
+    period: null,
     assessed: true,
     flagged: true,
     reason: null,

@@ -1,5 +1,10 @@
 import {describe, expect, it} from "vitest";
-import {crossValidate, fitLogistic, predictLogistic} from "../../loaders/value/logistic.ts";
+import {
+  assignFolds,
+  crossValidate,
+  fitLogistic,
+  predictLogistic
+} from "../../loaders/value/logistic.ts";
 import {auc} from "../../loaders/value/scoring.ts";
 
 /** A seeded uniform generator (mulberry32). */
@@ -82,5 +87,15 @@ describe("crossValidate(names, columns, y)", () => {
     expect(first.every((p) => p > 0 && p < 1)).toBe(true);
     const truth = Float64Array.from(a, (ai, i) => -1 + 2 * ai - 0.5 * b[i]);
     expect(auc(first, y)).toBeGreaterThan(auc(truth, y) - 0.01);
+  });
+});
+
+describe("assignFolds(n, folds, seed)", () => {
+  it("deals the rows into folds of nearly equal size, the same for the same seed", () => {
+    const fold = assignFolds(103, 5, 7);
+    const sizes = [0, 1, 2, 3, 4].map((f) => fold.filter((g) => g === f).length);
+    expect(sizes).toEqual([21, 21, 21, 20, 20]);
+    expect(assignFolds(103, 5, 7)).toEqual(fold);
+    expect(assignFolds(103, 5, 8)).not.toEqual(fold);
   });
 });

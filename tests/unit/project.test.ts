@@ -53,3 +53,67 @@ describe("parseConfig(input, path): identity", () => {
     );
   });
 });
+
+describe("parseConfig(input, path): subscription", () => {
+  const crm = {
+    table: "customers",
+    file: "c.csv",
+    attributes: {
+      months: {type: "number", dimension: "behavioral"},
+      plan: {type: "category", dimension: "behavioral"},
+      ended: {type: "date", dimension: "behavioral"}
+    },
+    outcomes: {churned: {type: "flag"}}
+  } as const;
+  const parseWith = (subscription: object) =>
+    parseConfig({sources: {crm}, subscription}, "/p/portrait.config.ts");
+
+  it("is null unless declared, and keeps a tenure count, its churn outcome and window", () => {
+    expect(parse({}).subscription).toBeNull();
+    expect(
+      parseWith({tenure: "months", churned: "churned", period: "month", window: 1}).subscription
+    ).toEqual({tenure: "months", churned: "churned", period: "month", window: 1});
+    expect(
+      parseWith({start: "signup_date", end: "ended", period: {days: 30}}).subscription
+    ).toEqual({
+      tenure: {start: "signup_date", end: "ended"},
+      churned: null,
+      period: {days: 30},
+      window: null
+    });
+  });
+
+  it("names the key when a field is missing or of the wrong type", () => {
+    expect(() => parseWith({tenure: "month", churned: "churned", period: "month"})).toThrow(
+      "subscription.tenure: no customers field month: name a number field counting completed periods, a canonical field or an attribute or outcome of a customers source (the customers fields that are: age, income, household_size, latitude, longitude, employees, annual_revenue, months)"
+    );
+    expect(() => parseWith({tenure: "plan", churned: "churned", period: "month"})).toThrow(
+      "subscription.tenure: plan is a text field; name a number field counting completed periods"
+    );
+    expect(() => parseWith({start: "signup_date", end: "months", period: "week"})).toThrow(
+      "subscription.end: months is a number field; name the date each subscription ended"
+    );
+    expect(() => parseWith({tenure: "months", churned: "left", period: "month"})).toThrow(
+      "subscription.churned: no outcome left: name a flag or date outcome of a customers source (the outcomes: churned)"
+    );
+    expect(() => parseWith({tenure: "months", period: "month"})).toThrow(
+      "subscription.churned: name the outcome saying who churned: with a tenure count, nothing else says it"
+    );
+    expect(() => parseWith({tenure: "months", churned: "churned", period: "day"})).toThrow(
+      'subscription.period: expected "month", "week", "year" or {days: n}'
+    );
+    expect(() => parseWith({tenure: "months", churned: "churned", period: {weeks: 2}})).toThrow(
+      'subscription.period: expected "month", "week", "year" or {days: n}'
+    );
+    for (const periods of [
+      {start: "signup_date", period: "month"},
+      {tenure: "months", start: "signup_date", end: "ended", period: "month"}
+    ])
+      expect(() => parseWith(periods)).toThrow(
+        "subscription: give tenure (a field counting periods), or start and end (date fields), not both"
+      );
+    expect(() =>
+      parseWith({tenure: "months", churned: "churned", period: "month", every: 1})
+    ).toThrow("subscription: unknown key every");
+  });
+});
