@@ -34,7 +34,7 @@ import {
   type BgNbdParams
 } from "../loaders/value/clv/bg-nbd.ts";
 import {fitParetoNbd, type ParetoNbdParams} from "../loaders/value/clv/pareto-nbd.ts";
-import {fitSbg, type SbgParams} from "../loaders/value/clv/sbg.ts";
+import {fitSbg, fitSbgGroups, sbgGroups, type SbgParams} from "../loaders/value/clv/sbg.ts";
 import {crossValidate, fitLogistic} from "../loaders/value/logistic.ts";
 import {auc} from "../loaders/value/scoring.ts";
 import {
@@ -164,6 +164,31 @@ export function simulateCohort(n: number, seed: number, params: SbgParams, perio
     else lost[0]++; // log(1 − u) = 0 exactly: churn in the first period
   }
   return {lost, survivors};
+}
+
+/**
+ * n subscribers who started 1 to `periods` periods ago (uniformly), each with a churn
+ * probability per period θ ~ Beta(α, β): the periods completed, or the period they churned in,
+ * and whether they churned.
+ */
+export function simulateSubscribers(n: number, seed: number, params: SbgParams, periods: number) {
+  const rand = random(seed);
+  const gamma = gammaSampler(rand);
+  const tenure = new Float64Array(n);
+  const churned = new Float64Array(n);
+  let churnedCount = 0;
+  for (let i = 0; i < n; i++) {
+    const watched = 1 + Math.floor(rand() * periods);
+    const g1 = gamma(params.alpha, 1);
+    const theta = g1 / (g1 + gamma(params.beta, 1));
+    const t = theta >= 1 ? 1 : Math.max(1, Math.ceil(Math.log(1 - rand()) / Math.log1p(-theta)));
+    if (t <= watched) {
+      tenure[i] = t;
+      churned[i] = 1;
+      churnedCount++;
+    } else tenure[i] = watched;
+  }
+  return {tenure, churned, churnedCount};
 }
 
 /**
@@ -470,6 +495,24 @@ export async function benchClv(): Promise<void> {
     lines: [
       `sBG log-likelihood ${sbg.logLikelihood.toFixed(3)} (a cohort over ${SBG_PERIODS} periods, ${cohort.survivors.toLocaleString("en")} still subscribed)`,
       ...table(sbg.params, TRUE_SBG)
+    ]
+  });
+
+  // sBG on n subscribers one by one, each censored at their own tenure, counted by tenure.
+  const subscribers = simulateSubscribers(n, seed + 5, TRUE_SBG, SBG_PERIODS);
+  const [sbgOne, sbgOneTime] = time(() =>
+    fitSbgGroups(sbgGroups(subscribers.tenure, subscribers.churned))
+  );
+  rows.push({
+    model: "sBG, one by one",
+    ms: sbgOneTime,
+    iterations: sbgOne.iterations,
+    customers: n,
+    unique: null,
+    converged: sbgOne.converged,
+    lines: [
+      `sBG one by one log-likelihood ${sbgOne.logLikelihood.toFixed(3)} (subscribers who started up to ${SBG_PERIODS} periods ago, ${subscribers.churnedCount.toLocaleString("en")} churned; the time includes counting them by tenure)`,
+      ...table(sbgOne.params, TRUE_SBG)
     ]
   });
 
