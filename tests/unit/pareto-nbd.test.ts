@@ -6,7 +6,8 @@ import {describe, expect, it} from "vitest";
 import {
   fitParetoNbd,
   paretoNbdGradient,
-  paretoNbdLogLikelihood
+  paretoNbdLogLikelihood,
+  paretoNbdPAlive
 } from "../../loaders/value/clv/pareto-nbd.ts";
 import {compress} from "../../loaders/value/clv/triples.ts";
 import {
@@ -132,6 +133,29 @@ describe("paretoNbdGradient(params, x, tx, T)", () => {
         )
       );
     }
+  });
+});
+
+describe("paretoNbdPAlive(params, x, tx, T) where nobody seems to leave", () => {
+  it("is the share of the likelihood from staying, as mpmath integrates it", () => {
+    // The fit of a simulated population in which nobody leaves (s near 0, β ≫ α + T); mpmath 1.3
+    // at 40 digits: (α + T)^−(r+x) (β + T)^−s over that plus s ∫_{t_x}^{T} (α + τ)^−(r+x)
+    // (β + τ)^−(s+1) dτ (mp.quad).
+    const params = {
+      r: 1.031428869163682,
+      alpha: 5.30938353070772,
+      s: 1.3852244669953745e-8,
+      beta: 62083.61618767855
+    };
+    const known: [number, number, number, number][] = [
+      [0, 0, 40, 0.9999999999775825],
+      [3, 20, 45, 0.9999999999739959],
+      [10, 40, 52, 0.999999999987825]
+    ];
+    // P(dead) is near 1e-11, and B1 − ln(exp(B1) + exp(B2)) rounds near 1e-15 (B1 near −45): the
+    // tolerance checks P(dead) to 1 %.
+    for (const [x, tx, T, alive] of known)
+      expect(Math.abs(paretoNbdPAlive(params, x, tx, T) - alive)).toBeLessThan(1e-13);
   });
 });
 

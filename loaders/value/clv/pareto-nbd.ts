@@ -380,8 +380,12 @@ export function paretoNbdPAlive(params: ParetoNbdParams, x: number, tx: number, 
   const gap = Math.abs(alpha - beta);
   const rsx = r + s + x;
   const b = alpha >= beta ? s + 1 : r + x;
+  // As in the likelihood: where β > 10 α + 9 T, lnFWideGap (hyp2f1 may take millions of terms).
+  const wide = beta > 10 * alpha + 9 * T;
   const lnF = (t: number) =>
-    Math.log(hyp2f1(rsx, b, rsx + 1, gap / (m + t))) - rsx * Math.log(m + t);
+    wide
+      ? lnFWideGap(r, alpha, s, beta, x, t, null)
+      : Math.log(hyp2f1(rsx, b, rsx + 1, gap / (m + t))) - rsx * Math.log(m + t);
   const b1 = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
   const fTx = lnF(tx);
   const fT = lnF(T);
