@@ -51,7 +51,7 @@ function logSumExp(a: number, b: number): number {
  * (G + y)^−(s+1) is a binomial series in y / G ≤ 1/8 integrated term by term:
  *   a G^−(s+1) L^e Σ_n (−1)^n (s + 1)_n / n! (L / G)^n expm1(e_n λ) / e_n,
  * L = α + t, e = 1 − r − x, e_n = e + n, λ = ln(G / (8L)); expm1 keeps every term exact as e_n
- * passes 0, and about 20 terms reach 1e-17. Needs G / 8 > α + t.
+ * passes 0, and about 20 terms reach 1e-17 (more when s is large). Needs G / 8 > α + t.
  */
 function lnFWideGap(
   r: number,
@@ -107,7 +107,10 @@ function lnFWideGap(
       sumS += term * harmonic;
       sumV += coefficient * (top - n * q);
     }
-    if (n > s + 2 && Math.abs(term) * (n + harmonic + 1) <= 1e-17 * Math.abs(sum)) break;
+    // Terms shrink by about (s + 1 + n) / (8 (n + 1)) from one to the next: stop once that is
+    // below 1/2 and the last term is negligible.
+    if (s + 1 + n < 4 * (n + 1) && Math.abs(term) * (n + harmonic + 1) <= 1e-17 * Math.abs(sum))
+      break;
     if (n === 9_999) throw new Error("lnFWideGap: the series did not converge");
     harmonic += 1 / (s + 1 + n);
     coefficient *= -(s + 1 + n) / (n + 1);
