@@ -83,10 +83,25 @@ export function addDays(date: string, days: number): string {
  * and what happened in the `horizonDays` after it: purchase days (`next_days`) and spend
  * (`next_amount`). Customers who first bought after `date` are not in it.
  */
-export function historySql(date: string, horizonDays: number): SQL {
+export function historySql(date: string, horizonDays: number, activity: readonly SQL[] = []): SQL {
   const d = sql`${val(date)}::DATE`;
   const h = sql`${horizonDays}::INTEGER`;
+  // Any dated activity (orders, web sessions, e-mail opens and clicks) in the last horizon, the
+  // horizon before, and the same days a year earlier: engagement, which often falls first.
+  const engaged = activity.length
+    ? sql`SELECT customer_id::VARCHAR AS customer_id,
+          count(*) FILTER (WHERE day > ${d} - ${h})::DOUBLE AS active_recent,
+          count(*) FILTER (WHERE day > ${d} - 2 * ${h} AND day <= ${d} - ${h})::DOUBLE
+            AS active_previous,
+          count(*) FILTER (WHERE day > ${d} - 365 - ${h} AND day <= ${d} - 365)::DOUBLE
+            AS active_year_ago
+        FROM (SELECT customer_id, active_at::DATE AS day FROM (${join(activity, " UNION ALL ")}))
+        WHERE day <= ${d} AND day > ${d} - 365 - ${h}
+        GROUP BY 1`
+    : sql`SELECT NULL::VARCHAR AS customer_id, NULL::DOUBLE AS active_recent,
+          NULL::DOUBLE AS active_previous, NULL::DOUBLE AS active_year_ago WHERE false`;
   return sql`WITH days AS (${purchaseDaysSql(addDays(date, horizonDays))}),
+  engaged AS (${engaged}),
   summary AS (
     SELECT customer_id,
       count(*) FILTER (WHERE day <= ${d}) AS purchases,
@@ -110,8 +125,11 @@ export function historySql(date: string, horizonDays: number): SQL {
         / (valued_days - (first_amount IS NOT NULL)::INTEGER)
     END AS mean_repeat_value,
     recent::DOUBLE AS recent, previous::DOUBLE AS previous,
-    next_days::DOUBLE AS next_days, next_amount::DOUBLE AS next_amount
-  FROM summary
+    next_days::DOUBLE AS next_days, next_amount::DOUBLE AS next_amount,
+    ${activity.length ? sql`coalesce(e.active_recent, 0)` : sql`NULL::DOUBLE`} AS active_recent,
+    ${activity.length ? sql`coalesce(e.active_previous, 0)` : sql`NULL::DOUBLE`} AS active_previous,
+    ${activity.length ? sql`coalesce(e.active_year_ago, 0)` : sql`NULL::DOUBLE`} AS active_year_ago
+  FROM summary LEFT JOIN engaged e USING (customer_id)
   WHERE purchases >= 1
   ORDER BY customer_id`;
 }
@@ -127,6 +145,10 @@ export interface History {
   previous: Float64Array;
   nextDays: Float64Array;
   nextAmount: Float64Array;
+  /** Dated activity of any kind in the last horizon, the one before, a year earlier (NaN: none kept). */
+  activeRecent: Float64Array;
+  activePrevious: Float64Array;
+  activeYearAgo: Float64Array;
 }
 
 const toFloat = (column: unknown[] | undefined) =>
@@ -135,9 +157,10 @@ const toFloat = (column: unknown[] | undefined) =>
 export async function readHistory(
   store: Store,
   date: string,
-  horizonDays: number
+  horizonDays: number,
+  activity: readonly SQL[] = []
 ): Promise<History> {
-  const c = await store.columns(historySql(date, horizonDays));
+  const c = await store.columns(historySql(date, horizonDays, activity));
   return {
     ids: (c[0] ?? []).map(String),
     x: toFloat(c[1]),
@@ -147,7 +170,10 @@ export async function readHistory(
     recent: toFloat(c[5]),
     previous: toFloat(c[6]),
     nextDays: toFloat(c[7]),
-    nextAmount: toFloat(c[8])
+    nextAmount: toFloat(c[8]),
+    activeRecent: toFloat(c[9]),
+    activePrevious: toFloat(c[10]),
+    activeYearAgo: toFloat(c[11])
   };
 }
 
@@ -165,8 +191,24 @@ export function learnedColumns(history: History): {names: string[]; columns: Flo
     rate[i] = history.T[i] > 0 ? history.x[i] / history.T[i] : 0;
     logMean[i] = history.mean[i] > 0 ? Math.log(history.mean[i]) : NaN;
   }
+  const engaged = n > 0 && !Number.isNaN(history.activeRecent[0]);
+  const activity = engaged
+    ? {
+        names: [
+          "log activity in the last horizon",
+          "log activity in the horizon before",
+          "activity against a year earlier"
+        ],
+        columns: [
+          history.activeRecent.map((a) => Math.log1p(a)),
+          history.activePrevious.map((a) => Math.log1p(a)),
+          history.activeRecent.map((a, i) => Math.log((a + 1) / (history.activeYearAgo[i] + 1)))
+        ]
+      }
+    : {names: [], columns: []};
   return {
     names: [
+      ...activity.names,
       "weeks since last purchase",
       "log weeks since last purchase",
       "log repeat purchases",
@@ -177,6 +219,7 @@ export function learnedColumns(history: History): {names: string[]; columns: Flo
       "log mean repeat spend"
     ],
     columns: [
+      ...activity.columns,
       recency,
       recency.map((r) => Math.log1p(r)),
       history.x.map((x) => Math.log1p(x)),
@@ -246,6 +289,8 @@ export interface Candidate {
 
 export interface BacktestOptions {
   asOf: string;
+  /** The dated activity the learned model reads (features.ts `activity`); none: purchases only. */
+  activity?: readonly SQL[];
   horizonDays: number;
   /** Customers need this many purchase days by the scoring date to be flagged. */
   minOrders: number;
@@ -352,7 +397,7 @@ export async function runBacktest(
 }> {
   const h = options.horizonDays;
   const calibrationDate = addDays(options.asOf, -h);
-  const test = await readHistory(store, calibrationDate, h);
+  const test = await readHistory(store, calibrationDate, h, options.activity);
   const outcome = lapsed(test);
   const n = test.x.length;
   let lapsedCount = 0;
@@ -433,7 +478,7 @@ export async function runBacktest(
 
   const learnedLabel = "Learned from history";
   const trainDate = addDays(calibrationDate, -h);
-  const train = await readHistory(store, trainDate, h);
+  const train = await readHistory(store, trainDate, h, options.activity);
   try {
     let probability: Float64Array;
     let model: LogisticModel;

@@ -37,6 +37,7 @@ import {compress} from "./clv/triples.ts";
 import type {FlagRule} from "./scoring.ts";
 import {spendModel} from "./spend.ts";
 import type {SubscriptionAssessment} from "./subscription.ts";
+import {activity} from "../profile/features.ts";
 import {type Store} from "../core/store.ts";
 import {ident, join, sql, val, type SQL} from "../core/sql.ts";
 
@@ -396,6 +397,7 @@ export function decide(backtest: Backtest): RiskDecision {
 async function lapseProbability(
   store: Store,
   o: ValueOptions,
+  activitySources: readonly SQL[],
   inputs: ValueInputs,
   decision: RiskDecision,
   purchase: {model: FittedPurchaseModel; predictions: ValuePredictions} | null,
@@ -409,8 +411,13 @@ async function lapseProbability(
   if (risk === "sbg" || risk === "learned_churn") return none;
   try {
     if (risk === "learned") {
-      const train = await readHistory(store, addDays(o.asOf, -o.horizonDays), o.horizonDays);
-      const now = await readHistory(store, o.asOf, o.horizonDays);
+      const train = await readHistory(
+        store,
+        addDays(o.asOf, -o.horizonDays),
+        o.horizonDays,
+        activitySources
+      );
+      const now = await readHistory(store, o.asOf, o.horizonDays, activitySources);
       const {probability} = learnRisk(train, now);
       const byId = new Map(now.ids.map((id, i) => [id, probability[i]]));
       return Float64Array.from(inputs.ids, (id) => byId.get(id) ?? NaN);
@@ -459,6 +466,10 @@ export async function buildCustomerValue(
 
   start = performance.now();
   const notes: string[] = [];
+  const present = new Set<string>();
+  for (const table of ["orders", "web_sessions", "email_events"])
+    if (await store.has(table)) present.add(table);
+  const activitySources = activity(present);
   let backtest: Backtest | null = null;
   let decision = o.snapshot?.decision ?? NOTHING;
   if (!sources.orders) {
@@ -466,7 +477,7 @@ export async function buildCustomerValue(
   } else if (inputs.x.length === 0)
     notes.push("no customer has a purchase by the as-of date: no value model fitted");
   else if (!o.snapshot) {
-    backtest = (await runBacktest(store, o)).backtest;
+    backtest = (await runBacktest(store, {...o, activity: activitySources})).backtest;
     decision = decide(backtest);
   }
   if (subscription && !o.snapshot) {
@@ -508,6 +519,7 @@ export async function buildCustomerValue(
   predictions.pLapse = await lapseProbability(
     store,
     o,
+    activitySources,
     inputs,
     decision,
     fitted ? {model: fitted, predictions} : null,

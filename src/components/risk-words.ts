@@ -1,0 +1,32 @@
+/**
+ * The short words a page puts where a risk or value figure goes: the figure, or "not assessed",
+ * never 0 % for a figure the build could not estimate; and the few words beside it that say how
+ * well the backtest did (the long sentences are in src/contracts/risk.ts).
+ */
+import {formatMoney} from "../contracts/money.js";
+import type {RiskSummary} from "../contracts/risk.js";
+import {formatShare} from "../contracts/share.js";
+
+/** A share at risk, or "not assessed" when the build did not set the flag. */
+export function atRiskFigure(risk: RiskSummary, share: number | null | undefined): string {
+  return risk.flagged && share != null ? formatShare(share) : "not assessed";
+}
+
+/** Beside the at-risk figure: who counts, and how precise the flag was in the backtest. */
+export function riskNote(risk: RiskSummary): string {
+  if (!risk.flagged) return `risk not assessed: ${risk.reason ?? "no risk model was fitted"}`;
+  const who =
+    risk.kind === "subscription" ? "of current subscribers" : "of customers with a purchase";
+  const checked = risk.kind === "subscription" ? "in cross-validation" : "in the backtest";
+  return risk.precision === null
+    ? who
+    : `${who}; ${checked}, ${formatShare(risk.precision)} of those flagged did ${risk.kind === "subscription" ? "leave" : "lapse"}`;
+}
+
+/** Beside a value figure: how the value predicted in the backtest compared with what was spent. */
+export function valueNote(risk: RiskSummary, currency: string | null): string {
+  if (risk.purchase_model && !risk.purchase_tested)
+    return ` (${risk.purchase_model}, untested: too little history)`;
+  if (risk.value_predicted === null || risk.value_actual === null) return "";
+  return `; backtest: ${formatMoney(risk.value_predicted, currency)} predicted, ${formatMoney(risk.value_actual, currency)} spent over ${risk.horizon_days} days`;
+}
