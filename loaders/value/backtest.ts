@@ -445,7 +445,7 @@ export async function runBacktest(
     try {
       model = fitPurchaseModel(name, triples);
     } catch (error) {
-      candidates.push(failed(name, label, message(error)));
+      candidates.push(failed(name, label, `could not be fitted: ${message(error)}`));
       continue;
     }
     const p = predictPurchases(model, triples, weeks, [weeks]);
@@ -472,7 +472,9 @@ export async function runBacktest(
       },
       params: {...model.fit.params, log_likelihood: model.fit.logLikelihood},
       converged: model.fit.converged,
-      error: model.fit.converged ? null : "the fit did not converge"
+      error: model.fit.converged
+        ? null
+        : "the fit did not converge (the data pull its parameters to a limit of the model)"
     });
   }
 

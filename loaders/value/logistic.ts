@@ -11,7 +11,7 @@
  *   step halving; with few columns each step is one pass over the rows and a small Cholesky solve.
  * - `crossValidate` gives every row a prediction from a model that did not see it (k folds,
  *   assigned by a seeded shuffle), the honest measure for data with no history.
-  */
+ */
 import {choleskySolve} from "./clv/minimise.ts";
 
 /** A fitted model: everything `predictLogistic` needs. */

@@ -12,6 +12,7 @@ import {sharesChart, valueRiskChart} from "../../src/components/glance.ts";
 import {levelsChart} from "../../src/components/levels.ts";
 import {crosstabChart, mixChart} from "../../src/components/mix.ts";
 import {formatLift, outcomeChart, rateSentence} from "../../src/components/outcomes.ts";
+import {calibrationChart, frequencyChart} from "../../src/components/backtest.ts";
 import {profileColor} from "../../src/components/palette.ts";
 import {runsChart} from "../../src/components/runs.ts";
 import {spreadChart} from "../../src/components/spread.ts";
@@ -413,5 +414,43 @@ describe("formats", () => {
     expect(profileColor(["p2", "p1"]).range).toEqual(profileColor(["p1", "p2"]).range);
     expect(profileColor(["p1", "p2"]).domain).toEqual(["p1", "p2"]);
     expect(new Set(profileColor(["p1", "p2", "p3", "p4"]).range).size).toBe(4);
+  });
+});
+
+describe("the backtest charts on the Method page", () => {
+  const frequency = [
+    {model: "pareto_nbd", frequency: "0", customers: 1411, predicted: 0.14, actual: 0.24},
+    {model: "pareto_nbd", frequency: "1", customers: 439, predicted: 0.6, actual: 0.7},
+    {model: "pareto_nbd", frequency: "7+", customers: 43, predicted: 6.4, actual: 6.36}
+  ];
+  const deciles = Array.from({length: 10}, (_, k) => ({
+    model: "learned",
+    decile: k + 1,
+    customers: 236,
+    predicted: 0.05 + k * 0.1,
+    actual: 0.04 + k * 0.1
+  }));
+
+  it("frequencyChart: predicted and actual per customer, one point per calibration frequency", () => {
+    const chart = frequencyChart(frequency, {
+      width: 640,
+      label: "Pareto/NBD",
+      days: 273,
+      document: testDocument()
+    });
+    expect(chart.querySelectorAll("circle").length).toBe(6);
+    expect(chart.textContent).toContain("Pareto/NBD predicted the holdout's purchases");
+    expectSnapshot("backtest-frequency", chart);
+  });
+
+  it("calibrationChart: one point per tenth against the diagonal", () => {
+    const chart = calibrationChart(deciles, {
+      width: 640,
+      label: "Learned from history",
+      days: 90,
+      document: testDocument()
+    });
+    expect(chart.querySelectorAll("circle").length).toBe(10);
+    expectSnapshot("backtest-calibration", chart);
   });
 });
