@@ -78,6 +78,27 @@ async function open(origin: string, path: string) {
   return {page, problems};
 }
 
+/**
+ * Opens a page, waits for its first "At risk" label, checks the figures beside every one of them
+ * (at least one) and the page itself, then that the page did nothing wrong.
+ */
+async function checkAtRisk(
+  origin: string,
+  path: string,
+  check: (texts: string[], page: Page) => Promise<void> | void
+): Promise<void> {
+  const {page, problems} = await open(origin, path);
+  await page
+    .locator("h2, dt, th", {hasText: /^At risk$/})
+    .first()
+    .waitFor();
+  const texts = await atRiskTexts(page);
+  expect(texts.length, path).toBeGreaterThan(0);
+  await check(texts, page);
+  expectClean(problems);
+  await page.close();
+}
+
 describe("a build where risk was not assessed (no orders, no subscription)", () => {
   let dir: string;
   let root: string;
@@ -156,25 +177,17 @@ export default {
   });
 
   it("shows 'not assessed' where the at-risk figure goes: the Overview, a report, the profiles table", async () => {
-    for (const path of ["/", "/profiles/p1", "/profiles"]) {
-      const {page, problems} = await open(server.url, path);
-      await page
-        .locator("h2, dt, th", {hasText: /^At risk$/})
-        .first()
-        .waitFor();
-      const texts = await atRiskTexts(page);
-      expect(texts.length, path).toBeGreaterThan(0);
-      expect(
-        texts.filter((t) => t !== "not assessed"),
-        path
-      ).toEqual([]);
-      const body = (await page.locator("main").textContent()) ?? "";
-      if (path !== "/profiles")
-        expect(body, path).toMatch(/not assessed: there are no orders to learn from/);
-      expect(body, path).not.toMatch(/at risk:? 0 ?%|0 ?% at risk/i);
-      expectClean(problems);
-      await page.close();
-    }
+    for (const path of ["/", "/profiles/p1", "/profiles"])
+      await checkAtRisk(server.url, path, async (texts, page) => {
+        expect(
+          texts.filter((t) => t !== "not assessed"),
+          path
+        ).toEqual([]);
+        const body = (await page.locator("main").textContent()) ?? "";
+        if (path !== "/profiles")
+          expect(body, path).toMatch(/not assessed: there are no orders to learn from/);
+        expect(body, path).not.toMatch(/at risk:? 0 ?%|0 ?% at risk/i);
+      });
   });
 
   it("shows 'Risk not assessed' and why on a customer's card", async () => {
@@ -201,25 +214,17 @@ describe("the shared demo build, where the backtest set the flag", () => {
   });
 
   it("shows a percentage where the at-risk figure goes (Overview, report, table, History), and the backtest's evidence on the report", async () => {
-    for (const path of ["/", "/profiles/p1", "/profiles", "/history"]) {
-      const {page, problems} = await open(url(), path);
-      await page
-        .locator("h2, dt, th", {hasText: /^At risk$/})
-        .first()
-        .waitFor();
-      const texts = await atRiskTexts(page);
-      expect(texts.length, path).toBeGreaterThan(0);
-      expect(
-        // a share, or (what changed on a report) its change in points
-        texts.filter((t) => !/^([0-9]+(\.[0-9]+)?%|[+−][0-9]+\.[0-9] pts|unchanged)$/.test(t)),
-        path
-      ).toEqual([]);
-      if (path === "/profiles/p1")
-        expect(await page.locator("p.evidence").textContent()).toMatch(
-          /Of the customers it would have flagged on [0-9]+ [A-Z][a-z]+ [0-9]{4}, [0-9.]+% bought nothing in the next [0-9]+ days/
-        );
-      expectClean(problems);
-      await page.close();
-    }
+    for (const path of ["/", "/profiles/p1", "/profiles", "/history"])
+      await checkAtRisk(url(), path, async (texts, page) => {
+        expect(
+          // a share, or (what changed on a report) its change in points
+          texts.filter((t) => !/^([0-9]+(\.[0-9]+)?%|[+−][0-9]+\.[0-9] pts|unchanged)$/.test(t)),
+          path
+        ).toEqual([]);
+        if (path === "/profiles/p1")
+          expect(await page.locator("p.evidence").textContent()).toMatch(
+            /Of the customers it would have flagged on [0-9]+ [A-Z][a-z]+ [0-9]{4}, [0-9.]+% bought nothing in the next [0-9]+ days/
+          );
+      });
   });
 });

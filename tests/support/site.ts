@@ -10,6 +10,7 @@ import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {withStore, type Store} from "../../loaders/core/store.ts";
 import {serveStatic, type StaticServer} from "../../scripts/serve.ts";
 import {launchBrowser, type PageProblems} from "./browser.ts";
+import {alive} from "./demo-builds.ts";
 
 /** A demo site built into dir: dir/data, dir/store.duckdb, dir/site; log is the build's output. */
 export interface BuiltSite {
@@ -77,15 +78,6 @@ const BUILD_LOCK = join(
   tmpdir(),
   `portrait-build-${createHash("sha256").update(PROJECT_DIR).digest("hex").slice(0, 12)}.lock`
 );
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Runs `build` holding the build lock, waiting (synchronously) for another holder to finish. */
 function withBuildLock<T>(build: () => T): T {
