@@ -11,7 +11,8 @@
  *   step halving; with few columns each step is one pass over the rows and a small Cholesky solve.
  * - `crossValidate` gives every row a prediction from a model that did not see it (k folds,
  *   assigned by a seeded shuffle), the honest measure for data with no history.
- */
+  */
+import {choleskySolve} from "./clv/minimise.ts";
 
 /** A fitted model: everything `predictLogistic` needs. */
 export interface LogisticModel {
@@ -34,29 +35,8 @@ export interface LogisticOptions {
 
 /** Solves A x = b for a symmetric positive-definite A (row-major, n × n) by Cholesky. */
 function solve(A: Float64Array, b: Float64Array, n: number): Float64Array {
-  const L = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = A[i * n + j];
-      for (let k = 0; k < j; k++) sum -= L[i * n + k] * L[j * n + k];
-      if (i === j) {
-        if (!(sum > 0)) throw new Error("logistic regression: the system is not positive definite");
-        L[i * n + i] = Math.sqrt(sum);
-      } else L[i * n + j] = sum / L[j * n + j];
-    }
-  }
-  const z = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let sum = b[i];
-    for (let k = 0; k < i; k++) sum -= L[i * n + k] * z[k];
-    z[i] = sum / L[i * n + i];
-  }
-  const x = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let sum = z[i];
-    for (let k = i + 1; k < n; k++) sum -= L[k * n + i] * x[k];
-    x[i] = sum / L[i * n + i];
-  }
+  const x = choleskySolve(A, b, n);
+  if (!x) throw new Error("logistic regression: the system is not positive definite");
   return x;
 }
 

@@ -11,6 +11,9 @@ import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {runPipeline} from "../../loaders/engine.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {sql} from "../../loaders/core/sql.ts";
+import {pageSettings} from "../../loaders/config/settings.ts";
+import {methodDocument} from "../../loaders/site/method.ts";
+import {riskSummary} from "../../loaders/site/risk.ts";
 
 const CDNOW = join(PROJECT_DIR, "..", "shared", "datasets", "cdnow", "CDNOW_sample.csv");
 
@@ -41,7 +44,9 @@ describe("the CDNOW purchase log, mapped by config alone", () => {
               quantity: "num_cds"
             }
           }
-        }
+        },
+        // The paper's split: 39 weeks of holdout before the as-of date, 1997-09-30 to 1998-06-30.
+        churn: {horizonDays: 273}
       },
       join(PROJECT_DIR, "cdnow.config.ts")
     );
@@ -58,6 +63,20 @@ describe("the CDNOW purchase log, mapped by config alone", () => {
         sql`SELECT count(*)::INTEGER AS orders, count(DISTINCT customer_id)::INTEGER AS customers, round(sum(amount), 2) AS spend FROM orders`
       );
       expect(totals).toMatchObject({orders: 6919, customers: 2357});
+
+      // The Method page's backtest: calibration to 1997-09-30, holdout to 1998-06-30, predicted
+      // against actual repeat purchases in total (1,882 made) and by calibration purchases.
+      const method = await methodDocument(store, pageSettings(config));
+      const used = method.backtest.candidates.find((c) => c.purchase_model)!;
+      expect(used.actual_purchases).toBe(1882);
+      const rows = method.backtest.frequency.filter((f) => f.model === used.model);
+      expect(rows.map((r) => r.frequency)).toEqual(["0", "1", "2", "3", "4", "5", "6", "7+"]);
+      expect(rows.reduce((n, r) => n + r.actual * r.customers, 0)).toBeCloseTo(1882, 6);
+      const risk = await riskSummary(store);
+      expect(risk).toMatchObject({calibration_date: "1997-09-30", horizon_days: 273});
+      console.log(
+        `CDNOW backtest: ${method.backtest.candidates.map((c) => `${c.label} AUC ${c.auc?.toFixed(3)}, holdout purchases ${c.predicted_purchases === null ? "–" : Math.round(c.predicted_purchases)} of ${c.actual_purchases ?? "–"}`).join("; ")}; risk: ${risk.model ?? `not assessed (${risk.reason})`}; recency AUC ${risk.baseline_auc}`
+      );
     } finally {
       store.close();
     }

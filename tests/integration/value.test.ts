@@ -442,7 +442,8 @@ describe("buildCustomerValue(store, options): the backtest and the models", () =
     expect(await store.all(sql`SELECT * FROM value_models`)).toEqual([]);
     expect(await store.one(sql`SELECT risk_model, risk_reason FROM risk_assessment`)).toEqual({
       risk_model: null,
-      risk_reason: "there are no orders to learn from"
+      risk_reason:
+        "there are no orders to learn from, and no subscription is declared (README, Subscriptions)"
     });
   });
 

@@ -6,7 +6,8 @@ import {describe, expect, it} from "vitest";
 import {
   fitParetoNbd,
   paretoNbdGradient,
-  paretoNbdLogLikelihood
+  paretoNbdLogLikelihood,
+  paretoNbdPAlive
 } from "../../loaders/value/clv/pareto-nbd.ts";
 import {compress} from "../../loaders/value/clv/triples.ts";
 import {
@@ -97,6 +98,24 @@ describe("paretoNbdGradient(params, x, tx, T)", () => {
       [0.3, 800, 1.3, 0.02],
       -129.25845427988122,
       [17.784181776218258, -0.017800803834237044, -26.636156011440438, 259.3763494871403]
+    ],
+    // β > 10 α + 9 T: every 2F1 argument above 0.9, where the likelihood takes its wide-gap form
+    // (the last point near the fit of a population in which nobody leaves: r near 1, s near 0,
+    // where hyp2f1 took up to millions of terms).
+    [
+      [1, 0.5, 0.4, 2000],
+      -64.6521124915964,
+      [-14.211805904509333, 9.47872925002917, 0.3407932807744915, -6.793125317598183e-5]
+    ],
+    [
+      [0.97, 3, 1.3, 100000],
+      -56.80754930804921,
+      [-5.70509487544916, 1.1734162955119527, 0.00389642668655756, -5.064970911486346e-8]
+    ],
+    [
+      [1.036, 5.33, 2e-8, 49985],
+      -55.24583128569287,
+      [-3.45829611274537, 0.5447560082146846, 0.005944799978149238, -2.378265327739484e-15]
     ]
   ];
 
@@ -105,12 +124,38 @@ describe("paretoNbdGradient(params, x, tx, T)", () => {
       const params = {r, alpha, s, beta};
       expect(paretoNbdLogLikelihood(params, x, tx, T)).toBeCloseTo(ll, 10);
       const g = paretoNbdGradient(params, x, tx, T);
+      // Central differences of hyp2f1 where some 2F1 arguments, not all, are above 0.9.
+      const wide = beta > 10 * alpha + 9 * 52;
+      const differenced = !wide && Math.abs(alpha - beta) / Math.max(alpha, beta) > 0.9;
       [g.r, g.alpha, g.s, g.beta].forEach((value, k) =>
         expect(relative(value, gradient[k]), `${JSON.stringify(params)} [${k}]`).toBeLessThan(
-          Math.abs(alpha - beta) / Math.max(alpha, beta) > 0.9 ? 1e-7 : 1e-10
+          differenced ? 1e-7 : 1e-10
         )
       );
     }
+  });
+});
+
+describe("paretoNbdPAlive(params, x, tx, T) where nobody seems to leave", () => {
+  it("is the share of the likelihood from staying, as mpmath integrates it", () => {
+    // The fit of a simulated population in which nobody leaves (s near 0, β ≫ α + T); mpmath 1.3
+    // at 40 digits: (α + T)^−(r+x) (β + T)^−s over that plus s ∫_{t_x}^{T} (α + τ)^−(r+x)
+    // (β + τ)^−(s+1) dτ (mp.quad).
+    const params = {
+      r: 1.031428869163682,
+      alpha: 5.30938353070772,
+      s: 1.3852244669953745e-8,
+      beta: 62083.61618767855
+    };
+    const known: [number, number, number, number][] = [
+      [0, 0, 40, 0.9999999999775825],
+      [3, 20, 45, 0.9999999999739959],
+      [10, 40, 52, 0.999999999987825]
+    ];
+    // P(dead) is near 1e-11, and B1 − ln(exp(B1) + exp(B2)) rounds near 1e-15 (B1 near −45): the
+    // tolerance checks P(dead) to 1 %.
+    for (const [x, tx, T, alive] of known)
+      expect(Math.abs(paretoNbdPAlive(params, x, tx, T) - alive)).toBeLessThan(1e-13);
   });
 });
 

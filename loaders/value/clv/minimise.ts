@@ -165,7 +165,7 @@ export function minimise(
 }
 
 /** Solves A x = b for symmetric positive-definite A; null when A is not positive definite. */
-function choleskySolve(A: Float64Array, b: Float64Array, n: number): Float64Array | null {
+export function choleskySolve(A: Float64Array, b: Float64Array, n: number): Float64Array | null {
   const L = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {

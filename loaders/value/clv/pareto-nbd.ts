@@ -43,6 +43,89 @@ function logSumExp(a: number, b: number): number {
 }
 
 /**
+ * ln F(t) less a term that depends on x and the parameters but not on t (so it cancels in
+ * A0 = F(t_x) − F(T)), for β much larger than α + t, where the 2F1 argument nears 1 and hyp2f1
+ * sums up to millions of terms (when r + x is near an integer). With G = β − α, y = α + τ,
+ *   F(t) = a ∫_{α+t}^∞ y^−(r+x) (G + y)^−(s+1) dy;
+ * the part beyond G/8 does not depend on t and is left out, and below G/8 the factor
+ * (G + y)^−(s+1) is a binomial series in y / G ≤ 1/8 integrated term by term:
+ *   a G^−(s+1) L^e Σ_n (−1)^n (s + 1)_n / n! (L / G)^n expm1(e_n λ) / e_n,
+ * L = α + t, e = 1 − r − x, e_n = e + n, λ = ln(G / (8L)); expm1 keeps every term exact as e_n
+ * passes 0, and about 20 terms reach 1e-17 (more when s is large). Needs G / 8 > α + t.
+ */
+function lnFWideGap(
+  r: number,
+  alpha: number,
+  s: number,
+  beta: number,
+  x: number,
+  t: number,
+  gradient: Float64Array | null
+): number {
+  const G = beta - alpha;
+  const L = alpha + t;
+  const span = Math.log(G / (8 * L));
+  if (!(span > 0)) throw new Error("lnFWideGap: needs β − α > 8(α + t)");
+  const lnRatio = Math.log(L / G);
+  const e = 1 - r - x;
+  // S = Σ c_n q_n, c_n = (−1)^n (s + 1)_n / n!, q_n = (L / G)^n Q(e_n), Q(e) = ∫_0^λ exp(e u) du,
+  // and for the gradient Σ c_n (L / G)^n ∂Q/∂e (for r), Σ c_n q_n Σ_{j<n} 1 / (s + 1 + j) (for
+  // s), and V = Σ c_n ((L / G)^n exp(e_n λ) − n q_n), S's derivative in λ (for α and β).
+  let sum = 0;
+  let sumR = 0;
+  let sumS = 0;
+  let sumV = 0;
+  let coefficient = 1;
+  let harmonic = 0;
+  for (let n = 0; n < 10_000; n++) {
+    const en = e + n;
+    const v = en * span;
+    const power = Math.exp(n * lnRatio); // (L / G)^n
+    const top = Math.exp(n * lnRatio + v); // (L / G)^n exp(e_n λ)
+    let q: number;
+    let dq: number; // (L / G)^n ∂Q/∂e, ∂Q/∂e = ∫_0^λ u exp(e u) du
+    if (Math.abs(v) < 0.5) {
+      // Q = λ Σ v^k / (k + 1)!, ∂Q/∂e = λ² Σ v^k / (k! (k + 2)).
+      let qSum = 1;
+      let dSum = 0.5;
+      let vk = 1; // v^k / k!
+      for (let k = 1; k < 40 && Math.abs(vk) > 1e-18; k++) {
+        vk *= v / k;
+        qSum += vk / (k + 1);
+        dSum += vk / (k + 2);
+      }
+      q = power * span * qSum;
+      dq = power * span * span * dSum;
+    } else {
+      q = (top - power) / en;
+      dq = (top * (v - 1) + power) / (en * en);
+    }
+    const term = coefficient * q;
+    sum += term;
+    if (gradient) {
+      sumR -= coefficient * dq;
+      sumS += term * harmonic;
+      sumV += coefficient * (top - n * q);
+    }
+    // Terms shrink by about (s + 1 + n) / (8 (n + 1)) from one to the next: stop once that is
+    // below 1/2 and the last term is negligible.
+    if (s + 1 + n < 4 * (n + 1) && Math.abs(term) * (n + harmonic + 1) <= 1e-17 * Math.abs(sum))
+      break;
+    if (n === 9_999) throw new Error("lnFWideGap: the series did not converge");
+    harmonic += 1 / (s + 1 + n);
+    coefficient *= -(s + 1 + n) / (n + 1);
+  }
+  const a = r + s + x;
+  if (gradient) {
+    gradient[0] = 1 / a - Math.log(L) + sumR / sum;
+    gradient[1] = (s + 1) / G + e / L - (sumV / sum) * (1 / G + 1 / L);
+    gradient[2] = 1 / a - Math.log(G) + sumS / sum;
+    gradient[3] = -(s + 1) / G + sumV / sum / G;
+  }
+  return Math.log(a) - (s + 1) * Math.log(G) + e * Math.log(L) + Math.log(sum);
+}
+
+/**
  * The Pareto/NBD log-likelihood and its gradient with respect to log(r, alpha, s, beta).
  *
  * For given parameters F depends on x and t only, so it is evaluated once per distinct (x, t)
@@ -77,10 +160,12 @@ function paretoNbdEvaluator(data: Compressed) {
     atT[i] = point(group[i], T[i]);
   }
   const points = pointX.length;
+  const tMax = pointT.reduce((most, t) => Math.max(most, t), 0);
   const lnF = new Float64Array(points);
   const dF = new Float64Array(4 * points); // ∂ ln F / ∂(r, α, s, β)
   const lgRx = new Float64Array(values.length);
   const hyp = new Float64Array(4);
+  const wideGradient = new Float64Array(4);
 
   return (theta: Float64Array, gradient: Float64Array | null): number => {
     const r = Math.exp(theta[0]);
@@ -112,7 +197,16 @@ function paretoNbdEvaluator(data: Compressed) {
       gs += total * lnBeta;
       gBeta += (total * s) / beta;
     }
-    for (let p = 0; p < points; p++) {
+    // β > 10 α + 9 t at every point: every 2F1 argument is above 0.9, and lnFWideGap is exact
+    // (with its gradient) where hyp2f1 may take millions of terms.
+    const wide = beta > 10 * alpha + 9 * tMax;
+    for (let p = 0; wide && p < points; p++) {
+      if (gradient) {
+        lnF[p] = lnFWideGap(r, alpha, s, beta, values[pointX[p]], pointT[p], wideGradient);
+        dF.set(wideGradient, 4 * p);
+      } else lnF[p] = lnFWideGap(r, alpha, s, beta, values[pointX[p]], pointT[p], null);
+    }
+    for (let p = 0; !wide && p < points; p++) {
       const xv = values[pointX[p]];
       const t = pointT[p];
       const a = r + s + xv;
@@ -289,8 +383,12 @@ export function paretoNbdPAlive(params: ParetoNbdParams, x: number, tx: number, 
   const gap = Math.abs(alpha - beta);
   const rsx = r + s + x;
   const b = alpha >= beta ? s + 1 : r + x;
+  // As in the likelihood: where β > 10 α + 9 T, lnFWideGap (hyp2f1 may take millions of terms).
+  const wide = beta > 10 * alpha + 9 * T;
   const lnF = (t: number) =>
-    Math.log(hyp2f1(rsx, b, rsx + 1, gap / (m + t))) - rsx * Math.log(m + t);
+    wide
+      ? lnFWideGap(r, alpha, s, beta, x, t, null)
+      : Math.log(hyp2f1(rsx, b, rsx + 1, gap / (m + t))) - rsx * Math.log(m + t);
   const b1 = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
   const fTx = lnF(tx);
   const fT = lnF(T);
