@@ -56,6 +56,7 @@ const tables = (shift: number) => [
    FROM customer_profiles`,
   sql`CREATE TABLE customer_value AS SELECT customer_id, (hash(customer_id) % 10000) / 10000 AS p_alive,
      (hash(customer_id) % 100000) / 97 AS expected_value_12m,
+     (hash(customer_id) % 7919) / 7919 AS p_lapse,
      (hash(customer_id) + ${shift}) % 9 = 0 AS at_risk
    FROM customer_profiles`,
   sql`CREATE TABLE features AS SELECT customer_id,

@@ -6,7 +6,8 @@
  * same bytes. Each file has a versioned JSON Schema in schemas/ (copied to exports/schemas/).
  *
  *   exports/customers.csv   customer_id, profile_id, profile_name, segment, p_alive,
- *                           expected_value_12m, at_risk, preferred_channel, profile_brief
+ *                           expected_value_12m, at_risk, preferred_channel, profile_brief,
+ *                           p_lapse
  *   exports/customers.json  {$schema, schema_version, as_of, customers: [{customer_id, …}]}
  *   exports/changes.csv     customer_id, previous_profile_id, profile_id, previous_at_risk,
  *                           at_risk, change, previous_as_of, as_of
@@ -28,9 +29,9 @@ export const SCHEMAS_DIR = join(PROJECT_DIR, "schemas");
 
 /** Each export's schema file in schemas/ and the version of it the export is written in. */
 export const EXPORT_SCHEMAS = {
-  customers: {file: "customers.v1.json", version: "1.1.0"},
+  customers: {file: "customers.v2.json", version: "2.0.0"},
   profiles: {file: "profiles.v1.json", version: "1.1.0"},
-  changes: {file: "changes.v1.json", version: "1.0.0"}
+  changes: {file: "changes.v2.json", version: "2.0.0"}
 } as const;
 
 /** The members a JSON export opens with: its schema, relative to it, and the schema's version. */
@@ -73,7 +74,10 @@ async function customerSource(store: Store, segments: string[]): Promise<Custome
   };
 }
 
-/** The columns of customers.csv, in order: the first eight as before, the brief appended. */
+/**
+ * The columns of customers.csv, in order: the first eight as before, then what was appended
+ * since (the brief, the probability of lapsing).
+ */
 export const CUSTOMER_CSV_COLUMNS = [
   "customer_id",
   "profile_id",
@@ -83,7 +87,8 @@ export const CUSTOMER_CSV_COLUMNS = [
   "expected_value_12m",
   "at_risk",
   "preferred_channel",
-  "profile_brief"
+  "profile_brief",
+  "p_lapse"
 ] as const;
 
 /** The fields of each customer in customers.json, in order. */
@@ -96,10 +101,15 @@ export const CUSTOMER_JSON_FIELDS = [
   "p_alive",
   "expected_value_12m",
   "at_risk",
+  "p_lapse",
   "preferred_channel"
 ] as const;
 
-/** One row per customer with the given columns, sorted by id; values bound, never spliced. */
+/**
+ * One row per customer with the given columns, sorted by id; values bound, never spliced. Risk
+ * is as the value stage left it: at_risk and p_lapse are NULL where risk was not assessed, never
+ * false or 0.
+ */
 export function customerExportQuery(
   {segment, hasValue, hasPreferred, briefs}: CustomerSource,
   columns: readonly string[]
@@ -112,7 +122,7 @@ export function customerExportQuery(
      exported AS (
        SELECT p.customer_id, p.profile_id, pr.name AS profile_name, b.profile_brief,
          s.value AS segment,
-         ${hasValue ? sql`round(v.p_alive, 4) AS p_alive, round(v.expected_value_12m, 2) AS expected_value_12m, coalesce(v.at_risk, false) AS at_risk` : sql`NULL::DOUBLE AS p_alive, NULL::DOUBLE AS expected_value_12m, false AS at_risk`},
+         ${hasValue ? sql`round(v.p_alive, 4) AS p_alive, round(v.expected_value_12m, 2) AS expected_value_12m, v.at_risk, round(v.p_lapse, 4) AS p_lapse` : sql`NULL::DOUBLE AS p_alive, NULL::DOUBLE AS expected_value_12m, NULL::BOOLEAN AS at_risk, NULL::DOUBLE AS p_lapse`},
          ${hasPreferred ? sql`f.preferred_channel` : sql`NULL::VARCHAR AS preferred_channel`}
        FROM customer_profiles p
        JOIN profiles pr USING (profile_id)

@@ -93,7 +93,9 @@ export async function historyData(store: Store, o: HistoryOptions): Promise<Hist
     sql`SELECT strftime(snapshot, '%Y-%m-%d') AS snapshot, profile_id, customers, at_risk_customers,
        value_12m, spend_12m, customers / sum(customers) OVER (PARTITION BY snapshot) AS share
      FROM (SELECT snapshot, profile_id, count(*)::INTEGER AS customers,
-             count(*) FILTER (WHERE at_risk)::INTEGER AS at_risk_customers,
+             -- NULL, not 0, where no customer's risk was assessed at that snapshot
+             CASE WHEN count(at_risk) > 0 THEN count(*) FILTER (WHERE at_risk) END::INTEGER
+               AS at_risk_customers,
              sum(expected_value_12m) AS value_12m, sum(spend_12m) AS spend_12m
            FROM snapshot_customers GROUP BY ALL)
      ORDER BY snapshot, ${byProfileId()}`
@@ -163,14 +165,15 @@ export async function historyData(store: Store, o: HistoryOptions): Promise<Hist
     series: series.map((r) => {
       const customers = Number(r.customers);
       const shown = suppress(customers, min);
-      const atRisk = Number(r.at_risk_customers);
+      const atRisk = r.at_risk_customers === null ? null : Number(r.at_risk_customers);
+      const risk = shown === null || atRisk === null ? null : atRisk;
       return {
         snapshot: String(r.snapshot),
         profile_id: String(r.profile_id),
         customers: shown,
         share: shown === null ? null : round(Number(r.share)),
-        at_risk_customers: shown === null ? null : suppress(atRisk, min),
-        at_risk_share: shown === null ? null : round(atRisk / customers),
+        at_risk_customers: risk === null ? null : suppress(risk, min),
+        at_risk_share: risk === null ? null : round(risk / customers),
         value_12m: shown === null ? null : cents(r.value_12m === null ? null : Number(r.value_12m)),
         spend_12m: shown === null ? null : cents(r.spend_12m === null ? null : Number(r.spend_12m))
       };
@@ -277,13 +280,14 @@ export async function profileChanges(
     snapshot: string;
     customers: number;
     total: number;
-    at_risk: number;
+    at_risk: number | null;
     value: number | null;
   }>(
     sql`SELECT strftime(snapshot, '%Y-%m-%d') AS snapshot,
        count(*) FILTER (WHERE profile_id = ${profile})::INTEGER AS customers,
        count(*)::INTEGER AS total,
-       count(*) FILTER (WHERE profile_id = ${profile} AND at_risk)::INTEGER AS at_risk,
+       CASE WHEN count(at_risk) FILTER (WHERE profile_id = ${profile}) > 0
+         THEN count(*) FILTER (WHERE profile_id = ${profile} AND at_risk) END::INTEGER AS at_risk,
        avg(expected_value_12m) FILTER (WHERE profile_id = ${profile}) AS value
      FROM snapshot_customers WHERE snapshot IN (${previous}::DATE, ${current}::DATE)
      GROUP BY snapshot ORDER BY snapshot`
@@ -296,7 +300,7 @@ export async function profileChanges(
     return {
       customers,
       share: s && shown ? round(s.customers / s.total) : null,
-      at_risk_share: s && shown ? round(s.at_risk / s.customers) : null,
+      at_risk_share: s && shown && s.at_risk !== null ? round(s.at_risk / s.customers) : null,
       value: s && shown ? cents(s.value) : null
     };
   };

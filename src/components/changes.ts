@@ -22,6 +22,15 @@ export function describeChange(pair: BeforeAfter, kind: "share" | "ratio"): stri
   return formatPercentChange(change);
 }
 
+/**
+ * The share at risk on one side: "not assessed" where the profile's size is shown but its risk
+ * is null (that build or snapshot did not assess risk), never "–" or 0 %.
+ */
+function riskShare(changes: ProfileChanges, side: "before" | "after"): string {
+  const share = changes.at_risk_share[side];
+  return share == null && changes.customers[side] != null ? "not assessed" : formatShare(share);
+}
+
 /** The section's content; `document` lets tests render it with jsdom. */
 export function changesView(
   changes: ProfileChanges | null,
@@ -86,8 +95,8 @@ export function changesView(
       ),
       row(
         "At risk",
-        formatShare(changes.at_risk_share.before),
-        formatShare(changes.at_risk_share.after),
+        riskShare(changes, "before"),
+        riskShare(changes, "after"),
         describeChange(changes.at_risk_share, "share")
       ),
       row(

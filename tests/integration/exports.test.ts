@@ -72,8 +72,9 @@ const TABLES: Record<string, string[]> = {
        ('c2', 'country', 'FR', 0), ('c3', 'country', 'DE', 0), ('c3', 'age', '25–34', 1)`
   ],
   customer_value: [
-    "CREATE TABLE customer_value (customer_id VARCHAR, p_alive DOUBLE, expected_value_12m DOUBLE, at_risk BOOLEAN)",
-    "INSERT INTO customer_value VALUES ('c1', 0.123456, 12.3456, true), ('c2', 0.9, 250, false), ('c3', NULL, NULL, NULL)"
+    "CREATE TABLE customer_value (customer_id VARCHAR, p_alive DOUBLE, expected_value_12m DOUBLE, p_lapse DOUBLE, at_risk BOOLEAN)",
+    // c3: risk not assessed (no purchase), c4: no row at all; both NULL in the exports, never false.
+    "INSERT INTO customer_value VALUES ('c1', 0.123456, 12.3456, 0.876543, true), ('c2', 0.9, 250, 0.1, false), ('c3', NULL, NULL, NULL, NULL)"
   ],
   features: [
     "CREATE TABLE features (customer_id VARCHAR, orders DOUBLE, preferred_channel VARCHAR)",
@@ -124,25 +125,27 @@ const P1_BRIEF =
   '50 % of customers; orders 1.5 (all 3.0). Reach them by "app" (60 %, against 20 % of all customers).';
 
 describe("writeExports(store, dir, {segments})", () => {
-  it("writes one CSV row per customer, sorted by id, rounded, with the first built segmentation and the profile's brief last", () => {
+  it("writes one CSV row per customer, sorted by id, rounded, with the first built segmentation, the profile's brief and p_lapse last, and risk not assessed empty", () => {
     const brief = `"${P1_BRIEF.replaceAll('"', '""')}"`;
     expect(written.csv.split("\n")).toEqual([
-      "customer_id,profile_id,profile_name,segment,p_alive,expected_value_12m,at_risk,preferred_channel,profile_brief",
-      `c1,p1,App-first regulars,DE,0.1235,12.35,true,email,${brief}`,
-      `c2,p1,App-first regulars,FR,0.9,250.0,false,app,${brief}`,
-      'c3,p2,"Frequent, recently active",DE,,,false,,50 % of customers.',
-      'c4,p2,"Frequent, recently active",,,,false,sms,50 % of customers.',
+      "customer_id,profile_id,profile_name,segment,p_alive,expected_value_12m,at_risk,preferred_channel,profile_brief,p_lapse",
+      `c1,p1,App-first regulars,DE,0.1235,12.35,true,email,${brief},0.8765`,
+      `c2,p1,App-first regulars,FR,0.9,250.0,false,app,${brief},0.1`,
+      'c3,p2,"Frequent, recently active",DE,,,,,50 % of customers.,',
+      'c4,p2,"Frequent, recently active",,,,,sms,50 % of customers.,',
       ""
     ]);
   });
 
-  it("writes the same customers to JSON under its schema, one customer a line", () => {
+  it("writes the same customers to JSON under its schema, one customer a line, with null where risk was not assessed", () => {
     const lines = written.customers.split("\n");
     expect(lines[0]).toBe(
-      '{"$schema":"./schemas/customers.v1.json","schema_version":"1.1.0","as_of":"2024-12-31","currency":"EUR","customers":['
+      '{"$schema":"./schemas/customers.v2.json","schema_version":"2.0.0","as_of":"2024-12-31","currency":"EUR","customers":['
     );
     expect(lines.slice(-2)).toEqual(["]}", ""]);
-    expect(JSON.parse(written.customers).customers).toEqual([
+    const document = JSON.parse(written.customers);
+    expect(validators.customers(document), JSON.stringify(validators.customers.errors)).toBe(true);
+    expect(document.customers).toEqual([
       {
         customer_id: "c1",
         profile_id: "p1",
@@ -152,10 +155,11 @@ describe("writeExports(store, dir, {segments})", () => {
         p_alive: 0.1235,
         expected_value_12m: 12.35,
         at_risk: true,
+        p_lapse: 0.8765,
         preferred_channel: "email"
       },
       expect.objectContaining({customer_id: "c2", p_alive: 0.9, expected_value_12m: 250}),
-      expect.objectContaining({customer_id: "c3", p_alive: null, at_risk: false}),
+      expect.objectContaining({customer_id: "c3", p_alive: null, at_risk: null, p_lapse: null}),
       {
         customer_id: "c4",
         profile_id: "p2",
@@ -164,7 +168,8 @@ describe("writeExports(store, dir, {segments})", () => {
         segment: null,
         p_alive: null,
         expected_value_12m: null,
-        at_risk: false,
+        at_risk: null,
+        p_lapse: null,
         preferred_channel: "sms"
       }
     ]);
@@ -177,7 +182,13 @@ describe("writeExports(store, dir, {segments})", () => {
   });
 
   it("copies the schemas beside the exports, so $schema resolves", () => {
-    for (const file of ["customers.v1.json", "profiles.v1.json", "changes.v1.json"])
+    for (const file of [
+      "customers.v1.json",
+      "customers.v2.json",
+      "profiles.v1.json",
+      "changes.v1.json",
+      "changes.v2.json"
+    ])
       expect(readFileSync(join(dir, "a", "exports", "schemas", file), "utf8")).toBe(
         readFileSync(join(SCHEMAS_DIR, file), "utf8")
       );
@@ -359,8 +370,8 @@ describe("writeExports(store, dir, {segments})", () => {
     try {
       const {csv} = await exportsOf(bare, "bare");
       expect(csv.split("\n").slice(1, 3)).toEqual(
-        ["c1,p1,App-first regulars,DE,,,false,,", "c2,p1,App-first regulars,FR,,,false,,"].map(
-          (line) => line + `"${P1_BRIEF.replaceAll('"', '""')}"`
+        ["c1,p1,App-first regulars,DE,,,,,", "c2,p1,App-first regulars,FR,,,,,"].map(
+          (line) => `${line}"${P1_BRIEF.replaceAll('"', '""')}",`
         )
       );
     } finally {
@@ -374,7 +385,7 @@ describe("writeExports(store, dir, {segments})", () => {
     expect(rows.map((r) => r.slice(0, 8))).toEqual([
       ["c1", "p1", "App-first regulars", "", "0.1235", "12.35", "true", "email"],
       ["c2", "p1", "App-first regulars", "", "0.9", "250.0", "false", "app"],
-      ["c3", "p2", "Frequent, recently active", "", "", "", "false", ""]
+      ["c3", "p2", "Frequent, recently active", "", "", "", "", ""]
     ]);
   });
 
@@ -385,6 +396,33 @@ describe("writeExports(store, dir, {segments})", () => {
     expect(readdirSync(join(out, "exports")).sort()).toEqual(["profiles.json", "schemas"]);
     for (const {path} of CUSTOMER_LEVEL_OUTPUT.filter((e) => e.path.startsWith("exports/")))
       expect(existsSync(join(out, path))).toBe(false);
+  });
+
+  it("writes changes.csv with a flag not assessed as empty, claiming no move into or out of risk from it", async () => {
+    const both = await fixture();
+    try {
+      await both.run(sql`CREATE TABLE previous_build AS SELECT DATE '2024-11-30' AS as_of`);
+      // c1 was not assessed and now is; c3 was and now is not; c2 moved; c5 left; c4 joined.
+      await both.run(
+        sql`CREATE TABLE previous_customers AS SELECT * FROM (VALUES
+          ('c1', 'p1', NULL::BOOLEAN), ('c2', 'p2', false), ('c3', 'p2', true), ('c5', 'p1', false)
+        ) t(customer_id, profile_id, at_risk)`
+      );
+      const {changes} = await exportsOf(both, "unassessed");
+      const rows = typedRows(changes, schema(EXPORT_SCHEMAS.changes.file));
+      expect(rows.map((r) => [r.customer_id, r.previous_at_risk, r.at_risk, r.change])).toEqual([
+        ["c2", false, false, "moved"],
+        ["c4", null, null, "joined"],
+        ["c5", false, null, "left"]
+      ]);
+      for (const row of rows)
+        expect(validators.changes(row), JSON.stringify([row, validators.changes.errors])).toBe(
+          true
+        );
+      expect(validators.changes({...rows[0], at_risk: null, change: "out_of_risk"})).toBe(false);
+    } finally {
+      both.close();
+    }
   });
 
   it("writes nothing when the store has no profiles", async () => {
@@ -447,9 +485,9 @@ function strictAjv(): Ajv2020 {
 const validators = (() => {
   const ajv = strictAjv();
   return {
-    customers: ajv.compile(schema("customers.v1.json")),
-    profiles: ajv.compile(schema("profiles.v1.json")),
-    changes: ajv.compile(schema("changes.v1.json"))
+    customers: ajv.compile(schema(EXPORT_SCHEMAS.customers.file)),
+    profiles: ajv.compile(schema(EXPORT_SCHEMAS.profiles.file)),
+    changes: ajv.compile(schema(EXPORT_SCHEMAS.changes.file))
   };
 })();
 
@@ -500,7 +538,7 @@ describe("the exports of a demo build against their JSON Schemas", () => {
       expect(customers.schema_version).toBe(EXPORT_SCHEMAS.customers.version);
       const profiles = JSON.parse(read(name, "profiles.json"));
       expect(validators.profiles(profiles), JSON.stringify(validators.profiles.errors)).toBe(true);
-      for (const row of typedRows(read(name, "changes.csv"), schema("changes.v1.json")))
+      for (const row of typedRows(read(name, "changes.csv"), schema(EXPORT_SCHEMAS.changes.file)))
         expect(validators.changes(row), JSON.stringify([row, validators.changes.errors])).toBe(
           true
         );
@@ -519,13 +557,15 @@ describe("the exports of a demo build against their JSON Schemas", () => {
       validators.customers.errors?.map((e) => `${e.instancePath} ${e.message}`).sort()
     ).toEqual([
       "/customers/0 must have required property 'profile_brief'",
-      "/customers/1/at_risk must be boolean",
+      "/customers/1/at_risk must be boolean,null",
       "/customers/2/profile_brief must NOT have more than 240 characters",
       "/customers/3 must NOT have additional properties"
     ]);
     const profiles = JSON.parse(read("second", "profiles.json"));
     expect(validators.profiles({...profiles, schema_version: "2.0.0"})).toBe(false);
-    const row = {...typedRows(read("second", "changes.csv"), schema("changes.v1.json"))[0]};
+    const row = {
+      ...typedRows(read("second", "changes.csv"), schema(EXPORT_SCHEMAS.changes.file))[0]
+    };
     expect(validators.changes({...row, change: "vanished"})).toBe(false);
     expect(validators.changes({...row, change: "joined", previous_profile_id: "p1"})).toBe(false);
   });
@@ -545,13 +585,22 @@ describe("the exports of a demo build against their JSON Schemas", () => {
     }
   });
 
+  it("flags exactly the customers with a probability of lapsing, and leaves the others null, never false", () => {
+    const {customers} = JSON.parse(read("second", "customers.json"));
+    const unassessed = customers.filter((c: {p_lapse: number | null}) => c.p_lapse === null);
+    expect(unassessed.length).toBeGreaterThan(0); // customers with no purchase by the as-of date
+    expect(unassessed.every((c: {at_risk: boolean | null}) => c.at_risk === null)).toBe(true);
+    for (const c of customers.filter((c: {p_lapse: number | null}) => c.p_lapse !== null))
+      expect(typeof c.at_risk).toBe("boolean");
+  });
+
   it("writes the same bytes from the same store", () => {
     expect(filesOf(join(demoDir, "again"))).toEqual(filesOf(join(demoDir, "second")));
   });
 
   it("agrees with customers.csv: the same customers and values", () => {
     const csv = typedRows(read("second", "customers.csv"), {
-      properties: schema("customers.v1.json").$defs.customer.properties
+      properties: schema(EXPORT_SCHEMAS.customers.file).$defs.customer.properties
     });
     const json = JSON.parse(read("second", "customers.json")).customers;
     expect(csv.map((r) => r.customer_id)).toEqual(
@@ -562,7 +611,8 @@ describe("the exports of a demo build against their JSON Schemas", () => {
       expect({
         ...csv[i],
         p_alive: num(csv[i].p_alive),
-        expected_value_12m: num(csv[i].expected_value_12m)
+        expected_value_12m: num(csv[i].expected_value_12m),
+        p_lapse: num(csv[i].p_lapse)
       }).toEqual(c);
   });
 });
@@ -581,7 +631,7 @@ describe("exports/changes.csv across two builds", () => {
   it("lists exactly the customers whose profile or risk differs between the two stores", async () => {
     const rows = typedRows(
       readFileSync(join(demoDir, "second", "exports", "changes.csv"), "utf8"),
-      schema("changes.v1.json")
+      schema(EXPORT_SCHEMAS.changes.file)
     );
     // The two stores joined in SQL, independently of the export's own query.
     const both = await Store.open(":memory:");
@@ -590,13 +640,13 @@ describe("exports/changes.csv across two builds", () => {
       await both.run(sql`ATTACH ${literal(firstStore)} AS a (READ_ONLY)`);
       await both.run(sql`ATTACH ${literal(demoStore)} AS b (READ_ONLY)`);
       const side = (db: string) =>
-        sql`SELECT p.customer_id, p.profile_id, coalesce(v.at_risk, false) AS at_risk
+        sql`SELECT p.customer_id, p.profile_id, v.at_risk
          FROM ${ident(db)}.customer_profiles p LEFT JOIN ${ident(db)}.customer_value v USING (customer_id)`;
       expected = await both.all(
         sql`SELECT customer_id, a.profile_id AS previous_profile_id, b.profile_id,
            a.at_risk AS previous_at_risk, b.at_risk
          FROM (${side("a")}) a FULL OUTER JOIN (${side("b")}) b USING (customer_id)
-         WHERE a.profile_id IS DISTINCT FROM b.profile_id OR a.at_risk IS DISTINCT FROM b.at_risk
+         WHERE a.profile_id IS DISTINCT FROM b.profile_id OR a.at_risk <> b.at_risk
          ORDER BY customer_id`
       );
     } finally {
@@ -619,11 +669,18 @@ describe("exports/changes.csv across two builds", () => {
   it("names each change by what moved", () => {
     const rows = typedRows(
       readFileSync(join(demoDir, "second", "exports", "changes.csv"), "utf8"),
-      schema("changes.v1.json")
+      schema(EXPORT_SCHEMAS.changes.file)
     );
     for (const r of rows) {
       const moved = r.previous_profile_id !== r.profile_id;
-      const risk = r.previous_at_risk === r.at_risk ? "" : r.at_risk ? "into_risk" : "out_of_risk";
+      // A flag not assessed on either side (null) moves nobody into or out of risk.
+      const assessed = r.previous_at_risk !== null && r.at_risk !== null;
+      const risk =
+        !assessed || r.previous_at_risk === r.at_risk
+          ? ""
+          : r.at_risk
+            ? "into_risk"
+            : "out_of_risk";
       const change =
         r.previous_profile_id === null
           ? "joined"
@@ -644,7 +701,7 @@ describe("exports/changes.csv across two builds", () => {
     );
     const first = await withStore(firstStore, (s) =>
       s.all(
-        sql`SELECT customer_id, profile_id, coalesce(at_risk, false) AS at_risk
+        sql`SELECT customer_id, profile_id, at_risk
          FROM customer_profiles LEFT JOIN customer_value USING (customer_id) ORDER BY ALL`
       )
     );

@@ -313,7 +313,7 @@ describe("scanPublished(dir, index, minGroupSize, {pieceBytes})", () => {
     const filler = (i: number) =>
       `\t{"customer_id":"X${i}","profile_brief":"Reach them by email, against 43 % of all customers."},`;
     const json = [
-      '{"$schema":"./schemas/customers.v1.json","customers":[',
+      '{"$schema":"./schemas/customers.v2.json","customers":[',
       ...Array.from({length: 40}, (_, i) => filler(i)),
       `\t{"customer_id":"${who.customer_id}","first":"${who.first_name}","last":"${who.last_name}"},`,
       ...Array.from({length: 40}, (_, i) => filler(i + 40)),
@@ -389,7 +389,7 @@ describe("the check's parts", () => {
     expect(isCustomerLevel("exports/customers.json")).toBe(true);
     expect(isCustomerLevel("exports/changes.csv")).toBe(true);
     expect(isCustomerLevel("exports/profiles.json")).toBe(false);
-    expect(isCustomerLevel("exports/schemas/customers.v1.json")).toBe(false);
+    expect(isCustomerLevel("exports/schemas/customers.v2.json")).toBe(false);
     expect(isCustomerLevel("_file/data/profiles/p1.b2738034.json")).toBe(false);
     // a customer-level page and its summaries are left out of an aggregates-only build, but
     // their counts are aggregates all the same

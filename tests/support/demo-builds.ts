@@ -100,7 +100,8 @@ async function waitFor(dir: string, lock: string): Promise<DemoBuilds> {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process of this id is running. */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,5 +1,8 @@
 /** The browser tests' built site: how it is built, where it is, and a server for it. */
 import {spawnSync} from "node:child_process";
+import {createHash} from "node:crypto";
+import {mkdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
 import {join} from "node:path";
 import type {Browser} from "playwright-core";
 import {afterAll, beforeAll, expect, inject} from "vitest";
@@ -7,6 +10,7 @@ import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {withStore, type Store} from "../../loaders/core/store.ts";
 import {serveStatic, type StaticServer} from "../../scripts/serve.ts";
 import {launchBrowser, type PageProblems} from "./browser.ts";
+import {alive} from "./demo-builds.ts";
 
 /** A demo site built into dir: dir/data, dir/store.duckdb, dir/site; log is the build's output. */
 export interface BuiltSite {
@@ -64,13 +68,51 @@ export function siteEnv(dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Proc
   };
 }
 
+/**
+ * Builds share Framework's loader cache (src/.observablehq/cache), which each clears when its
+ * store differs: two at once would publish each other's data. So builds from test files running
+ * side by side take turns, holding a lock folder (with the holder's pid, so a lock left by a
+ * process that died is taken over).
+ */
+const BUILD_LOCK = join(
+  tmpdir(),
+  `portrait-build-${createHash("sha256").update(PROJECT_DIR).digest("hex").slice(0, 12)}.lock`
+);
+
+/** Runs `build` holding the build lock, waiting (synchronously) for another holder to finish. */
+function withBuildLock<T>(build: () => T): T {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      mkdirSync(BUILD_LOCK);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      let holder = 0;
+      try {
+        holder = Number(readFileSync(join(BUILD_LOCK, "pid"), "utf8"));
+      } catch {
+        // the holder has not written its pid yet
+      }
+      if (holder > 0 && !alive(holder)) rmSync(BUILD_LOCK, {recursive: true, force: true});
+      else Atomics.wait(pause, 0, 0, 250);
+    }
+  }
+  try {
+    writeFileSync(join(BUILD_LOCK, "pid"), String(process.pid));
+    return build();
+  } finally {
+    rmSync(BUILD_LOCK, {recursive: true, force: true});
+  }
+}
+
 /** `npm run build` for dir, without network when possible; returns the build's output. */
 export function buildSite(dir: string, extra: NodeJS.ProcessEnv = {}): string {
   const command = [...TSX, "scripts/build.ts"];
   const env = siteEnv(dir, extra);
-  return canUnshare()
-    ? sh("unshare", ["-n", ...command], env)
-    : sh(command[0], command.slice(1), env);
+  return withBuildLock(() =>
+    canUnshare() ? sh("unshare", ["-n", ...command], env) : sh(command[0], command.slice(1), env)
+  );
 }
 
 /** The shared site of tests/e2e/setup.ts, served and opened in Chromium for one test file. */

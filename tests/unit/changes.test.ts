@@ -12,9 +12,10 @@ describe("customerChangesQuery({hasValue})", () => {
     expect(text).toMatch(/ORDER BY customer_id$/);
   });
 
-  it("reads no customer_value when the store has none", () => {
+  it("reads no customer_value when the store has none, and leaves the flag NULL (not assessed), not false", () => {
     const {text} = customerChangesQuery({hasValue: false}).render();
     expect(text).not.toContain("customer_value");
-    expect(text).toContain("false AS at_risk");
+    expect(text).toContain("NULL::BOOLEAN AS at_risk");
+    expect(text).not.toContain("false AS at_risk");
   });
 });

@@ -32,6 +32,16 @@ describe("customerExportQuery(source, columns)", () => {
     expect(text).toMatch(/ORDER BY customer_id$/);
   });
 
+  it("takes at_risk as the value stage left it: NULL where not assessed, never coalesced to false", () => {
+    const {text} = customerExportQuery(source, CUSTOMER_CSV_COLUMNS).render();
+    expect(text).toContain("v.at_risk, round(v.p_lapse, 4) AS p_lapse");
+    expect(text).not.toMatch(/coalesce\(v\.at_risk/);
+    const bare = {segment: null, hasValue: false, hasPreferred: false, briefs: new Map()};
+    expect(customerExportQuery(bare, ["at_risk"]).render().text).toContain(
+      "NULL::BOOLEAN AS at_risk, NULL::DOUBLE AS p_lapse"
+    );
+  });
+
   it("joins no segment, value or channel the store lacks, and binds nothing then", () => {
     const bare = {segment: null, hasValue: false, hasPreferred: false, briefs: new Map()};
     const {text, params} = customerExportQuery(bare, ["customer_id"]).render();
@@ -43,7 +53,13 @@ describe("customerExportQuery(source, columns)", () => {
 });
 
 describe("the schemas in schemas/", () => {
-  const files = ["customers.v1.json", "profiles.v1.json", "changes.v1.json"];
+  const files = [
+    "customers.v1.json",
+    "customers.v2.json",
+    "profiles.v1.json",
+    "changes.v1.json",
+    "changes.v2.json"
+  ];
 
   it("have an $id, a title, a description and a description on every property", () => {
     const undocumented: string[] = [];
@@ -66,6 +82,19 @@ describe("the schemas in schemas/", () => {
       visit(s, file);
     }
     expect(undocumented).toEqual([]);
+  });
+
+  it("keep v1 for older exports and let v2 hold a risk that was not assessed as null", () => {
+    expect(schema("customers.v1.json").$defs.customer.properties.at_risk.type).toBe("boolean");
+    const v2 = schema("customers.v2.json").$defs.customer;
+    expect(v2.properties.at_risk.type).toEqual(["boolean", "null"]);
+    expect(v2.properties.at_risk.description).toMatch(
+      /Null, never false, where risk was not assessed/
+    );
+    expect(v2.properties.p_lapse.type).toEqual(["number", "null"]);
+    expect(v2.required).toContain("p_lapse");
+    expect(Object.keys(v2.properties)).toEqual(expect.arrayContaining([...CUSTOMER_CSV_COLUMNS]));
+    expect(schema("changes.v2.json").properties.at_risk.type).toEqual(["boolean", "null"]);
   });
 
   it("state the version the exports write, in the schema and in schemas/README.md", () => {

@@ -175,6 +175,20 @@ describe("what changed on a profile report", () => {
     expectSnapshot("profile-changes", view);
   });
 
+  it("says 'not assessed' for a side whose risk was not assessed, and no change in risk", () => {
+    const unassessed = {...changes, at_risk_share: {before: null, after: 0.0262}};
+    const view = changesView(unassessed, {minGroupSize: 10, document: testDocument()});
+    const risk = [...view.querySelectorAll("tbody tr")].find(
+      (r) => r.firstChild?.textContent === "At risk"
+    );
+    expect([...risk!.children].map((c) => c.textContent)).toEqual([
+      "At risk",
+      "not assessed",
+      "2.6%",
+      "–"
+    ]);
+  });
+
   it("says so when there is no earlier snapshot", () => {
     const view = changesView(null, {minGroupSize: 10, document: testDocument()});
     expect(view.textContent).toMatch(/No earlier snapshot/);
