@@ -91,11 +91,12 @@ export async function historyData(store: Store, o: HistoryOptions): Promise<Hist
   );
   const series = await store.all<Record<string, number | string | null>>(
     sql`SELECT strftime(snapshot, '%Y-%m-%d') AS snapshot, profile_id, customers, at_risk_customers,
-       value_12m, spend_12m, customers / sum(customers) OVER (PARTITION BY snapshot) AS share
+       assessed, value_12m, spend_12m, customers / sum(customers) OVER (PARTITION BY snapshot) AS share
      FROM (SELECT snapshot, profile_id, count(*)::INTEGER AS customers,
              -- NULL, not 0, where no customer's risk was assessed at that snapshot
              CASE WHEN count(at_risk) > 0 THEN count(*) FILTER (WHERE at_risk) END::INTEGER
                AS at_risk_customers,
+             count(at_risk)::INTEGER AS assessed,
              sum(expected_value_12m) AS value_12m, sum(spend_12m) AS spend_12m
            FROM snapshot_customers GROUP BY ALL)
      ORDER BY snapshot, ${byProfileId()}`
@@ -173,7 +174,8 @@ export async function historyData(store: Store, o: HistoryOptions): Promise<Hist
         customers: shown,
         share: shown === null ? null : round(Number(r.share)),
         at_risk_customers: risk === null ? null : suppress(risk, min),
-        at_risk_share: risk === null ? null : round(risk / customers),
+        // Of the customers whose risk was assessed, as a profile's at-risk share is.
+        at_risk_share: risk === null ? null : round(risk / Number(r.assessed)),
         value_12m: shown === null ? null : cents(r.value_12m === null ? null : Number(r.value_12m)),
         spend_12m: shown === null ? null : cents(r.spend_12m === null ? null : Number(r.spend_12m))
       };
@@ -281,6 +283,7 @@ export async function profileChanges(
     customers: number;
     total: number;
     at_risk: number | null;
+    assessed: number;
     value: number | null;
   }>(
     sql`SELECT strftime(snapshot, '%Y-%m-%d') AS snapshot,
@@ -288,6 +291,7 @@ export async function profileChanges(
        count(*)::INTEGER AS total,
        CASE WHEN count(at_risk) FILTER (WHERE profile_id = ${profile}) > 0
          THEN count(*) FILTER (WHERE profile_id = ${profile} AND at_risk) END::INTEGER AS at_risk,
+       count(at_risk) FILTER (WHERE profile_id = ${profile})::INTEGER AS assessed,
        avg(expected_value_12m) FILTER (WHERE profile_id = ${profile}) AS value
      FROM snapshot_customers WHERE snapshot IN (${previous}::DATE, ${current}::DATE)
      GROUP BY snapshot ORDER BY snapshot`
@@ -300,7 +304,7 @@ export async function profileChanges(
     return {
       customers,
       share: s && shown ? round(s.customers / s.total) : null,
-      at_risk_share: s && shown && s.at_risk !== null ? round(s.at_risk / s.customers) : null,
+      at_risk_share: s && shown && s.at_risk !== null ? round(s.at_risk / s.assessed) : null,
       value: s && shown ? cents(s.value) : null
     };
   };

@@ -64,8 +64,8 @@ export function calibrationChart(
     subtitle: `Customers in ten equal groups by their predicted chance of no purchase in the next ${days} days; on the diagonal, the prediction was right.`,
     ariaLabel:
       "Calibration chart: predicted against actual share of customers who bought nothing, by tenth of the prediction",
-    x: {label: "Predicted: no purchase", domain: [0, 1], percent: true, grid: true},
-    y: {label: "Actual: no purchase", domain: [0, 1], percent: true, grid: true},
+    x: {label: "Predicted: no purchase", domain: [0, 1], tickFormat: "%", grid: true},
+    y: {label: "Actual: no purchase", domain: [0, 1], tickFormat: "%", grid: true},
     marks: [
       Plot.line(
         [

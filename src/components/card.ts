@@ -7,7 +7,7 @@ import {builder, type Child} from "./dom.js";
 import {profileColor} from "./palette.js";
 import type {Card, CardTrait} from "../contracts/cards.js";
 import {formatMoney} from "../contracts/money.js";
-import {flagEvidence, lapseEvent} from "../contracts/risk.js";
+import {flagEvidence, lapseEvent, withArticle} from "../contracts/risk.js";
 import {formatShare} from "../contracts/share.js";
 
 const integer = new Intl.NumberFormat("en-US", {maximumFractionDigits: 0});
@@ -83,10 +83,7 @@ export function riskText(card: Card): {
   reason: string;
 } {
   const {risk, p_alive, p_lapse, summary} = card.value;
-  const share = percent(p_lapse);
-  // "an 87%", "an 11%", "an 18%": the article follows how the number is read.
-  const article = /^(8|1[18](?![0-9]))/.test(share) ? "an" : "a";
-  const chance = `${article} ${share} chance of ${lapseEvent(summary)}`;
+  const chance = `${withArticle(percent(p_lapse))} chance of ${lapseEvent(summary)}`;
   const alive =
     p_alive === null ? "" : ` P(alive), the chance they still buy at all: ${percent(p_alive)}.`;
   if (risk === null)

@@ -54,6 +54,11 @@ export interface RiskSummary {
   value_spend: "gamma_gamma" | "shrunk" | null;
 }
 
+/** "a 62%" or "an 85%": the article as the number is read (eight, eighty…, eleven, eighteen). */
+export function withArticle(share: string): string {
+  return `${/^(8|1[18](?![0-9]))/.test(share) ? "an" : "a"} ${share}`;
+}
+
 /** "2 October 2024" from "2024-10-02". */
 export function longDate(date: string): string {
   const [y, m, d] = date.split("-").map(Number);
@@ -99,7 +104,7 @@ export function flagRule(risk: RiskSummary): string | null {
       : `the top ${formatShare(risk.rule_value)} of customers in the backtest`;
   const who =
     risk.kind === "subscription" ? "subscribers with" : `at least ${risk.min_orders} purchases and`;
-  return `At risk: ${who} a ${formatShare(risk.threshold)} or higher chance of ${lapseEvent(risk)} (${risk.model}; the threshold is ${chosen}).`;
+  return `At risk: ${who} ${withArticle(formatShare(risk.threshold))} or higher chance of ${lapseEvent(risk)} (${risk.model}; the threshold is ${chosen}).`;
 }
 
 /** "Risk not assessed: …" where the flag or the probabilities were not assessed; else null. */

@@ -67,7 +67,8 @@ describe("profiles on the demo data", () => {
       "expected_value_12m",
       "at_risk",
       "preferred_channel",
-      "profile_brief"
+      "profile_brief",
+      "p_lapse"
     ]);
     // Merged duplicates keep the surviving id, whose archetype the truth gives.
     const truth = new Map(
