@@ -28,6 +28,8 @@ import {
 import {summarise, type FitSummary} from "./clv/fit.ts";
 import type {GammaGammaParams} from "./clv/gamma-gamma.ts";
 import {
+  dropoutFound,
+  purchaseModelLabel,
   fitPurchaseModel,
   predictPurchases,
   type FittedPurchaseModel,
@@ -503,13 +505,22 @@ export async function buildCustomerValue(
       purchase = {...summarise(fitted.fit, inputs.x.length), model: decision.purchaseModel};
       if (!fitted.fit.converged) {
         notes.push(
-          `${decision.purchaseModel} did not converge as of ${o.asOf}: P(alive) and expected purchases left NULL`
+          `${purchaseModelLabel(decision.purchaseModel)} did not converge as of ${o.asOf}: P(alive) and expected purchases left NULL`
         );
         fitted = null;
-      } else predictions = predictValue(inputs, fitted, spend.spend, o.horizonDays / DAYS_PER_WEEK);
+      } else {
+        predictions = predictValue(inputs, fitted, spend.spend, o.horizonDays / DAYS_PER_WEEK);
+        if (!dropoutFound(fitted)) {
+          // P(alive) would be 100 % for everyone: not an estimate, so not published.
+          predictions.pAlive.fill(NaN);
+          notes.push(
+            `${purchaseModelLabel(decision.purchaseModel)} found no sign of customers leaving in this history (dropout at its limit of zero): P(alive) not assessed; expected purchases and value assume everyone stays`
+          );
+        }
+      }
     } catch (error) {
       notes.push(
-        `${decision.purchaseModel} not fitted as of ${o.asOf} (${message(error)}): P(alive) and expected purchases left NULL`
+        `${purchaseModelLabel(decision.purchaseModel)} not fitted as of ${o.asOf} (${message(error)}): P(alive) and expected purchases left NULL`
       );
     }
   } else if (sources.orders && inputs.x.length && !o.snapshot && backtest?.purchaseModel === null)
@@ -575,7 +586,7 @@ export async function buildCustomerValue(
       )
     );
   const counts = await store.one<{customers: number; modelled: number; at_risk: number}>(
-    sql`SELECT count(*)::INTEGER AS customers, count(p_alive)::INTEGER AS modelled,
+    sql`SELECT count(*)::INTEGER AS customers, count(expected_purchases)::INTEGER AS modelled,
           count(*) FILTER (WHERE at_risk)::INTEGER AS at_risk FROM ${ident(output)}`
   );
   for (const table of ["value_predictions", "value_summary"])

@@ -423,7 +423,7 @@ describe("buildCustomerValue(store, options): the backtest and the models", () =
     const {rows: r, summary} = await stage({orders});
     expect(summary.purchase).toBeNull();
     expect(summary.notes).toContain(
-      "mbgnbd not fitted as of 2024-12-31 (MBG/NBD: no repeat purchases, the model is not identified): P(alive) and expected purchases left NULL"
+      "MBG/NBD not fitted as of 2024-12-31 (MBG/NBD: no repeat purchases, the model is not identified): P(alive) and expected purchases left NULL"
     );
     expect(r.a).toMatchObject({purchases: 1, p_alive: null, expected_value_12m: null});
   });

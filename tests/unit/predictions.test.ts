@@ -8,6 +8,7 @@
  */
 import {describe, expect, it} from "vitest";
 import {expectedPurchases, pAlive, pNoPurchase} from "../../loaders/value/clv/bg-nbd.ts";
+import {dropoutFound} from "../../loaders/value/clv/purchase-models.ts";
 import {
   paretoNbdExpectedPurchases,
   paretoNbdPAlive,
@@ -68,5 +69,21 @@ describe("Pareto/NBD predictions", () => {
     const series = [0, 4, 13, 52].map((t) => paretoNbdPNoPurchase(PNBD, t, x, tx, T));
     expect(series[0]).toBeCloseTo(1, 12);
     for (let i = 1; i < series.length; i++) expect(series[i]).toBeLessThan(series[i - 1]);
+  });
+});
+
+describe("dropoutFound(model)", () => {
+  const fitted = (name: "bgnbd" | "pareto_nbd", params: Record<string, number>) => ({
+    name,
+    fit: {params, logLikelihood: 0, iterations: 1, converged: true}
+  });
+  it("is false at the boundary where the fit says nobody ever leaves", () => {
+    // Online Retail's Pareto/NBD: s = 3e-8, β = 1.6e7, so P(alive) = 1 for everyone.
+    expect(dropoutFound(fitted("pareto_nbd", {r: 1.97, alpha: 47.9, s: 3e-8, beta: 1.6e7}))).toBe(
+      false
+    );
+    expect(dropoutFound(fitted("pareto_nbd", PNBD))).toBe(true);
+    expect(dropoutFound(fitted("bgnbd", {r: 0.24, alpha: 4.4, a: 1e-9, b: 2.4}))).toBe(false);
+    expect(dropoutFound(fitted("bgnbd", MBG))).toBe(true);
   });
 });

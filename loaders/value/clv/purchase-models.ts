@@ -77,6 +77,18 @@ export function fitPurchaseModel(name: PurchaseModelName, data: Compressed): Fit
   return {name, fit: {...fit, params: {...fit.params}}};
 }
 
+/**
+ * Whether the fit found any dropout at all: a mean dropout probability per purchase (BG/NBD,
+ * MBG/NBD: a / (a + b)) or rate per week (Pareto/NBD: s / β) above 1e-6. At the boundary the
+ * model says every customer is certainly alive, which the history cannot support: a short
+ * history in which nobody has visibly left yet.
+ */
+export function dropoutFound(model: FittedPurchaseModel): boolean {
+  const p = model.fit.params;
+  const dropout = model.name === "pareto_nbd" ? p.s / p.beta : p.a / (p.a + p.b);
+  return dropout > 1e-6;
+}
+
 /** Per-customer outputs of a fitted model (length = customers; NaN where it failed). */
 export interface PurchasePredictions {
   /** P(alive) at T. */
