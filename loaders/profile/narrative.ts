@@ -346,7 +346,7 @@ export function describeProfile(
   }
   if (facts.pAlive !== null && facts.basePAlive !== null) {
     value.push({
-      text: `Still active (P(alive), BG/NBD): ${percent(facts.pAlive)} on average, against ${percent(facts.basePAlive)}.`,
+      text: `Still active (P(alive)): ${percent(facts.pAlive)} on average, against ${percent(facts.basePAlive)}.`,
       feature: "p_alive",
       level: null
     });

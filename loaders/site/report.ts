@@ -40,7 +40,7 @@ const VALUE_COLUMNS: Column[] = [
   {
     table: "customer_value",
     feature: "p_alive",
-    label: "Still active (P(alive), BG/NBD)",
+    label: "Still active (P(alive))",
     unit: "share",
     dimension: "value",
     transform: "none"

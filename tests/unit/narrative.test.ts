@@ -322,7 +322,7 @@ describe("describeProfile(facts, traits, {name, measuredDimensions})", () => {
     expect(texts(doc.sections.value)).toEqual([
       "1,234 customers, 25% of the base, bringing 41% of the last 12 months' revenue.",
       "Expected value over the next 12 months: 312 per customer, against 180 across all customers.",
-      "Still active (P(alive), BG/NBD): 82% on average, against 70%.",
+      "Still active (P(alive)): 82% on average, against 70%.",
       "At risk: 5.0% of them, against 12% of all customers."
     ]);
   });
