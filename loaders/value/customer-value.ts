@@ -23,6 +23,7 @@ import {
   readHistory,
   runBacktest,
   type Backtest,
+  type History,
   type RiskModelName
 } from "./backtest.ts";
 import {summarise, type FitSummary} from "./clv/fit.ts";
@@ -403,7 +404,8 @@ async function lapseProbability(
   inputs: ValueInputs,
   decision: RiskDecision,
   purchase: {model: FittedPurchaseModel; predictions: ValuePredictions} | null,
-  notes: string[]
+  notes: string[],
+  calibration?: History
 ): Promise<Float64Array> {
   const n = inputs.x.length;
   const none = new Float64Array(n).fill(NaN);
@@ -413,12 +415,9 @@ async function lapseProbability(
   if (risk === "sbg" || risk === "learned_churn") return none;
   try {
     if (risk === "learned") {
-      const train = await readHistory(
-        store,
-        addDays(o.asOf, -o.horizonDays),
-        o.horizonDays,
-        activitySources
-      );
+      const train =
+        calibration ??
+        (await readHistory(store, addDays(o.asOf, -o.horizonDays), o.horizonDays, activitySources));
       const now = await readHistory(store, o.asOf, o.horizonDays, activitySources);
       const {probability} = learnRisk(train, now);
       const byId = new Map(now.ids.map((id, i) => [id, probability[i]]));
@@ -474,19 +473,27 @@ export async function buildCustomerValue(
   const activitySources = activity(present);
   let backtest: Backtest | null = null;
   let decision = o.snapshot?.decision ?? NOTHING;
+  // The backtest's customers as of the as-of date minus the horizon, with what they did next:
+  // the learned model's training rows for the current scores too, so they are read once.
+  let calibration: History | undefined;
   if (!sources.orders) {
     if (!subscription) notes.push("no orders table: purchases and every model output left NULL");
   } else if (inputs.x.length === 0)
     notes.push("no customer has a purchase by the as-of date: no value model fitted");
   else if (!o.snapshot) {
-    backtest = (await runBacktest(store, {...o, activity: activitySources})).backtest;
+    const run = await runBacktest(store, {...o, activity: activitySources});
+    backtest = run.backtest;
+    calibration = run.test;
     decision = decide(backtest);
   }
   if (subscription && !o.snapshot) {
     // Contractual data: churn is the risk; purchases, where there are any, still give value.
     backtest = {...subscriptionBacktest(subscription), purchaseModel: decision.purchaseModel};
-    decision = {...decision, riskModel: backtest.risk?.model ?? null, threshold: null};
-    decision.threshold = backtest.risk?.flag?.threshold ?? null;
+    decision = {
+      ...decision,
+      riskModel: backtest.risk?.model ?? null,
+      threshold: backtest.risk?.flag?.threshold ?? null
+    };
     notes.push(...subscription.notes.map((n) => `subscription: ${n}`));
   }
   if (backtest?.riskReason) notes.push(`risk not assessed: ${backtest.riskReason}`);
@@ -534,7 +541,8 @@ export async function buildCustomerValue(
     inputs,
     decision,
     fitted ? {model: fitted, predictions} : null,
-    notes
+    notes,
+    calibration
   );
   const fitMs = performance.now() - start;
 
