@@ -5,7 +5,7 @@
 
 import {ARCHETYPES} from "./archetypes.ts";
 import type {ArchetypeName} from "./archetypes.ts";
-import {at, parseDay} from "./calendar.ts";
+import {at, DAY, formatDay, parseDay} from "./calendar.ts";
 import {customerRecord} from "./customers.ts";
 import type {DefectKind} from "./dirt.ts";
 import {personEmails} from "./email.ts";
@@ -101,7 +101,13 @@ export function generateDemo(options: DemoOptions, sinks: DemoSinks): DemoSummar
     const record = customerRecord(person, which, id, rng(seed, "account", slot * 2 + which));
     const row = tables.write("customers", record.fields);
     for (const d of record.defects) tables.log("customers", row, d.column, d.kind);
-    sinks.truth_customers.write([id, person.archetype.name, person.personId]);
+    sinks.truth_customers.write([
+      id,
+      person.archetype.name,
+      person.personId,
+      plantedDay(person.lapseAt, endS),
+      plantedDay(person.dropoutAt, endS)
+    ]);
 
     const {orders, followUps} = personOrders(person, rng(seed, "orders", slot), endS);
     const tickets = personTickets(person, rng(seed, "tickets", slot), endS, followUps);
@@ -124,4 +130,9 @@ export function generateDemo(options: DemoOptions, sinks: DemoSinks): DemoSummar
     archetypes,
     defects: tables.defects
   };
+}
+
+/** The day a planted event (a lapse, a quiet dropout) began, or "" if it had not by the end. */
+function plantedDay(seconds: number, endS: number): string {
+  return seconds <= endS ? formatDay(Math.floor(seconds / DAY)) : "";
 }

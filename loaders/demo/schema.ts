@@ -85,7 +85,7 @@ export const TABLES = {
   },
   truth_customers: {
     file: "truth/customers.csv",
-    columns: ["customer_id", "archetype", "person_id"]
+    columns: ["customer_id", "archetype", "person_id", "lapse_at", "dropout_at"]
   },
   truth_defects: {file: "truth/defects.csv", columns: ["table", "row", "column", "kind"]}
 } as const;

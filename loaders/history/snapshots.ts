@@ -29,7 +29,7 @@
 import {CANONICAL_TABLES} from "../config/canonical.ts";
 import {assignNearest} from "../profile/cluster.ts";
 import type {PortraitConfig} from "../config/project.ts";
-import {activity, buildFeatures, featureOptions, type CatalogEntry} from "../profile/features.ts";
+import {buildFeatures, featureOptions, storeActivity, type CatalogEntry} from "../profile/features.ts";
 import {matrixSelect, readColumns, type ClusterColumn} from "../profile/matrix.ts";
 import {type Store} from "../core/store.ts";
 import {byProfileId, ident, join, raw, sql, val, type SQL} from "../core/sql.ts";
@@ -368,7 +368,7 @@ export async function buildSnapshots(
   const moverOptions = {
     drop: history.activityDropAbove,
     significance: history.dropSignificance,
-    activity: activity(await presentTables(store, ["orders", "web_sessions", "email_events"]))
+    activity: await storeActivity(store)
   };
   let movers: SnapshotSummary["movers"] = null;
   if (lookback >= 1) {
@@ -575,9 +575,3 @@ export async function buildMovers(store: Store, o: MoverOptions): Promise<number
   );
 }
 
-/** The tables of `names` the store has. */
-async function presentTables(store: Store, names: string[]): Promise<Set<string>> {
-  const present = new Set<string>();
-  for (const name of names) if (await store.has(name)) present.add(name);
-  return present;
-}

@@ -218,6 +218,14 @@ export function activity(has: ReadonlySet<string>): SQL[] {
   ].filter((s): s is SQL => s !== null);
 }
 
+/** The activity queries of the tables `store` has. */
+export async function storeActivity(store: Store): Promise<SQL[]> {
+  const has = new Set<string>();
+  for (const table of ["orders", "web_sessions", "email_events"])
+    if (await store.has(table)) has.add(table);
+  return activity(has);
+}
+
 /** Per customer, their activities in the recent window and in the same days a year earlier. */
 export function trendAggregate(w: Window, activities: readonly SQL[]): SQL {
   const from = since(w.asOf, sql`365 + ${w.trendDays}`);

@@ -79,8 +79,8 @@ export function addDays(date: string, days: number): string {
 /**
  * One row per customer who had bought by `date`, ordered by customer_id: the summary as of
  * `date` (x, t_x, T in weeks, mean repeat value, as customer-value.ts defines them), purchase
- * days in the `horizonDays` before it (`recent`) and in the horizon before that (`previous`),
- * and what happened in the `horizonDays` after it: purchase days (`next_days`) and spend
+ * days in the `horizonDays` before it (`recent`), in the horizon before that (`previous`) and
+ * in the `horizonDays` after the same date a year earlier (`season`), and what happened in the `horizonDays` after it: purchase days (`next_days`) and spend
  * (`next_amount`). Customers who first bought after `date` are not in it.
  */
 export function historySql(date: string, horizonDays: number, activity: readonly SQL[] = []): SQL {
@@ -112,6 +112,7 @@ export function historySql(date: string, horizonDays: number, activity: readonly
       count(amount) FILTER (WHERE day <= ${d}) AS valued_days,
       count(*) FILTER (WHERE day > ${d} - ${h} AND day <= ${d}) AS recent,
       count(*) FILTER (WHERE day > ${d} - 2 * ${h} AND day <= ${d} - ${h}) AS previous,
+      count(*) FILTER (WHERE day > ${d} - 365 AND day <= ${d} - 365 + ${h}) AS season,
       count(*) FILTER (WHERE day > ${d}) AS next_days,
       coalesce(sum(amount) FILTER (WHERE day > ${d}), 0) AS next_amount
     FROM days GROUP BY customer_id
@@ -124,7 +125,7 @@ export function historySql(date: string, horizonDays: number, activity: readonly
       THEN (amount - coalesce(first_amount, 0))::DOUBLE
         / (valued_days - (first_amount IS NOT NULL)::INTEGER)
     END AS mean_repeat_value,
-    recent::DOUBLE AS recent, previous::DOUBLE AS previous,
+    recent::DOUBLE AS recent, previous::DOUBLE AS previous, season::DOUBLE AS season,
     next_days::DOUBLE AS next_days, next_amount::DOUBLE AS next_amount,
     ${activity.length ? sql`coalesce(e.active_recent, 0)` : sql`NULL::DOUBLE`} AS active_recent,
     ${activity.length ? sql`coalesce(e.active_previous, 0)` : sql`NULL::DOUBLE`} AS active_previous,
@@ -143,6 +144,8 @@ export interface History {
   mean: Float64Array;
   recent: Float64Array;
   previous: Float64Array;
+  /** Purchase days in the horizon's days a year earlier (seasonal buyers return when they did). */
+  season: Float64Array;
   nextDays: Float64Array;
   nextAmount: Float64Array;
   /** Dated activity of any kind in the last horizon, the one before, a year earlier (NaN: none kept). */
@@ -169,11 +172,12 @@ export async function readHistory(
     mean: toFloat(c[4]),
     recent: toFloat(c[5]),
     previous: toFloat(c[6]),
-    nextDays: toFloat(c[7]),
-    nextAmount: toFloat(c[8]),
-    activeRecent: toFloat(c[9]),
-    activePrevious: toFloat(c[10]),
-    activeYearAgo: toFloat(c[11])
+    season: toFloat(c[7]),
+    nextDays: toFloat(c[8]),
+    nextAmount: toFloat(c[9]),
+    activeRecent: toFloat(c[10]),
+    activePrevious: toFloat(c[11]),
+    activeYearAgo: toFloat(c[12])
   };
 }
 
@@ -216,6 +220,7 @@ export function learnedColumns(history: History): {names: string[]; columns: Flo
       "repeat purchases per week",
       "purchases in the last horizon",
       "purchases in the horizon before",
+      "purchases in the same season a year earlier",
       "log mean repeat spend"
     ],
     columns: [
@@ -227,6 +232,7 @@ export function learnedColumns(history: History): {names: string[]; columns: Flo
       rate,
       history.recent,
       history.previous,
+      history.season,
       logMean
     ]
   };

@@ -40,7 +40,7 @@ import {compress} from "./clv/triples.ts";
 import type {FlagRule} from "./scoring.ts";
 import {spendModel} from "./spend.ts";
 import type {SubscriptionAssessment} from "./subscription.ts";
-import {activity} from "../profile/features.ts";
+import {storeActivity} from "../profile/features.ts";
 import {type Store} from "../core/store.ts";
 import {ident, join, sql, val, type SQL} from "../core/sql.ts";
 
@@ -467,10 +467,7 @@ export async function buildCustomerValue(
 
   start = performance.now();
   const notes: string[] = [];
-  const present = new Set<string>();
-  for (const table of ["orders", "web_sessions", "email_events"])
-    if (await store.has(table)) present.add(table);
-  const activitySources = activity(present);
+  const activitySources = await storeActivity(store);
   let backtest: Backtest | null = null;
   let decision = o.snapshot?.decision ?? NOTHING;
   // The backtest's customers as of the as-of date minus the horizon, with what they did next:

@@ -86,6 +86,12 @@ export function riskText(card: Card): {
   const chance = `${withArticle(percent(p_lapse))} chance of ${lapseEvent(summary)}`;
   const alive =
     p_alive === null ? "" : ` P(alive), the chance they still buy at all: ${percent(p_alive)}.`;
+  if (risk === null && summary.assessed && !summary.flagged && p_lapse !== null)
+    return {
+      state: "unknown",
+      label: "No at-risk flag",
+      reason: `${capital(chance)}. ${capital(summary.reason ?? "no threshold met the rule")}, so no one is called at risk.${alive}`
+    };
   if (risk === null)
     return {
       state: "unknown",

@@ -14,7 +14,10 @@ export function atRiskFigure(risk: RiskSummary, share: number | null | undefined
 
 /** Beside the at-risk figure: who counts, and how precise the flag was in the backtest. */
 export function riskNote(risk: RiskSummary): string {
-  if (!risk.flagged) return `risk not assessed: ${risk.reason ?? "no risk model was fitted"}`;
+  if (!risk.flagged)
+    return risk.assessed
+      ? `no at-risk flag: ${risk.reason ?? "no threshold met the rule"}`
+      : `risk not assessed: ${risk.reason ?? "no risk model was fitted"}`;
   const who =
     risk.kind === "subscription" ? "of current subscribers" : "of customers with a purchase";
   const checked = risk.kind === "subscription" ? "in cross-validation" : "in the backtest";

@@ -107,9 +107,14 @@ export function flagRule(risk: RiskSummary): string | null {
   return `At risk: ${who} ${withArticle(formatShare(risk.threshold))} or higher chance of ${lapseEvent(risk)} (${risk.model}; the threshold is ${chosen}).`;
 }
 
-/** "Risk not assessed: …" where the flag or the probabilities were not assessed; else null. */
+/**
+ * "Risk not assessed: …" where the probabilities were not assessed; "No at-risk flag: …" where
+ * they were but no threshold met the rule (each customer's chance is still shown); else null.
+ */
 export function riskNotAssessed(risk: RiskSummary): string | null {
   if (risk.flagged) return null;
+  if (risk.assessed)
+    return `No at-risk flag: ${risk.reason ?? "no threshold met the rule"}. Each customer's chance of ${lapseEvent(risk)} is still estimated (${risk.model ?? "the risk model"}), but no one is called at risk.`;
   return `Risk not assessed: ${risk.reason ?? "no risk model was fitted"}.`;
 }
 

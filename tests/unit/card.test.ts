@@ -255,6 +255,28 @@ describe("riskText(card)", () => {
         "No model ranked the customers who lapsed better than recency alone did (best AUC 0.771, Pareto/NBD, against 0.771 for the time since the last purchase)."
     });
   });
+
+  it("gives the chance but no verdict where risk was assessed and no threshold met the rule", () => {
+    const c = card("C0000031");
+    c.value = {
+      ...c.value,
+      risk: null,
+      p_lapse: 0.71,
+      summary: {
+        ...c.value.summary,
+        flagged: false,
+        assessed: true,
+        threshold: null,
+        reason: "no threshold reached a precision of 80 % in the backtest (the best was 64 %)"
+      }
+    };
+    expect(riskText(c)).toEqual({
+      state: "unknown",
+      label: "No at-risk flag",
+      reason:
+        "A 71% chance of buying nothing in the next 90 days. No threshold reached a precision of 80 % in the backtest (the best was 64 %), so no one is called at risk. P(alive), the chance they still buy at all: 80%."
+    });
+  });
 });
 
 describe("traitValue(trait, value, own) and traitLabel(trait)", () => {

@@ -111,7 +111,10 @@ function lnFWideGap(
     // below 1/2 and the last term is negligible.
     if (s + 1 + n < 4 * (n + 1) && Math.abs(term) * (n + harmonic + 1) <= 1e-17 * Math.abs(sum))
       break;
-    if (n === 9_999) throw new Error("lnFWideGap: the series did not converge");
+    if (n === 9_999)
+      throw new Error(
+        `the data pull the dropout rates towards one common rate (s = ${s.toPrecision(3)} and rising), a limit of the model where its likelihood is not evaluated`
+      );
     harmonic += 1 / (s + 1 + n);
     coefficient *= -(s + 1 + n) / (n + 1);
   }
