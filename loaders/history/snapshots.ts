@@ -29,7 +29,12 @@
 import {CANONICAL_TABLES} from "../config/canonical.ts";
 import {assignNearest} from "../profile/cluster.ts";
 import type {PortraitConfig} from "../config/project.ts";
-import {buildFeatures, featureOptions, storeActivity, type CatalogEntry} from "../profile/features.ts";
+import {
+  buildFeatures,
+  featureOptions,
+  storeActivity,
+  type CatalogEntry
+} from "../profile/features.ts";
 import {matrixSelect, readColumns, type ClusterColumn} from "../profile/matrix.ts";
 import {type Store} from "../core/store.ts";
 import {byProfileId, ident, join, raw, sql, val, type SQL} from "../core/sql.ts";
@@ -574,4 +579,3 @@ export async function buildMovers(store: Store, o: MoverOptions): Promise<number
     (await store.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM at_risk_movers`))?.n ?? 0
   );
 }
-

@@ -31,6 +31,20 @@ export interface Profile extends ProfileFacts {
 
 const byProfileNumber = (a: string, b: string) => Number(a.slice(1)) - Number(b.slice(1));
 
+/**
+ * The whole base's value figures, the one base every page compares a profile with: expected
+ * value and P(alive) over the customers with a value, the at-risk share over those assessed.
+ */
+export async function baseValue(
+  store: Store
+): Promise<{value12m: number | null; p_alive: number | null; at_risk: number | null} | undefined> {
+  return store.one(
+    sql`SELECT avg(v.expected_value_12m) AS value12m, avg(v.p_alive) AS p_alive,
+          avg(v.at_risk::DOUBLE) AS at_risk
+        FROM customer_profiles p JOIN customer_value v USING (customer_id)`
+  );
+}
+
 /** The facts of every profile, from the clustering, the features and the customer values. */
 async function profileFacts(store: Store, catalog: CatalogEntry[]): Promise<ProfileFacts[]> {
   const hasSpend = catalog.some((f) => f.id === "spend_12m" && f.measured);
@@ -60,13 +74,7 @@ async function profileFacts(store: Store, catalog: CatalogEntry[]): Promise<Prof
         }
         ORDER BY q.profile_id`
   );
-  const base = hasValue
-    ? await store.one<{value12m: number | null; p_alive: number | null; at_risk: number | null}>(
-        sql`SELECT avg(v.expected_value_12m) AS value12m, avg(v.p_alive) AS p_alive,
-              avg(v.at_risk::DOUBLE) AS at_risk
-            FROM customer_profiles p JOIN customer_value v USING (customer_id)`
-      )
-    : undefined;
+  const base = hasValue ? await baseValue(store) : undefined;
   const revenue = rows.reduce((sum, r) => sum + (r.revenue ?? 0), 0);
   return rows
     .map((r) => ({

@@ -6,6 +6,8 @@
 import {buildSummary, previousSummary, type BuildSummary} from "../history/previous.ts";
 import {profilesDocument} from "./profiles.ts";
 import {driftReasons} from "./history.ts";
+import {riskSummary} from "./risk.ts";
+import {overviewStory} from "./story.ts";
 import {readQuality} from "../clean/quality.ts";
 import {byProfileId, sql} from "../core/sql.ts";
 import type {Store} from "../core/store.ts";
@@ -53,11 +55,13 @@ export async function briefing(
   {
     customerLevel = true,
     drift = {centroidShift: Infinity, psi: Infinity},
-    minGroupSize = 10
+    minGroupSize = 10,
+    currency = null
   }: {
     customerLevel?: boolean;
     drift?: {centroidShift: number; psi: number};
     minGroupSize?: number;
+    currency?: string | null;
   } = {}
 ): Promise<Briefing> {
   const doc = await profilesDocument(store);
@@ -94,11 +98,18 @@ export async function briefing(
     outcomes: p.outcomes,
     stability: p.quality.stability
   }));
+  const customers = current?.customers ?? 0;
+  const story = await overviewStory(store, profiles, customers, {
+    currency,
+    minGroupSize,
+    customerLevel,
+    flagged: (await riskSummary(store)).flagged
+  });
   return {
     as_of: doc.as_of,
     k: doc.k,
     silhouette: doc.silhouette,
-    customers: current?.customers ?? 0,
+    customers,
     previous_as_of: previous?.as_of ?? null,
     has_previous: previous !== undefined,
     changes,
@@ -106,7 +117,8 @@ export async function briefing(
     customer_level: customerLevel,
     min_group_size: minGroupSize,
     alerts: await driftAlerts(store, drift),
-    profiles
+    profiles,
+    ...story
   };
 }
 

@@ -37,10 +37,12 @@ export function driftReasons(
   const reasons: string[] = [];
   if (row.centroid_shift !== null && row.centroid_shift > thresholds.centroidShift)
     reasons.push(
-      `Its members moved ${row.centroid_shift.toFixed(2)} standard deviations from where they stood (alert above ${thresholds.centroidShift}).`
+      `Its members' averages moved ${row.centroid_shift.toFixed(2)} standard deviations from where they stood (above ${thresholds.centroidShift} is a large move).`
     );
   for (const f of row.features.filter((f) => f.psi > thresholds.psi).slice(0, 3))
-    reasons.push(`${f.label} shifted: PSI ${f.psi.toFixed(2)} (alert above ${thresholds.psi}).`);
+    reasons.push(
+      `${f.label}: its spread shifted, PSI ${f.psi.toFixed(2)} (above ${thresholds.psi} is a large shift).`
+    );
   return reasons;
 }
 

@@ -36,6 +36,37 @@ export interface DriftAlert {
   reasons: string[];
 }
 
+/** The whole base's figures, one per measure: every page states these same numbers. */
+export interface BaseFigures {
+  customers: number;
+  /** Expected value per customer over the next 12 months, over customers with a value. */
+  value_12m: number | null;
+  p_alive: number | null;
+  /** Of the customers whose risk was assessed; null where it was not. */
+  at_risk_share: number | null;
+  /** Spend in the last 12 months, all customers. */
+  revenue_12m: number | null;
+}
+
+/** The base at one snapshot (quarter end), for the KPI tiles' change and sparkline. */
+export interface TrendPoint {
+  snapshot: string;
+  customers: number;
+  value_12m: number | null;
+  at_risk_share: number | null;
+  revenue_12m: number | null;
+}
+
+/** One line of the briefing: what changed, what matters or what to do, and its evidence. */
+export interface StoryPoint {
+  kind: "changed" | "matters" | "todo";
+  text: string;
+  /** Where the evidence is (a page of the site) and the link's words. */
+  href: string;
+  link: string;
+  profile_id: string | null;
+}
+
 /** data/briefing.json. */
 export interface Briefing {
   as_of: string | null;
@@ -53,4 +84,11 @@ export interface Briefing {
   min_group_size: number;
   alerts: DriftAlert[];
   profiles: BriefingProfile[];
+  /** The key finding in one sentence; null when there are no profiles. */
+  headline: string | null;
+  /** At most three lines: what changed, what matters, what to do. */
+  story: StoryPoint[];
+  base: BaseFigures;
+  /** The base at each snapshot, oldest first (empty without history). */
+  trend: TrendPoint[];
 }

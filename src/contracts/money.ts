@@ -34,3 +34,18 @@ export function formatMoney(
 export function moneyUnit(currency?: string | null): string {
   return currency ?? "amount";
 }
+
+/**
+ * An amount for a headline figure: in full below a million ("$1,161", "$845,210"), in millions
+ * or billions above ("$23.3M"), so a tile stays one line; "–" when there is none.
+ */
+export function formatMoneyShort(x: number | null | undefined, currency?: string | null): string {
+  if (x == null || !Number.isFinite(x)) return "–";
+  if (Math.abs(x) < 1e6) return formatMoney(x, currency, 0);
+  const text = new Intl.NumberFormat("en-US", {
+    ...(currency ? {style: "currency", currency, currencyDisplay: "narrowSymbol"} : {}),
+    notation: "compact",
+    maximumFractionDigits: 1
+  }).format(Math.abs(x));
+  return `${x < 0 ? "−" : ""}${text}`;
+}

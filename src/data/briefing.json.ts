@@ -5,11 +5,12 @@ import {storePath} from "../../loaders/core/paths.ts";
 import {withStore} from "../../loaders/core/store.ts";
 
 const brief = await withStore(storePath(), async (s) => {
-  const {privacy, history} = await readPageSettings(s);
+  const {privacy, history, currency} = await readPageSettings(s);
   return briefing(s, {
     customerLevel: privacy.customerLevel,
     drift: history.drift,
-    minGroupSize: privacy.minGroupSize
+    minGroupSize: privacy.minGroupSize,
+    currency: currency ?? null
   });
 });
 process.stdout.write(JSON.stringify(brief));

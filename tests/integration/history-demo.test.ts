@@ -12,6 +12,7 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {writeDemo} from "../../loaders/demo/write.ts";
 import {runEngine} from "../../loaders/engine.ts";
 import {historyData} from "../../loaders/site/history.ts";
+import {briefing} from "../../loaders/site/briefing.ts";
 import {loadConfig, type PortraitConfig} from "../../loaders/config/project.ts";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {sql, val} from "../../loaders/core/sql.ts";
@@ -168,6 +169,49 @@ describe("snapshots of the demo", () => {
     expect(top!.n).toBe(100);
     expect(top!.stopped / top!.n).toBeGreaterThanOrEqual(0.8);
     expect(top!.lapsing / top!.n).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it("tell the Overview's story from the same numbers the other pages state", async () => {
+    const brief = await read((s) => briefing(s, {minGroupSize: 10}));
+    const movers = await read((s) =>
+      s.one<{n: number; profile_id: string; since: string}>(
+        sql`SELECT count(*)::INTEGER AS n, mode(profile_id) AS profile_id,
+           strftime(any_value(since), '%Y-%m-%d') AS since
+         FROM at_risk_movers WHERE reason IN ('both', 'at_risk')`
+      )
+    );
+    const lapsing = brief.profiles.find((p) => p.id === movers!.profile_id)!;
+    // The lapsing customers' profile leads: most of those who moved into risk are in it.
+    expect(brief.headline).toContain(`of “${lapsing.name}” are now at risk`);
+    const [changed, matters, todo] = brief.story;
+    expect(changed.kind).toBe("changed");
+    expect(changed.text).toContain(
+      `${movers!.n.toLocaleString("en-US")} customers moved into risk`
+    );
+    expect(changed.href).toBe("./history#at-risk-movers");
+    // Where value concentrates: the profile with the largest share of revenue.
+    const top = [...brief.profiles].sort((a, b) => b.revenue_share! - a.revenue_share!)[0];
+    expect(matters).toMatchObject({kind: "matters", profile_id: top.id});
+    expect(todo.kind).toBe("todo");
+    // One base per measure: the profiles' sentences compare with the same figure.
+    const sentence = await read((s) =>
+      s.one<{text: string}>(
+        sql`SELECT text FROM profile_sentences WHERE feature = 'expected_value_12m' LIMIT 1`
+      )
+    );
+    const base = brief.base.value_12m!;
+    expect(sentence!.text).toContain(
+      `against ${Math.round(base).toLocaleString("en-US")} across all customers`
+    );
+    expect(matters.text).toContain(
+      ` ${Math.round(base).toLocaleString("en-US")} of an average customer`
+    );
+    // The tiles' last snapshot is the build itself.
+    const last = brief.trend.at(-1)!;
+    expect(last.snapshot).toBe("2026-10-31");
+    expect(last.customers).toBe(brief.base.customers);
+    expect(last.value_12m).toBeCloseTo(base, 1);
+    expect(last.at_risk_share).toBeCloseTo(brief.base.at_risk_share!, 3);
   });
 
   it("publish the History page's data with every small count suppressed", async () => {

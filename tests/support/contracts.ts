@@ -172,7 +172,11 @@ export const BRIEFING: Shape<Briefing> = {
     at_risk_share: true,
     outcomes: PROFILE_FACTS.outcomes,
     stability: true
-  }
+  },
+  headline: true,
+  story: {kind: true, text: true, href: true, link: true, profile_id: true},
+  base: {customers: true, value_12m: true, p_alive: true, at_risk_share: true, revenue_12m: true},
+  trend: {snapshot: true, customers: true, value_12m: true, at_risk_share: true, revenue_12m: true}
 };
 
 const REPORT_TRAIT: Shape<ReportTrait> = {

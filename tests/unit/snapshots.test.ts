@@ -121,9 +121,9 @@ describe("drift reasons", () => {
       {centroidShift: 0.5, psi: 0.25}
     );
     expect(reasons).toEqual([
-      "Its members moved 0.72 standard deviations from where they stood (alert above 0.5).",
-      "Time since the last order shifted: PSI 0.58 (alert above 0.25).",
-      "Orders via app shifted: PSI 0.30 (alert above 0.25)."
+      "Its members' averages moved 0.72 standard deviations from where they stood (above 0.5 is a large move).",
+      "Time since the last order: its spread shifted, PSI 0.58 (above 0.25 is a large shift).",
+      "Orders via app: its spread shifted, PSI 0.30 (above 0.25 is a large shift)."
     ]);
     expect(
       driftReasons({centroid_shift: 0.1, features: []}, {centroidShift: 0.5, psi: 0.25})
@@ -148,7 +148,9 @@ const changes: ProfileChanges = {
   ],
   drift: {
     alert: true,
-    reasons: ["Its members moved 0.63 standard deviations from where they stood (alert above 0.5)."]
+    reasons: [
+      "Its members' averages moved 0.63 standard deviations from where they stood (above 0.5 is a large move)."
+    ]
   }
 };
 
