@@ -23,7 +23,7 @@ export const GLOSSARY: readonly Term[] = [
   },
   {
     id: "at-risk",
-    term: "At risk",
+    term: "At-risk flag",
     meaning:
       "A customer whose chance of buying nothing in the coming period (or, for subscriptions, of leaving) is above the threshold the backtest chose. The Method page says how well the flag did on past data."
   },
