@@ -296,7 +296,13 @@ async function summaries(store: Store, date: string | null, options: CardOptions
         sum(amount) FILTER (WHERE ordered_at >= ${end} - INTERVAL 365 DAY) AS spend_12m
       FROM orders SEMI JOIN card_ids USING (customer_id)
       WHERE ordered_at < ${end} GROUP BY customer_id) o USING (customer_id)`);
-  } else select.push(sql`0 AS orders_90d`, sql`0 AS orders_12m`, sql`NULL AS spend_12m`);
+  } else
+    // No orders in the data: not measured, never 0.
+    select.push(
+      sql`NULL::INTEGER AS orders_90d`,
+      sql`NULL::INTEGER AS orders_12m`,
+      sql`NULL AS spend_12m`
+    );
 
   if (tickets.size > 0 && date !== null) {
     const end = windowEnd(date);
@@ -331,7 +337,7 @@ async function summaries(store: Store, date: string | null, options: CardOptions
       WHERE n = 1) lt USING (customer_id)`);
   } else
     select.push(
-      sql`0 AS tickets_12m`,
+      sql`NULL::INTEGER AS tickets_12m`,
       sql`NULL AS open_tickets`,
       sql`NULL AS last_ticket_days`,
       sql`NULL AS last_ticket_topic`,

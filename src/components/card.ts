@@ -14,6 +14,8 @@ const integer = new Intl.NumberFormat("en-US", {maximumFractionDigits: 0});
 const decimal = new Intl.NumberFormat("en-US", {maximumFractionDigits: 1});
 const money = new Intl.NumberFormat("en-US", {minimumFractionDigits: 2, maximumFractionDigits: 2});
 const DASH = "–";
+/** Where the data hold no such records at all: never 0 or "none". */
+const NOT_MEASURED = "not measured";
 
 /** A share as a percentage: 0.123 → "12%", small shares with a decimal ("2.9%"). */
 export function percent(x: number | null): string {
@@ -195,20 +197,31 @@ export function customerCard(
     {class: "figures"},
     figure("P(alive)", percent(value.p_alive), "chance they still buy", "card-p-alive"),
     figure("Expected value", amount(value.expected_12m, 0, currency), "next 12 months"),
+    orders.last_12m === null
+      ? figure("Orders, 12 months", NOT_MEASURED, "no orders in the data", "card-orders")
+      : figure(
+          "Orders, 12 months",
+          count(orders.last_12m),
+          `${count(orders.last_90d)} in the last 90 days`,
+          "card-orders"
+        ),
     figure(
-      "Orders, 12 months",
-      count(orders.last_12m),
-      `${count(orders.last_90d)} in the last 90 days`,
-      "card-orders"
+      "Spend, 12 months",
+      orders.last_12m === null ? NOT_MEASURED : amount(orders.spend_12m, 0, currency)
     ),
-    figure("Spend, 12 months", amount(orders.spend_12m, 0, currency)),
-    figure("Last order", orders.last_date ?? "none", ago(orders.last_date, card.as_of)),
     figure(
-      "Tickets, 12 months",
-      count(tickets.last_12m),
-      tickets.open === null ? "" : `${count(tickets.open)} open`,
-      "card-tickets"
-    )
+      "Last order",
+      orders.last_12m === null ? NOT_MEASURED : (orders.last_date ?? "none"),
+      ago(orders.last_date, card.as_of)
+    ),
+    tickets.last_12m === null
+      ? figure("Tickets, 12 months", NOT_MEASURED, "no tickets in the data", "card-tickets")
+      : figure(
+          "Tickets, 12 months",
+          count(tickets.last_12m),
+          tickets.open === null ? "" : `${count(tickets.open)} open`,
+          "card-tickets"
+        )
   );
 
   const serve = h(
@@ -343,38 +356,44 @@ export function customerCard(
             )
           )
         )
-      : h("p", {class: "muted"}, "No orders on record.")
+      : h(
+          "p",
+          {class: "muted"},
+          orders.last_12m === null ? "The data hold no orders." : "No orders on record."
+        )
   );
 
   const support = h(
     "section",
     {class: "card-section", "aria-labelledby": "card-support"},
     h("h3", {id: "card-support"}, "Support"),
-    h(
-      "dl",
-      {class: "facts"},
-      fact("Tickets, 12 months", count(tickets.last_12m)),
-      fact(
-        "Open tickets",
-        tickets.open === null
-          ? "not recorded"
-          : tickets.open > 0
-            ? h("strong", {class: "status-flag"}, count(tickets.open))
-            : "none"
-      ),
-      fact(
-        "Last ticket",
-        tickets.last_date
-          ? `${tickets.last_date}${tickets.last_topic ? ` · ${tickets.last_topic}` : ""} (${ago(tickets.last_date, card.as_of)})`
-          : "none"
-      ),
-      fact(
-        "Mean satisfaction",
-        tickets.satisfaction === null
-          ? "no ratings"
-          : `${tickets.satisfaction.toFixed(1)} (${count(tickets.rated)} rated ${tickets.rated === 1 ? "ticket" : "tickets"})`
-      )
-    )
+    tickets.last_12m === null
+      ? h("p", {class: "muted"}, "The data hold no support tickets.")
+      : h(
+          "dl",
+          {class: "facts"},
+          fact("Tickets, 12 months", count(tickets.last_12m)),
+          fact(
+            "Open tickets",
+            tickets.open === null
+              ? "not recorded"
+              : tickets.open > 0
+                ? h("strong", {class: "status-flag"}, count(tickets.open))
+                : "none"
+          ),
+          fact(
+            "Last ticket",
+            tickets.last_date
+              ? `${tickets.last_date}${tickets.last_topic ? ` · ${tickets.last_topic}` : ""} (${ago(tickets.last_date, card.as_of)})`
+              : "none"
+          ),
+          fact(
+            "Mean satisfaction",
+            tickets.satisfaction === null
+              ? "no ratings"
+              : `${tickets.satisfaction.toFixed(1)} (${count(tickets.rated)} rated ${tickets.rated === 1 ? "ticket" : "tickets"})`
+          )
+        )
   );
 
   return h(

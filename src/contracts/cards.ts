@@ -164,9 +164,10 @@ export interface Card {
   traits: (CardTrait & {value: number | string | null})[];
   preferred_channel: string | null;
   main_order_channel: string | null;
+  /** Counts are null when the data hold no orders (or tickets) at all: not measured, not 0. */
   orders: {
-    last_90d: number;
-    last_12m: number;
+    last_90d: number | null;
+    last_12m: number | null;
     spend_12m: number | null;
     last_date: string | null;
     recent: {
@@ -178,7 +179,7 @@ export interface Card {
     }[];
   };
   tickets: {
-    last_12m: number;
+    last_12m: number | null;
     /** Tickets not resolved by the as-of date; null when the data has no resolution times. */
     open: number | null;
     last_date: string | null;

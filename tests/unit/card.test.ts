@@ -200,6 +200,21 @@ describe("customerCard(card, {document})", () => {
     expectSnapshot("customer-card-no-orders", customerCard(c, {document: testDocument()}));
   });
 
+  it("says 'not measured' where the data hold no orders or tickets at all, never 0", () => {
+    const c = card("C0000031");
+    c.orders = {last_90d: null, last_12m: null, spend_12m: null, last_date: null, recent: []};
+    c.tickets = {...c.tickets, last_12m: null, open: null, last_date: null};
+    const element = customerCard(c, {document: testDocument()});
+    const figure = (id: string) =>
+      element.querySelector(`#${id} .figure-value`)?.textContent?.trim();
+    expect(figure("card-orders")).toBe("not measured");
+    expect(figure("card-tickets")).toBe("not measured");
+    const text = element.textContent ?? "";
+    expect(text).toContain("The data hold no orders.");
+    expect(text).toContain("The data hold no support tickets.");
+    expect(text).not.toMatch(/Orders, 12 months\s*0\b/);
+  });
+
   it("says identifiers are hidden when the build hides them", () => {
     const element = customerCard(card("C0000031"), {document: testDocument()});
     expect(element.querySelector("#card-identifiers")?.textContent).toBe(
