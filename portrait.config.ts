@@ -46,6 +46,8 @@ export default defineConfig({
     }
   ],
   validation: {maxRejectShare: 0.05},
+  // The demo shop's amounts are in US dollars: every page writes them so.
+  currency: "USD",
   // The demo's profile ids and names are kept beside its generated data (not committed); a
   // real project keeps portrait.state.json next to its config, in version control.
   profiles: {state: `${data}/portrait.state.json`},

@@ -172,7 +172,7 @@ describe("snapshots of the demo", () => {
   });
 
   it("tell the Overview's story from the same numbers the other pages state", async () => {
-    const brief = await read((s) => briefing(s, {minGroupSize: 10}));
+    const brief = await read((s) => briefing(s, {minGroupSize: 10, currency: "USD"}));
     const movers = await read((s) =>
       s.one<{n: number; profile_id: string; since: string}>(
         sql`SELECT count(*)::INTEGER AS n, mode(profile_id) AS profile_id,
@@ -201,10 +201,10 @@ describe("snapshots of the demo", () => {
     );
     const base = brief.base.value_12m!;
     expect(sentence!.text).toContain(
-      `against ${Math.round(base).toLocaleString("en-US")} across all customers`
+      `against $${Math.round(base).toLocaleString("en-US")} across all customers`
     );
     expect(matters.text).toContain(
-      ` ${Math.round(base).toLocaleString("en-US")} of an average customer`
+      ` $${Math.round(base).toLocaleString("en-US")} of an average customer`
     );
     // The tiles' last snapshot is the build itself.
     const last = brief.trend.at(-1)!;
