@@ -3,8 +3,9 @@
  * distinguishes a profile can give a word: the feature's own phrase for high or low (the
  * catalogue's or the config's), else one made from its label ("higher income", "fewer children
  * at home", "without phone service", "month-to-month contract"). A word is only used where it is
- * true: a flag or a category level names a profile only when most of it has it (or nearly none
- * does where most of the base does), and "app-first" only when most of their orders are by app.
+ * true: a flag or a category level names a profile only when most of it has it and most of the
+ * base does not (or nearly none of it does and most of the base does), and "app-first" only when
+ * most of their orders are by app.
  *
  * Order: a defining trait first (nearly all of the profile share it and at most half of the base
  * does, or the reverse: "business accounts"), then by effect size. Among traits that say the same
@@ -74,7 +75,7 @@ function levelWord(t: Trait, p: Phrases | undefined): string {
   return `${level} ${label}`;
 }
 
-/** The word a flag gives when most have it, or nearly none do. */
+/** The word a flag gives: its own, or its label, or "without" its label. */
 function flagWord(t: Trait, p: Phrases | undefined, high: boolean): string | null {
   const given = high ? p?.high : p?.low;
   if (given) return given;
@@ -90,14 +91,16 @@ export function nameWord(t: Trait, phrases: Map<string, Phrases>): string | null
   const p = phrases.get(t.feature);
   const high = t.effect > 0;
   const percent = shownPercent(t.profile_value);
+  // A level or a flag names the profile when most of it has it and most of the other customers
+  // do not ("business", not "phone service" where 90 % have it), or when nearly none of it has
+  // what most others have ("without phone service", not "without business accounts").
+  const usual = othersShare(t) > 0.5;
   if (t.level !== null) {
-    // A level names the profile when most of it is at that level, not when a few more are.
-    if (!high || percent <= 50 || p?.describeOnly) return null;
+    if (!high || percent <= 50 || usual || p?.describeOnly) return null;
     return levelWord(t, p);
   }
   if (t.unit === "flag") {
-    // "without phone service" says something where most have it, not "without business accounts"
-    if (high ? percent <= 50 : percent > 10 || t.base_value <= 0.5) return null;
+    if (high ? percent <= 50 || usual : percent > 10 || !usual) return null;
     return flagWord(t, p, high);
   }
   const given = high ? p?.high : p?.low;
@@ -112,6 +115,12 @@ export function nameWord(t: Trait, phrases: Map<string, Phrases>): string | null
   const label = lowerFirst(featureLabel(t));
   if (COUNTED.has(t.unit)) return `${high ? "more" : "fewer"} ${label}`;
   return `${high ? "higher" : "lower"} ${label}`;
+}
+
+/** The share of the other customers with a flag or level, from the profile's and Cohen's h. */
+function othersShare(t: Trait): number {
+  const angle = Math.asin(Math.sqrt(Math.min(Math.max(t.profile_value!, 0), 1))) - t.effect! / 2;
+  return Math.sin(Math.min(Math.max(angle, 0), Math.PI / 2)) ** 2;
 }
 
 /** A flag, level or share that nearly all of the profile have and at most half the base has, or the reverse. */

@@ -255,9 +255,7 @@ export function describeProfile(
       level: rare.level
     });
   }
-  const preferred = channels.find(
-    (t) => t.level !== "none" && !shunned.has(channelKey(t.level!)) && (t.effect ?? 0) >= 0
-  );
+  const preferred = channels.find((t) => t.level !== "none" && !shunned.has(channelKey(t.level!)));
   if (preferred) {
     serve.push({
       text: `Reach them by ${preferred.level}${channels[0] === preferred ? "" : ", their next preference"} (${percent(preferred.profile_value!)}, against ${percent(preferred.base_value)} of all customers).`,

@@ -12,7 +12,7 @@ import {
   readsAsWords,
   type Phrases
 } from "../../loaders/profile/names.ts";
-import type {Trait} from "../../loaders/profile/traits.ts";
+import {cohensH, type Trait} from "../../loaders/profile/traits.ts";
 import {trait} from "../support/trait.ts";
 import {PHRASES as RANDOM_PHRASES, profileTraits, RUNS} from "../support/words.ts";
 
@@ -177,36 +177,45 @@ describe("profileName(traits, phrases, taken)", () => {
 });
 
 describe("nameWord(trait, phrases)", () => {
-  const flag = (feature: string, label: string, p: number, base: number, effect: number) =>
-    trait({feature, label, unit: "flag", profile_value: p, base_value: base, effect});
-  const level = (feature: string, label: string, value: string, p: number, effect = 1) =>
+  // effects as the traits compute them: Cohen's h against the other customers
+  const h = (p: number, others: number) => cohensH(p, 300, others, 3000)!.g;
+  const flag = (feature: string, label: string, p: number, others: number) =>
+    trait({
+      feature,
+      label,
+      unit: "flag",
+      profile_value: p,
+      base_value: others,
+      effect: h(p, others)
+    });
+  const level = (feature: string, label: string, value: string, p: number, others = 0.3) =>
     trait({
       feature,
       level: value,
       label: `${label}: ${value}`,
       profile_value: p,
-      base_value: 0.3,
-      effect
+      base_value: others,
+      effect: h(p, others)
     });
 
-  it("words a flag from its label when most have it, or nearly none do where most of the base do", () => {
-    expect(nameWord(flag("phone_service", "Phone service", 0, 0.9, -3), PHRASES)).toBe(
+  it("words a flag from its label when most have it and most others do not, or the reverse", () => {
+    expect(nameWord(flag("phone_service", "Phone service", 0, 0.9), PHRASES)).toBe(
       "without phone service"
     );
-    expect(nameWord(flag("partner", "With a partner", 0.05, 0.6, -1), PHRASES)).toBe(
+    expect(nameWord(flag("partner", "With a partner", 0.05, 0.6), PHRASES)).toBe(
       "without a partner"
     );
-    expect(nameWord(flag("partner", "With a partner", 0.8, 0.5, 0.6), PHRASES)).toBe(
-      "with a partner"
-    );
+    expect(nameWord(flag("partner", "With a partner", 0.8, 0.4), PHRASES)).toBe("with a partner");
     // 30 % business accounts is more than the base's 8 %, but they are not a business group
-    expect(nameWord(flag("is_business", "Business accounts", 0.3, 0.08, 0.6), PHRASES)).toBeNull();
-    expect(nameWord(flag("phone_service", "Phone service", 0.4, 0.9, -1), PHRASES)).toBeNull();
+    expect(nameWord(flag("is_business", "Business accounts", 0.3, 0.08), PHRASES)).toBeNull();
+    expect(nameWord(flag("phone_service", "Phone service", 0.4, 0.9), PHRASES)).toBeNull();
+    // all of them have phone service, as 90 % of the base do: true, and says nothing
+    expect(nameWord(flag("phone_service", "Phone service", 1, 0.9), PHRASES)).toBeNull();
     // no business accounts at all, where 8 % of the base are: every consumer group, not a name
-    expect(nameWord(flag("is_business", "Business accounts", 0, 0.08, -0.6), PHRASES)).toBeNull();
+    expect(nameWord(flag("is_business", "Business accounts", 0, 0.08), PHRASES)).toBeNull();
   });
 
-  it("words a category level when most of the profile is at it", () => {
+  it("words a category level when most of the profile is at it and most others are not", () => {
     expect(nameWord(level("contract", "Contract", "month-to-month", 0.98), PHRASES)).toBe(
       "month-to-month contract"
     );
@@ -216,7 +225,9 @@ describe("nameWord(trait, phrases)", () => {
     expect(nameWord(level("country", "Country", "DE", 0.7), PHRASES)).toBe("DE-based");
     expect(nameWord(level("gender", "Gender", "F", 0.8), PHRASES)).toBe("women");
     expect(nameWord(level("country", "Country", "US", 0.29), PHRASES)).toBeNull();
-    expect(nameWord(level("country", "Country", "US", 0.9, -0.5), PHRASES)).toBeNull();
+    expect(nameWord(level("country", "Country", "US", 0.9, 0.95), PHRASES)).toBeNull();
+    // most are month to month, and so are most other customers: nothing to name them by
+    expect(nameWord(level("contract", "Contract", "month-to-month", 0.7, 0.6), PHRASES)).toBeNull();
   });
 
   it("says -first only of most of their orders, -leaning of fewer", () => {
@@ -277,11 +288,15 @@ describe("profileName over random profiles", () => {
           for (const t of from) {
             expect(t.distinguishing).toBe(true);
             const percent = Math.round(t.profile_value! * 100);
-            if (t.level !== null) expect(percent).toBeGreaterThan(50);
-            if (t.unit === "flag" && t.effect! > 0) expect(percent).toBeGreaterThan(50);
+            // the share of the other customers, from Cohen's h against them
+            const others = Math.sin(Math.asin(Math.sqrt(t.profile_value!)) - t.effect! / 2) ** 2;
+            if (t.level !== null || (t.unit === "flag" && t.effect! > 0)) {
+              expect(percent).toBeGreaterThan(50);
+              expect(others).toBeLessThanOrEqual(0.5);
+            }
             if (t.unit === "flag" && t.effect! < 0) {
               expect(percent).toBeLessThanOrEqual(10);
-              expect(t.base_value).toBeGreaterThan(0.5);
+              expect(others).toBeGreaterThan(0.5);
             }
             if (word.endsWith("-first")) expect(percent).toBeGreaterThan(50);
           }
