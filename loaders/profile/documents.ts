@@ -7,7 +7,7 @@
  */
 import type {CatalogEntry} from "./features.ts";
 import {describeProfile, SECTIONS, type ProfileDocument, type ProfileFacts} from "./narrative.ts";
-import {profileName, readsAsWords, type Phrases, type Relatedness} from "./names.ts";
+import {profileName, readsAsWords, stableName, type Phrases, type Relatedness} from "./names.ts";
 import type {ProfileNote} from "../config/notes.ts";
 import type {Store} from "../core/store.ts";
 import {ident, join, sql, valueList} from "../core/sql.ts";
@@ -151,19 +151,18 @@ export async function buildProfiles(
     const generatedName = profileName(own, phrases, new Set([...taken, ...others]), related);
     taken.add(generatedName);
     const note = notes.get(f.id);
-    // a profile that matched the previous build keeps its name, so links and habits hold;
-    // a kept name that does not read as words ("Long-standing (2)") is given up once
-    const keptName = kept.get(f.id);
-    if (keptName !== undefined && !readsAsWords(keptName))
-      log(`${f.id}: the kept name "${keptName}" does not read as words; named "${generatedName}"`);
-    const stableName = keptName !== undefined && readsAsWords(keptName) ? keptName : generatedName;
-    const name = note?.name ?? stableName;
+    // a profile that matched the previous build keeps its name (names.ts, stableName)
+    const previous = kept.get(f.id);
+    if (previous !== undefined && !readsAsWords(previous))
+      log(`${f.id}: the kept name "${previous}" does not read as words; named "${generatedName}"`);
+    const keptName = stableName(previous, generatedName);
+    const name = note?.name ?? keptName;
     const document = describeProfile(f, own, {name, measuredDimensions, currency});
     profiles.push({
       ...f,
       name,
       generatedName,
-      stableName,
+      stableName: keptName,
       summary: document.summary,
       notes: note?.notes ?? [],
       document

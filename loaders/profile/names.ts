@@ -232,6 +232,14 @@ function mainstreamWords(traits: Trait[], phrases: Map<string, Phrases>): string
     .map((w) => `leaning ${asWords(w)}`);
 }
 
+/**
+ * The name a profile keeps: the previous build's when it matched one, so links and habits hold,
+ * unless that name does not read as words ("Long-standing (2)"): then the generated one.
+ */
+export function stableName(kept: string | undefined, generated: string): string {
+  return kept !== undefined && readsAsWords(kept) ? kept : generated;
+}
+
 const ORDINALS = ["second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"];
 
 /** The name, or the name with one more word, or with an ordinal group: never a number. */

@@ -10,6 +10,7 @@ import {
   nameWord,
   profileName,
   readsAsWords,
+  stableName,
   type Phrases
 } from "../../loaders/profile/names.ts";
 import {cohensH, type Trait} from "../../loaders/profile/traits.ts";
@@ -241,6 +242,19 @@ describe("nameWord(trait, phrases)", () => {
       });
     expect(nameWord(phone(0.55), PHRASES)).toBe("phone-first");
     expect(nameWord(phone(0.2), PHRASES)).toBe("phone-leaning");
+  });
+});
+
+describe("stableName(kept, generated)", () => {
+  it("keeps the previous build's name, unless it does not read as words", () => {
+    expect(stableName("Deal seekers", "Deal-seeking, price-sensitive")).toBe("Deal seekers");
+    expect(stableName(undefined, "Deal-seeking")).toBe("Deal-seeking");
+    expect(stableName("Long-standing (2)", "Long-standing, business")).toBe(
+      "Long-standing, business"
+    );
+    expect(stableName("Sports_leisure-loving", "Sports leisure-loving")).toBe(
+      "Sports leisure-loving"
+    );
   });
 });
 
