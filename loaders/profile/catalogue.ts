@@ -127,7 +127,7 @@ export const MIXES = {
     from: "tickets",
     column: "topic",
     label: (l) => `Tickets about ${l}`,
-    extra: () => ({describeOnly: true})
+    extra: (l) => ({describeOnly: true, high: `asking about ${l}`})
   },
   device: {
     from: "web_sessions",
@@ -212,14 +212,25 @@ const TENURE: Declaration = {
   sql: (c, asOf) => sql`date_diff('day', ${c}._joined::DATE, ${val(asOf)}::DATE)`
 };
 
+// A category's `high` is a template for its levels' words in a name ("{level}-educated").
 const DEMOGRAPHIC: Declaration[] = [
-  field(num("age", "demographic", "Age", "years", "none")),
+  field(num("age", "demographic", "Age", "years", "none", {high: "older", low: "younger"})),
   field(cat("gender", "demographic", "Gender")),
-  field(num("income", "demographic", "Income", "currency", "log")),
-  field(cat("education", "demographic", "Education")),
-  field(cat("occupation", "demographic", "Occupation")),
-  field(num("household_size", "demographic", "Household size", "people", "none")),
-  field(cat("marital_status", "demographic", "Marital status"))
+  field(
+    num("income", "demographic", "Income", "currency", "log", {
+      high: "higher-income",
+      low: "lower-income"
+    })
+  ),
+  field(cat("education", "demographic", "Education", {high: "{level}-educated"})),
+  field(cat("occupation", "demographic", "Occupation", {high: "{level}"})),
+  field(
+    num("household_size", "demographic", "Household size", "people", "none", {
+      high: "larger-household",
+      low: "smaller-household"
+    })
+  ),
+  field(cat("marital_status", "demographic", "Marital status", {high: "{level}"}))
 ];
 
 /** How a customer came and how they like to be reached: described, never clustered on. */
@@ -229,9 +240,9 @@ const CONTACT: Declaration[] = [
 ];
 
 const GEOGRAPHIC: Declaration[] = [
-  field(cat("country", "geographic", "Country")),
-  field(cat("region", "geographic", "Region")),
-  field(cat("urbanicity", "geographic", "Urbanicity")),
+  field(cat("country", "geographic", "Country", {high: "{level}-based"})),
+  field(cat("region", "geographic", "Region", {high: "{level}-based"})),
+  field(cat("urbanicity", "geographic", "Urbanicity", {high: "{level}"})),
   field(num("area_income", "geographic", "Area income", "currency", "log"))
 ];
 
@@ -245,7 +256,12 @@ const FIRMOGRAPHIC: Declaration[] = [
     sql: (c) => sql`(${c}.company IS NOT NULL)::DOUBLE`
   },
   field(cat("industry", "firmographic", "Industry")),
-  field(num("employees", "firmographic", "Employees", "people", "log")),
+  field(
+    num("employees", "firmographic", "Employees", "people", "log", {
+      high: "larger-company",
+      low: "smaller-company"
+    })
+  ),
   field(num("annual_revenue", "firmographic", "Annual revenue", "currency", "log"))
 ];
 

@@ -6,17 +6,12 @@
  * (the narrative, section by section).
  */
 import type {CatalogEntry} from "./features.ts";
-import {
-  describeProfile,
-  profileName,
-  SECTIONS,
-  type Phrases,
-  type ProfileDocument,
-  type ProfileFacts
-} from "./narrative.ts";
+import {describeProfile, SECTIONS, type ProfileDocument, type ProfileFacts} from "./narrative.ts";
+import {profileName, readsAsWords, stableName, type Phrases, type Relatedness} from "./names.ts";
 import type {ProfileNote} from "../config/notes.ts";
 import type {Store} from "../core/store.ts";
-import {sql, valueList} from "../core/sql.ts";
+import {ident, join, sql, valueList} from "../core/sql.ts";
+import {transformed} from "./matrix.ts";
 import type {Trait} from "./traits.ts";
 
 export interface Profile extends ProfileFacts {
@@ -94,6 +89,44 @@ async function profileFacts(store: Store, catalog: CatalogEntry[]): Promise<Prof
     .sort((a, b) => byProfileNumber(a.id, b.id));
 }
 
+/** The strongest distinguishing number traits a profile could be named after, per profile. */
+const NAMING_TRAITS = 8;
+
+/**
+ * How alike the features are that could name a profile: |correlation| across the base on the
+ * clustering's scale (log1p for skewed amounts), for the number features among each profile's
+ * strongest distinguishing traits. One query; other pairs read as unrelated.
+ */
+async function relatedness(
+  store: Store,
+  catalog: CatalogEntry[],
+  traits: Trait[]
+): Promise<Relatedness> {
+  const numbers = new Map(
+    catalog.filter((f) => f.measured && f.kind === "number").map((f) => [f.id, f])
+  );
+  const ids = [
+    ...new Set(
+      traits
+        .filter((t) => t.distinguishing && t.level === null && t.rank !== null)
+        .filter((t) => t.rank! <= NAMING_TRAITS && numbers.has(t.feature))
+        .map((t) => t.feature)
+    )
+  ].sort();
+  const pairs = ids.flatMap((a, i) => ids.slice(i + 1).map((b) => [a, b] as const));
+  if (pairs.length === 0) return () => 0;
+  const x = (id: string) => transformed(id, numbers.get(id)!.transform);
+  const row = await store.one<Record<string, number | null>>(
+    sql`SELECT ${join(pairs.map(([a, b], i) => sql`corr(${x(a)}, ${x(b)}) AS ${ident(`r${i}`)}`))} FROM features`
+  );
+  const table = new Map<string, number>();
+  pairs.forEach(([a, b], i) => {
+    const r = Number(row?.[`r${i}`]);
+    if (Number.isFinite(r)) table.set(`${a}|${b}`, Math.abs(r));
+  });
+  return (a, b) => table.get(a < b ? `${a}|${b}` : `${b}|${a}`) ?? 0;
+}
+
 /** Builds every profile's document and writes `profiles` and `profile_sentences`. */
 export async function buildProfiles(
   store: Store,
@@ -105,7 +138,10 @@ export async function buildProfiles(
   currency: string | null = null
 ): Promise<Profile[]> {
   const facts = await profileFacts(store, catalog);
-  const phrases = new Map<string, Phrases>(catalog.map((f) => [f.id, {high: f.high, low: f.low}]));
+  const phrases = new Map<string, Phrases>(
+    catalog.map((f) => [f.id, {high: f.high, low: f.low, describeOnly: f.describeOnly}])
+  );
+  const related = await relatedness(store, catalog, traits);
   const measuredDimensions = new Set(catalog.filter((f) => f.measured).map((f) => f.dimension));
   for (const id of notes.keys()) {
     if (!facts.some((f) => f.id === id)) {
@@ -120,18 +156,21 @@ export async function buildProfiles(
     const own = traits.filter((t) => t.profile_id === f.id);
     // other profiles' kept names are taken too; its own is not, so it generates the same name
     const others = [...kept].filter(([id]) => id !== f.id).map(([, name]) => name);
-    const generatedName = profileName(own, phrases, new Set([...taken, ...others]));
+    const generatedName = profileName(own, phrases, new Set([...taken, ...others]), related);
     taken.add(generatedName);
     const note = notes.get(f.id);
-    // a profile that matched the previous build keeps its name, so links and habits hold
-    const stableName = kept.get(f.id) ?? generatedName;
-    const name = note?.name ?? stableName;
+    // a profile that matched the previous build keeps its name (names.ts, stableName)
+    const previous = kept.get(f.id);
+    if (previous !== undefined && !readsAsWords(previous))
+      log(`${f.id}: the kept name "${previous}" does not read as words; named "${generatedName}"`);
+    const keptName = stableName(previous, generatedName);
+    const name = note?.name ?? keptName;
     const document = describeProfile(f, own, {name, measuredDimensions, currency});
     profiles.push({
       ...f,
       name,
       generatedName,
-      stableName,
+      stableName: keptName,
       summary: document.summary,
       notes: note?.notes ?? [],
       document

@@ -1,11 +1,14 @@
 /**
  * The profile document, written deterministically from the numbers (no network, no language
- * model): a name from the strongest traits, then who they are, what they value, how they
- * behave, how to serve them, and their value and risk. Every sentence carries the figures
- * behind it, and names the trait it comes from so a page can link the sentence to its chart.
+ * model): who they are, what they value, how they behave, how to serve them, and their value
+ * and risk. Every sentence carries the figures behind it, and names the trait it comes from so
+ * a page can link the sentence to its chart. A quantifier ("most", "a third") is chosen from the
+ * number it stands beside (quantifiers.ts), and no advice contradicts another in the same box:
+ * a channel the profile shuns is never the one to reach them by. The name is names.ts's.
  */
 import {formatPercentChange, formatShare} from "../../src/contracts/share.ts";
 import {formatMoney} from "../../src/contracts/money.ts";
+import {quantifier, shownPercent} from "./quantifiers.ts";
 import type {Trait} from "./traits.ts";
 
 export interface ProfileFacts {
@@ -23,12 +26,6 @@ export interface ProfileFacts {
   baseAtRiskShare: number | null;
   silhouette: number | null;
   stability: number | null;
-}
-
-/** What the phrases of a feature are: words for a high and for a low value. */
-export interface Phrases {
-  high?: string;
-  low?: string;
 }
 
 export interface Sentence {
@@ -90,41 +87,6 @@ const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 const percent = (x: number) => formatValue(x, "share");
 
-/** The phrase a trait gives a name: the feature's word for high or low, as the effect says. */
-function phrase(t: Trait, phrases: Map<string, Phrases>): string | null {
-  if (t.level !== null || t.effect === null) return null;
-  const p = phrases.get(t.feature);
-  return (t.effect > 0 ? p?.high : p?.low) ?? null;
-}
-
-/** A name from the two strongest nameable traits, unique among names already taken. */
-export function profileName(
-  traits: Trait[],
-  phrases: Map<string, Phrases>,
-  taken: Set<string>
-): string {
-  const words = [
-    ...new Set(
-      traits
-        .filter((t) => t.distinguishing)
-        .sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0))
-        .map((t) => phrase(t, phrases))
-        .filter((w): w is string => w !== null)
-    )
-  ];
-  const candidates: string[] = [];
-  if (words.length >= 2) {
-    candidates.push(`${capitalise(words[0])}, ${words[1]}`);
-    for (let i = 2; i < words.length; i++) candidates.push(`${capitalise(words[0])}, ${words[i]}`);
-  } else if (words.length === 1) candidates.push(capitalise(words[0]));
-  // A profile with nameable traits keeps a name from them, numbered if it must be.
-  if (candidates.length === 0) candidates.push("Mainstream customers");
-  for (const name of candidates) if (!taken.has(name)) return name;
-  let i = 2;
-  while (taken.has(`${candidates[0]} (${i})`)) i++;
-  return `${candidates[0]} (${i})`;
-}
-
 /** "Orders with a discount: 64% against 21% across all customers". */
 function traitSentence(t: Trait, currency: string | null): Sentence {
   const value = t.profile_value ?? NaN;
@@ -142,19 +104,15 @@ const top = (traits: Trait[], n: number) =>
     .sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0))
     .slice(0, n);
 
-/** The most common level of a category feature in the profile, as a sentence. */
-function commonest(traits: Trait[], feature: string, intro: string): Sentence | null {
-  const levels = traits
+/** A category feature's levels in the profile, commonest first. */
+function levelsByShare(traits: Trait[], feature: string): Trait[] {
+  return traits
     .filter((t) => t.feature === feature && t.level !== null && t.profile_value !== null)
     .sort((a, b) => b.profile_value! - a.profile_value! || a.level!.localeCompare(b.level!));
-  const first = levels[0];
-  if (!first) return null;
-  return {
-    text: `${intro} ${first.level} (${percent(first.profile_value!)}, against ${percent(first.base_value)} of all customers).`,
-    feature,
-    level: first.level
-  };
 }
+
+/** A channel's name as one word, so "e-mail" and "Email" are one channel. */
+const channelKey = (level: string) => level.toLowerCase().replace(/[^a-z0-9]/g, "");
 
 function numberTrait(traits: Trait[], feature: string): Trait | undefined {
   return traits.find((t) => t.feature === feature && t.level === null && t.profile_value !== null);
@@ -206,8 +164,17 @@ export function describeProfile(
       level: null
     });
   }
-  const country = commonest(traits, "country", "Most live in");
-  if (country && !who.some((t) => t.feature === "country")) sections.who.push(country);
+  // Where they live, when it sets them apart: a country every profile shares says nothing.
+  const country = levelsByShare(traits, "country").find(
+    (t) => t.distinguishing && (t.effect ?? 0) > 0
+  );
+  if (country && !who.some((t) => t.feature === "country")) {
+    sections.who.push({
+      text: `${capitalise(quantifier(country.profile_value!))} live in ${country.level} (${percent(country.profile_value!)}, against ${percent(country.base_value)} of all customers).`,
+      feature: "country",
+      level: country.level
+    });
+  }
 
   // What they value.
   if (!measuredDimensions.has("psychographic")) {
@@ -254,8 +221,48 @@ export function describeProfile(
 
   // How to serve them.
   const serve = sections.serve;
-  const preferred = commonest(traits, "preferred_channel", "Reach them by");
-  if (preferred) serve.push(preferred);
+  // What to avoid first: the channel to reach them by is one they do not shun.
+  const avoid: Sentence[] = [];
+  const shunned = new Set<string>();
+  const open = numberTrait(traits, "email_open_rate");
+  if (open && open.distinguishing && (open.effect ?? 0) < 0) {
+    shunned.add("email");
+    avoid.push({
+      text: `Avoid leaning on e-mail: they open ${percent(open.profile_value!)} of what they receive (all customers ${percent(open.base_value)}).`,
+      feature: open.feature,
+      level: null
+    });
+  }
+  const unsubscribed = numberTrait(traits, "unsubscribed");
+  if (unsubscribed && unsubscribed.distinguishing && (unsubscribed.effect ?? 0) > 0) {
+    shunned.add("email");
+    avoid.push({
+      text: `Go easy on e-mail: ${percent(unsubscribed.profile_value!)} have unsubscribed (all customers ${percent(unsubscribed.base_value)}).`,
+      feature: unsubscribed.feature,
+      level: null
+    });
+  }
+  const channels = levelsByShare(traits, "preferred_channel");
+  const rare = channels
+    .filter((t) => t.level !== "none" && t.distinguishing && (t.effect ?? 0) < 0)
+    .sort((a, b) => (a.effect ?? 0) - (b.effect ?? 0))[0];
+  if (rare) {
+    shunned.add(channelKey(rare.level!));
+    const share = shownPercent(rare.profile_value!);
+    avoid.push({
+      text: `${share < 20 ? "Few" : "Fewer than across the base"} want contact by ${rare.level}: ${percent(rare.profile_value!)}, against ${percent(rare.base_value)} of all customers.`,
+      feature: rare.feature,
+      level: rare.level
+    });
+  }
+  const preferred = channels.find((t) => t.level !== "none" && !shunned.has(channelKey(t.level!)));
+  if (preferred) {
+    serve.push({
+      text: `Reach them by ${preferred.level}${channels[0] === preferred ? "" : ", their next preference"} (${percent(preferred.profile_value!)}, against ${percent(preferred.base_value)} of all customers).`,
+      feature: "preferred_channel",
+      level: preferred.level
+    });
+  }
   const ticketChannels = traits
     .filter(
       (t) => t.feature.startsWith("ticket_channel_") && t.level === null && t.profile_value !== null
@@ -264,7 +271,7 @@ export function describeProfile(
   if (ticketChannels[0]) {
     const t = ticketChannels[0];
     serve.push({
-      text: `${t.label.replace(/^Tickets via /, "Support by ")}: ${percent(t.profile_value!)} of their tickets, against ${percent(t.base_value)} across all customers.`,
+      text: `They raise ${percent(t.profile_value!)} of their support tickets by ${t.label.replace(/^Tickets via /, "")}, against ${percent(t.base_value)} across all customers.`,
       feature: t.feature,
       level: null
     });
@@ -281,40 +288,6 @@ export function describeProfile(
       text: `They raise ${lowerFirst(topic.label.replace(/^Tickets about /, ""))} more than others: ${percent(topic.profile_value!)} of their tickets, against ${percent(topic.base_value)}.`,
       feature: topic.feature,
       level: null
-    });
-  }
-  const avoid: Sentence[] = [];
-  const open = numberTrait(traits, "email_open_rate");
-  if (open && open.distinguishing && (open.effect ?? 0) < 0) {
-    avoid.push({
-      text: `Avoid leaning on e-mail: they open ${percent(open.profile_value!)} of what they receive (all customers ${percent(open.base_value)}).`,
-      feature: open.feature,
-      level: null
-    });
-  }
-  const unsubscribed = numberTrait(traits, "unsubscribed");
-  if (unsubscribed && unsubscribed.distinguishing && (unsubscribed.effect ?? 0) > 0) {
-    avoid.push({
-      text: `Go easy on e-mail: ${percent(unsubscribed.profile_value!)} have unsubscribed (all customers ${percent(unsubscribed.base_value)}).`,
-      feature: unsubscribed.feature,
-      level: null
-    });
-  }
-  const rare = traits
-    .filter(
-      (t) =>
-        t.feature === "preferred_channel" &&
-        t.level !== null &&
-        t.level !== "none" &&
-        t.distinguishing &&
-        (t.effect ?? 0) < 0
-    )
-    .sort((a, b) => (a.effect ?? 0) - (b.effect ?? 0))[0];
-  if (rare) {
-    avoid.push({
-      text: `Few want contact by ${rare.level}: ${percent(rare.profile_value!)}, against ${percent(rare.base_value)} of all customers.`,
-      feature: rare.feature,
-      level: rare.level
     });
   }
   serve.push(...avoid);

@@ -1,20 +1,20 @@
 /**
- * The profile document (loaders/profile/narrative.ts): values in their units, generated names, and the
- * sentences of each section from hand-made traits.
+ * The profile document (loaders/profile/narrative.ts): values in their units and the sentences of
+ * each section from hand-made traits.
  */
+import fc from "fast-check";
 import {describe, expect, it} from "vitest";
 import {
   BRIEF_LENGTH,
   describeProfile,
   formatValue,
   profileBrief,
-  profileName,
   SECTIONS,
-  type Phrases,
   type ProfileFacts
 } from "../../loaders/profile/narrative.ts";
-import type {Trait} from "../../loaders/profile/traits.ts";
+import {rankTraits, type Trait} from "../../loaders/profile/traits.ts";
 import {trait} from "../support/trait.ts";
+import {profileTraits, QUANTIFIER_TRUTH, RUNS} from "../support/words.ts";
 
 describe("formatValue(value, unit)", () => {
   it("writes shares and flags as percentages, with a decimal below 10%", () => {
@@ -50,69 +50,6 @@ describe("formatValue(value, unit)", () => {
     expect(formatValue(12, "score")).toBe("12.0");
     expect(formatValue(2.34, "orders")).toBe("2.3");
     expect(formatValue(1234.4, "orders")).toBe("1,234");
-  });
-});
-
-const PHRASES = new Map<string, Phrases>([
-  ["orders_12m", {high: "frequent", low: "occasional"}],
-  ["recency_days", {high: "lapsed", low: "recently active"}],
-  ["spend_12m", {high: "high-spend", low: "low-spend"}],
-  ["price_sensitivity", {high: "price-sensitive"}],
-  ["satisfaction", {}]
-]);
-
-describe("profileName(traits, phrases, taken)", () => {
-  const traits = [
-    trait({feature: "spend_12m", effect: 0.7, rank: 3}),
-    trait({feature: "recency_days", effect: -0.9, rank: 2}),
-    trait({feature: "orders_12m", effect: 1.2, rank: 1})
-  ];
-
-  it("names a profile by its two strongest traits, high or low as the effect says", () => {
-    expect(profileName(traits, PHRASES, new Set())).toBe("Frequent, recently active");
-    const opposite = traits.map((t) => ({...t, effect: -t.effect!}));
-    expect(profileName(opposite, PHRASES, new Set())).toBe("Occasional, lapsed");
-  });
-
-  it("passes over traits that do not distinguish or have no phrase", () => {
-    const named = profileName(
-      [
-        trait({feature: "satisfaction", effect: 2, rank: 1}), // no phrase for high
-        trait({feature: "price_sensitivity", effect: -1.5, rank: 2}), // no phrase for low
-        trait({feature: "country", level: "DE", effect: 1.4, rank: 3}), // a category level
-        trait({feature: "orders_12m", effect: 1.2, distinguishing: false, rank: null}),
-        trait({feature: "spend_12m", effect: 0.7, rank: 4}),
-        trait({feature: "recency_days", effect: 0.6, rank: 5})
-      ],
-      PHRASES,
-      new Set()
-    );
-    expect(named).toBe("High-spend, lapsed");
-  });
-
-  it("keeps the strongest trait and takes the next one when the name is taken", () => {
-    expect(profileName(traits, PHRASES, new Set(["Frequent, recently active"]))).toBe(
-      "Frequent, high-spend"
-    );
-  });
-
-  it("uses one trait when only one is nameable", () => {
-    expect(profileName([trait({feature: "orders_12m", effect: 1})], PHRASES, new Set())).toBe(
-      "Frequent"
-    );
-  });
-
-  it("falls back to Mainstream customers only without nameable traits, numbered when taken", () => {
-    expect(profileName([], PHRASES, new Set())).toBe("Mainstream customers");
-    const taken = new Set(["Mainstream customers", "Mainstream customers (2)"]);
-    expect(profileName([], PHRASES, taken)).toBe("Mainstream customers (3)");
-  });
-
-  it("keeps a name from the traits, numbered, when every such name is taken", () => {
-    const frequent = [trait({feature: "orders_12m", effect: 1})];
-    expect(profileName(frequent, PHRASES, new Set(["Frequent"]))).toBe("Frequent (2)");
-    const taken = new Set(["Frequent, recently active", "Frequent, high-spend"]);
-    expect(profileName(traits, PHRASES, taken)).toBe("Frequent, recently active (2)");
   });
 });
 
@@ -318,6 +255,84 @@ describe("describeProfile(facts, traits, {name, measuredDimensions})", () => {
     ]);
   });
 
+  it("reaches them by their next preference when they shun the commonest", () => {
+    const serve = texts(
+      describeProfile(
+        FACTS,
+        [ORDERS, OPEN_RATE, channel("email", 0.45, 0.4), channel("phone", 0.3, 0.25)],
+        {
+          name: "x",
+          measuredDimensions: ALL_DIMENSIONS
+        }
+      ).sections.serve
+    );
+    expect(serve).toEqual([
+      "Reach them by phone, their next preference (30%, against 25% of all customers).",
+      "Avoid leaning on e-mail: they open 8.0% of what they receive (all customers 31%)."
+    ]);
+  });
+
+  it("says few want a channel only of a few, and fewer than across the base otherwise", () => {
+    const fewer = channel("email", 0.35, 0.6, {
+      effect: -0.5,
+      effect_low: -0.7,
+      effect_high: -0.3,
+      distinguishing: true,
+      rank: 2
+    });
+    const serve = texts(
+      describeProfile(FACTS, [ORDERS, fewer, channel("app", 0.5, 0.3)], {
+        name: "x",
+        measuredDimensions: ALL_DIMENSIONS
+      }).sections.serve
+    );
+    expect(serve).toEqual([
+      "Reach them by app (50%, against 30% of all customers).",
+      "Fewer than across the base want contact by email: 35%, against 60% of all customers."
+    ]);
+  });
+
+  it("says where most live only when it is most, and only when it sets them apart", () => {
+    const country = (level: string, value: number, base: number, extra: Partial<Trait> = {}) =>
+      trait({
+        feature: "country",
+        level,
+        dimension: "geographic",
+        label: `Country: ${level}`,
+        profile_value: value,
+        base_value: base,
+        ...extra
+      });
+    const who = (traits: Trait[]) =>
+      texts(
+        describeProfile(FACTS, traits, {name: "x", measuredDimensions: ALL_DIMENSIONS}).sections.who
+      );
+    const strong = ["a", "b", "c", "d"].map((feature, i) =>
+      trait({
+        feature,
+        dimension: "demographic",
+        label: feature.toUpperCase(),
+        unit: "score",
+        profile_value: 2,
+        base_value: 1,
+        rank: i + 1
+      })
+    );
+    // every profile's commonest country, no more common than in the base: not a trait of theirs
+    expect(
+      who([
+        ...strong,
+        country("US", 0.28, 0.27, {effect: 0.02, distinguishing: false, rank: null})
+      ]).join(" ")
+    ).not.toContain("live in");
+    expect(who([...strong, country("DE", 0.34, 0.1, {effect: 0.6, rank: 5})]).at(-1)).toBe(
+      "A third live in DE (34%, against 10% of all customers)."
+    );
+    expect(who([...strong, country("DE", 0.7, 0.4, {effect: 0.6, rank: 5})]).at(-1)).toBe(
+      "Most live in DE (70%, against 40% of all customers)."
+    );
+  });
+
   it("gives their size, revenue, value and risk against the base", () => {
     expect(texts(doc.sections.value)).toEqual([
       "1,234 customers, 25% of the base, bringing 41% of the last 12 months' revenue.",
@@ -359,9 +374,9 @@ describe("describeProfile(facts, traits, {name, measuredDimensions})", () => {
       name: "Mainstream customers",
       measuredDimensions: ALL_DIMENSIONS
     });
+    // DE is their commonest country, but not distinguishingly: no sentence claims it
     expect(texts(doc.sections.who)).toEqual([
-      "Demographically like the customer base: median age 28 years (all customers 41 years); behaviour, not demographics, sets them apart.",
-      "Most live in DE (70%, against 40% of all customers)."
+      "Demographically like the customer base: median age 28 years (all customers 41 years); behaviour, not demographics, sets them apart."
     ]);
     expect(texts(doc.sections.values)).toEqual([
       "Their survey answers are close to the customer base's on every scale; the largest difference is price sensitivity, 4.1 against 3.0."
@@ -477,7 +492,7 @@ describe("describeProfile(facts, traits, {name, measuredDimensions})", () => {
       {name: "Fast-resolved", measuredDimensions: ALL_DIMENSIONS}
     );
     expect(texts(doc.sections.serve)).toEqual([
-      "Support by chat: 55% of their tickets, against 20% across all customers.",
+      "They raise 55% of their support tickets by chat, against 20% across all customers.",
       "Time to resolve a ticket: 5.2 h, against 20 h across all customers.",
       "They raise delivery more than others: 40% of their tickets, against 15%."
     ]);
@@ -521,5 +536,84 @@ describe("profileBrief(summary, serve)", () => {
 
   it("cuts a single word longer than the limit, as nothing else fits", () => {
     expect(profileBrief("x".repeat(300), null)).toBe(`${"x".repeat(239)}…`);
+  });
+});
+
+describe("describeProfile over random profiles", () => {
+  const document = (traits: Trait[]) =>
+    describeProfile(FACTS, traits, {name: "x", measuredDimensions: ALL_DIMENSIONS});
+  const sentences = (traits: Trait[]) =>
+    Object.values(document(traits).sections).flatMap((s) => s.map((x) => x.text));
+  // Four strong demographic traits fill who they are, so a country appears in its own sentence.
+  const crowded = profileTraits.map((traits) => {
+    const who = ["age", "income", "household_size", "education_years"].map((feature, i) =>
+      trait({
+        feature,
+        dimension: "demographic",
+        unit: "years",
+        profile_value: 9,
+        base_value: 3,
+        effect: 20 - i,
+        effect_low: 19 - i,
+        effect_high: 21 - i
+      })
+    );
+    const all = [...who, ...traits.filter((t) => !who.some((w) => w.feature === t.feature))];
+    rankTraits(all, {minEffect: 0.3, minCoverage: 0.5, minGroupSize: 10});
+    return all;
+  });
+  const profiles = fc.oneof(profileTraits, crowded);
+  const words = Object.keys(QUANTIFIER_TRUTH).sort((a, b) => b.length - a.length);
+  const opening = new RegExp(`^(${words.join("|")})\\b`, "i");
+
+  it("opens a sentence with a quantifier only where the number beside it bears it out", () => {
+    const quantified = {live: 0, contact: 0};
+    fc.assert(
+      fc.property(profiles, (traits) => {
+        for (const text of sentences(traits)) {
+          const word = opening.exec(text)?.[1].toLowerCase();
+          if (word === undefined) continue;
+          quantified[text.includes(" live in ") ? "live" : "contact"]++;
+          const percent = Number(/(\d+(?:\.\d+)?)%/.exec(text)?.[1]);
+          expect(QUANTIFIER_TRUTH[word](percent), text).toBe(true);
+        }
+      }),
+      RUNS
+    );
+    // the property saw quantifiers of both kinds, not none
+    expect(quantified.live).toBeGreaterThan(20);
+    expect(quantified.contact).toBeGreaterThan(20);
+  });
+
+  it("never advises reaching them by a channel it also advises against", () => {
+    const key = (channel: string) => channel.toLowerCase().replace(/[^a-z]/g, "");
+    fc.assert(
+      fc.property(profiles, (traits) => {
+        const serve = texts(document(traits).sections.serve);
+        const reach = serve.flatMap((t) => /^Reach them by ([^,(]+)/.exec(t)?.[1].trim() ?? []);
+        const shunned = serve.flatMap((t) =>
+          /e-mail/.test(t) && /^(Avoid|Go easy)/.test(t)
+            ? ["email"]
+            : (/want contact by ([^:]+):/.exec(t)?.slice(1) ?? [])
+        );
+        for (const channel of reach)
+          expect(shunned.map(key), serve.join(" | ")).not.toContain(key(channel));
+      }),
+      RUNS
+    );
+  });
+
+  it("says where they live only when that country sets them apart", () => {
+    fc.assert(
+      fc.property(profiles, (traits) => {
+        for (const text of sentences(traits)) {
+          const country = /live in (\S+) \(/.exec(text)?.[1];
+          if (country === undefined) continue;
+          const t = traits.find((x) => x.feature === "country" && x.level === country);
+          expect(t?.distinguishing && t.effect! > 0, text).toBe(true);
+        }
+      }),
+      RUNS
+    );
   });
 });
