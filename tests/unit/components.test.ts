@@ -261,6 +261,25 @@ describe("report charts", () => {
     expectSnapshot("value-risk", risk);
   });
 
+  it("sharesChart and valueRiskChart on a phone: names above the bars, a legend for the dots", () => {
+    const shares = sharesChart(profiles, {width: 360, colors, document: testDocument()});
+    const texts = Array.from(shares.querySelectorAll("text"), (t) => t.textContent);
+    for (const p of profiles) expect(texts).toContain(p.name);
+    expect(shares.querySelector('[aria-label="y-axis tick label"]')).toBeNull();
+    const risk = valueRiskChart(profiles, {
+      width: 360,
+      colors,
+      baseValue: 1500,
+      baseRisk: 0.12,
+      document: testDocument()
+    });
+    const svg = risk.querySelector('svg[aria-label^="Scatter chart"]')!;
+    for (const p of profiles) {
+      expect(risk.textContent).toContain(p.name);
+      expect(Array.from(svg.querySelectorAll("text"), (t) => t.textContent)).not.toContain(p.name);
+    }
+  });
+
   it("mixChart and crosstabChart: profiles inside segments", () => {
     const mix = mixChart(
       [
