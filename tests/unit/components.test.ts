@@ -79,6 +79,28 @@ describe("report charts", () => {
     expectSnapshot("distribution", chart);
   });
 
+  it("distributionChart on a phone: names only as many bins as their labels have room for", () => {
+    const edges = Array.from({length: 11}, (_, i) => i / 10);
+    const tenBins: Distribution = {
+      ...distribution,
+      bins: {
+        edges,
+        customers: edges.slice(1).map(() => 20),
+        base_customers: edges.slice(1).map(() => 60),
+        profile_customers: 200,
+        all_customers: 600
+      }
+    };
+    const named = (width: number) =>
+      Array.from(
+        distributionChart(tenBins, {...common, width, document: testDocument()}).querySelectorAll(
+          '[aria-label="x-axis tick label"] text'
+        )
+      ).filter((t) => t.textContent !== "").length;
+    expect(named(640)).toBe(10);
+    expect(named(340)).toBeLessThanOrEqual(5);
+  });
+
   it("effectsChart: one dot and interval per distinguishing trait", () => {
     const traits = [
       {
