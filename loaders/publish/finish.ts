@@ -1,8 +1,9 @@
 /**
  * What `npm run build` does to the site after Framework built it: page times pinned to the
- * data's as-of date (two builds of the same inputs give the same bytes), the customer-level
- * output left out of an aggregates-only build, the customer cards' shards and the exports
- * written from the store. The privacy check then reads all of it (loaders/privacy/).
+ * data's as-of date (two builds of the same inputs give the same bytes), Framework's own markup
+ * made accessible (./markup.ts), the customer-level output left out of an aggregates-only
+ * build, the customer cards' shards and the exports written from the store. The privacy check
+ * then reads all of it (loaders/privacy/).
  */
 import {existsSync} from "node:fs";
 import {cp, mkdir, readdir, readFile, rm, writeFile} from "node:fs/promises";
@@ -13,6 +14,7 @@ import {readOverview} from "../clean/inventory.ts";
 import {CUSTOMER_LEVEL_OUTPUT, isOutput} from "../site/published.ts";
 import {writeExports} from "./exports.ts";
 import {writeCardShards} from "./shards.ts";
+import {mendPages} from "./markup.ts";
 import {cardOptions} from "../site/cards.ts";
 
 /**
@@ -111,6 +113,7 @@ export async function finishSite({
 }: FinishOptions): Promise<void> {
   const {asOf} = await withStore(store, readOverview);
   await pinLastModified(site, asOf);
+  await mendPages(site);
   if (!config.privacy.customerLevel) {
     const removed = await removeCustomerLevel(site);
     log(`privacy.customerLevel is false: left out ${removed.join(", ") || "nothing"}`);

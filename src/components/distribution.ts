@@ -33,6 +33,10 @@ export function distributionChart(
   }));
   const suppressed = bins.filter((b) => b.share === null);
   const top = Math.max(0.01, ...bins.map((b) => Math.max(b.share ?? 0, b.base_share ?? 0)));
+  const every = tickEvery(
+    bins.map((b) => b.label),
+    width
+  );
   const median = `median ${formatValue(d.profile_median, d.unit, currency)}, against ${formatValue(d.base_median, d.unit, currency)} for all`;
   return Plot.plot({
     document,
@@ -47,7 +51,7 @@ export function distributionChart(
       label: `${d.label}${unitLabel(d.unit, currency) ? ` (${unitLabel(d.unit, currency)})` : ""}`,
       type: "band",
       domain: bins.map((b) => b.i),
-      tickFormat: (i: number) => (i % tickEvery(bins.length) === 0 ? bins[i].label : ""),
+      tickFormat: (i: number) => (i % every === 0 ? bins[i].label : ""),
       tickSize: 0
     },
     y: {label: "Share of customers", tickFormat: "%", domain: [0, top], grid: true, ticks: 3},
@@ -103,8 +107,14 @@ function binLabel(
   return i === 0 && d.clipped ? `≤${lower}` : lower;
 }
 
-function tickEvery(n: number): number {
-  return n <= 10 ? 1 : n <= 16 ? 3 : 4;
+/** Every how many bins the x axis names one: fewer when the labels are wider than their bins. */
+function tickEvery(labels: string[], width: number): number {
+  const n = labels.length;
+  const rule = n <= 10 ? 1 : n <= 16 ? 3 : 4;
+  // About 7 px a character at the axis' 10 px, a 10 px gap, 60 px of margins.
+  const room = (width - 60) / n;
+  const widest = Math.max(0, ...labels.map((l) => l.length)) * 7 + 10;
+  return Math.max(rule, Math.ceil(widest / room));
 }
 
 /** The pattern that marks suppressed bins. */

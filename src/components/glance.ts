@@ -15,37 +15,55 @@ export type GlanceProfile = Pick<
 
 type Colors = {domain: string[]; range: string[]};
 
+/** Below this width (a phone), names go above the bars and the scatter's dots get a legend. */
+const NARROW = 560;
+
 /** Per profile, its share of customers (bar) and of the last 12 months' revenue (tick). */
 export function sharesChart(
   profiles: GlanceProfile[],
   {width, colors, document}: {width: number; colors: Colors; document?: Document}
 ): SVGSVGElement | HTMLElement {
   const top = Math.max(0.05, ...profiles.map((p) => Math.max(p.share, p.revenue_share ?? 0)));
+  const narrow = width < NARROW;
   return Plot.plot({
     document,
     width,
-    height: 50 + 34 * profiles.length,
+    height: 50 + (narrow ? 48 : 34) * profiles.length,
     title: "Share of customers and of revenue",
     subtitle: "Bars: share of all customers. Black ticks: share of the last 12 months' revenue.",
     ariaLabel: "Bar chart of each profile's share of customers, with its share of revenue",
-    marginLeft: Math.min(240, width * 0.36),
+    marginLeft: narrow ? 12 : Math.min(240, width * 0.36),
     x: {label: "Share", tickFormat: "%", grid: true, domain: [0, top]},
-    y: {label: null, domain: profiles.map((p) => p.name), tickSize: 0},
+    y: {
+      label: null,
+      domain: profiles.map((p) => p.name),
+      tickSize: 0,
+      axis: narrow ? null : "left"
+    },
     color: colors,
     marks: [
       Plot.barX(profiles, {
         x: "share",
         y: "name",
         fill: "id",
-        insetTop: 5,
-        insetBottom: 5,
+        insetTop: narrow ? 20 : 5,
+        insetBottom: narrow ? 4 : 5,
         title: (p) =>
           `${p.name}\n${formatShare(p.share)} of customers\n${formatShare(p.revenue_share)} of revenue`
       }),
       Plot.tickX(
         profiles.filter((p) => p.revenue_share !== null),
-        {x: "revenue_share", y: "name", stroke: "currentColor", strokeWidth: 3}
+        {
+          x: "revenue_share",
+          y: "name",
+          stroke: "currentColor",
+          strokeWidth: 3,
+          insetTop: narrow ? 18 : 0
+        }
       ),
+      narrow
+        ? Plot.text(profiles, {x: 0, y: "name", text: "name", textAnchor: "start", dy: -12})
+        : null,
       Plot.ruleX([0])
     ]
   });
@@ -71,6 +89,9 @@ export function valueRiskChart(
   const data = profiles.filter(
     (p) => p.value_12m !== null && p.value_12m > 0 && p.at_risk_share !== null
   );
+  // On a phone the names beside the dots run into each other: a legend names the colours.
+  const narrow = width < NARROW;
+  const names = new Map(profiles.map((p) => [p.id, p.name]));
   return Plot.plot({
     document,
     width,
@@ -89,7 +110,9 @@ export function valueRiskChart(
       tickFormat: "~s"
     },
     r: {range: [5, 24]},
-    color: colors,
+    color: narrow
+      ? {...colors, legend: true, tickFormat: (id: string) => names.get(id) ?? id}
+      : colors,
     marks: [
       baseRisk === null
         ? null
@@ -107,17 +130,19 @@ export function valueRiskChart(
         title: (p) =>
           `${p.name}\n${formatShare(p.share)} of customers\n${formatShare(p.at_risk_share)} at risk\nvalue ${Math.round(p.value_12m!).toLocaleString("en-US")} per customer`
       }),
-      Plot.text(data, {
-        x: "at_risk_share",
-        y: "value_12m",
-        text: "name",
-        dy: -18,
-        fontSize: 11,
-        lineWidth: 12,
-        stroke: "var(--theme-background, white)",
-        strokeWidth: 3,
-        fill: "currentColor"
-      })
+      narrow
+        ? null
+        : Plot.text(data, {
+            x: "at_risk_share",
+            y: "value_12m",
+            text: "name",
+            dy: -18,
+            fontSize: 11,
+            lineWidth: 12,
+            stroke: "var(--theme-background, white)",
+            strokeWidth: 3,
+            fill: "currentColor"
+          })
     ]
   });
 }

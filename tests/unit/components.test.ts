@@ -79,6 +79,28 @@ describe("report charts", () => {
     expectSnapshot("distribution", chart);
   });
 
+  it("distributionChart on a phone: names only as many bins as their labels have room for", () => {
+    const edges = Array.from({length: 11}, (_, i) => i / 10);
+    const tenBins: Distribution = {
+      ...distribution,
+      bins: {
+        edges,
+        customers: edges.slice(1).map(() => 20),
+        base_customers: edges.slice(1).map(() => 60),
+        profile_customers: 200,
+        all_customers: 600
+      }
+    };
+    const named = (width: number) =>
+      Array.from(
+        distributionChart(tenBins, {...common, width, document: testDocument()}).querySelectorAll(
+          '[aria-label="x-axis tick label"] text'
+        )
+      ).filter((t) => t.textContent !== "").length;
+    expect(named(640)).toBe(10);
+    expect(named(340)).toBeLessThanOrEqual(5);
+  });
+
   it("effectsChart: one dot and interval per distinguishing trait", () => {
     const traits = [
       {
@@ -259,6 +281,25 @@ describe("report charts", () => {
     });
     expect(risk.querySelectorAll("circle").length).toBe(3);
     expectSnapshot("value-risk", risk);
+  });
+
+  it("sharesChart and valueRiskChart on a phone: names above the bars, a legend for the dots", () => {
+    const shares = sharesChart(profiles, {width: 360, colors, document: testDocument()});
+    const texts = Array.from(shares.querySelectorAll("text"), (t) => t.textContent);
+    for (const p of profiles) expect(texts).toContain(p.name);
+    expect(shares.querySelector('[aria-label="y-axis tick label"]')).toBeNull();
+    const risk = valueRiskChart(profiles, {
+      width: 360,
+      colors,
+      baseValue: 1500,
+      baseRisk: 0.12,
+      document: testDocument()
+    });
+    const svg = risk.querySelector('svg[aria-label^="Scatter chart"]')!;
+    for (const p of profiles) {
+      expect(risk.textContent).toContain(p.name);
+      expect(Array.from(svg.querySelectorAll("text"), (t) => t.textContent)).not.toContain(p.name);
+    }
   });
 
   it("mixChart and crosstabChart: profiles inside segments", () => {
