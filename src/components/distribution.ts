@@ -1,7 +1,8 @@
 /**
  * A profile's distribution of one feature against the whole base, on the base's bins: the base
  * as a grey outline, the profile in its colour, and suppressed bins (fewer than the minimum
- * customers) hatched and labelled, not hidden.
+ * customers) marked on the baseline and named in a note under the chart: never drawn as a bar,
+ * so a suppressed bin is never the tallest shape.
  */
 import * as Plot from "npm:@observablehq/plot";
 import type {Distribution} from "../contracts/report.js";
@@ -40,6 +41,9 @@ export function distributionChart(
     height,
     title: d.label,
     subtitle: median,
+    caption: suppressed.length
+      ? `× ${suppressed.length === 1 ? "a bin" : `${suppressed.length} bins`} with fewer than ${minGroupSize} of the profile's customers: not shown (suppressed).`
+      : undefined,
     ariaLabel: `Histogram of ${d.label} for ${profileName} against all customers`,
     marginLeft: 40,
     marginBottom: 34,
@@ -52,20 +56,25 @@ export function distributionChart(
     },
     y: {label: "Share of customers", tickFormat: "%", domain: [0, top], grid: true, ticks: 3},
     marks: [
-      Plot.barY(bins, {
+      Plot.barY(
+        bins.filter((b) => b.share !== null),
+        {
+          x: "i",
+          y: "share",
+          fill: color,
+          fillOpacity: 0.85,
+          inset: 0.5,
+          title: (b) =>
+            `${b.label}\n${profileName}: ${formatShare(b.share)}\nAll customers: ${formatShare(b.base_share)}`
+        }
+      ),
+      Plot.dot(suppressed, {
         x: "i",
-        y: "share",
-        fill: color,
-        fillOpacity: 0.85,
-        inset: 0.5,
-        title: (b) =>
-          `${b.label}\n${profileName}: ${formatShare(b.share)}\nAll customers: ${formatShare(b.base_share)}`
-      }),
-      Plot.barY(suppressed, {
-        x: "i",
-        y: top,
-        fill: "url(#portrait-hatch)",
-        fillOpacity: 0.22,
+        y: 0,
+        symbol: "times",
+        r: 3.5,
+        stroke: "currentColor",
+        strokeWidth: 1.5,
         title: (b) =>
           `${b.label}\n${profileName}: fewer than ${minGroupSize} customers (suppressed)`
       }),
@@ -76,8 +85,7 @@ export function distributionChart(
         strokeWidth: 2.5,
         title: (b) => `${b.label}\nAll customers: ${formatShare(b.base_share)}`
       }),
-      Plot.ruleY([0]),
-      () => hatch(document ?? globalThis.document)
+      Plot.ruleY([0])
     ]
   });
 }
@@ -105,26 +113,4 @@ function binLabel(
 
 function tickEvery(n: number): number {
   return n <= 10 ? 1 : n <= 16 ? 3 : 4;
-}
-
-/** The pattern that marks suppressed bins. */
-function hatch(document: Document): SVGElement {
-  const ns = "http://www.w3.org/2000/svg";
-  const defs = document.createElementNS(ns, "defs");
-  const pattern = document.createElementNS(ns, "pattern");
-  pattern.setAttribute("id", "portrait-hatch");
-  pattern.setAttribute("width", "6");
-  pattern.setAttribute("height", "6");
-  pattern.setAttribute("patternUnits", "userSpaceOnUse");
-  pattern.setAttribute("patternTransform", "rotate(45)");
-  const line = document.createElementNS(ns, "line");
-  line.setAttribute("x1", "0");
-  line.setAttribute("y1", "0");
-  line.setAttribute("x2", "0");
-  line.setAttribute("y2", "6");
-  line.setAttribute("stroke", "currentColor");
-  line.setAttribute("stroke-width", "2");
-  pattern.append(line);
-  defs.append(pattern);
-  return defs as SVGElement;
 }
