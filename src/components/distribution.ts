@@ -7,7 +7,7 @@
 import * as Plot from "npm:@observablehq/plot";
 import type {Distribution} from "../contracts/report.js";
 import {BASE_COLOR} from "./palette.js";
-import {formatShare, formatValue, unitLabel} from "./format.js";
+import {formatShare, formatValue, shareTick, unitLabel} from "./format.js";
 
 export interface DistributionOptions {
   width: number;
@@ -54,7 +54,7 @@ export function distributionChart(
       tickFormat: (i: number) => (i % tickEvery(bins.length) === 0 ? bins[i].label : ""),
       tickSize: 0
     },
-    y: {label: "Share of customers", tickFormat: "%", domain: [0, top], grid: true, ticks: 3},
+    y: {label: "Share of customers", tickFormat: shareTick, domain: [0, top], grid: true, ticks: 3},
     marks: [
       Plot.barY(
         bins.filter((b) => b.share !== null),

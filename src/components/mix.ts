@@ -4,7 +4,7 @@
  * than the minimum customers, are marked, never drawn as a number.
  */
 import * as Plot from "npm:@observablehq/plot";
-import {formatCustomers, formatShare} from "./format.js";
+import {formatCustomers, formatShare, shareTick} from "./format.js";
 
 type Colors = {domain: string[]; range: string[]};
 
@@ -42,7 +42,12 @@ export function mixChart(
       "Bars: each profile's share of this segment. Black ticks: its share of all customers.",
     ariaLabel: `Bar chart of each profile's share of the segment: ${title}`,
     marginLeft: Math.min(260, width * 0.4),
-    x: {label: "Share of the segment's customers", tickFormat: "%", grid: true, domain: [0, top]},
+    x: {
+      label: "Share of the segment's customers",
+      tickFormat: shareTick,
+      grid: true,
+      domain: [0, top]
+    },
     y: {label: null, domain: rows.map(label), tickSize: 0},
     color: colors,
     marks: [
@@ -107,7 +112,7 @@ export function crosstabChart(
       scheme: "blues",
       domain: [0.1, 0.25, 0.5, 0.75],
       label: "Share of the segment",
-      tickFormat: "%",
+      tickFormat: shareTick,
       legend: true
     },
     marks: [

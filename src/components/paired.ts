@@ -4,6 +4,7 @@
  */
 import * as Plot from "npm:@observablehq/plot";
 import {BASE_COLOR} from "./palette.js";
+import {shareTick} from "./format.js";
 
 export interface PairedRow {
   label: string;
@@ -41,7 +42,7 @@ export function pairedBars(
     title,
     ariaLabel,
     marginLeft: Math.min(220, width * 0.4),
-    x: {label: "Share of customers", tickFormat: "%", grid: true, domain: [0, top]},
+    x: {label: "Share of customers", tickFormat: shareTick, grid: true, domain: [0, top]},
     y: {label: null, domain: rows.map((r) => r.label), tickSize: 0},
     color: {legend: true, domain: [profileName, "All customers"], range: [color, BASE_COLOR]},
     marks: [

@@ -6,7 +6,13 @@ import {describe, expect, it} from "vitest";
 import type {Distribution} from "../../src/contracts/report.ts";
 import {distributionChart} from "../../src/components/distribution.ts";
 import {effectsChart} from "../../src/components/effects.ts";
-import {formatCustomers, formatShare, formatValue} from "../../src/components/format.ts";
+import {
+  formatCustomers,
+  formatShare,
+  formatValue,
+  numberTick,
+  shareTick
+} from "../../src/components/format.ts";
 import {profileMap} from "../../src/components/geomap.ts";
 import {sharesChart, valueRiskChart} from "../../src/components/glance.ts";
 import {levelsChart} from "../../src/components/levels.ts";
@@ -411,6 +417,25 @@ describe("formats", () => {
     expect(formatValue(4.3174, "score")).toBe("4.32");
     expect(formatCustomers(null, 10)).toBe("fewer than 10");
     expect(formatCustomers(1234, 10)).toBe("1,234");
+  });
+
+  it("writes axis ticks without an SI prefix below 1,000 and shares as every share is written", () => {
+    expect([0, 0.4, 12.5, 250, 999].map(numberTick)).toEqual(["0", "0.4", "12.5", "250", "999"]);
+    expect([1000, 1500, 2e7, 3e9, -2500].map(numberTick)).toEqual([
+      "1k",
+      "1.5k",
+      "20M",
+      "3B",
+      "−2.5k"
+    ]);
+    expect([0, 0.05, 0.025, 0.1, 1, -0.05].map(shareTick)).toEqual([
+      "0%",
+      "5%",
+      "2.5%",
+      "10%",
+      "100%",
+      "−5%"
+    ]);
   });
 
   it("gives each profile id the same colour whatever the order", () => {
