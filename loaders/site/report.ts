@@ -96,8 +96,12 @@ async function total(store: Store): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** The traits the page draws: the distinguishing ones, every category level and every flag. */
-async function traitRows(store: Store, profileId: string): Promise<ReportTrait[]> {
+/**
+ * The traits the page draws: the distinguishing ones, a category's most common levels and every
+ * flag; never more than MAX_BINS levels of one category (a number read as a category has a
+ * level per value).
+ */
+export async function traitRows(store: Store, profileId: string): Promise<ReportTrait[]> {
   const rows = await store.all<ReportTrait & Row>(
     sql`SELECT feature, level, dimension, label, unit, kind, profile_value, base_value, lift, effect,
        effect_low, effect_high, coverage, customers, suppressed, distinguishing, rank, levels
@@ -107,7 +111,8 @@ async function traitRows(store: Store, profileId: string): Promise<ReportTrait[]
          count(*) OVER (PARTITION BY feature) AS levels
        FROM profile_traits WHERE profile_id = ${val(profileId)}
      )
-     WHERE distinguishing OR unit = 'flag' OR (kind = 'category' AND place <= ${TOP_LEVELS})
+     WHERE (distinguishing OR unit = 'flag' OR (kind = 'category' AND place <= ${TOP_LEVELS}))
+       AND (kind <> 'category' OR place <= ${MAX_BINS})
      ORDER BY dimension, rank NULLS LAST, abs(effect) DESC NULLS LAST, feature, level`
   );
   return rows.map((r) => roundRow(r));
