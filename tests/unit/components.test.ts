@@ -270,7 +270,7 @@ describe("report charts", () => {
     expectSnapshot("value-risk", risk);
   });
 
-  it("mixChart and crosstabChart: profiles inside segments", () => {
+  it("mixChart and crosstabChart: profiles inside segments, suppressed cells marked", () => {
     const mix = mixChart(
       [
         {profile_id: "p1", name: "App-first regulars", customers: 60, share: 0.6, base_share: 0.5},
@@ -307,6 +307,11 @@ describe("report charts", () => {
       document: testDocument()
     });
     expect(grid.outerHTML).toContain("fewer than 10 customers (suppressed)");
+    // a suppressed cell is an outlined empty cell marked "<10", not a shade
+    expect([...grid.querySelectorAll("text")].map((t) => t.textContent)).toContain("<10");
+    // no legend of long decimals, no shade that depends on the theme's background
+    expect(grid.textContent).not.toMatch(/\d\.\d{3,}%/);
+    expect(grid.outerHTML).not.toMatch(/fill="rgb\(/);
     expectSnapshot("crosstab", grid);
   });
 
