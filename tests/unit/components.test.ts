@@ -182,7 +182,7 @@ describe("report charts", () => {
     expectSnapshot("spread", chart);
   });
 
-  it("profileMap: countries shaded by representation, regions as dots", () => {
+  it("profileMap: countries shaded by representation, regions as dots, the neutral class grey", () => {
     const square = (x: number, y: number) => ({
       type: "Polygon",
       coordinates: [
@@ -252,6 +252,9 @@ describe("report charts", () => {
     );
     expect(chart.querySelectorAll("path").length).toBeGreaterThanOrEqual(3);
     expect(chart.outerHTML).toContain("Saxony, DE");
+    // "as everywhere" is a mid grey on either theme, never a near-white that glares on a dark page
+    expect(chart.outerHTML).toContain('fill="#8c8c8c"');
+    expect(chart.outerHTML).not.toMatch(/#f7f7f7|rgb\(247, 247, 247\)/i);
     expectSnapshot("map", chart);
   });
 
