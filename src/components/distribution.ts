@@ -39,7 +39,7 @@ export function distributionChart(
     document,
     width,
     height,
-    title: d.label,
+    title: finding(d),
     subtitle: median,
     caption: suppressed.length
       ? `× ${suppressed.length === 1 ? "a bin" : `${suppressed.length} bins`} with fewer than ${minGroupSize} of the profile's customers: not shown (suppressed).`
@@ -88,6 +88,17 @@ export function distributionChart(
       Plot.ruleY([0])
     ]
   });
+}
+
+/**
+ * The chart's title, its finding: "higher" or "lower" than all customers where the feature sets
+ * the profile apart, "no clear difference" where it was measured and does not, the bare label
+ * where no effect was measured (the value distributions).
+ */
+function finding(d: Distribution): string {
+  if (d.effect === null) return d.label;
+  if (!d.distinguishing) return `${d.label}: no clear difference from all customers`;
+  return `${d.label}: ${d.effect > 0 ? "higher" : "lower"} than for all customers`;
 }
 
 /**

@@ -85,6 +85,22 @@ describe("report charts", () => {
     expect(chart.outerHTML).toContain("fewer than 10 customers (suppressed)");
     expect(chart.outerHTML).not.toContain("hatch");
     expect(chart.textContent).toContain("× a bin with fewer than 10 of the profile's customers");
+    // the title states the finding
+    expect(chart.querySelector("h2")?.textContent).toBe(
+      "Orders with a discount: higher than for all customers"
+    );
+    const same = distributionChart(
+      {...distribution, effect: 0.1, distinguishing: false},
+      {...common, document: testDocument()}
+    );
+    expect(same.querySelector("h2")?.textContent).toBe(
+      "Orders with a discount: no clear difference from all customers"
+    );
+    const unmeasured = distributionChart(
+      {...distribution, effect: null, distinguishing: false},
+      {...common, document: testDocument()}
+    );
+    expect(unmeasured.querySelector("h2")?.textContent).toBe("Orders with a discount");
     expectSnapshot("distribution", chart);
   });
 
