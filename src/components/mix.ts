@@ -111,6 +111,7 @@ export function crosstabChart(
   const names = profiles.map((p) => p.name);
   const marginLeft = Math.min(
     150,
+    width * 0.35,
     Math.max(60, CHAR_PX * Math.max(0, ...segments.map((s) => s.length)) + 12)
   );
   const marginRight = 8;
@@ -120,6 +121,8 @@ export function crosstabChart(
   // lines a name takes when wrapped to the column's width, at most four
   const lines = wrap ? Math.min(4, Math.ceil((longest * CHAR_PX) / (column - 6))) : 0;
   const marginTop = wrap ? 14 + 12 * lines : Math.min(170, longest * CHAR_PX + 14);
+  // numbers in the cells only where they fit; the shade and each cell's title remain
+  const numbers = column >= 30;
   const opacity = (share: number) => BAND_OPACITY[SHARE_BANDS.filter((b) => share >= b).length];
   return Plot.plot({
     document,
@@ -170,27 +173,21 @@ export function crosstabChart(
           title: (c) => `${c.value} · ${c.name}\nfewer than ${minGroupSize} customers (suppressed)`
         }
       ),
-      Plot.text(
-        cells.filter((c) => c.share === null),
-        {
-          x: "name",
-          y: "value",
-          text: () => `<${minGroupSize}`,
-          fill: "currentColor",
-          fillOpacity: 0.6,
-          fontSize: 9
-        }
-      ),
-      Plot.text(
-        cells.filter((c) => c.share !== null && c.share >= 0.005),
-        {
-          x: "name",
-          y: "value",
-          text: (c) => formatShare(c.share),
-          fill: (c) => (opacity(c.share!) >= 0.9 ? "white" : "currentColor"),
-          fontSize: 10
-        }
-      )
+      Plot.text(numbers ? cells.filter((c) => c.share === null) : [], {
+        x: "name",
+        y: "value",
+        text: () => `<${minGroupSize}`,
+        fill: "currentColor",
+        fillOpacity: 0.6,
+        fontSize: 9
+      }),
+      Plot.text(numbers ? cells.filter((c) => c.share !== null && c.share >= 0.005) : [], {
+        x: "name",
+        y: "value",
+        text: (c) => formatShare(c.share),
+        fill: (c) => (opacity(c.share!) >= 0.9 ? "white" : "currentColor"),
+        fontSize: 10
+      })
     ]
   });
 }
