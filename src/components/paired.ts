@@ -24,6 +24,7 @@ export function pairedBars(
     ariaLabel,
     color,
     profileName,
+    caption,
     document
   }: {
     width: number;
@@ -31,6 +32,8 @@ export function pairedBars(
     ariaLabel: string;
     color: string;
     profileName: string;
+    /** A note under the chart (what it leaves out). */
+    caption?: string;
     document?: Document;
   }
 ): SVGSVGElement | HTMLElement {
@@ -40,6 +43,7 @@ export function pairedBars(
     width,
     height: 36 + 24 * rows.length,
     title,
+    caption,
     ariaLabel,
     marginLeft: Math.min(220, width * 0.4),
     x: {label: "Share of customers", tickFormat: shareTick, grid: true, domain: [0, top]},

@@ -21,7 +21,7 @@ import {formatLift, outcomeChart, rateSentence} from "../../src/components/outco
 import {calibrationChart, frequencyChart} from "../../src/components/backtest.ts";
 import {profileColor} from "../../src/components/palette.ts";
 import {runsChart} from "../../src/components/runs.ts";
-import {spreadChart} from "../../src/components/spread.ts";
+import {MAX_SEGMENTS, spreadChart} from "../../src/components/spread.ts";
 import {expectSnapshot, testDocument} from "../support/snapshot.ts";
 
 const colors = profileColor(["p1", "p2", "p3"]);
@@ -196,6 +196,34 @@ describe("report charts", () => {
     });
     expect(chart.outerHTML).toContain("25–34 (fewer than 10)");
     expectSnapshot("spread", chart);
+  });
+
+  it("spreadChart: of many segments, the ones where the profile differs most, in their order", () => {
+    // 20 segments of 5% each; the profile is over-represented in 3 and 7, under in 12
+    const rows = Array.from({length: 20}, (_, i) => ({
+      value: `s${i}`,
+      position: i,
+      customers: i === 19 ? null : 10,
+      segment_customers: 40,
+      share: i === 19 ? null : i === 3 || i === 7 ? 0.2 : i === 12 ? 0 : 0.05 + i * 0.001,
+      share_of_segment: 0.25
+    }));
+    const chart = spreadChart(rows, {
+      ...common,
+      title: "Age by channel",
+      total: 800,
+      document: testDocument()
+    });
+    const labels = [...chart.querySelectorAll('g[aria-label="y-axis tick label"] text')].map(
+      (t) => t.textContent
+    );
+    expect(labels).toHaveLength(MAX_SEGMENTS);
+    expect(labels.slice(0, 3)).toEqual(["s3", "s7", "s9"]);
+    expect(labels).toContain("s12");
+    expect(labels).not.toContain("s19 (fewer than 10)");
+    expect(chart.textContent).toContain(
+      "The 12 of 20 segments where Deal seekers differs most from all customers. In each of 7 others its share is within 0.8 percentage points of everyone's. 1 other has fewer than 10 of its customers."
+    );
   });
 
   it("profileMap: countries shaded by representation, regions as dots, the neutral class grey", () => {
