@@ -29,8 +29,15 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves dir on 127.0.0.1 (port 0 picks a free one). */
-export function serveStatic(dir: string, port = 0): Promise<StaticServer> {
+/**
+ * Serves dir on 127.0.0.1 (port 0 picks a free one). onServed hears of every file sent, with its
+ * size: what a page and its workers downloaded, whoever asked (the page-weight benchmark).
+ */
+export function serveStatic(
+  dir: string,
+  port = 0,
+  onServed?: (pathname: string, bytes: number) => void
+): Promise<StaticServer> {
   const root = normalize(dir);
   const server: Server = createServer((request, response) => {
     const pathname = decodeURIComponent(new URL(request.url ?? "/", "http://localhost").pathname);
@@ -40,10 +47,12 @@ export function serveStatic(dir: string, port = 0): Promise<StaticServer> {
       response.end(`not found: ${pathname}\n`);
       return;
     }
+    const size = statSync(file).size;
     response.writeHead(200, {
       "content-type": TYPES[extname(file)] ?? "application/octet-stream",
-      "content-length": statSync(file).size
+      "content-length": size
     });
+    onServed?.(pathname, size);
     createReadStream(file).pipe(response);
   });
   return new Promise((resolve, reject) => {

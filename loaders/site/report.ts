@@ -56,6 +56,8 @@ const VALUE_COLUMNS: Column[] = [
 ];
 
 const BINS = 16;
+/** No histogram has more bins than this, whatever the range of its values (pages stay small). */
+export const MAX_BINS = 40;
 
 /** A category's levels on the page: the most common ones in the base. */
 const TOP_LEVELS = 12;
@@ -94,8 +96,12 @@ async function total(store: Store): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** The traits the page draws: the distinguishing ones, every category level and every flag. */
-async function traitRows(store: Store, profileId: string): Promise<ReportTrait[]> {
+/**
+ * The traits the page draws: the distinguishing ones, a category's most common levels and every
+ * flag; never more than MAX_BINS levels of one category (a number read as a category has a
+ * level per value).
+ */
+export async function traitRows(store: Store, profileId: string): Promise<ReportTrait[]> {
   const rows = await store.all<ReportTrait & Row>(
     sql`SELECT feature, level, dimension, label, unit, kind, profile_value, base_value, lift, effect,
        effect_low, effect_high, coverage, customers, suppressed, distinguishing, rank, levels
@@ -105,7 +111,8 @@ async function traitRows(store: Store, profileId: string): Promise<ReportTrait[]
          count(*) OVER (PARTITION BY feature) AS levels
        FROM profile_traits WHERE profile_id = ${val(profileId)}
      )
-     WHERE distinguishing OR unit = 'flag' OR (kind = 'category' AND place <= ${TOP_LEVELS})
+     WHERE (distinguishing OR unit = 'flag' OR (kind = 'category' AND place <= ${TOP_LEVELS}))
+       AND (kind <> 'category' OR place <= ${MAX_BINS})
      ORDER BY dimension, rank NULLS LAST, abs(effect) DESC NULLS LAST, feature, level`
   );
   return rows.map((r) => roundRow(r));
@@ -135,18 +142,17 @@ interface Binning {
 type ColumnStats = {p01: number; p99: number; min: number; max: number; whole: boolean};
 
 /**
- * Bins from the whole base: shares on [0, 1] in tenths; scores on half points (1, 1.5, … 5);
- * small whole numbers one by one; larger counts on a log scale cut at whole numbers; skewed
- * amounts on a log scale; anything else evenly between the 1st and 99th percentiles (values
- * beyond fall into the end bins).
+ * Bins from the whole base: shares on [0, 1] in tenths; scores on half points (1, 1.5, … 5)
+ * while that makes at most MAX_BINS; small whole numbers one by one; larger counts on a log
+ * scale cut at whole numbers; skewed amounts on a log scale; anything else evenly between the
+ * 1st and 99th percentiles (values beyond fall into the end bins). Never more than MAX_BINS.
  */
 export function binning(column: {unit: string; transform: string}, s: ColumnStats): Binning | null {
   if (s.p01 === null || s.p99 === null || s.min === null || s.max === null) return null;
   if (column.unit === "share") return {edges: steps(0, 1, 0.1), clipped: false};
-  if (column.unit === "score") {
-    const [lo, hi] = [Math.floor(s.min * 2) / 2, Math.ceil(s.max * 2) / 2];
-    return {edges: steps(lo - 0.25, hi + 0.25, 0.5), clipped: false};
-  }
+  const [halfLo, halfHi] = [Math.floor(s.min * 2) / 2, Math.ceil(s.max * 2) / 2];
+  if (column.unit === "score" && (halfHi - halfLo) * 2 + 1 <= MAX_BINS)
+    return {edges: steps(halfLo - 0.25, halfHi + 0.25, 0.5), clipped: false};
   if (s.whole && s.max - s.min <= 24)
     return {edges: steps(s.min - 0.5, s.max + 0.5, 1), clipped: false};
   const lo = s.p01;

@@ -10,6 +10,7 @@
  * - `flagAt` / `chooseThreshold`: precision and recall of "flag when the score is at least t",
  *   and the threshold a rule (a target precision, or a top share of customers) picks.
  */
+import {formatShare} from "../../src/contracts/share.ts";
 
 /**
  * Pairs with both values present: the scores and outcomes (1 or 0), in their order; the inputs
@@ -252,12 +253,11 @@ export function chooseThreshold(
     if (!best || precision > best.precision) best = {threshold: score, precision};
   }
   if (chosen !== null) return {flag: flagAt(s, y, chosen)};
-  const percent = (x: number) => `${Math.round(x * 100)} %`;
   return {
     flag: null,
     reason: best
-      ? `no threshold reached a precision of ${percent(rule.precision)} in the backtest (the best was ${percent(best.precision)})`
-      : `no customer had a probability of lapsing of ${percent(floor)} or more in the backtest`,
+      ? `no threshold reached a precision of ${formatShare(rule.precision)} in the backtest (the best was ${formatShare(best.precision)})`
+      : `no customer had a probability of lapsing of ${formatShare(floor)} or more in the backtest`,
     best: best ? flagAt(s, y, best.threshold) : null
   };
 }

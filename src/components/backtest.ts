@@ -10,6 +10,7 @@
 import * as Plot from "npm:@observablehq/plot";
 import type {BacktestDecile, BacktestFrequency} from "../contracts/method.js";
 import {BASE_COLOR, PROFILE_COLORS} from "./palette.js";
+import {shareTick} from "./format.js";
 
 const PREDICTED = PROFILE_COLORS[0];
 const ACTUAL = BASE_COLOR;
@@ -64,8 +65,8 @@ export function calibrationChart(
     subtitle: `Customers in ten equal groups by their predicted chance of no purchase in the next ${days} days; on the diagonal, the prediction was right.`,
     ariaLabel:
       "Calibration chart: predicted against actual share of customers who bought nothing, by tenth of the prediction",
-    x: {label: "Predicted: no purchase", domain: [0, 1], tickFormat: "%", grid: true},
-    y: {label: "Actual: no purchase", domain: [0, 1], tickFormat: "%", grid: true},
+    x: {label: "Predicted: no purchase", domain: [0, 1], tickFormat: shareTick, grid: true},
+    y: {label: "Actual: no purchase", domain: [0, 1], tickFormat: shareTick, grid: true},
     marks: [
       Plot.line(
         [

@@ -1,12 +1,13 @@
 /**
  * A profile's distribution of one feature against the whole base, on the base's bins: the base
  * as a grey outline, the profile in its colour, and suppressed bins (fewer than the minimum
- * customers) hatched and labelled, not hidden.
+ * customers) marked on the baseline and named in a note under the chart: never drawn as a bar,
+ * so a suppressed bin is never the tallest shape.
  */
 import * as Plot from "npm:@observablehq/plot";
 import type {Distribution} from "../contracts/report.js";
 import {BASE_COLOR} from "./palette.js";
-import {formatShare, formatValue, unitLabel} from "./format.js";
+import {formatShare, formatValue, shareTick, unitLabel} from "./format.js";
 
 export interface DistributionOptions {
   width: number;
@@ -42,8 +43,11 @@ export function distributionChart(
     document,
     width,
     height,
-    title: d.label,
+    title: finding(d),
     subtitle: median,
+    caption: suppressed.length
+      ? `× ${suppressed.length === 1 ? "a bin" : `${suppressed.length} bins`} with fewer than ${minGroupSize} of the profile's customers: not shown (suppressed).`
+      : undefined,
     ariaLabel: `Histogram of ${d.label} for ${profileName} against all customers`,
     marginLeft: 40,
     marginBottom: 34,
@@ -54,22 +58,27 @@ export function distributionChart(
       tickFormat: (i: number) => (i % every === 0 ? bins[i].label : ""),
       tickSize: 0
     },
-    y: {label: "Share of customers", tickFormat: "%", domain: [0, top], grid: true, ticks: 3},
+    y: {label: "Share of customers", tickFormat: shareTick, domain: [0, top], grid: true, ticks: 3},
     marks: [
-      Plot.barY(bins, {
+      Plot.barY(
+        bins.filter((b) => b.share !== null),
+        {
+          x: "i",
+          y: "share",
+          fill: color,
+          fillOpacity: 0.85,
+          inset: 0.5,
+          title: (b) =>
+            `${b.label}\n${profileName}: ${formatShare(b.share)}\nAll customers: ${formatShare(b.base_share)}`
+        }
+      ),
+      Plot.dot(suppressed, {
         x: "i",
-        y: "share",
-        fill: color,
-        fillOpacity: 0.85,
-        inset: 0.5,
-        title: (b) =>
-          `${b.label}\n${profileName}: ${formatShare(b.share)}\nAll customers: ${formatShare(b.base_share)}`
-      }),
-      Plot.barY(suppressed, {
-        x: "i",
-        y: top,
-        fill: "url(#portrait-hatch)",
-        fillOpacity: 0.22,
+        y: 0,
+        symbol: "times",
+        r: 3.5,
+        stroke: "currentColor",
+        strokeWidth: 1.5,
         title: (b) =>
           `${b.label}\n${profileName}: fewer than ${minGroupSize} customers (suppressed)`
       }),
@@ -80,10 +89,20 @@ export function distributionChart(
         strokeWidth: 2.5,
         title: (b) => `${b.label}\nAll customers: ${formatShare(b.base_share)}`
       }),
-      Plot.ruleY([0]),
-      () => hatch(document ?? globalThis.document)
+      Plot.ruleY([0])
     ]
   });
+}
+
+/**
+ * The chart's title, its finding: "higher" or "lower" than all customers where the feature sets
+ * the profile apart, "no clear difference" where it was measured and does not, the bare label
+ * where no effect was measured (the value distributions).
+ */
+function finding(d: Distribution): string {
+  if (d.effect === null) return d.label;
+  if (!d.distinguishing) return `${d.label}: no clear difference from all customers`;
+  return `${d.label}: ${d.effect > 0 ? "higher" : "lower"} than for all customers`;
 }
 
 /**
@@ -115,26 +134,4 @@ function tickEvery(labels: string[], width: number): number {
   const room = (width - 60) / n;
   const widest = Math.max(0, ...labels.map((l) => l.length)) * 7 + 10;
   return Math.max(rule, Math.ceil(widest / room));
-}
-
-/** The pattern that marks suppressed bins. */
-function hatch(document: Document): SVGElement {
-  const ns = "http://www.w3.org/2000/svg";
-  const defs = document.createElementNS(ns, "defs");
-  const pattern = document.createElementNS(ns, "pattern");
-  pattern.setAttribute("id", "portrait-hatch");
-  pattern.setAttribute("width", "6");
-  pattern.setAttribute("height", "6");
-  pattern.setAttribute("patternUnits", "userSpaceOnUse");
-  pattern.setAttribute("patternTransform", "rotate(45)");
-  const line = document.createElementNS(ns, "line");
-  line.setAttribute("x1", "0");
-  line.setAttribute("y1", "0");
-  line.setAttribute("x2", "0");
-  line.setAttribute("y2", "6");
-  line.setAttribute("stroke", "currentColor");
-  line.setAttribute("stroke-width", "2");
-  pattern.append(line);
-  defs.append(pattern);
-  return defs as SVGElement;
 }

@@ -7,8 +7,8 @@ const whole = d3.format(",.0f");
 const one = d3.format(",.1f");
 const two = d3.format(",.2f");
 
-/** A share as a percentage, an amount: the one way both sides write them (src/contracts/). */
-export {formatShare, formatMoney};
+/** A share as a percentage, an amount, the unit of amounts: the one way both sides write them (src/contracts/). */
+export {formatShare, formatMoney, moneyUnit};
 
 /**
  * A value in its unit: shares as %, money in the build's currency (when given) and counts whole,
@@ -43,6 +43,34 @@ export function formatValue(
       return Math.abs(x) >= 100 ? whole(x) : one(x);
   }
 }
+
+const percentTick = d3.format(".1~%");
+const plainTick = d3.format(",~r");
+const compactTick = d3.format(".3~s");
+
+/**
+ * An axis tick for a share: "0%", "5%", "2.5%", "10%", like every share on the site, with no
+ * run of zeros even when every value is 0.
+ */
+export function shareTick(x: number): string {
+  return Number.isFinite(x) ? percentTick(x) : "";
+}
+
+/**
+ * An axis tick for a count or an amount: as it is below 1,000 ("0.4", "250"), then "1.5k",
+ * "20M", "3B": never an SI prefix on a value below 1,000 ("400m" for 0.4).
+ */
+export function numberTick(x: number): string {
+  if (!Number.isFinite(x)) return "";
+  if (Math.abs(x) < 1000) return plainTick(x);
+  return compactTick(x).replace("G", "B");
+}
+
+/**
+ * The tick format of a log axis, as a d3 specifier so that d3 still picks which ticks to label:
+ * plain numbers with thousands separated ("0.4", "300", "20,000"), never an SI prefix.
+ */
+export const LOG_TICKS = ",~r";
 
 /** A unit as an axis label suffix: "%", "days", the currency's code for money. */
 export function unitLabel(unit: string, currency?: string | null): string {

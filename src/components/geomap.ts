@@ -20,6 +20,20 @@ interface World {
   }[];
 }
 
+/**
+ * Representation classes, under- (orange) to over-represented (purple): Color Brewer's PuOr,
+ * with a mid grey for "as everywhere" instead of its near-white, which glares on a dark page.
+ */
+const REPRESENTATION_COLORS = [
+  "#b35806",
+  "#f1a340",
+  "#fee0b6",
+  "#8c8c8c",
+  "#d8daeb",
+  "#998ec3",
+  "#542788"
+];
+
 /** The map: a choropleth of representation per country and the regions as dots. */
 export function profileMap(
   world: World,
@@ -64,8 +78,7 @@ export function profileMap(
       // classes, not a ramp: easier to read off, and they print
       type: "threshold",
       domain: [0.67, 0.8, 0.91, 1.1, 1.25, 1.5],
-      scheme: "PuOr",
-      reverse: true,
+      range: REPRESENTATION_COLORS,
       legend: true,
       label: "Representation (× the overall share)",
       tickFormat: (x: number) => `${x}×`

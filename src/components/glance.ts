@@ -6,7 +6,7 @@
 import * as Plot from "npm:@observablehq/plot";
 import type {BriefingProfile} from "../contracts/briefing.js";
 import {BASE_COLOR} from "./palette.js";
-import {formatShare} from "./format.js";
+import {formatShare, LOG_TICKS, moneyUnit, shareTick} from "./format.js";
 
 export type GlanceProfile = Pick<
   BriefingProfile,
@@ -33,7 +33,7 @@ export function sharesChart(
     subtitle: "Bars: share of all customers. Black ticks: share of the last 12 months' revenue.",
     ariaLabel: "Bar chart of each profile's share of customers, with its share of revenue",
     marginLeft: narrow ? 12 : Math.min(240, width * 0.36),
-    x: {label: "Share", tickFormat: "%", grid: true, domain: [0, top]},
+    x: {label: "Share", tickFormat: shareTick, grid: true, domain: [0, top]},
     y: {
       label: null,
       domain: profiles.map((p) => p.name),
@@ -77,12 +77,15 @@ export function valueRiskChart(
     colors,
     baseValue,
     baseRisk,
+    currency,
     document
   }: {
     width: number;
     colors: Colors;
     baseValue: number | null;
     baseRisk: number | null;
+    /** The build's currency (data/site.json), named on the value axis. */
+    currency?: string | null;
     document?: Document;
   }
 ): SVGSVGElement | HTMLElement {
@@ -102,12 +105,13 @@ export function valueRiskChart(
     ariaLabel:
       "Scatter chart of each profile's expected value per customer against its share at risk",
     inset: 28,
-    x: {label: "Customers at risk (%)", tickFormat: "%", grid: true, zero: true},
+    marginLeft: 56,
+    x: {label: "Customers at risk (%)", tickFormat: shareTick, grid: true, zero: true},
     y: {
       type: "log",
-      label: "Expected value per customer, next 12 months (log scale)",
+      label: `Expected value per customer, next 12 months (${moneyUnit(currency)}, log scale)`,
       grid: true,
-      tickFormat: "~s"
+      tickFormat: LOG_TICKS
     },
     r: {range: [5, 24]},
     color: narrow

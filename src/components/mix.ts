@@ -4,9 +4,12 @@
  * than the minimum customers, are marked, never drawn as a number.
  */
 import * as Plot from "npm:@observablehq/plot";
-import {formatCustomers, formatShare} from "./format.js";
+import {formatCustomers, formatShare, shareTick} from "./format.js";
 
 type Colors = {domain: string[]; range: string[]};
+
+/** Average width of a character of 10 px sans-serif, for laying out wrapped tick labels. */
+const CHAR_PX = 6;
 
 export interface MixRow {
   profile_id: string;
@@ -33,19 +36,26 @@ export function mixChart(
   const label = (r: MixRow) =>
     r.share === null ? `${r.name} (fewer than ${minGroupSize})` : r.name;
   const top = Math.max(0.05, ...rows.map((r) => Math.max(r.share ?? 0, r.base_share)));
+  const marginLeft = Math.min(260, width * 0.4);
   return Plot.plot({
     document,
     width,
     height: 50 + 32 * rows.length,
     title,
-    subtitle:
-      "Bars: each profile's share of this segment. Black ticks: its share of all customers.",
+    subtitle: "Bars: each profile's share of this segment. Ticks: its share of all customers.",
     ariaLabel: `Bar chart of each profile's share of the segment: ${title}`,
-    marginLeft: Math.min(260, width * 0.4),
-    x: {label: "Share of the segment's customers", tickFormat: "%", grid: true, domain: [0, top]},
+    marginLeft,
+    x: {
+      label: "Share of the segment's customers",
+      tickFormat: shareTick,
+      grid: true,
+      domain: [0, top]
+    },
     y: {label: null, domain: rows.map(label), tickSize: 0},
     color: colors,
     marks: [
+      // long names wrap onto a second line rather than run off the left edge on a phone
+      Plot.axisY({label: null, tickSize: 0, lineWidth: (marginLeft - 10) / 10}),
       Plot.barX(rows, {
         x: "share",
         y: label,
@@ -70,7 +80,16 @@ export interface CrosstabCell {
   share: number | null;
 }
 
-/** Segments (rows) by profiles (columns), each cell the profile's share of the segment. */
+/** The shades of the crosstab: a share's band, as the opacity of one colour on either theme. */
+const SHARE_BANDS = [0.1, 0.25, 0.5, 0.75];
+const BAND_OPACITY = [0.1, 0.28, 0.48, 0.7, 0.9];
+
+/**
+ * Segments (rows) by profiles (columns), each cell the profile's share of the segment, shaded by
+ * the opacity of the theme's accent (so it reads on a light and a dark page alike); a suppressed
+ * cell is an empty cell marked "<N". Column names wrap across the top where the columns are
+ * wide enough, else stand upright.
+ */
 export function crosstabChart(
   cells: CrosstabCell[],
   {
@@ -90,33 +109,53 @@ export function crosstabChart(
   }
 ): SVGSVGElement | HTMLElement {
   const names = profiles.map((p) => p.name);
+  const marginLeft = Math.min(
+    150,
+    width * 0.35,
+    Math.max(60, CHAR_PX * Math.max(0, ...segments.map((s) => s.length)) + 12)
+  );
+  const marginRight = 8;
+  const column = (width - marginLeft - marginRight) / Math.max(1, names.length);
+  const longest = Math.max(0, ...names.map((n) => n.length));
+  const wrap = column >= 56;
+  // lines a name takes when wrapped to the column's width, at most four
+  const lines = wrap ? Math.min(4, Math.ceil((longest * CHAR_PX) / (column - 6))) : 0;
+  const marginTop = wrap ? 14 + 12 * lines : Math.min(170, longest * CHAR_PX + 14);
+  // numbers in the cells only where they fit; the shade and each cell's title remain
+  const numbers = column >= 30;
+  const opacity = (share: number) => BAND_OPACITY[SHARE_BANDS.filter((b) => share >= b).length];
   return Plot.plot({
     document,
     width,
-    height: 90 + 24 * segments.length,
+    height: marginTop + 40 + 24 * segments.length,
     title,
-    subtitle: `Each cell: the profile's share of the segment's customers. Grey: fewer than ${minGroupSize} customers (suppressed).`,
+    subtitle: `Each cell: the profile's share of the segment's customers, darker for more (under 10%, 10–25%, 25–50%, 50–75%, 75% and over). <${minGroupSize}: fewer than ${minGroupSize} customers (suppressed).`,
     ariaLabel: `Grid of profile shares for every segment of ${title}`,
-    marginLeft: Math.min(190, width * 0.3),
-    marginTop: 96,
+    marginLeft,
+    marginRight,
+    marginTop,
+    marginBottom: 8,
     padding: 0.04,
-    x: {axis: "top", label: null, domain: names, tickRotate: -30},
-    y: {label: null, domain: segments},
-    color: {
-      type: "threshold",
-      scheme: "blues",
-      domain: [0.1, 0.25, 0.5, 0.75],
-      label: "Share of the segment",
-      tickFormat: "%",
-      legend: true
-    },
+    x: {axis: null, domain: names},
+    y: {label: null, domain: segments, tickSize: 0},
     marks: [
+      wrap
+        ? Plot.axisX({
+            anchor: "top",
+            label: null,
+            tickSize: 0,
+            lineWidth: (column - 6) / 10,
+            textAnchor: "middle",
+            lineAnchor: "bottom"
+          })
+        : Plot.axisX({anchor: "top", label: null, tickSize: 0, tickRotate: -90}),
       Plot.cell(
         cells.filter((c) => c.share !== null),
         {
           x: "name",
           y: "value",
-          fill: "share",
+          fill: "var(--theme-foreground-focus, #4269d0)",
+          fillOpacity: (c) => opacity(c.share!),
           title: (c) =>
             `${c.value} · ${c.name}\n${formatCustomers(c.customers, minGroupSize)} customers, ${formatShare(c.share)} of the segment`
         }
@@ -126,21 +165,29 @@ export function crosstabChart(
         {
           x: "name",
           y: "value",
-          fill: "currentColor",
-          fillOpacity: 0.08,
+          fill: "none",
+          stroke: "currentColor",
+          strokeOpacity: 0.25,
+          strokeDasharray: "2,2",
+          inset: 1,
           title: (c) => `${c.value} · ${c.name}\nfewer than ${minGroupSize} customers (suppressed)`
         }
       ),
-      Plot.text(
-        cells.filter((c) => c.share !== null && c.share >= 0.005),
-        {
-          x: "name",
-          y: "value",
-          text: (c) => formatShare(c.share),
-          fill: (c) => (c.share! > 0.5 ? "white" : "black"),
-          fontSize: 10
-        }
-      )
+      Plot.text(numbers ? cells.filter((c) => c.share === null) : [], {
+        x: "name",
+        y: "value",
+        text: () => `<${minGroupSize}`,
+        fill: "currentColor",
+        fillOpacity: 0.6,
+        fontSize: 9
+      }),
+      Plot.text(numbers ? cells.filter((c) => c.share !== null && c.share >= 0.005) : [], {
+        x: "name",
+        y: "value",
+        text: (c) => formatShare(c.share),
+        fill: (c) => (opacity(c.share!) >= 0.9 ? "white" : "currentColor"),
+        fontSize: 10
+      })
     ]
   });
 }

@@ -5,7 +5,7 @@
 import * as Plot from "npm:@observablehq/plot";
 import type {OutcomeRate} from "../contracts/profiles.js";
 import {builder} from "./dom.js";
-import {formatShare} from "./format.js";
+import {formatShare, shareTick} from "./format.js";
 import {BASE_COLOR} from "./palette.js";
 
 /** A rate of some group: the fields both a profile's and a segment's outcome carry. */
@@ -67,7 +67,7 @@ export function outcomeChart(
     x: {
       label: "Share of customers →",
       domain: [0, Math.min(1, reach * 1.1 || 1)],
-      tickFormat: ".0%",
+      tickFormat: shareTick,
       grid: true
     },
     y: {label: null, domain: shown.map((r) => r.group), tickSize: 0},

@@ -4,6 +4,7 @@
  */
 import * as Plot from "npm:@observablehq/plot";
 import {BASE_COLOR} from "./palette.js";
+import {shareTick} from "./format.js";
 
 export interface PairedRow {
   label: string;
@@ -23,6 +24,7 @@ export function pairedBars(
     ariaLabel,
     color,
     profileName,
+    caption,
     document
   }: {
     width: number;
@@ -30,6 +32,8 @@ export function pairedBars(
     ariaLabel: string;
     color: string;
     profileName: string;
+    /** A note under the chart (what it leaves out). */
+    caption?: string;
     document?: Document;
   }
 ): SVGSVGElement | HTMLElement {
@@ -39,9 +43,10 @@ export function pairedBars(
     width,
     height: 36 + 24 * rows.length,
     title,
+    caption,
     ariaLabel,
     marginLeft: Math.min(220, width * 0.4),
-    x: {label: "Share of customers", tickFormat: "%", grid: true, domain: [0, top]},
+    x: {label: "Share of customers", tickFormat: shareTick, grid: true, domain: [0, top]},
     y: {label: null, domain: rows.map((r) => r.label), tickSize: 0},
     color: {legend: true, domain: [profileName, "All customers"], range: [color, BASE_COLOR]},
     marks: [

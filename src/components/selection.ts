@@ -5,6 +5,7 @@
 import * as Plot from "npm:@observablehq/plot";
 import {formatShare} from "../contracts/share.js";
 import {BASE_COLOR, profileColor} from "./palette.js";
+import {shareTick} from "./format.js";
 
 /** A feature column of the sample, NaN for missing. */
 export interface FeatureColumn {
@@ -150,7 +151,7 @@ export function mixChart(
     height: 30 + 26 * mix.length,
     marginLeft: Math.min(230, width / 2),
     marginRight: 44,
-    x: {label: "Share of customers", tickFormat: "%", grid: true, domain: [0, 1], nice: true},
+    x: {label: "Share of customers", tickFormat: shareTick, grid: true, domain: [0, 1], nice: true},
     y: {label: null, domain},
     marks: [
       Plot.barX(mix, {

@@ -11,7 +11,14 @@ export type SpreadRow = Pick<
   "value" | "position" | "customers" | "segment_customers" | "share" | "share_of_segment"
 >;
 
-/** Paired bars per segment: the profile's customers there and the base's. */
+/** Segments drawn at most: beyond, the ones where the profile differs most from everyone. */
+export const MAX_SEGMENTS = 12;
+
+/**
+ * Paired bars per segment: the profile's customers there and the base's. A segmentation of more
+ * than MAX_SEGMENTS segments (age by channel has 36) shows the ones where the profile's share
+ * differs most from all customers', in their order, and says how close the others are.
+ */
 export function spreadChart(
   segments: SpreadRow[],
   options: {
@@ -33,8 +40,22 @@ export function spreadChart(
       base: r.segment_customers === null ? null : r.segment_customers / total,
       tip: `${r.value}\n${profileName}: ${formatCustomers(r.customers, minGroupSize)} customers, ${formatShare(r.share)} of the profile\n${formatShare(r.share_of_segment)} of this segment's customers are ${profileName}`
     }));
-  return pairedBars(rows, {
-    ...options,
-    ariaLabel: `Bar chart of ${profileName}'s customers across ${title}`
-  });
+  // a suppressed segment's difference is unknown: it comes last
+  const gap = (r: (typeof rows)[number]) =>
+    r.profile === null ? -1 : Math.abs(r.profile - (r.base ?? 0));
+  const kept = new Set([...rows].sort((a, b) => gap(b) - gap(a)).slice(0, MAX_SEGMENTS));
+  const hidden = rows.filter((r) => !kept.has(r));
+  const within = Math.max(0, ...hidden.map(gap)) * 100;
+  const small = hidden.filter((r) => r.profile === null).length;
+  const measured = hidden.length - small;
+  return pairedBars(
+    rows.filter((r) => kept.has(r)),
+    {
+      ...options,
+      ariaLabel: `Bar chart of ${profileName}'s customers across ${title}`,
+      caption: hidden.length
+        ? `The ${MAX_SEGMENTS} of ${rows.length} segments where ${profileName} differs most from all customers.${measured ? ` In each of ${measured} others its share is within ${within.toFixed(1)} percentage points of everyone's.` : ""}${small ? ` ${small} other${small === 1 ? " has" : "s have"} fewer than ${minGroupSize} of its customers.` : ""}`
+        : undefined
+    }
+  );
 }

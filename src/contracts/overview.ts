@@ -33,3 +33,15 @@ export interface Overview {
   tables: TableOverview[];
   monthly: MonthlyActivity[];
 }
+
+/** data/activity.json: the Activity explorer's first view, computed when the site is built. */
+export interface ActivitySummary {
+  /** The query the page's SQL editor starts with, over the `activity` table. */
+  query: string;
+  /** Its result, as the build's DuckDB gave it. */
+  busiest: {Table: string; Month: string; Rows: number}[];
+  /** Rows per table and calendar year, for the bars. */
+  yearly: {label: string; year: number; rows: number}[];
+  /** The tables' labels, in the Sources page's order. */
+  labels: string[];
+}

@@ -195,7 +195,15 @@ describe("the Explore page", () => {
   });
 
   it("loads DuckDB-Wasm only where SQL runs in the browser, and there only on the first run", async () => {
-    for (const path of ["/", "/profiles", "/profiles/p1", "/sources", "/quality"]) {
+    for (const path of [
+      "/",
+      "/profiles",
+      "/profiles/p1",
+      "/segments",
+      "/sources",
+      "/quality",
+      "/activity"
+    ]) {
       const {page, problems} = await watchedPage(browser(), url());
       const duckdb: string[] = [];
       page.on("request", (r) => {

@@ -13,6 +13,7 @@ import {fromArrow} from "arquero";
 import {beforeAll, describe, expect, it} from "vitest";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {
+  ACTIVITY,
   BRIEFING,
   CARD_INDEX,
   CARD_SHARD,
@@ -74,6 +75,7 @@ beforeAll(async () => {
     ["quality.json", () => json("quality.json.ts")],
     ["overview.json", () => json("overview.json.ts")],
     ["activity.arrow", () => arrowRows("activity.arrow.ts")],
+    ["activity.json", () => json("activity.json.ts")],
     ["tables.csv", async () => (await load("tables.csv.ts")).toString("utf8")],
     ["world.json", () => json("world.json.ts")],
     ["site.json", () => json("site.json.ts")]
@@ -117,7 +119,8 @@ const DOCUMENTS = [
     ]
   },
   {file: "overview.json", shape: OVERVIEW, empty: []},
-  {file: "activity.arrow", shape: OVERVIEW.monthly, empty: []}
+  {file: "activity.arrow", shape: OVERVIEW.monthly, empty: []},
+  {file: "activity.json", shape: ACTIVITY, empty: []}
 ];
 
 describe("the page loaders' output on the demo", () => {

@@ -5,7 +5,7 @@
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {sql} from "../../loaders/core/sql.ts";
 import {Store} from "../../loaders/core/store.ts";
-import {longValues} from "../../loaders/site/report.ts";
+import {MAX_BINS, longValues, traitRows} from "../../loaders/site/report.ts";
 
 let store: Store;
 
@@ -45,5 +45,26 @@ describe("longValues(columns, profileId)", () => {
       {mine: true, feature: "p_alive", v: 0.5, type: "DOUBLE"},
       {mine: false, feature: "spend", v: 10.5, type: "DOUBLE"}
     ]);
+  });
+});
+
+describe("traitRows(store, profileId)", () => {
+  it("draws at most MAX_BINS levels of a category, even when every level sets the profile apart", async () => {
+    // a number read as a category: a level per value, each one distinguishing
+    await store.run(
+      sql`CREATE TABLE profile_traits AS
+        SELECT 'p1' AS profile_id, 'credit_limit' AS feature, CAST(i * 100 AS VARCHAR) AS level,
+          'firmographic' AS dimension, 'Credit limit' AS label, 'category' AS unit,
+          'category' AS kind, 0.02 AS profile_value, 0.01 AS base_value, 2.0 AS lift,
+          0.3 AS effect, 0.1 AS effect_low, 0.5 AS effect_high, 1.0 AS coverage,
+          20 AS customers, false AS suppressed, true AS distinguishing, i AS rank
+        FROM range(1, 301) t(i)
+        UNION ALL
+        SELECT 'p1', 'spend', NULL, 'behavioral', 'Spend', 'currency', 'number', 120, 80, 1.5,
+          0.8, 0.6, 1.0, 1.0, 200, false, true, 1`
+    );
+    const rows = await traitRows(store, "p1");
+    expect(rows.filter((r) => r.feature === "credit_limit")).toHaveLength(MAX_BINS);
+    expect(rows.filter((r) => r.feature === "spend")).toHaveLength(1);
   });
 });

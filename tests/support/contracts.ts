@@ -10,7 +10,7 @@ import type {CardIndex, CardShard, CardTrait} from "../../src/contracts/cards.ts
 import type {ExploreDocument, ExploreRow} from "../../src/contracts/explore.ts";
 import type {HistoryData} from "../../src/contracts/history.ts";
 import type {MethodDocument} from "../../src/contracts/method.ts";
-import type {Overview} from "../../src/contracts/overview.ts";
+import type {ActivitySummary, Overview} from "../../src/contracts/overview.ts";
 import type {
   OutcomeRate,
   Profile,
@@ -577,6 +577,14 @@ export const OVERVIEW: Shape<Overview> = {
     quarantined: true
   },
   monthly: {table: true, label: true, month: true, rows: true}
+};
+
+/** data/activity.json: the Activity explorer's first view. */
+export const ACTIVITY: Shape<ActivitySummary> = {
+  query: true,
+  busiest: {Table: true, Month: true, Rows: true},
+  yearly: {label: true, year: true, rows: true},
+  labels: true
 };
 
 /** A country's properties in data/world.json. */

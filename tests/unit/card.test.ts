@@ -282,14 +282,14 @@ describe("riskText(card)", () => {
         flagged: false,
         assessed: true,
         threshold: null,
-        reason: "no threshold reached a precision of 80 % in the backtest (the best was 64 %)"
+        reason: "no threshold reached a precision of 80% in the backtest (the best was 64%)"
       }
     };
     expect(riskText(c)).toEqual({
       state: "unknown",
       label: "No at-risk flag",
       reason:
-        "A 71% chance of buying nothing in the next 90 days. No threshold reached a precision of 80 % in the backtest (the best was 64 %), so no one is called at risk. P(alive), the chance they still buy at all: 80%."
+        "A 71% chance of buying nothing in the next 90 days. No threshold reached a precision of 80% in the backtest (the best was 64%), so no one is called at risk. P(alive), the chance they still buy at all: 80%."
     });
   });
 });

@@ -6,7 +6,13 @@ import {describe, expect, it} from "vitest";
 import type {Distribution} from "../../src/contracts/report.ts";
 import {distributionChart} from "../../src/components/distribution.ts";
 import {effectsChart} from "../../src/components/effects.ts";
-import {formatCustomers, formatShare, formatValue} from "../../src/components/format.ts";
+import {
+  formatCustomers,
+  formatShare,
+  formatValue,
+  numberTick,
+  shareTick
+} from "../../src/components/format.ts";
 import {profileMap} from "../../src/components/geomap.ts";
 import {sharesChart, valueRiskChart} from "../../src/components/glance.ts";
 import {levelsChart} from "../../src/components/levels.ts";
@@ -15,7 +21,7 @@ import {formatLift, outcomeChart, rateSentence} from "../../src/components/outco
 import {calibrationChart, frequencyChart} from "../../src/components/backtest.ts";
 import {profileColor} from "../../src/components/palette.ts";
 import {runsChart} from "../../src/components/runs.ts";
-import {spreadChart} from "../../src/components/spread.ts";
+import {MAX_SEGMENTS, spreadChart} from "../../src/components/spread.ts";
 import {expectSnapshot, testDocument} from "../support/snapshot.ts";
 
 const colors = profileColor(["p1", "p2", "p3"]);
@@ -72,10 +78,29 @@ const profiles = [
 ];
 
 describe("report charts", () => {
-  it("distributionChart: the profile's bins against the base's, suppressed bins hatched", () => {
+  it("distributionChart: the profile's bins against the base's, a suppressed bin a mark on the baseline with a note", () => {
     const chart = distributionChart(distribution, {...common, document: testDocument()});
-    expect(chart.querySelectorAll("rect").length).toBeGreaterThanOrEqual(4);
+    // three bars for the three published bins; the suppressed one is no bar at all
+    expect(chart.querySelectorAll('g[aria-label="bar"] rect').length).toBe(3);
     expect(chart.outerHTML).toContain("fewer than 10 customers (suppressed)");
+    expect(chart.outerHTML).not.toContain("hatch");
+    expect(chart.textContent).toContain("× a bin with fewer than 10 of the profile's customers");
+    // the title states the finding
+    expect(chart.querySelector("h2")?.textContent).toBe(
+      "Orders with a discount: higher than for all customers"
+    );
+    const same = distributionChart(
+      {...distribution, effect: 0.1, distinguishing: false},
+      {...common, document: testDocument()}
+    );
+    expect(same.querySelector("h2")?.textContent).toBe(
+      "Orders with a discount: no clear difference from all customers"
+    );
+    const unmeasured = distributionChart(
+      {...distribution, effect: null, distinguishing: false},
+      {...common, document: testDocument()}
+    );
+    expect(unmeasured.querySelector("h2")?.textContent).toBe("Orders with a discount");
     expectSnapshot("distribution", chart);
   });
 
@@ -195,7 +220,35 @@ describe("report charts", () => {
     expectSnapshot("spread", chart);
   });
 
-  it("profileMap: countries shaded by representation, regions as dots", () => {
+  it("spreadChart: of many segments, the ones where the profile differs most, in their order", () => {
+    // 20 segments of 5% each; the profile is over-represented in 3 and 7, under in 12
+    const rows = Array.from({length: 20}, (_, i) => ({
+      value: `s${i}`,
+      position: i,
+      customers: i === 19 ? null : 10,
+      segment_customers: 40,
+      share: i === 19 ? null : i === 3 || i === 7 ? 0.2 : i === 12 ? 0 : 0.05 + i * 0.001,
+      share_of_segment: 0.25
+    }));
+    const chart = spreadChart(rows, {
+      ...common,
+      title: "Age by channel",
+      total: 800,
+      document: testDocument()
+    });
+    const labels = [...chart.querySelectorAll('g[aria-label="y-axis tick label"] text')].map(
+      (t) => t.textContent
+    );
+    expect(labels).toHaveLength(MAX_SEGMENTS);
+    expect(labels.slice(0, 3)).toEqual(["s3", "s7", "s9"]);
+    expect(labels).toContain("s12");
+    expect(labels).not.toContain("s19 (fewer than 10)");
+    expect(chart.textContent).toContain(
+      "The 12 of 20 segments where Deal seekers differs most from all customers. In each of 7 others its share is within 0.8 percentage points of everyone's. 1 other has fewer than 10 of its customers."
+    );
+  });
+
+  it("profileMap: countries shaded by representation, regions as dots, the neutral class grey", () => {
     const square = (x: number, y: number) => ({
       type: "Polygon",
       coordinates: [
@@ -265,6 +318,9 @@ describe("report charts", () => {
     );
     expect(chart.querySelectorAll("path").length).toBeGreaterThanOrEqual(3);
     expect(chart.outerHTML).toContain("Saxony, DE");
+    // "as everywhere" is a mid grey on either theme, never a near-white that glares on a dark page
+    expect(chart.outerHTML).toContain('fill="#8c8c8c"');
+    expect(chart.outerHTML).not.toMatch(/#f7f7f7|rgb\(247, 247, 247\)/i);
     expectSnapshot("map", chart);
   });
 
@@ -302,7 +358,7 @@ describe("report charts", () => {
     }
   });
 
-  it("mixChart and crosstabChart: profiles inside segments", () => {
+  it("mixChart and crosstabChart: profiles inside segments, suppressed cells marked", () => {
     const mix = mixChart(
       [
         {profile_id: "p1", name: "App-first regulars", customers: 60, share: 0.6, base_share: 0.5},
@@ -339,6 +395,11 @@ describe("report charts", () => {
       document: testDocument()
     });
     expect(grid.outerHTML).toContain("fewer than 10 customers (suppressed)");
+    // a suppressed cell is an outlined empty cell marked "<10", not a shade
+    expect([...grid.querySelectorAll("text")].map((t) => t.textContent)).toContain("<10");
+    // no legend of long decimals, no shade that depends on the theme's background
+    expect(grid.textContent).not.toMatch(/\d\.\d{3,}%/);
+    expect(grid.outerHTML).not.toMatch(/fill="rgb\(/);
     expectSnapshot("crosstab", grid);
   });
 
@@ -449,6 +510,25 @@ describe("formats", () => {
     expect(formatValue(4.3174, "score")).toBe("4.32");
     expect(formatCustomers(null, 10)).toBe("fewer than 10");
     expect(formatCustomers(1234, 10)).toBe("1,234");
+  });
+
+  it("writes axis ticks without an SI prefix below 1,000 and shares as every share is written", () => {
+    expect([0, 0.4, 12.5, 250, 999].map(numberTick)).toEqual(["0", "0.4", "12.5", "250", "999"]);
+    expect([1000, 1500, 2e7, 3e9, -2500].map(numberTick)).toEqual([
+      "1k",
+      "1.5k",
+      "20M",
+      "3B",
+      "−2.5k"
+    ]);
+    expect([0, 0.05, 0.025, 0.1, 1, -0.05].map(shareTick)).toEqual([
+      "0%",
+      "5%",
+      "2.5%",
+      "10%",
+      "100%",
+      "−5%"
+    ]);
   });
 
   it("gives each profile id the same colour whatever the order", () => {

@@ -1,6 +1,6 @@
 /** How the profile reports cut a feature into bins and read the values they count (loaders/site/report.ts). */
 import {describe, expect, it} from "vitest";
-import {binning, longValues} from "../../loaders/site/report.ts";
+import {MAX_BINS, binning, longValues} from "../../loaders/site/report.ts";
 
 const stats = (p01: number, p99: number, min: number, max: number, whole = false) => ({
   p01,
@@ -44,6 +44,20 @@ describe("binning(column, stats)", () => {
     expect(linear.edges[16]).toBe(80);
     const log = binning({unit: "currency", transform: "log"}, stats(10, 10000, 1, 50000))!;
     expect(log.edges[1] - log.edges[0]).toBeLessThan(log.edges[16] - log.edges[15]);
+  });
+
+  it("never makes more than MAX_BINS bins, whatever the range (a wide score, a credit limit)", () => {
+    const cases = [
+      binning({unit: "score", transform: "none"}, stats(300, 850, 300, 850)),
+      binning({unit: "score", transform: "none"}, stats(0, 1000, 0, 1000, true)),
+      binning({unit: "currency", transform: "none"}, stats(1438, 34516, 1438, 34516, true)),
+      binning({unit: "currency", transform: "log"}, stats(0, 1e9, 0, 1e12, true)),
+      binning({unit: "count", transform: "none"}, stats(0, 5000, 0, 100000, true))
+    ];
+    for (const b of cases) {
+      expect(b!.edges.length - 1).toBeGreaterThan(1);
+      expect(b!.edges.length - 1).toBeLessThanOrEqual(MAX_BINS);
+    }
   });
 
   it("has nothing to cut without values", () => {

@@ -46,7 +46,7 @@ const NO_FLAG: RiskSummary = {
   threshold: null,
   precision: null,
   recall: null,
-  reason: "no threshold reached a precision of 80 % in the backtest (the best was 64 %)"
+  reason: "no threshold reached a precision of 80% in the backtest (the best was 64%)"
 };
 
 const NOT_ASSESSED: RiskSummary = {
@@ -94,10 +94,10 @@ describe("a build whose risk model was chosen but no threshold met the rule", ()
 
   it("says there is no flag, why, and that each customer's chance is still estimated", () => {
     expect(riskNote(NO_FLAG)).toBe(
-      "no at-risk flag: no threshold reached a precision of 80 % in the backtest (the best was 64 %)"
+      "no at-risk flag: no threshold reached a precision of 80% in the backtest (the best was 64%)"
     );
     expect(riskNotAssessed(NO_FLAG)).toBe(
-      "No at-risk flag: no threshold reached a precision of 80 % in the backtest (the best was 64 %). Each customer's chance of buying nothing in the next 90 days is still estimated (Learned from history), but no one is called at risk."
+      "No at-risk flag: no threshold reached a precision of 80% in the backtest (the best was 64%). Each customer's chance of buying nothing in the next 90 days is still estimated (Learned from history), but no one is called at risk."
     );
     expect(flagRule(NO_FLAG)).toBeNull();
     expect(flagEvidence(NO_FLAG)).toBeNull();

@@ -114,7 +114,7 @@ describe("flagAt and chooseThreshold", () => {
   it("say why when no threshold reaches the target", () => {
     const choice = chooseThreshold(s, y, {precision: 1.01});
     expect(choice.flag).toBeNull();
-    if (choice.flag === null) expect(choice.reason).toMatch(/best was 100 %/);
+    if (choice.flag === null) expect(choice.reason).toMatch(/best was 100%/);
   });
   it("flag a top share, ties at the cut included", () => {
     expect(chooseThreshold(s, y, {share: 0.3}).flag?.threshold).toBe(0.85);
