@@ -30,7 +30,7 @@ export function sharesChart(
     width,
     height: 50 + (narrow ? 48 : 34) * profiles.length,
     title: "Share of customers and of revenue",
-    subtitle: "Bars: share of all customers. Black ticks: share of the last 12 months' revenue.",
+    subtitle: "Bars: share of all customers. Ticks: share of the last 12 months' revenue.",
     ariaLabel: "Bar chart of each profile's share of customers, with its share of revenue",
     marginLeft: narrow ? 12 : Math.min(240, width * 0.36),
     x: {label: "Share", tickFormat: shareTick, grid: true, domain: [0, top]},
