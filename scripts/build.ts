@@ -17,13 +17,21 @@ import {runEngine, storedFingerprint} from "../loaders/engine.ts";
 import {checkPrivacyReusing} from "../loaders/privacy/check.ts";
 import {privacyFailure, privacySummary} from "../loaders/privacy/findings.ts";
 import {finishSite} from "../loaders/publish/finish.ts";
+import {PREVIEW_ENV} from "../loaders/site/hints.ts";
 import {fillNpmCache, scanNpmImports} from "./npm-cache.ts";
 
 const SRC = join(PROJECT_DIR, "src");
 const CACHE = join(SRC, ".observablehq", "cache");
 
-/** Everything Framework needs before it runs: data, store, fresh loader cache, npm cache. */
-export async function prepare(log: (line: string) => void = console.log): Promise<PortraitConfig> {
+/**
+ * Everything Framework needs before it runs: data, store, fresh loader cache, npm cache. The
+ * preview's loader output differs (developer hints, loaders/site/hints.ts), so switching between
+ * preview and build clears the cache too.
+ */
+export async function prepare(
+  log: (line: string) => void = console.log,
+  {preview = false}: {preview?: boolean} = {}
+): Promise<PortraitConfig> {
   const data = dataDir();
   // The demo config reads data/demo/ (or PORTRAIT_DATA): generate the demo data when missing.
   if (!process.env.PORTRAIT_CONFIG && !existsSync(join(data, "customers.csv"))) {
@@ -40,7 +48,12 @@ export async function prepare(log: (line: string) => void = console.log): Promis
   const engine = await runEngine({configPath: configPath(), config, storePath: storePath(), log});
   log(`engine ${engine.rebuilt ? "built" : "reused"} the store in ${seconds(engine.elapsedMs)}`);
   // Page loaders read the store through the page builders: new output when either changes.
-  await invalidateLoaderCache(CACHE, `${engine.fingerprint} ${await siteCodeFingerprint()}`, log);
+  const mode = preview ? " preview" : "";
+  await invalidateLoaderCache(
+    CACHE,
+    `${engine.fingerprint} ${await siteCodeFingerprint()}${mode}`,
+    log
+  );
   const npm = await fillNpmCache({
     root: SRC,
     projectDir: PROJECT_DIR,
@@ -98,7 +111,7 @@ function seconds(ms: number): string {
 async function main(): Promise<void> {
   const preview = process.argv.includes("--preview");
   const start = performance.now();
-  const config = await prepare();
+  const config = await prepare(console.log, {preview});
   const observable = join(
     PROJECT_DIR,
     "node_modules",
@@ -108,7 +121,12 @@ async function main(): Promise<void> {
     "bin",
     "observable.js"
   );
-  const env = {...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true"};
+  // The data loaders Framework runs write developer hints only for the preview.
+  const env = {
+    ...process.env,
+    OBSERVABLE_TELEMETRY_DISABLE: "true",
+    [PREVIEW_ENV]: preview ? "1" : "0"
+  };
   if (preview) {
     await run(process.execPath, [observable, "preview", "--no-open"], env);
   } else {

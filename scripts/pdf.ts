@@ -74,10 +74,10 @@ export async function profilesToPrint(site: string, store: string): Promise<Prof
   return profiles;
 }
 
-/** The PDF page footer: the report's name and "page n of m", small and grey. */
+/** The PDF page footer: the report's name and "page n of m", small (7.5 pt) and grey. */
 function footer(name: string): string {
   const escaped = name.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<div style="width:100%;margin:0 ${MARGIN_MM.left}mm;display:flex;justify-content:space-between;font:8px system-ui,'DejaVu Sans',sans-serif;color:#6b6b6b"><span>Portrait · ${escaped}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`;
+  return `<div style="width:100%;margin:0 ${MARGIN_MM.left}mm;display:flex;justify-content:space-between;font:7.5pt system-ui,'DejaVu Sans',sans-serif;color:#6b6b6b"><span>Portrait · ${escaped}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`;
 }
 
 /**
@@ -133,6 +133,9 @@ async function printProfile(
       (route) => route.abort("blockedbyclient")
     );
     const page = await context.newPage();
+    // Render as printed, so each chart is drawn at the width it has on paper (never drawn for
+    // the screen's layout and scaled down), and what exists only for paper is there.
+    await page.emulateMedia({media: "print"});
     await page.goto(`${origin}/profiles/${profile.id}`, {waitUntil: "load"});
     await waitForReport(page, timeout);
     const pdf = await page.pdf({

@@ -4,6 +4,7 @@
  * the analysts' notes. Every count in it covers at least `minGroupSize` customers: a smaller
  * cell is published as null (suppressed), never as its number.
  */
+import {reportHints} from "./hints.ts";
 import {profilesDocument} from "./profiles.ts";
 import {round, roundRow, suppress} from "./published.ts";
 import {requireProfile} from "./navigation.ts";
@@ -23,6 +24,8 @@ import type {
 export interface ReportOptions {
   /** The smallest number of customers any published figure may cover. */
   minGroupSize: number;
+  /** The preview (`npm run dev`): the report carries developer hints (loaders/site/hints.ts). */
+  preview?: boolean;
 }
 
 /** A numeric column the report draws as a distribution, and where it lives. */
@@ -85,7 +88,8 @@ export async function profileReport(
     traits: await traitRows(store, profileId),
     distributions: await distributions(store, profileId, min),
     geography: await geography(store, profileId, min),
-    segments: await segmentSpread(store, profileId, min)
+    segments: await segmentSpread(store, profileId, min),
+    hints: reportHints(profileId, {preview: options.preview ?? false})
   };
 }
 

@@ -130,4 +130,12 @@ export interface ProfileReport {
   segments: SegmentShare[];
   /** What changed since the previous snapshot; null without one. */
   changes: ProfileChanges | null;
+  /** Developer hints for empty sections: in the preview (`npm run dev`) only, never published. */
+  hints: ReportHints;
+}
+
+/** How the analyst fills an empty section of a report, for the preview only. */
+export interface ReportHints {
+  notes?: string;
+  outcomes?: string;
 }

@@ -252,7 +252,8 @@ export const PROFILE_REPORT: Shape<ProfileReport> = {
     moved_out: MOVE,
     traits: {feature: true, label: true, unit: true, before: true, after: true},
     drift: {alert: true, reasons: true}
-  }
+  },
+  hints: {notes: "?", outcomes: "?"}
 };
 
 /** data/segments.json. */
