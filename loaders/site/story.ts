@@ -73,8 +73,14 @@ function rounded(x: number | null, digits: number): number | null {
 
 /** The whole base's figures: the same query the profiles' "against all customers" use. */
 export async function baseFigures(store: Store, customers: number): Promise<BaseFigures> {
-  const value = (await store.has("customer_value")) ? await baseValue(store) : undefined;
-  const revenue = (await store.has("features"))
+  const profiled = await store.has("customer_profiles");
+  const value =
+    profiled && (await store.has("customer_value")) ? await baseValue(store) : undefined;
+  const spend =
+    profiled &&
+    (await store.has("features")) &&
+    (await store.tableColumns("features")).has("spend_12m");
+  const revenue = spend
     ? await store.one<{revenue: number | null}>(
         sql`SELECT sum(spend_12m) AS revenue FROM features
          WHERE customer_id IN (SELECT customer_id FROM customer_profiles)`

@@ -72,11 +72,11 @@ describe("the Explore page", () => {
     const size = await page.locator("#sample-size").textContent();
     expect(size).toContain(`of ${total!.n.toLocaleString("en-US")} customers`);
     expect(size).toContain(`Showing ${arrow.numRows().toLocaleString("en-US")}`);
-    expect(await page.locator(`${SCATTER} g[aria-label="dot"] circle`).count()).toBe(
+    expect(await page.locator(`${SCATTER} g[data-mark="dot"] circle`).count()).toBe(
       arrow.numRows()
     );
 
-    const axis = () => page.locator(`${SCATTER} g[aria-label="x-axis label"]`).textContent();
+    const axis = () => page.locator(`${SCATTER} g[data-mark="x-axis label"]`).textContent();
     const notes = () => page.locator("#projection-notes").textContent();
     const before = {axis: await axis(), notes: await notes()};
     expect(before.axis).toMatch(/PC1 \(\d+(\.\d)?% of variance\)/);

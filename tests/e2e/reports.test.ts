@@ -48,7 +48,13 @@ describe("the overview", () => {
       const row = page.locator(`a.profile-row[href="./profiles/${p.profile_id}"]`);
       expect(await row.locator("h3").textContent()).toContain(p.name);
     }
-    expect(await page.locator("h2#what-changed").count()).toBe(1);
+    expect(await page.locator("h2#since-the-last-build").count()).toBe(1);
+    // the briefing: the key finding, then what changed, what matters and what to do
+    expect(await page.locator("h1.headline").textContent()).toMatch(
+      /at risk|of revenue|customers in/
+    );
+    expect(await page.locator("ol.story > li").count()).toBe(3);
+    expect(await page.locator(".kpi svg.sparkline").count()).toBe(4);
     // the keyboard's first stop skips the sidebar
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");

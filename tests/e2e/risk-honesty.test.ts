@@ -222,7 +222,7 @@ describe("the shared demo build, where the backtest set the flag", () => {
           path
         ).toEqual([]);
         if (path === "/profiles/p1")
-          expect(await page.locator("p.evidence").textContent()).toMatch(
+          expect(await page.locator("p.evidence:not(.print-only)").textContent()).toMatch(
             /Of the customers it would have flagged on [0-9]+ [A-Z][a-z]+ [0-9]{4}, [0-9.]+% bought nothing in the next [0-9]+ days/
           );
       });
