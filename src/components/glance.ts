@@ -6,7 +6,7 @@
 import * as Plot from "npm:@observablehq/plot";
 import type {BriefingProfile} from "../contracts/briefing.js";
 import {BASE_COLOR} from "./palette.js";
-import {formatShare, LOG_TICKS, moneyUnit, shareTick} from "./format.js";
+import {formatMoney, formatShare, LOG_TICKS, moneyUnit, shareTick} from "./format.js";
 
 export type GlanceProfile = Pick<
   BriefingProfile,
@@ -14,6 +14,40 @@ export type GlanceProfile = Pick<
 >;
 
 type Colors = {domain: string[]; range: string[]};
+
+/** The finding of the shares chart: the profile whose revenue share most exceeds its size. */
+export function sharesFinding(profiles: readonly GlanceProfile[]): string {
+  const priced = profiles.filter((p) => p.revenue_share !== null);
+  if (priced.length === 0) {
+    const largest = [...profiles].sort((a, b) => b.share - a.share)[0];
+    return largest
+      ? `“${largest.name}” is the largest profile, ${formatShare(largest.share)} of customers`
+      : "Share of customers";
+  }
+  const top = [...priced].sort(
+    (a, b) => b.revenue_share! - b.share - (a.revenue_share! - a.share) || a.id.localeCompare(b.id)
+  )[0];
+  return `“${top.name}” is ${formatShare(top.share)} of customers and ${formatShare(top.revenue_share)} of revenue`;
+}
+
+/** The finding of the value-and-risk chart: where the value per customer and the risk peak. */
+export function valueRiskFinding(
+  profiles: readonly GlanceProfile[],
+  currency?: string | null
+): string {
+  const valued = profiles.filter((p) => p.value_12m !== null);
+  const risky = profiles.filter((p) => p.at_risk_share !== null);
+  if (!valued.length || !risky.length) return "Where the value and the risk are";
+  const value = [...valued].sort(
+    (a, b) => b.value_12m! - a.value_12m! || a.id.localeCompare(b.id)
+  )[0];
+  const risk = [...risky].sort(
+    (a, b) => b.at_risk_share! - a.at_risk_share! || a.id.localeCompare(b.id)
+  )[0];
+  return value.id === risk.id
+    ? `“${value.name}” holds the most value per customer (${formatMoney(value.value_12m, currency)}) and the most risk (${formatShare(value.at_risk_share)})`
+    : `The value is in “${value.name}” (${formatMoney(value.value_12m, currency)} per customer), the risk in “${risk.name}” (${formatShare(risk.at_risk_share)} at risk)`;
+}
 
 /** Below this width (a phone), names go above the bars and the scatter's dots get a legend. */
 const NARROW = 560;
@@ -29,7 +63,7 @@ export function sharesChart(
     document,
     width,
     height: 50 + (narrow ? 48 : 34) * profiles.length,
-    title: "Share of customers and of revenue",
+    title: sharesFinding(profiles),
     subtitle: "Bars: share of all customers. Ticks: share of the last 12 months' revenue.",
     ariaLabel: "Bar chart of each profile's share of customers, with its share of revenue",
     marginLeft: narrow ? 12 : Math.min(240, width * 0.36),
@@ -99,7 +133,7 @@ export function valueRiskChart(
     document,
     width,
     height: Math.min(420, Math.max(300, width * 0.55)),
-    title: "Where the value and the risk are",
+    title: valueRiskFinding(profiles, currency),
     subtitle:
       "Expected value per customer over the next 12 months against the share of customers at risk; dot area is customers.",
     ariaLabel:

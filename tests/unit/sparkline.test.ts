@@ -1,6 +1,7 @@
 /** The Overview's KPI tiles: sparkline, change in words (src/components/sparkline.ts), short amounts. */
 import {describe, expect, it} from "vitest";
 import {changeSince, sparkline} from "../../src/components/sparkline.ts";
+import {sharesFinding, valueRiskFinding} from "../../src/components/glance.ts";
 import {formatMoneyShort} from "../../src/contracts/money.ts";
 import {testDocument} from "../support/snapshot.ts";
 
@@ -61,5 +62,45 @@ describe("formatMoneyShort(x, currency)", () => {
     expect(formatMoneyShort(23339451.9, null)).toBe("23.3M");
     expect(formatMoneyShort(-2_500_000, "EUR")).toBe("−€2.5M");
     expect(formatMoneyShort(null, "USD")).toBe("–");
+  });
+});
+
+describe("sharesFinding(profiles) and valueRiskFinding(profiles, currency)", () => {
+  const p = (
+    id: string,
+    name: string,
+    share: number,
+    revenue: number | null,
+    value: number | null,
+    risk: number | null
+  ) => ({
+    id,
+    name,
+    customers: Math.round(share * 1000),
+    share,
+    revenue_share: revenue,
+    value_12m: value,
+    at_risk_share: risk
+  });
+  const profiles = [
+    p("p1", "Regulars", 0.5, 0.3, 300, 0.05),
+    p("p2", "Business", 0.1, 0.6, 8000, 0.04),
+    p("p3", "Lapsing", 0.4, 0.1, 200, 0.5)
+  ];
+
+  it("names the profile whose revenue most exceeds its size, or the largest without revenue", () => {
+    expect(sharesFinding(profiles)).toBe("“Business” is 10% of customers and 60% of revenue");
+    expect(sharesFinding(profiles.map((x) => ({...x, revenue_share: null})))).toBe(
+      "“Regulars” is the largest profile, 50% of customers"
+    );
+  });
+
+  it("says where the value and where the risk are, in the currency", () => {
+    expect(valueRiskFinding(profiles, "USD")).toBe(
+      "The value is in “Business” ($8,000 per customer), the risk in “Lapsing” (50% at risk)"
+    );
+    expect(valueRiskFinding([profiles[1]], null)).toBe(
+      "“Business” holds the most value per customer (8,000) and the most risk (4.0%)"
+    );
   });
 });
