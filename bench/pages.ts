@@ -120,7 +120,7 @@ async function main(): Promise<void> {
         served = [];
         const start = performance.now();
         await page.goto(`${server.url}${type.path}`);
-        await page.locator(type.ready).first().waitFor({timeout: 30_000});
+        await page.locator(`${type.ready} >> visible=true`).first().waitFor({timeout: 30_000});
         let ms = performance.now() - start;
         await page.waitForLoadState("networkidle");
         if (type.then) {
