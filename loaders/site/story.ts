@@ -25,6 +25,7 @@ import {longDate} from "../../src/contracts/risk.ts";
 import {formatPercentChange, formatShare} from "../../src/contracts/share.ts";
 import {baseValue} from "../profile/documents.ts";
 import {sql, val} from "../core/sql.ts";
+import {cents, round} from "./published.ts";
 import type {Store} from "../core/store.ts";
 
 export interface StoryOptions {
@@ -59,17 +60,14 @@ export async function baseTrend(store: Store): Promise<TrendPoint[]> {
   return rows.map((r) => ({
     snapshot: r.snapshot,
     customers: Number(r.customers),
-    value_12m: rounded(r.value_12m, 2),
-    at_risk_share: rounded(r.at_risk_share, 4),
-    revenue_12m: rounded(r.revenue_12m, 2)
+    value_12m: cents(number(r.value_12m)),
+    at_risk_share: round(number(r.at_risk_share)),
+    revenue_12m: cents(number(r.revenue_12m))
   }));
 }
 
-function rounded(x: number | null, digits: number): number | null {
-  if (x === null || !Number.isFinite(Number(x))) return null;
-  const f = 10 ** digits;
-  return Math.round(Number(x) * f) / f;
-}
+/** A figure as DuckDB returns it (a DECIMAL sum is not a JS number) as a number, or null. */
+const number = (x: unknown): number | null => (x === null || x === undefined ? null : Number(x));
 
 /** The whole base's figures: the same query the profiles' "against all customers" use. */
 export async function baseFigures(store: Store, customers: number): Promise<BaseFigures> {
@@ -88,10 +86,10 @@ export async function baseFigures(store: Store, customers: number): Promise<Base
     : undefined;
   return {
     customers,
-    value_12m: rounded(value?.value12m ?? null, 2),
-    p_alive: rounded(value?.p_alive ?? null, 4),
-    at_risk_share: rounded(value?.at_risk ?? null, 4),
-    revenue_12m: rounded(revenue?.revenue ?? null, 2)
+    value_12m: cents(number(value?.value12m)),
+    p_alive: round(number(value?.p_alive)),
+    at_risk_share: round(number(value?.at_risk)),
+    revenue_12m: cents(number(revenue?.revenue))
   };
 }
 
