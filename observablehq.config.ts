@@ -26,7 +26,7 @@ const mend = (root) => {
     svg.setAttribute("tabindex", "0");
     const titles = [...new Set(Array.from(svg.querySelectorAll("title"), (t) => t.textContent.trim()).filter(Boolean))];
     const figure = svg.closest("figure");
-    if (!figure || titles.length === 0 || titles.length > 200 || figure.querySelector(".chart-values")) continue;
+    if (!figure || titles.length === 0 || titles.length > 200 || (figure.closest(".card") ?? figure).querySelector(".chart-values")) continue;
     const details = document.createElement("details");
     details.className = "chart-values no-print";
     const summary = details.appendChild(document.createElement("summary"));

@@ -17,6 +17,7 @@ import type {
   PortraitConfig
 } from "../config/project.ts";
 import {ident, sql, val, type SQL} from "../core/sql.ts";
+import {capitalise} from "../../src/contracts/text.ts";
 
 export {DIMENSIONS, type Dimension};
 
@@ -559,8 +560,7 @@ const LOG_UNITS = new Set(["currency", "count", "days", "months", "orders", "ite
 
 /** A name as a label: spaces for underscores, the first letter capitalised. */
 export function humanise(name: string): string {
-  const words = name.replaceAll("_", " ");
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  return capitalise(name.replaceAll("_", " "));
 }
 
 /** The feature a config declares, with its defaults: label from the name, unit by type. */

@@ -16,6 +16,7 @@
  */
 import {shownPercent} from "./quantifiers.ts";
 import type {Trait} from "./traits.ts";
+import {capitalise} from "../../src/contracts/text.ts";
 
 /** The words a feature gives a name, from the catalogue or the config. */
 export interface Phrases {
@@ -34,7 +35,6 @@ export const REDUNDANT = 0.6;
 /** The fallback name of a profile with no nameable trait. */
 export const MAINSTREAM = "Mainstream customers";
 
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /** "Spend on fish" → "spend on fish", but "TV" stays "TV". */
 const lowerFirst = (s: string) =>
   /^[A-Z](?![A-Z])/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;

@@ -10,6 +10,7 @@ import {formatPercentChange, formatShare} from "../../src/contracts/share.ts";
 import {formatMoney} from "../../src/contracts/money.ts";
 import {quantifier, shownPercent} from "./quantifiers.ts";
 import type {Trait} from "./traits.ts";
+import {capitalise} from "../../src/contracts/text.ts";
 
 export interface ProfileFacts {
   id: string;
@@ -83,7 +84,6 @@ export function formatValue(value: number, unit: string, currency?: string | nul
   }
 }
 
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 const percent = (x: number) => formatValue(x, "share");
 

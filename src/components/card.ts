@@ -9,6 +9,7 @@ import type {Card, CardTrait} from "../contracts/cards.js";
 import {formatMoney} from "../contracts/money.js";
 import {flagEvidence, lapseEvent, withArticle} from "../contracts/risk.js";
 import {formatShare} from "../contracts/share.js";
+import {capitalise} from "../contracts/text.js";
 
 const integer = new Intl.NumberFormat("en-US", {maximumFractionDigits: 0});
 const decimal = new Intl.NumberFormat("en-US", {maximumFractionDigits: 1});
@@ -65,7 +66,7 @@ export function traitValue(
 
 /** A trait's label with a capital and, for survey scales, what the number is. */
 export function traitLabel(trait: CardTrait): string {
-  const label = trait.label.charAt(0).toUpperCase() + trait.label.slice(1);
+  const label = capitalise(trait.label);
   return trait.unit === "score" && !/score|satisfaction/i.test(label) ? `${label} score` : label;
 }
 
@@ -92,14 +93,14 @@ export function riskText(card: Card): {
     return {
       state: "unknown",
       label: "No at-risk flag",
-      reason: `${capital(chance)}. ${capital(summary.reason ?? "no threshold met the rule")}, so no one is called at risk.${alive}`
+      reason: `${capitalise(chance)}. ${capitalise(summary.reason ?? "no threshold met the rule")}, so no one is called at risk.${alive}`
     };
   if (risk === null)
     return {
       state: "unknown",
       label: "Risk not assessed",
       reason: !summary.flagged
-        ? `${capital(summary.reason ?? "no risk model was fitted")}.`
+        ? `${capitalise(summary.reason ?? "no risk model was fitted")}.`
         : card.orders.recent.length === 0 && p_alive === null
           ? "No purchases: the risk model has nothing to go on."
           : `The at-risk flag needs at least ${summary.min_orders} purchases.${alive}`
@@ -110,17 +111,13 @@ export function riskText(card: Card): {
     return {
       state: "no",
       label: "Not at risk",
-      reason: `${capital(chance)}, under the ${threshold} that flags.${alive}`
+      reason: `${capitalise(chance)}, under the ${threshold} that flags.${alive}`
     };
   return {
     state: "yes",
     label: "At risk",
-    reason: `${capital(chance)} (flagged from ${threshold}).${alive}${evidence ? ` ${evidence}` : ""}`
+    reason: `${capitalise(chance)} (flagged from ${threshold}).${alive}${evidence ? ` ${evidence}` : ""}`
   };
-}
-
-function capital(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The customer card. */

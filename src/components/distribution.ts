@@ -7,7 +7,7 @@
 import * as Plot from "npm:@observablehq/plot";
 import type {Distribution} from "../contracts/report.js";
 import {BASE_COLOR} from "./palette.js";
-import {formatShare, formatValue, shareTick, unitLabel} from "./format.js";
+import {capitalise, formatShare, formatValue, shareTick, unitLabel} from "./format.js";
 
 export interface DistributionOptions {
   width: number;
@@ -100,9 +100,10 @@ export function distributionChart(
  * where no effect was measured (the value distributions).
  */
 function finding(d: Distribution): string {
-  if (d.effect === null) return d.label;
-  if (!d.distinguishing) return `${d.label}: no clear difference from all customers`;
-  return `${d.label}: ${d.effect > 0 ? "higher" : "lower"} than for all customers`;
+  const label = capitalise(d.label);
+  if (d.effect === null) return label;
+  if (!d.distinguishing) return `${label}: no clear difference from all customers`;
+  return `${label}: ${d.effect > 0 ? "higher" : "lower"} than for all customers`;
 }
 
 /**

@@ -19,7 +19,14 @@ export type EffectRow = Pick<
   | "effect_high"
 >;
 
-/** A forest plot of the traits' effects, one row each, in the order given. */
+/** A label inside a sentence: "Orders via phone" → "orders via phone" (not "UK" → "uK"). */
+const lowerFirst = (label: string) =>
+  /^[A-Z][a-z]/.test(label) ? label[0].toLowerCase() + label.slice(1) : label;
+
+/**
+ * A forest plot of the traits' effects, one row each, in the order given (strongest first): its
+ * title names the first.
+ */
 export function effectsChart(
   traits: EffectRow[],
   {
@@ -41,7 +48,9 @@ export function effectsChart(
     document,
     width,
     height: 44 + 24 * rows.length,
-    title: "What sets them apart",
+    title: rows.length
+      ? `Most apart on ${lowerFirst(rows[0].label)}: ${formatValue(rows[0].profile_value, rows[0].unit, currency)} against ${formatValue(rows[0].base_value, rows[0].unit, currency)} for all customers`
+      : "What sets them apart",
     subtitle:
       "Standardised difference from all customers, with its 95% interval: ±0.5 is a medium effect, ±0.8 a large one.",
     ariaLabel: "Dot chart of the profile's distinguishing traits and their effect sizes",

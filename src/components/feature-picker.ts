@@ -5,6 +5,7 @@
  */
 import type {ExploreFeature} from "../contracts/explore.js";
 import {formatShare} from "../contracts/share.js";
+import {capitalise} from "../contracts/text.js";
 
 const DIMENSIONS = ["behavioral", "psychographic", "demographic", "geographic", "firmographic"];
 
@@ -111,8 +112,4 @@ export function featurePicker(
   form.addEventListener("submit", (event) => event.preventDefault());
   update(false);
   return picker;
-}
-
-function capitalise(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
 }

@@ -2,13 +2,14 @@
 import * as d3 from "npm:d3";
 import {formatMoney, moneyUnit} from "../contracts/money.js";
 import {formatShare} from "../contracts/share.js";
+import {capitalise} from "../contracts/text.js";
 
 const whole = d3.format(",.0f");
 const one = d3.format(",.1f");
 const two = d3.format(",.2f");
 
 /** A share as a percentage, an amount, the unit of amounts: the one way both sides write them (src/contracts/). */
-export {formatShare, formatMoney, moneyUnit};
+export {formatShare, formatMoney, moneyUnit, capitalise};
 
 /**
  * A value in its unit: shares as %, money in the build's currency (when given) and counts whole,

@@ -6,7 +6,8 @@ import type {ReportTrait} from "../contracts/report.js";
 import {formatShare} from "./format.js";
 import {pairedBars} from "./paired.js";
 
-export type LevelRow = Pick<ReportTrait, "level" | "profile_value" | "base_value" | "suppressed">;
+export type LevelRow = Pick<ReportTrait, "level" | "profile_value" | "base_value" | "suppressed"> &
+  Partial<Pick<ReportTrait, "effect" | "distinguishing">>;
 
 /** Paired horizontal bars: each level's share in the profile and in the whole base. */
 export function levelsChart(
@@ -35,6 +36,19 @@ export function levelsChart(
     });
   return pairedBars(rows, {
     ...options,
+    title: `${title}: ${levelsFinding(levels)}`,
     ariaLabel: `Bar chart of ${title} for ${profileName} against all customers`
   });
+}
+
+/**
+ * The chart's finding: the level that sets the profile apart most (the largest effect of a
+ * distinguishing level) against all customers, or "no clear difference" where none does.
+ */
+export function levelsFinding(levels: LevelRow[]): string {
+  const apart = levels
+    .filter((l) => l.distinguishing && !l.suppressed && l.effect != null)
+    .sort((a, b) => Math.abs(b.effect!) - Math.abs(a.effect!))[0];
+  if (!apart) return "no clear difference from all customers";
+  return `${apart.level ?? "unknown"} ${formatShare(apart.profile_value)}, against ${formatShare(apart.base_value)} of all customers`;
 }

@@ -41,7 +41,7 @@ export function mixChart(
     document,
     width,
     height: 50 + 32 * rows.length,
-    title,
+    title: `${title}: ${mixFinding(rows)}`,
     subtitle: "Bars: each profile's share of this segment. Ticks: its share of all customers.",
     ariaLabel: `Bar chart of each profile's share of the segment: ${title}`,
     marginLeft,
@@ -69,6 +69,18 @@ export function mixChart(
       Plot.ruleX([0])
     ]
   });
+}
+
+/**
+ * The mix's finding: the profile most over-represented in the segment (its share of the segment
+ * over its share of all customers), or that the segment holds the profiles much as everyone.
+ */
+export function mixFinding(rows: MixRow[]): string {
+  const over = rows
+    .filter((r) => r.share !== null && r.base_share > 0)
+    .sort((a, b) => b.share! / b.base_share - a.share! / a.base_share)[0];
+  if (!over || over.share! - over.base_share < 0.05) return "the profiles much as in all customers";
+  return `${over.name} ${formatShare(over.share)} of it, against ${formatShare(over.base_share)} of all customers`;
 }
 
 export interface CrosstabCell {
@@ -128,7 +140,7 @@ export function crosstabChart(
     document,
     width,
     height: marginTop + 40 + 24 * segments.length,
-    title,
+    title: `${title}: ${crosstabFinding(cells)}`,
     subtitle: `Each cell: the profile's share of the segment's customers, darker for more (under 10%, 10–25%, 25–50%, 50–75%, 75% and over). <${minGroupSize}: fewer than ${minGroupSize} customers (suppressed).`,
     ariaLabel: `Grid of profile shares for every segment of ${title}`,
     marginLeft,
@@ -190,4 +202,19 @@ export function crosstabChart(
       })
     ]
   });
+}
+
+/**
+ * The grid's finding: the segment a profile fills most beyond its size (its share of the
+ * segment over its share of the customers the grid counts), or that no profile stands out.
+ */
+export function crosstabFinding(cells: CrosstabCell[]): string {
+  const counted = cells.filter((c) => c.customers !== null);
+  const all = counted.reduce((n, c) => n + c.customers!, 0);
+  const size = new Map<string, number>();
+  for (const c of counted) size.set(c.profile_id, (size.get(c.profile_id) ?? 0) + c.customers!);
+  const lift = (c: CrosstabCell) => c.share! / ((size.get(c.profile_id) ?? 0) / all || 1);
+  const top = counted.filter((c) => c.share !== null).sort((a, b) => lift(b) - lift(a))[0];
+  if (!top || lift(top) < 1.5) return "no profile fills any segment far beyond its size";
+  return `${top.name} fill ${formatShare(top.share)} of “${top.value}”, the most beyond their size`;
 }

@@ -61,7 +61,8 @@ export function scatter(
   const chart = Plot.plot({
     document: doc,
     title: options.title,
-    ariaLabel: `Scatter plot of ${n.toLocaleString("en-US")} customers on ${options.xLabel} and ${options.yLabel}, coloured by profile`,
+    // thousands of dots have no list of values: the label names the keyboard's route instead
+    ariaLabel: `Scatter plot of ${n.toLocaleString("en-US")} customers on ${options.xLabel} and ${options.yLabel}, coloured by profile. Without a pointer, the Profile and Segment filters select the same customers as the brush, and the SQL console lists them.`,
     width,
     height,
     marginTop: MARGIN.top,

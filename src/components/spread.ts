@@ -52,10 +52,30 @@ export function spreadChart(
     rows.filter((r) => kept.has(r)),
     {
       ...options,
+      title: `${title}: ${spreadFinding(rows)}`,
       ariaLabel: `Bar chart of ${profileName}'s customers across ${title}`,
       caption: hidden.length
         ? `The ${MAX_SEGMENTS} of ${rows.length} segments where ${profileName} differs most from all customers.${measured ? ` In each of ${measured} others its share is within ${within.toFixed(1)} percentage points of everyone's.` : ""}${small ? ` ${small} other${small === 1 ? " has" : "s have"} fewer than ${minGroupSize} of its customers.` : ""}`
         : undefined
     }
   );
+}
+
+/** A gap in share, in percentage points, below which a segment is "much as everyone". */
+const CLEAR_GAP = 0.05;
+
+/**
+ * The chart's finding: the segment where the profile's share differs most from all customers'
+ * (by at least five percentage points), or that it spreads much as everyone does.
+ */
+function spreadFinding(
+  rows: {label: string; profile: number | null; base: number | null}[]
+): string {
+  const gap = (r: (typeof rows)[number]) => (r.profile ?? 0) - (r.base ?? 0);
+  const widest = rows
+    .filter((r) => r.profile !== null && r.base !== null)
+    .sort((a, b) => Math.abs(gap(b)) - Math.abs(gap(a)))[0];
+  if (!widest || Math.abs(gap(widest)) < CLEAR_GAP)
+    return "spread much as all customers are (within 5 points in every segment)";
+  return `${formatShare(widest.profile)} in ${widest.label}, against ${formatShare(widest.base)} of all customers`;
 }

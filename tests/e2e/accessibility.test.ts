@@ -1,7 +1,7 @@
 /**
  * Every page of the shared demo build and every profile report, in headless Chromium: axe-core
  * finds no serious or critical violation in the light or the dark colour scheme, every chart is
- * a named image the keyboard reaches, and on a 390 px screen no page scrolls sideways and
+ * a named image the keyboard reaches with a route to its values, and on a 390 px screen no page scrolls sideways and
  * pinch-zoom is allowed.
  */
 import {createRequire} from "node:module";
@@ -73,9 +73,31 @@ function unreachableCharts(page: Page): Promise<string[]> {
   );
 }
 
+/**
+ * Charts with no route to their values: neither a list or table of them in their card or figure
+ * (".chart-values": "The values in this chart", a grid's table), nor values in their name (a
+ * sparkline's), nor a named route elsewhere on the page (the Explore scatter's filters).
+ */
+function chartsWithoutValues(page: Page): Promise<string[]> {
+  return page.$$eval('#observablehq-main svg[class^="plot-"][aria-label]', (charts) =>
+    charts
+      .filter((svg) => !svg.closest(".print-only"))
+      .filter((svg) => {
+        const label = svg.getAttribute("aria-label") ?? "";
+        const holder = svg.closest(".card") ?? svg.closest("figure");
+        return !(
+          holder?.querySelector(".chart-values") ||
+          /: [$€£]?\d/.test(label) ||
+          /Without a pointer, /.test(label)
+        );
+      })
+      .map((svg) => svg.getAttribute("aria-label") ?? "")
+  );
+}
+
 describe("every page and every profile report", () => {
   for (const colorScheme of ["light", "dark"] as const) {
-    it(`has no serious or critical axe-core violation in the ${colorScheme} scheme, and every chart is a named image the keyboard reaches`, async () => {
+    it(`has no serious or critical axe-core violation in the ${colorScheme} scheme, and every chart is a named image the keyboard reaches, with a route to its values`, async () => {
       const page = await browser().newPage({viewport: {width: 1440, height: 900}, colorScheme});
       page.setDefaultTimeout(0);
       const paths = await sitePaths(page);
@@ -90,6 +112,8 @@ describe("every page and every profile report", () => {
           (FAILING.includes(v.impact) ? failing : reported).push(line);
         }
         charts.push(...(await unreachableCharts(page)).map((label) => `${path}: ${label}`));
+        const valueless = await chartsWithoutValues(page);
+        charts.push(...valueless.map((label) => `${path}: no route to the values of ${label}`));
       }
       if (reported.length > 0)
         console.log(`axe-core, ${colorScheme}, moderate or minor:\n${reported.join("\n")}`);

@@ -80,6 +80,30 @@ describe("a profile report, /profiles/<id>", () => {
       expect(await page.locator('svg[aria-label^="Histogram of"]').count()).toBeGreaterThan(5);
       expect(await page.locator('svg[aria-label*="across"]').count()).toBeGreaterThan(0);
       expect(await page.locator("#quality").count()).toBe(1);
+      // the dimensions in the order of their strongest difference, the others after in the usual order
+      const dimensions = [
+        "demographic",
+        "psychographic",
+        "behavioral",
+        "geographic",
+        "firmographic"
+      ];
+      const strongest = await readStore(site, (s) =>
+        s.all<{dimension: string; best: number}>(
+          sql`SELECT dimension, min(rank) AS best FROM profile_traits
+           WHERE profile_id = ${p.profile_id} AND distinguishing GROUP BY dimension`
+        )
+      );
+      const best = new Map(strongest.map((r) => [r.dimension, r.best]));
+      const expected = [...dimensions].sort(
+        (a, b) =>
+          (best.get(a) ?? Infinity) - (best.get(b) ?? Infinity) ||
+          dimensions.indexOf(a) - dimensions.indexOf(b)
+      );
+      const shown = await page.$$eval("#observablehq-main > h2, #observablehq-main h2[id]", (hs) =>
+        hs.map((h) => h.id)
+      );
+      expect(shown.filter((id) => dimensions.includes(id))).toEqual(expected);
       expect(await page.evaluate(pageBytes)).toBeLessThan(1 << 20);
       expectClean(problems);
       await page.close();

@@ -165,13 +165,28 @@ describe("report charts", () => {
       document: testDocument()
     });
     expect(chart.querySelectorAll("circle").length).toBe(2);
+    expect(chart.querySelector("h2")?.textContent).toMatch(/^Most apart on /);
     expectSnapshot("effects", chart);
   });
 
   it("levelsChart: paired bars per level, suppressed levels named", () => {
     const levels = [
-      {level: "web", profile_value: 0.8, base_value: 0.45, suppressed: false},
-      {level: "store", profile_value: 0.05, base_value: 0.3, suppressed: false},
+      {
+        level: "web",
+        profile_value: 0.8,
+        base_value: 0.45,
+        suppressed: false,
+        effect: 0.73,
+        distinguishing: true
+      },
+      {
+        level: "store",
+        profile_value: 0.05,
+        base_value: 0.3,
+        suppressed: false,
+        effect: -0.74,
+        distinguishing: false
+      },
       {level: "phone", profile_value: null, base_value: 0.1, suppressed: true}
     ];
     const chart = levelsChart(levels, {
@@ -180,6 +195,20 @@ describe("report charts", () => {
       document: testDocument()
     });
     expect(chart.outerHTML).toContain("phone (fewer than 10)");
+    // the title states the finding: the distinguishing level with the largest effect
+    expect(chart.querySelector("h2")?.textContent).toBe(
+      "Main order channel: web 80%, against 45% of all customers"
+    );
+    // direct labels name the bars, at the ends of the shortest row's; no legend
+    const texts = [...chart.querySelectorAll("svg text")].map((t) => t.textContent);
+    expect(texts).toEqual(expect.arrayContaining(["Deal seekers", "All customers"]));
+    expect(chart.querySelector('[class$="-swatches"]')).toBeNull();
+    expect(
+      levelsChart(
+        levels.map((l) => ({...l, distinguishing: false})),
+        {...common, title: "Main order channel", document: testDocument()}
+      ).querySelector("h2")?.textContent
+    ).toBe("Main order channel: no clear difference from all customers");
     expectSnapshot("levels", chart);
   });
 
@@ -217,6 +246,10 @@ describe("report charts", () => {
       document: testDocument()
     });
     expect(chart.outerHTML).toContain("25–34 (fewer than 10)");
+    // the segment whose share differs most (20% against 100 of 800), not the largest one
+    expect(chart.querySelector("h2")?.textContent).toBe(
+      "Age: 20% in under 25, against 13% of all customers"
+    );
     expectSnapshot("spread", chart);
   });
 
@@ -373,6 +406,10 @@ describe("report charts", () => {
       }
     );
     expect(mix.outerHTML).toContain("Deal seekers (fewer than 10)");
+    // 60% against 50% is a gap of ten points: the profile most over-represented is named
+    expect(mix.querySelector("h2")?.textContent).toBe(
+      "Profiles inside “under 25”: App-first regulars 60% of it, against 50% of all customers"
+    );
     expectSnapshot("mix", mix);
     const cells = [
       {value: "under 25", profile_id: "p1", name: "App-first regulars", customers: 60, share: 0.6},
@@ -395,6 +432,11 @@ describe("report charts", () => {
       document: testDocument()
     });
     expect(grid.outerHTML).toContain("fewer than 10 customers (suppressed)");
+    // App-first regulars are 400 of the 640 counted (62.5%): 60% of "under 25" is no lift of
+    // 1.5; Deal seekers are 37.5% and 32% of "25 and over": no profile stands out
+    expect(grid.querySelector("h2")?.textContent).toBe(
+      "Age: no profile fills any segment far beyond its size"
+    );
     // a suppressed cell is an outlined empty cell marked "<10", not a shade
     expect([...grid.querySelectorAll("text")].map((t) => t.textContent)).toContain("<10");
     // no legend of long decimals, no shade that depends on the theme's background
