@@ -77,5 +77,5 @@ function spreadFinding(
     .sort((a, b) => Math.abs(gap(b)) - Math.abs(gap(a)))[0];
   if (!widest || Math.abs(gap(widest)) < CLEAR_GAP)
     return "spread much as all customers are (within 5 points in every segment)";
-  return `${formatShare(widest.profile)} in ${widest.label}, against ${formatShare(widest.base)} of all customers`;
+  return `${gap(widest) < 0 ? "only " : ""}${formatShare(widest.profile)} in ${widest.label}, against ${formatShare(widest.base)} of all customers`;
 }

@@ -253,6 +253,26 @@ describe("report charts", () => {
     expectSnapshot("spread", chart);
   });
 
+  it("spreadChart: a title that names an under-represented segment says 'only'", () => {
+    const row = (value: string, position: number, customers: number, segment: number) => ({
+      value,
+      position,
+      customers,
+      segment_customers: segment,
+      share: customers / 100,
+      share_of_segment: customers / segment
+    });
+    const chart = spreadChart([row("A", 0, 5, 400), row("B", 1, 60, 240), row("C", 2, 35, 160)], {
+      ...common,
+      title: "Age",
+      total: 800,
+      document: testDocument()
+    });
+    expect(chart.querySelector("h2")?.textContent).toBe(
+      "Age: only 5.0% in A, against 50% of all customers"
+    );
+  });
+
   it("spreadChart: of many segments, the ones where the profile differs most, in their order", () => {
     // 20 segments of 5% each; the profile is over-represented in 3 and 7, under in 12
     const rows = Array.from({length: 20}, (_, i) => ({
