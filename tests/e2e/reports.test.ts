@@ -7,7 +7,7 @@
 import {describe, expect, it} from "vitest";
 import {watchedPage} from "../support/browser.ts";
 import {expectClean, readStore, useSite} from "../support/site.ts";
-import {sql} from "../../loaders/core/sql.ts";
+import {sql, val} from "../../loaders/core/sql.ts";
 
 const {site, url, browser} = useSite();
 
@@ -91,7 +91,7 @@ describe("a profile report, /profiles/<id>", () => {
       const strongest = await readStore(site, (s) =>
         s.all<{dimension: string; best: number}>(
           sql`SELECT dimension, min(rank) AS best FROM profile_traits
-           WHERE profile_id = ${p.profile_id} AND distinguishing GROUP BY dimension`
+           WHERE profile_id = ${val(p.profile_id)} AND distinguishing GROUP BY dimension`
         )
       );
       const best = new Map(strongest.map((r) => [r.dimension, r.best]));
@@ -115,6 +115,7 @@ describe("a profile report, /profiles/<id>", () => {
     const {page, problems} = await watchedPage(browser(), url());
     await page.goto(`${url()}/profiles/${profiles[0].profile_id}`, {waitUntil: "networkidle"});
     const others = page.locator('nav.others a[href^="./p"]');
+    await others.first().waitFor();
     expect(await others.count()).toBe(profiles.length - 1);
     await others.first().click();
     await page.waitForURL(`**/profiles/${profiles[1].profile_id}`);
