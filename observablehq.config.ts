@@ -36,6 +36,8 @@ const mend = (root) => {
     figure.append(details);
   }
   for (const table of root.querySelectorAll('form[class$="-table"]:not([tabindex])')) table.setAttribute("tabindex", "0");
+  // Inputs.table's first column holds the row checkboxes; with none, its header is a blank spacer, not a header.
+  for (const th of root.querySelectorAll('form[class$="-table"] thead th:first-child:not([role])')) if (!th.textContent.trim() && !th.querySelector("input")) th.setAttribute("role", "cell");
 };
 new MutationObserver((records) => {
   for (const r of records) for (const n of r.addedNodes) if (n.nodeType === 1) mend(n.parentElement ?? n);
