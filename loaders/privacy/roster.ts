@@ -6,6 +6,7 @@
  */
 import {listValue} from "@duckdb/node-api";
 import {normalise} from "../core/closest.ts";
+import {redact} from "../core/redact.ts";
 import type {PortraitConfig} from "../config/project.ts";
 import {ident, join, sql, type SQL} from "../core/sql.ts";
 import {type Store} from "../core/store.ts";
@@ -111,9 +112,11 @@ export async function identifierIndex(
     index.customers =
       (await store.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM customers`))?.n ?? 0;
     // Digests computed by DuckDB: a million numbers cross over far faster than a million strings.
+    // A customer id that is an e-mail address is one too, with the e-mail column empty or not.
     const [emails] = await store.columns(
-      sql`SELECT DISTINCT ${digestSql(sql`lower(regexp_replace(${email}, '\\s+', '', 'g'))`)}
-          FROM customers WHERE contains(${email}, '@')`
+      sql`SELECT DISTINCT ${digestSql(sql`lower(regexp_replace(e, '\\s+', '', 'g'))`)}
+          FROM (SELECT ${email} AS e FROM customers UNION ALL SELECT customer_id::VARCHAR FROM customers)
+          WHERE contains(e, '@')`
     );
     index.emails = new DigestSet(emails as number[]);
     index.size += index.emails.size;
@@ -164,7 +167,8 @@ export async function nameCustomers(store: Store, config: PortraitConfig, report
     for (const key of new Set(customerKeys(c))) {
       const found = wanted.get(key);
       if (!found) continue;
-      if (found.who === null) found.who = c.who ?? `customer ${c.customer_id}`;
+      // The id itself may be an identifier (an e-mail address): the log shows it masked.
+      if (found.who === null) found.who = c.who ?? `customer ${redact(String(c.customer_id))}`;
       else found.others++;
     }
   };
