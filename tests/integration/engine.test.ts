@@ -170,6 +170,11 @@ describe("runEngine({configPath, storePath})", () => {
     const published = JSON.stringify(quality).toLowerCase();
     for (const identifier of ["lena", "fischer", "2345", "birch", "jon", "moss", "7946", "5678"])
       expect(published).not.toContain(identifier);
+    // An aggregates-only build publishes the quality page all the same, as masked.
+    const aggregates = join(dir, "aggregates.duckdb");
+    const noCustomerLevel = {...config, privacy: {...config.privacy, customerLevel: false}};
+    await runEngine({configPath, config: noCustomerLevel, storePath: aggregates});
+    expect(await withStore(aggregates, readQuality)).toEqual(quality);
     // Allowed by the config, the quarantine shows the rows as read.
     const internalStore = join(dir, "internal.duckdb");
     const allowed = {...config, privacy: {...config.privacy, identifiers: true}};
