@@ -1,7 +1,8 @@
 /**
  * The data-quality report: per source, rows read, accepted and quarantined by reason; values
  * cleared; identities merged; fields filled; coverage of every canonical field; and the first
- * quarantined rows with their reasons, direct identifiers masked unless the config allows them.
+ * quarantined rows with their reasons, showing no identifier unless the config allows them
+ * (maskedSamples).
  * The data-quality page and `npm run check` both show it.
  */
 import {CANONICAL_TABLES} from "../config/canonical.ts";
