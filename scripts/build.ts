@@ -12,6 +12,7 @@ import {dirname, join} from "node:path";
 import {loadConfig, type PortraitConfig} from "../loaders/config/project.ts";
 import {codeFingerprint} from "../loaders/core/fingerprint.ts";
 import {configPath, dataDir, outputDir, PROJECT_DIR, storePath} from "../loaders/core/paths.ts";
+import {redact} from "../loaders/core/redact.ts";
 import {withStore} from "../loaders/core/store.ts";
 import {runEngine, storedFingerprint} from "../loaders/engine.ts";
 import {checkPrivacyReusing} from "../loaders/privacy/check.ts";
@@ -108,10 +109,18 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/**
+ * A line of the build log, e-mail addresses and phone numbers masked: a message may quote a
+ * value of the data (a customer id that is an e-mail address), and logs are kept and shared.
+ */
+function say(line: string): void {
+  console.log(redact(line));
+}
+
 async function main(): Promise<void> {
   const preview = process.argv.includes("--preview");
   const start = performance.now();
-  const config = await prepare(console.log, {preview});
+  const config = await prepare(say, {preview});
   const observable = join(
     PROJECT_DIR,
     "node_modules",
@@ -140,7 +149,7 @@ async function main(): Promise<void> {
       store: storePath(),
       config,
       cardsKey: storeFingerprint && `${storeFingerprint} ${await siteCodeFingerprint()}`,
-      log: (line) => console.log(line)
+      log: say
     });
     // Last, over everything published: a leak fails the build instead of reaching a reader.
     const privacy = await withStore(storePath(), async (store) =>
@@ -150,15 +159,15 @@ async function main(): Promise<void> {
         code: await codeFingerprint(["privacy", "site/published.ts"])
       })
     );
-    console.log(privacySummary(privacy));
+    say(privacySummary(privacy));
     if (privacy.violations.length > 0) throw new Error(privacyFailure(privacy, outputDir()));
-    console.log(`built the site in ${seconds(performance.now() - start)}`);
+    say(`built the site in ${seconds(performance.now() - start)}`);
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   main().catch((error) => {
-    console.error(`\nbuild failed: ${error instanceof Error ? error.message : error}`);
+    console.error(redact(`\nbuild failed: ${error instanceof Error ? error.message : error}`));
     process.exit(1);
   });
 }

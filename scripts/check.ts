@@ -8,6 +8,7 @@
  */
 import {ConfigError, loadConfig} from "../loaders/config/project.ts";
 import {configPath} from "../loaders/core/paths.ts";
+import {redact} from "../loaders/core/redact.ts";
 import {featuresChecked, runPipeline} from "../loaders/engine.ts";
 import {qualityText} from "../loaders/clean/quality.ts";
 import {Store} from "../loaders/core/store.ts";
@@ -27,10 +28,11 @@ async function main(): Promise<number> {
       warnings.push(...checked.warnings);
     }
     const notes = log.filter((l) => l.startsWith("as of ") || l.startsWith("enrich "));
-    if (notes.length > 0) console.log(`\n${notes.join("\n")}`);
-    if (warnings.length > 0) console.log(`\n${warnings.map((w) => `! ${w}`).join("\n")}`);
+    // A message may quote a value of the data: e-mail addresses and phone numbers are masked.
+    if (notes.length > 0) console.log(redact(`\n${notes.join("\n")}`));
+    if (warnings.length > 0) console.log(redact(`\n${warnings.map((w) => `! ${w}`).join("\n")}`));
     if (problems.length > 0) {
-      console.error(`\n${problems.map((p) => `✗ ${p}`).join("\n")}`);
+      console.error(redact(`\n${problems.map((p) => `✗ ${p}`).join("\n")}`));
       return 1;
     }
     console.log(`\n✓ ${config.path}: config and data are usable`);
@@ -43,7 +45,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error) => {
-    console.error(`✗ ${error instanceof ConfigError ? error.message : (error as Error).message}`);
+    console.error(
+      redact(`✗ ${error instanceof ConfigError ? error.message : (error as Error).message}`)
+    );
     process.exit(1);
   }
 );

@@ -1,11 +1,13 @@
 /**
  * The data-quality report: per source, rows read, accepted and quarantined by reason; values
  * cleared; identities merged; fields filled; coverage of every canonical field; and the first
- * quarantined rows with their reasons, direct identifiers masked unless the config allows them.
+ * quarantined rows with their reasons, showing no identifier unless the config allows them
+ * (maskedSamples).
  * The data-quality page and `npm run check` both show it.
  */
 import {CANONICAL_TABLES} from "../config/canonical.ts";
 import {normalise} from "../core/closest.ts";
+import {redact} from "../core/redact.ts";
 import type {PortraitConfig} from "../config/project.ts";
 import {type Store} from "../core/store.ts";
 import {ident, join, sql, val} from "../core/sql.ts";
@@ -16,6 +18,7 @@ import type {
   SourceQuality,
   StatusCount
 } from "../../src/contracts/quality.ts";
+import {type FieldMapping, usedColumns} from "../ingest/mapping.ts";
 import type {RelatedSummary} from "../ingest/related.ts";
 import {formatShare} from "../../src/contracts/share.ts";
 import type {Validation} from "./validate.ts";
@@ -37,28 +40,11 @@ export async function buildQuality(
   const sources: SourceQuality[] = [];
   for (const v of validation.sources) {
     const source = config.sources[v.source];
-    const identifierColumns = new Set(
-      config.privacy.identifiers
-        ? []
-        : v.mappings
-            .filter((m) => DIRECT_IDENTIFIERS.includes(m.field))
-            .flatMap((m) => (m.kind === "column" ? [m.label] : []))
-    );
-    const maskedSql =
-      v.mappings.some((m) => m.kind === "sql" && DIRECT_IDENTIFIERS.includes(m.field)) &&
-      !config.privacy.identifiers;
     const reasons = await store.all<{reason: string; column: string | null; rows: number}>(
       sql`SELECT reason, "column", count(*)::INTEGER AS rows FROM quarantine WHERE source = ${val(v.source)}
        GROUP BY ALL ORDER BY rows DESC, reason, "column"`
     );
-    const samples = await store.all<{
-      row: number;
-      file: string;
-      column: string | null;
-      reason: string;
-      message: string;
-      record: string;
-    }>(
+    const samples = await store.all<QuarantinedRow>(
       sql`SELECT "row", file, "column", reason, message, record::VARCHAR AS record FROM quarantine
        WHERE source = ${val(v.source)} ORDER BY "row", file LIMIT ${SAMPLE_ROWS}`
     );
@@ -81,10 +67,9 @@ export async function buildQuality(
       ),
       ignored: v.ignored,
       reasons,
-      samples: samples.map((s) => ({
-        ...s,
-        record: mask(JSON.parse(s.record), identifierColumns, maskedSql)
-      })),
+      samples: config.privacy.identifiers
+        ? samples.map((s) => ({...s, record: shown(JSON.parse(s.record), () => true)}))
+        : await maskedSamples(store, v, samples),
       ...(v.lines ? {lines: v.lines} : {}),
       ...(statuses.length > 0 ? {statuses} : {})
     });
@@ -148,34 +133,99 @@ async function relatedQuality(store: Store, identifiers: boolean): Promise<Relat
           FROM lookup_misses WHERE related = ${val(r.name)})
         WHERE n <= ${SAMPLE_ROWS} ORDER BY "user", field, file, "row"`
     );
+    const masked = (text: string | null) => (identifiers || text === null ? text : redact(text));
     out.push({
       ...r,
       samples: samples.map((s) => ({
         ...s,
         row: Number(s.row),
-        record: maskRelated(JSON.parse(s.record), identifiers)
+        key: masked(s.key),
+        record: identifiers
+          ? shown(JSON.parse(s.record), () => true)
+          : maskRelated(JSON.parse(s.record), r)
       })),
-      misses: misses.map((m) => ({...m, row: Number(m.row)}))
+      misses: misses.map((m) => ({...m, row: Number(m.row), key: masked(m.key)}))
     });
   }
   return out;
 }
 
+/** A quarantined row as the store holds it, its record as JSON text. */
+type QuarantinedRow = Omit<SourceQuality["samples"][number], "record"> & {record: string};
+
+/** What a hidden value reads on the page. */
+export const HIDDEN = "(hidden)";
+
 /**
- * A related row's values, with those of columns named like a direct identifier hidden unless
- * the config allows them: no canonical field says which of a related file's columns they are.
+ * Quarantined rows as the report shows them when identifiers are not allowed: the values of the
+ * columns a mapping reads into a field that identifies no one (what the reason is about), with
+ * any e-mail address or phone number in them masked; every other column named with its value
+ * hidden (a direct identifier, a column no mapping reads, an unreadable line); messages masked.
+ */
+async function maskedSamples(
+  store: Store,
+  v: Validation["sources"][number],
+  samples: QuarantinedRow[]
+): Promise<SourceQuality["samples"]> {
+  const records = samples.map((s) => JSON.parse(s.record) as Record<string, string | null>);
+  const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
+  const identifying = (m: FieldMapping) => DIRECT_IDENTIFIERS.includes(m.field);
+  const hidden = new Set(await usedColumns(store, columns, v.mappings.filter(identifying)));
+  const read = await usedColumns(
+    store,
+    columns,
+    v.mappings.filter((m) => !identifying(m))
+  );
+  const visible = new Set(read.filter((c) => !hidden.has(c) && !v.ignored.includes(c)));
+  return samples.map((s, i) => ({
+    ...s,
+    message: redact(s.message),
+    // A line that could not be read is one text: nothing tells its fields apart.
+    record: redactValues(shown(records[i], (key) => !isLine(s) && visible.has(key)))
+  }));
+}
+
+/** A quarantined line that could not be split into columns (its record is {line}). */
+function isLine(s: {reason: string}): boolean {
+  return s.reason === "malformed_line";
+}
+
+/** A row's values as the report shows them: those of the columns `visible` accepts, the rest hidden by name. */
+function shown(
+  record: Record<string, string | null>,
+  visible: (key: string) => boolean
+): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (key === "_row" || key === "_file") continue;
+    out[key] = value === null ? null : visible(key) ? value : HIDDEN;
+  }
+  return out;
+}
+
+/**
+ * A related row's values as the report shows them when identifiers are not allowed: its key and
+ * the columns lookups read ("payments.sum(payment_value)" reads payment_value), with e-mail
+ * addresses and phone numbers masked; every other column named, its value hidden.
  */
 function maskRelated(
   record: Record<string, string | null>,
-  identifiers: boolean
+  r: RelatedSummary
 ): Record<string, string | null> {
-  const named = (key: string) =>
-    normalise(key) === "name" ||
-    ["email", "phone", "mobile", "firstname", "lastname", "fullname", "street", "address"].some(
-      (word) => normalise(key).endsWith(word)
-    );
-  const columns = new Set(Object.keys(record).filter((k) => !identifiers && named(k)));
-  return mask(record, columns, false);
+  const read = new Set(
+    [r.key, ...r.lookups.map((l) => /\(([^()]+)\)$/.exec(l.column)?.[1] ?? "")].map(normalise)
+  );
+  return redactValues(shown(record, (column) => read.has(normalise(column))));
+}
+
+/** A shown row with the e-mail addresses and phone numbers in its values masked. */
+function redactValues(record: Record<string, string | null>): Record<string, string | null> {
+  return Object.fromEntries(
+    Object.entries(record).map(([k, v]) => [
+      k,
+      typeof v !== "string" || v === HIDDEN ? v : redact(v)
+    ])
+  );
 }
 
 async function identitySummary(store: Store): Promise<QualityReport["identity"]> {
@@ -231,19 +281,6 @@ export function statusText(statuses: StatusCount[]): string {
         ? "in no status list: counted as a purchase"
         : c;
   return `orders by status: ${statuses.map((s) => `${n(s.orders)} ${s.status ?? "(none)"} (${as(s.countsAs)})`).join(", ")}`;
-}
-
-function mask(
-  record: Record<string, string | null>,
-  columns: Set<string>,
-  everything: boolean
-): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  for (const [key, value] of Object.entries(record)) {
-    if (key === "_row" || key === "_file") continue;
-    out[key] = value !== null && (everything || columns.has(key)) ? "(hidden)" : value;
-  }
-  return out;
 }
 
 /** The report as plain text for a terminal (npm run check). */

@@ -3,7 +3,9 @@
  * build log does not spread it) and what to do; the report of a whole check; the one line the
  * build prints, and its failure message.
  */
+import {maskEmail, maskPhone} from "../core/redact.ts";
 import type {IdentifierKind} from "./identifiers.ts";
+import type {Hit} from "./matching.ts";
 
 /** Violations listed per file before the rest are counted only. */
 const SHOWN_PER_FILE = 5;
@@ -48,12 +50,10 @@ const KIND_LABELS: Record<IdentifierKind, string> = {
 /** An identifier as the message shows it: enough to find it, too little to re-publish it. */
 export function masked(kind: IdentifierKind, value: string): string {
   switch (kind) {
-    case "email": {
-      const [local, domain] = value.split("@");
-      return `${local.slice(0, 1)}…@${domain}`;
-    }
+    case "email":
+      return maskEmail(value);
     case "phone":
-      return `…${value.slice(-4)}`;
+      return maskPhone(value);
     case "name":
       return value
         .split(" ")
@@ -67,18 +67,17 @@ export function masked(kind: IdentifierKind, value: string): string {
 const IDENTIFIER_FIX =
   "Remove the field from what the page or loader publishes (publish the pseudonymous customer id instead), or set privacy.identifiers: true in the config for an internal build.";
 
-/** An identifier of the index found in a published file. */
-export function leaked(
-  file: string,
-  where: string,
-  kind: IdentifierKind,
-  value: string
-): Violation {
+/**
+ * An identifier found in a published file: one of the index, or an e-mail address or phone
+ * number by its shape, whoever it belongs to.
+ */
+export function leaked(file: string, where: string, {kind, value, shape}: Hit): Violation {
+  const by = shape ? ", by its shape (an address or number of no customer in the store)" : "";
   return {
     file,
     where,
     kind,
-    what: `${KIND_LABELS[kind]} ${masked(kind, value)}`,
+    what: `${KIND_LABELS[kind]} ${masked(kind, value)}${by}`,
     fix: IDENTIFIER_FIX,
     value
   };

@@ -50,7 +50,8 @@ function csvColumn(header: string[], line: string, offset: number, delimiter: st
   return header[field] ?? `field ${field + 1}`;
 }
 
-function parseCsvLine(line: string, delimiter: string): string[] {
+/** The fields of one CSV line (quotes respected). */
+export function parseCsvLine(line: string, delimiter: string): string[] {
   const out: string[] = [];
   let field = "";
   let quoted = false;

@@ -34,6 +34,11 @@ export interface IdentifierIndex {
   lastTokens: Set<string>;
   /** Customers (store rows and quarantined rows) the identifiers come from. */
   customers: number;
+  /**
+   * Whether e-mail addresses and phone numbers are found by their shape too, whoever they
+   * belong to (core/redact.ts); not in the code of libraries the site bundles.
+   */
+  shapes: boolean;
   /** Distinct identifiers: e-mails, phone forms, names and street lines. */
   size: number;
 }
@@ -69,9 +74,44 @@ export function fold(text: string): string {
   return NON_ASCII.test(lower) ? lower.normalize("NFD").replace(MARKS, "") : lower;
 }
 
-/** The words of a text, folded: "O'Brien-Smith" → ["o", "brien", "smith"]. */
+/** Street types as one word, however a record writes them ("Street", "St", "Str."). */
+const STREET_TYPES = new Map(
+  Object.entries({
+    st: ["street", "str"],
+    ave: ["avenue", "av", "avn"],
+    dr: ["drive", "drv"],
+    rd: ["road"],
+    ln: ["lane"],
+    blvd: ["boulevard", "bd", "boul"],
+    ct: ["court"],
+    pl: ["place"],
+    sq: ["square"],
+    ter: ["terrace", "terr"],
+    cres: ["crescent", "cr"],
+    hwy: ["highway"],
+    pkwy: ["parkway"],
+    cir: ["circle"],
+    cl: ["close"],
+    gdns: ["gardens"],
+    mt: ["mount"]
+  }).flatMap(([short, long]) => [short, ...long].map((l): [string, string] => [l, short]))
+);
+/** "Schulstraße", "Schulstrasse" and "Schulstr" as one word. */
+const STRASSE = /(?:straße|strasse)$/;
+
+/** A folded word as compared: a street type abbreviated ("drive" as "dr", "schulstraße" as "schulstr"). */
+export function token(word: string): string {
+  const folded = fold(word);
+  const type = STREET_TYPES.get(folded);
+  if (type !== undefined) return type;
+  return folded.endsWith("straße") || folded.endsWith("strasse")
+    ? folded.replace(STRASSE, "str")
+    : folded;
+}
+
+/** The words of a text, as compared: "O'Brien-Smith" → ["o", "brien", "smith"]. */
 export function words(text: string): string[] {
-  return (text.match(WORD) ?? []).map(fold);
+  return (text.match(WORD) ?? []).map(token);
 }
 
 /** An e-mail address as compared: trimmed, lower case, without spaces (as identity's key). */
@@ -148,6 +188,7 @@ export function emptyIndex(): IdentifierIndex {
     firstTokens: new Set(),
     lastTokens: new Set(),
     customers: 0,
+    shapes: true,
     size: 0
   };
 }
@@ -203,6 +244,7 @@ export function addCustomer(index: IdentifierIndex, c: Omit<CustomerIdentifiers,
 export function customerKeys(c: CustomerIdentifiers): string[] {
   const keys: string[] = [];
   if (c.email?.includes("@")) keys.push(`email ${emailKey(c.email)}`);
+  if (c.customer_id?.includes("@")) keys.push(`email ${emailKey(c.customer_id)}`);
   for (const f of phoneForms(c.phone, c.phone_key, c.country)) keys.push(`phone ${f}`);
   const first = c.first_name ? words(c.first_name) : [];
   const last = c.last_name ? words(c.last_name) : [];

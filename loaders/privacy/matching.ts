@@ -4,18 +4,18 @@
  * first and last name a record holds in two of its fields. A set lookup per candidate token, no
  * pattern per customer: the cost grows with the text, not with the number of customers.
  */
+import {EMAIL, emailShaped, normaliseText, phoneShapes} from "../core/redact.ts";
 import {identifierDigest} from "./digests.ts";
 import {
-  fold,
   type IdentifierIndex,
   type IdentifierKind,
   MAX_PHONE_DIGITS,
   MIN_PHONE_DIGITS,
   phoneCandidates,
+  token,
   WORD
 } from "./identifiers.ts";
 
-const EMAIL = /[\p{L}\p{N}._+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 const PHONE_RUN = /\d[\d \t\u00a0.()/-]{5,}\d/g;
 
 /** Values of at most this many words take part in a record's name check (JSON, Arrow). */
@@ -26,6 +26,8 @@ export interface Hit {
   kind: IdentifierKind;
   value: string;
   offset: number;
+  /** Found by its shape alone: no customer of the index has it (core/redact.ts). */
+  shape?: boolean;
 }
 
 /** A word of a text that may be part of a record's name. */
@@ -36,25 +38,36 @@ export interface Token {
 
 /** The identifiers in one text, with their offsets, and the tokens that may be part of a name. */
 export function scanText(
-  text: string,
+  written: string,
   index: IdentifierIndex,
   hits: Hit[],
   nameTokens?: Token[],
   recordWords = RECORD_VALUE_WORDS
 ): void {
+  const text = normaliseText(written);
   if (text.includes("@")) {
     for (const m of text.matchAll(EMAIL)) {
       const value = m[0].replace(/\.+$/, "").toLowerCase();
       if (index.emails.has(identifierDigest(value)))
         hits.push({kind: "email", value, offset: m.index});
+      else if (index.shapes && emailShaped(value))
+        hits.push({kind: "email", value, offset: m.index, shape: true});
     }
   }
+  const known = hits.length;
   if (index.phones.size > 0) {
     for (const m of text.matchAll(PHONE_RUN)) scanDigits(m[0], m.index, index, hits);
   }
+  if (index.shapes) {
+    for (const s of phoneShapes(text)) {
+      const same = (h: Hit) => s.digits.includes(h.value) || h.value.includes(s.digits);
+      if (!hits.slice(known).some(same))
+        hits.push({kind: "phone", value: s.digits, offset: s.offset, shape: true});
+    }
+  }
   if (index.phrases.size === 0 && !nameTokens) return;
   const tokens: Token[] = [];
-  for (const m of text.matchAll(WORD)) tokens.push({word: fold(m[0]), offset: m.index});
+  for (const m of text.matchAll(WORD)) tokens.push({word: token(m[0]), offset: m.index});
   // A record's name fields are short values: words in a sentence do not make a name.
   if (nameTokens && tokens.length <= recordWords)
     for (const t of tokens)

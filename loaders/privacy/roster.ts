@@ -4,13 +4,18 @@
  * no customer for them). Read once into the identifier index for the scan, and once more, only
  * when something leaked, to name whose identifier it was.
  */
+import {closeSync, openSync, readSync} from "node:fs";
+import {join as joinPath} from "node:path";
 import {listValue} from "@duckdb/node-api";
 import {normalise} from "../core/closest.ts";
-import type {PortraitConfig} from "../config/project.ts";
+import {redact} from "../core/redact.ts";
+import type {CsvOptions, PortraitConfig} from "../config/project.ts";
 import {ident, join, sql, type SQL} from "../core/sql.ts";
 import {type Store} from "../core/store.ts";
 import {digestSql, DigestSet} from "./digests.ts";
+import {formatOf} from "../ingest/sources.ts";
 import type {PrivacyReport} from "./findings.ts";
+import {parseCsvLine} from "./formats.ts";
 import {
   addCustomer,
   addName,
@@ -49,11 +54,23 @@ async function quarantinedCustomers(
   config: PortraitConfig
 ): Promise<CustomerIdentifiers[]> {
   if (!(await store.has("quarantine"))) return [];
-  const rows = await store.all<{source: string; row: number; record: string}>(
-    sql`SELECT source, "row", record::VARCHAR AS record FROM quarantine
+  const rows = await store.all<{
+    source: string;
+    row: number;
+    file: string;
+    reason: string;
+    record: string;
+  }>(
+    sql`SELECT source, "row", file, reason, record::VARCHAR AS record FROM quarantine
         WHERE "table" = 'customers' AND record IS NOT NULL ORDER BY source, "row"`
   );
-  return rows.map(({source, row, record}) => {
+  const headers = new Map<string, string[]>();
+  return rows.map(({source, row, file, reason, record}) => {
+    const parsed = JSON.parse(record) as Record<string, unknown>;
+    const values =
+      reason === "malformed_line" && typeof parsed.line === "string"
+        ? lineFields(config, source, file, parsed.line, headers)
+        : parsed;
     const fields = quarantineFields(config, source);
     const out: CustomerIdentifiers = {
       customer_id: null,
@@ -66,7 +83,7 @@ async function quarantinedCustomers(
       last_name: null,
       street: null
     };
-    for (const [column, value] of Object.entries(JSON.parse(record) as Record<string, unknown>)) {
+    for (const [column, value] of Object.entries(values)) {
       const field = fields.get(normalise(column)) as keyof CustomerIdentifiers | undefined;
       if (field && typeof value === "string") out[field] = value;
     }
@@ -74,6 +91,50 @@ async function quarantinedCustomers(
     if (out.phone) out.phone_key = digitsOf(out.phone);
     return out;
   });
+}
+
+/**
+ * A line that did not split into its file's columns, split as well as it goes and named by the
+ * file's header from the first field on: it still holds a person's details, mostly in their
+ * places (a line with fields too many at its end, or a name with a comma late in it). Nothing
+ * when the header cannot be read (the file gone), so the scan still finds the line's e-mail
+ * addresses and phone numbers by their shape.
+ */
+function lineFields(
+  config: PortraitConfig,
+  source: string,
+  file: string,
+  line: string,
+  headers: Map<string, string[]>
+): Record<string, string> {
+  const spec = config.sources[source];
+  if (!spec || !("file" in spec)) return {};
+  const delimiter = spec.csv?.delimiter ?? (formatOf(spec, file) === "tsv" ? "\t" : ",");
+  if (!headers.has(file))
+    headers.set(file, headerLine(joinPath(config.dir, file), spec.csv, delimiter));
+  const header = headers.get(file)!;
+  const values = parseCsvLine(line, delimiter);
+  return Object.fromEntries(header.flatMap((h, i) => (i < values.length ? [[h, values[i]]] : [])));
+}
+
+/** The column names of a delimited file, from its first 64 KiB (none when it cannot be read). */
+function headerLine(path: string, csv: CsvOptions | undefined, delimiter: string): string[] {
+  let text: string;
+  try {
+    const fd = openSync(path, "r");
+    try {
+      const buffer = Buffer.alloc(2 ** 16);
+      const n = readSync(fd, buffer, 0, buffer.length, 0);
+      text = buffer.subarray(0, n).toString(csv?.encoding === "latin-1" ? "latin1" : "utf8");
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return [];
+  }
+  const first = text.replace(/^\ufeff/, "").split(/\r?\n/)[csv?.skip ?? 0] ?? "";
+  const names = parseCsvLine(first, delimiter);
+  return csv?.header === false ? names.map((_, i) => `column${i}`) : names;
 }
 
 /** SQL for a column the customers table may lack. */
@@ -111,9 +172,11 @@ export async function identifierIndex(
     index.customers =
       (await store.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM customers`))?.n ?? 0;
     // Digests computed by DuckDB: a million numbers cross over far faster than a million strings.
+    // A customer id that is an e-mail address is one too, with the e-mail column empty or not.
     const [emails] = await store.columns(
-      sql`SELECT DISTINCT ${digestSql(sql`lower(regexp_replace(${email}, '\\s+', '', 'g'))`)}
-          FROM customers WHERE contains(${email}, '@')`
+      sql`SELECT DISTINCT ${digestSql(sql`lower(regexp_replace(e, '\\s+', '', 'g'))`)}
+          FROM (SELECT ${email} AS e FROM customers UNION ALL SELECT customer_id::VARCHAR FROM customers)
+          WHERE contains(e, '@')`
     );
     index.emails = new DigestSet(emails as number[]);
     index.size += index.emails.size;
@@ -164,7 +227,8 @@ export async function nameCustomers(store: Store, config: PortraitConfig, report
     for (const key of new Set(customerKeys(c))) {
       const found = wanted.get(key);
       if (!found) continue;
-      if (found.who === null) found.who = c.who ?? `customer ${c.customer_id}`;
+      // The id itself may be an identifier (an e-mail address): the log shows it masked.
+      if (found.who === null) found.who = c.who ?? `customer ${redact(String(c.customer_id))}`;
       else found.others++;
     }
   };

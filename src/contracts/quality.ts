@@ -24,6 +24,7 @@ export interface SourceQuality {
     column: string | null;
     reason: string;
     message: string;
+    /** The row's columns; a value is "(hidden)" unless it identifies no one and a mapping reads it. */
     record: Record<string, string | null>;
   }[];
   /** An orders source of lines (`lines: true`): the orders its lines made. */

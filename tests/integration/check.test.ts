@@ -64,6 +64,34 @@ describe("npm run check", () => {
   });
 });
 
+describe("npm run check: identifiers in what it prints", () => {
+  it("masks the e-mail addresses and phone numbers a quarantined row holds", async () => {
+    await writeFile(
+      join(dir, "sales.csv"),
+      [
+        "order_id,customer_id,ordered_at,amount,ship_phone",
+        "S1,C1,2024-02-01,5,+49 30 1234 5678",
+        "S2,jon.moss@mail.example,2024-02-02,6,+49 30 1234 5678",
+        "S3,C2,2024-02-03,7,",
+        "S4,C3,2024-02-04,8,",
+        ""
+      ].join("\n")
+    );
+    const path = join(dir, "sales.config.ts");
+    await writeFile(
+      path,
+      'export default {sources: {crm: {table: "customers", file: "customers.csv"}, sales: {table: "orders", file: "sales.csv"}}, validation: {maxRejectShare: 0.5}};\n'
+    );
+    const {status, stdout, stderr} = check(path);
+    expect(status).toBe(0);
+    expect(stdout).toContain(
+      "e.g. sales.csv row 2: customer j…@mail.example is not among the customers"
+    );
+    expect(`${stdout}${stderr}`).not.toContain("jon.moss");
+    expect(`${stdout}${stderr}`).not.toContain("1234 5678");
+  });
+});
+
 describe("npm run check: reference keys with several rows", () => {
   async function config(name: string, combine: string): Promise<string> {
     await writeFile(join(dir, "climate.csv"), "country,climate\nDE,mild\nDE,cold\nFR,mild\n");

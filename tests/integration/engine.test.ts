@@ -1,4 +1,4 @@
-import {cp, mkdtemp, rm, writeFile} from "node:fs/promises";
+import {cp, mkdir, mkdtemp, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from "vitest";
@@ -13,6 +13,7 @@ import {
 import {readOverview} from "../../loaders/clean/inventory.ts";
 import {readQuality} from "../../loaders/clean/quality.ts";
 import {withStore} from "../../loaders/core/store.ts";
+import {checkPrivacy} from "../../loaders/privacy/check.ts";
 import {ident, sql} from "../../loaders/core/sql.ts";
 
 const FIXTURE = join(import.meta.dirname, "..", "fixtures", "tiny");
@@ -107,6 +108,99 @@ describe("runEngine({configPath, storePath})", () => {
       country: "DE",
       signup_date: "2024-01-07"
     });
+  });
+
+  it("puts no identifier of a malformed customers line or an unmapped column in the quality report", async () => {
+    // One customers line with two fields too many: read as one text, the person's details in it.
+    await writeFile(
+      join(dir, "customers.csv"),
+      [
+        "customer_id,email,phone,first_name,last_name,street,country,signup_date",
+        "C1,ann@example.com,,Ann,Berg,1 Elm Street,DE,2024-01-05",
+        "C2,bo@example.com,,Bo,Lind,2 Oak Street,DE,2024-03-01",
+        "C3,cy@example.com,,Cy,Ek,3 Pine Street,FR,2024-03-20",
+        "C4,lena.fischer@gmx.example,+49 151 2345 6789,Lena,Fischer,12 Birch Road,DE,2024-01-07,x,y",
+        ""
+      ].join("\n")
+    );
+    // An orders export with columns no mapping reads: a shipping name and the buyer's address.
+    await writeFile(
+      join(dir, "orders.csv"),
+      [
+        "order_id,customer_id,ordered_at,amount,ship_name,buyer_email,ship_phone",
+        "O1,C1,2024-02-01 10:00:00,12.50,Ann Berg,ann@example.com,+49 30 1234 5678",
+        "O2,C2,not a date,3,Jon Moss,jon.moss@mail.example,+44 20 7946 0958",
+        "O3,jon.moss@mail.example,2024-03-02 09:00:00,30,Jon Moss,,",
+        "O4,C1,2024-03-05 10:00:00,8,Ann Berg,,",
+        "O5,C3,2024-03-06 10:00:00,9,Cy Ek,,",
+        ""
+      ].join("\n")
+    );
+    const config = await loadConfig(configPath);
+    await runEngine({configPath, config, storePath: store});
+    const quality = await withStore(store, readQuality);
+    const [crm, shop] = quality.sources;
+    expect(crm.samples.map((s) => [s.row, s.reason, s.record])).toEqual([
+      [4, "malformed_line", {line: "(hidden)"}]
+    ]);
+    expect(shop.samples.map((s) => [s.row, s.reason, s.message, s.record])).toEqual([
+      [
+        2,
+        "malformed_date",
+        'ordered_at "not a date" is not a date (expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)',
+        {
+          order_id: "O2",
+          customer_id: "C2",
+          ordered_at: "not a date",
+          amount: "3",
+          ship_name: "(hidden)",
+          buyer_email: "(hidden)",
+          ship_phone: "(hidden)"
+        }
+      ],
+      [
+        3,
+        "unknown_customer",
+        "customer j…@mail.example is not among the customers",
+        expect.objectContaining({customer_id: "j…@mail.example", ship_name: "(hidden)"})
+      ]
+    ]);
+    // The unmapped columns are named and counted all the same.
+    expect(shop.ignored).toEqual(["ship_name", "buyer_email", "ship_phone"]);
+    const published = JSON.stringify(quality).toLowerCase();
+    for (const identifier of ["lena", "fischer", "2345", "birch", "jon", "moss", "7946", "5678"])
+      expect(published).not.toContain(identifier);
+    // An aggregates-only build publishes the quality page all the same, as masked.
+    const aggregates = join(dir, "aggregates.duckdb");
+    const noCustomerLevel = {...config, privacy: {...config.privacy, customerLevel: false}};
+    await runEngine({configPath, config: noCustomerLevel, storePath: aggregates});
+    expect(await withStore(aggregates, readQuality)).toEqual(quality);
+    // Allowed by the config, the quarantine shows the rows as read.
+    const internalStore = join(dir, "internal.duckdb");
+    const allowed = {...config, privacy: {...config.privacy, identifiers: true}};
+    await runEngine({configPath, config: allowed, storePath: internalStore});
+    const internal = await withStore(internalStore, readQuality);
+    expect(internal.sources[0].samples[0].record.line).toContain("lena.fischer@gmx.example");
+    expect(internal.sources[1].samples[0].record.ship_name).toBe("Jon Moss");
+    // The privacy check passes the report as published, and would fail the rows as read.
+    const site = join(dir, "site");
+    await mkdir(join(site, "_file", "data"), {recursive: true});
+    const check = async (report: unknown) => {
+      await writeFile(join(site, "_file", "data", "quality.json"), JSON.stringify(report));
+      return withStore(store, (s) => checkPrivacy(s, site, config));
+    };
+    expect((await check(quality)).violations).toEqual([]);
+    const leaked = (await check(internal)).violations;
+    expect(leaked.map((v) => `${v.where} ${v.what}`)).toEqual(
+      expect.arrayContaining([
+        // The line's fields named by the file's header: the check knows whose details they are.
+        "at sources[0].samples[0].record.line the e-mail address l…@gmx.example of the customer in quarantined row 4 of source crm",
+        "at sources[0].samples[0].record.line the phone number …6789 of the customer in quarantined row 4 of source crm",
+        "at sources[0].samples[0].record.line the full name L. F. of the customer in quarantined row 4 of source crm",
+        "at sources[0].samples[0].record.line the street address 12 … of the customer in quarantined row 4 of source crm",
+        "at sources[1].samples[0].record.buyer_email the e-mail address j…@mail.example, by its shape (an address or number of no customer in the store)"
+      ])
+    );
   });
 
   it("reuses the store while its inputs are unchanged, and rebuilds when data changes", async () => {

@@ -41,6 +41,12 @@ let who: {
   street: string;
 };
 
+/** A customer id that is an e-mail address. */
+const ID_EMAIL = "mia.jones@fastmail.example";
+
+/** Street lines of the store ending in "Street" and in "Drive", as a record writes them. */
+let streets: {street: string; drive: string};
+
 /** The quarantined row's e-mail: a real person's, though the store keeps no customer for them. */
 const QUARANTINED_EMAIL = "Noor.Visser-Quarantined@posteo.example";
 
@@ -52,6 +58,8 @@ beforeAll(async () => {
     join(data, "crm2.csv"),
     `Id,E-mail,Phone,FirstName,LastName\n,${QUARANTINED_EMAIL},+31 6 1234 0000,Noor,Visser\n`
   );
+  // A third whose customer id is an e-mail address, its e-mail column empty.
+  writeFileSync(join(data, "crm3.csv"), `customer_id,email,country\n${ID_EMAIL},,NL\n`);
   config = parseConfig(
     {
       sources: {
@@ -61,7 +69,8 @@ beforeAll(async () => {
           file: "data/crm2.csv",
           columns: {customer_id: "Id", email: "E-mail", phone: "Phone"},
           validation: {maxRejectShare: 1}
-        }
+        },
+        crm3: {table: "customers", file: "data/crm3.csv"}
       }
     },
     join(dir, "portrait.config.ts")
@@ -74,6 +83,10 @@ beforeAll(async () => {
        AND first_name IS NOT NULL AND last_name IS NOT NULL AND regexp_matches(street, '^\\d+ \\w+ \\w+$')
      ORDER BY customer_id LIMIT 1`
   )) as typeof who;
+  streets = (await store.one(
+    sql`SELECT min(street) FILTER (regexp_matches(street, '^\\d+ \\w+ Street$')) AS street,
+       min(street) FILTER (regexp_matches(street, '^\\d+ [\\w ]+ Drive$')) AS drive FROM customers`
+  )) as typeof streets;
 });
 
 afterAll(() => {
@@ -204,6 +217,92 @@ describe("checkPrivacy(store, dir, config)", () => {
     ]);
   });
 
+  it("finds a customer's e-mail address however it is written", async () => {
+    const [local, domain] = who.email.split("@");
+    const written = [
+      `${local} @ ${domain}`,
+      `${local}\u200b@${domain}`,
+      `${local}\uff20${domain}`,
+      `mailto:${local}%40${domain}`,
+      [...who.email].map((c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0)).join("")
+    ];
+    const files = Object.fromEntries(written.map((w, i) => [`p${i}.html`, page(`<p>${w}</p>`)]));
+    const report = await check(published({...clean(), ...files}));
+    expect(report.violations.map((v) => [v.file, v.kind])).toEqual(
+      written.map((_, i) => [`p${i}.html`, "email"])
+    );
+    for (const line of lines(report)) expect(line).toContain(`of customer ${who.customer_id}`);
+  });
+
+  it("finds a phone number written with en dashes or narrow no-break spaces", async () => {
+    const key = who.phone_key; // 1NPANXXXXXX
+    const national = [key.slice(1, 4), key.slice(4, 7), key.slice(7)];
+    const report = await check(
+      published({
+        ...clean(),
+        "a.html": page(`<p>${national.join("\u2013")}</p>`),
+        "b.html": page(`<p>+1\u202f${national.join("\u202f")}</p>`),
+        "_file/data/c.json": JSON.stringify({note: `tel. ${national.join("\u2011")}`})
+      })
+    );
+    expect(report.violations.map((v) => [v.file, v.kind])).toEqual([
+      ["_file/data/c.json", "phone"],
+      ["a.html", "phone"],
+      ["b.html", "phone"]
+    ]);
+    for (const line of lines(report)) expect(line).toContain(`of customer`);
+  });
+
+  it("finds a street address with its street type abbreviated", async () => {
+    const abbreviated = [
+      streets.street.replace(/ Street$/, " St."),
+      streets.drive.replace(/ Drive$/, " Dr")
+    ];
+    const report = await check(
+      published({...clean(), "quality.html": page(`<p>${abbreviated.join("</p>\n<p>")}</p>`)})
+    );
+    expect(report.violations.map((v) => [v.where, v.kind])).toEqual([
+      ["line 6, column 4", "street"],
+      ["line 7, column 4", "street"]
+    ]);
+  });
+
+  it("finds e-mail addresses and phone numbers of no customer by their shape", async () => {
+    const report = await check(
+      published({
+        ...clean(),
+        "about.html": page(
+          "<p>Write to someone.else@unknown-shop.example or call +49 30 1234 5678.</p>"
+        ),
+        "_file/data/notes.json": JSON.stringify({notes: ["ring (030) 1234-5678 after 6"]})
+      })
+    );
+    expect(report.violations.map((v) => [v.file, v.kind])).toEqual([
+      ["_file/data/notes.json", "phone"],
+      ["about.html", "email"],
+      ["about.html", "phone"]
+    ]);
+    expect(lines(report)[1]).toContain(
+      "the e-mail address s…@unknown-shop.example, by its shape (an address or number of no customer in the store)"
+    );
+    expect(privacyFailure(report)).not.toContain("1234 5678");
+  });
+
+  it("finds an e-mail address used as the customer id, the e-mail column empty, and masks it in the message", async () => {
+    const report = await check(
+      published({
+        ...clean(),
+        "exports/customers.csv": `customer_id,profile_id\n${ID_EMAIL},p1\n`
+      })
+    );
+    expect(lines(report)).toEqual([
+      expect.stringContaining(
+        '- exports/customers.csv, line 2, column "customer_id": the e-mail address m…@fastmail.example of customer m…@fastmail.example.'
+      )
+    ]);
+    expect(privacyFailure(report)).not.toContain("mia.jones");
+  });
+
   it("finds the identifiers of a quarantined customer row", async () => {
     const planted = page(`<pre>${QUARANTINED_EMAIL}</pre>`);
     const report = await check(published({...clean(), "quality.html": planted}));
@@ -282,7 +381,9 @@ describe("checkPrivacy(store, dir, config)", () => {
             `<p>${who.first_name} and ${who.last_name} are common names; so is ${who.first_name} Anyone-Else.</p>`,
             `<p>Most live near ${street.slice(1).join(" ")}, at number ${street[0]}0 or elsewhere.</p>`,
             `<p>Order ${national.slice(0, 6)}, amount ${national.slice(0, 7)}.${national.slice(7)}, id ${national}9,`,
-            `ratio 0.${national}1, code ${national.slice(0, -1)}; ${who.email.split("@")[0]} at another domain.</p>`
+            `ratio 0.${national}1, code ${national.slice(0, -1)}; ${who.email.split("@")[0]} at another domain.</p>`,
+            "<p>Since 2014-01-02 12:30, 31.12.2024, 2024 2025 2026; $1,234,567.89, 12.345.678 and 0.51234567;",
+            "coordinates 52.3676 4.9041, host 192.168.100.200, d3@7.9.0, ids C0000001-2024 and 10 of 3 4 5 6 7 8 9.</p>"
           ].join("\n")
         ),
         "_file/data/amounts.json": JSON.stringify({
@@ -369,9 +470,12 @@ describe("the check's parts", () => {
   });
 
   it("reads a street line only with its house number", () => {
-    expect(streetTokens("39 Elm Street, Apt 9")).toEqual(["39", "elm", "street"]);
+    expect(streetTokens("39 Elm Street, Apt 9")).toEqual(["39", "elm", "st"]);
+    expect(streetTokens("39 Elm St.")).toEqual(["39", "elm", "st"]);
+    expect(streetTokens("11 Lake View Dr")).toEqual(streetTokens("11 Lake View Drive"));
     expect(streetTokens("Calle Luna, 39")).toEqual(["calle", "luna", "39"]);
-    expect(streetTokens("Schulstraße 135")).toEqual(["schulstraße", "135"]);
+    expect(streetTokens("Schulstraße 135")).toEqual(["schulstr", "135"]);
+    expect(streetTokens("Schulstr. 135")).toEqual(["schulstr", "135"]);
     expect(streetTokens("Main Street")).toBeNull();
     expect(streetTokens("42")).toBeNull();
   });
