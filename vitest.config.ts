@@ -4,7 +4,8 @@ import {defineConfig} from "vitest/config";
  * Three projects by speed: `unit` (no store, no server, no build), `integration` (a real DuckDB,
  * a real PostgreSQL server, the build's own steps) and `e2e` (a built site in Chromium).
  * Timeouts are there to end a test that hangs, never to judge speed: on a loaded machine a slow
- * test is still a passing one, so integration and end-to-end tests get fifteen minutes each.
+ * test is still a passing one, so every test and hook gets fifteen minutes (a unit file's hooks
+ * load d3, Plot, jsdom and DuckDB, which took over a minute on a machine seven builds shared).
  */
 const HANG = 15 * 60_000;
 
@@ -30,8 +31,8 @@ export default defineConfig({
           name: "unit",
           include: ["tests/unit/**/*.test.ts"],
           isolate: false,
-          testTimeout: 60_000,
-          hookTimeout: 60_000
+          testTimeout: HANG,
+          hookTimeout: HANG
         }
       },
       // Tests that read the small demo share its builds, made once per run on first use

@@ -24,9 +24,11 @@ import {CANONICAL_TABLES} from "./config/canonical.ts";
 import {readNotes} from "./config/notes.ts";
 import {pageSettings} from "./config/settings.ts";
 import {DEFAULT_SEGMENTS, loadConfig, type PortraitConfig} from "./config/project.ts";
+import {checksumOf, removeChecksum, verifyChecksum, writeChecksum} from "./core/checksum.ts";
 import {codeFingerprint, fingerprint} from "./core/fingerprint.ts";
 import {today} from "./core/clock.ts";
 import {PROJECT_DIR} from "./core/paths.ts";
+import {clearDeadScratch, scratchDir} from "./core/scratch.ts";
 import {ident, sql, val} from "./core/sql.ts";
 import {formatShare} from "../src/contracts/share.ts";
 import {Stages, type StageTiming} from "./core/stages.ts";
@@ -163,15 +165,37 @@ async function dropIntermediates(store: Store): Promise<void> {
 
 /** The fingerprint recorded in an existing store, or undefined. */
 export async function storedFingerprint(storePath: string): Promise<string | undefined> {
-  if (!existsSync(storePath)) return undefined;
+  const condition = await inspectStore(storePath);
+  return condition.state === "intact" ? condition.fingerprint : undefined;
+}
+
+/**
+ * What stands where the store goes: nothing; a store whose file is as the engine wrote it (its
+ * fingerprint, undefined when it cannot be reused: no build_meta, or no checksum to prove it
+ * whole); or a damaged one, and why. A damaged store is neither reused nor read as the previous
+ * build.
+ */
+export type StoreCondition =
+  | {state: "none"}
+  | {state: "intact"; fingerprint: string | undefined}
+  | {state: "damaged"; reason: string};
+
+/** Inspects the store at storePath: see StoreCondition. */
+export async function inspectStore(storePath: string): Promise<StoreCondition> {
+  if (!existsSync(storePath)) return {state: "none"};
+  if (!statSync(storePath).isFile())
+    return {state: "damaged", reason: "it is a directory, not a file: remove or rename it"};
+  const checked = await verifyChecksum(storePath);
+  if (checked !== undefined && checked !== "unrecorded") return {state: "damaged", reason: checked};
   let store: Store | undefined;
   try {
     store = await Store.open(storePath, {readOnly: true});
-    if (!(await store.has("build_meta"))) return undefined;
+    if (!(await store.has("build_meta"))) return {state: "intact", fingerprint: undefined};
     const row = await store.one<{fingerprint: string}>(sql`SELECT fingerprint FROM build_meta`);
-    return row?.fingerprint;
-  } catch {
-    return undefined; // an unreadable store is rebuilt
+    return {state: "intact", fingerprint: checked === undefined ? row?.fingerprint : undefined};
+  } catch (error) {
+    const message = String((error as Error)?.message ?? error).split("\n")[0];
+    return {state: "damaged", reason: `DuckDB cannot read it (${message})`};
   } finally {
     store?.close();
   }
@@ -186,11 +210,23 @@ export async function runEngine({
   log = () => {}
 }: EngineOptions): Promise<EngineResult> {
   const start = performance.now();
+  // Raw rows a build that died left in the private folder go before anything else runs.
+  const scratch = scratchDir(storePath);
+  const leftovers = clearDeadScratch(scratch);
+  if (leftovers.length > 0)
+    log(
+      `removed ${leftovers.length} temporary folder${leftovers.length === 1 ? "" : "s"} of raw data left in ${scratch} by a build that did not finish`
+    );
   const config = given ?? (await loadConfig(configPath));
   const digest = await inputFingerprint(config);
   // A database can change without any file changing: PostgreSQL sources always rebuild.
   const live = Object.values(config.sources).some((s) => "postgres" in s);
-  if (!live && (await storedFingerprint(storePath)) === digest) {
+  const condition = await inspectStore(storePath);
+  if (condition.state === "damaged")
+    log(
+      `the profile store ${storePath} is damaged: ${condition.reason}. Rebuilding it from the data; what only it held is lost: the previous build's figures and profiles, so the Overview will not say what changed since then and exports/changes.csv will list no customers (the history's snapshots are recomputed from the data).`
+    );
+  if (!live && condition.state === "intact" && condition.fingerprint === digest) {
     log(`store is up to date (${digest.slice(0, 12)})`);
     return {fingerprint: digest, rebuilt: false, stages: [], elapsedMs: performance.now() - start};
   }
@@ -203,9 +239,9 @@ export async function runEngine({
   // pages read is written out; large ones build on disk, where DuckDB can spill.
   const bytes = (await inputFiles(config)).reduce((sum, file) => sum + statSync(file).size, 0);
   const inMemory = bytes <= inMemoryBytes;
-  // What the overview compares with: the build this one replaces.
-  const previous = await readPreviousSummary(storePath);
-  const store = await Store.open(inMemory ? ":memory:" : buildingPath);
+  // What the overview compares with: the build this one replaces (never a damaged one).
+  const previous = condition.state === "intact" ? await readPreviousSummary(storePath) : undefined;
+  const store = await Store.open(inMemory ? ":memory:" : buildingPath, {scratch});
   let pipeline: PipelineResult;
   let profiling: ProfilingResult;
   let state: IdentityState | undefined;
@@ -223,7 +259,8 @@ export async function runEngine({
           ? `previous build: ${copied.customers.toLocaleString("en-US")} customers' profiles and risk kept for changes.csv`
           : `previous build: ${copied.missing}, so changes.csv will list no customers`
       );
-    } else log("no previous build: changes.csv will have its header only");
+    } else if (condition.state !== "damaged")
+      log("no previous build: changes.csv will have its header only");
     // The ids and names to keep for the next build; written once this build has succeeded.
     state = profiling.identities
       ? await stateOf(store, {asOf: profiling.asOf, nextId: profiling.identities.nextId})
@@ -250,8 +287,11 @@ export async function runEngine({
     throw error;
   }
   store.close();
+  const checksum = await checksumOf(buildingPath);
+  await removeChecksum(storePath);
   await rm(`${storePath}.wal`, {force: true});
   await rename(buildingPath, storePath);
+  await writeChecksum(storePath, checksum);
   if (state) await writeState(config.profiles.state, state);
   return {
     fingerprint: digest,

@@ -4,6 +4,10 @@
  *
  *   tsx scripts/build.ts            build the site into reports/ (or PORTRAIT_OUTPUT)
  *   tsx scripts/build.ts --preview  serve it with live reload (Framework's preview server)
+ *
+ * The site is built into a staging folder beside the output and swapped in only once the privacy
+ * check has passed (loaders/publish/staging.ts); lock files stop a second build from writing the
+ * same store, output or Framework cache at the same time (loaders/core/lock.ts).
  */
 import {spawn} from "node:child_process";
 import {existsSync} from "node:fs";
@@ -11,13 +15,15 @@ import {mkdir, readFile, readdir, rm, writeFile} from "node:fs/promises";
 import {dirname, join} from "node:path";
 import {loadConfig, type PortraitConfig} from "../loaders/config/project.ts";
 import {codeFingerprint} from "../loaders/core/fingerprint.ts";
+import {acquireLock, type Lock} from "../loaders/core/lock.ts";
 import {configPath, dataDir, outputDir, PROJECT_DIR, storePath} from "../loaders/core/paths.ts";
 import {redact} from "../loaders/core/redact.ts";
 import {withStore} from "../loaders/core/store.ts";
-import {runEngine, storedFingerprint} from "../loaders/engine.ts";
+import {runEngine} from "../loaders/engine.ts";
 import {checkPrivacyReusing} from "../loaders/privacy/check.ts";
 import {privacyFailure, privacySummary} from "../loaders/privacy/findings.ts";
 import {finishSite} from "../loaders/publish/finish.ts";
+import {publishSite, recoverOutput} from "../loaders/publish/staging.ts";
 import {PREVIEW_ENV} from "../loaders/site/hints.ts";
 import {fillNpmCache, scanNpmImports} from "./npm-cache.ts";
 
@@ -32,7 +38,7 @@ const CACHE = join(SRC, ".observablehq", "cache");
 export async function prepare(
   log: (line: string) => void = console.log,
   {preview = false}: {preview?: boolean} = {}
-): Promise<PortraitConfig> {
+): Promise<{config: PortraitConfig; fingerprint: string}> {
   const data = dataDir();
   // The demo config reads data/demo/ (or PORTRAIT_DATA): generate the demo data when missing.
   if (!process.env.PORTRAIT_CONFIG && !existsSync(join(data, "customers.csv"))) {
@@ -62,7 +68,7 @@ export async function prepare(
     log
   });
   log(`npm cache: ${npm.filter((e) => e.kind !== "stub").length} libraries from node_modules`);
-  return config;
+  return {config, fingerprint: engine.fingerprint};
 }
 
 /** The page builders' code, which the store's fingerprint leaves out (loaders/site/). */
@@ -105,6 +111,58 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
   });
 }
 
+/**
+ * The lock files a build holds while it runs: Framework's cache of this project, the store and,
+ * unless it only previews, the output. Returns them held; a held one throws LockedError.
+ */
+export function lockBuild({preview = false}: {preview?: boolean} = {}): Lock[] {
+  const command = `${preview ? "npm run dev" : "npm run build"} in ${PROJECT_DIR}`;
+  const paths = [join(CACHE, ".portrait-build.lock"), `${storePath()}.lock`];
+  if (!preview) paths.push(`${outputDir()}.lock`);
+  const locks: Lock[] = [];
+  try {
+    for (const path of paths) locks.push(acquireLock(path, command));
+  } catch (error) {
+    for (const lock of locks) lock.release();
+    throw error;
+  }
+  for (const {path, tookOver} of locks)
+    if (tookOver)
+      say(
+        `took over the lock ${path}: the build holding it (pid ${tookOver.pid}, started ${tookOver.started}) is no longer running`
+      );
+  return locks;
+}
+
+/**
+ * The privacy check over a site about to be published (a staging folder), against the store it
+ * was built from: prints its summary, and throws, saying the output was left as it was, when it
+ * found anything.
+ */
+export async function checkSite(
+  site: string,
+  {
+    store,
+    config,
+    fingerprint,
+    output
+  }: {store: string; config: PortraitConfig; fingerprint: string | undefined; output: string},
+  log: (line: string) => void = say
+): Promise<void> {
+  const privacy = await withStore(store, async (s) =>
+    checkPrivacyReusing(s, site, config, {
+      cache: join(dirname(store), "privacy-check.json"),
+      storeFingerprint: fingerprint,
+      code: await codeFingerprint(["privacy", "site/published.ts"])
+    })
+  );
+  log(privacySummary(privacy));
+  if (privacy.violations.length > 0)
+    throw new Error(
+      `${privacyFailure(privacy, "the new site")}\nNothing was published: ${output} is as the last build left it.`
+    );
+}
+
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -120,7 +178,11 @@ function say(line: string): void {
 async function main(): Promise<void> {
   const preview = process.argv.includes("--preview");
   const start = performance.now();
-  const config = await prepare(say, {preview});
+  // Ctrl-C or a kill ends the build through process.exit, which releases its locks.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(1));
+  const locks = lockBuild({preview});
+  if (!preview) for (const line of await recoverOutput(outputDir())) say(line);
+  const {config, fingerprint: storeFingerprint} = await prepare(say, {preview});
   const observable = join(
     PROJECT_DIR,
     "node_modules",
@@ -137,32 +199,39 @@ async function main(): Promise<void> {
     [PREVIEW_ENV]: preview ? "1" : "0"
   };
   if (preview) {
+    // The preview serves from the cache: once it is filled, another build may run.
+    for (const lock of locks) lock.release();
     await run(process.execPath, [observable, "preview", "--no-open"], env);
-  } else {
-    // Framework clears only an output folder inside the project: clear it here, wherever it is.
-    await rm(outputDir(), {recursive: true, force: true});
-    await run(process.execPath, [observable, "build"], env);
-    // What the files written after Framework are reused by: the store and the code behind them.
-    const storeFingerprint = await storedFingerprint(storePath());
-    await finishSite({
-      site: outputDir(),
-      store: storePath(),
-      config,
-      cardsKey: storeFingerprint && `${storeFingerprint} ${await siteCodeFingerprint()}`,
-      log: say
-    });
-    // Last, over everything published: a leak fails the build instead of reaching a reader.
-    const privacy = await withStore(storePath(), async (store) =>
-      checkPrivacyReusing(store, outputDir(), config, {
-        cache: join(dirname(storePath()), "privacy-check.json"),
-        storeFingerprint,
-        code: await codeFingerprint(["privacy", "site/published.ts"])
-      })
-    );
-    say(privacySummary(privacy));
-    if (privacy.violations.length > 0) throw new Error(privacyFailure(privacy, outputDir()));
-    say(`built the site in ${seconds(performance.now() - start)}`);
+    return;
   }
+  // Everything is written and checked in a staging folder; the output changes only at the end.
+  try {
+    await publishSite(outputDir(), async (site) => {
+      await run(process.execPath, [observable, "build"], {...env, PORTRAIT_OUTPUT: site});
+      // What the files written after Framework are reused by: the store and the code behind them.
+      await finishSite({
+        site,
+        store: storePath(),
+        config,
+        cardsKey: `${storeFingerprint} ${await siteCodeFingerprint()}`,
+        log: say
+      });
+      // Last, over everything to publish: a leak fails the build instead of reaching a reader.
+      await checkSite(
+        site,
+        {
+          store: storePath(),
+          config,
+          fingerprint: storeFingerprint,
+          output: outputDir()
+        },
+        say
+      );
+    });
+  } finally {
+    for (const lock of locks) lock.release();
+  }
+  say(`built the site in ${seconds(performance.now() - start)}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -7,15 +7,17 @@
  * names that the data cannot give); warnings are printed and do not fail it.
  */
 import {ConfigError, loadConfig} from "../loaders/config/project.ts";
-import {configPath} from "../loaders/core/paths.ts";
+import {configPath, storePath} from "../loaders/core/paths.ts";
 import {redact} from "../loaders/core/redact.ts";
+import {scratchDir} from "../loaders/core/scratch.ts";
 import {featuresChecked, runPipeline} from "../loaders/engine.ts";
 import {qualityText} from "../loaders/clean/quality.ts";
 import {Store} from "../loaders/core/store.ts";
 
 async function main(): Promise<number> {
   const config = await loadConfig(configPath());
-  const store = await Store.open(":memory:");
+  // The sources' raw text goes where a build's does: the store's private folder.
+  const store = await Store.open(":memory:", {scratch: scratchDir(storePath())});
   try {
     const log: string[] = [];
     const result = await runPipeline(store, config, (line) => log.push(line));

@@ -2,7 +2,8 @@
  * The profile store: one DuckDB file holding every table the pages need. This module owns the
  * DuckDB connection; everything else hands it SQL text and bound values.
  */
-import {tmpdir, totalmem} from "node:os";
+import {rmSync} from "node:fs";
+import {totalmem} from "node:os";
 import {join} from "node:path";
 import {
   DuckDBDataChunk,
@@ -12,6 +13,7 @@ import {
   DuckDBVector,
   type DuckDBValue
 } from "@duckdb/node-api";
+import {ensureScratch, scratchDir} from "./scratch.ts";
 import {literal, sql, val, type SQL} from "./sql.ts";
 
 export type Row = Record<string, unknown>;
@@ -26,6 +28,11 @@ export interface StoreOptions {
   readOnly?: boolean;
   /** DuckDB's memory limit (e.g. "4GB"); past it DuckDB spills to its temporary folder. */
   memoryLimit?: string;
+  /**
+   * The private folder (core/scratch.ts) for what DuckDB spills and the sources' raw text;
+   * scratchDir(path) unless given.
+   */
+  scratch?: string;
 }
 
 /**
@@ -52,13 +59,23 @@ export class Store {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     /** Where the store lives (":memory:" for tests). */
-    readonly path: string
+    readonly path: string,
+    /** The private folder for temporary files holding raw rows (core/scratch.ts). */
+    readonly scratch: string,
+    /** DuckDB's spill folder in it, removed on close; undefined when read-only. */
+    private readonly spill?: string
   ) {}
+
+  private static opened = 0;
 
   /** Opens (or creates) a store; open it read-only from page loaders so several can share it. */
   static async open(
     path: string,
-    {readOnly = false, memoryLimit = memoryLimitOf(process.env)}: StoreOptions = {}
+    {
+      readOnly = false,
+      memoryLimit = memoryLimitOf(process.env),
+      scratch = scratchDir(path)
+    }: StoreOptions = {}
   ): Promise<Store> {
     const options: Record<string, string> = {
       autoinstall_known_extensions: "false",
@@ -70,11 +87,14 @@ export class Store {
       // groups again and again, so the engine checkpoints once, when the store is complete.
       checkpoint_threshold: "1GiB"
     };
-    // An in-memory store spills to disk past its memory limit: into the system's temporary
-    // folder, not a .tmp folder in whatever directory the build runs from.
-    if (path === ":memory:")
-      options.temp_directory = join(tmpdir(), `portrait-duckdb-${process.pid}`);
+    // What DuckDB spills past its memory limit holds rows of the data: into the private folder,
+    // named after this process so that the next start removes it if the process dies.
+    let spill: string | undefined;
     if (readOnly) options.access_mode = "READ_ONLY";
+    else {
+      spill = join(ensureScratch(scratch), `${process.pid}-duckdb-${++Store.opened}`);
+      options.temp_directory = spill;
+    }
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(path, options);
@@ -84,7 +104,7 @@ export class Store {
           (readOnly ? "\nRun `npm run build` (or `npm run engine`) to create it." : "")
       );
     }
-    return new Store(instance, await instance.connect(), path);
+    return new Store(instance, await instance.connect(), path, scratch, spill);
   }
 
   /** Runs a statement for its effect. */
@@ -217,6 +237,7 @@ export class Store {
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
+    if (this.spill) rmSync(this.spill, {recursive: true, force: true});
   }
 }
 

@@ -19,8 +19,7 @@
  *   2.6-3.4 s for a bound JSON list, 6.6 s for bound lists, 46 s for bound `VALUES`). The load is
  *   one transaction on both sides: a failed read leaves the previous raw table in place.
  */
-import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {rmSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {structValue} from "@duckdb/node-api";
 import {
@@ -35,6 +34,7 @@ import {
 // @ts-expect-error -- pg-cursor ships no type declarations; CursorClass types what is used here
 import PgCursor from "pg-cursor";
 import {closest} from "../core/closest.ts";
+import {scratchFolder} from "../core/scratch.ts";
 import {type Store} from "../core/store.ts";
 import {ident, join as joinSql, raw, sql, val, type SQL} from "../core/sql.ts";
 
@@ -107,7 +107,7 @@ export async function readPostgres(store: Store, source: PostgresSource): Promis
   let duckOpen = false;
   let dir: string | undefined;
   try {
-    dir = mkdtempSync(join(tmpdir(), "portrait-pg-"));
+    dir = scratchFolder(store.scratch, "pg");
     await send(client, sql`BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY`);
     // A configured query is the user's own SQL, sent as they wrote it.
     const {query, description} =

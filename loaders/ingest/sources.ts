@@ -5,14 +5,14 @@
  * the header's columns go to the quarantine with their line number.
  *
  * The raw text is only an intermediate that validation reads a few times, a column or a few at
- * a time, so each file is written once to a private Parquet file in the system's temporary
- * folder (compressed, columnar, in file order) and `src_<name>` is a temporary view over it that
- * numbers the rows. Nothing then holds the text in memory, however large the source, and nothing
+ * a time, so each file is written once to a Parquet file (compressed, columnar, in file order)
+ * in the store's private folder (core/scratch.ts: beside the store, mode 0700, cleared of what a
+ * build that died left there at the next start), and `src_<name>` is a temporary view over it
+ * that numbers the rows. Nothing then holds the text in memory, however large the source, and nothing
  * writes it into the profile store. Sources of several files, or with malformed lines (whose rows
  * are numbered around the lines left out), and PostgreSQL sources become temporary tables.
  */
-import {mkdtempSync, rmSync} from "node:fs";
-import {tmpdir} from "node:os";
+import {rmSync} from "node:fs";
 import {dirname, extname, isAbsolute, join, relative, resolve} from "node:path";
 import type {
   CsvOptions,
@@ -21,6 +21,7 @@ import type {
   RelatedConfig,
   SourceConfig
 } from "../config/project.ts";
+import {scratchFolder} from "../core/scratch.ts";
 import {type Store} from "../core/store.ts";
 import {ident, join as joinSql, sql, val, literal, type SQL} from "../core/sql.ts";
 
@@ -239,9 +240,9 @@ interface FileRead {
 const rawFolders = new Set<string>();
 process.once("exit", () => rawFolders.forEach(removeFolder));
 
-/** A new private folder for one file's text. */
-function rawFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), "portrait-raw-"));
+/** A new folder for one file's text, in the store's private folder. */
+function rawFolder(store: Store): string {
+  const folder = scratchFolder(store.scratch, "raw");
   rawFolders.add(folder);
   return folder;
 }
@@ -265,7 +266,7 @@ async function readFile(
   location: string
 ): Promise<FileRead> {
   let rejects: FileRead["rejects"] = [];
-  const path = join(rawFolder(), "text.parquet");
+  const path = join(rawFolder(store), "text.parquet");
   const copy = (select: SQL) => sql`COPY (${select}) TO ${val(path)} (FORMAT parquet)`;
   try {
     if (format === "csv" || format === "tsv") {

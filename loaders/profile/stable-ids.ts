@@ -228,7 +228,17 @@ export type IdentityState = z.infer<typeof stateSchema>;
 /** Reads the state file; undefined when there is none yet. */
 export async function readState(path: string): Promise<IdentityState | undefined> {
   if (!existsSync(path)) return undefined;
-  const text = await readFile(path, "utf8");
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(
+      code === "EISDIR"
+        ? `${path}: the profiles' state file (profiles.state in the config) is a directory, not a file; move it away, or set profiles.state to a file path`
+        : `${path}: the profiles' state file (profiles.state in the config) cannot be read (${code ?? (error as Error).message}); check its permissions, or set profiles.state to another file`
+    );
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);

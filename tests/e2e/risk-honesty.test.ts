@@ -120,7 +120,7 @@ export default {
 };
 `
     );
-    buildSite(dir, {PORTRAIT_CONFIG: config});
+    await buildSite(dir, {PORTRAIT_CONFIG: config});
     root = join(dir, "site");
     server = await serveStatic(root);
   });

@@ -15,7 +15,7 @@ export const CUSTOMERS = 1200;
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = await mkdtemp(join(tmpdir(), "portrait-e2e-"));
   generateDemo(join(dir, "data"), CUSTOMERS);
-  const site: BuiltSite = {dir, log: buildSite(dir)};
+  const site: BuiltSite = {dir, log: await buildSite(dir)};
   project.provide("site", site);
   return () => rm(dir, {recursive: true, force: true});
 }

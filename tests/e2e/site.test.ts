@@ -135,7 +135,7 @@ describe("the built site", () => {
       const before = await storeCount("customers");
       const extra = header.map((c) => (c === "customer_id" ? "C9999999" : "")).join(",");
       appendFileSync(file, `${extra}\n`);
-      const log = buildSite(copy);
+      const log = await buildSite(copy);
       expect(log).toMatch(/engine built the store/);
       const server = await serveStatic(join(copy, "site"));
       const {page, problems} = await watchedPage(browser(), server.url);

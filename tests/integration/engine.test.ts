@@ -1,3 +1,13 @@
+import {spawn} from "node:child_process";
+import {
+  existsSync,
+  openSync,
+  readdirSync,
+  statSync,
+  truncateSync,
+  writeSync,
+  closeSync
+} from "node:fs";
 import {cp, mkdir, mkdtemp, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
@@ -15,6 +25,8 @@ import {readQuality} from "../../loaders/clean/quality.ts";
 import {withStore} from "../../loaders/core/store.ts";
 import {checkPrivacy} from "../../loaders/privacy/check.ts";
 import {ident, sql} from "../../loaders/core/sql.ts";
+import {PROJECT_DIR} from "../../loaders/core/paths.ts";
+import {generateDemo} from "../support/site.ts";
 
 const FIXTURE = join(import.meta.dirname, "..", "fixtures", "tiny");
 
@@ -284,5 +296,73 @@ describe("runEngine({configPath, storePath})", () => {
     expect(
       (await withStore(store, readOverview)).tables.find((t) => t.table === "orders")?.rows
     ).toBe(3);
+  });
+
+  it("rebuilds a truncated store, saying it is damaged, why, and what is lost with it", async () => {
+    await runEngine({configPath, storePath: store});
+    const bytes = statSync(store).size;
+    truncateSync(store, Math.floor(bytes / 2));
+    const log: string[] = [];
+    const result = await runEngine({configPath, storePath: store, log: (l) => log.push(l)});
+    expect(result.rebuilt).toBe(true);
+    expect(log).toContain(
+      `the profile store ${store} is damaged: it is ${Math.floor(bytes / 2).toLocaleString("en-US")} bytes, not the ${bytes.toLocaleString("en-US")} the engine wrote (truncated or overwritten). Rebuilding it from the data; what only it held is lost: the previous build's figures and profiles, so the Overview will not say what changed since then and exports/changes.csv will list no customers (the history's snapshots are recomputed from the data).`
+    );
+    expect(log.join("\n")).not.toMatch(/no previous build/);
+    expect((await runEngine({configPath, storePath: store})).rebuilt).toBe(false);
+  });
+
+  it("rebuilds a store with 4 KB overwritten instead of reusing it", async () => {
+    const first = await runEngine({configPath, storePath: store});
+    const fd = openSync(store, "r+");
+    writeSync(fd, Buffer.alloc(4096, 0x5a), 0, 4096, Math.floor(statSync(store).size / 2));
+    closeSync(fd);
+    const log: string[] = [];
+    const result = await runEngine({configPath, storePath: store, log: (l) => log.push(l)});
+    expect(result.rebuilt).toBe(true);
+    expect(result.fingerprint).toBe(first.fingerprint);
+    expect(log.join("\n")).toContain(
+      `the profile store ${store} is damaged: its contents differ from what the engine wrote (its SHA-256 does not match the one recorded in the checksum file). Rebuilding it from the data;`
+    );
+  });
+
+  it("keeps a build's raw rows in the store's private folder, and the next start removes what a killed build left", async () => {
+    // A demo large enough that reading it takes a moment, read by `npm run engine` in a child.
+    const data = join(dir, "demo");
+    generateDemo(data, 600);
+    const env = {...process.env, PORTRAIT_DATA: data, PORTRAIT_STORE: store};
+    const scratch = join(dir, "store", ".portrait-private");
+    const shared = () =>
+      new Set(readdirSync(tmpdir()).filter((n) => n.startsWith("portrait-raw-")));
+    const before = shared();
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/engine.ts"], {
+      cwd: PROJECT_DIR,
+      env,
+      stdio: "ignore"
+    });
+    const ended = new Promise((resolve) => child.once("exit", resolve));
+    // Kill it as soon as it holds raw text anywhere (a condition, not a clock).
+    const raw = () =>
+      (existsSync(scratch) &&
+        readdirSync(scratch).some((n) => n.startsWith(`${child.pid}-raw-`))) ||
+      [...shared()].some((n) => !before.has(n));
+    while (!raw() && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    expect(child.exitCode, "npm run engine ended before it read anything").toBeNull();
+    child.kill("SIGKILL");
+    await ended;
+    expect(
+      [...shared()].filter((n) => !before.has(n)),
+      "raw text in the system's temporary folder"
+    ).toEqual([]);
+    expect(statSync(scratch).mode & 0o777).toBe(0o700);
+    expect(readdirSync(scratch).filter((n) => n.startsWith(`${child.pid}-raw-`))).not.toEqual([]);
+    const log: string[] = [];
+    await runEngine({configPath, storePath: store, log: (l) => log.push(l)});
+    expect(log[0]).toMatch(
+      new RegExp(
+        `^removed \\d+ temporary folders? of raw data left in ${scratch} by a build that did not finish$`
+      )
+    );
+    expect(readdirSync(scratch).filter((n) => n.startsWith(`${child.pid}-`))).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ import type {Validation} from "../../loaders/clean/validate.ts";
 import type {Clustering} from "../../loaders/profile/cluster.ts";
 import type {IdentityState} from "../../loaders/profile/stable-ids.ts";
 import type {DemoSummary} from "../../loaders/demo/generate.ts";
+import {alive} from "../../loaders/core/lock.ts";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 
 declare module "vitest" {
@@ -97,16 +98,6 @@ async function waitFor(dir: string, lock: string): Promise<DemoBuilds> {
     if (pid > 0 && !alive(pid))
       throw new Error(`the test process ${pid} that was building the shared demo ended first`);
     await sleep(200);
-  }
-}
-
-/** Whether a process of this id is running. */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

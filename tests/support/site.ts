@@ -1,16 +1,17 @@
 /** The browser tests' built site: how it is built, where it is, and a server for it. */
-import {spawnSync} from "node:child_process";
+import {spawn, spawnSync} from "node:child_process";
 import {createHash} from "node:crypto";
 import {mkdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
+import {setTimeout as sleep} from "node:timers/promises";
 import type {Browser} from "playwright-core";
 import {afterAll, beforeAll, expect, inject} from "vitest";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {withStore, type Store} from "../../loaders/core/store.ts";
 import {serveStatic, type StaticServer} from "../../scripts/serve.ts";
 import {launchBrowser, type PageProblems} from "./browser.ts";
-import {alive} from "./demo-builds.ts";
+import {alive} from "../../loaders/core/lock.ts";
 
 /** A demo site built into dir: dir/data, dir/store.duckdb, dir/site; log is the build's output. */
 export interface BuiltSite {
@@ -79,9 +80,11 @@ const BUILD_LOCK = join(
   `portrait-build-${createHash("sha256").update(PROJECT_DIR).digest("hex").slice(0, 12)}.lock`
 );
 
-/** Runs `build` holding the build lock, waiting (synchronously) for another holder to finish. */
-function withBuildLock<T>(build: () => T): T {
-  const pause = new Int32Array(new SharedArrayBuffer(4));
+/**
+ * Takes the tests' build lock, waiting for another holder to finish (a condition, however long
+ * that takes: no clock); returns its release.
+ */
+export async function takeBuildLock(): Promise<() => void> {
   for (;;) {
     try {
       mkdirSync(BUILD_LOCK);
@@ -95,24 +98,49 @@ function withBuildLock<T>(build: () => T): T {
         // the holder has not written its pid yet
       }
       if (holder > 0 && !alive(holder)) rmSync(BUILD_LOCK, {recursive: true, force: true});
-      else Atomics.wait(pause, 0, 0, 250);
+      else await sleep(250);
     }
   }
+  writeFileSync(join(BUILD_LOCK, "pid"), String(process.pid));
+  return () => rmSync(BUILD_LOCK, {recursive: true, force: true});
+}
+
+/** The command that builds a site, without network when possible. */
+export function buildCommand(): string[] {
+  const command = [...TSX, "scripts/build.ts"];
+  return canUnshare() ? ["unshare", "-n", ...command] : command;
+}
+
+/**
+ * `npm run build` for dir, without network when possible; returns the build's output. It runs
+ * as a child process this one waits for without blocking, so the test's browser, server and
+ * vitest's own messages go on while it builds.
+ */
+export async function buildSite(dir: string, extra: NodeJS.ProcessEnv = {}): Promise<string> {
+  const release = await takeBuildLock();
   try {
-    writeFileSync(join(BUILD_LOCK, "pid"), String(process.pid));
-    return build();
+    const [command, ...args] = buildCommand();
+    return await shAsync(command, args, siteEnv(dir, extra));
   } finally {
-    rmSync(BUILD_LOCK, {recursive: true, force: true});
+    release();
   }
 }
 
-/** `npm run build` for dir, without network when possible; returns the build's output. */
-export function buildSite(dir: string, extra: NodeJS.ProcessEnv = {}): string {
-  const command = [...TSX, "scripts/build.ts"];
-  const env = siteEnv(dir, extra);
-  return withBuildLock(() =>
-    canUnshare() ? sh("unshare", ["-n", ...command], env) : sh(command[0], command.slice(1), env)
-  );
+/** Runs a command to completion without blocking this process, failing with its output. */
+export function shAsync(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {cwd: PROJECT_DIR, env, stdio: ["ignore", "pipe", "pipe"]});
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.stderr.on("data", (chunk) => (err += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => {
+      const output = `${out}\n${err}`;
+      if (status === 0) resolve(output);
+      else reject(new Error(`${command} ${args.join(" ")} failed (${status}):\n${output}`));
+    });
+  });
 }
 
 /** The shared site of tests/e2e/setup.ts, served and opened in Chromium for one test file. */
@@ -122,7 +150,8 @@ export function useSite(): {site: BuiltSite; url: () => string; browser: () => B
   let browser: Browser | undefined;
   beforeAll(async () => {
     server = await serveStatic(join(site.dir, "site"));
-    browser = await launchBrowser();
+    // No limit of Playwright's own on the launch: on a busy machine Chromium starts slowly.
+    browser = await launchBrowser({timeout: 0});
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,10 +1,14 @@
 /** Stable profile identities (loaders/profile/stable-ids.ts): the assignment and what it reports. */
+import {mkdirSync, mkdtempSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
 import {describe, expect, it} from "vitest";
 import {sql} from "../../loaders/core/sql.ts";
 import {
   columnKey,
   hungarian,
   matchProfiles,
+  readState,
   type Centroid,
   type ColumnScale
 } from "../../loaders/profile/stable-ids.ts";
@@ -125,5 +129,20 @@ describe("matchProfiles(current, previous, scales, {nextId})", () => {
       ["p2", "new"]
     ]);
     expect(nextId).toBe(3);
+  });
+});
+
+describe("readState(path)", () => {
+  it("names the state file when it is a directory, and says what to do", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "portrait-state-"));
+    try {
+      const state = join(dir, "portrait.state.json");
+      mkdirSync(state);
+      await expect(readState(state)).rejects.toThrow(
+        `${state}: the profiles' state file (profiles.state in the config) is a directory, not a file; move it away, or set profiles.state to a file path`
+      );
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
+    }
   });
 });
