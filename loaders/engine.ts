@@ -357,6 +357,8 @@ export async function runPipeline(
     return summaries;
   });
   const warnings = [
+    ...raws.flatMap((raw) => raw.warnings ?? []),
+    ...validation.warnings,
     ...(await crowdedIds(
       store,
       CANONICAL_TABLES.filter((t) => t.name !== "customers").map((t) => t.name)

@@ -1,0 +1,155 @@
+import {execFile} from "node:child_process";
+import {mkdir, mkdtemp, rm, writeFile} from "node:fs/promises";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {promisify} from "node:util";
+import {afterEach, beforeEach, describe, expect, it} from "vitest";
+import {parseConfig, type PortraitConfigInput} from "../../loaders/config/project.ts";
+import {readSources, type RawSource} from "../../loaders/ingest/sources.ts";
+import {Store} from "../../loaders/core/store.ts";
+import {PROJECT_DIR} from "../../loaders/core/paths.ts";
+import {validate} from "../../loaders/clean/validate.ts";
+import {sql} from "../../loaders/core/sql.ts";
+
+const run = promisify(execFile);
+
+let dir: string;
+let store: Store;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "portrait-sources-"));
+  store = await Store.open(":memory:");
+});
+
+afterEach(async () => {
+  store.close();
+  await rm(dir, {recursive: true, force: true});
+});
+
+const crm = {sources: {crm: {table: "customers", file: "customers.csv"}}} as const;
+
+/** Writes the files and reads the config's sources. */
+async function read(
+  files: Record<string, string>,
+  input: PortraitConfigInput = crm
+): Promise<RawSource[]> {
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  return readSources(store, parseConfig(input, join(dir, "portrait.config.ts")));
+}
+
+/** The error a promise fails with. */
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a failure");
+}
+
+/** Three million characters of one value, on one line: past DuckDB's 2 MB line, as a 10 MB one. */
+const LONG = "x".repeat(3_000_000);
+
+describe("readSources(store, config): a file it cannot read says which, why and what to do", () => {
+  it("says that an empty file is empty, not that it lacks customer_id", async () => {
+    const error = await failure(read({"customers.csv": ""}));
+    expect(error.message).toBe(
+      "customers.csv: is empty (0 bytes): it has no header and no rows. Export it again, or leave it out of the config"
+    );
+  });
+
+  it("says that a file of one long line has no header, and quotes none of it", async () => {
+    const error = await failure(read({"customers.csv": LONG}));
+    expect(error.message).toBe(
+      "customers.csv: has no header: its first line runs past 2,000,000 bytes (the file has 3,000,000), where a CSV file names its columns. Check that this is the export you meant (one long line is often JSON, or an export cut short), and export it again"
+    );
+  });
+
+  it("names the full temporary folder and how to point it elsewhere", async () => {
+    // A tmpfs of 64 KB, filled, in a mount namespace of its own: gone when the process ends.
+    const full = join(dir, "full");
+    await mkdir(full);
+    await writeFile(join(dir, "customers.csv"), "customer_id,email\nC1,a@x.example\n");
+    const script = join(dir, "read.mts");
+    await writeFile(
+      script,
+      [
+        `import {parseConfig} from ${JSON.stringify(join(PROJECT_DIR, "loaders/config/project.ts"))};`,
+        `import {readSources} from ${JSON.stringify(join(PROJECT_DIR, "loaders/ingest/sources.ts"))};`,
+        `import {Store} from ${JSON.stringify(join(PROJECT_DIR, "loaders/core/store.ts"))};`,
+        `const store = await Store.open(":memory:");`,
+        `process.env.TMPDIR = ${JSON.stringify(full)};`,
+        `const config = parseConfig(${JSON.stringify(crm)}, ${JSON.stringify(join(dir, "portrait.config.ts"))});`,
+        `await readSources(store, config).then(() => console.log("read"), (e) => console.log(e.message));`
+      ].join("\n")
+    );
+    const {stdout} = await run(
+      "unshare",
+      [
+        "--mount",
+        "--map-root-user",
+        "sh",
+        "-c",
+        `mount -t tmpfs -o size=64k tmpfs "$1" && (head -c 1M /dev/zero > "$1/fill" 2>/dev/null; true) && exec "$2" --import tsx "$3"`,
+        "sh",
+        full,
+        process.execPath,
+        script
+      ],
+      {cwd: PROJECT_DIR, encoding: "utf8"}
+    );
+    expect(stdout.trim()).toBe(
+      `customers.csv: cannot be read: the temporary folder ${full} is full (no space left on device). Reading a file writes its text there first, compressed. Free space in ${full}, or point TMPDIR at a folder with room (e.g. TMPDIR=/var/tmp npm run build)`
+    );
+  });
+});
+
+describe("readSources(store, config): one line over the 2 MB limit", () => {
+  it("is quarantined with its row number and size, the other rows read, and no message quotes it", async () => {
+    const lines = ["customer_id,signup_date", "C1,2024-01-01", `C2,${LONG}`, "C3,2024-01-02"];
+    const config = parseConfig(
+      {...crm, validation: {maxRejectShare: 1}},
+      join(dir, "portrait.config.ts")
+    );
+    await writeFile(join(dir, "customers.csv"), `${lines.join("\n")}\n`);
+    const raws = await readSources(store, config);
+    expect(raws.map((r) => [r.rows, r.malformed])).toEqual([[3, 1]]);
+    const v = await validate(store, config, raws, {today: "2026-12-05"});
+    expect(v.sources.map((s) => [s.read, s.accepted, s.quarantined, s.byReason])).toEqual([
+      [3, 2, 1, {malformed_line: 1}]
+    ]);
+    const rows = await store.all<{
+      row: number;
+      column: string | null;
+      reason: string;
+      message: string;
+    }>(sql`SELECT "row"::INTEGER AS "row", "column", reason, message FROM quarantine`);
+    expect(rows).toEqual([
+      {
+        row: 2,
+        column: null,
+        reason: "malformed_line",
+        message:
+          "line 3 is 3,000,003 bytes, over the 2,000,000 bytes a line may have (often a quote left open, or a document pasted into one field): fix that line in the file to read it"
+      }
+    ]);
+  });
+});
+
+describe("readSources(store, config): repeated column names", () => {
+  it("warns which columns of which file share a name, what each is read as, and what to do", async () => {
+    const [raw] = await read({
+      "customers.csv":
+        "customer_id,email,Email,phone,email\nC1,a@x.example,b@x.example,1,c@x.example\n"
+    });
+    expect(raw.columns).toEqual(["customer_id", "email", "Email_1", "phone", "email_2"]);
+    expect(raw.warnings).toEqual([
+      'customers.csv: columns 2, 3 and 5 are all named "email" (read as email, Email_1 and email_2; a mapping by that name reads column 2). Rename them in the file so each name says what it holds, or map the one you mean by the name it is read as (e.g. "Email_1")'
+    ]);
+  });
+
+  it("says nothing of a column whose name only looks like a copy", async () => {
+    const [raw] = await read({"customers.csv": "customer_id,email,email_1\nC1,a@x.example,b\n"});
+    expect(raw.warnings).toEqual([]);
+  });
+});
