@@ -106,6 +106,7 @@ export async function readPostgres(store: Store, source: PostgresSource): Promis
   const server = serverName(client);
   let duckOpen = false;
   let dir: string | undefined;
+  let rows = 0;
   try {
     dir = mkdtempSync(join(tmpdir(), "portrait-pg-"));
     await send(client, sql`BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY`);
@@ -127,7 +128,6 @@ export async function readPostgres(store: Store, source: PostgresSource): Promis
       path: join(dir, "batch.csv"),
       file: source.description ?? description
     });
-    let rows = 0;
     let batch = first;
     while (batch.rows.length > 0) {
       const next = readBatch(cursor, batchSize);
@@ -143,6 +143,14 @@ export async function readPostgres(store: Store, source: PostgresSource): Promis
     duckOpen = false;
     await send(client, sql`COMMIT`);
     return {rows, columns};
+  } catch (error) {
+    const lost = lostConnection(error);
+    if (lost === undefined) throw error;
+    const reading = what.kind === "table" ? `table ${what.table}` : "the query";
+    throw new Error(
+      `PostgreSQL at ${server} stopped answering while Portrait read ${reading}, after ${rows.toLocaleString("en-US")} rows (${lost}): the server shut down or restarted, or the connection was cut. Nothing of this read was kept. Check that the server is up (pg_isready -h ${client.host} -p ${client.port}), then run the build again`,
+      {cause: error}
+    );
   } finally {
     if (duckOpen) await store.run(sql`ROLLBACK`).catch(() => undefined);
     // Ending the session rolls back its transaction; a ROLLBACK would queue behind an open cursor.
@@ -448,8 +456,27 @@ function readBatch(cursor: Cursor, size: number): Promise<CursorBatch> {
   );
 }
 
+/**
+ * Why the connection went away in the middle of a read, in PostgreSQL's or Node's words; undefined
+ * for any other error. The server says so when it shuts down (57P01-57P03); a cut connection or a
+ * killed server process leaves only the socket's error.
+ */
+function lostConnection(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = errorCode(error) ?? "";
+  if (error instanceof DatabaseError)
+    return /^57P0[123]$|^08/.test(code) ? error.message : undefined;
+  if (
+    ["ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNABORTED", "EHOSTUNREACH", "ENETUNREACH"].includes(
+      code
+    )
+  )
+    return error.message;
+  return /Connection terminated/i.test(error.message) ? error.message : undefined;
+}
+
 function queryError(error: unknown, what: SourceKind, sql: string): Error {
-  if (!(error instanceof DatabaseError)) {
+  if (!(error instanceof DatabaseError) || lostConnection(error) !== undefined) {
     return error instanceof Error ? error : new Error(String(error));
   }
   const hint = error.hint ? ` Hint: ${error.hint}.` : "";

@@ -462,3 +462,79 @@ describe("readPostgres errors", () => {
     );
   });
 });
+
+describe("readPostgres when PostgreSQL stops in the middle of a read", () => {
+  let own: PostgresServer;
+  let holder: Client;
+
+  beforeAll(async () => {
+    own = await startPostgres();
+  });
+
+  afterAll(async () => {
+    await holder?.end().catch(() => undefined);
+    await own?.stop();
+  });
+
+  /**
+   * Starts reading a query one row at a time whose third row waits for a lock the test holds,
+   * and returns once the read waits there (two rows read): the process reading it, and the read.
+   */
+  async function stalledRead(): Promise<{pid: number; read: Promise<Error>}> {
+    holder = new Client({connectionString: own.url});
+    holder.on("error", () => undefined);
+    await holder.connect();
+    await holder.query("SELECT pg_advisory_lock(17)");
+    const read = failure(
+      readPostgres(store, {
+        connectionString: own.url,
+        query:
+          "SELECT x, CASE WHEN x = 3 THEN pg_advisory_lock_shared(17 + 0 * x)::text END AS waited FROM generate_series(1, 5) AS x",
+        target: "raw",
+        batchSize: 1
+      })
+    );
+    for (;;) {
+      const waiting = await holder.query<{pid: number}>(
+        "SELECT pid FROM pg_stat_activity WHERE application_name = 'portrait' AND wait_event_type = 'Lock'"
+      );
+      if (waiting.rows.length > 0) return {pid: waiting.rows[0].pid, read};
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** The message, whatever words the server or the socket had for it (in parentheses). */
+  const stopped = (port: number) =>
+    new RegExp(
+      `^PostgreSQL at 127\\.0\\.0\\.1:${port} stopped answering while Portrait read the query, after 2 rows \\(.+\\): the server shut down or restarted, or the connection was cut\\. Nothing of this read was kept\\. Check that the server is up \\(pg_isready -h 127\\.0\\.0\\.1 -p ${port}\\), then run the build again$`
+    );
+
+  it("names the server, how far it read and what to do when the reading process is killed", async () => {
+    const {pid, read} = await stalledRead();
+    process.kill(pid, "SIGKILL");
+    const error = await read;
+    expect(error.message).toMatch(stopped(own.port));
+    expect(await store.has("raw")).toBe(false);
+    // The server restarts its processes after one was killed: wait until it answers again.
+    await holder.end().catch(() => undefined);
+    for (;;) {
+      const client = new Client({connectionString: own.url});
+      client.on("error", () => undefined);
+      const up = await client.connect().then(
+        () => true,
+        () => false
+      );
+      await client.end().catch(() => undefined);
+      if (up) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+
+  it("says the same when the server is shut down", async () => {
+    const {read} = await stalledRead();
+    await own.stop();
+    const error = await read;
+    expect(error.message).toMatch(stopped(own.port));
+    expect(await store.has("raw")).toBe(false);
+  });
+});
