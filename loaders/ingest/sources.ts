@@ -316,7 +316,7 @@ async function readFile(
         // DuckDB tells the dialect from the first lines, and a line over its limit there stops
         // it: tell it with room for that line, then read with what it found, so that the line is
         // rejected as a later one would be.
-        const told = await sniffed(store, file, options);
+        const told = await sniffed(store, file, options, (error as Error).message);
         await dropRejects(store);
         await store.run(
           copy(sql`SELECT * FROM read_csv(${val(file)}, ${joinSql([...told, ...rejected])})`)
@@ -395,11 +395,35 @@ async function dropRejects(store: Store): Promise<void> {
 
 /**
  * read_csv's options for a file whose first lines hold one over the line limit: DuckDB sniffs
- * the dialect and header with room for the file's longest possible line, and the read then
- * takes them as given (no sniffing), every column as text.
+ * the dialect and header with room for that line (reading past lines that do not fit the
+ * header, as the read does), and the read then takes them as given, every column as text.
  */
-async function sniffed(store: Store, file: string, options: SQL[]): Promise<SQL[]> {
-  const room = statSync(file).size + 1;
+async function sniffed(
+  store: Store,
+  file: string,
+  options: SQL[],
+  failure: string
+): Promise<SQL[]> {
+  // Room for the longest line DuckDB met: it says how long; a longer one further on says again.
+  let error = failure;
+  for (let tries = 0; ; tries++) {
+    const size = Number(/Actual Size:\s*(\d+)/.exec(error)?.[1] ?? statSync(file).size);
+    try {
+      return await sniffedWith(store, file, options, size + 2);
+    } catch (next) {
+      error = (next as Error).message;
+      if (tries === 4 || !LINE_TOO_LONG.test(error)) throw next;
+    }
+  }
+}
+
+/** The options DuckDB's sniffer finds with room for lines of `room` bytes. */
+async function sniffedWith(
+  store: Store,
+  file: string,
+  options: SQL[],
+  room: number
+): Promise<SQL[]> {
   const found = await store.one<{
     delim: string;
     quote: string;
@@ -410,7 +434,7 @@ async function sniffed(store: Store, file: string, options: SQL[]): Promise<SQL[
   }>(
     sql`SELECT Delimiter AS delim, Quote AS quote, Escape AS escape, SkipRows::INTEGER AS skip, HasHeader AS header,
        list_transform(Columns, c -> c.name) AS names
-     FROM sniff_csv(${val(file)}, ${joinSql([...options, sql`max_line_size = ${room}`, sql`buffer_size = ${2 * room}`])})`
+     FROM sniff_csv(${val(file)}, ${joinSql([...options, sql`ignore_errors = true`, sql`max_line_size = ${room}`, sql`buffer_size = ${2 * room}`])})`
   );
   if (!found) throw new Error("DuckDB could not tell the file's dialect");
   // sniff_csv writes "(empty)" for a quote or escape the sample did not use.
