@@ -292,7 +292,7 @@ function futureWarnings(
     .filter((r) => (r.byReason.future_date ?? 0) > 0 && !overLimit(config, r))
     .map((r) => {
       const n = r.byReason.future_date!;
-      return `sources.${r.source}: ${n.toLocaleString("en-US")} ${n === 1 ? "row is" : "rows are"} dated after today (${future.after}), the latest on ${r.latestFuture}: quarantined as future_date, counted on the data-quality page, and left out of the as-of date. ${CLOCK_HINT}`;
+      return `sources.${r.source}: ${n.toLocaleString("en-US")} ${n === 1 ? "row is" : "rows are"} dated after today (${future.after}), the latest on ${r.latestFuture}: quarantined as future_date, counted on the data-quality page, and left out of the as-of date. Fix them in the source if they are typos. ${CLOCK_HINT}`;
     });
 }
 

@@ -57,6 +57,8 @@ export interface PostgresRead {
   rows: number;
   /** The raw table's source columns, in source order (without `_row` and `_file`). */
   columns: string[];
+  /** The columns' names as the source gave them (repeats not yet renamed). */
+  names: string[];
 }
 
 type Text = string | null;
@@ -120,7 +122,8 @@ export async function readPostgres(store: Store, source: PostgresSource): Promis
     const first = await readBatch(cursor, batchSize).catch((error: unknown) => {
       throw queryError(error, what, text);
     });
-    const columns = rawColumnNames(first.fields.map((field) => field.name));
+    const names = first.fields.map((field) => field.name);
+    const columns = rawColumnNames(names);
     await store.run(sql`BEGIN TRANSACTION`);
     duckOpen = true;
     await store.run(createRawTable(source.target, columns));
@@ -142,7 +145,7 @@ export async function readPostgres(store: Store, source: PostgresSource): Promis
     await store.run(sql`COMMIT`);
     duckOpen = false;
     await send(client, sql`COMMIT`);
-    return {rows, columns};
+    return {rows, columns, names};
   } catch (error) {
     const lost = lostConnection(error);
     if (lost === undefined) throw error;

@@ -93,14 +93,24 @@ export async function readSource(
     const {connectionFromEnv, readPostgres} = await import("./postgres.ts");
     const {env, table, query} = source.postgres;
     const description = `postgresql:${table ?? "query"}`;
-    const {rows, columns} = await readPostgres(store, {
+    const {rows, columns, names} = await readPostgres(store, {
       connectionString: connectionFromEnv(env, process.env),
       table,
       query,
       target: rawTable,
       description
     });
-    return {name, rawTable, columns, rows, malformed: 0, locations: [description]};
+    const repeated = repeatedOf(names, columns);
+    const rename = table === undefined ? "in the query (AS another_name)" : "in the table";
+    return {
+      name,
+      rawTable,
+      columns,
+      rows,
+      malformed: 0,
+      locations: [description],
+      warnings: repeated.length > 0 ? [repeatedWarning(description, repeated, rename)] : []
+    };
   }
   const files = await expandFiles(store, config, `${as.key}.file`, source.file);
   let columns: string[] | undefined;
@@ -499,6 +509,11 @@ async function repeatedNames(
   );
   const names = Object.values(row ?? {}).map((n) => (n ?? "").trim());
   if (names.length !== columns.length || csv?.header === false) return [];
+  return repeatedOf(names, columns);
+}
+
+/** The names a source wrote more than once (in any case), given the names they are read as. */
+export function repeatedOf(names: readonly string[], columns: readonly string[]): Repeated[] {
   const at = new Map<string, number[]>();
   names.forEach((n, i) => at.set(n.toLowerCase(), [...(at.get(n.toLowerCase()) ?? []), i]));
   return [...at.values()]
@@ -511,7 +526,11 @@ async function repeatedNames(
 }
 
 /** The warning for a file's repeated header names: which, where, and what to do. */
-export function repeatedWarning(location: string, repeated: readonly Repeated[]): string {
+export function repeatedWarning(
+  location: string,
+  repeated: readonly Repeated[],
+  rename = "in the file"
+): string {
   const list = (items: readonly (string | number)[]) =>
     items.length <= 2
       ? items.join(" and ")
@@ -521,7 +540,7 @@ export function repeatedWarning(location: string, repeated: readonly Repeated[])
       `columns ${list(r.positions)} are ${r.positions.length === 2 ? "both" : "all"} named ${JSON.stringify(r.name)} (read as ${list(r.readAs)}; a mapping by that name reads column ${r.positions[0]})`
   );
   const example = repeated[0];
-  return `${location}: ${each.join("; ")}. Rename them in the file so each name says what it holds, or map the one you mean by the name it is read as (e.g. ${JSON.stringify(example.readAs[1])})`;
+  return `${location}: ${each.join("; ")}. Rename them ${rename} so each name says what it holds, or map the one you mean by the name it is read as (e.g. ${JSON.stringify(example.readAs[1])})`;
 }
 
 /** A file that could not be read, said without its content: why, and what to do. */

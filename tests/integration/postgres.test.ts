@@ -171,7 +171,7 @@ describe("readPostgres(store, {connectionString, table | query, target})", () =>
       "Postal Code",
       "notes"
     ];
-    expect(read).toEqual({rows: 3, columns});
+    expect(read).toEqual({rows: 3, columns, names: columns});
     expect(await raw("raw_customers")).toEqual({
       columns,
       rows: [
@@ -259,7 +259,8 @@ describe("readPostgres(store, {connectionString, table | query, target})", () =>
     });
     expect(read).toEqual({
       rows: 4,
-      columns: ["customer_id", "customer_id_1", "name", "double_amount"]
+      columns: ["customer_id", "customer_id_1", "name", "double_amount"],
+      names: ["customer_id", "customer_id", "name", "double_amount"]
     });
     expect(await store.all(sql`SELECT * FROM joined ORDER BY _row`)).toEqual(
       [
@@ -300,7 +301,7 @@ describe("readPostgres(store, {connectionString, table | query, target})", () =>
       query: "SELECT repeat('é', 1500000) AS long, 'short' AS short",
       target: "long"
     });
-    expect(read).toEqual({rows: 1, columns: ["long", "short"]});
+    expect(read).toEqual({rows: 1, columns: ["long", "short"], names: ["long", "short"]});
     expect(
       await store.all(sql`SELECT length(long) AS n, short, _row FROM long ORDER BY _row`)
     ).toEqual([{n: 1_500_000, short: "short", _row: 1}]);

@@ -5,7 +5,12 @@ import {join} from "node:path";
 import {promisify} from "node:util";
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
 import {parseConfig, type PortraitConfigInput} from "../../loaders/config/project.ts";
-import {readSources, type RawSource} from "../../loaders/ingest/sources.ts";
+import {
+  readSources,
+  repeatedOf,
+  repeatedWarning,
+  type RawSource
+} from "../../loaders/ingest/sources.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {validate} from "../../loaders/clean/validate.ts";
@@ -146,5 +151,15 @@ describe("readSources(store, config): repeated column names", () => {
   it("says nothing of a column whose name only looks like a copy", async () => {
     const [raw] = await read({"customers.csv": "customer_id,email,email_1\nC1,a@x.example,b\n"});
     expect(raw.warnings).toEqual([]);
+  });
+
+  it("says the same of a PostgreSQL query whose columns share a name, and how to rename them there", () => {
+    const repeated = repeatedOf(
+      ["customer_id", "customer_id", "name"],
+      ["customer_id", "customer_id_1", "name"]
+    );
+    expect(repeatedWarning("postgresql:query", repeated, "in the query (AS another_name)")).toBe(
+      'postgresql:query: columns 1 and 2 are both named "customer_id" (read as customer_id and customer_id_1; a mapping by that name reads column 1). Rename them in the query (AS another_name) so each name says what it holds, or map the one you mean by the name it is read as (e.g. "customer_id_1")'
+    );
   });
 });

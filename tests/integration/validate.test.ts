@@ -191,7 +191,7 @@ describe("validate(store, config, sources): row errors go to the quarantine with
       ]
     ]);
     expect(v.warnings).toEqual([
-      "sources.shop: 1 row is dated after today (2026-12-05), the latest on 2062-10-13: quarantined as future_date, counted on the data-quality page, and left out of the as-of date. If the dates are right, the build's clock is behind: set PORTRAIT_TODAY (or the machine's date), or asOf in the config to the day the export was taken."
+      "sources.shop: 1 row is dated after today (2026-12-05), the latest on 2062-10-13: quarantined as future_date, counted on the data-quality page, and left out of the as-of date. Fix them in the source if they are typos. If the dates are right, the build's clock is behind: set PORTRAIT_TODAY (or the machine's date), or asOf in the config to the day the export was taken."
     ]);
   });
 
