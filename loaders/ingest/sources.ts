@@ -246,7 +246,7 @@ async function expandFiles(
 interface FileRead {
   columns: string[];
   rows: number;
-  rejects: {row: number; message: string; text: string}[];
+  rejects: {row: number; message: string; text: string | null}[];
   /** Header names written more than once, with the names each copy is read under. */
   repeated: Repeated[];
   /** The private Parquet file holding the text, in file order (see the module doc). */
@@ -343,7 +343,8 @@ async function readFile(
       ).map((r) => ({
         row: Number(r.line) - offset,
         message: rejectMessage(Number(r.line), r.type, r.error),
-        text: r.text
+        // A line over the limit is not read: DuckDB's first 10,000 characters of it are no row.
+        text: r.type === "LINE SIZE OVER MAXIMUM" ? null : r.text
       }));
     } else if (format === "parquet") {
       await store.run(copy(sql`SELECT COLUMNS(*)::VARCHAR FROM read_parquet(${val(file)})`));

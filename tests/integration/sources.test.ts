@@ -123,14 +123,18 @@ describe("readSources(store, config): one line over the 2 MB limit", () => {
       column: string | null;
       reason: string;
       message: string;
-    }>(sql`SELECT "row"::INTEGER AS "row", "column", reason, message FROM quarantine`);
+      record: string;
+    }>(
+      sql`SELECT "row"::INTEGER AS "row", "column", reason, message, record::VARCHAR AS record FROM quarantine`
+    );
     expect(rows).toEqual([
       {
         row: 2,
         column: null,
         reason: "malformed_line",
         message:
-          "line 3 is 3,000,003 bytes, over the 2,000,000 bytes a line may have (often a quote left open, or a document pasted into one field): fix that line in the file to read it"
+          "line 3 is 3,000,003 bytes, over the 2,000,000 bytes a line may have (often a quote left open, or a document pasted into one field): fix that line in the file to read it",
+        record: '{"line":null}'
       }
     ]);
   });
