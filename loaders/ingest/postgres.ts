@@ -147,6 +147,13 @@ export async function readPostgres(store: Store, source: PostgresSource): Promis
     await send(client, sql`COMMIT`);
     return {rows, columns, names};
   } catch (error) {
+    if (errorCode(error) === "ENOSPC") {
+      const folder = tmpdir();
+      throw new Error(
+        `${source.description ?? "postgresql"}: cannot be read: the temporary folder ${folder} is full (no space left on device). Reading from PostgreSQL writes each batch of rows there first. Free space in ${folder}, or point TMPDIR at a folder with room (e.g. TMPDIR=/var/tmp npm run build)`,
+        {cause: error}
+      );
+    }
     const lost = lostConnection(error);
     if (lost === undefined) throw error;
     const reading = what.kind === "table" ? `table ${what.table}` : "the query";
