@@ -7,9 +7,9 @@ import {Client} from "pg";
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from "vitest";
 import {readPostgres} from "../../loaders/ingest/postgres.ts";
 import {Store} from "../../loaders/core/store.ts";
-import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {ident, sql, val} from "../../loaders/core/sql.ts";
 import {freePort, startPostgres, type PostgresServer} from "../support/postgres.ts";
+import {importOf, withFullFolder} from "../support/full-folder.ts";
 
 const run = promisify(execFile);
 
@@ -452,39 +452,22 @@ describe("readPostgres errors", () => {
   });
 
   it("names the full temporary folder and how to point it elsewhere", async () => {
-    // A tmpfs of 64 KB, filled, in a mount namespace of its own: gone when the process ends.
     const dir = mkdtempSync(join(tmpdir(), "portrait-pg-full-"));
     try {
-      const full = join(dir, "full");
-      const script = join(dir, "read.mts");
-      const module = (path: string) => JSON.stringify(join(PROJECT_DIR, path));
-      writeFileSync(
-        script,
-        [
-          `import {readPostgres} from ${module("loaders/ingest/postgres.ts")};`,
-          `import {Store} from ${module("loaders/core/store.ts")};`,
-          `const store = await Store.open(":memory:");`,
-          `process.env.TMPDIR = ${JSON.stringify(full)};`,
-          `const source = {connectionString: ${JSON.stringify(pg.url)}, table: "orders", target: "o", description: "postgresql:public.orders"};`,
-          `await readPostgres(store, source).then(() => console.log("read"), (e) => console.log(e.message));`
-        ].join("\n")
-      );
-      const {stdout} = await run(
-        "unshare",
-        [
-          "--mount",
-          "--map-root-user",
-          "sh",
-          "-c",
-          `mkdir "$1" && mount -t tmpfs -o size=64k tmpfs "$1" && (head -c 1M /dev/zero > "$1/fill" 2>/dev/null; true) && exec "$2" --import tsx "$3"`,
-          "sh",
-          full,
-          process.execPath,
-          script
-        ],
-        {cwd: PROJECT_DIR, encoding: "utf8"}
-      );
-      expect(stdout.trim()).toBe(
+      const source = {
+        connectionString: pg.url,
+        table: "orders",
+        target: "o",
+        description: "postgresql:public.orders"
+      };
+      const {full, stdout} = await withFullFolder(dir, [
+        importOf("readPostgres", "loaders/ingest/postgres.ts"),
+        importOf("Store", "loaders/core/store.ts"),
+        `const store = await Store.open(":memory:");`,
+        `process.env.TMPDIR = FULL;`,
+        `await readPostgres(store, ${JSON.stringify(source)}).then(() => console.log("read"), (e) => console.log(e.message));`
+      ]);
+      expect(stdout).toBe(
         `postgresql:public.orders: cannot be read: the temporary folder ${full} is full (no space left on device). Reading from PostgreSQL writes each batch of rows there first. Free space in ${full}, or point TMPDIR at a folder with room (e.g. TMPDIR=/var/tmp npm run build)`
       );
     } finally {

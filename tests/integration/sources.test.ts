@@ -1,8 +1,6 @@
-import {execFile} from "node:child_process";
-import {mkdir, mkdtemp, rm, writeFile} from "node:fs/promises";
+import {mkdtemp, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {promisify} from "node:util";
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
 import {parseConfig, type PortraitConfigInput} from "../../loaders/config/project.ts";
 import {
@@ -12,11 +10,9 @@ import {
   type RawSource
 } from "../../loaders/ingest/sources.ts";
 import {Store} from "../../loaders/core/store.ts";
-import {PROJECT_DIR} from "../../loaders/core/paths.ts";
 import {validate} from "../../loaders/clean/validate.ts";
 import {sql} from "../../loaders/core/sql.ts";
-
-const run = promisify(execFile);
+import {importOf, withFullFolder} from "../support/full-folder.ts";
 
 let dir: string;
 let store: Store;
@@ -61,39 +57,17 @@ describe("readSources(store, config): a file it cannot read says which, why and 
   });
 
   it("names the full temporary folder and how to point it elsewhere", async () => {
-    // A tmpfs of 64 KB, filled, in a mount namespace of its own: gone when the process ends.
-    const full = join(dir, "full");
-    await mkdir(full);
     await writeFile(join(dir, "customers.csv"), "customer_id,email\nC1,a@x.example\n");
-    const script = join(dir, "read.mts");
-    await writeFile(
-      script,
-      [
-        `import {parseConfig} from ${JSON.stringify(join(PROJECT_DIR, "loaders/config/project.ts"))};`,
-        `import {readSources} from ${JSON.stringify(join(PROJECT_DIR, "loaders/ingest/sources.ts"))};`,
-        `import {Store} from ${JSON.stringify(join(PROJECT_DIR, "loaders/core/store.ts"))};`,
-        `const store = await Store.open(":memory:");`,
-        `process.env.TMPDIR = ${JSON.stringify(full)};`,
-        `const config = parseConfig(${JSON.stringify(crm)}, ${JSON.stringify(join(dir, "portrait.config.ts"))});`,
-        `await readSources(store, config).then(() => console.log("read"), (e) => console.log(e.message));`
-      ].join("\n")
-    );
-    const {stdout} = await run(
-      "unshare",
-      [
-        "--mount",
-        "--map-root-user",
-        "sh",
-        "-c",
-        `mount -t tmpfs -o size=64k tmpfs "$1" && (head -c 1M /dev/zero > "$1/fill" 2>/dev/null; true) && exec "$2" --import tsx "$3"`,
-        "sh",
-        full,
-        process.execPath,
-        script
-      ],
-      {cwd: PROJECT_DIR, encoding: "utf8"}
-    );
-    expect(stdout.trim()).toBe(
+    const {full, stdout} = await withFullFolder(dir, [
+      importOf("parseConfig", "loaders/config/project.ts"),
+      importOf("readSources", "loaders/ingest/sources.ts"),
+      importOf("Store", "loaders/core/store.ts"),
+      `const store = await Store.open(":memory:");`,
+      `process.env.TMPDIR = FULL;`,
+      `const config = parseConfig(${JSON.stringify(crm)}, ${JSON.stringify(join(dir, "portrait.config.ts"))});`,
+      `await readSources(store, config).then(() => console.log("read"), (e) => console.log(e.message));`
+    ]);
+    expect(stdout).toBe(
       `customers.csv: cannot be read: the temporary folder ${full} is full (no space left on device). Reading a file writes its text there first, compressed. Free space in ${full}, or point TMPDIR at a folder with room (e.g. TMPDIR=/var/tmp npm run build)`
     );
   });
