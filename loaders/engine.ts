@@ -338,7 +338,9 @@ export async function runPipeline(
     log(
       `read ${raw.name}: ${raw.rows.toLocaleString("en-US")} rows from ${raw.locations.join(", ")}`
     );
-  const related = await stages.time("related", () => resolveRelated(store, config, raws));
+  // What reading the files found for a person to look at (related files' included).
+  const read = raws.flatMap((raw) => raw.warnings ?? []);
+  const related = await stages.time("related", () => resolveRelated(store, config, raws, read));
   for (const r of related)
     log(
       `related ${r.name}: ${r.read.toLocaleString("en-US")} rows, ${r.matched.toLocaleString("en-US")} matched, ${r.unmatched.toLocaleString("en-US")} unmatched`
@@ -397,6 +399,8 @@ export async function runPipeline(
     return summaries;
   });
   const warnings = [
+    ...read,
+    ...validation.warnings,
     ...(await crowdedIds(
       store,
       CANONICAL_TABLES.filter((t) => t.name !== "customers").map((t) => t.name)

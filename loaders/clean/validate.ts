@@ -62,6 +62,8 @@ export interface SourceValidation {
   lines?: LinesSummary;
   /** The source's columns no mapping reads: listed, never dropped without a word. */
   ignored: string[];
+  /** The latest day of the rows quarantined as future_date (YYYY-MM-DD), when there are some. */
+  latestFuture?: string;
 }
 
 /** Where the as-of date came from: the config, the last dated row, or the build's clock. */
@@ -74,6 +76,8 @@ export interface Validation {
   sources: SourceValidation[];
   /** Problems that must fail the build (reject share over the limit). */
   problems: string[];
+  /** What the data allows but a person should look at (rows dated after today). */
+  warnings: string[];
 }
 
 const ISO = "YYYY-MM-DD or YYYY-MM-DD HH:MM:SS";
@@ -233,17 +237,63 @@ async function validateSources(
       raws.findIndex((r) => r.name === a.source) - raws.findIndex((r) => r.name === b.source)
   );
   await groupLines(store, results);
-  const problems = rejectShareProblems(config, results);
+  const problems = [
+    ...emptySourceProblems(config, raws, results),
+    ...rejectShareProblems(config, results, future)
+  ];
+  const warnings = futureWarnings(config, results, future);
   // Today would do as a date, but then the same export would build another site tomorrow.
   // Dates that do not parse leave no dated row too: then the date format is the fix, not asOf.
   const unreadDates = results.filter((r) => (r.byReason.malformed_date ?? 0) > 0);
+  const futureRows = results.filter((r) => (r.byReason.future_date ?? 0) > 0);
   if (asOfRule === "today")
     problems.push(
-      unreadDates.length > 0
-        ? `no source has a date Portrait could read: ${unreadDates.map((r) => `sources.${r.source} has ${r.byReason.malformed_date!.toLocaleString("en-US")} that did not parse`).join("; ")}. Set dateFormat on ${unreadDates.length > 1 ? "those sources" : "that source"} to how they are written (e.g. dateFormat: "%d/%m/%Y %H:%M"; npm run check shows the first rows)`
-        : `no source has a dated row, so the data does not say which day it describes: set asOf in ${config.path} to the day the export was taken (asOf: "${todayDate}" for today), so that the same data builds the same site every day`
+      unreadDates.length === 0 && futureRows.length > 0
+        ? `every dated row is after today (${todayDate}): ${futureRows.map((r) => `sources.${r.source} has ${r.byReason.future_date!.toLocaleString("en-US")}, the latest on ${r.latestFuture}`).join("; ")}. They are quarantined as future_date, so they cannot set the as-of date. ${CLOCK_HINT} If the export moved the dates, export it again`
+        : unreadDates.length > 0
+          ? `no source has a date Portrait could read: ${unreadDates.map((r) => `sources.${r.source} has ${r.byReason.malformed_date!.toLocaleString("en-US")} that did not parse`).join("; ")}. Set dateFormat on ${unreadDates.length > 1 ? "those sources" : "that source"} to how they are written (e.g. dateFormat: "%d/%m/%Y %H:%M"; npm run check shows the first rows)`
+          : `no source has a dated row, so the data does not say which day it describes: set asOf in ${config.path} to the day the export was taken (asOf: "${todayDate}" for today), so that the same data builds the same site every day`
     );
-  return {asOf, asOfRule, sources: results, problems};
+  return {asOf, asOfRule, sources: results, problems, warnings};
+}
+
+/** What to do when rows are dated after the build's clock and they are right. */
+const CLOCK_HINT =
+  "If the dates are right, the build's clock is behind: set PORTRAIT_TODAY (or the machine's date), or asOf in the config to the day the export was taken.";
+
+/** A source that sent no row at all (a header only, an empty table) is a failed export. */
+function emptySourceProblems(
+  config: PortraitConfig,
+  raws: readonly RawSource[],
+  results: readonly SourceValidation[]
+): string[] {
+  return results
+    .filter((r) => r.read === 0)
+    .map((r) => {
+      const raw = raws.find((w) => w.name === r.source)!;
+      const files = "file" in config.sources[r.source];
+      const where = raw.locations.join(", ");
+      const has = raw.locations.length > 1 ? "have" : "has";
+      return `sources.${r.source}: ${where} ${has} ${files ? "a header and no rows" : "no rows"}, so there is nothing to read. Export it again, or take sources.${r.source} out of ${config.path}`;
+    });
+}
+
+/**
+ * Rows dated after today are quarantined and cannot move the as-of date; said once per source,
+ * as far as no problem says it already (a source over its reject limit).
+ */
+function futureWarnings(
+  config: PortraitConfig,
+  results: readonly SourceValidation[],
+  future: Future
+): string[] {
+  if (future.what !== "today") return [];
+  return results
+    .filter((r) => (r.byReason.future_date ?? 0) > 0 && !overLimit(config, r))
+    .map((r) => {
+      const n = r.byReason.future_date!;
+      return `sources.${r.source}: ${n.toLocaleString("en-US")} ${n === 1 ? "row is" : "rows are"} dated after today (${future.after}), the latest on ${r.latestFuture}: quarantined as future_date, counted on the data-quality page, and left out of the as-of date. Fix them in the source if they are typos. ${CLOCK_HINT}`;
+    });
 }
 
 /**
@@ -581,6 +631,13 @@ async function check(
   const accepted = await store.one<{n: number}>(
     sql`SELECT ((SELECT count(*) FROM ${rawTable}) - (SELECT count(*) FROM _rejected))::INTEGER AS n`
   );
+  const time = mappings.some((m) => m.field === table.time) ? parsedOf(table.time) : null;
+  const latest =
+    time === null
+      ? null
+      : await store.one<{day: string | null}>(
+          sql`SELECT strftime(max(${time}), '%Y-%m-%d') AS day FROM _flagged WHERE list_contains(_reasons, 'future_date')`
+        );
   const clearedCount = await store.one<{n: number}>(
     sql`SELECT count(*)::INTEGER AS n FROM cleared_values WHERE source = ${val(raw.name)}`
   );
@@ -597,7 +654,8 @@ async function check(
     byReason: Object.fromEntries(counts.map((c) => [c.reason, c.n])),
     cleared: clearedCount?.n ?? 0,
     mappings,
-    ignored: raw.columns.filter((c) => !used.has(c))
+    ignored: raw.columns.filter((c) => !used.has(c)),
+    ...(latest?.day ? {latestFuture: latest.day} : {})
   };
 }
 
@@ -674,14 +732,26 @@ async function findDuplicates(store: Store, s: Staged): Promise<void> {
   );
 }
 
-function rejectShareProblems(config: PortraitConfig, results: SourceValidation[]): string[] {
+/** Whether a source quarantined more than its maxRejectShare. */
+function overLimit(config: PortraitConfig, r: SourceValidation): boolean {
+  return (
+    r.read > 0 &&
+    r.quarantined / r.read > sourceValidation(config, config.sources[r.source]).maxRejectShare
+  );
+}
+
+function rejectShareProblems(
+  config: PortraitConfig,
+  results: SourceValidation[],
+  future: Future
+): string[] {
   const limitOf = (r: SourceValidation) =>
     sourceValidation(config, config.sources[r.source]).maxRejectShare;
   return results
-    .filter((r) => r.read > 0 && r.quarantined / r.read > limitOf(r))
+    .filter((r) => overLimit(config, r))
     .map((r) => {
       const limit = limitOf(r);
       const top = Object.entries(r.byReason).sort((a, b) => b[1] - a[1])[0];
-      return `sources.${r.source}: ${r.quarantined.toLocaleString("en-US")} of ${r.read.toLocaleString("en-US")} rows (${formatShare(r.quarantined / r.read)}) were quarantined, more than ${config.sources[r.source].validation?.maxRejectShare === undefined ? "validation" : `sources.${r.source}.validation`}.maxRejectShare (${formatShare(limit)}); most for ${top[0]} (${top[1].toLocaleString("en-US")}).${top[0] === "malformed_date" ? ` If the dates are written another way, set sources.${r.source}.dateFormat (e.g. "%d/%m/%Y %H:%M").` : ""} Fix the source or its mapping (npm run check lists the rows), or raise the limit.`;
+      return `sources.${r.source}: ${r.quarantined.toLocaleString("en-US")} of ${r.read.toLocaleString("en-US")} rows (${formatShare(r.quarantined / r.read)}) were quarantined, more than ${config.sources[r.source].validation?.maxRejectShare === undefined ? "validation" : `sources.${r.source}.validation`}.maxRejectShare (${formatShare(limit)}); most for ${top[0]} (${top[1].toLocaleString("en-US")}).${top[0] === "malformed_date" ? ` If the dates are written another way, set sources.${r.source}.dateFormat (e.g. "%d/%m/%Y %H:%M").` : ""}${top[0] === "future_date" ? ` They are dated after ${future.what} (${future.after}), the latest on ${r.latestFuture}. ${future.what === "today" ? CLOCK_HINT : `If they belong in the profiles, set asOf later.`}` : ""} Fix the source or its mapping (npm run check lists the rows), or raise the limit.`;
     });
 }

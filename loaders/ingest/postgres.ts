@@ -57,6 +57,8 @@ export interface PostgresRead {
   rows: number;
   /** The raw table's source columns, in source order (without `_row` and `_file`). */
   columns: string[];
+  /** The columns' names as the source gave them (repeats not yet renamed). */
+  names: string[];
 }
 
 type Text = string | null;
@@ -106,6 +108,7 @@ export async function readPostgres(store: Store, source: PostgresSource): Promis
   const server = serverName(client);
   let duckOpen = false;
   let dir: string | undefined;
+  let rows = 0;
   try {
     dir = scratchFolder(store.scratch, "pg");
     await send(client, sql`BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY`);
@@ -119,7 +122,8 @@ export async function readPostgres(store: Store, source: PostgresSource): Promis
     const first = await readBatch(cursor, batchSize).catch((error: unknown) => {
       throw queryError(error, what, text);
     });
-    const columns = rawColumnNames(first.fields.map((field) => field.name));
+    const names = first.fields.map((field) => field.name);
+    const columns = rawColumnNames(names);
     await store.run(sql`BEGIN TRANSACTION`);
     duckOpen = true;
     await store.run(createRawTable(source.target, columns));
@@ -127,7 +131,6 @@ export async function readPostgres(store: Store, source: PostgresSource): Promis
       path: join(dir, "batch.csv"),
       file: source.description ?? description
     });
-    let rows = 0;
     let batch = first;
     while (batch.rows.length > 0) {
       const next = readBatch(cursor, batchSize);
@@ -142,7 +145,22 @@ export async function readPostgres(store: Store, source: PostgresSource): Promis
     await store.run(sql`COMMIT`);
     duckOpen = false;
     await send(client, sql`COMMIT`);
-    return {rows, columns};
+    return {rows, columns, names};
+  } catch (error) {
+    if (errorCode(error) === "ENOSPC") {
+      const folder = store.scratch;
+      throw new Error(
+        `${source.description ?? "postgresql"}: cannot be read: the store's private folder ${folder} is full (no space left on device). Reading from PostgreSQL writes each batch of rows there first. Free space on that disk, or put the store on a disk with room (PORTRAIT_STORE=/path/with/room/store.duckdb npm run build: the private folder sits beside it)`,
+        {cause: error}
+      );
+    }
+    const lost = lostConnection(error);
+    if (lost === undefined) throw error;
+    const reading = what.kind === "table" ? `table ${what.table}` : "the query";
+    throw new Error(
+      `PostgreSQL at ${server} stopped answering while Portrait read ${reading}, after ${rows.toLocaleString("en-US")} rows (${lost}): the server shut down or restarted, or the connection was cut. Nothing of this read was kept. Check that the server is up (pg_isready -h ${client.host} -p ${client.port}), then run the build again`,
+      {cause: error}
+    );
   } finally {
     if (duckOpen) await store.run(sql`ROLLBACK`).catch(() => undefined);
     // Ending the session rolls back its transaction; a ROLLBACK would queue behind an open cursor.
@@ -448,8 +466,27 @@ function readBatch(cursor: Cursor, size: number): Promise<CursorBatch> {
   );
 }
 
+/**
+ * Why the connection went away in the middle of a read, in PostgreSQL's or Node's words; undefined
+ * for any other error. The server says so when it shuts down (57P01-57P03); a cut connection or a
+ * killed server process leaves only the socket's error.
+ */
+function lostConnection(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = errorCode(error) ?? "";
+  if (error instanceof DatabaseError)
+    return /^57P0[123]$|^08/.test(code) ? error.message : undefined;
+  if (
+    ["ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNABORTED", "EHOSTUNREACH", "ENETUNREACH"].includes(
+      code
+    )
+  )
+    return error.message;
+  return /Connection terminated/i.test(error.message) ? error.message : undefined;
+}
+
 function queryError(error: unknown, what: SourceKind, sql: string): Error {
-  if (!(error instanceof DatabaseError)) {
+  if (!(error instanceof DatabaseError) || lostConnection(error) !== undefined) {
     return error instanceof Error ? error : new Error(String(error));
   }
   const hint = error.hint ? ` Hint: ${error.hint}.` : "";

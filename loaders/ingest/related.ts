@@ -126,7 +126,8 @@ const ACCOUNTING_DDL = [
 export async function resolveRelated(
   store: Store,
   config: PortraitConfig,
-  sources: RawSource[]
+  sources: RawSource[],
+  warnings: string[] = []
 ): Promise<RelatedSummary[]> {
   const names = Object.keys(config.related);
   const sourceLookups = sources.filter((s) =>
@@ -143,6 +144,7 @@ export async function resolveRelated(
       table: "related",
       key: `related.${name}`
     });
+    warnings.push(...(rawSource.warnings ?? []));
     keyColumn(config, name, r.key, rawSource.columns);
     const columns = [...rawSource.columns];
     for (const [column, spec] of Object.entries(r.columns ?? {})) {

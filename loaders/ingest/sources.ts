@@ -12,7 +12,7 @@
  * writes it into the profile store. Sources of several files, or with malformed lines (whose rows
  * are numbered around the lines left out), and PostgreSQL sources become temporary tables.
  */
-import {rmSync} from "node:fs";
+import {closeSync, openSync, readSync, rmSync, statSync} from "node:fs";
 import {dirname, extname, isAbsolute, join, relative, resolve} from "node:path";
 import type {
   CsvOptions,
@@ -22,6 +22,7 @@ import type {
   SourceConfig
 } from "../config/project.ts";
 import {scratchFolder} from "../core/scratch.ts";
+import {structValue} from "@duckdb/node-api";
 import {type Store} from "../core/store.ts";
 import {ident, join as joinSql, sql, val, literal, type SQL} from "../core/sql.ts";
 
@@ -41,6 +42,8 @@ export interface RawSource {
   locations: string[];
   /** The columns lookups in related files read as keys (ingest/related.ts). */
   lookupKeys?: string[];
+  /** What a person should look at, e.g. a header that names two columns alike. */
+  warnings?: string[];
 }
 
 /** The quarantine: every row a source sent that did not make it, with why. */
@@ -91,19 +94,30 @@ export async function readSource(
     const {connectionFromEnv, readPostgres} = await import("./postgres.ts");
     const {env, table, query} = source.postgres;
     const description = `postgresql:${table ?? "query"}`;
-    const {rows, columns} = await readPostgres(store, {
+    const {rows, columns, names} = await readPostgres(store, {
       connectionString: connectionFromEnv(env, process.env),
       table,
       query,
       target: rawTable,
       description
     });
-    return {name, rawTable, columns, rows, malformed: 0, locations: [description]};
+    const repeated = repeatedOf(names, columns);
+    const rename = table === undefined ? "in the query (AS another_name)" : "in the table";
+    return {
+      name,
+      rawTable,
+      columns,
+      rows,
+      malformed: 0,
+      locations: [description],
+      warnings: repeated.length > 0 ? [repeatedWarning(description, repeated, rename)] : []
+    };
   }
   const files = await expandFiles(store, config, `${as.key}.file`, source.file);
   let columns: string[] | undefined;
   let rows = 0;
   let malformed = 0;
+  const warnings: string[] = [];
   for (const file of files) {
     const location = relative(config.dir, file) || file;
     const read = await readFile(store, file, formatOf(source, file), source.csv, location);
@@ -148,6 +162,7 @@ export async function readSource(
     }
     rows += read.rows + read.rejects.length;
     malformed += read.rejects.length;
+    if (read.repeated.length > 0) warnings.push(repeatedWarning(location, read.repeated));
   }
   return {
     name,
@@ -155,7 +170,8 @@ export async function readSource(
     columns: columns ?? [],
     rows,
     malformed,
-    locations: files.map((f) => relative(config.dir, f))
+    locations: files.map((f) => relative(config.dir, f)),
+    warnings
   };
 }
 
@@ -231,7 +247,9 @@ async function expandFiles(
 interface FileRead {
   columns: string[];
   rows: number;
-  rejects: {row: number; message: string; text: string}[];
+  rejects: {row: number; message: string; text: string | null}[];
+  /** Header names written more than once, with the names each copy is read under. */
+  repeated: Repeated[];
   /** The private Parquet file holding the text, in file order (see the module doc). */
   path: string;
 }
@@ -257,6 +275,19 @@ function discard(path: string): void {
   removeFolder(dirname(path));
 }
 
+/** The longest CSV line DuckDB reads by default; a longer line is quarantined, not read. */
+const MAX_LINE_BYTES = 2_000_000;
+
+/** DuckDB's error when a line is longer than it reads, from the sniffer or the reader. */
+const LINE_TOO_LONG = /Maximum line size of \d+ bytes exceeded/;
+
+/** A header name written more than once: where (1-based columns) and what each copy is read as. */
+export interface Repeated {
+  name: string;
+  positions: number[];
+  readAs: string[];
+}
+
 /** Reads one file, as text in file order, into a private Parquet file (see the module doc). */
 async function readFile(
   store: Store,
@@ -265,42 +296,57 @@ async function readFile(
   csv: CsvOptions | undefined,
   location: string
 ): Promise<FileRead> {
+  if (statSync(file).size === 0) {
+    throw new Error(
+      `${location}: is empty (0 bytes): it has no header and no rows. Export it again, or leave it out of the config`
+    );
+  }
+  const folder = store.scratch;
   let rejects: FileRead["rejects"] = [];
-  const path = join(rawFolder(store), "text.parquet");
+  let path = "";
   const copy = (select: SQL) => sql`COPY (${select}) TO ${val(path)} (FORMAT parquet)`;
+  const isCsv = format === "csv" || format === "tsv";
+  const header = csv?.header ?? true;
+  const dialect = isCsv ? csvDialect(format, csv) : [];
   try {
-    if (format === "csv" || format === "tsv") {
-      const header = csv?.header ?? true;
-      const options: SQL[] = [
-        sql`all_varchar = true`,
-        sql`header = ${header}`,
+    path = join(rawFolder(store), "text.parquet");
+    if (isCsv) {
+      const options = [sql`all_varchar = true`, sql`header = ${header}`, ...dialect];
+      const rejected = [
         sql`store_rejects = true`,
         sql`rejects_table = '_rejects'`,
         sql`rejects_scan = '_reject_scans'`
       ];
-      const chosen: [SQL, string | number | undefined][] = [
-        [sql`delim`, csv?.delimiter ?? (format === "tsv" ? "\t" : undefined)],
-        [sql`quote`, csv?.quote],
-        [sql`escape`, csv?.escape],
-        [sql`encoding`, csv?.encoding],
-        [sql`skip`, csv?.skip]
-      ];
-      for (const [option, value] of chosen) {
-        if (value !== undefined)
-          options.push(sql`${option} = ${typeof value === "string" ? val(value) : value}`);
+      await dropRejects(store);
+      try {
+        await store.run(
+          copy(sql`SELECT * FROM read_csv(${val(file)}, ${joinSql([...options, ...rejected])})`)
+        );
+      } catch (error) {
+        if (!LINE_TOO_LONG.test((error as Error).message)) throw error;
+        // DuckDB tells the dialect from the first lines, and a line over its limit there stops
+        // it: tell it with room for that line, then read with what it found, so that the line is
+        // rejected as a later one would be.
+        const told = await sniffed(store, file, options, (error as Error).message);
+        await dropRejects(store);
+        await store.run(
+          copy(sql`SELECT * FROM read_csv(${val(file)}, ${joinSql([...told, ...rejected])})`)
+        );
       }
-      await store.run(sql`DROP TABLE IF EXISTS _rejects`);
-      await store.run(sql`DROP TABLE IF EXISTS _reject_scans`);
-      await store.run(copy(sql`SELECT * FROM read_csv(${val(file)}, ${joinSql(options)})`));
       // A rejected line's data row: its line less the header and skipped lines (exact unless
       // quoted fields span lines).
       const offset = (header ? 1 : 0) + (csv?.skip ?? 0);
       rejects = (
-        await store.all<{row: number; message: string; text: string}>(
-          sql`SELECT (min(line) - ${offset})::BIGINT AS "row", 'line ' || min(line) || ': ' || first(error_message) AS message, first(csv_line) AS text
+        await store.all<{line: number; type: string; error: string; text: string}>(
+          sql`SELECT min(line)::BIGINT AS line, first(error_type::VARCHAR) AS type, first(error_message) AS error, first(csv_line) AS text
            FROM _rejects GROUP BY line ORDER BY line`
         )
-      ).map((r) => ({...r, row: Number(r.row)}));
+      ).map((r) => ({
+        row: Number(r.line) - offset,
+        message: rejectMessage(Number(r.line), r.type, r.error),
+        // A line over the limit is not read: DuckDB's first 10,000 characters of it are no row.
+        text: r.type === "LINE SIZE OVER MAXIMUM" ? null : r.text
+      }));
     } else if (format === "parquet") {
       await store.run(copy(sql`SELECT COLUMNS(*)::VARCHAR FROM read_parquet(${val(file)})`));
     } else {
@@ -310,11 +356,8 @@ async function readFile(
       );
     }
   } catch (error) {
-    discard(path);
-    throw new Error(
-      `${location}: cannot be read as ${format}: ${firstLine((error as Error).message)}`,
-      {cause: error}
-    );
+    if (path) discard(path);
+    throw readError(error, location, format, folder);
   }
   const columns = (
     await store.all<{name: string}>(
@@ -331,7 +374,189 @@ async function readFile(
   const count = await store.one<{n: number}>(
     sql`SELECT count(*)::INTEGER AS n FROM read_parquet(${val(path)})`
   );
-  return {columns, rows: count?.n ?? 0, rejects, path};
+  const rows = count?.n ?? 0;
+  if (isCsv && header && rows === 0 && rejects.length === 0 && columns.join() === "column0") {
+    // What DuckDB makes of a file whose first line is no header it can read.
+    discard(path);
+    throw new Error(
+      `${location}: has no header: ${firstLineOf(file)}, where a CSV file names its columns. Check that this is the export you meant (one long line is often JSON, or an export cut short), and export it again`
+    );
+  }
+  const repeated = isCsv && header ? await repeatedNames(store, file, dialect, csv, columns) : [];
+  return {columns, rows, rejects, repeated, path};
+}
+
+/** The dialect options the config sets for a CSV or TSV file. */
+function csvDialect(format: FileFormat, csv: CsvOptions | undefined): SQL[] {
+  const chosen: [SQL, string | number | undefined][] = [
+    [sql`delim`, csv?.delimiter ?? (format === "tsv" ? "\t" : undefined)],
+    [sql`quote`, csv?.quote],
+    [sql`escape`, csv?.escape],
+    [sql`encoding`, csv?.encoding],
+    [sql`skip`, csv?.skip]
+  ];
+  return chosen.flatMap(([option, value]) =>
+    value === undefined ? [] : [sql`${option} = ${typeof value === "string" ? val(value) : value}`]
+  );
+}
+
+async function dropRejects(store: Store): Promise<void> {
+  await store.run(sql`DROP TABLE IF EXISTS _rejects`);
+  await store.run(sql`DROP TABLE IF EXISTS _reject_scans`);
+}
+
+/**
+ * read_csv's options for a file whose first lines hold one over the line limit: DuckDB sniffs
+ * the dialect and header with room for that line (reading past lines that do not fit the
+ * header, as the read does), and the read then takes them as given, every column as text.
+ */
+async function sniffed(
+  store: Store,
+  file: string,
+  options: SQL[],
+  failure: string
+): Promise<SQL[]> {
+  // Room for the longest line DuckDB met: it says how long; a longer one further on says again.
+  let error = failure;
+  for (let tries = 0; ; tries++) {
+    const size = Number(/Actual Size:\s*(\d+)/.exec(error)?.[1] ?? statSync(file).size);
+    try {
+      return await sniffedWith(store, file, options, size + 2);
+    } catch (next) {
+      error = (next as Error).message;
+      if (tries === 4 || !LINE_TOO_LONG.test(error)) throw next;
+    }
+  }
+}
+
+/** The options DuckDB's sniffer finds with room for lines of `room` bytes. */
+async function sniffedWith(
+  store: Store,
+  file: string,
+  options: SQL[],
+  room: number
+): Promise<SQL[]> {
+  const found = await store.one<{
+    delim: string;
+    quote: string;
+    escape: string;
+    skip: number;
+    header: boolean;
+    names: string[];
+  }>(
+    sql`SELECT Delimiter AS delim, Quote AS quote, Escape AS escape, SkipRows::INTEGER AS skip, HasHeader AS header,
+       list_transform(Columns, c -> c.name) AS names
+     FROM sniff_csv(${val(file)}, ${joinSql([...options, sql`ignore_errors = true`, sql`max_line_size = ${room}`, sql`buffer_size = ${2 * room}`])})`
+  );
+  if (!found) throw new Error("DuckDB could not tell the file's dialect");
+  // sniff_csv writes "(empty)" for a quote or escape the sample did not use.
+  const given = (text: string) => (text === "(empty)" ? '"' : text);
+  const types = structValue(Object.fromEntries(found.names.map((n) => [n, "VARCHAR"])));
+  return [
+    sql`auto_detect = false`,
+    sql`header = ${found.header}`,
+    sql`delim = ${val(found.delim)}`,
+    sql`quote = ${val(given(found.quote))}`,
+    sql`escape = ${val(given(found.escape))}`,
+    sql`skip = ${found.skip}`,
+    sql`columns = ${types}`
+  ];
+}
+
+/** A rejected line's message: DuckDB's, or for a line over the limit its size (never its text). */
+function rejectMessage(line: number, type: string, error: string): string {
+  if (type !== "LINE SIZE OVER MAXIMUM") return `line ${line}: ${error}`;
+  const size = /Actual Size:\s*(\d+)/.exec(error)?.[1];
+  const bytes = size === undefined ? "longer" : `${Number(size).toLocaleString("en-US")} bytes,`;
+  return `line ${line} is ${bytes} over the ${MAX_LINE_BYTES.toLocaleString("en-US")} bytes a line may have (often a quote left open, or a document pasted into one field): fix that line in the file to read it`;
+}
+
+/** What the first line of a file is, for a message: how long, or that it never ends. */
+function firstLineOf(file: string): string {
+  const size = statSync(file).size;
+  const buffer = Buffer.alloc(Math.min(size, MAX_LINE_BYTES + 1));
+  const fd = openSync(file, "r");
+  try {
+    readSync(fd, buffer, 0, buffer.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const end = buffer.indexOf(10);
+  const n = (bytes: number) => bytes.toLocaleString("en-US");
+  if (end < 0 && size <= MAX_LINE_BYTES) return `the file is one line of ${n(size)} bytes`;
+  if (end < 0)
+    return `its first line runs past ${n(MAX_LINE_BYTES)} bytes (the file has ${n(size)})`;
+  return `its first line (${n(end)} bytes) is not one DuckDB can read as a header`;
+}
+
+/**
+ * Header names written more than once (in any case), which DuckDB reads as name, name_1, …:
+ * looked for only when a column is named like such a copy, by reading the header as a row.
+ */
+async function repeatedNames(
+  store: Store,
+  file: string,
+  dialect: SQL[],
+  csv: CsvOptions | undefined,
+  columns: string[]
+): Promise<Repeated[]> {
+  const lower = new Set(columns.map((c) => c.toLowerCase()));
+  const copies = columns.some((c) => {
+    const base = /^(.+)_\d+$/.exec(c)?.[1];
+    return base !== undefined && lower.has(base.toLowerCase());
+  });
+  if (!copies) return [];
+  const row = await store.one<Record<string, string | null>>(
+    sql`SELECT * FROM read_csv(${val(file)}, ${joinSql([sql`all_varchar = true`, sql`header = false`, ...dialect])}) LIMIT 1`
+  );
+  const names = Object.values(row ?? {}).map((n) => (n ?? "").trim());
+  if (names.length !== columns.length || csv?.header === false) return [];
+  return repeatedOf(names, columns);
+}
+
+/** The names a source wrote more than once (in any case), given the names they are read as. */
+export function repeatedOf(names: readonly string[], columns: readonly string[]): Repeated[] {
+  const at = new Map<string, number[]>();
+  names.forEach((n, i) => at.set(n.toLowerCase(), [...(at.get(n.toLowerCase()) ?? []), i]));
+  return [...at.values()]
+    .filter((positions) => positions.length > 1)
+    .map((positions) => ({
+      name: names[positions[0]],
+      positions: positions.map((i) => i + 1),
+      readAs: positions.map((i) => columns[i])
+    }));
+}
+
+/** The warning for a file's repeated header names: which, where, and what to do. */
+export function repeatedWarning(
+  location: string,
+  repeated: readonly Repeated[],
+  rename = "in the file"
+): string {
+  const list = (items: readonly (string | number)[]) =>
+    items.length <= 2
+      ? items.join(" and ")
+      : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+  const each = repeated.map(
+    (r) =>
+      `columns ${list(r.positions)} are ${r.positions.length === 2 ? "both" : "all"} named ${JSON.stringify(r.name)} (read as ${list(r.readAs)}; a mapping by that name reads column ${r.positions[0]})`
+  );
+  const example = repeated[0];
+  return `${location}: ${each.join("; ")}. Rename them ${rename} so each name says what it holds, or map the one you mean by the name it is read as (e.g. ${JSON.stringify(example.readAs[1])})`;
+}
+
+/** A file that could not be read, said without its content: why, and what to do. */
+function readError(error: unknown, location: string, format: FileFormat, folder: string): Error {
+  const message = (error as Error).message;
+  if (/No space left on device|ENOSPC|disk full/i.test(message)) {
+    return new Error(
+      `${location}: cannot be read: the store's private folder ${folder} is full (no space left on device). Reading a file writes its text there first, compressed. Free space on that disk, or put the store on a disk with room (PORTRAIT_STORE=/path/with/room/store.duckdb npm run build: the private folder sits beside it)`,
+      {cause: error}
+    );
+  }
+  return new Error(`${location}: cannot be read as ${format}: ${firstLine(message)}`, {
+    cause: error
+  });
 }
 
 /** Numbers the rows of _file_text into the temporary table _file_rows (text columns, _row, _file). */
@@ -372,7 +597,13 @@ export async function dropRawSource(store: Store, rawTable: string): Promise<voi
   await store.run(sql`DELETE FROM _raw_files WHERE raw = ${val(rawTable)}`);
 }
 
+/** The first two lines of DuckDB's message, without the line of data it quotes. */
 function firstLine(message: string): string {
-  const lines = message.split("\n").filter((l) => l.trim() !== "");
-  return lines.slice(0, 2).join(" ");
+  const lines = message
+    .split("\n")
+    .filter((l) => l.trim() !== "" && !l.startsWith("Original Line:"));
+  return lines
+    .slice(0, 2)
+    .map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l))
+    .join(" ");
 }

@@ -181,6 +181,21 @@ describe("npm run check: what the build checks before it clusters", () => {
     );
   });
 
+  it("fails on a file with a header and no rows, rather than calling it usable", async () => {
+    await writeFile(join(dir, "no-orders.csv"), "order_id,customer_id,ordered_at,amount\n");
+    const path = join(dir, "header-only.config.ts");
+    await writeFile(
+      path,
+      `export default {asOf: "2024-03-31", sources: {crm: {table: "customers", file: "customers.csv"}, shop: {table: "orders", file: "no-orders.csv"}}};\n`
+    );
+    const {status, stdout, stderr} = check(path);
+    expect(status).toBe(1);
+    expect(stdout).not.toContain("usable");
+    expect(stderr).toContain(
+      `✗ sources.shop: no-orders.csv has a header and no rows, so there is nothing to read. Export it again, or take sources.shop out of ${path}`
+    );
+  });
+
   it("fails where the build would: a clustered feature the data does not measure, a bad segment", async () => {
     const {status, stderr} = check(
       await config(

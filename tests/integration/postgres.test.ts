@@ -1,5 +1,6 @@
 import {execFile} from "node:child_process";
-import {writeFileSync} from "node:fs";
+import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {promisify} from "node:util";
 import {Client} from "pg";
@@ -8,6 +9,7 @@ import {readPostgres} from "../../loaders/ingest/postgres.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {ident, sql, val} from "../../loaders/core/sql.ts";
 import {freePort, startPostgres, type PostgresServer} from "../support/postgres.ts";
+import {importOf, withFullFolder} from "../support/full-folder.ts";
 
 const run = promisify(execFile);
 
@@ -171,7 +173,7 @@ describe("readPostgres(store, {connectionString, table | query, target})", () =>
       "Postal Code",
       "notes"
     ];
-    expect(read).toEqual({rows: 3, columns});
+    expect(read).toEqual({rows: 3, columns, names: columns});
     expect(await raw("raw_customers")).toEqual({
       columns,
       rows: [
@@ -259,7 +261,8 @@ describe("readPostgres(store, {connectionString, table | query, target})", () =>
     });
     expect(read).toEqual({
       rows: 4,
-      columns: ["customer_id", "customer_id_1", "name", "double_amount"]
+      columns: ["customer_id", "customer_id_1", "name", "double_amount"],
+      names: ["customer_id", "customer_id", "name", "double_amount"]
     });
     expect(await store.all(sql`SELECT * FROM joined ORDER BY _row`)).toEqual(
       [
@@ -300,7 +303,7 @@ describe("readPostgres(store, {connectionString, table | query, target})", () =>
       query: "SELECT repeat('é', 1500000) AS long, 'short' AS short",
       target: "long"
     });
-    expect(read).toEqual({rows: 1, columns: ["long", "short"]});
+    expect(read).toEqual({rows: 1, columns: ["long", "short"], names: ["long", "short"]});
     expect(
       await store.all(sql`SELECT length(long) AS n, short, _row FROM long ORDER BY _row`)
     ).toEqual([{n: 1_500_000, short: "short", _row: 1}]);
@@ -448,6 +451,29 @@ describe("readPostgres errors", () => {
     expect(error.message).toMatch(/percent-encod/);
   });
 
+  it("names the full private folder and how to move it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "portrait-pg-full-"));
+    try {
+      const source = {
+        connectionString: pg.url,
+        table: "orders",
+        target: "o",
+        description: "postgresql:public.orders"
+      };
+      const {full, stdout} = await withFullFolder(dir, [
+        importOf("readPostgres", "loaders/ingest/postgres.ts"),
+        importOf("Store", "loaders/core/store.ts"),
+        `const store = await Store.open(":memory:", {scratch: FULL});`,
+        `await readPostgres(store, ${JSON.stringify(source)}).then(() => console.log("read"), (e) => console.log(e.message));`
+      ]);
+      expect(stdout).toBe(
+        `postgresql:public.orders: cannot be read: the store's private folder ${full} is full (no space left on device). Reading from PostgreSQL writes each batch of rows there first. Free space on that disk, or put the store on a disk with room (PORTRAIT_STORE=/path/with/room/store.duckdb npm run build: the private folder sits beside it)`
+      );
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
+    }
+  });
+
   it("wants exactly one of table and query", async () => {
     await expect(
       readPostgres(store, {
@@ -460,5 +486,81 @@ describe("readPostgres errors", () => {
     await expect(readPostgres(store, {connectionString: pg.url, target: "o"})).rejects.toThrow(
       "a PostgreSQL source needs a table"
     );
+  });
+});
+
+describe("readPostgres when PostgreSQL stops in the middle of a read", () => {
+  let own: PostgresServer;
+  let holder: Client;
+
+  beforeAll(async () => {
+    own = await startPostgres();
+  });
+
+  afterAll(async () => {
+    await holder?.end().catch(() => undefined);
+    await own?.stop();
+  });
+
+  /**
+   * Starts reading a query one row at a time whose third row waits for a lock the test holds,
+   * and returns once the read waits there (two rows read): the process reading it, and the read.
+   */
+  async function stalledRead(): Promise<{pid: number; read: Promise<Error>}> {
+    holder = new Client({connectionString: own.url});
+    holder.on("error", () => undefined);
+    await holder.connect();
+    await holder.query("SELECT pg_advisory_lock(17)");
+    const read = failure(
+      readPostgres(store, {
+        connectionString: own.url,
+        query:
+          "SELECT x, CASE WHEN x = 3 THEN pg_advisory_lock_shared(17 + 0 * x)::text END AS waited FROM generate_series(1, 5) AS x",
+        target: "raw",
+        batchSize: 1
+      })
+    );
+    for (;;) {
+      const waiting = await holder.query<{pid: number}>(
+        "SELECT pid FROM pg_stat_activity WHERE application_name = 'portrait' AND wait_event_type = 'Lock'"
+      );
+      if (waiting.rows.length > 0) return {pid: waiting.rows[0].pid, read};
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** The message, whatever words the server or the socket had for it (in parentheses). */
+  const stopped = (port: number) =>
+    new RegExp(
+      `^PostgreSQL at 127\\.0\\.0\\.1:${port} stopped answering while Portrait read the query, after 2 rows \\(.+\\): the server shut down or restarted, or the connection was cut\\. Nothing of this read was kept\\. Check that the server is up \\(pg_isready -h 127\\.0\\.0\\.1 -p ${port}\\), then run the build again$`
+    );
+
+  it("names the server, how far it read and what to do when the reading process is killed", async () => {
+    const {pid, read} = await stalledRead();
+    process.kill(pid, "SIGKILL");
+    const error = await read;
+    expect(error.message).toMatch(stopped(own.port));
+    expect(await store.has("raw")).toBe(false);
+    // The server restarts its processes after one was killed: wait until it answers again.
+    await holder.end().catch(() => undefined);
+    for (;;) {
+      const client = new Client({connectionString: own.url});
+      client.on("error", () => undefined);
+      const up = await client.connect().then(
+        () => true,
+        () => false
+      );
+      await client.end().catch(() => undefined);
+      if (up) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+
+  it("says the same when the server is shut down", async () => {
+    const {read} = await stalledRead();
+    await own.stop();
+    const error = await read;
+    expect(error.message).toMatch(stopped(own.port));
+    expect(await store.has("raw")).toBe(false);
   });
 });

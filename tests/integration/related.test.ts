@@ -180,6 +180,20 @@ describe("related files (related, and lookups in columns)", () => {
     ]);
   });
 
+  it("warns of a related file's repeated column names, as of a source's", async () => {
+    await writeFile(
+      join(dir, "data", "olist_order_payments_dataset.csv"),
+      "order_id,payment_sequential,payment_value,payment_value\no1,1,10.50,1\no3,1,7,1\n"
+    );
+    const {warnings} = await runPipeline(
+      store,
+      parseConfig(CONFIG, join(dir, "portrait.config.ts"))
+    );
+    expect(warnings).toContain(
+      'data/olist_order_payments_dataset.csv: columns 3 and 4 are both named "payment_value" (read as payment_value and payment_value_1; a mapping by that name reads column 3). Rename them in the file so each name says what it holds, or map the one you mean by the name it is read as (e.g. "payment_value_1")'
+    );
+  });
+
   it("names the key when a lookup's column is not in the related file", async () => {
     const input = structuredClone(CONFIG);
     input.sources.shop.columns!.amount = {from: "payments", sum: "payment_vaule"};

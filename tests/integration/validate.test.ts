@@ -190,6 +190,49 @@ describe("validate(store, config, sources): row errors go to the quarantine with
         "ordered_at 2062-10-13 is after today (2026-12-05)"
       ]
     ]);
+    expect(v.warnings).toEqual([
+      "sources.shop: 1 row is dated after today (2026-12-05), the latest on 2062-10-13: quarantined as future_date, counted on the data-quality page, and left out of the as-of date. Fix them in the source if they are typos. If the dates are right, the build's clock is behind: set PORTRAIT_TODAY (or the machine's date), or asOf in the config to the day the export was taken."
+    ]);
+  });
+
+  it("says so when every date is ten years ahead: the rows are quarantined and counted, the as-of date is not moved", async () => {
+    const v = await run(
+      {
+        "customers.csv": CUSTOMERS.replaceAll("2024-", "2034-"),
+        "orders.csv":
+          "order_id,customer_id,ordered_at,amount\nO1,C1,2036-01-05,5\nO2,C2,2036-02-01 09:00,7\n"
+      },
+      {sources: {crm, shop: {table: "orders", file: "orders.csv"}}, validation: {maxRejectShare: 1}}
+    );
+    expect([v.asOf, v.asOfRule]).toEqual([TODAY, "today"]);
+    expect(v.sources.map((s) => [s.source, s.read, s.accepted, s.byReason])).toEqual([
+      ["crm", 3, 0, {future_date: 3}],
+      ["shop", 2, 0, {future_date: 2}]
+    ]);
+    expect(v.problems).toEqual([
+      "every dated row is after today (2026-12-05): sources.crm has 3, the latest on 2034-03-01; sources.shop has 2, the latest on 2036-02-01. They are quarantined as future_date, so they cannot set the as-of date. If the dates are right, the build's clock is behind: set PORTRAIT_TODAY (or the machine's date), or asOf in the config to the day the export was taken. If the export moved the dates, export it again"
+    ]);
+  });
+
+  it("names the dates in the future when they put a source over its reject limit", async () => {
+    const v = await run(
+      {"customers.csv": CUSTOMERS.replace("2024-03-01", "2036-03-01")},
+      {sources: {crm}}
+    );
+    expect(v.problems).toEqual([
+      "sources.crm: 1 of 3 rows (33%) were quarantined, more than validation.maxRejectShare (5.0%); most for future_date (1). They are dated after today (2026-12-05), the latest on 2036-03-01. If the dates are right, the build's clock is behind: set PORTRAIT_TODAY (or the machine's date), or asOf in the config to the day the export was taken. Fix the source or its mapping (npm run check lists the rows), or raise the limit."
+    ]);
+    expect(v.warnings).toEqual([]);
+  });
+
+  it("fails on a source with a header and no rows", async () => {
+    const v = await run(
+      {"customers.csv": CUSTOMERS, "orders.csv": "order_id,customer_id,ordered_at,amount\n"},
+      {asOf: "2024-03-31", sources: {crm, shop: {table: "orders", file: "orders.csv"}}}
+    );
+    expect(v.problems).toEqual([
+      `sources.shop: orders.csv has a header and no rows, so there is nothing to read. Export it again, or take sources.shop out of ${join(dir, "portrait.config.ts")}`
+    ]);
   });
 
   it("keeps identical lines when the id reads _row, unless the config says reject", async () => {
