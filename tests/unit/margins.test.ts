@@ -1,0 +1,116 @@
+/** Suppression that holds against subtraction (loaders/core/margins.ts). */
+import fc from "fast-check";
+import {describe, expect, it} from "vitest";
+import {complement, crosstab, recoverable, type Sum} from "../../loaders/core/margins.ts";
+
+/** A histogram: bins 0..n-1, their total at n. */
+const histogram = (n: number): Sum[] => [{parts: Array.from({length: n}, (_, i) => i), total: n}];
+
+describe("recoverable(cells, sums)", () => {
+  it("recovers a single suppressed bin from the histogram's total", () => {
+    expect(recoverable([40, null, 25, 70], histogram(3))).toEqual([1]);
+  });
+
+  it("recovers none of two suppressed bins of one total", () => {
+    expect(recoverable([40, null, null, 70], histogram(3))).toEqual([]);
+  });
+
+  it("recovers a cell through a chain of subtractions (a column, then a row)", () => {
+    // 2 × 2 with totals: (0,0) alone in its column, (0,1) then alone in its row
+    const {sums} = crosstab(2, 2);
+    const cells = [null, null, 5, 20, 30, 25, 35, 45, 55];
+    expect(recoverable(cells, sums)).toEqual([0, 1]);
+  });
+
+  it("recovers none of four cells on a cycle of a crosstab", () => {
+    const {sums} = crosstab(2, 3);
+    // cells (0,0), (0,1), (1,0), (1,1) suppressed; (0,2), (1,2) published
+    const cells = [null, null, 12, null, null, 14, 40, 50, 30, 30, 30, 90];
+    expect(recoverable(cells, sums)).toEqual([]);
+  });
+
+  it("recovers a total that only a combination of sums gives", () => {
+    const {sums} = crosstab(2, 2);
+    const cells = [null, null, null, null, 10, 20, 15, 15, 30];
+    // four unknowns, rows and columns known: one degree of freedom, none determined
+    expect(recoverable(cells, sums)).toEqual([]);
+    // the grand total suppressed as well: the sum of the published row totals gives it
+    expect(recoverable([...cells.slice(0, 8), null], sums)).toEqual([8]);
+    // a row total suppressed too: the grand total less the other row total gives it
+    expect(recoverable([null, null, null, null, null, 20, 15, 15, 30], sums)).toEqual([4]);
+  });
+});
+
+describe("complement(counts, suppressed, sums, {fixed})", () => {
+  it("suppresses the smallest other bin of a histogram with one suppressed bin", () => {
+    const out = complement([40, 3, 25, 12, 80], [false, true, false, false, false], histogram(4), {
+      fixed: new Set([4])
+    });
+    expect(out).toEqual([false, true, false, true, false]);
+  });
+
+  it("prefers a non-zero cell to a zero one", () => {
+    const out = complement([0, 3, 25, 28], [false, true, false, false], histogram(3), {
+      fixed: new Set([3])
+    });
+    expect(out).toEqual([false, true, true, false]);
+  });
+
+  it("leaves no suppressed cell of a crosstab recoverable", () => {
+    // 3 profiles × 4 segments, one small cell
+    const counts = [50, 4, 30, 60, 45, 70, 80, 20, 25, 40, 33, 90];
+    const {sums, size} = crosstab(3, 4);
+    const full = [...counts];
+    for (let r = 0; r < 3; r++) full.push(counts.slice(r * 4, r * 4 + 4).reduce((a, b) => a + b));
+    for (let c = 0; c < 4; c++) full.push(counts[c] + counts[4 + c] + counts[8 + c]);
+    full.push(counts.reduce((a, b) => a + b));
+    const suppressed = full.map((n, i) => i < 12 && n < 10);
+    const fixed = new Set(Array.from({length: size - 12}, (_, i) => 12 + i));
+    const out = complement(full, suppressed, sums, {fixed});
+    expect(
+      recoverable(
+        full.map((n, i) => (out[i] ? null : n)),
+        sums
+      )
+    ).toEqual([]);
+    // 4 at (0,1), then the smallest cells that close a cycle: 30 at (0,2), 40 at (2,1), 33 at (2,2)
+    expect(out.map((x, i) => (x ? i : -1)).filter((i) => i >= 0)).toEqual([1, 2, 9, 10]);
+  });
+
+  it("leaves no suppressed cell recoverable in any crosstab with fixed margins", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({min: 2, max: 5}),
+        fc.integer({min: 2, max: 6}),
+        fc.array(fc.integer({min: 0, max: 40}), {minLength: 30, maxLength: 30}),
+        (rows, columns, pool) => {
+          const counts = Array.from({length: rows * columns}, (_, i) => pool[i]);
+          const {sums, size} = crosstab(rows, columns);
+          const full = [...counts];
+          for (let r = 0; r < rows; r++)
+            full.push(counts.slice(r * columns, (r + 1) * columns).reduce((a, b) => a + b));
+          for (let c = 0; c < columns; c++)
+            full.push(counts.filter((_, i) => i % columns === c).reduce((a, b) => a + b));
+          full.push(counts.reduce((a, b) => a + b));
+          const n = rows * columns;
+          // every profile covers at least 10 customers (smaller ones are not published)
+          fc.pre(full.slice(n + rows, n + rows + columns).every((x) => x >= 10));
+          const suppressed = full.map((x, i) => x > 0 && x < 10 && i < size);
+          // column totals (profiles' sizes) and the grand total are published elsewhere; a row
+          // total (a segment's size) under 10 is suppressed like a cell
+          const fixed = new Set(
+            Array.from({length: columns + 1}, (_, i) => n + rows + i).filter((i) => !suppressed[i])
+          );
+          const out = complement(full, suppressed, sums, {fixed});
+          expect(
+            recoverable(
+              full.map((x, i) => (out[i] ? null : x)),
+              sums
+            )
+          ).toEqual([]);
+          expect(complement(full, suppressed, sums, {fixed})).toEqual(out);
+        }
+      )
+    );
+  });
+});
