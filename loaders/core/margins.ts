@@ -139,3 +139,67 @@ export function crosstab(rows: number, columns: number): {sums: Sum[]; size: num
   sums.push({parts: Array.from({length: rows}, (_, r) => rowTotal(r)), total: grand});
   return {sums, size: grand + 1};
 }
+
+/** What of a crosstab is published as suppressed (complementary cells included). */
+export interface CrosstabSuppression {
+  cells: boolean[][];
+  rows: boolean[];
+  columns: boolean[];
+}
+
+/**
+ * Suppression of a crosstab of counts (rows × columns) whose row totals, column totals and
+ * grand total readers know: every count from 1 to min − 1 (cell or total), every cell of a
+ * column not published at all (`hidden`, with its total), then the complementary cells. Totals
+ * published elsewhere (`fixedRows`, `fixedColumns`: a profile's size) are never chosen; the
+ * grand total never is; nor is a cell of no customers where the table has no row to mark
+ * (`absentZeros`: a missing flow is read as none).
+ */
+export function protectCrosstab(
+  counts: readonly (readonly number[])[],
+  min: number,
+  {
+    fixedRows = false,
+    fixedColumns = false,
+    hidden = new Set<number>(),
+    absentZeros = false
+  }: {
+    fixedRows?: boolean;
+    fixedColumns?: boolean;
+    hidden?: ReadonlySet<number>;
+    absentZeros?: boolean;
+  } = {}
+): CrosstabSuppression {
+  const rows = counts.length;
+  const columns = rows === 0 ? 0 : counts[0].length;
+  const {sums, size} = crosstab(rows, columns);
+  const n = rows * columns;
+  const flat = new Array<number>(size).fill(0);
+  counts.forEach((row, r) =>
+    row.forEach((x, c) => {
+      flat[r * columns + c] = x;
+      flat[n + r] += x;
+      flat[n + rows + c] += x;
+      flat[size - 1] += x;
+    })
+  );
+  const small = (x: number) => x > 0 && x < min;
+  const suppressed = flat.map((x, i) => {
+    if (i === size - 1) return false;
+    if (i < n && hidden.has(i % columns)) return true;
+    if (i >= n + rows && hidden.has(i - n - rows)) return true;
+    return small(x);
+  });
+  const fixed = new Set<number>([size - 1]);
+  if (absentZeros) for (let i = 0; i < n; i++) if (flat[i] === 0) fixed.add(i);
+  for (let i = n; i < size - 1; i++) {
+    const isRow = i < n + rows;
+    if (!suppressed[i] && (isRow ? fixedRows : fixedColumns)) fixed.add(i);
+  }
+  const out = complement(flat, suppressed, sums, {fixed});
+  return {
+    cells: Array.from({length: rows}, (_, r) => out.slice(r * columns, (r + 1) * columns)),
+    rows: out.slice(n, n + rows),
+    columns: out.slice(n + rows, n + rows + columns)
+  };
+}

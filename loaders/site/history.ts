@@ -8,9 +8,10 @@
  */
 import type {PortraitConfig} from "../config/project.ts";
 import {cents, round, suppress} from "./published.ts";
+import {protectCrosstab} from "../core/margins.ts";
 import {byProfileId, sql, val} from "../core/sql.ts";
 import {MIN_DRIFT_CUSTOMERS} from "../history/snapshots.ts";
-import type {Store} from "../core/store.ts";
+import type {Row, Store} from "../core/store.ts";
 import type {HistoryData, Mover, Movers} from "../../src/contracts/history.ts";
 import type {ProfileChanges} from "../../src/contracts/report.ts";
 
@@ -182,7 +183,7 @@ export async function historyData(store: Store, o: HistoryOptions): Promise<Hist
         spend_12m: shown === null ? null : cents(r.spend_12m === null ? null : Number(r.spend_12m))
       };
     }),
-    flows: flows.map((f) => ({...f, customers: suppress(f.customers, min)})),
+    flows: protectFlows(flows, min),
     movers: o.customerLevel ? await movers(store, o.history, min) : null,
     drift: {
       thresholds,
@@ -320,17 +321,30 @@ export async function profileChanges(
     ).map((p) => [p.id, p.name])
   );
   const nameOf = (id: string) => (id === "joined" ? "new customers" : (names.get(id) ?? id));
-  const flows = await store.all<{source: string; target: string; customers: number}>(
-    sql`SELECT source, target, customers FROM profile_flows
-     WHERE from_snapshot = ${previous}::DATE AND to_snapshot = ${current}::DATE
-       AND source <> target AND (source = ${profile} OR target = ${profile})
-     ORDER BY customers DESC, source, target`
+  // every flow of the pair, suppressed as History publishes them, then this profile's
+  const pairFlows = await store.all<Flow & Row>(
+    sql`SELECT strftime(from_snapshot, '%Y-%m-%d') AS "from", strftime(to_snapshot, '%Y-%m-%d') AS "to",
+       source, target, customers FROM profile_flows
+     WHERE from_snapshot = ${previous}::DATE AND to_snapshot = ${current}::DATE AND customers > 0
+     ORDER BY source, target`
   );
+  const shownFlows = protectFlows(pairFlows, min);
+  const flows = pairFlows
+    .map((f, i) => ({
+      source: f.source,
+      target: f.target,
+      n: f.customers,
+      customers: shownFlows[i].customers
+    }))
+    .filter((f) => f.source !== f.target && (f.source === profileId || f.target === profileId))
+    .sort(
+      (a, b) => b.n - a.n || a.source.localeCompare(b.source) || a.target.localeCompare(b.target)
+    );
   const moved = (rows: typeof flows, pick: (f: (typeof flows)[number]) => string) =>
     rows.slice(0, 3).map((f) => ({
       profile_id: pick(f),
       name: nameOf(pick(f)),
-      customers: suppress(f.customers, min)
+      customers: f.customers
     }));
   const traits = await store.all<{
     feature: string;
@@ -392,4 +406,45 @@ export async function profileChanges(
         : []
     }
   };
+}
+
+/** A flow of customers from a profile (or "joined") at one snapshot to a profile at the next. */
+interface Flow {
+  from: string;
+  to: string;
+  source: string;
+  target: string;
+  customers: number;
+}
+
+/**
+ * The flows as published: for each pair of snapshots, a crosstab of sources × targets whose
+ * totals the page publishes (each profile's customers at both snapshots, the customers who
+ * joined between them), so small flows are suppressed with their complementary cells
+ * (core/margins.ts).
+ */
+export function protectFlows(
+  flows: readonly Flow[],
+  min: number
+): (Flow | (Omit<Flow, "customers"> & {customers: number | null}))[] {
+  const out: (Omit<Flow, "customers"> & {customers: number | null})[] = [];
+  const pairs = [...new Set(flows.map((f) => `${f.from} ${f.to}`))];
+  for (const pair of pairs) {
+    const mine = flows.filter((f) => `${f.from} ${f.to}` === pair);
+    const sources = [...new Set(mine.map((f) => f.source))].sort();
+    const targets = [...new Set(mine.map((f) => f.target))].sort();
+    const table = sources.map((s) =>
+      targets.map((t) => mine.find((f) => f.source === s && f.target === t)?.customers ?? 0)
+    );
+    const shown = protectCrosstab(table, min, {
+      fixedRows: true,
+      fixedColumns: true,
+      absentZeros: true
+    });
+    for (const f of mine) {
+      const hidden = shown.cells[sources.indexOf(f.source)][targets.indexOf(f.target)];
+      out.push({...f, customers: hidden ? null : f.customers});
+    }
+  }
+  return out;
 }
