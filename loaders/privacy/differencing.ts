@@ -17,6 +17,8 @@ import {smallCount} from "./group-size.ts";
 class Published {
   readonly cells: (number | null)[] = [];
   readonly where: string[] = [];
+  /** Cells no file publishes as such (a total readers can only compute): never reported. */
+  private readonly derived = new Set<number>();
   readonly sums: Sum[] = [];
   private readonly index = new Map<string, number>();
 
@@ -38,19 +40,28 @@ class Published {
     return i;
   }
 
+  /** A total no file publishes as a cell, which readers may compute. */
+  derive(key: string): number {
+    const i = this.cell(key, null);
+    this.derived.add(i);
+    return i;
+  }
+
   sum(parts: number[], total: number): void {
     this.sums.push({parts, total});
   }
 
   /** The suppressed cells this table gives away. */
   violations(): Violation[] {
-    return recoverable(this.cells, this.sums).map((i) => ({
-      file: this.file,
-      where: this.where[i],
-      kind: "count",
-      what: "a suppressed count that the published cells and totals give by subtraction",
-      fix: "Suppress complementary cells (core/margins.ts complement) wherever the table publishes totals, so that every row, column and total with a suppressed cell has another."
-    }));
+    return recoverable(this.cells, this.sums)
+      .filter((i) => !this.derived.has(i))
+      .map((i) => ({
+        file: this.file,
+        where: this.where[i],
+        kind: "count",
+        what: "a suppressed count that the published cells and totals give by subtraction",
+        fix: "Suppress complementary cells (core/margins.ts complement) wherever the table publishes totals, so that every row, column and total with a suppressed cell has another."
+      }));
   }
 }
 
@@ -223,9 +234,11 @@ function placeTables(reports: Json[]): Published[] {
         const share = count(p.share);
         if (n !== null && share !== null && share > 0) total = Math.round(n / share);
       }
-      t.cell(`profile ${id}`, total);
+      if (total === null) t.derive(`profile ${id}`);
+      else t.cell(`profile ${id}`, total);
     }
     const rows = [...places].sort();
+    if (rows.length === 0) continue;
     for (const place of rows)
       t.sum(
         ids.map((id) => t.cell(`${place} ${id}`, 0)),
@@ -275,7 +288,7 @@ function flowTables(doc: Json | undefined, reports: Json[]): Published[] {
     const after = t.cell(`customers ${to}`, snapshots.get(to) ?? null);
     const rowTotal = (s: string) =>
       s === "joined"
-        ? t.cell("joined", null)
+        ? t.derive("joined")
         : t.cell(`${from} ${s}`, series.get(`${from} ${s}`) ?? null, `series ${from}, ${s}`);
     const columnTotal = (g: string) =>
       t.cell(`${to} ${g}`, series.get(`${to} ${g}`) ?? null, `series ${to}, ${g}`);
@@ -330,8 +343,15 @@ function calendarTable(
     if (v) small.push(v);
     t.cell(`year ${y.year}`, count(y.rows), where);
   }
+  const published = new Set(
+    list(activity?.yearly)
+      .filter((y) => y.label === table.label)
+      .map((y) => String(y.year))
+  );
   const totals = [...years].map(([year, parts]) => {
-    const total = t.cell(`year ${year}`, undefined);
+    const total = published.has(year)
+      ? t.cell(`year ${year}`, undefined)
+      : t.derive(`year ${year}`);
     t.sum(parts, total);
     return total;
   });

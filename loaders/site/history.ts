@@ -183,7 +183,13 @@ export async function historyData(store: Store, o: HistoryOptions): Promise<Hist
         spend_12m: shown === null ? null : cents(r.spend_12m === null ? null : Number(r.spend_12m))
       };
     }),
-    flows: protectFlows(flows, min),
+    flows: protectFlows(flows, min).sort(
+      (a, b) =>
+        a.from.localeCompare(b.from) ||
+        Number(a.source === "joined") - Number(b.source === "joined") ||
+        a.source.localeCompare(b.source, "en", {numeric: true}) ||
+        a.target.localeCompare(b.target, "en", {numeric: true})
+    ),
     movers: o.customerLevel ? await movers(store, o.history, min) : null,
     drift: {
       thresholds,
@@ -421,13 +427,19 @@ interface Flow {
  * The flows as published: for each pair of snapshots, a crosstab of sources × targets whose
  * totals the page publishes (each profile's customers at both snapshots, the customers who
  * joined between them), so small flows are suppressed with their complementary cells
- * (core/margins.ts).
+ * (core/margins.ts). The flows given come first, in their order; then the pairs of no
+ * customers chosen as complements (a profile that only one small flow reaches), as suppressed
+ * flows: a missing flow reads as none.
  */
 export function protectFlows(
   flows: readonly Flow[],
   min: number
 ): (Flow | (Omit<Flow, "customers"> & {customers: number | null}))[] {
-  const out: (Omit<Flow, "customers"> & {customers: number | null})[] = [];
+  const zeros: (Omit<Flow, "customers"> & {customers: null})[] = [];
+  const byPair = new Map<
+    string,
+    {sources: string[]; targets: string[]; shown: ReturnType<typeof protectCrosstab>}
+  >();
   const pairs = [...new Set(flows.map((f) => `${f.from} ${f.to}`))];
   for (const pair of pairs) {
     const mine = flows.filter((f) => `${f.from} ${f.to}` === pair);
@@ -436,15 +448,21 @@ export function protectFlows(
     const table = sources.map((s) =>
       targets.map((t) => mine.find((f) => f.source === s && f.target === t)?.customers ?? 0)
     );
-    const shown = protectCrosstab(table, min, {
-      fixedRows: true,
-      fixedColumns: true,
-      absentZeros: true
-    });
-    for (const f of mine) {
-      const hidden = shown.cells[sources.indexOf(f.source)][targets.indexOf(f.target)];
-      out.push({...f, customers: hidden ? null : f.customers});
-    }
+    const shown = protectCrosstab(table, min, {fixedRows: true, fixedColumns: true});
+    byPair.set(pair, {sources, targets, shown});
+    sources.forEach((source, r) =>
+      targets.forEach((target, c) => {
+        if (shown.cells[r][c] && table[r][c] === 0)
+          zeros.push({from: mine[0].from, to: mine[0].to, source, target, customers: null});
+      })
+    );
   }
-  return out;
+  return [
+    ...flows.map((f) => {
+      const {sources, targets, shown} = byPair.get(`${f.from} ${f.to}`)!;
+      const hidden = shown.cells[sources.indexOf(f.source)][targets.indexOf(f.target)];
+      return {...f, customers: hidden ? null : f.customers};
+    }),
+    ...zeros
+  ];
 }
