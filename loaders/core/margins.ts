@@ -78,7 +78,8 @@ const TRIED = 8;
  * suppressed ones, and then, step by step, one more published cell that shares a sum with a
  * recoverable one: of the TRIED smallest such cells (non-zero before zeros, then the lower
  * index), the one that leaves the fewest cells recoverable, until none is. Cells in `fixed` are
- * published elsewhere and never chosen. Deterministic: the same counts give the same cells. A
+ * published elsewhere and never chosen; cells in `ignore` are published nowhere, so whether
+ * they can be worked out does not matter. Deterministic: the same counts give the same cells. A
  * cell no choice can protect (every other cell of its sums fixed) is left recoverable, for the
  * privacy check to report.
  */
@@ -86,14 +87,17 @@ export function complement(
   counts: readonly number[],
   suppressed: readonly boolean[],
   sums: readonly Sum[],
-  {fixed = new Set<number>()}: {fixed?: ReadonlySet<number>} = {}
+  {
+    fixed = new Set<number>(),
+    ignore = new Set<number>()
+  }: {fixed?: ReadonlySet<number>; ignore?: ReadonlySet<number>} = {}
 ): boolean[] {
   const out = [...suppressed];
   const open = (cells: readonly boolean[]) =>
     recoverable(
       counts.map((n, i) => (cells[i] ? null : n)),
       sums
-    );
+    ).filter((i) => !ignore.has(i));
   let left = open(out);
   while (left.length > 0) {
     const near = new Set<number>();
@@ -196,7 +200,9 @@ export function protectCrosstab(
     const isRow = i < n + rows;
     if (!suppressed[i] && (isRow ? fixedRows : fixedColumns)) fixed.add(i);
   }
-  const out = complement(flat, suppressed, sums, {fixed});
+  // a hidden column's total is published nowhere (its profile has no such chart)
+  const ignore = new Set([...hidden].map((c) => n + rows + c));
+  const out = complement(flat, suppressed, sums, {fixed, ignore});
   return {
     cells: Array.from({length: rows}, (_, r) => out.slice(r * columns, (r + 1) * columns)),
     rows: out.slice(n, n + rows),

@@ -40,6 +40,12 @@ class Published {
     return i;
   }
 
+  /** Whether any file published the cell named key. */
+  known(key: string): boolean {
+    const i = this.index.get(key);
+    return i !== undefined && this.cells[i] !== null;
+  }
+
   /** A total no file publishes as a cell, which readers may compute. */
   derive(key: string): number {
     const i = this.cell(key, null);
@@ -192,7 +198,10 @@ function histogramTables(reports: Json[]): Published[] {
   for (const [feature, t] of features) {
     const bins = shape.get(feature)!;
     const rows = Array.from({length: bins}, (_, b) => t.cell(`bin ${b}`, undefined));
-    const columns = all.map((id) => t.cell(`profile ${id}`, undefined));
+    // a profile without this chart publishes no count for it
+    const columns = all.map((id) =>
+      t.known(`profile ${id}`) ? t.cell(`profile ${id}`, undefined) : t.derive(`profile ${id}`)
+    );
     const cells = Array.from({length: bins}, (_, b) =>
       all.map((id) => t.cell(`${b} ${id}`, undefined))
     );

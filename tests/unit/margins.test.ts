@@ -1,7 +1,13 @@
 /** Suppression that holds against subtraction (loaders/core/margins.ts). */
 import fc from "fast-check";
 import {describe, expect, it} from "vitest";
-import {complement, crosstab, recoverable, type Sum} from "../../loaders/core/margins.ts";
+import {
+  complement,
+  crosstab,
+  protectCrosstab,
+  recoverable,
+  type Sum
+} from "../../loaders/core/margins.ts";
 
 /** A histogram: bins 0..n-1, their total at n. */
 const histogram = (n: number): Sum[] => [{parts: Array.from({length: n}, (_, i) => i), total: n}];
@@ -112,5 +118,45 @@ describe("complement(counts, suppressed, sums, {fixed})", () => {
         }
       )
     );
+  });
+});
+
+describe("protectCrosstab(counts, min, {fixedRows, fixedColumns, hidden})", () => {
+  it("hides a small cell with the smallest cells that close a cycle, totals published elsewhere kept", () => {
+    const shown = protectCrosstab(
+      [
+        [50, 4, 30],
+        [45, 70, 33]
+      ],
+      10,
+      {fixedRows: true, fixedColumns: true}
+    );
+    expect(shown.cells).toEqual([
+      [false, true, true],
+      [false, true, true]
+    ]);
+    expect(shown.rows).toEqual([false, false]);
+  });
+
+  it("leaves an unpublished column to itself: its total is published nowhere", () => {
+    // three bins × three profiles; the third has 6 values, so no chart of its own
+    const shown = protectCrosstab(
+      [
+        [40, 30, 2],
+        [35, 3, 1],
+        [25, 27, 3]
+      ],
+      10,
+      {fixedColumns: true, hidden: new Set([2])}
+    );
+    // the small cell (1,1) and complements in its column; the first profile's bins all shown
+    expect(shown.cells.map((row) => row[0])).toEqual([false, false, false]);
+    expect(shown.cells[1][1]).toBe(true);
+    const {sums} = crosstab(3, 3);
+    const counts = [40, 30, 2, 35, 3, 1, 25, 27, 3, 72, 39, 55, 100, 60, 6, 166];
+    const hidden = [...shown.cells.flat(), ...shown.rows, ...shown.columns, false];
+    const published = counts.map((n, i) => (hidden[i] || i === 14 ? null : n));
+    // only the third profile's total (published nowhere) follows from the others
+    expect(recoverable(published, sums)).toEqual([14]);
   });
 });
