@@ -413,7 +413,7 @@ export async function runPipeline(
       `enrich ${config.enrich[i].reference}: ${e.matched.toLocaleString("en-US")} of ${e.rows.toLocaleString("en-US")} customers matched`
     );
   const quality = await stages.time("quality", async () => {
-    await buildOverview(store, validation.asOf);
+    await buildOverview(store, validation.asOf, {minGroupSize: config.privacy.minGroupSize});
     const report = await buildQuality(store, config, validation);
     await storeQuality(store, report);
     return report;

@@ -7,6 +7,8 @@
  *   address (identifiers.ts says how each is compared), of a customer in the store's
  *   `customers` table or a quarantined customer row (roster.ts);
  * - a published aggregate covers fewer than `privacy.minGroupSize` customers (group-size.ts);
+ * - a suppressed count of a published table follows from its published cells and totals by
+ *   subtraction (differencing.ts);
  * - a data file cannot be read.
  *
  * The identifiers are read once into sets (the millions of e-mails and phone numbers as 53-bit
@@ -24,6 +26,7 @@ import {type Store} from "../core/store.ts";
 import type {PrivacyReport} from "./findings.ts";
 import {identifierIndex, nameCustomers} from "./roster.ts";
 import {publishedFiles, scanPublished} from "./scan.ts";
+import {differencing} from "./differencing.ts";
 
 /**
  * Checks every file under dir against the store's customers and the config's privacy settings.
@@ -37,6 +40,9 @@ export async function checkPrivacy(
   const start = performance.now();
   const index = config.privacy.identifiers ? null : await identifierIndex(store, config);
   const report = await scanPublished(dir, index, config.privacy.minGroupSize);
+  const tables = await differencing(dir, await publishedFiles(dir), config.privacy.minGroupSize);
+  report.violations.push(...tables.violations);
+  report.tables = tables.tables;
   if (report.violations.some((v) => v.value !== undefined))
     await nameCustomers(store, config, report);
   report.elapsedMs = performance.now() - start;

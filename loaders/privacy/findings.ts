@@ -33,6 +33,8 @@ export interface PrivacyReport {
   identifiers: number | null;
   customers: number;
   counts: number;
+  /** Published tables with totals rebuilt by the differencing test (differencing.ts). */
+  tables?: number;
   minGroupSize: number;
   violations: Violation[];
   elapsedMs: number;
@@ -107,7 +109,8 @@ export function privacySummary(r: PrivacyReport): string {
       ? "no violations"
       : `${n(r.violations.length)} violation${r.violations.length === 1 ? "" : "s"}`;
   const reused = r.reused ? " (the same files as the last clean check of this store)" : "";
-  return `privacy check: ${scanned}, ${ids}, ${n(r.counts)} customer counts checked (minimum ${r.minGroupSize}): ${verdict}${reused} in ${(r.elapsedMs / 1000).toFixed(1)} s`;
+  const tables = r.tables === undefined ? "" : `, ${n(r.tables)} tables with totals differenced`;
+  return `privacy check: ${scanned}, ${ids}, ${n(r.counts)} customer counts checked (minimum ${r.minGroupSize})${tables}: ${verdict}${reused} in ${(r.elapsedMs / 1000).toFixed(1)} s`;
 }
 
 /** The build's failure message: each violation on its own lines, a few per file. */

@@ -2,7 +2,9 @@
  * Segments: broad groups on one or two variables (bins for numbers, groups for categories),
  * beside the multi-dimensional profiles. Every customer gets one value per segmentation, and
  * the segment × profile crosstab is computed here, with every cell below the privacy minimum
- * suppressed.
+ * suppressed, and then as many more cells as it takes (complementary suppression,
+ * core/margins.ts) so that no suppressed cell follows from the segments' sizes, the profiles'
+ * sizes and the published cells by subtraction.
  *
  * Tables: customer_segments (customer_id, segment, value), segment_sizes, segment_profiles.
  */
@@ -10,6 +12,7 @@ import type {SegmentVariable} from "../config/project.ts";
 import type {CatalogEntry} from "./features.ts";
 import {type Store} from "../core/store.ts";
 import {byProfileId, ident, join, sql, val, valueList, type SQL} from "../core/sql.ts";
+import {complement, crosstab} from "../core/margins.ts";
 
 export interface SegmentSummary {
   segment: string;
@@ -152,6 +155,7 @@ export async function buildSegments(
         GROUP BY s.segment, s.value, p.profile_id
         ORDER BY s.segment, position, s.value, ${byProfileId(sql`p.profile_id`)}`
   );
+  await protectCrosstabs(store, minGroupSize);
   for (const s of summaries) {
     const row = await store.one<{n: number}>(
       sql`SELECT count(*)::INTEGER AS n FROM segment_sizes WHERE segment = ${val(s.segment)}`
@@ -159,4 +163,77 @@ export async function buildSegments(
     s.values = row?.n ?? 0;
   }
   return summaries;
+}
+
+/**
+ * Complementary suppression of each segmentation's crosstab: segments (rows, their sizes the
+ * row totals) by profiles (columns, their sizes published on every page), so that no suppressed
+ * cell or segment size can be recovered by subtraction. The cells it chooses are marked as
+ * suppressed like the small ones.
+ */
+async function protectCrosstabs(store: Store, minGroupSize: number): Promise<void> {
+  const cells = await store.all<{segment: string; value: string; profile_id: string; n: number}>(
+    sql`SELECT segment, value, profile_id, count(*)::INTEGER AS n
+        FROM customer_segments JOIN customer_profiles USING (customer_id)
+        GROUP BY segment, value, profile_id ORDER BY segment, value, ${byProfileId()}`
+  );
+  const profiles = [...new Set(cells.map((c) => c.profile_id))];
+  const hidden: {segment: string; value: string; profile_id: string | null}[] = [];
+  for (const segment of [...new Set(cells.map((c) => c.segment))]) {
+    const mine = cells.filter((c) => c.segment === segment);
+    const values = [...new Set(mine.map((c) => c.value))];
+    const {sums, size} = crosstab(values.length, profiles.length);
+    const counts = new Array<number>(size).fill(0);
+    const present = new Set<number>();
+    for (const c of mine) {
+      const r = values.indexOf(c.value);
+      const k = profiles.indexOf(c.profile_id);
+      const i = r * profiles.length + k;
+      counts[i] = c.n;
+      present.add(i);
+      counts[values.length * profiles.length + r] += c.n;
+      counts[values.length * profiles.length + values.length + k] += c.n;
+      counts[size - 1] += c.n;
+    }
+    const cellCount = values.length * profiles.length;
+    const small = counts.map((n, i) => i < cellCount + values.length && n > 0 && n < minGroupSize);
+    // a cell with no customers has no row to mark; the profiles' sizes are published elsewhere
+    const fixed = new Set(
+      counts
+        .map((_, i) => i)
+        .filter((i) => (i < cellCount && !present.has(i)) || i >= cellCount + values.length)
+    );
+    const out = complement(counts, small, sums, {fixed});
+    out.forEach((x, i) => {
+      if (!x || small[i] || i >= cellCount + values.length) return;
+      const value = values[i < cellCount ? Math.floor(i / profiles.length) : i - cellCount];
+      hidden.push({
+        segment,
+        value,
+        profile_id: i < cellCount ? profiles[i % profiles.length] : null
+      });
+    });
+  }
+  if (hidden.length === 0) return;
+  await store.run(
+    sql`CREATE OR REPLACE TEMP TABLE complementary (segment VARCHAR, value VARCHAR, profile_id VARCHAR)`
+  );
+  await store.run(
+    sql`INSERT INTO complementary VALUES ${join(
+      hidden.map(
+        (h) =>
+          sql`(${val(h.segment)}, ${val(h.value)}, ${h.profile_id === null ? null : val(h.profile_id)})`
+      )
+    )}`
+  );
+  await store.run(
+    sql`UPDATE segment_profiles t SET customers = NULL, suppressed = true FROM complementary c
+        WHERE c.profile_id IS NOT NULL AND t.segment = c.segment AND t.value = c.value
+          AND t.profile_id = c.profile_id`
+  );
+  await store.run(
+    sql`UPDATE segment_sizes t SET customers = NULL, suppressed = true FROM complementary c
+        WHERE c.profile_id IS NULL AND t.segment = c.segment AND t.value = c.value`
+  );
+  await store.run(sql`DROP TABLE complementary`);
 }

@@ -8,9 +8,10 @@
  */
 import type {PortraitConfig} from "../config/project.ts";
 import {cents, round, suppress} from "./published.ts";
+import {protectCrosstab} from "../core/margins.ts";
 import {byProfileId, sql, val} from "../core/sql.ts";
 import {MIN_DRIFT_CUSTOMERS} from "../history/snapshots.ts";
-import type {Store} from "../core/store.ts";
+import type {Row, Store} from "../core/store.ts";
 import type {HistoryData, Mover, Movers} from "../../src/contracts/history.ts";
 import type {ProfileChanges} from "../../src/contracts/report.ts";
 
@@ -182,7 +183,13 @@ export async function historyData(store: Store, o: HistoryOptions): Promise<Hist
         spend_12m: shown === null ? null : cents(r.spend_12m === null ? null : Number(r.spend_12m))
       };
     }),
-    flows: flows.map((f) => ({...f, customers: suppress(f.customers, min)})),
+    flows: protectFlows(flows, min).sort(
+      (a, b) =>
+        a.from.localeCompare(b.from) ||
+        Number(a.source === "joined") - Number(b.source === "joined") ||
+        a.source.localeCompare(b.source, "en", {numeric: true}) ||
+        a.target.localeCompare(b.target, "en", {numeric: true})
+    ),
     movers: o.customerLevel ? await movers(store, o.history, min) : null,
     drift: {
       thresholds,
@@ -320,17 +327,30 @@ export async function profileChanges(
     ).map((p) => [p.id, p.name])
   );
   const nameOf = (id: string) => (id === "joined" ? "new customers" : (names.get(id) ?? id));
-  const flows = await store.all<{source: string; target: string; customers: number}>(
-    sql`SELECT source, target, customers FROM profile_flows
-     WHERE from_snapshot = ${previous}::DATE AND to_snapshot = ${current}::DATE
-       AND source <> target AND (source = ${profile} OR target = ${profile})
-     ORDER BY customers DESC, source, target`
+  // every flow of the pair, suppressed as History publishes them, then this profile's
+  const pairFlows = await store.all<Flow & Row>(
+    sql`SELECT strftime(from_snapshot, '%Y-%m-%d') AS "from", strftime(to_snapshot, '%Y-%m-%d') AS "to",
+       source, target, customers FROM profile_flows
+     WHERE from_snapshot = ${previous}::DATE AND to_snapshot = ${current}::DATE AND customers > 0
+     ORDER BY source, target`
   );
+  const shownFlows = protectFlows(pairFlows, min);
+  const flows = pairFlows
+    .map((f, i) => ({
+      source: f.source,
+      target: f.target,
+      n: f.customers,
+      customers: shownFlows[i].customers
+    }))
+    .filter((f) => f.source !== f.target && (f.source === profileId || f.target === profileId))
+    .sort(
+      (a, b) => b.n - a.n || a.source.localeCompare(b.source) || a.target.localeCompare(b.target)
+    );
   const moved = (rows: typeof flows, pick: (f: (typeof flows)[number]) => string) =>
     rows.slice(0, 3).map((f) => ({
       profile_id: pick(f),
       name: nameOf(pick(f)),
-      customers: suppress(f.customers, min)
+      customers: f.customers
     }));
   const traits = await store.all<{
     feature: string;
@@ -392,4 +412,57 @@ export async function profileChanges(
         : []
     }
   };
+}
+
+/** A flow of customers from a profile (or "joined") at one snapshot to a profile at the next. */
+interface Flow {
+  from: string;
+  to: string;
+  source: string;
+  target: string;
+  customers: number;
+}
+
+/**
+ * The flows as published: for each pair of snapshots, a crosstab of sources × targets whose
+ * totals the page publishes (each profile's customers at both snapshots, the customers who
+ * joined between them), so small flows are suppressed with their complementary cells
+ * (core/margins.ts). The flows given come first, in their order; then the pairs of no
+ * customers chosen as complements (a profile that only one small flow reaches), as suppressed
+ * flows: a missing flow reads as none.
+ */
+export function protectFlows(
+  flows: readonly Flow[],
+  min: number
+): (Flow | (Omit<Flow, "customers"> & {customers: number | null}))[] {
+  const zeros: (Omit<Flow, "customers"> & {customers: null})[] = [];
+  const byPair = new Map<
+    string,
+    {sources: string[]; targets: string[]; shown: ReturnType<typeof protectCrosstab>}
+  >();
+  const pairs = [...new Set(flows.map((f) => `${f.from} ${f.to}`))];
+  for (const pair of pairs) {
+    const mine = flows.filter((f) => `${f.from} ${f.to}` === pair);
+    const sources = [...new Set(mine.map((f) => f.source))].sort();
+    const targets = [...new Set(mine.map((f) => f.target))].sort();
+    const table = sources.map((s) =>
+      targets.map((t) => mine.find((f) => f.source === s && f.target === t)?.customers ?? 0)
+    );
+    const shown = protectCrosstab(table, min, {fixedRows: true, fixedColumns: true});
+    byPair.set(pair, {sources, targets, shown});
+    sources.forEach((source, r) =>
+      targets.forEach((target, c) => {
+        if (shown.cells[r][c] && table[r][c] === 0)
+          zeros.push({from: mine[0].from, to: mine[0].to, source, target, customers: null});
+      })
+    );
+  }
+  return [
+    ...flows.map((f) => {
+      const {sources, targets, shown} = byPair.get(`${f.from} ${f.to}`)!;
+      const hidden = shown.cells[sources.indexOf(f.source)][targets.indexOf(f.target)];
+      return {...f, customers: hidden ? null : f.customers};
+    }),
+    ...zeros
+  ];
 }

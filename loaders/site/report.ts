@@ -11,6 +11,7 @@ import {requireProfile} from "./navigation.ts";
 import {listValue} from "@duckdb/node-api";
 import {type Row, type Store} from "../core/store.ts";
 import {ident, join, sql, val, type SQL} from "../core/sql.ts";
+import {protectCrosstab} from "../core/margins.ts";
 import type {
   CountryShare,
   Distribution,
@@ -223,27 +224,31 @@ async function distributions(
   if (cuts.length === 0) return [];
   const features = listValue(cuts.map((c) => c.column.feature));
   const inner = val(JSON.stringify(cuts.map((c) => c.b.edges.slice(1, -1))));
-  const counts = await store.all<{
-    feature: string;
-    bin: number;
-    customers: number;
-    base_customers: number;
-  }>(
+  // Every profile's counts, not only this one's: a bin is the row of a crosstab (bins ×
+  // profiles) whose totals the reports publish, suppressed as a whole (core/margins.ts).
+  const counts = await store.all<{feature: string; bin: number; profile_id: string; n: number}>(
     sql`WITH long AS (${long}),
      cuts AS (SELECT unnest(${features}) AS feature, unnest(${inner}::VARCHAR::DOUBLE[][]) AS bounds)
-     SELECT feature, len(list_filter(bounds, lambda e: e <= v))::INTEGER AS bin,
-       count(*) FILTER (WHERE mine)::INTEGER AS customers, count(*)::INTEGER AS base_customers
+     SELECT feature, len(list_filter(bounds, lambda e: e <= v))::INTEGER AS bin, profile_id,
+       count(*)::INTEGER AS n
      FROM long JOIN cuts USING (feature)
-     GROUP BY ALL ORDER BY feature, bin`
+     GROUP BY ALL ORDER BY feature, bin, profile_id`
   );
+  const profiles = [...new Set(counts.map((c) => c.profile_id))].sort();
+  const me = profiles.indexOf(profileId);
   const out: Distribution[] = [];
   for (const {column, stats, b} of cuts) {
     const bins = b.edges.length - 1;
-    const mine = counts.filter((c) => c.feature === column.feature);
-    const byBin = new Map(mine.map((c) => [c.bin, c]));
-    const profileTotal = mine.reduce((n, c) => n + c.customers, 0);
-    const baseTotal = mine.reduce((n, c) => n + c.base_customers, 0);
+    const table = Array.from({length: bins}, () => new Array<number>(profiles.length).fill(0));
+    for (const c of counts)
+      if (c.feature === column.feature) table[c.bin][profiles.indexOf(c.profile_id)] = c.n;
+    const totals = profiles.map((_, k) => table.reduce((n, row) => n + row[k], 0));
+    const profileTotal = me < 0 ? 0 : totals[me];
+    const baseTotal = totals.reduce((n, t) => n + t, 0);
     if (profileTotal < min) continue;
+    // a profile with fewer than min values has no histogram: its column is not published
+    const hidden = new Set(totals.flatMap((t, k) => (t < min ? [k] : [])));
+    const shown = protectCrosstab(table, min, {fixedColumns: true, hidden});
     const trait = traits.get(column.feature);
     out.push({
       feature: column.feature,
@@ -258,11 +263,9 @@ async function distributions(
       base_median: round(stats.base_median),
       bins: {
         edges: b.edges,
-        customers: Array.from({length: bins}, (_, i) =>
-          suppress(byBin.get(i)?.customers ?? 0, min)
-        ),
-        base_customers: Array.from({length: bins}, (_, i) =>
-          suppress(byBin.get(i)?.base_customers ?? 0, min)
+        customers: table.map((row, i) => (shown.cells[i][me] ? null : row[me])),
+        base_customers: table.map((row, i) =>
+          shown.rows[i] ? null : row.reduce((n, x) => n + x, 0)
         ),
         profile_customers: profileTotal,
         all_customers: baseTotal
@@ -288,7 +291,7 @@ export function longValues(
       UNPIVOT (SELECT customer_id, ${select} FROM ${ident(table)}) ON ${join(names)}
       INTO NAME feature VALUE v)`;
   });
-  return sql`SELECT c.profile_id = ${val(profileId)} AS mine, u.feature, u.v
+  return sql`SELECT c.profile_id = ${val(profileId)} AS mine, u.feature, u.v, c.profile_id
     FROM (${join(parts, " UNION ALL ")}) u JOIN customer_profiles c USING (customer_id)
     WHERE isfinite(u.v)`;
 }
@@ -316,10 +319,28 @@ async function geography(store: Store, profileId: string, min: number): Promise<
        GROUP BY ALL HAVING count(*) >= ${min}
        ORDER BY ${keyColumns}`
     );
+    // Every profile's customers in each place: the places × profiles crosstab whose totals the
+    // reports publish (the base's customers there, each profile's share), suppressed as a whole.
+    const cells = await store.all<{place: string; profile_id: string; n: number}>(
+      sql`SELECT concat_ws(chr(31), ${keyColumns}) AS place, c.profile_id, count(*)::INTEGER AS n
+       FROM customers k JOIN customer_profiles c USING (customer_id)
+       WHERE ${where}
+       GROUP BY ALL ORDER BY place, c.profile_id`
+    );
+    const placeOf = (r: Row) => keys.map((k) => String(r[k])).join("\x1f");
+    const profiles = [...new Set(cells.map((c) => c.profile_id))].sort();
+    const me = profiles.indexOf(profileId);
+    const index = new Map(rows.map((r, i) => [placeOf(r), i]));
+    const table = rows.map(() => new Array<number>(profiles.length).fill(0));
+    for (const c of cells) {
+      const i = index.get(c.place);
+      if (i !== undefined) table[i][profiles.indexOf(c.profile_id)] = c.n;
+    }
+    const shown = protectCrosstab(table, min, {fixedRows: true, fixedColumns: true});
     const profileTotal = rows.reduce((n, r) => n + r.customers, 0);
     const baseTotal = rows.reduce((n, r) => n + r.base_customers, 0);
-    return rows.map((r) => {
-      const n = suppress(r.customers, min);
+    return rows.map((r, i) => {
+      const n = me >= 0 && shown.cells[i][me] ? null : r.customers;
       return roundRow({
         ...r,
         customers: n,

@@ -7,7 +7,14 @@
 import * as Plot from "npm:@observablehq/plot";
 import type {Distribution} from "../contracts/report.js";
 import {BASE_COLOR} from "./palette.js";
-import {capitalise, formatShare, formatValue, shareTick, unitLabel} from "./format.js";
+import {
+  capitalise,
+  formatShare,
+  formatValue,
+  shareTick,
+  suppressedWhy,
+  unitLabel
+} from "./format.js";
 
 export interface DistributionOptions {
   width: number;
@@ -46,7 +53,7 @@ export function distributionChart(
     title: finding(d),
     subtitle: median,
     caption: suppressed.length
-      ? `× ${suppressed.length === 1 ? "a bin" : `${suppressed.length} bins`} with fewer than ${minGroupSize} of the profile's customers: not shown (suppressed).`
+      ? `× ${suppressed.length === 1 ? "a bin" : `${suppressed.length} bins`} not shown (suppressed): ${suppressedWhy(minGroupSize)}.`
       : undefined,
     ariaLabel: `Histogram of ${d.label} for ${profileName} against all customers`,
     marginLeft: 40,
@@ -79,8 +86,7 @@ export function distributionChart(
         r: 3.5,
         stroke: "currentColor",
         strokeWidth: 1.5,
-        title: (b) =>
-          `${b.label}\n${profileName}: fewer than ${minGroupSize} customers (suppressed)`
+        title: (b) => `${b.label}\n${profileName}: suppressed (${suppressedWhy(minGroupSize)})`
       }),
       Plot.tickY(bins, {
         x: "i",

@@ -2,12 +2,12 @@
  * Customers moving between profiles from one snapshot to the next: a two-column flow diagram
  * (profiles then on the left, with the customers who joined since; profiles now on the right;
  * each band as wide as the customers it carries, in the colour of where they came from), the
- * same flows as a table, and a summary. Suppressed flows (fewer than the minimum customers) are
+ * same flows as a table, and a summary. Suppressed flows (small, or hidden beside a small one) are
  * not drawn and are counted, never guessed.
  */
 import type {HistoryFlow} from "../contracts/history.js";
 import {builder} from "./dom.js";
-import {formatCustomers, formatDate} from "./format.js";
+import {formatCustomers, formatDate, suppressedWhy} from "./format.js";
 import {BASE_COLOR} from "./palette.js";
 import {spreadLabels} from "./labels.js";
 
@@ -261,7 +261,7 @@ export function flowTable(
     const key = `${source}\u0000${target}`;
     if (!cell.has(key)) return "–";
     const n = cell.get(key);
-    return n === null || n === undefined ? `<${o.minGroupSize}` : whole.format(n);
+    return n === null || n === undefined ? "×" : whole.format(n);
   };
   return h(
     "table",
@@ -270,7 +270,7 @@ export function flowTable(
       "caption",
       {},
       `Customers by profile on ${formatDate(o.from)} (rows) and on ${formatDate(o.to)} (columns). `,
-      `<${o.minGroupSize}: fewer than ${o.minGroupSize} customers, not published; –: none.`
+      `×: not published (suppressed), ${suppressedWhy(o.minGroupSize)}; –: none.`
     ),
     h(
       "thead",

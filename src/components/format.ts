@@ -88,9 +88,26 @@ export function unitLabel(unit: string, currency?: string | null): string {
   }
 }
 
+/**
+ * Why a count is not shown: it is small, or it is hidden beside a small one so that subtraction
+ * from the published totals cannot give that one (complementary suppression).
+ */
+export function suppressedWhy(min: number): string {
+  return `fewer than ${min} customers, or hidden so that a smaller count cannot be worked out from the totals`;
+}
+
 /** A count of customers, or "fewer than N" when the figure is suppressed. */
 export function formatCustomers(n: number | null | undefined, min: number): string {
   return n == null ? `fewer than ${min}` : whole(n);
+}
+
+/**
+ * A cell of a table with totals: "N customers", or "suppressed" (it may be hidden beside a small
+ * one, not small itself), and why when given the minimum.
+ */
+export function formatCell(n: number | null | undefined, min?: number): string {
+  if (n != null) return `${whole(n)} customers`;
+  return min === undefined ? "suppressed" : `suppressed (${suppressedWhy(min)})`;
 }
 
 /** A label with its unit for a heading or an axis, when the unit is not already obvious. */

@@ -7,7 +7,7 @@ import type {GeoPermissibleObjects} from "d3";
 import * as Plot from "npm:@observablehq/plot";
 import type {Geography} from "../contracts/report.js";
 import type {CountryProperties} from "../contracts/world.js";
-import {formatCustomers, formatShare} from "./format.js";
+import {formatCell, formatShare, suppressedWhy} from "./format.js";
 
 /** data/world.json as GeoJSON (topojson-client's feature()), the way the page hands it over. */
 interface World {
@@ -55,7 +55,7 @@ export function profileMap(
   const describe = (f: World["features"][number]) => {
     const c = byCode.get(f.properties.code ?? "");
     if (!c) return f.properties.name;
-    return `${f.properties.name}\n${profileName}: ${formatShare(c.share)} of the profile (${formatCustomers(c.customers, minGroupSize)} customers)\nAll customers: ${formatShare(c.base_share)}`;
+    return `${f.properties.name}\n${profileName}: ${formatShare(c.share)} of the profile (${formatCell(c.customers)})\nAll customers: ${formatShare(c.base_share)}`;
   };
   const dots = regions.filter((r) => r.latitude !== null && r.longitude !== null);
   return Plot.plot({
@@ -108,7 +108,7 @@ export function profileMap(
           stroke: "var(--theme-background, white)",
           strokeWidth: 0.8,
           title: (r) =>
-            `${r.region}, ${r.country}\n${profileName}: ${formatCustomers(r.customers, minGroupSize)} customers (${formatShare(r.share)} of the profile)`
+            `${r.region}, ${r.country}\n${profileName}: ${formatCell(r.customers)} (${formatShare(r.share)} of the profile)`
         }
       ),
       Plot.dot(
@@ -120,7 +120,7 @@ export function profileMap(
           stroke: color,
           strokeWidth: 1,
           title: (r) =>
-            `${r.region}, ${r.country}\n${profileName}: fewer than ${minGroupSize} customers (suppressed)`
+            `${r.region}, ${r.country}\n${profileName}: suppressed (${suppressedWhy(minGroupSize)})`
         }
       ),
       Plot.sphere({stroke: "currentColor", strokeOpacity: 0.15})

@@ -4,7 +4,7 @@
  * than the minimum customers, are marked, never drawn as a number.
  */
 import * as Plot from "npm:@observablehq/plot";
-import {formatCustomers, formatShare, shareTick} from "./format.js";
+import {formatCell, formatShare, shareTick, suppressedWhy} from "./format.js";
 
 type Colors = {domain: string[]; range: string[]};
 
@@ -33,8 +33,7 @@ export function mixChart(
     document
   }: {width: number; title: string; colors: Colors; minGroupSize: number; document?: Document}
 ): SVGSVGElement | HTMLElement {
-  const label = (r: MixRow) =>
-    r.share === null ? `${r.name} (fewer than ${minGroupSize})` : r.name;
+  const label = (r: MixRow) => (r.share === null ? `${r.name} (suppressed)` : r.name);
   const top = Math.max(0.05, ...rows.map((r) => Math.max(r.share ?? 0, r.base_share)));
   const marginLeft = Math.min(260, width * 0.4);
   return Plot.plot({
@@ -63,7 +62,7 @@ export function mixChart(
         insetTop: 5,
         insetBottom: 5,
         title: (r) =>
-          `${r.name}\n${formatCustomers(r.customers, minGroupSize)} customers, ${formatShare(r.share)} of the segment\n${formatShare(r.base_share)} of all customers`
+          `${r.name}\n${formatCell(r.customers, minGroupSize)}, ${formatShare(r.share)} of the segment\n${formatShare(r.base_share)} of all customers`
       }),
       Plot.tickX(rows, {x: "base_share", y: label, stroke: "currentColor", strokeWidth: 3}),
       Plot.ruleX([0])
@@ -141,7 +140,7 @@ export function crosstabChart(
     width,
     height: marginTop + 40 + 24 * segments.length,
     title: `${title}: ${crosstabFinding(cells)}`,
-    subtitle: `Each cell: the profile's share of the segment's customers, darker for more (under 10%, 10–25%, 25–50%, 50–75%, 75% and over). <${minGroupSize}: fewer than ${minGroupSize} customers (suppressed).`,
+    subtitle: `Each cell: the profile's share of the segment's customers, darker for more (under 10%, 10–25%, 25–50%, 50–75%, 75% and over). ×: suppressed, ${suppressedWhy(minGroupSize)}.`,
     ariaLabel: `Grid of profile shares for every segment of ${title}`,
     marginLeft,
     marginRight,
@@ -169,7 +168,7 @@ export function crosstabChart(
           fill: "var(--theme-foreground-focus, #4269d0)",
           fillOpacity: (c) => opacity(c.share!),
           title: (c) =>
-            `${c.value} · ${c.name}\n${formatCustomers(c.customers, minGroupSize)} customers, ${formatShare(c.share)} of the segment`
+            `${c.value} · ${c.name}\n${formatCell(c.customers)}, ${formatShare(c.share)} of the segment`
         }
       ),
       Plot.cell(
@@ -182,13 +181,13 @@ export function crosstabChart(
           strokeOpacity: 0.25,
           strokeDasharray: "2,2",
           inset: 1,
-          title: (c) => `${c.value} · ${c.name}\nfewer than ${minGroupSize} customers (suppressed)`
+          title: (c) => `${c.value} · ${c.name}\nsuppressed (${suppressedWhy(minGroupSize)})`
         }
       ),
       Plot.text(numbers ? cells.filter((c) => c.share === null) : [], {
         x: "name",
         y: "value",
-        text: () => `<${minGroupSize}`,
+        text: () => "×",
         fill: "currentColor",
         fillOpacity: 0.6,
         fontSize: 9

@@ -3,7 +3,7 @@
  * segment, against the segment's share of all customers. Suppressed cells are named as such.
  */
 import type {SegmentShare} from "../contracts/report.js";
-import {formatCustomers, formatShare} from "./format.js";
+import {formatCell, formatShare, suppressedWhy} from "./format.js";
 import {pairedBars} from "./paired.js";
 
 export type SpreadRow = Pick<
@@ -35,10 +35,10 @@ export function spreadChart(
   const rows = segments
     .filter((r) => r.segment_customers !== null || r.customers !== null)
     .map((r) => ({
-      label: r.customers === null ? `${r.value} (fewer than ${minGroupSize})` : r.value,
+      label: r.customers === null ? `${r.value} (suppressed)` : r.value,
       profile: r.share,
       base: r.segment_customers === null ? null : r.segment_customers / total,
-      tip: `${r.value}\n${profileName}: ${formatCustomers(r.customers, minGroupSize)} customers, ${formatShare(r.share)} of the profile\n${formatShare(r.share_of_segment)} of this segment's customers are ${profileName}`
+      tip: `${r.value}\n${profileName}: ${formatCell(r.customers)}, ${formatShare(r.share)} of the profile\n${formatShare(r.share_of_segment)} of this segment's customers are ${profileName}`
     }));
   // a suppressed segment's difference is unknown: it comes last
   const gap = (r: (typeof rows)[number]) =>
@@ -55,7 +55,7 @@ export function spreadChart(
       title: `${title}: ${spreadFinding(rows)}`,
       ariaLabel: `Bar chart of ${profileName}'s customers across ${title}`,
       caption: hidden.length
-        ? `The ${MAX_SEGMENTS} of ${rows.length} segments where ${profileName} differs most from all customers.${measured ? ` In each of ${measured} others its share is within ${within.toFixed(1)} percentage points of everyone's.` : ""}${small ? ` ${small} other${small === 1 ? " has" : "s have"} fewer than ${minGroupSize} of its customers.` : ""}`
+        ? `The ${MAX_SEGMENTS} of ${rows.length} segments where ${profileName} differs most from all customers.${measured ? ` In each of ${measured} others its share is within ${within.toFixed(1)} percentage points of everyone's.` : ""}${small ? ` ${small} other${small === 1 ? " is" : "s are"} suppressed: ${suppressedWhy(minGroupSize)}.` : ""}`
         : undefined
     }
   );

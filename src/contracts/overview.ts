@@ -23,7 +23,8 @@ export interface MonthlyActivity {
   table: string;
   label: string;
   month: string;
-  rows: number;
+  /** Null when suppressed: a month of fewer than min_group_size customers, or next to one. */
+  rows: number | null;
 }
 
 /** data/overview.json. */
@@ -41,7 +42,7 @@ export interface ActivitySummary {
   /** Its result, as the build's DuckDB gave it. */
   busiest: {Table: string; Month: string; Rows: number}[];
   /** Rows per table and calendar year, for the bars. */
-  yearly: {label: string; year: number; rows: number}[];
+  yearly: {label: string; year: number; rows: number | null}[];
   /** The tables' labels, in the Sources page's order. */
   labels: string[];
 }

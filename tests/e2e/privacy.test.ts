@@ -8,6 +8,8 @@ import {describe, expect, it} from "vitest";
 import {loadConfig} from "../../loaders/config/project.ts";
 import {configPath} from "../../loaders/core/paths.ts";
 import {checkPrivacy} from "../../loaders/privacy/check.ts";
+import {differencing} from "../../loaders/privacy/differencing.ts";
+import {publishedFiles} from "../../loaders/privacy/scan.ts";
 import {readStore, useSite} from "../support/site.ts";
 
 const {site} = useSite();
@@ -15,7 +17,7 @@ const {site} = useSite();
 describe("the build's privacy check", () => {
   it("ran in the build over every published file and found nothing", () => {
     expect(site.log).toMatch(
-      /privacy check: [\d,]+ files \(\d+\.\d MB\), [\d,]+ identifiers of [\d,]+ customers checked, [\d,]+ customer counts checked \(minimum 10\): no violations in \d+\.\d s/
+      /privacy check: [\d,]+ files \(\d+\.\d MB\), [\d,]+ identifiers of [\d,]+ customers checked, [\d,]+ customer counts checked \(minimum 10\), [\d,]+ tables with totals differenced: no violations in \d+\.\d s/
     );
   });
 
@@ -32,5 +34,13 @@ describe("the build's privacy check", () => {
     expect(report.customers).toBeGreaterThan(1000);
     // The profile documents and the overview count customers: each was checked.
     expect(report.counts).toBeGreaterThanOrEqual(7);
+  });
+
+  it("recovers no suppressed cell of any published table by subtraction from its totals", async () => {
+    const out = join(site.dir, "site");
+    const {violations, tables} = await differencing(out, await publishedFiles(out), 10);
+    expect(violations).toEqual([]);
+    // the segmentations, a histogram per feature, countries and regions, the flows, the months
+    expect(tables).toBeGreaterThan(20);
   });
 });

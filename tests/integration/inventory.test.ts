@@ -1,5 +1,5 @@
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
-import {buildOverview, readOverview} from "../../loaders/clean/inventory.ts";
+import {buildOverview, calendarSuppression, readOverview} from "../../loaders/clean/inventory.ts";
 import {QUARANTINE_DDL} from "../../loaders/ingest/sources.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {sql} from "../../loaders/core/sql.ts";
@@ -59,5 +59,39 @@ describe("buildOverview(store, asOf)", () => {
       ["2025-05", 500],
       ["2025-06", 500]
     ]);
+  });
+});
+
+describe("calendarSuppression(months, min)", () => {
+  it("hides a month of fewer than min sign-ups and the smallest other month of its year", () => {
+    const months = [
+      {month: "2024-01", rows: 3},
+      {month: "2024-02", rows: 25},
+      {month: "2024-03", rows: 12},
+      {month: "2025-01", rows: 40},
+      {month: "2025-02", rows: 30}
+    ];
+    const hidden = calendarSuppression(months, 10);
+    expect(hidden.months).toEqual([true, false, true, false, false]);
+    expect([...hidden.years]).toEqual([
+      [2024, false],
+      [2025, false]
+    ]);
+  });
+
+  it("hides a small year with another year, so all customers less the rest cannot give it", () => {
+    const hidden = calendarSuppression(
+      [
+        {month: "2014-05", rows: 4},
+        {month: "2024-01", rows: 30},
+        {month: "2024-02", rows: 25},
+        {month: "2025-01", rows: 40}
+      ],
+      10
+    );
+    expect(hidden.months[0]).toBe(true);
+    expect(hidden.years.get(2014)).toBe(true);
+    // a second year hidden, and inside it a second month, so neither follows from the other
+    expect([...hidden.years.values()].filter(Boolean).length).toBe(2);
   });
 });

@@ -39,11 +39,11 @@ describe("longValues(columns, profileId)", () => {
       sql`SELECT l.*, typeof(l.v) AS type FROM (${long}) l ORDER BY feature, v`
     );
     expect(rows).toEqual([
-      {mine: true, feature: "orders", v: 1, type: "DOUBLE"},
-      {mine: false, feature: "orders", v: 3, type: "DOUBLE"},
-      {mine: false, feature: "p_alive", v: 0.25, type: "DOUBLE"},
-      {mine: true, feature: "p_alive", v: 0.5, type: "DOUBLE"},
-      {mine: false, feature: "spend", v: 10.5, type: "DOUBLE"}
+      {mine: true, feature: "orders", v: 1, profile_id: "p2", type: "DOUBLE"},
+      {mine: false, feature: "orders", v: 3, profile_id: "p1", type: "DOUBLE"},
+      {mine: false, feature: "p_alive", v: 0.25, profile_id: "p1", type: "DOUBLE"},
+      {mine: true, feature: "p_alive", v: 0.5, profile_id: "p2", type: "DOUBLE"},
+      {mine: false, feature: "spend", v: 10.5, profile_id: "p1", type: "DOUBLE"}
     ]);
   });
 });

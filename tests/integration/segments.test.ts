@@ -6,6 +6,7 @@ import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import type {SegmentVariable} from "../../loaders/config/project.ts";
 import type {CatalogEntry} from "../../loaders/profile/features.ts";
 import {buildSegments, variableSql, type SegmentSummary} from "../../loaders/profile/segments.ts";
+import {crosstab, recoverable} from "../../loaders/core/margins.ts";
 import {sql, val, valueList} from "../../loaders/core/sql.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {feature} from "../support/catalog.ts";
@@ -188,7 +189,7 @@ describe("buildSegments(store, segments, catalog, options)", () => {
     ]);
   });
 
-  it("writes the segment × profile crosstab in bin order, hiding every cell below the privacy minimum", async () => {
+  it("writes the segment × profile crosstab in bin order, hiding every cell below the privacy minimum and the smallest cell next to it", async () => {
     expect(await store.all(sql`SELECT * FROM segment_profiles WHERE segment = 'age'`)).toEqual([
       {
         segment: "age",
@@ -211,8 +212,9 @@ describe("buildSegments(store, segments, catalog, options)", () => {
         value: "35–64",
         position: 2,
         profile_id: "p2",
-        customers: 2,
-        suppressed: false
+        // not small, but p2's size less its other cells would give the one below
+        customers: null,
+        suppressed: true
       },
       {
         segment: "age",
@@ -251,6 +253,32 @@ describe("buildSegments(store, segments, catalog, options)", () => {
        WHERE customers < 2 OR (suppressed AND customers IS NOT NULL)`
     );
     expect(small).toEqual([]);
+  });
+
+  it("leaves no suppressed cell or segment size recoverable by subtraction", async () => {
+    const profiles = ["p1", "p2"];
+    for (const segment of Object.keys(SEGMENTS)) {
+      const sizes = await store.all<{value: string; customers: number | null}>(
+        sql`SELECT value, customers FROM segment_sizes WHERE segment = ${val(segment)} ORDER BY position, value`
+      );
+      const cells = await store.all<{value: string; profile_id: string; customers: number | null}>(
+        sql`SELECT value, profile_id, customers FROM segment_profiles WHERE segment = ${val(segment)}`
+      );
+      const {sums} = crosstab(sizes.length, profiles.length);
+      const published = [
+        ...sizes.flatMap((s) =>
+          profiles.map((p) => {
+            const c = cells.find((c) => c.value === s.value && c.profile_id === p);
+            return c === undefined ? 0 : c.customers;
+          })
+        ),
+        ...sizes.map((s) => s.customers),
+        5, // p1's size
+        5, // p2's
+        10
+      ];
+      expect(recoverable(published, sums), segment).toEqual([]);
+    }
   });
 });
 
