@@ -147,7 +147,7 @@ async function main(): Promise<void> {
       checkPrivacyReusing(store, outputDir(), config, {
         cache: join(dirname(storePath()), "privacy-check.json"),
         storeFingerprint,
-        code: await codeFingerprint(["privacy", "site/published.ts"])
+        code: await codeFingerprint(["privacy", "site/published.ts", "site/quasi-identifiers.ts"])
       })
     );
     console.log(privacySummary(privacy));

@@ -7,6 +7,8 @@
  *   address (identifiers.ts says how each is compared), of a customer in the store's
  *   `customers` table or a quarantined customer row (roster.ts);
  * - a published aggregate covers fewer than `privacy.minGroupSize` customers (group-size.ts);
+ * - a customer sample published for analysis has a combination of quasi-identifiers shared by
+ *   fewer than `privacy.minGroupSize` customers (k-anonymity.ts);
  * - a data file cannot be read.
  *
  * The identifiers are read once into sets (the millions of e-mails and phone numbers as 53-bit
@@ -22,6 +24,7 @@ import {join} from "node:path";
 import type {PortraitConfig} from "../config/project.ts";
 import {type Store} from "../core/store.ts";
 import type {PrivacyReport} from "./findings.ts";
+import {checkSamples} from "./k-anonymity.ts";
 import {identifierIndex, nameCustomers} from "./roster.ts";
 import {publishedFiles, scanPublished} from "./scan.ts";
 
@@ -37,6 +40,7 @@ export async function checkPrivacy(
   const start = performance.now();
   const index = config.privacy.identifiers ? null : await identifierIndex(store, config);
   const report = await scanPublished(dir, index, config.privacy.minGroupSize);
+  await checkSamples(store, dir, config.privacy.minGroupSize, report);
   if (report.violations.some((v) => v.value !== undefined))
     await nameCustomers(store, config, report);
   report.elapsedMs = performance.now() - start;

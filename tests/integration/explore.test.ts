@@ -9,7 +9,11 @@ import {exploreArrow, exploreDocument, exploreRows} from "../../loaders/site/exp
 import {writeCatalog} from "../../loaders/profile/features.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {feature} from "../support/catalog.ts";
+import {demoBuilds} from "../support/demo-builds.ts";
+import {sampleClasses} from "../../loaders/privacy/k-anonymity.ts";
+import {readCatalog} from "../../loaders/profile/features.ts";
 import {sql} from "../../loaders/core/sql.ts";
+import {withStore} from "../../loaders/core/store.ts";
 
 let store: Store;
 
@@ -169,5 +173,21 @@ describe("exploreDocument(store, options)", () => {
     expect(doc.sample).toBeNull();
     expect(doc.features).toEqual([]);
     expect(doc.profiles).toHaveLength(2);
+  });
+});
+
+describe("the Explore sample of the shared demo", () => {
+  it("covers privacy.minGroupSize customers with every combination of its quasi-identifiers", async () => {
+    const {second} = await demoBuilds();
+    await withStore(second.store, async (demo) => {
+      const options = {sample: 10_000, seed: 42};
+      const table = fromArrow(await exploreArrow(demo, options));
+      const catalogue = new Map((await readCatalog(demo)).map((f) => [f.id, f]));
+      const classes = sampleClasses(table, catalogue, 10);
+      expect(classes.columns.length).toBeGreaterThan(0);
+      expect(classes.rows).toBeGreaterThanOrEqual(2850);
+      expect(classes.smallest).toBeGreaterThanOrEqual(10);
+      expect(classes.exposed).toBe(0);
+    });
   });
 });
