@@ -59,33 +59,75 @@ export interface Classes {
   sizes: number[];
 }
 
+/** Rows numbered by class: ids from 0 to n − 1. */
+export interface Partition {
+  ids: Int32Array;
+  n: number;
+}
+
+/** A column's values as class ids (null one value like any other). */
+export function codesOf(values: ArrayLike<unknown>): Partition {
+  const codes = new Map<unknown, number>();
+  const ids = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] ?? null;
+    let code = codes.get(v);
+    if (code === undefined) codes.set(v, (code = codes.size));
+    ids[i] = code;
+  }
+  return {ids, n: codes.size};
+}
+
+/** Pairs of class ids looked up in an array rather than a Map while there are this few. */
+const DENSE_PAIRS = 1 << 22;
+let scratch: Int32Array | null = null;
+
+/** The classes of rows that share their class in both partitions. */
+export function refine(a: Partition, b: Partition): Partition {
+  const rows = a.ids.length;
+  const ids = new Int32Array(rows);
+  let n = 0;
+  if (a.n * b.n <= DENSE_PAIRS) {
+    const table = (scratch ??= new Int32Array(DENSE_PAIRS).fill(-1));
+    const used = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) {
+      const key = a.ids[i] * b.n + b.ids[i];
+      let id = table[key];
+      if (id === -1) {
+        table[key] = id = n;
+        used[n++] = key;
+      }
+      ids[i] = id;
+    }
+    for (let j = 0; j < n; j++) table[used[j]] = -1;
+    return {ids, n};
+  }
+  const next = new Map<number, number>();
+  for (let i = 0; i < rows; i++) {
+    const key = a.ids[i] * b.n + b.ids[i];
+    let id = next.get(key);
+    if (id === undefined) next.set(key, (id = next.size));
+    ids[i] = id;
+  }
+  return {ids, n: next.size};
+}
+
 /**
  * The rows' classes over the given columns (each an array of values, one per row, row-aligned):
  * rows share a class when every column holds the same value (null and undefined alike).
  * Refined one column at a time, so a class is a number, never a string of every value.
  */
 export function equivalenceClasses(columns: readonly ArrayLike<unknown>[], rows: number): Classes {
-  let of = new Int32Array(rows);
-  let count = rows > 0 ? 1 : 0;
-  for (const values of columns) {
-    const codes = new Map<unknown, number>();
-    const next = new Map<number, number>();
-    const refined = new Int32Array(rows);
-    for (let i = 0; i < rows; i++) {
-      const v = values[i] ?? null;
-      let code = codes.get(v);
-      if (code === undefined) codes.set(v, (code = codes.size));
-      const key = of[i] * (rows + 1) + code;
-      let id = next.get(key);
-      if (id === undefined) next.set(key, (id = next.size));
-      refined[i] = id;
-    }
-    of = refined;
-    count = next.size;
-  }
-  const sizes = new Array<number>(count).fill(0);
-  for (let i = 0; i < rows; i++) sizes[of[i]]++;
-  return {of, sizes};
+  let partition: Partition = {ids: new Int32Array(rows), n: rows > 0 ? 1 : 0};
+  for (const values of columns) partition = refine(partition, codesOf(values));
+  return classesOf(partition);
+}
+
+/** A partition's classes with their sizes. */
+export function classesOf({ids, n}: Partition): Classes {
+  const sizes = new Array<number>(n).fill(0);
+  for (const id of ids) sizes[id]++;
+  return {of: ids, sizes};
 }
 
 /** The rows in classes smaller than k: how many, and which (as a mask). */
