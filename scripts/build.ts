@@ -153,7 +153,7 @@ export async function checkSite(
     checkPrivacyReusing(s, site, config, {
       cache: join(dirname(store), "privacy-check.json"),
       storeFingerprint: fingerprint,
-      code: await codeFingerprint(["privacy", "site/published.ts"])
+      code: await codeFingerprint(["privacy", "site/published.ts", "site/quasi-identifiers.ts"])
     })
   );
   log(privacySummary(privacy));

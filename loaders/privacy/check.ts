@@ -9,6 +9,8 @@
  * - a published aggregate covers fewer than `privacy.minGroupSize` customers (group-size.ts);
  * - a suppressed count of a published table follows from its published cells and totals by
  *   subtraction (differencing.ts);
+ * - a customer sample published for analysis has a combination of quasi-identifiers shared by
+ *   fewer than `privacy.minGroupSize` customers (k-anonymity.ts);
  * - a data file cannot be read.
  *
  * The identifiers are read once into sets (the millions of e-mails and phone numbers as 53-bit
@@ -24,6 +26,7 @@ import {join} from "node:path";
 import type {PortraitConfig} from "../config/project.ts";
 import {type Store} from "../core/store.ts";
 import type {PrivacyReport} from "./findings.ts";
+import {checkSamples} from "./k-anonymity.ts";
 import {identifierIndex, nameCustomers} from "./roster.ts";
 import {publishedFiles, scanPublished} from "./scan.ts";
 import {differencing} from "./differencing.ts";
@@ -43,6 +46,7 @@ export async function checkPrivacy(
   const tables = await differencing(dir, await publishedFiles(dir), config.privacy.minGroupSize);
   report.violations.push(...tables.violations);
   report.tables = tables.tables;
+  await checkSamples(store, dir, config.privacy.minGroupSize, report);
   if (report.violations.some((v) => v.value !== undefined))
     await nameCustomers(store, config, report);
   report.elapsedMs = performance.now() - start;

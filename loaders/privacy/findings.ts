@@ -16,7 +16,7 @@ export interface Violation {
   file: string;
   /** Where in it: a line and column, a JSON path, a row and column. */
   where: string;
-  kind: IdentifierKind | "count" | "file";
+  kind: IdentifierKind | "count" | "file" | "sample";
   /** What leaked (identifiers masked, so the build log does not spread them). */
   what: string;
   /** What to do. */
@@ -40,6 +40,8 @@ export interface PrivacyReport {
   elapsedMs: number;
   /** True when the files were the ones a clean check of the same store already read. */
   reused?: boolean;
+  /** The customer samples' smallest quasi-identifier classes (k-anonymity.ts). */
+  samples?: {file: string; smallest: number; columns: number}[];
 }
 
 const KIND_LABELS: Record<IdentifierKind, string> = {
@@ -110,7 +112,10 @@ export function privacySummary(r: PrivacyReport): string {
       : `${n(r.violations.length)} violation${r.violations.length === 1 ? "" : "s"}`;
   const reused = r.reused ? " (the same files as the last clean check of this store)" : "";
   const tables = r.tables === undefined ? "" : `, ${n(r.tables)} tables with totals differenced`;
-  return `privacy check: ${scanned}, ${ids}, ${n(r.counts)} customer counts checked (minimum ${r.minGroupSize})${tables}: ${verdict}${reused} in ${(r.elapsedMs / 1000).toFixed(1)} s`;
+  const samples = r.samples?.length
+    ? `, ${r.samples.length} customer sample${r.samples.length === 1 ? "" : "s"} checked for quasi-identifiers (smallest combination ${n(Math.min(...r.samples.map((s) => s.smallest)))})`
+    : "";
+  return `privacy check: ${scanned}, ${ids}, ${n(r.counts)} customer counts checked (minimum ${r.minGroupSize})${tables}${samples}: ${verdict}${reused} in ${(r.elapsedMs / 1000).toFixed(1)} s`;
 }
 
 /** The build's failure message: each violation on its own lines, a few per file. */

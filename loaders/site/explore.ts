@@ -6,10 +6,15 @@
  * Customer-level means pseudonymous ids and derived features only: customer_id, profile_id,
  * segment values, P(alive), 12-month value, at risk, and the measured numeric features. No
  * e-mail, phone, name or street ever reaches this output, whatever the config says: the
- * features table holds none, and only catalogued numeric features are selected from it.
+ * features table holds none, and only catalogued numeric features are selected from it. Its
+ * quasi-identifiers (age, income, region, tenure, segments: quasi-identifiers.ts) are coarsened
+ * until every combination of them covers at least privacy.minGroupSize customers of the sample,
+ * and the few customers still in a smaller one are withheld (generalise.ts).
  */
 import {DIGITS, round, roundRow} from "./published.ts";
 import {rowsToArrow} from "./arrow.ts";
+import {generalise, type Generalised} from "./generalise.ts";
+import {quasiIdentifiers} from "./quasi-identifiers.ts";
 import {readCatalog} from "../profile/features.ts";
 import {type Row, type Store} from "../core/store.ts";
 import {byProfileId, ident, join, sql, val} from "../core/sql.ts";
@@ -17,7 +22,9 @@ import type {
   ExploreDocument,
   ExploreFeature,
   ExploreProfile,
+  ExploreQuasiIdentifier,
   ExploreRow,
+  ExploreSample,
   ExploreSegment,
   ExploreTrait,
   ExploreTraitValue
@@ -28,13 +35,23 @@ export interface ExploreOptions {
   sample: number;
   /** Salts the sample's hash, so a project can draw another one. */
   seed: number;
+  /** privacy.minGroupSize: every combination of the sample's quasi-identifiers covers as many. */
+  minGroupSize: number;
 }
+
+/**
+ * Share of the drawn sample that may be withheld instead of coarsening every customer's
+ * quasi-identifiers further: the rare combinations (the oldest, the richest, the largest firms).
+ */
+const MAX_WITHHELD_SHARE = 0.05;
 
 /** The sample's value and risk columns, from customer_value. */
 const VALUE_COLUMNS = ["p_alive", "expected_value_12m", "at_risk"] as const;
 
 /** The numeric features the sample can carry: measured, catalogued, and a column of `features`. */
-async function sampleFeatures(store: Store): Promise<(ExploreFeature & {type: string})[]> {
+async function sampleFeatures(
+  store: Store
+): Promise<(Omit<ExploreFeature, "band"> & {type: string})[]> {
   if (!(await store.has("features")) || !(await store.has("feature_catalog"))) return [];
   const types = await store.tableColumns("features");
   return (await readCatalog(store))
@@ -70,18 +87,17 @@ async function canSample(store: Store, {sample}: ExploreOptions): Promise<boolea
 }
 
 /**
- * The sample's rows, sorted by customer id: a seeded random draw of options.sample profiled
+ * The drawn sample's rows, sorted by customer id: a seeded random draw of options.sample profiled
  * customers (md5 of id and seed, a hash that does not change between DuckDB versions), each with
- * their profile, segments, value, risk and numeric features; DOUBLE values rounded to six
- * significant digits so the same store always gives the same bytes.
+ * their profile, segments, value, risk and numeric features, as measured; DOUBLE values rounded
+ * to six significant digits so the same store always gives the same bytes.
  */
-export async function exploreRows(
+async function drawSample(
   store: Store,
-  options: ExploreOptions
+  options: ExploreOptions,
+  features: Awaited<ReturnType<typeof sampleFeatures>>,
+  segments: ExploreSegment[]
 ): Promise<{rows: ExploreRow[]; float32: string[]}> {
-  if (!(await canSample(store, options))) return {rows: [], float32: []};
-  const features = await sampleFeatures(store);
-  const segments = await sampleSegments(store);
   const hasValue = await store.has("customer_value");
   const segmentSelect = segments.map(
     (s) => sql`max(value) FILTER (WHERE segment = ${val(s.id)}) AS ${ident(s.column)}`
@@ -124,6 +140,110 @@ export async function exploreRows(
       if (typeof value === "number") row[name] = round(value, DIGITS.export);
     }
   }
+  return {rows, float32};
+}
+
+/** The sample as published, and how its quasi-identifiers were coarsened to get there. */
+export interface PublishedSample {
+  rows: ExploreRow[];
+  float32: string[];
+  /** The sample's quasi-identifiers, how each is published, and the customers withheld. */
+  anonymity: Omit<ExploreSample, "total_customers">;
+  features: ExploreFeature[];
+  segments: ExploreSegment[];
+}
+
+/**
+ * The sample as published: drawn (drawSample), then its quasi-identifiers generalised and the
+ * customers still in a combination under options.minGroupSize withheld (generalise.ts).
+ */
+export async function exploreSample(
+  store: Store,
+  options: ExploreOptions
+): Promise<PublishedSample> {
+  const sampled = await canSample(store, options);
+  const features = sampled ? await sampleFeatures(store) : [];
+  const segments = sampled ? await sampleSegments(store) : [];
+  const drawn = sampled
+    ? await drawSample(store, options, features, segments)
+    : {rows: [] as ExploreRow[], float32: [] as string[]};
+  const catalogue = new Map(features.map((f) => [f.id, f]));
+  const columns = drawn.rows.length ? Object.keys(drawn.rows[0]) : [];
+  const quasi = quasiIdentifiers(columns, catalogue);
+  const k = options.minGroupSize;
+  const generalised = generalise(
+    quasi.map((column) => ({
+      column,
+      kind: catalogue.has(column) ? "number" : "category",
+      unit: catalogue.get(column)?.unit ?? "category",
+      values: drawn.rows.map((r) => r[column] ?? null),
+      // The projection's default features lose detail last.
+      weight: catalogue.has(column) ? (catalogue.get(column)!.clustered ? 4 : 1) : 2
+    })),
+    drawn.rows.length,
+    {k, maxSuppressed: Math.floor(drawn.rows.length * MAX_WITHHELD_SHARE)}
+  );
+  const rows = publishedRows(drawn.rows, columns, generalised);
+  const byColumn = new Map(generalised.columns.map((g) => [g.column, g]));
+  const label = (column: string) =>
+    catalogue.get(column)?.label ?? segments.find((s) => s.column === column)?.label ?? column;
+  const fractional = generalised.columns
+    .filter((g) => catalogue.has(g.column) && !g.withheld)
+    .filter((g) => g.values.some((v) => typeof v === "number" && !Number.isInteger(v)))
+    .map((g) => g.column);
+  const quasiIdentifierList: ExploreQuasiIdentifier[] = generalised.columns.map((g) => ({
+    column: g.column,
+    label: label(g.column),
+    published: g.description,
+    withheld: g.withheld
+  }));
+  return {
+    rows,
+    float32: [
+      ...drawn.float32.filter((c) => !byColumn.get(c)?.withheld),
+      ...fractional.filter((c) => !drawn.float32.includes(c))
+    ],
+    anonymity: {
+      customers: rows.length,
+      withheld: generalised.suppressed,
+      min_group_size: k,
+      smallest_group: generalised.smallest,
+      quasi_identifiers: quasiIdentifierList
+    },
+    features: features
+      .filter((f) => !byColumn.get(f.id)?.withheld)
+      .map(({type: _, ...f}) => ({...f, band: byColumn.get(f.id)?.description ?? null})),
+    segments: segments.filter((s) => !byColumn.get(s.column)?.withheld)
+  };
+}
+
+/** The drawn rows kept, each quasi-identifier as generalised and the withheld ones left out. */
+function publishedRows(
+  drawn: ExploreRow[],
+  columns: string[],
+  {columns: generalised, keep}: Generalised
+): ExploreRow[] {
+  const byColumn = new Map(generalised.map((g) => [g.column, g]));
+  const rows: ExploreRow[] = [];
+  drawn.forEach((row, i) => {
+    if (!keep[i]) return;
+    const out: ExploreRow = {customer_id: row.customer_id, profile_id: row.profile_id};
+    for (const column of columns) {
+      const g = byColumn.get(column);
+      if (g?.withheld) continue;
+      out[column] = g ? (g.values[i] as ExploreRow[string]) : row[column];
+    }
+    rows.push(out);
+  });
+  return rows;
+}
+
+/** The published sample's rows and the columns to encode as Float32 (exploreSample). */
+export async function exploreRows(
+  store: Store,
+  options: ExploreOptions
+): Promise<{rows: ExploreRow[]; float32: string[]}> {
+  const {rows, float32} = await exploreSample(store, options);
   return {rows, float32};
 }
 
@@ -170,11 +290,12 @@ export async function exploreDocument(
     ? ((await store.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM customer_profiles`))
         ?.n ?? 0)
     : 0;
+  const published = sampled ? await exploreSample(store, options) : null;
   return {
     as_of: asOf,
-    sample: sampled ? {customers: Math.min(options.sample, total), total_customers: total} : null,
-    features: sampled ? (await sampleFeatures(store)).map(({type: _, ...f}) => f) : [],
-    segments: sampled ? await sampleSegments(store) : [],
+    sample: published ? {...published.anonymity, total_customers: total} : null,
+    features: published?.features ?? [],
+    segments: published?.segments ?? [],
     profiles,
     traits
   };
@@ -224,12 +345,15 @@ async function traitTable(store: Store): Promise<ExploreTrait[]> {
   return [...traits.values()];
 }
 
-/** The Explore options a config gives: its sample size, salted by the clustering seed. */
+/**
+ * The Explore options a config gives: its sample size, salted by the clustering seed, and the
+ * group size every combination of the sample's quasi-identifiers must cover.
+ */
 export function exploreOptions(config: {
   explore: {sample: number};
   clustering: {seed: number};
-  privacy: {customerLevel: boolean};
+  privacy: {customerLevel: boolean; minGroupSize: number};
 }): ExploreOptions {
   const sample = config.privacy.customerLevel ? config.explore.sample : 0;
-  return {sample, seed: config.clustering.seed};
+  return {sample, seed: config.clustering.seed, minGroupSize: config.privacy.minGroupSize};
 }

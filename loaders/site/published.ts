@@ -58,6 +58,11 @@ export interface CustomerLevelOutput {
   title?: string;
   /** The customer-level page that reads it: left out of an aggregates-only build with the page. */
   of?: string;
+  /**
+   * Customer rows drawn for analysis rather than to look a customer up: every combination of
+   * their quasi-identifiers covers at least privacy.minGroupSize customers (the check verifies it).
+   */
+  sample?: boolean;
 }
 
 /**
@@ -74,7 +79,7 @@ export const CUSTOMER_LEVEL_OUTPUT: readonly CustomerLevelOutput[] = [
   {path: "_file/data/cards/", kind: "customer rows", of: "customer.html"},
   {path: "_file/data/cards.json", kind: "page data", of: "customer.html"},
   // the explore scatter (one point per customer) and its summary
-  {path: "_file/data/explore.arrow", kind: "customer rows", of: "explore.html"},
+  {path: "_file/data/explore.arrow", kind: "customer rows", of: "explore.html", sample: true},
   {path: "_file/data/explore.json", kind: "page data", of: "explore.html"},
   // customer tables for the browser (Arrow, JSON, CSV)
   {path: "_file/data/customers.*", kind: "customer rows"},

@@ -1,6 +1,6 @@
 /**
  * The features an analyst projects: checkboxes grouped by dimension, labelled from the feature
- * catalog with their units, and three shortcuts (the clustered features, all, none). An
+ * catalog with their units (and bands, for the quasi-identifiers the sample coarsens), and three shortcuts (the clustered features, all, none). An
  * Observable view: its value is the chosen feature ids in catalog order.
  */
 import type {ExploreFeature} from "../contracts/explore.js";
@@ -64,6 +64,8 @@ export function featurePicker(
       box.checked = chosen.has(f.id);
       boxes.push(box);
       const coverage = f.coverage < 0.995 ? `, ${formatShare(f.coverage)} have it` : "";
+      // A quasi-identifier is published in bands (the sample's privacy): say so beside its unit.
+      const band = f.band && f.band !== "exact" ? `, in ${f.band}` : "";
       list.append(
         el(
           "label",
@@ -72,7 +74,7 @@ export function featurePicker(
           " ",
           f.label,
           " ",
-          el("span", {class: "feature-picker-unit"}, `${f.unit}${coverage}`)
+          el("span", {class: "feature-picker-unit"}, `${f.unit}${band}${coverage}`)
         )
       );
     }

@@ -16,6 +16,40 @@ export interface ExploreFeature {
   clustered: boolean;
   /** Share of all customers with a value. */
   coverage: number;
+  /**
+   * How a quasi-identifier is published ("5-year bands", "3-month bands", "bands of 10,000",
+   * "exact"): each value its band's midpoint. Null for a feature published as measured.
+   */
+  band: string | null;
+}
+
+/** A quasi-identifier of the sample and how it is published. */
+export interface ExploreQuasiIdentifier {
+  /** The sample's column (a feature's id or a segmentation's column); gone when withheld. */
+  column: string;
+  label: string;
+  /** "5-year bands", "exact", "rare values (fewer than 10 customers each) pooled as …", "withheld". */
+  published: string;
+  withheld: boolean;
+}
+
+/**
+ * The sample as published: drawn at random, its quasi-identifiers generalised until every
+ * combination of them covers at least privacy.minGroupSize customers of the sample, and the
+ * customers still in a smaller one withheld.
+ */
+export interface ExploreSample {
+  /** Customers published. */
+  customers: number;
+  /** Customers profiled in the build. */
+  total_customers: number;
+  /** Customers drawn but withheld: their combination stayed shared by fewer than min_group_size. */
+  withheld: number;
+  /** privacy.minGroupSize: every combination of quasi-identifiers covers at least this many. */
+  min_group_size: number;
+  /** The smallest combination's customers in the published sample (0 when none is published). */
+  smallest_group: number;
+  quasi_identifiers: ExploreQuasiIdentifier[];
 }
 
 /** A segmentation, as a column of the sample. */
@@ -65,7 +99,7 @@ export interface ExploreTrait {
 export interface ExploreDocument {
   as_of: string | null;
   /** Null when the build leaves customer-level data out (explore.sample = 0) or has no profiles. */
-  sample: {customers: number; total_customers: number} | null;
+  sample: ExploreSample | null;
   features: ExploreFeature[];
   segments: ExploreSegment[];
   profiles: ExploreProfile[];

@@ -9,7 +9,11 @@ import {exploreArrow, exploreDocument, exploreRows} from "../../loaders/site/exp
 import {writeCatalog} from "../../loaders/profile/features.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {feature} from "../support/catalog.ts";
+import {demoBuilds} from "../support/demo-builds.ts";
+import {sampleClasses} from "../../loaders/privacy/k-anonymity.ts";
+import {readCatalog} from "../../loaders/profile/features.ts";
 import {sql} from "../../loaders/core/sql.ts";
+import {withStore} from "../../loaders/core/store.ts";
 
 let store: Store;
 
@@ -74,19 +78,19 @@ afterAll(() => store.close());
 
 describe("exploreRows(store, {sample, seed})", () => {
   it("draws a bounded, seeded sample sorted by customer id", async () => {
-    const {rows} = await exploreRows(store, {sample: 12, seed: 42});
+    const {rows} = await exploreRows(store, {sample: 12, seed: 42, minGroupSize: 10});
     const ids = rows.map((r) => r.customer_id as string);
     expect(ids).toHaveLength(12);
     expect(ids).toEqual([...ids].sort());
     expect(new Set(ids).size).toBe(12);
-    const again = await exploreRows(store, {sample: 12, seed: 42});
+    const again = await exploreRows(store, {sample: 12, seed: 42, minGroupSize: 10});
     expect(again.rows).toEqual(rows);
-    const other = await exploreRows(store, {sample: 12, seed: 7});
+    const other = await exploreRows(store, {sample: 12, seed: 7, minGroupSize: 10});
     expect(other.rows.map((r) => r.customer_id)).not.toEqual(ids);
   });
 
   it("carries ids, profile, segments, value, risk and the measured numeric features only", async () => {
-    const {rows, float32} = await exploreRows(store, {sample: 100, seed: 42});
+    const {rows, float32} = await exploreRows(store, {sample: 100, seed: 42, minGroupSize: 10});
     expect(rows).toHaveLength(30);
     expect(Object.keys(rows[0])).toEqual([
       "customer_id",
@@ -108,13 +112,13 @@ describe("exploreRows(store, {sample, seed})", () => {
   });
 
   it("sends nothing when the config sets the sample to 0", async () => {
-    expect((await exploreRows(store, {sample: 0, seed: 42})).rows).toEqual([]);
+    expect((await exploreRows(store, {sample: 0, seed: 42, minGroupSize: 10})).rows).toEqual([]);
   });
 });
 
 describe("exploreArrow(store, options)", () => {
   it("encodes the sample as Arrow, measures as Float32 with nulls kept", async () => {
-    const table = fromArrow(await exploreArrow(store, {sample: 100, seed: 42}));
+    const table = fromArrow(await exploreArrow(store, {sample: 100, seed: 42, minGroupSize: 10}));
     expect(table.numRows()).toBe(30);
     const spend = table.array("spend_12m") as unknown as ArrayLike<number | null>;
     expect(spend).toBeInstanceOf(Array); // nulls make arquero return a plain array
@@ -122,16 +126,32 @@ describe("exploreArrow(store, options)", () => {
     expect(Math.abs((table.get("spend_12m", 1) as number) - 10.1235)).toBeLessThan(1e-5);
     expect(table.columnNames()).not.toContain("email_hint");
     expect(
-      new TextDecoder().decode(await exploreArrow(store, {sample: 100, seed: 42}))
+      new TextDecoder().decode(await exploreArrow(store, {sample: 100, seed: 42, minGroupSize: 10}))
     ).not.toContain("@example.com");
   });
 });
 
 describe("exploreDocument(store, options)", () => {
   it("says how many of how many customers are shown, with the features' labels and units", async () => {
-    const doc = await exploreDocument(store, {sample: 12, seed: 42});
+    const doc = await exploreDocument(store, {sample: 12, seed: 42, minGroupSize: 10});
     expect(doc.as_of).toBe("2026-10-31");
-    expect(doc.sample).toEqual({customers: 12, total_customers: 30});
+    // Twelve drawn: the age segments (six and six) pooled into one, the country kept.
+    expect(doc.sample).toEqual({
+      customers: 12,
+      total_customers: 30,
+      withheld: 0,
+      min_group_size: 10,
+      smallest_group: 12,
+      quasi_identifiers: [
+        {
+          column: "segment_age",
+          label: "Age",
+          published: 'rare values (fewer than 10 customers each) pooled as "other"',
+          withheld: false
+        },
+        {column: "segment_country", label: "Country", published: "exact", withheld: false}
+      ]
+    });
     expect(doc.features.map((f) => [f.id, f.unit, f.transform, f.clustered])).toEqual([
       ["orders_12m", "orders", "log", true],
       ["spend_12m", "currency", "log", true]
@@ -148,7 +168,7 @@ describe("exploreDocument(store, options)", () => {
   });
 
   it("gives each trait once, with every profile's value and suppressed values left out", async () => {
-    const {traits} = await exploreDocument(store, {sample: 12, seed: 42});
+    const {traits} = await exploreDocument(store, {sample: 12, seed: 42, minGroupSize: 10});
     expect(traits.map((t) => `${t.feature}:${t.level}`)).toEqual([
       "channel:web",
       "orders_12m:null"
@@ -165,9 +185,42 @@ describe("exploreDocument(store, options)", () => {
   });
 
   it("has no sample when the config leaves customer-level data out", async () => {
-    const doc = await exploreDocument(store, {sample: 0, seed: 42});
+    const doc = await exploreDocument(store, {sample: 0, seed: 42, minGroupSize: 10});
     expect(doc.sample).toBeNull();
     expect(doc.features).toEqual([]);
     expect(doc.profiles).toHaveLength(2);
+  });
+});
+
+describe("the Explore sample of the shared demo", () => {
+  it("covers privacy.minGroupSize customers with every combination of its quasi-identifiers", async () => {
+    const {second} = await demoBuilds();
+    await withStore(second.store, async (demo) => {
+      const options = {sample: 10_000, seed: 42, minGroupSize: 10};
+      const table = fromArrow(await exploreArrow(demo, options));
+      const catalogue = new Map((await readCatalog(demo)).map((f) => [f.id, f]));
+      const classes = sampleClasses(table, catalogue, 10);
+      expect(classes.columns.length).toBeGreaterThan(0);
+      expect(classes.rows).toBeGreaterThanOrEqual(2850); // of 3,001
+      expect(classes.smallest).toBeGreaterThanOrEqual(10);
+      expect(classes.exposed).toBe(0);
+      // No exact age, income or tenure in days is published.
+      const doc = await exploreDocument(demo, options);
+      for (const id of ["age", "income", "tenure_days"]) {
+        const f = doc.features.find((x) => x.id === id);
+        if (f) expect(f.band, id).toMatch(/bands$/);
+        else
+          expect(doc.sample!.quasi_identifiers.find((q) => q.column === id)).toMatchObject({
+            published: "withheld",
+            withheld: true
+          });
+      }
+      expect(doc.sample!.customers).toBe(classes.rows);
+      // The whole base is drawn: the sample size is above it.
+      expect(doc.sample!.customers + doc.sample!.withheld).toBe(doc.sample!.total_customers);
+      // At most 5% withheld, rather than every customer's values coarsened further.
+      expect(doc.sample!.withheld).toBeLessThanOrEqual(150);
+      expect(doc.sample!.smallest_group).toBe(classes.smallest);
+    });
   });
 });

@@ -20,6 +20,7 @@ import {
   type PrivacyReport
 } from "../../loaders/privacy/findings.ts";
 import {isCustomerLevel} from "../../loaders/privacy/group-size.ts";
+import {isCustomerSample} from "../../loaders/privacy/k-anonymity.ts";
 import {streetTokens} from "../../loaders/privacy/identifiers.ts";
 import {identifierIndex} from "../../loaders/privacy/roster.ts";
 import {scanPublished} from "../../loaders/privacy/scan.ts";
@@ -208,11 +209,11 @@ describe("checkPrivacy(store, dir, config)", () => {
       published({
         ...clean(),
         "quality.html": page(`<td>${who.street.toUpperCase()}</td>`),
-        "_file/data/explore.arrow": arrow
+        "_file/data/customers.arrow": arrow
       })
     );
     expect(report.violations.map((v) => [v.file, v.kind, v.where])).toEqual([
-      ["_file/data/explore.arrow", "name", "row 2"],
+      ["_file/data/customers.arrow", "name", "row 2"],
       ["quality.html", "street", "line 6, column 5"]
     ]);
   });
@@ -409,6 +410,49 @@ describe("checkPrivacy(store, dir, config)", () => {
   });
 });
 
+describe("checkPrivacy(store, dir, config): customer samples", () => {
+  const SAMPLE = "_file/data/explore.1a2b3c4d.arrow";
+  /** Forty customers: two age bands, two profiles, exact values and risk (no quasi-identifiers). */
+  const rows = (plant?: (i: number) => Record<string, unknown>) =>
+    Array.from({length: 40}, (_, i) => ({
+      customer_id: `C${String(i).padStart(4, "0")}`,
+      profile_id: i % 2 ? "p1" : "p2",
+      p_alive: 0.5 + i / 100,
+      age: i < 20 ? 35 : 45,
+      expected_value_12m: 100 + i * 3.7,
+      ...plant?.(i)
+    }));
+
+  it("passes a sample whose every combination of quasi-identifiers covers the group size", async () => {
+    const report = await check(published({...clean(), [SAMPLE]: rowsToArrow(rows())}));
+    expect(report.violations).toEqual([]);
+    expect(report.samples).toEqual([{file: SAMPLE, smallest: 20, columns: 1}]);
+    expect(privacySummary(report)).toContain(
+      "1 customer sample checked for quasi-identifiers (smallest combination 20)"
+    );
+  });
+
+  it("fails a sample with a planted fine-grained column, naming the file and the columns", async () => {
+    const planted = rowsToArrow(rows((i) => ({signup_date: `2020-01-${(i % 28) + 1}`})));
+    const report = await check(published({...clean(), [SAMPLE]: planted}));
+    expect(report.violations.map((v) => [v.file, v.kind])).toEqual([[SAMPLE, "sample"]]);
+    const [line] = lines(report);
+    expect(line).toContain(`${SAMPLE}, quasi-identifier columns age, signup_date:`);
+    expect(line).toContain(
+      "40 of 40 customers share their combination of these columns with fewer than 10 customers (privacy.minGroupSize; the smallest combination: 1)"
+    );
+    expect(line).toContain(
+      "the finest columns are signup_date (28 distinct values), age (2 distinct values)"
+    );
+    expect(line).toContain("Coarsen these columns");
+    // The models' exact output singles no one out: it is no quasi-identifier.
+    const behaviour = await check(published({...clean(), [SAMPLE]: rowsToArrow(rows())}), {
+      minGroupSize: 20
+    });
+    expect(behaviour.violations).toEqual([]);
+  });
+});
+
 describe("scanPublished(dir, index, minGroupSize, {pieceBytes})", () => {
   it("reads a customer-level file too large for one string in pieces of lines, finding what a whole read finds", async () => {
     const filler = (i: number) =>
@@ -500,6 +544,10 @@ describe("the check's parts", () => {
     expect(isCustomerLevel("explore.html")).toBe(false);
     expect(isCustomerLevel("_file/data/explore.5e6f7a8b.json")).toBe(false);
     expect(isCustomerLevel("_file/data/cards.1a2b3c4d.json")).toBe(false);
+    // the Explore sample is drawn for analysis: its quasi-identifiers are checked too
+    expect(isCustomerSample("_file/data/explore.0a1b2c3d.arrow")).toBe(true);
+    expect(isCustomerSample("exports/customers.csv")).toBe(false);
+    expect(isCustomerSample("_file/data/cards/07.1a2b3c4d.json")).toBe(false);
   });
 });
 

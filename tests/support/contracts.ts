@@ -342,7 +342,14 @@ export const HISTORY: Shape<HistoryData> = {
 /** data/explore.json. */
 export const EXPLORE: Shape<ExploreDocument> = {
   as_of: true,
-  sample: {customers: true, total_customers: true},
+  sample: {
+    customers: true,
+    total_customers: true,
+    withheld: true,
+    min_group_size: true,
+    smallest_group: true,
+    quasi_identifiers: {column: true, label: true, published: true, withheld: true}
+  },
   features: {
     id: true,
     dimension: true,
@@ -350,7 +357,8 @@ export const EXPLORE: Shape<ExploreDocument> = {
     unit: true,
     transform: true,
     clustered: true,
-    coverage: true
+    coverage: true,
+    band: true
   },
   segments: {id: true, column: true, label: true},
   profiles: {

@@ -244,7 +244,8 @@ describe("featurePicker(features, {value})", () => {
       unit: "orders",
       transform: "log",
       clustered: true,
-      coverage: 1
+      coverage: 1,
+      band: null
     },
     {
       id: "discount_share",
@@ -253,7 +254,8 @@ describe("featurePicker(features, {value})", () => {
       unit: "share",
       transform: "none",
       clustered: true,
-      coverage: 0.9
+      coverage: 0.9,
+      band: null
     },
     {
       id: "age",
@@ -262,7 +264,8 @@ describe("featurePicker(features, {value})", () => {
       unit: "years",
       transform: "none",
       clustered: false,
-      coverage: 0.8
+      coverage: 0.8,
+      band: "5-year bands"
     }
   ];
 
@@ -275,6 +278,7 @@ describe("featurePicker(features, {value})", () => {
       "Demographic (0 of 1)"
     ]);
     expect(picker.textContent).toContain("share, 90% have it");
+    expect(picker.textContent).toContain("years, in 5-year bands, 80% have it");
     const events: string[][] = [];
     picker.addEventListener("input", () => events.push(picker.value));
     const age = picker.querySelector<HTMLInputElement>('input[value="age"]')!;

@@ -6,10 +6,11 @@ import {exploreOptions} from "../../loaders/site/explore.ts";
 describe("exploreOptions(config)", () => {
   const sources = {crm: {table: "customers", file: "customers.csv"}};
 
-  it("defaults to 10,000 customers and takes the config's", () => {
+  it("defaults to 10,000 customers and takes the config's, with privacy.minGroupSize", () => {
     expect(exploreOptions(parseConfig({sources}, "/p/portrait.config.ts"))).toEqual({
       sample: 10_000,
-      seed: 42
+      seed: 42,
+      minGroupSize: 10
     });
     expect(
       exploreOptions(parseConfig({sources, explore: {sample: 0}}, "/p/portrait.config.ts")).sample
