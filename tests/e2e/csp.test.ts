@@ -89,14 +89,27 @@ describe("the Content Security Policy of every page", () => {
         .filter({hasText: /^1 row in /})
         .waitFor();
       expect(number(await page.locator("#sql-output td").last().textContent())).toBe(customers());
+      // The Activity page reads its table with FileAttachment.arrow(), which cancels the download
+      // at the end-of-stream marker: at times the browser reports that as an aborted request, with
+      // or without the policy (Explore reads its file whole for that reason). Not this test's
+      // subject, so left aside here.
+      problems.failedRequests = problems.failedRequests.filter(
+        (r) => !/\/_file\/data\/activity\.[^/]*\.arrow: net::ERR_ABORTED$/.test(r)
+      );
       expectClean(problems);
 
       // Another origin: the browser refuses the request, so the query fails and the other
       // server hears nothing (without the policy it answers, and the query returns its row).
       const target = `${other.url}/x.csv?from=${path.slice(1)}`;
+      heard.length = 0;
       await page.locator("#sql-query").fill(`SELECT * FROM read_csv('${target}')`);
       await page.locator("#sql-run").click();
-      await page.locator("#sql-error").waitFor();
+      // Whichever comes: the error, or (without the policy) the other server's one row.
+      await page
+        .locator("#sql-error")
+        .or(page.locator("#sql-output td", {hasText: /^x$/}))
+        .waitFor();
+      expect(heard).toEqual([]);
       expect(await page.locator("#sql-error").textContent()).toContain(
         `Failed to load '${target}'`
       );
