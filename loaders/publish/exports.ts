@@ -4,6 +4,8 @@
  * customers whose profile or risk changed since the previous build; and one JSON document with
  * every profile. All are written from the store, sorted and rounded, so the same store gives the
  * same bytes. Each file has a versioned JSON Schema in schemas/ (copied to exports/schemas/).
+ * The CSV files' text cells that a spreadsheet would run as a formula begin with a single quote
+ * (./spreadsheet.ts); the JSON files hold every value exactly.
  *
  *   exports/customers.csv   customer_id, profile_id, profile_name, segment, p_alive,
  *                           expected_value_12m, at_risk, preferred_channel, profile_brief,
@@ -22,6 +24,7 @@ import {PROJECT_DIR} from "../core/paths.ts";
 import {ident, join as joinSql, sql, val, type SQL} from "../core/sql.ts";
 import type {Store} from "../core/store.ts";
 import {profileBriefs, profilesDocument} from "../site/profiles.ts";
+import {neutralisedQuery} from "./spreadsheet.ts";
 import {DIGITS, roundDeep} from "../site/published.ts";
 
 /** Where the exports' JSON Schemas live in the repository. */
@@ -187,7 +190,7 @@ async function writeChanges(store: Store, path: string, hasValue: boolean): Prom
   }
   // COPY answers with the rows it wrote: the join runs once.
   const row = await store.one<{Count: number | bigint}>(
-    sql`COPY (${customerChangesQuery({hasValue})}) TO ${val(path)} (HEADER, DELIMITER ',')`
+    sql`COPY (${await neutralisedQuery(store, customerChangesQuery({hasValue}))}) TO ${val(path)} (HEADER, DELIMITER ',')`
   );
   return Number(row?.Count ?? 0);
 }
@@ -226,9 +229,8 @@ export async function writeExports(
   const source = await customerSource(store, segments);
 
   const csv = join(out, "customers.csv");
-  await store.run(
-    sql`COPY (${customerExportQuery(source, CUSTOMER_CSV_COLUMNS)}) TO ${val(csv)} (HEADER, DELIMITER ',')`
-  );
+  const rows = await neutralisedQuery(store, customerExportQuery(source, CUSTOMER_CSV_COLUMNS));
+  await store.run(sql`COPY (${rows}) TO ${val(csv)} (HEADER, DELIMITER ',')`);
 
   const json = join(out, "customers.json");
   await writeJsonWithArray(

@@ -4,10 +4,12 @@
  * (`maximum-scale=1`, observablehq/framework#2001, open), a sidebar toggle named only by its
  * title, two unnamed navigation landmarks, and the sidebar's close button straight inside its
  * <ol>. `npm run build` mends each page after Framework has written it; each rewrite matches
- * Framework's exact text, so a later Framework that fixes one leaves the page as it is.
+ * Framework's exact text, so a later Framework that fixes one leaves the page as it is. Last,
+ * each page gets its Content Security Policy (./csp.ts), which names the page's final scripts.
  */
 import {readdir, readFile, writeFile} from "node:fs/promises";
 import {join} from "node:path";
+import {withPolicy} from "./csp.ts";
 
 /** The language of every page: the site's own words are English. */
 export const PAGE_LANGUAGE = "en";
@@ -37,14 +39,17 @@ export function accessibleMarkup(html: string): string {
   return REWRITES.reduce((page, [from, to]) => page.replace(from, to), html);
 }
 
-/** Rewrites every page of the built site in dir; returns how many pages changed. */
+/**
+ * Rewrites every page of the built site in dir (accessible markup, then the page's policy);
+ * returns how many pages changed.
+ */
 export async function mendPages(dir: string): Promise<number> {
   let changed = 0;
   for (const entry of (await readdir(dir, {recursive: true})).sort()) {
     if (!entry.endsWith(".html")) continue;
     const path = join(dir, entry);
     const html = await readFile(path, "utf8");
-    const mended = accessibleMarkup(html);
+    const mended = withPolicy(accessibleMarkup(html));
     if (mended === html) continue;
     await writeFile(path, mended);
     changed++;

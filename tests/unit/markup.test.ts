@@ -4,6 +4,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {JSDOM} from "jsdom";
 import {describe, expect, it} from "vitest";
+import {withPolicy} from "../../loaders/publish/csp.ts";
 import {accessibleMarkup, mendPages} from "../../loaders/publish/markup.ts";
 
 /** The head and sidebar of a page as Framework 1.13 writes them (its dist/render.js). */
@@ -71,7 +72,7 @@ describe("accessibleMarkup(html)", () => {
 });
 
 describe("mendPages(dir)", () => {
-  it("rewrites every page of the site once", async () => {
+  it("rewrites every page of the site once, its Content Security Policy last", async () => {
     const dir = await mkdtemp(join(tmpdir(), "portrait-markup-"));
     try {
       await writeFile(join(dir, "index.html"), FRAMEWORK_PAGE);
@@ -79,7 +80,7 @@ describe("mendPages(dir)", () => {
       expect(await mendPages(dir)).toBe(1);
       expect(await mendPages(dir)).toBe(0);
       expect(await readFile(join(dir, "index.html"), "utf8")).toBe(
-        accessibleMarkup(FRAMEWORK_PAGE)
+        withPolicy(accessibleMarkup(FRAMEWORK_PAGE))
       );
       expect(await readFile(join(dir, "data.json"), "utf8")).toBe("<html>");
     } finally {
