@@ -128,7 +128,7 @@ export function changesView(
               el(
                 "li",
                 {},
-                `${m.customers == null ? "a suppressed number of" : formatCustomers(m.customers, minGroupSize)} ${m.profile_id === "joined" ? "new customers" : `${preposition} ${m.name}`}`
+                `${m.customers == null ? `an undisclosed number${m.profile_id === "joined" ? " of" : ""}` : formatCustomers(m.customers, minGroupSize)} ${m.profile_id === "joined" ? "new customers" : `${preposition} ${m.name}`}`
               )
             )
           )

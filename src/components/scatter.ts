@@ -62,7 +62,7 @@ export function scatter(
     document: doc,
     title: options.title,
     // thousands of dots have no list of values: the label names the keyboard's route instead
-    ariaLabel: `Scatter plot of ${n.toLocaleString("en-US")} customers on ${options.xLabel} and ${options.yLabel}, coloured by profile. Without a pointer, the Profile and Segment filters select the same customers as the brush, and the SQL console lists them.`,
+    ariaLabel: `Scatter plot of ${n.toLocaleString("en-US")} customers on ${options.xLabel} and ${options.yLabel}, coloured by profile. Without a pointer, the filters by profile or segment select the same customers as the brush, and the SQL console lists them.`,
     width,
     height,
     marginTop: MARGIN.top,

@@ -97,7 +97,13 @@ const DOCUMENTS = [
   {file: "profiles/p1.json", shape: PROFILE_REPORT, empty: ["$.profile.outcomes"]},
   {file: "segments.json", shape: SEGMENTS, empty: ["$.outcomes"]},
   {file: "history.json", shape: HISTORY, empty: []},
-  {file: "explore.json", shape: EXPLORE, empty: []},
+  {
+    file: "explore.json",
+    shape: EXPLORE,
+    // The small demo's sample leaves every segmentation out: at this size each one would help
+    // single customers out (loaders/site/generalise.ts).
+    empty: ["$.segments"]
+  },
   {file: "explore.arrow", shape: EXPLORE_ROW, empty: []},
   {file: "cards.json", shape: CARD_INDEX, empty: []},
   {file: "cards/00.json", shape: CARD_SHARD, empty: []},

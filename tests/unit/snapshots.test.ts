@@ -165,7 +165,8 @@ describe("what changed on a profile report", () => {
   it("renders then, now, where customers came from and went, and the alert", () => {
     const view = changesView(changes, {minGroupSize: 10, document: testDocument()});
     expect(view.querySelector(".alert")?.textContent).toContain("0.63 standard deviations");
-    expect(view.textContent).toContain("fewer than 10 from Self-reliant, app-first");
+    // a suppressed flow may be small, or hidden so that a small one cannot be worked out
+    expect(view.textContent).toContain("an undisclosed number from Self-reliant, app-first");
     expect(view.textContent).toContain("222 to Deal-seeking, price-sensitive");
     expect([...view.querySelectorAll("tbody tr")].map((r) => r.firstChild?.textContent)).toEqual([
       "Customers",
