@@ -133,3 +133,6 @@ const dateFormat = new Intl.DateTimeFormat("en-GB", {
 export function formatDate(date: string): string {
   return dateFormat.format(new Date(`${date}T00:00:00Z`));
 }
+
+/** Average width of a character of 10 px sans-serif, for laying out labels inside a chart. */
+export const CHAR_PX = 6;

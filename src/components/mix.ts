@@ -4,12 +4,9 @@
  * than the minimum customers, are marked, never drawn as a number.
  */
 import * as Plot from "npm:@observablehq/plot";
-import {formatCell, formatShare, shareTick, suppressedWhy} from "./format.js";
+import {CHAR_PX, formatCell, formatShare, shareTick, suppressedWhy} from "./format.js";
 
 type Colors = {domain: string[]; range: string[]};
-
-/** Average width of a character of 10 px sans-serif, for laying out wrapped tick labels. */
-const CHAR_PX = 6;
 
 export interface MixRow {
   profile_id: string;

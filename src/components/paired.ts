@@ -5,7 +5,7 @@
  */
 import * as Plot from "npm:@observablehq/plot";
 import {BASE_COLOR} from "./palette.js";
-import {shareTick} from "./format.js";
+import {CHAR_PX, shareTick} from "./format.js";
 
 export interface PairedRow {
   label: string;
@@ -16,8 +16,6 @@ export interface PairedRow {
   tip: string;
 }
 
-/** Average width of a character of 10 px sans-serif, for fitting the direct labels. */
-const CHAR_PX = 6;
 const BASE_NAME = "All customers";
 const MARGIN_TOP = 10;
 const MARGIN_BOTTOM = 34;
