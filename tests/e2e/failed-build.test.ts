@@ -5,7 +5,7 @@
  * publishSite with a made-up site; tests/e2e/publish.test.ts a build killed or locked out.)
  */
 import {spawn, spawnSync} from "node:child_process";
-import {existsSync, readdirSync, readFileSync} from "node:fs";
+import {existsSync, readdirSync, readFileSync, statSync} from "node:fs";
 import {mkdir, mkdtemp, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
@@ -44,7 +44,7 @@ function kbOnTmpfs(dir: string): number {
   let pages = 0;
   for (const entry of readdirSync(dir, {recursive: true, withFileTypes: true}))
     if (entry.isFile())
-      pages += Math.ceil(readFileSync(join(entry.parentPath, entry.name)).length / 4096);
+      pages += Math.ceil(statSync(join(entry.parentPath, entry.name)).size / 4096);
   return pages * 4;
 }
 
