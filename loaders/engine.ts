@@ -142,13 +142,21 @@ export const ENGINE_CODE = [
   "engine.ts"
 ] as const;
 
-/** The fingerprint of a build's inputs: the data the config reads, the config, engine code. */
+/**
+ * The fingerprint of a build's inputs: the data the config reads, the config, the analysts'
+ * notes (the profiles' names and notes are written into the store), engine code.
+ */
 export async function inputFingerprint(config: PortraitConfig): Promise<string> {
   // Without asOf, "future" is measured against today: a store of yesterday is not today's.
   const day = config.asOf === undefined ? `, today ${today()}` : "";
   return fingerprint({
     dirs: [],
-    files: [join(PROJECT_DIR, "package-lock.json"), config.path, ...(await inputFiles(config))],
+    files: [
+      join(PROJECT_DIR, "package-lock.json"),
+      config.path,
+      config.profiles.notes,
+      ...(await inputFiles(config))
+    ],
     salt: `store ${STORE_VERSION}, code ${await codeFingerprint(ENGINE_CODE)}${day}`
   });
 }

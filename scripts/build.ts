@@ -23,7 +23,7 @@ import {runEngine} from "../loaders/engine.ts";
 import {checkPrivacyReusing} from "../loaders/privacy/check.ts";
 import {privacyFailure, privacySummary} from "../loaders/privacy/findings.ts";
 import {finishSite} from "../loaders/publish/finish.ts";
-import {publishSite, recoverOutput} from "../loaders/publish/staging.ts";
+import {publishSite, recoverOutput, stagingDir} from "../loaders/publish/staging.ts";
 import {PREVIEW_ENV} from "../loaders/site/hints.ts";
 import {fillNpmCache, scanNpmImports} from "./npm-cache.ts";
 
@@ -99,16 +99,63 @@ export async function invalidateLoaderCache(
   return true;
 }
 
+/** A command that failed, with the end of what it wrote to stderr (which was also shown). */
+export class CommandError extends Error {
+  constructor(
+    message: string,
+    readonly stderr: string
+  ) {
+    super(message);
+    this.name = "CommandError";
+  }
+}
+
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {cwd: PROJECT_DIR, stdio: "inherit", env});
+    const child = spawn(command, args, {
+      cwd: PROJECT_DIR,
+      stdio: ["inherit", "inherit", "pipe"],
+      env
+    });
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      stderr = (stderr + chunk.toString()).slice(-8192);
+    });
     child.on("error", reject);
-    child.on("exit", (code, signal) =>
+    child.on("close", (code, signal) =>
       code === 0
         ? resolve()
-        : reject(new Error(`${[command, ...args].join(" ")} failed (${signal ?? `exit ${code}`})`))
+        : reject(
+            new CommandError(
+              `${[command, ...args].join(" ")} failed (${signal ?? `exit ${code}`})`,
+              stderr
+            )
+          )
     );
   });
+}
+
+/** Whether a build failed because a disk was full: an ENOSPC error, or a command that said so. */
+export function diskFull(error: unknown): boolean {
+  const said = [
+    (error as NodeJS.ErrnoException)?.code,
+    (error as Error)?.message,
+    error instanceof CommandError ? error.stderr : undefined
+  ];
+  return said.some(
+    (text) => typeof text === "string" && /ENOSPC|no space left on device/i.test(text)
+  );
+}
+
+/**
+ * What a build that ran out of disk while writing the new site says: the published site is as it
+ * was, and the new one needs room of its own until it replaces it.
+ */
+export function noRoomFailure(output: string): Error {
+  return new Error(
+    `a disk ran out of space while the new site was being written (no space left on device): the new site is written whole in ${stagingDir(output)}, beside the published one, before it replaces it, so that disk needs room for both (Framework's cache in src/.observablehq and the files kept beside the store need room too). Nothing was published: ${output} is as the last build left it. Free space on that disk, or publish to one with room (PORTRAIT_OUTPUT=/path/with/room npm run build).`
+  );
 }
 
 /**
@@ -228,6 +275,8 @@ async function main(): Promise<void> {
         say
       );
     });
+  } catch (error) {
+    throw diskFull(error) ? noRoomFailure(outputDir()) : error;
   } finally {
     for (const lock of locks) lock.release();
   }

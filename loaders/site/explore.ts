@@ -11,11 +11,16 @@
  * until every combination of them covers at least privacy.minGroupSize customers of the sample,
  * and the few customers still in a smaller one are withheld (generalise.ts).
  */
+import {existsSync} from "node:fs";
+import {readFile} from "node:fs/promises";
 import {DIGITS, round, roundRow} from "./published.ts";
 import {rowsToArrow} from "./arrow.ts";
 import {generalise, type Generalised} from "./generalise.ts";
 import {quasiIdentifiers} from "./quasi-identifiers.ts";
 import {readCatalog} from "../profile/features.ts";
+import {checksumPath} from "../core/checksum.ts";
+import {codeFingerprint} from "../core/fingerprint.ts";
+import {memo} from "../core/memo.ts";
 import {type Row, type Store} from "../core/store.ts";
 import {byProfileId, ident, join, sql, val} from "../core/sql.ts";
 import type {
@@ -217,6 +222,35 @@ export async function exploreSample(
   };
 }
 
+/** Where the published sample of the store at storePath is kept (reusedSample). */
+export function sampleFile(storePath: string): string {
+  return `${storePath}.explore-sample`;
+}
+
+/**
+ * exploreSample, drawn and generalised once per store: the page's two loaders (explore.arrow and
+ * explore.json) run in processes of their own, and each took 10–20 s on a large store. It is kept
+ * beside the store (sampleFile) under the store's checksum (the file as the engine wrote it), the
+ * page builders' code and the options; a store without a checksum is sampled afresh.
+ */
+export async function reusedSample(
+  store: Store,
+  options: ExploreOptions
+): Promise<PublishedSample> {
+  const checksum = checksumPath(store.path);
+  if (store.path === ":memory:" || !existsSync(checksum)) return exploreSample(store, options);
+  const {sample, seed, minGroupSize} = options;
+  const key = JSON.stringify({
+    store: (await readFile(checksum, "utf8")).trim(),
+    code: await codeFingerprint(["site"]),
+    options: {sample, seed, minGroupSize}
+  });
+  return (await memo(sampleFile(store.path), key, () => exploreSample(store, options))).value;
+}
+
+/** How a page builder gets the published sample: exploreSample, or reusedSample in a build. */
+export type Sampler = typeof exploreSample;
+
 /** The drawn rows kept, each quasi-identifier as generalised and the withheld ones left out. */
 function publishedRows(
   drawn: ExploreRow[],
@@ -241,9 +275,10 @@ function publishedRows(
 /** The published sample's rows and the columns to encode as Float32 (exploreSample). */
 export async function exploreRows(
   store: Store,
-  options: ExploreOptions
+  options: ExploreOptions,
+  sample: Sampler = exploreSample
 ): Promise<{rows: ExploreRow[]; float32: string[]}> {
-  const {rows, float32} = await exploreSample(store, options);
+  const {rows, float32} = await sample(store, options);
   return {rows, float32};
 }
 
@@ -252,15 +287,20 @@ export async function exploreRows(
  * segments dictionary-encoded, measures as Float32 (their seventh digit never matters here),
  * counts as the smallest integer type that holds them.
  */
-export async function exploreArrow(store: Store, options: ExploreOptions): Promise<Uint8Array> {
-  const {rows, float32} = await exploreRows(store, options);
+export async function exploreArrow(
+  store: Store,
+  options: ExploreOptions,
+  sample: Sampler = exploreSample
+): Promise<Uint8Array> {
+  const {rows, float32} = await exploreRows(store, options, sample);
   return rowsToArrow(rows, {float32, utf8: ["customer_id"]});
 }
 
 /** Everything the Explore page shows beside the sample: catalog, profiles, traits, sample size. */
 export async function exploreDocument(
   store: Store,
-  options: ExploreOptions
+  options: ExploreOptions,
+  sample: Sampler = exploreSample
 ): Promise<ExploreDocument> {
   const empty: ExploreDocument = {
     as_of: null,
@@ -290,7 +330,7 @@ export async function exploreDocument(
     ? ((await store.one<{n: number}>(sql`SELECT count(*)::INTEGER AS n FROM customer_profiles`))
         ?.n ?? 0)
     : 0;
-  const published = sampled ? await exploreSample(store, options) : null;
+  const published = sampled ? await sample(store, options) : null;
   return {
     as_of: asOf,
     sample: published ? {...published.anonymity, total_customers: total} : null,

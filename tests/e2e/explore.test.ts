@@ -1,16 +1,26 @@
 /**
  * The Explore page in Chromium, on the shared small demo build: the projection and its feature
- * choice, the brush and the selection's make-up, two profiles compared, SQL in the browser, and
- * no direct identifier in anything the site publishes.
+ * choice, the brush and the selection's make-up, two profiles compared, SQL in the browser, its
+ * sample generalised once per build, and no direct identifier in anything the site publishes.
  */
-import {readFileSync, readdirSync} from "node:fs";
+import {existsSync, readFileSync, readdirSync} from "node:fs";
 import {join} from "node:path";
 import {fromArrow} from "arquero";
 import type {Page} from "playwright-core";
-import {describe, expect, it} from "vitest";
+import {describe, expect, it, vi} from "vitest";
 import {watchedPage} from "../support/browser.ts";
 import {expectClean, readStore, useSite} from "../support/site.ts";
 import {sql} from "../../loaders/core/sql.ts";
+import {readPageSettings} from "../../loaders/config/settings.ts";
+import {exploreArrow, exploreOptions, reusedSample} from "../../loaders/site/explore.ts";
+import {generalise} from "../../loaders/site/generalise.ts";
+import type * as GeneraliseModule from "../../loaders/site/generalise.ts";
+
+// generalise as it is, counted: how many times a sample was generalised.
+vi.mock("../../loaders/site/generalise.ts", async (original) => {
+  const actual = await original<typeof GeneraliseModule>();
+  return {...actual, generalise: vi.fn(actual.generalise)};
+});
 
 const {site, url, browser} = useSite();
 
@@ -227,6 +237,17 @@ describe("the Explore page", () => {
     expect(wasm).toHaveLength(1);
     expectClean(problems);
     await page.close();
+  });
+
+  it("was drawn and generalised once by the build, for its Arrow file and its document", async () => {
+    expect(existsSync(join(site.dir, "store.duckdb.explore-sample"))).toBe(true);
+    // The sample the build kept is the one it published, and reading it generalises nothing.
+    const kept = await readStore(site, async (s) =>
+      exploreArrow(s, exploreOptions(await readPageSettings(s)), reusedSample)
+    );
+    expect(generalise).not.toHaveBeenCalled();
+    const published = siteFiles(".arrow").find((f) => /explore\.[^/]*\.arrow$/.test(f))!;
+    expect(Buffer.from(kept).equals(readFileSync(published))).toBe(true);
   });
 
   it("publishes no e-mail address of the demo data in any Arrow or JSON file", () => {

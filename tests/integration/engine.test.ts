@@ -265,6 +265,16 @@ describe("runEngine({configPath, storePath})", () => {
     expect(await inputFingerprint(config)).not.toBe(before);
   });
 
+  it("fingerprints the analysts' notes file, which the profiles' names and notes come from", async () => {
+    const config = await loadConfig(configPath);
+    const before = await inputFingerprint(config);
+    await writeFile(join(dir, "portrait.notes.json"), '{"p1": {"notes": ["Call them first."]}}');
+    const noted = await inputFingerprint(config);
+    expect(noted).not.toBe(before);
+    await writeFile(join(dir, "portrait.notes.json"), '{"p1": {"notes": ["Write to them."]}}');
+    expect(await inputFingerprint(config)).not.toBe(noted);
+  });
+
   it("fingerprints the day too when the config sets no asOf, since future dates are after today", async () => {
     const loaded = await loadConfig(configPath);
     const config = {...loaded, asOf: undefined};

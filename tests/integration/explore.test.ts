@@ -3,9 +3,21 @@
  * customers in two profiles, a catalogued numeric feature of each integer and float kind, a
  * category feature and a column the catalog does not know (neither may reach the sample).
  */
+import {copyFile, mkdtemp, rm, writeFile} from "node:fs/promises";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
 import {fromArrow} from "arquero";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {exploreArrow, exploreDocument, exploreRows} from "../../loaders/site/explore.ts";
+import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
+import {
+  exploreArrow,
+  exploreDocument,
+  exploreRows,
+  reusedSample,
+  sampleFile
+} from "../../loaders/site/explore.ts";
+import {generalise} from "../../loaders/site/generalise.ts";
+import type * as GeneraliseModule from "../../loaders/site/generalise.ts";
+import {checksumPath} from "../../loaders/core/checksum.ts";
 import {writeCatalog} from "../../loaders/profile/features.ts";
 import {Store} from "../../loaders/core/store.ts";
 import {feature} from "../support/catalog.ts";
@@ -14,6 +26,12 @@ import {sampleClasses} from "../../loaders/privacy/k-anonymity.ts";
 import {readCatalog} from "../../loaders/profile/features.ts";
 import {sql} from "../../loaders/core/sql.ts";
 import {withStore} from "../../loaders/core/store.ts";
+
+// generalise as it is, counted: how many times a sample was generalised.
+vi.mock("../../loaders/site/generalise.ts", async (original) => {
+  const actual = await original<typeof GeneraliseModule>();
+  return {...actual, generalise: vi.fn(actual.generalise)};
+});
 
 let store: Store;
 
@@ -222,5 +240,53 @@ describe("the Explore sample of the shared demo", () => {
       expect(doc.sample!.withheld).toBeLessThanOrEqual(150);
       expect(doc.sample!.smallest_group).toBe(classes.smallest);
     });
+  });
+});
+
+describe("reusedSample(store, options)", () => {
+  const options = {sample: 10_000, seed: 42, minGroupSize: 10};
+  let dir: string;
+  let copy: string;
+  beforeAll(async () => {
+    const {second} = await demoBuilds();
+    dir = await mkdtemp(join(tmpdir(), "portrait-explore-sample-"));
+    copy = join(dir, "store.duckdb");
+    await copyFile(second.store, copy);
+    await copyFile(checksumPath(second.store), checksumPath(copy));
+  });
+  afterAll(() => rm(dir, {recursive: true, force: true}));
+
+  it("generalises the sample once for the page's Arrow file and its document, which agree", async () => {
+    const generalised = vi.mocked(generalise);
+    generalised.mockClear();
+    const [arrow, doc] = await withStore(copy, async (s) => [
+      await exploreArrow(s, options, reusedSample),
+      await exploreDocument(s, options, reusedSample)
+    ]);
+    expect(generalised).toHaveBeenCalledTimes(1);
+    // The same bytes as a sample drawn afresh.
+    const fresh = await withStore(copy, (s) => exploreArrow(s, options));
+    expect(Buffer.from(arrow as Uint8Array).equals(Buffer.from(fresh))).toBe(true);
+    const {sample, features, segments} = doc as Awaited<ReturnType<typeof exploreDocument>>;
+    const table = fromArrow(arrow as Uint8Array);
+    expect(sample!.customers).toBe(table.numRows());
+    const columns = table.columnNames();
+    for (const q of sample!.quasi_identifiers)
+      expect(columns.includes(q.column), q.column).toBe(!q.withheld);
+    for (const f of features) expect(columns, f.id).toContain(f.id);
+    for (const g of segments) expect(columns, g.column).toContain(g.column);
+  });
+
+  it("generalises again for other options or another store", async () => {
+    const generalised = vi.mocked(generalise);
+    await withStore(copy, (s) => reusedSample(s, options));
+    generalised.mockClear();
+    await withStore(copy, (s) => reusedSample(s, {...options, seed: 7}));
+    expect(generalised).toHaveBeenCalledTimes(1);
+    // The engine wrote another store in its place: its checksum differs.
+    await writeFile(checksumPath(copy), '{"bytes": 1, "sha256": "another store"}\n');
+    await withStore(copy, (s) => reusedSample(s, {...options, seed: 7}));
+    expect(generalised).toHaveBeenCalledTimes(2);
+    expect(sampleFile(copy)).toBe(`${copy}.explore-sample`);
   });
 });

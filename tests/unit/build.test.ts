@@ -4,7 +4,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterEach, beforeEach, describe, expect, it} from "vitest";
 import {pinLastModified, reuseOrWrite} from "../../loaders/publish/finish.ts";
-import {invalidateLoaderCache} from "../../scripts/build.ts";
+import {CommandError, diskFull, invalidateLoaderCache} from "../../scripts/build.ts";
 
 let cache: string;
 
@@ -76,5 +76,26 @@ describe("reuseOrWrite(cache, key, site, write)", () => {
     expect(await readFile(join(site, "data", "cards", "0.json"), "utf8")).toBe('{"write":2}');
     expect(existsSync(join(saved, "data", "cards", "stale.json"))).toBe(false);
     expect(writes).toBe(2);
+  });
+});
+
+describe("diskFull(error)", () => {
+  it("tells a full disk from other failures, in Node's errors and in what a command printed", () => {
+    const enospc = Object.assign(new Error("ENOSPC: no space left on device, write"), {
+      code: "ENOSPC"
+    });
+    expect(diskFull(enospc)).toBe(true);
+    expect(
+      diskFull(
+        new CommandError(
+          "node observable.js build failed (exit 1)",
+          "Unexpected error: ENOSPC: no space left on device, copyfile 'a' -> 'b'"
+        )
+      )
+    ).toBe(true);
+    expect(
+      diskFull(new CommandError("node observable.js build failed (exit 1)", "SyntaxError"))
+    ).toBe(false);
+    expect(diskFull(new Error("the privacy check found 1 problem in the new site"))).toBe(false);
   });
 });
