@@ -23,8 +23,11 @@ export interface ProfileFacts {
   baseValue12m: number | null;
   pAlive: number | null;
   basePAlive: number | null;
+  /** Null where not assessed, or suppressed: fewer than minGroupSize customers at risk. */
   atRiskShare: number | null;
+  atRiskSuppressed: boolean;
   baseAtRiskShare: number | null;
+  baseAtRiskSuppressed: boolean;
   silhouette: number | null;
   stability: number | null;
 }
@@ -125,13 +128,16 @@ export function describeProfile(
   {
     name,
     measuredDimensions,
-    currency = null
+    currency = null,
+    minGroupSize = 10
   }: {
     name: string;
     /** Dimensions with at least one measured feature. */
     measuredDimensions: Set<string>;
     /** The currency amounts are written in (ISO 4217); null: bare numbers. */
     currency?: string | null;
+    /** privacy.minGroupSize, for "fewer than 10" where an at-risk share is suppressed. */
+    minGroupSize?: number;
   }
 ): ProfileDocument {
   const inDimensions = (dimensions: string[]) =>
@@ -324,9 +330,13 @@ export function describeProfile(
       level: null
     });
   }
-  if (facts.atRiskShare !== null && facts.baseAtRiskShare !== null) {
+  const atRisk = (share: number | null, suppressed: boolean) =>
+    suppressed ? `fewer than ${minGroupSize}` : share === null ? null : percent(share);
+  const risk = atRisk(facts.atRiskShare, facts.atRiskSuppressed);
+  const baseRisk = atRisk(facts.baseAtRiskShare, facts.baseAtRiskSuppressed);
+  if (risk !== null && baseRisk !== null) {
     value.push({
-      text: `At risk: ${percent(facts.atRiskShare)} of them, against ${percent(facts.baseAtRiskShare)} of all customers.`,
+      text: `At risk: ${risk} of them, against ${baseRisk} of all customers.`,
       feature: "at_risk",
       level: null
     });

@@ -280,7 +280,8 @@ export async function exploreDocument(
     : null;
   const profiles = (
     await store.all<ExploreProfile & Row>(
-      sql`SELECT profile_id AS id, name, customers, share, value_12m, p_alive, at_risk_share
+      sql`SELECT profile_id AS id, name, customers, share, value_12m, p_alive, at_risk_share,
+         coalesce(at_risk_suppressed, false) AS at_risk_suppressed
        FROM profiles ORDER BY ${byProfileId()}`
     )
   ).map((p) => roundRow(p, DIGITS.export));

@@ -73,6 +73,7 @@ export async function profilesDocument(store: Store): Promise<ProfilesDocument> 
         value_12m: p.value_12m,
         p_alive: p.p_alive,
         at_risk_share: p.at_risk_share,
+        at_risk_suppressed: p.at_risk_suppressed ?? false,
         quality: {silhouette: p.silhouette, stability: p.stability},
         traits: traits.filter((t) => t.profile_id === id).map(({profile_id: _, ...t}) => t),
         narrative: SECTIONS.map((section) => ({

@@ -68,6 +68,8 @@ export interface ExploreProfile {
   value_12m: number | null;
   p_alive: number | null;
   at_risk_share: number | null;
+  /** Fewer than privacy.minGroupSize customers at risk: the share is null (contracts/risk.ts). */
+  at_risk_suppressed: boolean;
 }
 
 /** A profile's value on one trait: its mean (numbers) or share (category levels), and the effect. */

@@ -19,8 +19,15 @@ export interface HistoryPoint {
   profile_id: string;
   customers: number | null;
   share: number | null;
+  /** Null where risk was not assessed at that snapshot, or when suppressed. */
   at_risk_customers: number | null;
   at_risk_share: number | null;
+  /**
+   * True when 1 to min_group_size − 1 customers were at risk, or the profile had that few
+   * customers (fewAtRisk in contracts/risk.ts): the share is null and the page says "fewer than
+   * N customers", not "not assessed".
+   */
+  at_risk_suppressed: boolean;
   value_12m: number | null;
   spend_12m: number | null;
 }

@@ -65,7 +65,13 @@ export interface Profile {
   revenue_share: number | null;
   value_12m: number | null;
   p_alive: number | null;
+  /** Of the customers whose risk was assessed; null where it was not, or when suppressed. */
   at_risk_share: number | null;
+  /**
+   * True when 1 to privacy.minGroupSize − 1 customers are at risk (fewAtRisk in
+   * contracts/risk.ts): the share is null and pages say "fewer than N customers".
+   */
+  at_risk_suppressed: boolean;
   quality: {silhouette: number | null; stability: number | null};
   traits: ProfileTrait[];
   narrative: NarrativeSection[];

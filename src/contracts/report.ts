@@ -106,6 +106,8 @@ export interface ProfileChanges {
   customers: BeforeAfter;
   share: BeforeAfter;
   at_risk_share: BeforeAfter;
+  /** Each side's share suppressed: fewer than min_group_size customers at risk (HistoryPoint). */
+  at_risk_suppressed: {before: boolean; after: boolean};
   value_per_customer: BeforeAfter;
   moved_in: Move[];
   moved_out: Move[];

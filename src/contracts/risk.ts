@@ -54,6 +54,23 @@ export interface RiskSummary {
   value_spend: "gamma_gamma" | "shrunk" | null;
 }
 
+/**
+ * Whether an at-risk share stays unpublished because it would single out a small group: 1 to
+ * min − 1 customers at risk, or a group of 1 to min − 1 customers (privacy.minGroupSize). Such
+ * a share is published as null with `at_risk_suppressed` true, and pages say "fewer than N
+ * customers" where it would be: not "not assessed", which means no model could say. None at
+ * risk is published as 0 %, like a count of 0.
+ */
+export function fewAtRisk(atRisk: number, customers: number, min: number): boolean {
+  const small = (n: number) => n > 0 && n < min;
+  return small(atRisk) || small(customers);
+}
+
+/** Where a suppressed at-risk share would be: "fewer than 10 customers". */
+export function fewerAtRisk(min: number): string {
+  return `fewer than ${min} customers`;
+}
+
 /** "a 62%" or "an 85%": the article as the number is read (eight, eighty…, eleven, eighteen). */
 export function withArticle(share: string): string {
   return `${/^(8|1[18](?![0-9]))/.test(share) ? "an" : "a"} ${share}`;

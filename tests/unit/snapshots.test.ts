@@ -137,6 +137,7 @@ const changes: ProfileChanges = {
   customers: {before: 1715, after: 2901},
   share: {before: 0.094, after: 0.145},
   at_risk_share: {before: 0.0356, after: 0.0262},
+  at_risk_suppressed: {before: false, after: false},
   value_per_customer: {before: 748.6, after: 735.42},
   moved_in: [
     {profile_id: "joined", name: "new customers", customers: 1753},
@@ -187,6 +188,24 @@ describe("what changed on a profile report", () => {
     expect([...risk!.children].map((c) => c.textContent)).toEqual([
       "At risk",
       "not assessed",
+      "2.6%",
+      "–"
+    ]);
+  });
+
+  it("says 'fewer than 10 customers' for a side with a suppressed share, not 'not assessed'", () => {
+    const few = {
+      ...changes,
+      at_risk_share: {before: null, after: 0.0262},
+      at_risk_suppressed: {before: true, after: false}
+    };
+    const view = changesView(few, {minGroupSize: 10, document: testDocument()});
+    const risk = [...view.querySelectorAll("tbody tr")].find(
+      (r) => r.firstChild?.textContent === "At risk"
+    );
+    expect([...risk!.children].map((c) => c.textContent)).toEqual([
+      "At risk",
+      "fewer than 10 customers",
       "2.6%",
       "–"
     ]);
