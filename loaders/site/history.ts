@@ -9,6 +9,7 @@
 import type {PortraitConfig} from "../config/project.ts";
 import {cents, round, suppress} from "./published.ts";
 import {fewAtRisk} from "../../src/contracts/risk.ts";
+import {baseTrend} from "./story.ts";
 import {protectCrosstab} from "../core/margins.ts";
 import {byProfileId, sql, val} from "../core/sql.ts";
 import {MIN_DRIFT_CUSTOMERS} from "../history/snapshots.ts";
@@ -81,6 +82,7 @@ export async function historyData(store: Store, o: HistoryOptions): Promise<Hist
       snapshots: [],
       profiles: [],
       series: [],
+      base: [],
       flows: [],
       movers: null,
       drift: {thresholds, latest: [], series: []}
@@ -186,6 +188,12 @@ export async function historyData(store: Store, o: HistoryOptions): Promise<Hist
         spend_12m: shown === null ? null : cents(r.spend_12m === null ? null : Number(r.spend_12m))
       };
     }),
+    base: (await baseTrend(store, min)).map((t) => ({
+      snapshot: t.snapshot,
+      customers: t.customers,
+      at_risk_share: t.at_risk_share,
+      at_risk_suppressed: t.at_risk_suppressed
+    })),
     flows: protectFlows(flows, min).sort(
       (a, b) =>
         a.from.localeCompare(b.from) ||

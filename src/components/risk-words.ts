@@ -22,14 +22,20 @@ export function atRiskFigure(
   return share != null ? formatShare(share) : "not assessed";
 }
 
-/** Beside the at-risk figure: who counts, and how precise the flag was in the backtest. */
-export function riskNote(risk: RiskSummary): string {
+/**
+ * Beside the at-risk figure: who counts, and how precise the flag was in the backtest; beside
+ * a suppressed share ("fewer than 10 customers"), why no share is shown.
+ */
+export function riskNote(risk: RiskSummary, suppressed = false): string {
   if (!risk.flagged)
     return risk.assessed
       ? `no at-risk flag: ${risk.reason ?? "no threshold met the rule"}`
       : `risk not assessed: ${risk.reason ?? "no risk model was fitted"}`;
-  const who =
-    risk.kind === "subscription" ? "of current subscribers" : "of customers with a purchase";
+  const who = suppressed
+    ? "at risk: too few to show as a share without singling them out"
+    : risk.kind === "subscription"
+      ? "of current subscribers"
+      : "of customers with a purchase";
   const checked = risk.kind === "subscription" ? "in cross-validation" : "in the backtest";
   return risk.precision === null
     ? who

@@ -97,6 +97,16 @@ export interface HistoryData {
   snapshots: HistorySnapshot[];
   profiles: {id: string; name: string}[];
   series: HistoryPoint[];
+  /**
+   * All customers at each snapshot: the share at risk over every profile, suppressed as a
+   * profile's is (the profiles' suppressed shares leave it out of any sum of theirs).
+   */
+  base: {
+    snapshot: string;
+    customers: number;
+    at_risk_share: number | null;
+    at_risk_suppressed: boolean;
+  }[];
   flows: HistoryFlow[];
   /** Null when the build publishes aggregates only (privacy.customerLevel false). */
   movers: Movers | null;

@@ -239,6 +239,11 @@ describe("the loaders' at-risk shares", () => {
       at_risk_suppressed: false
     });
     expect(at("2026-10-31", "P3")).toMatchObject({at_risk_share: 0, at_risk_suppressed: false});
+    // all customers: 3 of 606 at risk then, 43 of 800 now
+    expect(history.base.map((b) => [b.snapshot, b.at_risk_share, b.at_risk_suppressed])).toEqual([
+      ["2026-07-31", null, true],
+      ["2026-10-31", 0.05375, false]
+    ]);
     const p1 = await profileChanges(store, "P1", options());
     expect(p1).toMatchObject({
       at_risk_share: {before: null, after: null},

@@ -312,6 +312,7 @@ export const HISTORY: Shape<HistoryData> = {
     value_12m: true,
     spend_12m: true
   },
+  base: {snapshot: true, customers: true, at_risk_share: true, at_risk_suppressed: true},
   flows: {from: true, to: true, source: true, target: true, customers: true},
   movers: {
     since: true,

@@ -75,6 +75,9 @@ describe("a flagged build", () => {
     expect(atRiskFigure(NOT_ASSESSED, null, {suppressed: true, minGroupSize: 10})).toBe(
       "not assessed"
     );
+    expect(riskNote(FLAGGED, true)).toBe(
+      "at risk: too few to show as a share without singling them out; in the backtest, 80% of those flagged did lapse"
+    );
   });
 
   it("states the rule and the evidence in a manager's words", () => {
