@@ -9,6 +9,10 @@
  * the record it is in: a profile (`profile_id` or `id`, or the report's profile for its changes)
  * or the whole base (no profile), at a snapshot (`snapshot`; a report's changes give `previous`
  * and `current` for `before` and `after`) or now (the build's own values).
+ *
+ * The profiles' customers at risk add up to all customers', so a suppressed share also fails
+ * when all customers' share and the other profiles' shares, published in any file, give it back
+ * by subtraction (core/margins.ts `recoverable`; now is the current snapshot).
  */
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
@@ -17,6 +21,7 @@ import {sql} from "../core/sql.ts";
 import type {Row, Store} from "../core/store.ts";
 import type {Violation} from "./findings.ts";
 import {countsApply} from "./group-size.ts";
+import {recoverable} from "../core/margins.ts";
 
 /** A group's customers and those of them at risk. */
 interface Group {
@@ -77,7 +82,9 @@ export function smallRiskShares(
   file: string,
   parsed: unknown,
   groups: Map<string, Group>,
-  min: number
+  min: number,
+  /** Each share published (key as in the groups), with the file it is in: filled in. */
+  published: Map<string, string> = new Map()
 ): {violations: Violation[]; checked: number} {
   const violations: Violation[] = [];
   let checked = 0;
@@ -87,6 +94,7 @@ export function smallRiskShares(
   const test = (where: string, share: unknown, when: string | null, profile: string | null) => {
     if (typeof share !== "number") return;
     checked++;
+    if (!published.has(keyOf(when, profile))) published.set(keyOf(when, profile), file);
     const group = groups.get(keyOf(when, profile));
     if (!group || !fewAtRisk(group.at_risk, group.customers, min)) return;
     const whom = `${profile === null ? "all customers" : `profile ${profile}`}${when === null ? "" : ` on ${when}`}`;
@@ -137,6 +145,7 @@ export async function checkRiskShares(
   const groups = await riskGroups(store);
   const result = {violations: [] as Violation[], checked: 0};
   if (groups.size === 0) return result;
+  const published = new Map<string, string>();
   for (const file of files) {
     if (!file.endsWith(".json") || !countsApply(file)) continue;
     let parsed: unknown;
@@ -145,9 +154,66 @@ export async function checkRiskShares(
     } catch {
       continue; // not JSON: the identifier scan reads it as text, and it holds no share
     }
-    const found = smallRiskShares(file, parsed, groups, min);
+    const found = smallRiskShares(file, parsed, groups, min, published);
     result.violations.push(...found.violations);
     result.checked += found.checked;
   }
+  const current = (await store.has("snapshots"))
+    ? (
+        await store.one<{date: string | null}>(
+          sql`SELECT strftime(max(snapshot) FILTER (WHERE current), '%Y-%m-%d') AS date FROM snapshots`
+        )
+      )?.date
+    : null;
+  result.violations.push(...recoveredRiskShares(groups, published, min, current ?? null));
   return result;
+}
+
+/**
+ * The suppressed shares of 1 to min − 1 customers at risk that all customers' share less the
+ * other profiles' published shares gives back, at each time all customers' share is published
+ * (`now` counted with the current snapshot, whose customers it is).
+ */
+export function recoveredRiskShares(
+  groups: Map<string, Group>,
+  published: Map<string, string>,
+  min: number,
+  current: string | null
+): Violation[] {
+  const violations: Violation[] = [];
+  const alias = (when: string) => (when === "now" && current ? current : when);
+  const known = new Map<string, string>();
+  for (const [key, file] of published) {
+    const [when, profile] = key.split(" ");
+    known.set(`${alias(when)} ${profile}`, file);
+  }
+  const times = new Set([...groups.keys()].map((key) => key.split(" ")[0]));
+  for (const when of times) {
+    const at = alias(when);
+    if (when === "now" && at !== when && times.has(at)) continue; // counted with its snapshot
+    const base = known.get(`${at} *`);
+    if (base === undefined) continue;
+    const profiles = [...groups.keys()]
+      .filter((key) => key.startsWith(`${when} `) && !key.endsWith(" *"))
+      .map((key) => key.slice(when.length + 1))
+      .sort();
+    const counts = profiles.map((p) => groups.get(`${when} ${p}`)!);
+    const cells = [
+      ...profiles.map((p, i) => (known.has(`${at} ${p}`) ? counts[i].at_risk : null)),
+      groups.get(`${when} *`)!.at_risk
+    ];
+    const sums = [{parts: profiles.map((_, i) => i), total: profiles.length}];
+    for (const i of recoverable(cells, sums)) {
+      const group = counts[i];
+      if (i >= profiles.length || !fewAtRisk(group.at_risk, group.customers, min)) continue;
+      violations.push({
+        file: base,
+        where: `all customers' at-risk share${when === "now" ? "" : ` on ${at}`}`,
+        kind: "count",
+        what: `less the other profiles' published shares, it gives back the suppressed share of profile ${profiles[i]}: ${group.at_risk} customer${group.at_risk === 1 ? "" : "s"} at risk, below privacy.minGroupSize (${min})`,
+        fix: 'Hide another profile\'s share beside it (at_risk_suppressed "complement"), as suppressRisk in loaders/profile/risk-suppression.ts does.'
+      });
+    }
+  }
+  return violations;
 }

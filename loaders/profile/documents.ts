@@ -14,6 +14,7 @@ import {ident, join, sql, valueList} from "../core/sql.ts";
 import {transformed} from "./matrix.ts";
 import type {Trait} from "./traits.ts";
 import {fewAtRisk} from "../../src/contracts/risk.ts";
+import {storedSuppression, suppressRisk} from "./risk-suppression.ts";
 
 export interface Profile extends ProfileFacts {
   name: string;
@@ -91,11 +92,17 @@ export async function profileFacts(
   );
   const base = hasValue ? await baseValue(store) : undefined;
   const revenue = rows.reduce((sum, r) => sum + (r.revenue ?? 0), 0);
-  const few = (atRisk: number | null | undefined, customers: number) =>
-    atRisk != null && fewAtRisk(atRisk, customers, minGroupSize);
-  const baseFew = few(base?.at_risk_customers, base?.customers ?? 0);
+  const shown = suppressRisk(
+    rows.map((r) => ({
+      atRisk: r.at_risk === null ? null : r.at_risk_customers,
+      customers: r.customers
+    })),
+    minGroupSize
+  );
+  const baseFew =
+    base?.at_risk != null && fewAtRisk(base.at_risk_customers, base.customers, minGroupSize);
   return rows
-    .map((r) => ({
+    .map((r, i) => ({
       id: r.profile_id,
       customers: r.customers,
       share: r.share,
@@ -104,8 +111,8 @@ export async function profileFacts(
       baseValue12m: base?.value12m ?? null,
       pAlive: r.p_alive,
       basePAlive: base?.p_alive ?? null,
-      atRiskShare: few(r.at_risk_customers, r.customers) ? null : r.at_risk,
-      atRiskSuppressed: few(r.at_risk_customers, r.customers),
+      atRiskShare: shown.profiles[i] ? null : r.at_risk,
+      atRiskSuppressed: shown.profiles[i],
       baseAtRiskShare: baseFew ? null : (base?.at_risk ?? null),
       baseAtRiskSuppressed: baseFew,
       silhouette: r.silhouette,
@@ -211,7 +218,7 @@ async function storeProfiles(store: Store, profiles: Profile[]): Promise<void> {
     profile_id VARCHAR, name VARCHAR, generated_name VARCHAR, summary VARCHAR, customers INTEGER,
     share DOUBLE, revenue_share DOUBLE, value_12m DOUBLE, p_alive DOUBLE, at_risk_share DOUBLE,
     silhouette DOUBLE, stability DOUBLE, notes VARCHAR, stable_name VARCHAR,
-    at_risk_suppressed BOOLEAN)`);
+    at_risk_suppressed VARCHAR)`);
   await store.run(sql`CREATE OR REPLACE TABLE profile_sentences (
     profile_id VARCHAR, section VARCHAR, position INTEGER, text VARCHAR, feature VARCHAR, level VARCHAR)`);
   for (const p of profiles) {
@@ -231,7 +238,7 @@ async function storeProfiles(store: Store, profiles: Profile[]): Promise<void> {
         p.stability,
         JSON.stringify(p.notes),
         p.stableName,
-        p.atRiskSuppressed
+        storedSuppression(p.atRiskSuppressed)
       ])})`
     );
     for (const section of SECTIONS) {

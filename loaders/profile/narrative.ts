@@ -6,6 +6,7 @@
  * number it stands beside (quantifiers.ts), and no advice contradicts another in the same box:
  * a channel the profile shuns is never the one to reach them by. The name is names.ts's.
  */
+import type {AtRiskSuppressed} from "../../src/contracts/risk.ts";
 import {formatPercentChange, formatShare} from "../../src/contracts/share.ts";
 import {formatMoney} from "../../src/contracts/money.ts";
 import {quantifier, shownPercent} from "./quantifiers.ts";
@@ -25,7 +26,7 @@ export interface ProfileFacts {
   basePAlive: number | null;
   /** Null where not assessed, or suppressed: fewer than minGroupSize customers at risk. */
   atRiskShare: number | null;
-  atRiskSuppressed: boolean;
+  atRiskSuppressed: AtRiskSuppressed;
   baseAtRiskShare: number | null;
   baseAtRiskSuppressed: boolean;
   silhouette: number | null;
@@ -330,13 +331,23 @@ export function describeProfile(
       level: null
     });
   }
-  const atRisk = (share: number | null, suppressed: boolean) =>
-    suppressed ? `fewer than ${minGroupSize}` : share === null ? null : percent(share);
+  const atRisk = (share: number | null, suppressed: AtRiskSuppressed) =>
+    suppressed === "complement"
+      ? "a share not shown (so that a smaller one cannot be worked out)"
+      : suppressed
+        ? `fewer than ${minGroupSize} of them`
+        : share === null
+          ? null
+          : `${percent(share)} of them`;
   const risk = atRisk(facts.atRiskShare, facts.atRiskSuppressed);
-  const baseRisk = atRisk(facts.baseAtRiskShare, facts.baseAtRiskSuppressed);
+  const baseRisk = facts.baseAtRiskSuppressed
+    ? `fewer than ${minGroupSize}`
+    : facts.baseAtRiskShare === null
+      ? null
+      : percent(facts.baseAtRiskShare);
   if (risk !== null && baseRisk !== null) {
     value.push({
-      text: `At risk: ${risk} of them, against ${baseRisk} of all customers.`,
+      text: `At risk: ${risk}, against ${baseRisk} of all customers.`,
       feature: "at_risk",
       level: null
     });

@@ -11,6 +11,7 @@
  * until every combination of them covers at least privacy.minGroupSize customers of the sample,
  * and the few customers still in a smaller one are withheld (generalise.ts).
  */
+import {readSuppression} from "../profile/risk-suppression.ts";
 import {DIGITS, round, roundRow} from "./published.ts";
 import {rowsToArrow} from "./arrow.ts";
 import {generalise, type Generalised} from "./generalise.ts";
@@ -281,10 +282,12 @@ export async function exploreDocument(
   const profiles = (
     await store.all<ExploreProfile & Row>(
       sql`SELECT profile_id AS id, name, customers, share, value_12m, p_alive, at_risk_share,
-         coalesce(at_risk_suppressed, false) AS at_risk_suppressed
-       FROM profiles ORDER BY ${byProfileId()}`
+         at_risk_suppressed FROM profiles ORDER BY ${byProfileId()}`
     )
-  ).map((p) => roundRow(p, DIGITS.export));
+  ).map((p) => ({
+    ...roundRow(p, DIGITS.export),
+    at_risk_suppressed: readSuppression(p.at_risk_suppressed as string | null)
+  }));
   const traits = (await store.has("profile_traits")) ? await traitTable(store) : [];
   const sampled = await canSample(store, options);
   const total = sampled

@@ -8,8 +8,8 @@
  */
 import type {PortraitConfig} from "../config/project.ts";
 import {cents, round, suppress} from "./published.ts";
-import {fewAtRisk} from "../../src/contracts/risk.ts";
 import {baseTrend} from "./story.ts";
+import {snapshotRisk} from "./at-risk.ts";
 import {protectCrosstab} from "../core/margins.ts";
 import {byProfileId, sql, val} from "../core/sql.ts";
 import {MIN_DRIFT_CUSTOMERS} from "../history/snapshots.ts";
@@ -120,6 +120,7 @@ export async function historyData(store: Store, o: HistoryOptions): Promise<Hist
      ORDER BY from_snapshot, source = 'joined', ${byProfileId(sql`source`)}, ${byProfileId(sql`target`)}`
   );
   const names = await labels(store);
+  const risk = await snapshotRisk(store, min);
   const psi = await store.all<{from: string; profile_id: string; feature: string; psi: number}>(
     sql`SELECT strftime(from_snapshot, '%Y-%m-%d') AS "from", profile_id, feature, psi
      FROM profile_feature_psi ORDER BY from_snapshot, profile_id, psi DESC, feature`
@@ -174,7 +175,7 @@ export async function historyData(store: Store, o: HistoryOptions): Promise<Hist
       const shown = suppress(customers, min);
       // null where no customer's risk was assessed at that snapshot ("not assessed")
       const atRisk = r.at_risk_customers === null ? null : Number(r.at_risk_customers);
-      const few = atRisk !== null && fewAtRisk(atRisk, customers, min);
+      const few = risk.get(String(r.snapshot))?.get(String(r.profile_id)) ?? false;
       return {
         snapshot: String(r.snapshot),
         profile_id: String(r.profile_id),
@@ -317,11 +318,12 @@ export async function profileChanges(
      GROUP BY snapshot ORDER BY snapshot`
   );
   const at = (date: string) => sizes.find((s) => s.snapshot === date);
+  const risk = await snapshotRisk(store, min);
   const side = (date: string) => {
     const s = at(date);
     const customers = s ? suppress(s.customers, min) : null;
     const shown = customers !== null && customers > 0;
-    const few = !!s && s.at_risk !== null && fewAtRisk(s.at_risk, s.customers, min);
+    const few = risk.get(date)?.get(profileId) ?? false;
     return {
       customers,
       share: s && shown ? round(s.customers / s.total) : null,

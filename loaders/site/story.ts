@@ -26,6 +26,7 @@ import {formatPercentChange, formatShare} from "../../src/contracts/share.ts";
 import {baseValue} from "../profile/documents.ts";
 import {sql, val} from "../core/sql.ts";
 import {cents, round} from "./published.ts";
+import {snapshotRisk} from "./at-risk.ts";
 import type {Store} from "../core/store.ts";
 
 export interface StoryOptions {
@@ -143,20 +144,20 @@ async function riskMove(store: Store, min: number): Promise<RiskMove | null> {
      WHERE reason IN ('both', 'at_risk') GROUP BY profile_id ORDER BY n DESC, profile_id LIMIT 1`
   );
   const shares = top
-    ? await store.all<{snapshot: string; share: number | null; at_risk: number; customers: number}>(
+    ? await store.all<{snapshot: string; share: number | null}>(
         sql`SELECT strftime(snapshot, '%Y-%m-%d') AS snapshot,
            CASE WHEN count(at_risk) > 0
-             THEN count(*) FILTER (WHERE at_risk)::DOUBLE / count(at_risk) END AS share,
-           count(*) FILTER (WHERE at_risk)::INTEGER AS at_risk, count(*)::INTEGER AS customers
+             THEN count(*) FILTER (WHERE at_risk)::DOUBLE / count(at_risk) END AS share
          FROM snapshot_customers
          WHERE profile_id = ${val(top.profile_id)}
            AND snapshot IN (${val(total.since)}::DATE, ${val(total.until)}::DATE)
          GROUP BY snapshot ORDER BY snapshot`
       )
     : [];
+  const risk = await snapshotRisk(store, min);
   const at = (date: string) => {
     const s = shares.find((s) => s.snapshot === date);
-    return s && !fewAtRisk(s.at_risk, s.customers, min) ? s.share : null;
+    return s && !risk.get(date)?.get(top!.profile_id) ? s.share : null;
   };
   return {
     since: total.since,

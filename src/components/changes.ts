@@ -29,7 +29,8 @@ export function describeChange(pair: BeforeAfter, kind: "share" | "ratio"): stri
  * (that build or snapshot did not assess risk), never "–" or 0 %.
  */
 function riskShare(changes: ProfileChanges, side: "before" | "after", min: number): string {
-  if (changes.at_risk_suppressed?.[side]) return fewerAtRisk(min);
+  const suppressed = changes.at_risk_suppressed?.[side];
+  if (suppressed) return fewerAtRisk(min, suppressed);
   const share = changes.at_risk_share[side];
   return share == null && changes.customers[side] != null ? "not assessed" : formatShare(share);
 }

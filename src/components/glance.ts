@@ -136,10 +136,15 @@ export function valueRiskChart(
   const data = profiles.filter(
     (p) => p.value_12m !== null && p.value_12m > 0 && p.at_risk_share !== null
   );
-  const few = profiles.filter((p) => p.at_risk_suppressed).map((p) => `“${p.name}”`);
-  const notDrawn = few.length
-    ? ` Not drawn: ${few.join(", ")}, fewer than ${minGroupSize} customers at risk.`
-    : "";
+  const named = (state: boolean | string) =>
+    profiles.filter((p) => p.at_risk_suppressed === state).map((p) => `“${p.name}”`);
+  const few = named(true);
+  const hidden = named("complement");
+  const notDrawn = [
+    few.length ? `${few.join(", ")}, fewer than ${minGroupSize} customers at risk` : "",
+    hidden.length ? `${hidden.join(", ")}, hidden so that a smaller share cannot be worked out` : ""
+  ].filter(Boolean);
+  const notDrawnText = notDrawn.length ? ` Not drawn: ${notDrawn.join("; ")}.` : "";
   // On a phone the names beside the dots run into each other: a legend names the colours.
   const narrow = width < NARROW;
   const names = new Map(profiles.map((p) => [p.id, p.name]));
@@ -148,7 +153,7 @@ export function valueRiskChart(
     width,
     height: Math.min(420, Math.max(300, width * 0.55)),
     title: valueRiskFinding(profiles, currency),
-    subtitle: `Expected value per customer over the next 12 months against the share of customers at risk; dot area is customers.${notDrawn}`,
+    subtitle: `Expected value per customer over the next 12 months against the share of customers at risk; dot area is customers.${notDrawnText}`,
     ariaLabel:
       "Scatter chart of each profile's expected value per customer against its share at risk",
     inset: 28,

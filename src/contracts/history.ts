@@ -5,6 +5,7 @@
  * publishes aggregates only); and the drift of each profile with the reasons for any alert.
  * Every count of customers covers at least min_group_size customers or is null.
  */
+import type {AtRiskSuppressed} from "./risk.js";
 
 /** A snapshot: the customer base as it stood at the end of a period; the current build last. */
 export interface HistorySnapshot {
@@ -25,9 +26,9 @@ export interface HistoryPoint {
   /**
    * True when 1 to min_group_size − 1 customers were at risk, or the profile had that few
    * customers (fewAtRisk in contracts/risk.ts): the share is null and the page says "fewer than
-   * N customers", not "not assessed".
+   * N customers", not "not assessed"; "complement" when hidden beside such a share.
    */
-  at_risk_suppressed: boolean;
+  at_risk_suppressed: AtRiskSuppressed;
   value_12m: number | null;
   spend_12m: number | null;
 }

@@ -66,9 +66,20 @@ export function fewAtRisk(atRisk: number, customers: number, min: number): boole
   return small(atRisk) || small(customers);
 }
 
-/** Where a suppressed at-risk share would be: "fewer than 10 customers". */
-export function fewerAtRisk(min: number): string {
-  return `fewer than ${min} customers`;
+/**
+ * How an at-risk share is published: false, as it is; true, suppressed because fewer than
+ * min_group_size customers are at risk (or in the group); "complement", hidden beside such a
+ * share so that it cannot be worked out from all customers' share by subtraction (it may be
+ * large).
+ */
+export type AtRiskSuppressed = boolean | "complement";
+
+/**
+ * Where a suppressed at-risk share would be: "fewer than 10 customers"; "suppressed" for a
+ * share hidden beside one (it may be large).
+ */
+export function fewerAtRisk(min: number, suppressed: AtRiskSuppressed = true): string {
+  return suppressed === "complement" ? "suppressed" : `fewer than ${min} customers`;
 }
 
 /** "a 62%" or "an 85%": the article as the number is read (eight, eighty…, eleven, eighteen). */

@@ -1,8 +1,8 @@
 /**
  * At-risk shares of a few customers, against a small store of known counts: a profile of 500
- * customers with 3 at risk (0.6 % singles them out), one of 200 with 40 at risk (a share that
- * may be published), one of 100 with none, and at an earlier snapshot the second with 6
- * customers. The privacy check's at-risk rule (loaders/privacy/risk-shares.ts) on planted JSON,
+ * customers with 3 at risk (0.6 % singles them out), one of 200 with 40 at risk, one of 100
+ * with none and one of 300 with 60 (shares that may be published), and at an earlier snapshot
+ * the second with 6 customers. The privacy check's at-risk rule (loaders/privacy/risk-shares.ts) on planted JSON,
  * then the loaders that publish at-risk shares, whose output the check must pass.
  */
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from "node:fs";
@@ -36,7 +36,12 @@ beforeAll(async () => {
     join(dir, "portrait.config.ts")
   );
   store = await Store.open(":memory:");
-  const now = [...members("P1", 500, 3), ...members("P2", 200, 40), ...members("P3", 100, 0)];
+  const now = [
+    ...members("P1", 500, 3),
+    ...members("P2", 200, 40),
+    ...members("P3", 100, 0),
+    ...members("P4", 300, 60)
+  ];
   await store.run(
     raw(`CREATE TABLE people AS SELECT * FROM (VALUES ${now.join(", ")})
       AS t(customer_id, profile_id, at_risk)`)
@@ -67,7 +72,7 @@ beforeAll(async () => {
   );
   await store.run(
     sql`CREATE TABLE cluster_quality AS SELECT profile_id, count(*)::INTEGER AS customers,
-       count(*) / 800 AS share, NULL::DOUBLE AS silhouette, NULL::DOUBLE AS stability
+       count(*) / 1100 AS share, NULL::DOUBLE AS silhouette, NULL::DOUBLE AS stability
      FROM people GROUP BY ALL`
   );
   await store.run(
@@ -112,19 +117,24 @@ function published(files: Record<string, unknown>): string {
 /** A share the tests plant a number in. */
 const SUPPRESSED = null as number | null;
 
-/** The loaders' files with every at-risk share as this change publishes it. */
+/**
+ * The loaders' files with every at-risk share as they publish it: P1's suppressed (3 at risk)
+ * and P2's hidden beside it (else all customers' share less P2's, P3's and P4's gives it back).
+ */
 const CLEAN = {
   "_file/data/profiles.0a1b2c3d.json": {
     profiles: [
       {id: "P1", customers: 500, at_risk_share: SUPPRESSED, at_risk_suppressed: true},
-      {id: "P2", customers: 200, at_risk_share: 0.2, at_risk_suppressed: false},
-      {id: "P3", customers: 100, at_risk_share: 0, at_risk_suppressed: false}
+      {id: "P2", customers: 200, at_risk_share: SUPPRESSED, at_risk_suppressed: "complement"},
+      {id: "P3", customers: 100, at_risk_share: 0, at_risk_suppressed: false},
+      {id: "P4", customers: 300, at_risk_share: 0.2, at_risk_suppressed: false}
     ]
   },
   "_file/data/history.0a1b2c3d.json": {
     series: [
       {snapshot: "2026-07-31", profile_id: "P2", customers: null, at_risk_share: SUPPRESSED},
-      {snapshot: "2026-10-31", profile_id: "P2", customers: 200, at_risk_share: 0.2}
+      {snapshot: "2026-10-31", profile_id: "P2", customers: 200, at_risk_share: SUPPRESSED},
+      {snapshot: "2026-10-31", profile_id: "P4", customers: 300, at_risk_share: 0.2}
     ]
   },
   "_file/data/profiles/P1.0a1b2c3d.json": {
@@ -135,7 +145,7 @@ const CLEAN = {
       at_risk_share: {before: SUPPRESSED, after: null}
     }
   },
-  "_file/data/briefing.0a1b2c3d.json": {base: {customers: 800, at_risk_share: 0.05375}}
+  "_file/data/briefing.0a1b2c3d.json": {base: {customers: 1100, at_risk_share: 0.09364}}
 };
 
 describe("checkPrivacy(store, dir, config): at-risk shares", () => {
@@ -176,6 +186,19 @@ describe("checkPrivacy(store, dir, config): at-risk shares", () => {
     ]);
   });
 
+  it("fails a suppressed share that all customers' share less the other profiles' gives back", async () => {
+    const planted = structuredClone(CLEAN);
+    planted["_file/data/profiles.0a1b2c3d.json"].profiles[1].at_risk_share = 0.2;
+    const report = await checkPrivacy(store, published(planted), config);
+    expect(report.violations.map((v) => [v.file, v.where, v.what])).toEqual([
+      [
+        "_file/data/briefing.0a1b2c3d.json",
+        "all customers' at-risk share on 2026-10-31",
+        "less the other profiles' published shares, it gives back the suppressed share of profile P1: 3 customers at risk, below privacy.minGroupSize (10)"
+      ]
+    ]);
+  });
+
   it("leaves customer-level files to the identifier scan", async () => {
     const planted = {
       ...CLEAN,
@@ -187,20 +210,20 @@ describe("checkPrivacy(store, dir, config): at-risk shares", () => {
 
 describe("smallRiskShares(file, parsed, groups, min)", () => {
   it("reads the whole base where a record names no profile, now or at its snapshot", async () => {
-    // 43 of 800 at risk now, 3 of 606 at the earlier snapshot: both fewer than 50
+    // 103 of 1,100 at risk now, 63 of 906 at the earlier snapshot: both fewer than 110
     const groups = await riskGroups(store);
-    expect(groups.get("now *")).toEqual({customers: 800, at_risk: 43});
+    expect(groups.get("now *")).toEqual({customers: 1100, at_risk: 103});
     expect(groups.get("2026-07-31 P2")).toEqual({customers: 6, at_risk: 0});
     const found = smallRiskShares(
       "briefing.json",
-      {base: {at_risk_share: 0.05375}, trend: [{snapshot: "2026-07-31", at_risk_share: 0.007}]},
+      {base: {at_risk_share: 0.09364}, trend: [{snapshot: "2026-07-31", at_risk_share: 0.06954}]},
       groups,
-      50
+      110
     );
     expect(found.checked).toBe(2);
     expect(found.violations.map((v) => v.what)).toEqual([
-      "an at-risk share of all customers that stands for 43 customers at risk, below privacy.minGroupSize (50)",
-      "an at-risk share of all customers on 2026-07-31 that stands for 3 customers at risk, below privacy.minGroupSize (50)"
+      "an at-risk share of all customers that stands for 103 customers at risk, below privacy.minGroupSize (110)",
+      "an at-risk share of all customers on 2026-07-31 that stands for 63 customers at risk, below privacy.minGroupSize (110)"
     ]);
   });
 });
@@ -208,13 +231,15 @@ describe("smallRiskShares(file, parsed, groups, min)", () => {
 describe("the loaders' at-risk shares", () => {
   const options = () => ({minGroupSize: 10, customerLevel: false, history: config.history});
 
-  it("suppress the share of a profile with 3 customers at risk, not those of 40 or none", async () => {
+  it("suppress the share of a profile with 3 customers at risk and hide the smallest other, not those of 60 or none", async () => {
     const facts = await profileFacts(store, [], 10);
-    expect(facts.map((f) => [f.id, f.atRiskShare, f.atRiskSuppressed, f.baseAtRiskShare])).toEqual([
-      ["P1", null, true, 0.05375],
-      ["P2", 0.2, false, 0.05375],
-      ["P3", 0, false, 0.05375]
+    expect(facts.map((f) => [f.id, f.atRiskShare, f.atRiskSuppressed])).toEqual([
+      ["P1", null, true],
+      ["P2", null, "complement"],
+      ["P3", 0, false],
+      ["P4", 0.2, false]
     ]);
+    expect(facts[0].baseAtRiskShare).toBeCloseTo(103 / 1100, 10);
   });
 
   it("suppress a snapshot's share of 3 at risk, or of a profile of 6 customers, in History and a report", async () => {
@@ -234,15 +259,20 @@ describe("the loaders' at-risk shares", () => {
     });
     expect(at("2026-10-31", "P2")).toMatchObject({
       customers: 200,
-      at_risk_customers: 40,
+      at_risk_customers: null,
+      at_risk_share: null,
+      at_risk_suppressed: "complement"
+    });
+    expect(at("2026-10-31", "P3")).toMatchObject({at_risk_share: 0, at_risk_suppressed: false});
+    expect(at("2026-10-31", "P4")).toMatchObject({
+      at_risk_customers: 60,
       at_risk_share: 0.2,
       at_risk_suppressed: false
     });
-    expect(at("2026-10-31", "P3")).toMatchObject({at_risk_share: 0, at_risk_suppressed: false});
-    // all customers: 3 of 606 at risk then, 43 of 800 now
+    // all customers: 63 of 906 at risk then, 103 of 1,100 now
     expect(history.base.map((b) => [b.snapshot, b.at_risk_share, b.at_risk_suppressed])).toEqual([
-      ["2026-07-31", null, true],
-      ["2026-10-31", 0.05375, false]
+      ["2026-07-31", 0.06954, false],
+      ["2026-10-31", 0.09364, false]
     ]);
     const p1 = await profileChanges(store, "P1", options());
     expect(p1).toMatchObject({
@@ -251,25 +281,25 @@ describe("the loaders' at-risk shares", () => {
     });
     const p2 = await profileChanges(store, "P2", options());
     expect(p2).toMatchObject({
-      at_risk_share: {before: null, after: 0.2},
-      at_risk_suppressed: {before: true, after: false}
+      at_risk_share: {before: null, after: null},
+      at_risk_suppressed: {before: true, after: "complement"}
     });
   });
 
   it("suppress the whole base's share when fewer than minGroupSize of it are at risk", async () => {
-    expect(await baseFigures(store, 800, 10)).toMatchObject({
-      at_risk_share: 0.05375,
+    expect(await baseFigures(store, 1100, 10)).toMatchObject({
+      at_risk_share: 0.09364,
       at_risk_suppressed: false
     });
-    expect(await baseFigures(store, 800, 50)).toMatchObject({
+    expect(await baseFigures(store, 1100, 110)).toMatchObject({
       at_risk_share: null,
       at_risk_suppressed: true
     });
     expect(
-      (await baseTrend(store, 10)).map((t) => [t.snapshot, t.at_risk_share, t.at_risk_suppressed])
+      (await baseTrend(store, 100)).map((t) => [t.snapshot, t.at_risk_share, t.at_risk_suppressed])
     ).toEqual([
       ["2026-07-31", null, true],
-      ["2026-10-31", 0.05375, false]
+      ["2026-10-31", 0.09364, false]
     ]);
   });
 
@@ -278,9 +308,16 @@ describe("the loaders' at-risk shares", () => {
     const changes = await profileChanges(store, "P1", options());
     const out = published({
       "_file/data/history.0a1b2c3d.json": history,
+      "_file/data/profiles.0a1b2c3d.json": {
+        profiles: (await profileFacts(store, [], 10)).map((f) => ({
+          id: f.id,
+          at_risk_share: f.atRiskShare,
+          at_risk_suppressed: f.atRiskSuppressed
+        }))
+      },
       "_file/data/profiles/P1.0a1b2c3d.json": {profile: {id: "P1"}, changes},
       "_file/data/briefing.0a1b2c3d.json": {
-        base: await baseFigures(store, 800, 10),
+        base: await baseFigures(store, 1100, 10),
         trend: await baseTrend(store, 10)
       }
     });

@@ -400,7 +400,8 @@ describe("report charts", () => {
 
   it("valueRiskChart: a profile with fewer than minGroupSize customers at risk is named, not drawn", () => {
     const few = [
-      ...profiles.slice(0, 2),
+      profiles[0],
+      {...profiles[1], at_risk_share: null, at_risk_suppressed: "complement" as const},
       {...profiles[2], at_risk_share: null, at_risk_suppressed: true}
     ];
     const risk = valueRiskChart(few, {
@@ -411,9 +412,9 @@ describe("report charts", () => {
       minGroupSize: 10,
       document: testDocument()
     });
-    expect(risk.querySelectorAll("circle").length).toBe(2);
+    expect(risk.querySelectorAll("circle").length).toBe(1);
     expect(risk.textContent).toContain(
-      "Not drawn: “Bulk buyers”, fewer than 10 customers at risk."
+      "Not drawn: “Bulk buyers”, fewer than 10 customers at risk; “Deal seekers”, hidden so that a smaller share cannot be worked out."
     );
   });
 

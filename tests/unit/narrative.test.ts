@@ -353,6 +353,14 @@ describe("describeProfile(facts, traits, {name, measuredDimensions})", () => {
     expect(texts(few.sections.value).at(-1)).toBe(
       "At risk: fewer than 10 of them, against 12% of all customers."
     );
+    const hidden = describeProfile(
+      {...FACTS, atRiskShare: null, atRiskSuppressed: "complement"},
+      TRAITS,
+      {name: "x", measuredDimensions: ALL_DIMENSIONS, minGroupSize: 10}
+    );
+    expect(texts(hidden.sections.value).at(-1)).toBe(
+      "At risk: a share not shown (so that a smaller one cannot be worked out), against 12% of all customers."
+    );
   });
 
   it("puts a number in every sentence", () => {

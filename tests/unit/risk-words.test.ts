@@ -75,6 +75,13 @@ describe("a flagged build", () => {
     expect(atRiskFigure(NOT_ASSESSED, null, {suppressed: true, minGroupSize: 10})).toBe(
       "not assessed"
     );
+    // hidden beside such a share: it may be large, so not "fewer than 10"
+    expect(atRiskFigure(FLAGGED, null, {suppressed: "complement", minGroupSize: 10})).toBe(
+      "suppressed"
+    );
+    expect(riskNote(FLAGGED, "complement")).toMatch(
+      /^hidden so that a smaller share cannot be worked out from all customers' share; in the backtest/
+    );
     expect(riskNote(FLAGGED, true)).toBe(
       "at risk: too few to show as a share without singling them out; in the backtest, 80% of those flagged did lapse"
     );
