@@ -210,7 +210,7 @@ export function recoveredRiskShares(
         file: base,
         where: `all customers' at-risk share${when === "now" ? "" : ` on ${at}`}`,
         kind: "count",
-        what: `less the other profiles' published shares, it gives back the suppressed share of profile ${profiles[i]}: ${group.at_risk} customer${group.at_risk === 1 ? "" : "s"} at risk, below privacy.minGroupSize (${min})`,
+        what: `beside the other profiles' published shares, the suppressed share of profile ${profiles[i]} is the only one unknown, so subtraction gives it back (exactly where every customer's risk was assessed): ${group.at_risk} customer${group.at_risk === 1 ? "" : "s"} at risk, below privacy.minGroupSize (${min})`,
         fix: 'Hide another profile\'s share beside it (at_risk_suppressed "complement"), as suppressRisk in loaders/profile/risk-suppression.ts does.'
       });
     }

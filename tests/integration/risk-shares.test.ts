@@ -194,7 +194,7 @@ describe("checkPrivacy(store, dir, config): at-risk shares", () => {
       [
         "_file/data/briefing.0a1b2c3d.json",
         "all customers' at-risk share on 2026-10-31",
-        "less the other profiles' published shares, it gives back the suppressed share of profile P1: 3 customers at risk, below privacy.minGroupSize (10)"
+        "beside the other profiles' published shares, the suppressed share of profile P1 is the only one unknown, so subtraction gives it back (exactly where every customer's risk was assessed): 3 customers at risk, below privacy.minGroupSize (10)"
       ]
     ]);
   });
