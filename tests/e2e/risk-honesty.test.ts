@@ -40,11 +40,16 @@ function published(root: string, name: string, ext: string): string {
 const readJson = (path: string) => JSON.parse(readFileSync(path, "utf8"));
 const siteRisk = (root: string): RiskSummary => readJson(published(root, "site", "json")).risk;
 
-/** Every member named at_risk… in a JSON document, with where it is. */
+/**
+ * Every member named at_risk… in a JSON document, with where it is; not at_risk_suppressed,
+ * which says whether a share is withheld for privacy (false: not), not a figure of risk.
+ */
 function atRiskMembers(node: unknown, path = ""): [string, unknown][] {
   if (!node || typeof node !== "object") return [];
   return Object.entries(node).flatMap(([key, child]) => [
-    ...(/^at_risk/.test(key) ? [[`${path}.${key}`, child] as [string, unknown]] : []),
+    ...(/^at_risk(?!_suppressed)/.test(key)
+      ? [[`${path}.${key}`, child] as [string, unknown]]
+      : []),
     ...atRiskMembers(child, `${path}.${key}`)
   ]);
 }

@@ -179,36 +179,27 @@ describe("what changed on a profile report", () => {
     expectSnapshot("profile-changes", view);
   });
 
+  /** The "At risk" row's cells for these changes. */
+  const riskRow = (c: ProfileChanges) => {
+    const view = changesView(c, {minGroupSize: 10, document: testDocument()});
+    const row = [...view.querySelectorAll("tbody tr")].find(
+      (r) => r.firstChild?.textContent === "At risk"
+    );
+    return [...row!.children].map((cell) => cell.textContent);
+  };
+
   it("says 'not assessed' for a side whose risk was not assessed, and no change in risk", () => {
     const unassessed = {...changes, at_risk_share: {before: null, after: 0.0262}};
-    const view = changesView(unassessed, {minGroupSize: 10, document: testDocument()});
-    const risk = [...view.querySelectorAll("tbody tr")].find(
-      (r) => r.firstChild?.textContent === "At risk"
-    );
-    expect([...risk!.children].map((c) => c.textContent)).toEqual([
-      "At risk",
-      "not assessed",
-      "2.6%",
-      "–"
-    ]);
+    expect(riskRow(unassessed)).toEqual(["At risk", "not assessed", "2.6%", "–"]);
   });
 
-  it("says 'fewer than 10 customers' for a side with a suppressed share, not 'not assessed'", () => {
+  it("says 'fewer than 10 customers' for a side with a suppressed share, 'suppressed' for one hidden beside it", () => {
     const few = {
       ...changes,
-      at_risk_share: {before: null, after: 0.0262},
-      at_risk_suppressed: {before: true, after: false}
+      at_risk_share: {before: null, after: null},
+      at_risk_suppressed: {before: true, after: "complement" as const}
     };
-    const view = changesView(few, {minGroupSize: 10, document: testDocument()});
-    const risk = [...view.querySelectorAll("tbody tr")].find(
-      (r) => r.firstChild?.textContent === "At risk"
-    );
-    expect([...risk!.children].map((c) => c.textContent)).toEqual([
-      "At risk",
-      "fewer than 10 customers",
-      "2.6%",
-      "–"
-    ]);
+    expect(riskRow(few)).toEqual(["At risk", "fewer than 10 customers", "suppressed", "–"]);
   });
 
   it("says so when there is no earlier snapshot", () => {
