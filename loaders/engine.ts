@@ -583,7 +583,16 @@ export async function runProfiling(
     );
 
   const profiles = await stages.time("profiles", () =>
-    buildProfiles(store, catalog, traits, notes, log, identities.names, config.currency)
+    buildProfiles(
+      store,
+      catalog,
+      traits,
+      notes,
+      log,
+      identities.names,
+      config.currency,
+      config.privacy.minGroupSize
+    )
   );
   for (const p of profiles) log(`${p.id} ${p.name}: ${p.summary}`);
 

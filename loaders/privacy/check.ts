@@ -6,7 +6,8 @@
  *   (`privacy.identifiers` false): an e-mail address, a phone number, a full name or a street
  *   address (identifiers.ts says how each is compared), of a customer in the store's
  *   `customers` table or a quarantined customer row (roster.ts);
- * - a published aggregate covers fewer than `privacy.minGroupSize` customers (group-size.ts);
+ * - a published aggregate covers fewer than `privacy.minGroupSize` customers (group-size.ts),
+ *   an at-risk share among them: it stands for the customers at risk (risk-shares.ts);
  * - a suppressed count of a published table follows from its published cells and totals by
  *   subtraction (differencing.ts);
  * - a customer sample published for analysis has a combination of quasi-identifiers shared by
@@ -30,6 +31,7 @@ import {checkSamples} from "./k-anonymity.ts";
 import {identifierIndex, nameCustomers} from "./roster.ts";
 import {publishedFiles, scanPublished} from "./scan.ts";
 import {differencing} from "./differencing.ts";
+import {checkRiskShares} from "./risk-shares.ts";
 
 /**
  * Checks every file under dir against the store's customers and the config's privacy settings.
@@ -43,9 +45,13 @@ export async function checkPrivacy(
   const start = performance.now();
   const index = config.privacy.identifiers ? null : await identifierIndex(store, config);
   const report = await scanPublished(dir, index, config.privacy.minGroupSize);
-  const tables = await differencing(dir, await publishedFiles(dir), config.privacy.minGroupSize);
+  const files = await publishedFiles(dir);
+  const tables = await differencing(dir, files, config.privacy.minGroupSize);
   report.violations.push(...tables.violations);
   report.tables = tables.tables;
+  const risk = await checkRiskShares(store, dir, files, config.privacy.minGroupSize);
+  report.violations.push(...risk.violations);
+  report.counts += risk.checked;
   await checkSamples(store, dir, config.privacy.minGroupSize, report);
   if (report.violations.some((v) => v.value !== undefined))
     await nameCustomers(store, config, report);

@@ -13,6 +13,8 @@ import type {Store} from "../core/store.ts";
 import {ident, join, sql, valueList} from "../core/sql.ts";
 import {transformed} from "./matrix.ts";
 import type {Trait} from "./traits.ts";
+import {fewAtRisk} from "../../src/contracts/risk.ts";
+import {storedSuppression, suppressRisk} from "./risk-suppression.ts";
 
 export interface Profile extends ProfileFacts {
   name: string;
@@ -28,20 +30,37 @@ const byProfileNumber = (a: string, b: string) => Number(a.slice(1)) - Number(b.
 
 /**
  * The whole base's value figures, the one base every page compares a profile with: expected
- * value and P(alive) over the customers with a value, the at-risk share over those assessed.
+ * value and P(alive) over the customers with a value, the at-risk share over those assessed
+ * (and how many customers are at risk, and in all, to suppress a share of a few: fewAtRisk).
  */
-export async function baseValue(
-  store: Store
-): Promise<{value12m: number | null; p_alive: number | null; at_risk: number | null} | undefined> {
+export async function baseValue(store: Store): Promise<
+  | {
+      value12m: number | null;
+      p_alive: number | null;
+      at_risk: number | null;
+      at_risk_customers: number;
+      customers: number;
+    }
+  | undefined
+> {
   return store.one(
     sql`SELECT avg(v.expected_value_12m) AS value12m, avg(v.p_alive) AS p_alive,
-          avg(v.at_risk::DOUBLE) AS at_risk
+          avg(v.at_risk::DOUBLE) AS at_risk,
+          count(*) FILTER (WHERE v.at_risk)::INTEGER AS at_risk_customers,
+          count(*)::INTEGER AS customers
         FROM customer_profiles p JOIN customer_value v USING (customer_id)`
   );
 }
 
-/** The facts of every profile, from the clustering, the features and the customer values. */
-async function profileFacts(store: Store, catalog: CatalogEntry[]): Promise<ProfileFacts[]> {
+/**
+ * The facts of every profile, from the clustering, the features and the customer values; an
+ * at-risk share of 1 to minGroupSize − 1 customers at risk is left out (atRiskSuppressed).
+ */
+export async function profileFacts(
+  store: Store,
+  catalog: CatalogEntry[],
+  minGroupSize: number
+): Promise<ProfileFacts[]> {
   const hasSpend = catalog.some((f) => f.id === "spend_12m" && f.measured);
   const hasValue = await store.has("customer_value");
   const rows = await store.all<{
@@ -54,16 +73,18 @@ async function profileFacts(store: Store, catalog: CatalogEntry[]): Promise<Prof
     value12m: number | null;
     p_alive: number | null;
     at_risk: number | null;
+    at_risk_customers: number | null;
   }>(
     sql`SELECT q.profile_id, q.customers, q.share, q.silhouette, q.stability,
           ${hasSpend ? sql`s.revenue` : sql`NULL::DOUBLE AS revenue`},
-          ${hasValue ? sql`v.value12m, v.p_alive, v.at_risk` : sql`NULL::DOUBLE AS value12m, NULL::DOUBLE AS p_alive, NULL::DOUBLE AS at_risk`}
+          ${hasValue ? sql`v.value12m, v.p_alive, v.at_risk, v.at_risk_customers` : sql`NULL::DOUBLE AS value12m, NULL::DOUBLE AS p_alive, NULL::DOUBLE AS at_risk, NULL::INTEGER AS at_risk_customers`}
         FROM cluster_quality q
         ${hasSpend ? sql`LEFT JOIN (SELECT p.profile_id, sum(f.spend_12m) AS revenue FROM customer_profiles p JOIN features f USING (customer_id) GROUP BY 1) s USING (profile_id)` : sql``}
         ${
           hasValue
             ? sql`LEFT JOIN (SELECT p.profile_id, avg(v.expected_value_12m) AS value12m, avg(v.p_alive) AS p_alive,
-                   avg(v.at_risk::DOUBLE) AS at_risk
+                   avg(v.at_risk::DOUBLE) AS at_risk,
+                   count(*) FILTER (WHERE v.at_risk)::INTEGER AS at_risk_customers
                  FROM customer_profiles p JOIN customer_value v USING (customer_id) GROUP BY 1) v USING (profile_id)`
             : sql``
         }
@@ -71,8 +92,17 @@ async function profileFacts(store: Store, catalog: CatalogEntry[]): Promise<Prof
   );
   const base = hasValue ? await baseValue(store) : undefined;
   const revenue = rows.reduce((sum, r) => sum + (r.revenue ?? 0), 0);
+  const shown = suppressRisk(
+    rows.map((r) => ({
+      atRisk: r.at_risk === null ? null : r.at_risk_customers,
+      customers: r.customers
+    })),
+    minGroupSize
+  );
+  const baseFew =
+    base?.at_risk != null && fewAtRisk(base.at_risk_customers, base.customers, minGroupSize);
   return rows
-    .map((r) => ({
+    .map((r, i) => ({
       id: r.profile_id,
       customers: r.customers,
       share: r.share,
@@ -81,8 +111,10 @@ async function profileFacts(store: Store, catalog: CatalogEntry[]): Promise<Prof
       baseValue12m: base?.value12m ?? null,
       pAlive: r.p_alive,
       basePAlive: base?.p_alive ?? null,
-      atRiskShare: r.at_risk,
-      baseAtRiskShare: base?.at_risk ?? null,
+      atRiskShare: shown.profiles[i] ? null : r.at_risk,
+      atRiskSuppressed: shown.profiles[i],
+      baseAtRiskShare: baseFew ? null : (base?.at_risk ?? null),
+      baseAtRiskSuppressed: baseFew,
       silhouette: r.silhouette,
       stability: r.stability
     }))
@@ -135,9 +167,10 @@ export async function buildProfiles(
   notes: Map<string, ProfileNote>,
   log: (line: string) => void = () => {},
   kept: Map<string, string> = new Map(),
-  currency: string | null = null
+  currency: string | null = null,
+  minGroupSize = 10
 ): Promise<Profile[]> {
-  const facts = await profileFacts(store, catalog);
+  const facts = await profileFacts(store, catalog, minGroupSize);
   const phrases = new Map<string, Phrases>(
     catalog.map((f) => [f.id, {high: f.high, low: f.low, describeOnly: f.describeOnly}])
   );
@@ -165,7 +198,7 @@ export async function buildProfiles(
       log(`${f.id}: the kept name "${previous}" does not read as words; named "${generatedName}"`);
     const keptName = stableName(previous, generatedName);
     const name = note?.name ?? keptName;
-    const document = describeProfile(f, own, {name, measuredDimensions, currency});
+    const document = describeProfile(f, own, {name, measuredDimensions, currency, minGroupSize});
     profiles.push({
       ...f,
       name,
@@ -184,7 +217,8 @@ async function storeProfiles(store: Store, profiles: Profile[]): Promise<void> {
   await store.run(sql`CREATE OR REPLACE TABLE profiles (
     profile_id VARCHAR, name VARCHAR, generated_name VARCHAR, summary VARCHAR, customers INTEGER,
     share DOUBLE, revenue_share DOUBLE, value_12m DOUBLE, p_alive DOUBLE, at_risk_share DOUBLE,
-    silhouette DOUBLE, stability DOUBLE, notes VARCHAR, stable_name VARCHAR)`);
+    silhouette DOUBLE, stability DOUBLE, notes VARCHAR, stable_name VARCHAR,
+    at_risk_suppressed VARCHAR)`);
   await store.run(sql`CREATE OR REPLACE TABLE profile_sentences (
     profile_id VARCHAR, section VARCHAR, position INTEGER, text VARCHAR, feature VARCHAR, level VARCHAR)`);
   for (const p of profiles) {
@@ -203,7 +237,8 @@ async function storeProfiles(store: Store, profiles: Profile[]): Promise<void> {
         p.silhouette,
         p.stability,
         JSON.stringify(p.notes),
-        p.stableName
+        p.stableName,
+        storedSuppression(p.atRiskSuppressed)
       ])})`
     );
     for (const section of SECTIONS) {

@@ -6,6 +6,7 @@
  * number it stands beside (quantifiers.ts), and no advice contradicts another in the same box:
  * a channel the profile shuns is never the one to reach them by. The name is names.ts's.
  */
+import type {AtRiskSuppressed} from "../../src/contracts/risk.ts";
 import {formatPercentChange, formatShare} from "../../src/contracts/share.ts";
 import {formatMoney} from "../../src/contracts/money.ts";
 import {quantifier, shownPercent} from "./quantifiers.ts";
@@ -23,8 +24,11 @@ export interface ProfileFacts {
   baseValue12m: number | null;
   pAlive: number | null;
   basePAlive: number | null;
+  /** Null where not assessed, or suppressed: fewer than minGroupSize customers at risk. */
   atRiskShare: number | null;
+  atRiskSuppressed: AtRiskSuppressed;
   baseAtRiskShare: number | null;
+  baseAtRiskSuppressed: boolean;
   silhouette: number | null;
   stability: number | null;
 }
@@ -125,13 +129,16 @@ export function describeProfile(
   {
     name,
     measuredDimensions,
-    currency = null
+    currency = null,
+    minGroupSize = 10
   }: {
     name: string;
     /** Dimensions with at least one measured feature. */
     measuredDimensions: Set<string>;
     /** The currency amounts are written in (ISO 4217); null: bare numbers. */
     currency?: string | null;
+    /** privacy.minGroupSize, for "fewer than 10" where an at-risk share is suppressed. */
+    minGroupSize?: number;
   }
 ): ProfileDocument {
   const inDimensions = (dimensions: string[]) =>
@@ -324,9 +331,23 @@ export function describeProfile(
       level: null
     });
   }
-  if (facts.atRiskShare !== null && facts.baseAtRiskShare !== null) {
+  const atRisk = (share: number | null, suppressed: AtRiskSuppressed) =>
+    suppressed === "complement"
+      ? "a share not shown (so that a smaller one cannot be worked out)"
+      : suppressed
+        ? `fewer than ${minGroupSize} of them`
+        : share === null
+          ? null
+          : `${percent(share)} of them`;
+  const risk = atRisk(facts.atRiskShare, facts.atRiskSuppressed);
+  const baseRisk = facts.baseAtRiskSuppressed
+    ? `fewer than ${minGroupSize}`
+    : facts.baseAtRiskShare === null
+      ? null
+      : percent(facts.baseAtRiskShare);
+  if (risk !== null && baseRisk !== null) {
     value.push({
-      text: `At risk: ${percent(facts.atRiskShare)} of them, against ${percent(facts.baseAtRiskShare)} of all customers.`,
+      text: `At risk: ${risk}, against ${baseRisk} of all customers.`,
       feature: "at_risk",
       level: null
     });

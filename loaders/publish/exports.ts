@@ -33,7 +33,7 @@ export const SCHEMAS_DIR = join(PROJECT_DIR, "schemas");
 /** Each export's schema file in schemas/ and the version of it the export is written in. */
 export const EXPORT_SCHEMAS = {
   customers: {file: "customers.v2.json", version: "2.0.0"},
-  profiles: {file: "profiles.v1.json", version: "1.1.0"},
+  profiles: {file: "profiles.v1.json", version: "1.2.0"},
   changes: {file: "changes.v2.json", version: "2.0.0"}
 } as const;
 

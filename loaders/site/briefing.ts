@@ -95,6 +95,7 @@ export async function briefing(
     value_12m: p.value_12m,
     p_alive: p.p_alive,
     at_risk_share: p.at_risk_share,
+    at_risk_suppressed: p.at_risk_suppressed,
     outcomes: p.outcomes,
     stability: p.quality.stability
   }));

@@ -13,6 +13,7 @@
  */
 import {existsSync} from "node:fs";
 import {readFile} from "node:fs/promises";
+import {readSuppression} from "../profile/risk-suppression.ts";
 import {DIGITS, round, roundRow} from "./published.ts";
 import {rowsToArrow} from "./arrow.ts";
 import {generalise, type Generalised} from "./generalise.ts";
@@ -320,10 +321,13 @@ export async function exploreDocument(
     : null;
   const profiles = (
     await store.all<ExploreProfile & Row>(
-      sql`SELECT profile_id AS id, name, customers, share, value_12m, p_alive, at_risk_share
-       FROM profiles ORDER BY ${byProfileId()}`
+      sql`SELECT profile_id AS id, name, customers, share, value_12m, p_alive, at_risk_share,
+         at_risk_suppressed FROM profiles ORDER BY ${byProfileId()}`
     )
-  ).map((p) => roundRow(p, DIGITS.export));
+  ).map((p) => ({
+    ...roundRow(p, DIGITS.export),
+    at_risk_suppressed: readSuppression(p.at_risk_suppressed as string | null)
+  }));
   const traits = (await store.has("profile_traits")) ? await traitTable(store) : [];
   const sampled = await canSample(store, options);
   const total = sampled

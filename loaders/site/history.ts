@@ -8,6 +8,8 @@
  */
 import type {PortraitConfig} from "../config/project.ts";
 import {cents, round, suppress} from "./published.ts";
+import {baseTrend} from "./story.ts";
+import {snapshotRisk} from "./at-risk.ts";
 import {protectCrosstab} from "../core/margins.ts";
 import {byProfileId, sql, val} from "../core/sql.ts";
 import {MIN_DRIFT_CUSTOMERS} from "../history/snapshots.ts";
@@ -80,6 +82,7 @@ export async function historyData(store: Store, o: HistoryOptions): Promise<Hist
       snapshots: [],
       profiles: [],
       series: [],
+      base: [],
       flows: [],
       movers: null,
       drift: {thresholds, latest: [], series: []}
@@ -117,6 +120,7 @@ export async function historyData(store: Store, o: HistoryOptions): Promise<Hist
      ORDER BY from_snapshot, source = 'joined', ${byProfileId(sql`source`)}, ${byProfileId(sql`target`)}`
   );
   const names = await labels(store);
+  const risk = await snapshotRisk(store, min);
   const psi = await store.all<{from: string; profile_id: string; feature: string; psi: number}>(
     sql`SELECT strftime(from_snapshot, '%Y-%m-%d') AS "from", profile_id, feature, psi
      FROM profile_feature_psi ORDER BY from_snapshot, profile_id, psi DESC, feature`
@@ -169,20 +173,28 @@ export async function historyData(store: Store, o: HistoryOptions): Promise<Hist
     series: series.map((r) => {
       const customers = Number(r.customers);
       const shown = suppress(customers, min);
+      // null where no customer's risk was assessed at that snapshot ("not assessed")
       const atRisk = r.at_risk_customers === null ? null : Number(r.at_risk_customers);
-      const risk = shown === null || atRisk === null ? null : atRisk;
+      const few = risk.get(String(r.snapshot))?.get(String(r.profile_id)) ?? false;
       return {
         snapshot: String(r.snapshot),
         profile_id: String(r.profile_id),
         customers: shown,
         share: shown === null ? null : round(Number(r.share)),
-        at_risk_customers: risk === null ? null : suppress(risk, min),
+        at_risk_customers: atRisk === null || few ? null : atRisk,
         // Of the customers whose risk was assessed, as a profile's at-risk share is.
-        at_risk_share: risk === null ? null : round(risk / Number(r.assessed)),
+        at_risk_share: atRisk === null || few ? null : round(atRisk / Number(r.assessed)),
+        at_risk_suppressed: few,
         value_12m: shown === null ? null : cents(r.value_12m === null ? null : Number(r.value_12m)),
         spend_12m: shown === null ? null : cents(r.spend_12m === null ? null : Number(r.spend_12m))
       };
     }),
+    base: (await baseTrend(store, min)).map((t) => ({
+      snapshot: t.snapshot,
+      customers: t.customers,
+      at_risk_share: t.at_risk_share,
+      at_risk_suppressed: t.at_risk_suppressed
+    })),
     flows: protectFlows(flows, min).sort(
       (a, b) =>
         a.from.localeCompare(b.from) ||
@@ -306,14 +318,18 @@ export async function profileChanges(
      GROUP BY snapshot ORDER BY snapshot`
   );
   const at = (date: string) => sizes.find((s) => s.snapshot === date);
+  const risk = await snapshotRisk(store, min);
   const side = (date: string) => {
     const s = at(date);
     const customers = s ? suppress(s.customers, min) : null;
     const shown = customers !== null && customers > 0;
+    const few = risk.get(date)?.get(profileId) ?? false;
     return {
       customers,
       share: s && shown ? round(s.customers / s.total) : null,
-      at_risk_share: s && shown && s.at_risk !== null ? round(s.at_risk / s.assessed) : null,
+      at_risk_share:
+        s && shown && s.at_risk !== null && !few ? round(s.at_risk / s.assessed) : null,
+      at_risk_suppressed: few,
       value: s && shown ? cents(s.value) : null
     };
   };
@@ -389,6 +405,7 @@ export async function profileChanges(
     customers: {before: before.customers, after: after.customers},
     share: {before: before.share, after: after.share},
     at_risk_share: {before: before.at_risk_share, after: after.at_risk_share},
+    at_risk_suppressed: {before: before.at_risk_suppressed, after: after.at_risk_suppressed},
     value_per_customer: {before: before.value, after: after.value},
     moved_in: moved(
       flows.filter((f) => f.target === profileId),

@@ -3,6 +3,7 @@
  * traits, narrative and the analysts' notes. The profiles page, the overview and the reports
  * read it, and exports/profiles.json publishes it.
  */
+import {readSuppression} from "../profile/risk-suppression.ts";
 import {byProfileId, sql} from "../core/sql.ts";
 import type {Row, Store} from "../core/store.ts";
 import {profileBrief, SECTIONS, SECTION_TITLES} from "../profile/narrative.ts";
@@ -73,6 +74,7 @@ export async function profilesDocument(store: Store): Promise<ProfilesDocument> 
         value_12m: p.value_12m,
         p_alive: p.p_alive,
         at_risk_share: p.at_risk_share,
+        at_risk_suppressed: readSuppression(p.at_risk_suppressed as string | null),
         quality: {silhouette: p.silhouette, stability: p.stability},
         traits: traits.filter((t) => t.profile_id === id).map(({profile_id: _, ...t}) => t),
         narrative: SECTIONS.map((section) => ({

@@ -21,11 +21,12 @@ import type {
   TrendPoint
 } from "../../src/contracts/briefing.ts";
 import {formatMoney} from "../../src/contracts/money.ts";
-import {longDate} from "../../src/contracts/risk.ts";
+import {fewAtRisk, longDate} from "../../src/contracts/risk.ts";
 import {formatPercentChange, formatShare} from "../../src/contracts/share.ts";
 import {baseValue} from "../profile/documents.ts";
 import {sql, val} from "../core/sql.ts";
 import {cents, round} from "./published.ts";
+import {snapshotRisk} from "./at-risk.ts";
 import type {Store} from "../core/store.ts";
 
 export interface StoryOptions {
@@ -46,31 +47,43 @@ export interface Story {
 
 const count = (n: number) => n.toLocaleString("en-US");
 
-/** The base at each snapshot, oldest first: customers, value, at-risk share, revenue. */
-export async function baseTrend(store: Store): Promise<TrendPoint[]> {
+/**
+ * The base at each snapshot, oldest first: customers, value, at-risk share (suppressed when
+ * fewer than min customers were at risk), revenue.
+ */
+export async function baseTrend(store: Store, min: number): Promise<TrendPoint[]> {
   if (!(await store.has("snapshot_customers"))) return [];
   const rows = await store.all<TrendPoint & Record<string, unknown>>(
     sql`SELECT strftime(snapshot, '%Y-%m-%d') AS snapshot, count(*)::INTEGER AS customers,
        avg(expected_value_12m) AS value_12m,
        CASE WHEN count(at_risk) > 0
          THEN count(*) FILTER (WHERE at_risk)::DOUBLE / count(at_risk) END AS at_risk_share,
+       count(*) FILTER (WHERE at_risk)::INTEGER AS at_risk_customers,
        sum(spend_12m) AS revenue_12m
      FROM snapshot_customers GROUP BY snapshot ORDER BY snapshot`
   );
-  return rows.map((r) => ({
-    snapshot: r.snapshot,
-    customers: Number(r.customers),
-    value_12m: cents(number(r.value_12m)),
-    at_risk_share: round(number(r.at_risk_share)),
-    revenue_12m: cents(number(r.revenue_12m))
-  }));
+  return rows.map((r) => {
+    const few = fewAtRisk(Number(r.at_risk_customers), Number(r.customers), min);
+    return {
+      snapshot: r.snapshot,
+      customers: Number(r.customers),
+      value_12m: cents(number(r.value_12m)),
+      at_risk_share: few ? null : round(number(r.at_risk_share)),
+      at_risk_suppressed: few,
+      revenue_12m: cents(number(r.revenue_12m))
+    };
+  });
 }
 
 /** A figure as DuckDB returns it (a DECIMAL sum is not a JS number) as a number, or null. */
 const number = (x: unknown): number | null => (x === null || x === undefined ? null : Number(x));
 
 /** The whole base's figures: the same query the profiles' "against all customers" use. */
-export async function baseFigures(store: Store, customers: number): Promise<BaseFigures> {
+export async function baseFigures(
+  store: Store,
+  customers: number,
+  min: number
+): Promise<BaseFigures> {
   const profiled = await store.has("customer_profiles");
   const value =
     profiled && (await store.has("customer_value")) ? await baseValue(store) : undefined;
@@ -84,11 +97,16 @@ export async function baseFigures(store: Store, customers: number): Promise<Base
          WHERE customer_id IN (SELECT customer_id FROM customer_profiles)`
       )
     : undefined;
+  const few =
+    value !== undefined &&
+    value.at_risk !== null &&
+    fewAtRisk(value.at_risk_customers, value.customers, min);
   return {
     customers,
     value_12m: cents(number(value?.value12m)),
     p_alive: round(number(value?.p_alive)),
-    at_risk_share: round(number(value?.at_risk)),
+    at_risk_share: few ? null : round(number(value?.at_risk)),
+    at_risk_suppressed: few,
     revenue_12m: cents(number(revenue?.revenue))
   };
 }
@@ -104,8 +122,11 @@ interface RiskMove {
   share_now: number | null;
 }
 
-/** Customers who moved into risk between the movers' snapshots, and the profile most of them are in. */
-async function riskMove(store: Store): Promise<RiskMove | null> {
+/**
+ * Customers who moved into risk between the movers' snapshots, and the profile most of them are
+ * in, with its at-risk share then and now (null when fewer than min customers were at risk).
+ */
+async function riskMove(store: Store, min: number): Promise<RiskMove | null> {
   if (!(await store.has("at_risk_movers"))) return null;
   const total = await store.one<{
     since: string | null;
@@ -133,7 +154,11 @@ async function riskMove(store: Store): Promise<RiskMove | null> {
          GROUP BY snapshot ORDER BY snapshot`
       )
     : [];
-  const at = (date: string) => shares.find((s) => s.snapshot === date)?.share ?? null;
+  const risk = await snapshotRisk(store, min);
+  const at = (date: string) => {
+    const s = shares.find((s) => s.snapshot === date);
+    return s && !risk.get(date)?.get(top!.profile_id) ? s.share : null;
+  };
   return {
     since: total.since,
     until: total.until,
@@ -178,8 +203,8 @@ export async function overviewStory(
   customers: number,
   o: StoryOptions
 ): Promise<Story> {
-  const base = await baseFigures(store, customers);
-  const trend = await baseTrend(store);
+  const base = await baseFigures(store, customers, o.minGroupSize);
+  const trend = await baseTrend(store, o.minGroupSize);
   if (profiles.length === 0) return {headline: null, story: [], base, trend};
   const money = (x: number) => formatMoney(x, o.currency);
   const named = new Map(profiles.map((p) => [p.id, p]));
@@ -188,7 +213,7 @@ export async function overviewStory(
   let headline: string | null = null;
 
   // What changed
-  const move = o.flagged ? await riskMove(store) : null;
+  const move = o.flagged ? await riskMove(store, o.minGroupSize) : null;
   const growth = await fastestGrowth(store, o.minGroupSize);
   const growthText = (g: Growth) => {
     const p = named.get(g.profile_id)!;

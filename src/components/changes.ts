@@ -4,6 +4,7 @@
  * its distinguishing numbers then and now, and a drift alert when one was raised.
  */
 import type {BeforeAfter, Move, ProfileChanges} from "../contracts/report.js";
+import {fewerAtRisk} from "../contracts/risk.js";
 import {formatPercentChange} from "../contracts/share.js";
 import {formatCustomers, formatDate, formatShare, formatValue} from "./format.js";
 
@@ -23,10 +24,13 @@ export function describeChange(pair: BeforeAfter, kind: "share" | "ratio"): stri
 }
 
 /**
- * The share at risk on one side: "not assessed" where the profile's size is shown but its risk
- * is null (that build or snapshot did not assess risk), never "–" or 0 %.
+ * The share at risk on one side: "fewer than N customers" where it is suppressed (it would
+ * single out a few), "not assessed" where the profile's size is shown but its risk is null
+ * (that build or snapshot did not assess risk), never "–" or 0 %.
  */
-function riskShare(changes: ProfileChanges, side: "before" | "after"): string {
+function riskShare(changes: ProfileChanges, side: "before" | "after", min: number): string {
+  const suppressed = changes.at_risk_suppressed?.[side];
+  if (suppressed) return fewerAtRisk(min, suppressed);
   const share = changes.at_risk_share[side];
   return share == null && changes.customers[side] != null ? "not assessed" : formatShare(share);
 }
@@ -95,8 +99,8 @@ export function changesView(
       ),
       row(
         "At risk",
-        riskShare(changes, "before"),
-        riskShare(changes, "after"),
+        riskShare(changes, "before", minGroupSize),
+        riskShare(changes, "after", minGroupSize),
         describeChange(changes.at_risk_share, "share")
       ),
       row(

@@ -10,7 +10,14 @@ import {formatMoney, formatShare, LOG_TICKS, moneyUnit, shareTick} from "./forma
 
 export type GlanceProfile = Pick<
   BriefingProfile,
-  "id" | "name" | "customers" | "share" | "revenue_share" | "value_12m" | "at_risk_share"
+  | "id"
+  | "name"
+  | "customers"
+  | "share"
+  | "revenue_share"
+  | "value_12m"
+  | "at_risk_share"
+  | "at_risk_suppressed"
 >;
 
 type Colors = {domain: string[]; range: string[]};
@@ -112,6 +119,7 @@ export function valueRiskChart(
     baseValue,
     baseRisk,
     currency,
+    minGroupSize = 10,
     document
   }: {
     width: number;
@@ -120,12 +128,23 @@ export function valueRiskChart(
     baseRisk: number | null;
     /** The build's currency (data/site.json), named on the value axis. */
     currency?: string | null;
+    /** privacy.minGroupSize, to say why a profile with a suppressed share is not drawn. */
+    minGroupSize?: number;
     document?: Document;
   }
 ): SVGSVGElement | HTMLElement {
   const data = profiles.filter(
     (p) => p.value_12m !== null && p.value_12m > 0 && p.at_risk_share !== null
   );
+  const named = (state: boolean | string) =>
+    profiles.filter((p) => p.at_risk_suppressed === state).map((p) => `“${p.name}”`);
+  const few = named(true);
+  const hidden = named("complement");
+  const notDrawn = [
+    few.length ? `${few.join(", ")}, fewer than ${minGroupSize} customers at risk` : "",
+    hidden.length ? `${hidden.join(", ")}, hidden so that a smaller share cannot be worked out` : ""
+  ].filter(Boolean);
+  const notDrawnText = notDrawn.length ? ` Not drawn: ${notDrawn.join("; ")}.` : "";
   // On a phone the names beside the dots run into each other: a legend names the colours.
   const narrow = width < NARROW;
   const names = new Map(profiles.map((p) => [p.id, p.name]));
@@ -134,8 +153,7 @@ export function valueRiskChart(
     width,
     height: Math.min(420, Math.max(300, width * 0.55)),
     title: valueRiskFinding(profiles, currency),
-    subtitle:
-      "Expected value per customer over the next 12 months against the share of customers at risk; dot area is customers.",
+    subtitle: `Expected value per customer over the next 12 months against the share of customers at risk; dot area is customers.${notDrawnText}`,
     ariaLabel:
       "Scatter chart of each profile's expected value per customer against its share at risk",
     inset: 28,

@@ -16,6 +16,7 @@ export interface BriefingProfile extends Pick<
   | "value_12m"
   | "p_alive"
   | "at_risk_share"
+  | "at_risk_suppressed"
   | "outcomes"
 > {
   stability: number | null;
@@ -42,8 +43,10 @@ export interface BaseFigures {
   /** Expected value per customer over the next 12 months, over customers with a value. */
   value_12m: number | null;
   p_alive: number | null;
-  /** Of the customers whose risk was assessed; null where it was not. */
+  /** Of the customers whose risk was assessed; null where it was not, or when suppressed. */
   at_risk_share: number | null;
+  /** Fewer than min_group_size customers at risk (fewAtRisk in contracts/risk.ts). */
+  at_risk_suppressed: boolean;
   /** Spend in the last 12 months, all customers. */
   revenue_12m: number | null;
 }
@@ -54,6 +57,7 @@ export interface TrendPoint {
   customers: number;
   value_12m: number | null;
   at_risk_share: number | null;
+  at_risk_suppressed: boolean;
   revenue_12m: number | null;
 }
 

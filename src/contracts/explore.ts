@@ -3,6 +3,7 @@
  * projection, the brush and SQL in the browser, and beside it what the page needs to label and
  * compare them (data/explore.json): the feature catalogue, the profiles and their traits.
  */
+import type {AtRiskSuppressed} from "./risk.js";
 
 /** A feature the sample carries, with what the page labels it by. */
 export interface ExploreFeature {
@@ -68,6 +69,8 @@ export interface ExploreProfile {
   value_12m: number | null;
   p_alive: number | null;
   at_risk_share: number | null;
+  /** Fewer than privacy.minGroupSize customers at risk: the share is null (contracts/risk.ts). */
+  at_risk_suppressed: AtRiskSuppressed;
 }
 
 /** A profile's value on one trait: its mean (numbers) or share (category levels), and the effect. */

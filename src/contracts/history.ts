@@ -5,6 +5,7 @@
  * publishes aggregates only); and the drift of each profile with the reasons for any alert.
  * Every count of customers covers at least min_group_size customers or is null.
  */
+import type {AtRiskSuppressed} from "./risk.js";
 
 /** A snapshot: the customer base as it stood at the end of a period; the current build last. */
 export interface HistorySnapshot {
@@ -19,8 +20,15 @@ export interface HistoryPoint {
   profile_id: string;
   customers: number | null;
   share: number | null;
+  /** Null where risk was not assessed at that snapshot, or when suppressed. */
   at_risk_customers: number | null;
   at_risk_share: number | null;
+  /**
+   * True when 1 to min_group_size − 1 customers were at risk, or the profile had that few
+   * customers (fewAtRisk in contracts/risk.ts): the share is null and the page says "fewer than
+   * N customers", not "not assessed"; "complement" when hidden beside such a share.
+   */
+  at_risk_suppressed: AtRiskSuppressed;
   value_12m: number | null;
   spend_12m: number | null;
 }
@@ -90,6 +98,16 @@ export interface HistoryData {
   snapshots: HistorySnapshot[];
   profiles: {id: string; name: string}[];
   series: HistoryPoint[];
+  /**
+   * All customers at each snapshot: the share at risk over every profile, suppressed as a
+   * profile's is (the profiles' suppressed shares leave it out of any sum of theirs).
+   */
+  base: {
+    snapshot: string;
+    customers: number;
+    at_risk_share: number | null;
+    at_risk_suppressed: boolean;
+  }[];
   flows: HistoryFlow[];
   /** Null when the build publishes aggregates only (privacy.customerLevel false). */
   movers: Movers | null;

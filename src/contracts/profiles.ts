@@ -3,6 +3,7 @@
  * document): facts, brief for agents, quality, distinguishing traits, narrative and notes.
  * The overview and each profile's report take their profiles from it.
  */
+import type {AtRiskSuppressed} from "./risk.js";
 
 /** One of a profile's distinguishing traits: its value against the base's, and the effect. */
 export interface ProfileTrait {
@@ -65,7 +66,14 @@ export interface Profile {
   revenue_share: number | null;
   value_12m: number | null;
   p_alive: number | null;
+  /** Of the customers whose risk was assessed; null where it was not, or when suppressed. */
   at_risk_share: number | null;
+  /**
+   * True when 1 to privacy.minGroupSize − 1 customers are at risk (fewAtRisk in
+   * contracts/risk.ts): the share is null and pages say "fewer than N customers"; "complement"
+   * when hidden beside such a share, so that all customers' share cannot give it back.
+   */
+  at_risk_suppressed: AtRiskSuppressed;
   quality: {silhouette: number | null; stability: number | null};
   traits: ProfileTrait[];
   narrative: NarrativeSection[];

@@ -3,6 +3,7 @@
  * base as distributions, its geography, how it spreads across the segments, and what changed
  * since the previous snapshot. A count under min_group_size customers is published as null.
  */
+import type {AtRiskSuppressed} from "./risk.js";
 import type {Profile, ProfileTrait} from "./profiles.js";
 
 /** A trait the report draws: a distinguishing one, a category level or a flag. */
@@ -106,6 +107,8 @@ export interface ProfileChanges {
   customers: BeforeAfter;
   share: BeforeAfter;
   at_risk_share: BeforeAfter;
+  /** Each side's share suppressed: fewer than min_group_size customers at risk (HistoryPoint). */
+  at_risk_suppressed: {before: AtRiskSuppressed; after: AtRiskSuppressed};
   value_per_customer: BeforeAfter;
   moved_in: Move[];
   moved_out: Move[];

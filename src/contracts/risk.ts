@@ -54,6 +54,34 @@ export interface RiskSummary {
   value_spend: "gamma_gamma" | "shrunk" | null;
 }
 
+/**
+ * Whether an at-risk share stays unpublished because it would single out a small group: 1 to
+ * min − 1 customers at risk, or a group of 1 to min − 1 customers (privacy.minGroupSize). Such
+ * a share is published as null with `at_risk_suppressed` true, and pages say "fewer than N
+ * customers" where it would be: not "not assessed", which means no model could say. None at
+ * risk is published as 0 %, like a count of 0.
+ */
+export function fewAtRisk(atRisk: number, customers: number, min: number): boolean {
+  const small = (n: number) => n > 0 && n < min;
+  return small(atRisk) || small(customers);
+}
+
+/**
+ * How an at-risk share is published: false, as it is; true, suppressed because fewer than
+ * min_group_size customers are at risk (or in the group); "complement", hidden beside such a
+ * share so that it cannot be worked out from all customers' share by subtraction (it may be
+ * large).
+ */
+export type AtRiskSuppressed = boolean | "complement";
+
+/**
+ * Where a suppressed at-risk share would be: "fewer than 10 customers"; "suppressed" for a
+ * share hidden beside one (it may be large).
+ */
+export function fewerAtRisk(min: number, suppressed: AtRiskSuppressed = true): string {
+  return suppressed === "complement" ? "suppressed" : `fewer than ${min} customers`;
+}
+
 /** "a 62%" or "an 85%": the article as the number is read (eight, eighty…, eleven, eighteen). */
 export function withArticle(share: string): string {
   return `${/^(8|1[18](?![0-9]))/.test(share) ? "an" : "a"} ${share}`;

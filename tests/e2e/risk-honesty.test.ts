@@ -40,11 +40,16 @@ function published(root: string, name: string, ext: string): string {
 const readJson = (path: string) => JSON.parse(readFileSync(path, "utf8"));
 const siteRisk = (root: string): RiskSummary => readJson(published(root, "site", "json")).risk;
 
-/** Every member named at_risk… in a JSON document, with where it is. */
+/**
+ * Every member named at_risk… in a JSON document, with where it is; not at_risk_suppressed,
+ * which says whether a share is withheld for privacy (false: not), not a figure of risk.
+ */
 function atRiskMembers(node: unknown, path = ""): [string, unknown][] {
   if (!node || typeof node !== "object") return [];
   return Object.entries(node).flatMap(([key, child]) => [
-    ...(/^at_risk/.test(key) ? [[`${path}.${key}`, child] as [string, unknown]] : []),
+    ...(/^at_risk(?!_suppressed)/.test(key)
+      ? [[`${path}.${key}`, child] as [string, unknown]]
+      : []),
     ...atRiskMembers(child, `${path}.${key}`)
   ]);
 }
@@ -216,9 +221,17 @@ describe("the shared demo build, where the backtest set the flag", () => {
   it("shows a percentage where the at-risk figure goes (Overview, report, table, History), and the backtest's evidence on the report", async () => {
     for (const path of ["/", "/profiles/p1", "/profiles", "/history"])
       await checkAtRisk(url(), path, async (texts, page) => {
+        // a share withheld for privacy: fewer than 10 at risk, or hidden beside such a share
+        const withheld = /^(fewer than [0-9]+ customers|suppressed)$/;
         expect(
-          // a share, or (what changed on a report) its change in points
-          texts.filter((t) => !/^([0-9]+(\.[0-9]+)?%|[+−][0-9]+\.[0-9] pts|unchanged)$/.test(t)),
+          // a share, or (what changed on a report) its change in points; "–" only beside a
+          // withheld share, whose change is not stated
+          texts.filter(
+            (t) =>
+              !/^([0-9]+(\.[0-9]+)?%|[+−][0-9]+\.[0-9] pts|unchanged)$/.test(t) &&
+              !withheld.test(t) &&
+              !(t === "–" && texts.some((other) => withheld.test(other)))
+          ),
           path
         ).toEqual([]);
         if (path === "/profiles/p1")

@@ -76,10 +76,12 @@ beforeAll(async () => {
     feature("channel", "category", "category"),
     feature("income", "number", "currency", {measured: false, note: "no income column"})
   ]);
+  // Rare's one customer at risk is suppressed, and Regular's 5 hidden beside it
   await store.run(sql`CREATE TABLE profiles (profile_id VARCHAR, name VARCHAR, customers INTEGER,
-    share DOUBLE, value_12m DOUBLE, p_alive DOUBLE, at_risk_share DOUBLE)`);
-  await store.run(sql`INSERT INTO profiles VALUES ('p2', 'Rare', 10, 1 / 3, 12.3456789, 0.5, 0.1),
-    ('p1', 'Regular', 20, 2 / 3, 20, 0.7, 0.25)`);
+    share DOUBLE, value_12m DOUBLE, p_alive DOUBLE, at_risk_share DOUBLE, at_risk_suppressed VARCHAR)`);
+  await store.run(sql`INSERT INTO profiles VALUES
+    ('p2', 'Rare', 10, 1 / 3, 12.3456789, 0.5, NULL, 'few'),
+    ('p1', 'Regular', 20, 2 / 3, 20, 0.7, NULL, 'complement')`);
   await store.run(sql`CREATE TABLE profile_traits (profile_id VARCHAR, feature VARCHAR, level VARCHAR,
     dimension VARCHAR, label VARCHAR, unit VARCHAR, kind VARCHAR, profile_value DOUBLE,
     base_value DOUBLE, effect DOUBLE, effect_low DOUBLE, effect_high DOUBLE,
@@ -179,9 +181,9 @@ describe("exploreDocument(store, options)", () => {
       {id: "age", column: "segment_age", label: "Age"},
       {id: "country", column: "segment_country", label: "Country"}
     ]);
-    expect(doc.profiles.map((p) => [p.id, p.value_12m])).toEqual([
-      ["p1", 20],
-      ["p2", 12.3457]
+    expect(doc.profiles.map((p) => [p.id, p.value_12m, p.at_risk_suppressed])).toEqual([
+      ["p1", 20, "complement"],
+      ["p2", 12.3457, true]
     ]);
   });
 

@@ -199,7 +199,7 @@ describe("writeExports(store, dir, {segments})", () => {
     expect(validators.profiles(document), JSON.stringify(validators.profiles.errors)).toBe(true);
     expect(document).toEqual({
       $schema: "./schemas/profiles.v1.json",
-      schema_version: "1.1.0",
+      schema_version: "1.2.0",
       as_of: "2024-12-31",
       currency: "EUR",
       k: 2,
@@ -217,6 +217,7 @@ describe("writeExports(store, dir, {segments})", () => {
           value_12m: 0.333333,
           p_alive: 0.51,
           at_risk_share: 0.5,
+          at_risk_suppressed: false,
           quality: {silhouette: 0.123457, stability: 0.95},
           traits: [
             {
@@ -302,6 +303,7 @@ describe("writeExports(store, dir, {segments})", () => {
           value_12m: 100,
           p_alive: 0.9,
           at_risk_share: 0,
+          at_risk_suppressed: false,
           quality: {silhouette: 0.25, stability: 0.8},
           traits: [
             {

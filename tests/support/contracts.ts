@@ -130,6 +130,7 @@ const PROFILE_FACTS: Shape<Omit<Profile, "traits">> = {
   value_12m: true,
   p_alive: true,
   at_risk_share: true,
+  at_risk_suppressed: true,
   quality: {silhouette: true, stability: true},
   narrative: {section: true, title: true, sentences: true},
   notes: true,
@@ -170,13 +171,28 @@ export const BRIEFING: Shape<Briefing> = {
     value_12m: true,
     p_alive: true,
     at_risk_share: true,
+    at_risk_suppressed: true,
     outcomes: PROFILE_FACTS.outcomes,
     stability: true
   },
   headline: true,
   story: {kind: true, text: true, href: true, link: true, profile_id: true},
-  base: {customers: true, value_12m: true, p_alive: true, at_risk_share: true, revenue_12m: true},
-  trend: {snapshot: true, customers: true, value_12m: true, at_risk_share: true, revenue_12m: true}
+  base: {
+    customers: true,
+    value_12m: true,
+    p_alive: true,
+    at_risk_share: true,
+    at_risk_suppressed: true,
+    revenue_12m: true
+  },
+  trend: {
+    snapshot: true,
+    customers: true,
+    value_12m: true,
+    at_risk_share: true,
+    at_risk_suppressed: true,
+    revenue_12m: true
+  }
 };
 
 const REPORT_TRAIT: Shape<ReportTrait> = {
@@ -247,6 +263,7 @@ export const PROFILE_REPORT: Shape<ProfileReport> = {
     customers: BEFORE_AFTER,
     share: BEFORE_AFTER,
     at_risk_share: BEFORE_AFTER,
+    at_risk_suppressed: BEFORE_AFTER,
     value_per_customer: BEFORE_AFTER,
     moved_in: MOVE,
     moved_out: MOVE,
@@ -291,9 +308,11 @@ export const HISTORY: Shape<HistoryData> = {
     share: true,
     at_risk_customers: true,
     at_risk_share: true,
+    at_risk_suppressed: true,
     value_12m: true,
     spend_12m: true
   },
+  base: {snapshot: true, customers: true, at_risk_share: true, at_risk_suppressed: true},
   flows: {from: true, to: true, source: true, target: true, customers: true},
   movers: {
     since: true,
@@ -368,7 +387,8 @@ export const EXPLORE: Shape<ExploreDocument> = {
     share: true,
     value_12m: true,
     p_alive: true,
-    at_risk_share: true
+    at_risk_share: true,
+    at_risk_suppressed: true
   },
   traits: {
     feature: true,
@@ -600,4 +620,8 @@ export const ACTIVITY: Shape<ActivitySummary> = {
 export const COUNTRY_PROPERTIES: Shape<CountryProperties> = {name: true, code: true};
 
 /** data/site.json. */
-export const SITE: Shape<SiteSettings> = {currency: true, risk: RISK_SUMMARY};
+export const SITE: Shape<SiteSettings> = {
+  currency: true,
+  min_group_size: true,
+  risk: RISK_SUMMARY
+};

@@ -55,7 +55,8 @@ const profiles = [
     share: 0.5,
     revenue_share: 0.3,
     value_12m: 450,
-    at_risk_share: 0.07
+    at_risk_share: 0.07,
+    at_risk_suppressed: false
   },
   {
     id: "p2",
@@ -64,7 +65,8 @@ const profiles = [
     share: 0.3125,
     revenue_share: 0.1,
     value_12m: 250,
-    at_risk_share: 0.2
+    at_risk_share: 0.2,
+    at_risk_suppressed: false
   },
   {
     id: "p3",
@@ -73,7 +75,8 @@ const profiles = [
     share: 0.1875,
     revenue_share: 0.6,
     value_12m: 8000,
-    at_risk_share: 0.12
+    at_risk_share: 0.12,
+    at_risk_suppressed: false
   }
 ];
 
@@ -391,7 +394,28 @@ describe("report charts", () => {
       document: testDocument()
     });
     expect(risk.querySelectorAll("circle").length).toBe(3);
+    expect(risk.textContent).not.toContain("Not drawn");
     expectSnapshot("value-risk", risk);
+  });
+
+  it("valueRiskChart: a profile with fewer than minGroupSize customers at risk is named, not drawn", () => {
+    const few = [
+      profiles[0],
+      {...profiles[1], at_risk_share: null, at_risk_suppressed: "complement" as const},
+      {...profiles[2], at_risk_share: null, at_risk_suppressed: true}
+    ];
+    const risk = valueRiskChart(few, {
+      width: 640,
+      colors,
+      baseValue: 1500,
+      baseRisk: 0.12,
+      minGroupSize: 10,
+      document: testDocument()
+    });
+    expect(risk.querySelectorAll("circle").length).toBe(1);
+    expect(risk.textContent).toContain(
+      "Not drawn: “Bulk buyers”, fewer than 10 customers at risk; “Deal seekers”, hidden so that a smaller share cannot be worked out."
+    );
   });
 
   it("sharesChart and valueRiskChart on a phone: names above the bars, a legend for the dots", () => {

@@ -82,12 +82,20 @@ describe("shapeErrors(value, shape)", () => {
         outcomes: [],
         p_alive: 0.8,
         at_risk_share: 0.1,
+        at_risk_suppressed: false,
         stability: 0.9
       }
     ],
     headline: "120 customers in 1 profile; the largest, Loyal regulars, is 100% of them.",
     story: [],
-    base: {customers: 120, value_12m: 310.5, p_alive: 0.8, at_risk_share: 0.1, revenue_12m: 3000},
+    base: {
+      customers: 120,
+      value_12m: 310.5,
+      p_alive: 0.8,
+      at_risk_share: 0.1,
+      at_risk_suppressed: false,
+      revenue_12m: 3000
+    },
     trend: []
   };
 

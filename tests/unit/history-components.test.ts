@@ -280,8 +280,9 @@ describe("the fixture", () => {
   it("covers what the page must handle: suppressed counts and a profile moving into risk", () => {
     expect(data.series.some((r) => r.at_risk_customers === null)).toBe(true);
     expect(data.flows.some((f) => f.customers === null)).toBe(true);
-    const p3 = data.series.filter((r) => r.profile_id === "p3").map((r) => r.at_risk_share);
-    expect(formatShare(p3[0])).toBe("15%");
-    expect(formatShare(p3.at(-1))).toBe("75%");
+    const p3 = data.series.filter((r) => r.profile_id === "p3");
+    // 6 of 40 at risk at first: fewer than 10, so the share is suppressed, then 75 %
+    expect(p3[0]).toMatchObject({at_risk_share: null, at_risk_suppressed: true});
+    expect(formatShare(p3.at(-1)!.at_risk_share)).toBe("75%");
   });
 });

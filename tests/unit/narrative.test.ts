@@ -63,7 +63,9 @@ const FACTS: ProfileFacts = {
   pAlive: 0.82,
   basePAlive: 0.7,
   atRiskShare: 0.05,
+  atRiskSuppressed: false,
   baseAtRiskShare: 0.12,
+  baseAtRiskSuppressed: false,
   silhouette: 0.3,
   stability: 0.9
 };
@@ -340,6 +342,25 @@ describe("describeProfile(facts, traits, {name, measuredDimensions})", () => {
       "Still active (P(alive)): 82% on average, against 70%.",
       "At risk: 5.0% of them, against 12% of all customers."
     ]);
+  });
+
+  it("says fewer than minGroupSize are at risk where the share would single them out", () => {
+    const few = describeProfile({...FACTS, atRiskShare: null, atRiskSuppressed: true}, TRAITS, {
+      name: "x",
+      measuredDimensions: ALL_DIMENSIONS,
+      minGroupSize: 10
+    });
+    expect(texts(few.sections.value).at(-1)).toBe(
+      "At risk: fewer than 10 of them, against 12% of all customers."
+    );
+    const hidden = describeProfile(
+      {...FACTS, atRiskShare: null, atRiskSuppressed: "complement"},
+      TRAITS,
+      {name: "x", measuredDimensions: ALL_DIMENSIONS, minGroupSize: 10}
+    );
+    expect(texts(hidden.sections.value).at(-1)).toBe(
+      "At risk: a share not shown (so that a smaller one cannot be worked out), against 12% of all customers."
+    );
   });
 
   it("puts a number in every sentence", () => {

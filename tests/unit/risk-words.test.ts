@@ -61,8 +61,29 @@ const NOT_ASSESSED: RiskSummary = {
 describe("a flagged build", () => {
   it("shows the share, who counts and how precise the flag was", () => {
     expect(atRiskFigure(FLAGGED, 0.123)).toBe("12%");
+    expect(atRiskFigure(FLAGGED, 0.123, {suppressed: false, minGroupSize: 10})).toBe("12%");
     expect(riskNote(FLAGGED)).toBe(
       "of customers with a purchase; in the backtest, 80% of those flagged did lapse"
+    );
+  });
+
+  it("says 'fewer than N customers' for a suppressed share: a few at risk, not an unassessed risk", () => {
+    expect(atRiskFigure(FLAGGED, null, {suppressed: true, minGroupSize: 10})).toBe(
+      "fewer than 10 customers"
+    );
+    expect(atRiskFigure(FLAGGED, null, {suppressed: false, minGroupSize: 10})).toBe("not assessed");
+    expect(atRiskFigure(NOT_ASSESSED, null, {suppressed: true, minGroupSize: 10})).toBe(
+      "not assessed"
+    );
+    // hidden beside such a share: it may be large, so not "fewer than 10"
+    expect(atRiskFigure(FLAGGED, null, {suppressed: "complement", minGroupSize: 10})).toBe(
+      "suppressed"
+    );
+    expect(riskNote(FLAGGED, "complement")).toMatch(
+      /^hidden so that a smaller share cannot be worked out from all customers' share; in the backtest/
+    );
+    expect(riskNote(FLAGGED, true)).toBe(
+      "at risk: too few to show as a share without singling them out; in the backtest, 80% of those flagged did lapse"
     );
   });
 

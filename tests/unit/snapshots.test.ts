@@ -137,6 +137,7 @@ const changes: ProfileChanges = {
   customers: {before: 1715, after: 2901},
   share: {before: 0.094, after: 0.145},
   at_risk_share: {before: 0.0356, after: 0.0262},
+  at_risk_suppressed: {before: false, after: false},
   value_per_customer: {before: 748.6, after: 735.42},
   moved_in: [
     {profile_id: "joined", name: "new customers", customers: 1753},
@@ -178,18 +179,27 @@ describe("what changed on a profile report", () => {
     expectSnapshot("profile-changes", view);
   });
 
-  it("says 'not assessed' for a side whose risk was not assessed, and no change in risk", () => {
-    const unassessed = {...changes, at_risk_share: {before: null, after: 0.0262}};
-    const view = changesView(unassessed, {minGroupSize: 10, document: testDocument()});
-    const risk = [...view.querySelectorAll("tbody tr")].find(
+  /** The "At risk" row's cells for these changes. */
+  const riskRow = (c: ProfileChanges) => {
+    const view = changesView(c, {minGroupSize: 10, document: testDocument()});
+    const row = [...view.querySelectorAll("tbody tr")].find(
       (r) => r.firstChild?.textContent === "At risk"
     );
-    expect([...risk!.children].map((c) => c.textContent)).toEqual([
-      "At risk",
-      "not assessed",
-      "2.6%",
-      "–"
-    ]);
+    return [...row!.children].map((cell) => cell.textContent);
+  };
+
+  it("says 'not assessed' for a side whose risk was not assessed, and no change in risk", () => {
+    const unassessed = {...changes, at_risk_share: {before: null, after: 0.0262}};
+    expect(riskRow(unassessed)).toEqual(["At risk", "not assessed", "2.6%", "–"]);
+  });
+
+  it("says 'fewer than 10 customers' for a side with a suppressed share, 'suppressed' for one hidden beside it", () => {
+    const few = {
+      ...changes,
+      at_risk_share: {before: null, after: null},
+      at_risk_suppressed: {before: true, after: "complement" as const}
+    };
+    expect(riskRow(few)).toEqual(["At risk", "fewer than 10 customers", "suppressed", "–"]);
   });
 
   it("says so when there is no earlier snapshot", () => {

@@ -80,7 +80,8 @@ describe("sharesFinding(profiles) and valueRiskFinding(profiles, currency)", () 
     share,
     revenue_share: revenue,
     value_12m: value,
-    at_risk_share: risk
+    at_risk_share: risk,
+    at_risk_suppressed: false
   });
   const profiles = [
     p("p1", "Regulars", 0.5, 0.3, 300, 0.05),
@@ -101,6 +102,13 @@ describe("sharesFinding(profiles) and valueRiskFinding(profiles, currency)", () 
     );
     expect(valueRiskFinding([profiles[1]], null)).toBe(
       "“Business” holds the most value per customer (8,000) and the most risk (4.0%)"
+    );
+  });
+
+  it("leaves out a profile whose at-risk share is suppressed (fewer than 10 at risk)", () => {
+    const few = {...profiles[2], at_risk_share: null, at_risk_suppressed: true};
+    expect(valueRiskFinding([profiles[0], profiles[1], few], "USD")).toBe(
+      "The value is in “Business” ($8,000 per customer), the risk in “Regulars” (5.0% at risk)"
     );
   });
 });
