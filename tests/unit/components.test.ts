@@ -196,7 +196,11 @@ describe("report charts", () => {
       title: "Main order channel",
       document: testDocument()
     });
-    expect(chart.outerHTML).toContain("phone (fewer than 10)");
+    // a suppressed level may be large (a complement): "suppressed", not "fewer than 10"
+    expect(chart.outerHTML).toContain("phone (suppressed)");
+    expect(chart.outerHTML).toContain(
+      "Deal seekers: suppressed (fewer than 10 customers, or hidden so that a smaller count cannot be worked out from the totals)"
+    );
     // the title states the finding: the distinguishing level with the largest effect
     expect(chart.querySelector("h2")?.textContent).toBe(
       "Main order channel: web 80%, against 45% of all customers"
