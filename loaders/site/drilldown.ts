@@ -101,7 +101,8 @@ async function keyFeatures(store: Store): Promise<KeyFeature[]> {
 
 /**
  * Means of the key features per segment and profile, and per segment over all its profiles
- * (profile_id null); cells under min customers are left out.
+ * (profile_id null); cells under min customers, and cells and segments the crosstab suppresses
+ * as complements, are left out.
  */
 async function segmentMeans(
   store: Store,
@@ -116,14 +117,22 @@ async function segmentMeans(
       return sql`CASE WHEN count(${x}) >= ${min} THEN avg(${x})::DOUBLE END AS ${ident(f.feature)}`;
     })
   );
+  // a cell or segment the crosstab suppresses (a complement may be large) is left out too: its
+  // row would publish the count the crosstab hides
   const rows = await store.all<SegmentMeans>(
-    sql`SELECT s.segment, s.value, c.profile_id, count(*)::INTEGER AS customers, ${means}
-     FROM customer_segments s
-     JOIN customer_profiles c USING (customer_id)
-     JOIN features f USING (customer_id)
-     GROUP BY GROUPING SETS ((s.segment, s.value, c.profile_id), (s.segment, s.value))
-     HAVING count(*) >= ${min}
-     ORDER BY s.segment, s.value, c.profile_id NULLS FIRST`
+    sql`SELECT m.* FROM (
+       SELECT s.segment, s.value, c.profile_id, count(*)::INTEGER AS customers, ${means}
+       FROM customer_segments s
+       JOIN customer_profiles c USING (customer_id)
+       JOIN features f USING (customer_id)
+       GROUP BY GROUPING SETS ((s.segment, s.value, c.profile_id), (s.segment, s.value))
+       HAVING count(*) >= ${min}
+     ) m
+     WHERE NOT EXISTS (SELECT 1 FROM segment_profiles p WHERE p.suppressed
+         AND p.segment = m.segment AND p.value = m.value AND p.profile_id = m.profile_id)
+       AND NOT EXISTS (SELECT 1 FROM segment_sizes z WHERE z.suppressed AND m.profile_id IS NULL
+         AND z.segment = m.segment AND z.value = m.value)
+     ORDER BY m.segment, m.value, m.profile_id NULLS FIRST`
   );
   return rows.map((r) => roundRow(r));
 }
