@@ -212,27 +212,24 @@ describe("differencing(dir, files, minGroupSize) on a report's category levels",
     ]);
   });
 
+  // app and store hidden in both profiles: a cycle
+  const cycle = () => ({
+    ...levelsReport("p1", 40, [
+      ["app", null, base.app],
+      ["web", 20, base.web],
+      ["store", null, base.store]
+    ]),
+    ...p2(null, null)
+  });
+
   it("recovers none when the level's complements in its profile and in its level are suppressed", async () => {
-    const dir = site({
-      ...levelsReport("p1", 40, [
-        ["app", null, base.app],
-        ["web", 20, base.web],
-        ["store", null, base.store]
-      ]),
-      ...p2(null, null)
-    });
-    expect(await recovered(dir)).toEqual([]);
+    expect(await recovered(site(cycle()))).toEqual([]);
   });
 
   it("reads the levels explore.json publishes for every profile as known", async () => {
     // the reports hide the cycle, but Explore publishes p2's share of app
     const dir = site({
-      ...levelsReport("p1", 40, [
-        ["app", null, base.app],
-        ["web", 20, base.web],
-        ["store", null, base.store]
-      ]),
-      ...p2(null, null),
+      ...cycle(),
       "_file/data/explore.0a1b2c3d.json": {
         traits: [
           {
@@ -327,27 +324,34 @@ describe("differencing(dir, files, minGroupSize) on regions nested in countries"
     ]);
   });
 
-  it("recovers a suppressed region from its country and the country's other regions", async () => {
-    // the four cells of Bayern and Lyon form a cycle: the regions alone give none of them
-    const [r1, r2] = regions([null, 16, null, 18], [null, 20, null, 25]);
-    const dir = site({
+  /** Both profiles' maps: DE and FR with 70 customers each in the base, and these regions. */
+  const maps = (
+    de: [number | null, number | null],
+    fr: [number | null, number | null],
+    [r1, r2]: [Record<string, unknown>, Record<string, unknown>]
+  ) =>
+    site({
       ...mapReport(
         "p1",
         [
-          ["DE", 20, 70],
-          ["FR", 30, 70]
+          ["DE", de[0], 70],
+          ["FR", fr[0], 70]
         ],
         r1 as never
       ),
       ...mapReport(
         "p2",
         [
-          ["DE", 50, 70],
-          ["FR", 40, 70]
+          ["DE", de[1], 70],
+          ["FR", fr[1], 70]
         ],
         r2 as never
       )
     });
+
+  it("recovers a suppressed region from its country and the country's other regions", async () => {
+    // the four cells of Bayern and Lyon form a cycle: the regions alone give none of them
+    const dir = maps([20, 50], [30, 40], regions([null, 16, null, 18], [null, 20, null, 25]));
     expect(await recovered(dir)).toEqual([
       "_file/data/profiles/p1.0a1b2c3d.json, regions, DE Bayern: a suppressed count that the published cells and totals give by subtraction",
       "_file/data/profiles/p1.0a1b2c3d.json, regions, FR Lyon: a suppressed count that the published cells and totals give by subtraction",
@@ -357,25 +361,7 @@ describe("differencing(dir, files, minGroupSize) on regions nested in countries"
   });
 
   it("recovers a suppressed country from its regions", async () => {
-    const [r1, r2] = regions([4, 16, 12, 18], [30, 20, 15, 25]);
-    const dir = site({
-      ...mapReport(
-        "p1",
-        [
-          ["DE", null, 70],
-          ["FR", null, 70]
-        ],
-        r1 as never
-      ),
-      ...mapReport(
-        "p2",
-        [
-          ["DE", null, 70],
-          ["FR", null, 70]
-        ],
-        r2 as never
-      )
-    });
+    const dir = maps([null, null], [null, null], regions([4, 16, 12, 18], [30, 20, 15, 25]));
     expect((await recovered(dir)).map((v) => v.split(":")[0])).toEqual([
       "_file/data/profiles/p1.0a1b2c3d.json, countries, DE",
       "_file/data/profiles/p1.0a1b2c3d.json, countries, FR",
@@ -386,25 +372,11 @@ describe("differencing(dir, files, minGroupSize) on regions nested in countries"
 
   it("recovers none where the base's regions leave part of the country out", async () => {
     // Bayern's base is 28 of DE's 70 with Berlin's 36: six customers of DE in no region shown
-    const [r1, r2] = regions([null, 16, null, 18], [null, 20, null, 25], [28, 36, 27, 37]);
-    const dir = site({
-      ...mapReport(
-        "p1",
-        [
-          ["DE", 20, 70],
-          ["FR", 30, 70]
-        ],
-        r1 as never
-      ),
-      ...mapReport(
-        "p2",
-        [
-          ["DE", 50, 70],
-          ["FR", 40, 70]
-        ],
-        r2 as never
-      )
-    });
+    const dir = maps(
+      [20, 50],
+      [30, 40],
+      regions([null, 16, null, 18], [null, 20, null, 25], [28, 36, 27, 37])
+    );
     expect(await recovered(dir)).toEqual([]);
   });
 });
