@@ -115,6 +115,9 @@ export async function differencing(
     ...flowTables(data.get("_file/data/history.json"), reports)
   ];
   const outcomes = outcomeTables(segments, profiles, minGroupSize);
+  const flags = flagMeanTables(segments, reports, minGroupSize);
+  outcomes.tables.push(...flags.tables);
+  outcomes.small.push(...flags.small);
   const calendar = calendarTable(
     data.get("_file/data/overview.json"),
     data.get("_file/data/activity.json"),
@@ -345,6 +348,79 @@ function levelTables(
     out.push(t);
   }
   return out;
+}
+
+/**
+ * The segments' means of a flag (a feature of 0 and 1): each mean times its row's customers
+ * counts those with the flag (and those without, each held to the small-count rule), a
+ * segmentation's segments × profiles whose totals are the segment's row over all its profiles
+ * and each profile's flag (its trait in its report: its mean times its customers with a value).
+ */
+function flagMeanTables(
+  doc: Json | undefined,
+  reports: Json[],
+  min: number
+): {tables: Published[]; small: Violation[]} {
+  const tables: Published[] = [];
+  const small: Violation[] = [];
+  if (!doc) return {tables, small};
+  const file = String(doc.__file);
+  const flags = list(doc.features)
+    .filter((f) => f.unit === "flag")
+    .map((f) => String(f.feature));
+  const ids = list(doc.profiles).map((p) => String(p.id));
+  for (const feature of flags)
+    for (const s of list(doc.segmentations)) {
+      const segment = String(s.segment);
+      const t = new Published(file);
+      const values = list(s.segments).map((v) => String(v.value));
+      for (const m of list(doc.means).filter((m) => m.segment === segment)) {
+        const mean = count(m[feature]);
+        const customers = count(m.customers);
+        const ones = mean === null || customers === null ? null : Math.round(mean * customers);
+        const who =
+          m.profile_id === null || m.profile_id === undefined ? null : String(m.profile_id);
+        const where = `means, ${segment}, "${m.value}", ${who ?? "all profiles"}, ${feature}`;
+        for (const [n, what] of [
+          [ones, "with the flag"],
+          [ones === null ? null : customers! - ones, "without it"]
+        ] as const) {
+          const v = smallCount(file, `${where}, customers ${what}`, n, min);
+          if (v) small.push(v);
+        }
+        t.cell(who === null ? `size ${m.value}` : `${m.value} ${who}`, ones, where);
+      }
+      // a profile the crosstab publishes with no customers in a segment has none with the flag
+      for (const v of list(s.segments))
+        for (const id of ids) {
+          const shown = list(v.profiles).find((c) => c.profile_id === id);
+          if (shown === undefined || shown.customers === 0) t.cell(`${v.value} ${id}`, 0);
+        }
+      for (const report of reports) {
+        const id = String((report.profile as Json).id);
+        const trait = list(report.traits).find((x) => x.feature === feature && x.level == null);
+        const mean = count(trait?.profile_value);
+        const n = count(trait?.customers);
+        if (mean !== null && n !== null) t.cell(`profile ${id}`, Math.round(mean * n));
+      }
+      const cells = values.map((v) => ids.map((id) => t.cell(`${v} ${id}`, undefined)));
+      const rows = values.map((v) => t.cell(`size ${v}`, undefined));
+      const columns = ids.map((id) =>
+        t.known(`profile ${id}`) ? t.cell(`profile ${id}`, undefined) : t.derive(`profile ${id}`)
+      );
+      const grand = t.derive("all");
+      values.forEach((_, r) => t.sum(cells[r], rows[r]));
+      columns.forEach((c, k) =>
+        t.sum(
+          cells.map((row) => row[k]),
+          c
+        )
+      );
+      t.sum(rows, grand);
+      t.sum(columns, grand);
+      tables.push(t);
+    }
+  return {tables, small};
 }
 
 /** A level's share of the base, from the profile's share and its lift, when both are published. */

@@ -13,6 +13,7 @@ import {differencing} from "../../loaders/privacy/differencing.ts";
 import {publishedFiles} from "../../loaders/privacy/scan.ts";
 import {protectCrosstab} from "../../loaders/core/margins.ts";
 import {protectPlaces} from "../../loaders/site/report.ts";
+import {protectFlagMeans, type FlagCount} from "../../loaders/site/drilldown.ts";
 import {
   buildOutcomes,
   profileOutcomesQuery,
@@ -609,5 +610,84 @@ describe("protectPlaces(countries, regions, min) as the privacy check reads it",
     );
     expect(nested.regions[0][0]).toBe(true);
     expect(await recovered(site(maps(nested)))).toEqual([]);
+  });
+});
+
+describe("the segments' means of a flag, and protectFlagMeans(rows, counts, flags, min)", () => {
+  // channel: app has p1 40 (3 online) and p2 60 (30 online); web p1 50 (20), p2 50 (25)
+  const counts: FlagCount[] = [
+    {segment: "channel", value: "app", profile_id: "p1", feature: "online", ones: 3, n: 40},
+    {segment: "channel", value: "app", profile_id: "p2", feature: "online", ones: 30, n: 60},
+    {segment: "channel", value: "web", profile_id: "p1", feature: "online", ones: 20, n: 50},
+    {segment: "channel", value: "web", profile_id: "p2", feature: "online", ones: 25, n: 50}
+  ];
+  const mean = (value: string, profile: string | null) => {
+    const mine = counts.filter(
+      (c) => c.value === value && (profile === null || c.profile_id === profile)
+    );
+    const sum = (k: "ones" | "n") => mine.reduce((a, c) => a + c[k], 0);
+    return {
+      segment: "channel",
+      value,
+      profile_id: profile,
+      customers: sum("n"),
+      online: sum("ones") / sum("n")
+    };
+  };
+  const rows = ["app", "web"].flatMap((v) => [mean(v, null), mean(v, "p1"), mean(v, "p2")]);
+  const report = (id: string, ones: number, n: number) => ({
+    [`_file/data/profiles/${id}.0a1b2c3d.json`]: {
+      profile: {id},
+      traits: [{feature: "online", level: null, profile_value: ones / n, customers: n}],
+      distributions: [],
+      geography: {countries: [], regions: []},
+      segments: []
+    }
+  });
+  const published = (means: unknown[]) => {
+    const doc = segments(
+      [
+        [40, 60],
+        [50, 50]
+      ],
+      [100, 100]
+    )["_file/data/segments.0a1b2c3d.json"];
+    return site({
+      "_file/data/segments.0a1b2c3d.json": {
+        ...doc,
+        customers_total: 200,
+        profiles: [
+          {id: "p1", name: "One", customers: 90},
+          {id: "p2", name: "Two", customers: 110}
+        ],
+        features: [{feature: "online", label: "Online", unit: "flag"}],
+        means
+      },
+      ...report("p1", 23, 90),
+      ...report("p2", 55, 110)
+    });
+  };
+
+  it("holds the customers a flag's mean counts to the small-count rule, and recovers a hidden one", async () => {
+    expect(await recovered(published(rows))).toEqual([
+      'means, channel, "app", p1, online, customers with the flag: a count of 3 customers, below privacy.minGroupSize (10)'
+    ]);
+    const lone = rows.map((r) =>
+      r.value === "app" && r.profile_id === "p1" ? {...r, online: null} : r
+    );
+    expect((await recovered(published(lone))).map((v) => v.split(":")[0])).toEqual([
+      'means, channel, "app", p1, online'
+    ]);
+  });
+
+  it("hides the small one and its complements, and then nothing is recovered", async () => {
+    const safe = protectFlagMeans(
+      rows,
+      counts,
+      [{feature: "online", label: "Online", unit: "flag"}],
+      10
+    );
+    expect(safe.find((r) => r.value === "app" && r.profile_id === "p1")!.online).toBeNull();
+    expect(await recovered(published(safe))).toEqual([]);
   });
 });

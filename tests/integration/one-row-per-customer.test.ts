@@ -201,6 +201,21 @@ describe("a subscription export (telco-churn)", () => {
     const segments = await withStore(built.store, (s) =>
       segmentsVersusProfiles(s, {minGroupSize: built.config.privacy.minGroupSize})
     );
+    // a flag's mean (several lines, phone service) times its row's customers counts customers
+    const min = built.config.privacy.minGroupSize;
+    const flags = segments.features.filter((f) => f.unit === "flag").map((f) => f.feature);
+    expect(flags.length).toBeGreaterThan(0);
+    const counted = segments.means.flatMap((m) =>
+      flags.flatMap((f) => {
+        const mean = m[f] as number | null;
+        if (mean === null) return [];
+        const ones = Math.round(mean * m.customers);
+        return [ones, m.customers - ones]
+          .filter((n) => n > 0 && n < min)
+          .map((n) => `${m.segment} ${m.value} ${m.profile_id ?? "all"} ${f}: ${n}`);
+      })
+    );
+    expect(counted).toEqual([]);
     for (const contract of ["Month-to-month", "One year", "Two year"]) {
       const of = rows.filter((r) => r.Contract === contract);
       const published = segments.outcomes.find(
