@@ -202,11 +202,14 @@ export function protectFlagMeans(
             : row(segment, values[i - cells], null);
         return m !== undefined && m[feature] !== null;
       };
+      // a profile with no customers in a segment has none with the flag: readers know it
+      const none = (i: number) => i < cells && all[i] === 0;
       const hidden = ones.map(
-        (x, i) => i < cells + values.length && (!published(i) || small(x) || small(all[i] - x))
+        (x, i) =>
+          i < cells + values.length && !none(i) && (!published(i) || small(x) || small(all[i] - x))
       );
       const fixed = new Set(
-        Array.from({length: profiles.length + 1}, (_, k) => cells + values.length + k)
+        ones.map((_, i) => i).filter((i) => i >= cells + values.length || none(i))
       );
       const shown = complement(ones, hidden, sums, {fixed});
       shown.forEach((x, i) => {
