@@ -621,8 +621,8 @@ describe("the segments' means of a flag, and protectFlagMeans(rows, counts, flag
     {segment: "channel", value: "web", profile_id: "p1", feature: "online", ones: 20, n: 50},
     {segment: "channel", value: "web", profile_id: "p2", feature: "online", ones: 25, n: 50}
   ];
-  const mean = (value: string, profile: string | null) => {
-    const mine = counts.filter(
+  const mean = (value: string, profile: string | null, from = counts) => {
+    const mine = from.filter(
       (c) => c.value === value && (profile === null || c.profile_id === profile)
     );
     const sum = (k: "ones" | "n") => mine.reduce((a, c) => a + c[k], 0);
@@ -634,7 +634,11 @@ describe("the segments' means of a flag, and protectFlagMeans(rows, counts, flag
       online: sum("ones") / sum("n")
     };
   };
-  const rows = ["app", "web"].flatMap((v) => [mean(v, null), mean(v, "p1"), mean(v, "p2")]);
+  const rowsOf = (from: FlagCount[]) =>
+    ["app", "web"]
+      .flatMap((v) => [mean(v, null, from), mean(v, "p1", from), mean(v, "p2", from)])
+      .filter((r) => r.customers > 0);
+  const rows = rowsOf(counts);
   const report = (id: string, ones: number, n: number) => ({
     [`_file/data/profiles/${id}.0a1b2c3d.json`]: {
       profile: {id},
@@ -644,27 +648,28 @@ describe("the segments' means of a flag, and protectFlagMeans(rows, counts, flag
       segments: []
     }
   });
-  const published = (means: unknown[]) => {
+  /** The means beside the crosstab and the profiles' traits; web p2 may have no customers. */
+  const published = (means: unknown[], webP2 = 50) => {
     const doc = segments(
       [
         [40, 60],
-        [50, 50]
+        [50, webP2]
       ],
-      [100, 100]
+      [100, 50 + webP2]
     )["_file/data/segments.0a1b2c3d.json"];
     return site({
       "_file/data/segments.0a1b2c3d.json": {
         ...doc,
-        customers_total: 200,
+        customers_total: 150 + webP2,
         profiles: [
           {id: "p1", name: "One", customers: 90},
-          {id: "p2", name: "Two", customers: 110}
+          {id: "p2", name: "Two", customers: 60 + webP2}
         ],
         features: [{feature: "online", label: "Online", unit: "flag"}],
         means
       },
       ...report("p1", 23, 90),
-      ...report("p2", 55, 110)
+      ...report("p2", webP2 === 0 ? 30 : 55, 60 + webP2)
     });
   };
 
@@ -689,5 +694,13 @@ describe("the segments' means of a flag, and protectFlagMeans(rows, counts, flag
     );
     expect(safe.find((r) => r.value === "app" && r.profile_id === "p1")!.online).toBeNull();
     expect(await recovered(published(safe))).toEqual([]);
+  });
+
+  it("knows that a profile with no customers in a segment has none with the flag", async () => {
+    // p2 has no one in web: the crosstab says 0 there, so hiding web's p1 alone is not enough
+    const some = counts.filter((c) => !(c.value === "web" && c.profile_id === "p2"));
+    const flag = [{feature: "online", label: "Online", unit: "flag"}];
+    const safe = protectFlagMeans(rowsOf(some), some, flag, 10);
+    expect(await recovered(published(safe, 0))).toEqual([]);
   });
 });

@@ -179,6 +179,11 @@ describe("buildTraits(store, catalog, options)", () => {
     expect(find("p2", "country", "FR").effect).toBeCloseTo(cohensH(3 / 6, 6, 1 / 6, 6)!.g, 12);
   });
 
+  it("publishes a level of no customers as 0, not as suppressed (complements take it as published)", async () => {
+    const nl = (await unsuppressed()).find((t) => t.profile_id === "p1" && t.level === "NL")!;
+    expect(nl).toMatchObject({suppressed: false, customers: 0, profile_value: 0});
+  });
+
   it("orders the levels by their size in the base", () => {
     const levels = traits
       .filter((t) => t.profile_id === "p1" && t.feature === "country")
