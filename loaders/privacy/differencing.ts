@@ -40,6 +40,11 @@ class Published {
     return i;
   }
 
+  /** The cell named key, read as 0 when no file names it (a place a report leaves out). */
+  orZero(key: string): number {
+    return this.index.get(key) ?? this.cell(key, 0);
+  }
+
   /** Whether any file published the cell named key. */
   known(key: string): boolean {
     const i = this.index.get(key);
@@ -100,20 +105,32 @@ export async function differencing(
   const reports = [...data]
     .filter(([name]) => /^_file\/data\/profiles\/[^/]+\.json$/.test(name))
     .map(([, report]) => report);
+  const segments = data.get("_file/data/segments.json");
+  const profiles = data.get("_file/data/profiles.json");
   const tables = [
-    ...segmentTables(data.get("_file/data/segments.json"), reports),
+    ...segmentTables(segments, reports),
     ...histogramTables(reports),
+    ...levelTables(data.get("_file/data/explore.json"), profiles, reports),
     ...placeTables(reports),
     ...flowTables(data.get("_file/data/history.json"), reports)
   ];
+  const outcomes = outcomeTables(segments, profiles, minGroupSize);
+  const flags = flagMeanTables(segments, reports, minGroupSize);
+  outcomes.tables.push(...flags.tables);
+  outcomes.small.push(...flags.small);
   const calendar = calendarTable(
     data.get("_file/data/overview.json"),
     data.get("_file/data/activity.json"),
     minGroupSize
   );
   if (calendar) tables.push(calendar.table);
+  tables.push(...outcomes.tables);
   return {
-    violations: [...(calendar?.small ?? []), ...tables.flatMap((t) => t.violations())],
+    violations: [
+      ...(calendar?.small ?? []),
+      ...outcomes.small,
+      ...tables.flatMap((t) => t.violations())
+    ],
     tables: tables.length
   };
 }
@@ -154,6 +171,16 @@ function segmentTables(doc: Json | undefined, reports: Json[]): Published[] {
         t.cell(`${c.value} ${id}`, count(c.customers));
         t.cell(`size ${c.value}`, count(c.segment_customers));
       }
+    }
+    // the segments' means name the customers behind each mean: the same cells and sizes
+    for (const m of list(doc.means).filter((m) => m.segment === segment)) {
+      if (!rows.some((r) => r.value === m.value)) continue;
+      const mine =
+        m.profile_id === null || m.profile_id === undefined ? null : String(m.profile_id);
+      const where = `means, ${segment}, "${m.value}", ${mine ?? "all profiles"}, customers`;
+      if (mine === null) t.cell(`size ${m.value}`, count(m.customers), where);
+      else if (profiles.some((p) => p.id === mine))
+        t.cell(`${m.value} ${mine}`, count(m.customers), where);
     }
     rows.forEach((_, r) => t.sum(cells[r], totals[r]));
     columns.forEach((c, k) =>
@@ -217,50 +244,269 @@ function histogramTables(reports: Json[]): Published[] {
   return [...features.values()];
 }
 
-/** The maps: countries (and regions) × profiles, with the base's customers in each place. */
-function placeTables(reports: Json[]): Published[] {
+/**
+ * Each categorical trait: levels × profiles. A profile's count in a level is published as the
+ * report's customers or as its share (explore.json, profiles.json, the report: the share times
+ * the profile's customers with a value); a level's count in the base as its share (base_value
+ * times all customers with a value); each profile's customers with a value as its coverage
+ * times its size. Levels a file leaves out (a report draws the most common ones) are one
+ * unknown remainder per profile, never reported themselves.
+ */
+function levelTables(
+  explore: Json | undefined,
+  doc: Json | undefined,
+  reports: Json[]
+): Published[] {
+  interface Level {
+    feature: string;
+    level: string;
+    profile: string;
+    file: string;
+    share: number | null;
+    customers: number | null;
+    base: number | null;
+    coverage: number | null;
+  }
+  const seen: Level[] = [];
+  const levels = new Map<string, number>();
+  const category = (t: Json) =>
+    t.kind === "category" || (t.level !== null && t.level !== undefined);
+  for (const t of list(explore?.traits).filter(category))
+    for (const p of list(t.profiles))
+      seen.push({
+        feature: String(t.feature),
+        level: String(t.level),
+        profile: String(p.profile_id),
+        file: String(explore!.__file),
+        share: count(p.profile_value),
+        customers: null,
+        // an effect against the rest, with the profile's share, gives the base's
+        base: count(t.base_value) ?? (count(p.effect) === null ? null : count(p.profile_value)),
+        coverage: null
+      });
+  for (const p of list(doc?.profiles))
+    for (const t of list(p.traits).filter(category))
+      seen.push({
+        feature: String(t.feature),
+        level: String(t.level),
+        profile: String(p.id),
+        file: String(doc!.__file),
+        share: count(t.profile_value),
+        customers: null,
+        base: count(t.base_value) ?? baseFromLift(t),
+        coverage: count(t.coverage)
+      });
+  for (const report of reports) {
+    const id = String((report.profile as Json).id);
+    for (const t of list(report.traits).filter(category)) {
+      levels.set(String(t.feature), Math.max(levels.get(String(t.feature)) ?? 0, Number(t.levels)));
+      seen.push({
+        feature: String(t.feature),
+        level: String(t.level),
+        profile: id,
+        file: String(report.__file),
+        share: count(t.profile_value),
+        customers: count(t.customers),
+        base: count(t.base_value) ?? baseFromLift(t),
+        coverage: count(t.coverage)
+      });
+    }
+  }
   const out: Published[] = [];
-  for (const level of ["countries", "regions"] as const) {
-    if (reports.length === 0) continue;
-    const t = new Published(String(reports[0].__file));
-    const places = new Set<string>();
-    const ids: string[] = [];
-    for (const report of reports) {
-      const id = String((report.profile as Json).id);
-      ids.push(id);
+  for (const feature of [...new Set(seen.map((l) => l.feature))].sort()) {
+    const mine = seen.filter((l) => l.feature === feature);
+    const t = new Published(mine[0].file);
+    const names = [...new Set(mine.map((l) => l.level))].sort();
+    const ids = [...new Set(mine.map((l) => l.profile))].sort();
+    for (const l of mine) {
+      const where = `${l.file}, traits, ${feature}: ${l.level}, ${l.profile}`;
+      t.cell(`cell ${l.level}\u001f${l.profile}`, l.customers ?? l.share, where);
+      t.cell(`base ${l.level}`, l.base, `${l.file}, traits, ${feature}: ${l.level}, base_value`);
+      if (l.coverage !== null) t.cell(`profile ${l.profile}`, l.coverage);
+    }
+    // levels no file names: a remainder per profile, and in the base
+    const rest = names.length < (levels.get(feature) ?? names.length);
+    const columns = ids.map((id) =>
+      t.known(`profile ${id}`) ? t.cell(`profile ${id}`, undefined) : t.derive(`profile ${id}`)
+    );
+    const cells = names.map((level) =>
+      ids.map((id) => t.cell(`cell ${level}\u001f${id}`, undefined))
+    );
+    const rows = names.map((level) => t.cell(`base ${level}`, undefined));
+    const others = rest ? ids.map((id) => t.derive(`rest ${id}`)) : [];
+    const grand = t.derive("all");
+    names.forEach((_, r) => t.sum(cells[r], rows[r]));
+    columns.forEach((c, k) =>
+      t.sum([...cells.map((row) => row[k]), ...(rest ? [others[k]] : [])], c)
+    );
+    if (rest) {
+      const base = t.derive("rest");
+      t.sum(others, base);
+      t.sum([...rows, base], grand);
+    } else t.sum(rows, grand);
+    t.sum(columns, grand);
+    out.push(t);
+  }
+  return out;
+}
+
+/**
+ * The segments' means of a flag (a feature of 0 and 1): each mean times its row's customers
+ * counts those with the flag (and those without, each held to the small-count rule), a
+ * segmentation's segments × profiles whose totals are the segment's row over all its profiles
+ * and each profile's flag (its trait in its report: its mean times its customers with a value).
+ */
+function flagMeanTables(
+  doc: Json | undefined,
+  reports: Json[],
+  min: number
+): {tables: Published[]; small: Violation[]} {
+  const tables: Published[] = [];
+  const small: Violation[] = [];
+  if (!doc) return {tables, small};
+  const file = String(doc.__file);
+  const flags = list(doc.features)
+    .filter((f) => f.unit === "flag")
+    .map((f) => String(f.feature));
+  const ids = list(doc.profiles).map((p) => String(p.id));
+  for (const feature of flags)
+    for (const s of list(doc.segmentations)) {
+      const segment = String(s.segment);
+      const t = new Published(file);
+      const values = list(s.segments).map((v) => String(v.value));
+      for (const m of list(doc.means).filter((m) => m.segment === segment)) {
+        const mean = count(m[feature]);
+        const customers = count(m.customers);
+        const ones = mean === null || customers === null ? null : Math.round(mean * customers);
+        const who =
+          m.profile_id === null || m.profile_id === undefined ? null : String(m.profile_id);
+        const where = `means, ${segment}, "${m.value}", ${who ?? "all profiles"}, ${feature}`;
+        for (const [n, what] of [
+          [ones, "with the flag"],
+          [ones === null ? null : customers! - ones, "without it"]
+        ] as const) {
+          const v = smallCount(file, `${where}, customers ${what}`, n, min);
+          if (v) small.push(v);
+        }
+        t.cell(who === null ? `size ${m.value}` : `${m.value} ${who}`, ones, where);
+      }
+      // a profile the crosstab publishes with no customers in a segment has none with the flag
+      for (const v of list(s.segments))
+        for (const id of ids) {
+          const shown = list(v.profiles).find((c) => c.profile_id === id);
+          if (shown === undefined || shown.customers === 0) t.cell(`${v.value} ${id}`, 0);
+        }
+      for (const report of reports) {
+        const id = String((report.profile as Json).id);
+        const trait = list(report.traits).find((x) => x.feature === feature && x.level == null);
+        const mean = count(trait?.profile_value);
+        const n = count(trait?.customers);
+        if (mean !== null && n !== null) t.cell(`profile ${id}`, Math.round(mean * n));
+      }
+      const cells = values.map((v) => ids.map((id) => t.cell(`${v} ${id}`, undefined)));
+      const rows = values.map((v) => t.cell(`size ${v}`, undefined));
+      const columns = ids.map((id) =>
+        t.known(`profile ${id}`) ? t.cell(`profile ${id}`, undefined) : t.derive(`profile ${id}`)
+      );
+      const grand = t.derive("all");
+      values.forEach((_, r) => t.sum(cells[r], rows[r]));
+      columns.forEach((c, k) =>
+        t.sum(
+          cells.map((row) => row[k]),
+          c
+        )
+      );
+      t.sum(rows, grand);
+      t.sum(columns, grand);
+      tables.push(t);
+    }
+  return {tables, small};
+}
+
+/** A level's share of the base, from the profile's share and its lift, when both are published. */
+function baseFromLift(t: Json): number | null {
+  const share = count(t.profile_value);
+  const lift = count(t.lift);
+  return share === null || lift === null || lift === 0 ? null : share / lift;
+}
+
+/**
+ * The maps: countries × profiles and regions × profiles, with the base's customers in each
+ * place, in one table: a country's regions and what its regions leave out (customers of no
+ * published region) add up to the country, in each profile and in the base. The remainder is
+ * published nowhere, so never reported; when the base's regions add up to the country there is
+ * none, in any profile.
+ */
+function placeTables(reports: Json[]): Published[] {
+  if (reports.length === 0) return [];
+  const t = new Published(String(reports[0].__file));
+  const ids: string[] = [];
+  const places = {countries: new Set<string>(), regions: new Set<string>()};
+  const base = new Map<string, number>();
+  const regionsOf = new Map<string, Set<string>>();
+  for (const report of reports) {
+    const id = String((report.profile as Json).id);
+    ids.push(id);
+    for (const level of ["countries", "regions"] as const) {
       let total: number | null = null;
       for (const p of list((report.geography as Json | undefined)?.[level])) {
         const place = level === "countries" ? String(p.country) : `${p.country} ${p.region}`;
-        places.add(place);
+        places[level].add(place);
+        if (level === "regions")
+          regionsOf.set(
+            String(p.country),
+            (regionsOf.get(String(p.country)) ?? new Set()).add(place)
+          );
         t.cell(
-          `${place} ${id}`,
+          `${level} ${place} ${id}`,
           count(p.customers),
           `${String(report.__file)}, ${level}, ${place}`
         );
-        t.cell(`base ${place}`, count(p.base_customers));
+        const b = count(p.base_customers);
+        t.cell(`${level} base ${place}`, b);
+        if (b !== null) base.set(`${level} ${place}`, b);
         // a published share gives the profile's total over the places
         const n = count(p.customers);
         const share = count(p.share);
         if (n !== null && share !== null && share > 0) total = Math.round(n / share);
       }
-      if (total === null) t.derive(`profile ${id}`);
-      else t.cell(`profile ${id}`, total);
+      if (total === null) t.derive(`${level} profile ${id}`);
+      else t.cell(`${level} profile ${id}`, total);
     }
-    const rows = [...places].sort();
+  }
+  for (const level of ["countries", "regions"] as const) {
+    const rows = [...places[level]].sort();
     if (rows.length === 0) continue;
     for (const place of rows)
       t.sum(
-        ids.map((id) => t.cell(`${place} ${id}`, 0)),
-        t.cell(`base ${place}`, undefined)
+        ids.map((id) => t.orZero(`${level} ${place} ${id}`)),
+        t.cell(`${level} base ${place}`, undefined)
       );
     for (const id of ids)
       t.sum(
-        rows.map((place) => t.cell(`${place} ${id}`, 0)),
-        t.cell(`profile ${id}`, undefined)
+        rows.map((place) => t.orZero(`${level} ${place} ${id}`)),
+        t.cell(`${level} profile ${id}`, undefined)
       );
-    out.push(t);
   }
-  return out;
+  // regions nested in their countries
+  for (const country of [...places.countries].sort()) {
+    const regions = [...(regionsOf.get(country) ?? [])].sort();
+    if (regions.length === 0) continue;
+    const left =
+      (base.get(`countries ${country}`) ?? NaN) -
+      regions.reduce((n, r) => n + (base.get(`regions ${r}`) ?? NaN), 0);
+    const rest = ids.map((id) =>
+      left === 0 ? t.cell(`rest ${country} ${id}`, 0) : t.derive(`rest ${country} ${id}`)
+    );
+    ids.forEach((id, k) =>
+      t.sum(
+        [...regions.map((r) => t.orZero(`regions ${r} ${id}`)), rest[k]],
+        t.orZero(`countries ${country} ${id}`)
+      )
+    );
+    t.sum(rest, Number.isNaN(left) ? t.derive(`rest ${country}`) : t.cell(`rest ${country}`, left));
+  }
+  return [t];
 }
 
 /** The flows of each pair of snapshots: sources × targets, each profile's size then and now. */
@@ -316,6 +562,80 @@ function flowTables(doc: Json | undefined, reports: Json[]): Published[] {
     t.sum(sources.filter((s) => s !== "joined").map(rowTotal), before);
     return t;
   });
+}
+
+/**
+ * Each declared outcome: its customers whose outcome is known and those who had it, in each
+ * profile (profiles.json) and in each segment of every segmentation (segments.json), which add up
+ * to the base's in the profiles and again in each segmentation. A published rate with its count
+ * gives the customers who had the outcome (rate × customers) and those who did not: each is held
+ * to the small-count rule. The base's counts are taken as known (its rate is on every row).
+ */
+function outcomeTables(
+  segments: Json | undefined,
+  doc: Json | undefined,
+  min: number
+): {tables: Published[]; small: Violation[]} {
+  interface Row {
+    outcome: string;
+    group: string;
+    file: string;
+    where: string;
+    customers: number | null;
+    rate: number | null;
+  }
+  const rows: Row[] = [];
+  for (const p of list(doc?.profiles))
+    for (const o of list(p.outcomes))
+      rows.push({
+        outcome: String(o.outcome),
+        group: `profile ${p.id}`,
+        file: String(doc!.__file),
+        where: `profiles, ${p.id}, outcomes, ${o.outcome}`,
+        customers: count(o.customers),
+        rate: count(o.rate)
+      });
+  for (const o of list(segments?.outcomes))
+    rows.push({
+      outcome: String(o.outcome),
+      group: `segment ${o.segment}\u001f${o.value}`,
+      file: String(segments!.__file),
+      where: `outcomes, ${o.outcome}, ${o.segment}, "${o.value}"`,
+      customers: count(o.customers),
+      rate: count(o.rate)
+    });
+  const small: Violation[] = [];
+  const tables: Published[] = [];
+  for (const outcome of [...new Set(rows.map((r) => r.outcome))].sort()) {
+    const mine = rows.filter((r) => r.outcome === outcome);
+    const t = new Published(mine[0].file);
+    const all = {known: t.cell("known", 0), events: t.cell("events", 0)};
+    const groups = new Map<string, string[]>();
+    for (const r of mine) {
+      const events =
+        r.customers === null || r.rate === null ? null : Math.round(r.rate * r.customers);
+      const where = `${r.file}, ${r.where}`;
+      for (const [n, what] of [
+        [events, "who had it"],
+        [events === null ? null : r.customers! - events, "who did not"]
+      ] as const) {
+        const v = smallCount(r.file, `${r.where}, customers ${what}`, n, min);
+        if (v) small.push(v);
+      }
+      t.cell(`known ${r.group}`, r.customers, `${where}, customers`);
+      t.cell(`events ${r.group}`, events, `${where}, rate`);
+      const family = r.group.startsWith("profile ") ? "profiles" : r.group.split("\u001f")[0];
+      groups.set(family, [...(groups.get(family) ?? []), r.group]);
+    }
+    for (const members of groups.values())
+      for (const kind of ["known", "events"] as const)
+        t.sum(
+          members.map((g) => t.cell(`${kind} ${g}`, undefined)),
+          all[kind]
+        );
+    tables.push(t);
+  }
+  return {tables, small};
 }
 
 /** The months of sign-ups (overview.json, activity.arrow) and their years (activity.json). */

@@ -10,13 +10,15 @@
  *
  * Table `outcome_rates`: one row per outcome and group (scope 'all' for the base, 'profile',
  * 'segment'), with the customers whose outcome is known, those who had it, the rate, interval
- * and lift. A group with fewer than min_group_size known outcomes is published as suppressed:
- * its counts, rate, interval and lift are NULL.
+ * and lift. A group with fewer than min_group_size known outcomes, or fewer than min_group_size
+ * who had the outcome or who did not, is published as suppressed: its counts, rate, interval and
+ * lift are NULL; so are the groups chosen as its complements (protectOutcome).
  */
 import type {Declared, OutcomeConfig} from "../config/project.ts";
 import {byProfileId, ident, join, sql, val, type SQL} from "../core/sql.ts";
 import type {Store} from "../core/store.ts";
 import {humanise} from "./catalogue.ts";
+import {complement, type Sum} from "../core/margins.ts";
 
 /** z for a two-sided 95 % interval. */
 const Z95 = 1.959963984540054;
@@ -81,6 +83,16 @@ export async function buildOutcomes(
       events INTEGER, rate DOUBLE, low DOUBLE, high DOUBLE, lift DOUBLE, suppressed BOOLEAN)`
   );
   const summaries: OutcomeSummary[] = [];
+  // segments whose size the crosstab suppresses: their known outcomes would give it
+  const sizes = new Set(
+    (await store.has("segment_sizes"))
+      ? (
+          await store.all<{key: string}>(
+            sql`SELECT segment || chr(31) || value AS key FROM segment_sizes WHERE suppressed ORDER BY 1`
+          )
+        ).map((r) => r.key)
+      : []
+  );
   for (const [name, spec] of Object.entries(outcomes)) {
     const label = spec.label ?? humanise(name);
     const rows = await store.all<{
@@ -91,14 +103,17 @@ export async function buildOutcomes(
       customers: number;
       events: number | null;
     }>(sql`SELECT * FROM (${outcomeCountsQuery(name, spec.type, asOf)}) ORDER BY ALL`);
+    const hidden = protectOutcome(rows, minGroupSize, sizes);
     const base = rows.find((r) => r.scope === "all");
     const baseRate = base && base.customers > 0 ? (base.events ?? 0) / base.customers : null;
-    const values = rows.map((r) => {
-      const suppressed = r.customers < minGroupSize;
+    // the base's rate as published: suppressed when few had the outcome (or few did not)
+    const publishedRate = base && hidden[rows.indexOf(base)] ? null : baseRate;
+    const values = rows.map((r, i) => {
+      const suppressed = hidden[i];
       const events = suppressed ? null : (r.events ?? 0);
       const rate = events !== null && r.customers > 0 ? events / r.customers : null;
       const interval = events === null ? null : wilson(events, r.customers);
-      const lift = rate !== null && baseRate ? rate / baseRate : null;
+      const lift = rate !== null && publishedRate ? rate / publishedRate : null;
       return sql`(${val(name)}, ${val(label)}, ${val(spec.type)}, ${val(r.scope)}, ${val(r.segment)},
         ${val(r.grp)}, ${r.position}, ${suppressed ? null : r.customers}::INTEGER, ${events}::INTEGER,
         ${rate}::DOUBLE, ${interval?.low ?? null}::DOUBLE, ${interval?.high ?? null}::DOUBLE,
@@ -114,6 +129,55 @@ export async function buildOutcomes(
     });
   }
   return summaries;
+}
+
+/** One outcome's counts in a group: the base ('all'), a profile or a segment. */
+interface OutcomeCounts {
+  scope: string;
+  segment: string | null;
+  grp: string | null;
+  customers: number;
+  events: number | null;
+}
+
+/**
+ * Which groups of one outcome to publish as suppressed: those with fewer than min customers
+ * whose outcome is known, or fewer than min who had it or who did not (a rate times its count
+ * gives both), or a segment whose size is suppressed (its known outcomes would give it); then
+ * complements (core/margins.ts), since the profiles add up to the base, and so do the segments
+ * of each segmentation, in customers and in those who had the outcome. The base is never
+ * chosen. Both counts of a group are published or neither, so one choice protects both.
+ */
+export function protectOutcome(
+  rows: readonly OutcomeCounts[],
+  min: number,
+  suppressedSizes: ReadonlySet<string> = new Set()
+): boolean[] {
+  const small = (n: number) => n > 0 && n < min;
+  const hidden = rows.map((r) => {
+    const events = r.events ?? 0;
+    return (
+      r.customers < min ||
+      small(events) ||
+      small(r.customers - events) ||
+      (r.scope === "segment" && suppressedSizes.has(`${r.segment}\x1f${r.grp}`))
+    );
+  });
+  const base = rows.findIndex((r) => r.scope === "all");
+  if (base < 0) return hidden;
+  const families = new Map<string, number[]>();
+  rows.forEach((r, i) => {
+    if (r.scope === "all") return;
+    const family = r.scope === "profile" ? "" : `segment ${r.segment}`;
+    families.set(family, [...(families.get(family) ?? []), i]);
+  });
+  const sums: Sum[] = [...families.values()].map((parts) => ({parts, total: base}));
+  return complement(
+    rows.map((r) => r.customers),
+    hidden,
+    sums,
+    {fixed: new Set([base])}
+  );
 }
 
 /** The rates of every outcome for each profile, in profile order, with the base's beside them. */

@@ -10,12 +10,15 @@
  *
  * A trait distinguishes its profile when its effect is at least `minEffect` in size, its
  * interval excludes zero, and at least `minCoverage` of the profile has a value. Cells covering
- * fewer than `minGroupSize` customers are suppressed: kept with their count hidden and no value.
+ * fewer than `minGroupSize` customers are suppressed: kept with their count hidden and no value;
+ * so are a category's complementary cells, so that no suppressed level follows from the profile's
+ * other levels and its coverage, or from the other profiles and the level's share of the base.
  */
 import type {CatalogEntry} from "./features.ts";
 import {transformed} from "./matrix.ts";
 import {type Store} from "../core/store.ts";
 import {byProfileId, ident, join, raw, sql, valueList} from "../core/sql.ts";
+import {protectCrosstab} from "../core/margins.ts";
 
 export interface TraitOptions {
   minEffect: number;
@@ -218,23 +221,35 @@ export async function buildTraits(
     const levels = [...new Set(rows.filter((r) => r.level !== null).map((r) => r.level!))].sort(
       (a, b) => count(null, b) - count(null, a) || a.localeCompare(b)
     );
-    for (const profile of profiles) {
+    // levels × profiles, whose totals readers know (each level's share of the base, each
+    // profile's coverage, all customers with a value): a small count is hidden with its
+    // complements (core/margins.ts), a rare level's base share with another level's
+    const shown = protectCrosstab(
+      levels.map((level) => profiles.map((profile) => count(profile, level))),
+      options.minGroupSize,
+      {fixedColumns: true}
+    );
+    for (const [k, profile] of profiles.entries()) {
       const n1 = count(profile, null);
-      for (const level of levels) {
+      for (const [l, level] of levels.entries()) {
         const x1 = count(profile, level);
         const xBase = count(null, level);
         const p1 = n1 ? x1 / n1 : 0;
         const pBase = total ? xBase / total : 0;
         const n2 = total - n1;
         const p2 = n2 ? (xBase - x1) / n2 : 0;
-        const suppressed = small(x1) || small(xBase);
+        // no customers in a level is published as such (a share of 0 counts no one), as the
+        // crosstab above assumes; a hidden 0 would be given back by the profile's other levels
+        const suppressed = (x1 > 0 && small(x1)) || small(xBase) || shown.cells[l][k];
+        // a hidden base share stays hidden: the lift and the effect (against the rest) give it
+        const baseHidden = small(xBase) || shown.rows[l];
         traits.push(
           trait(profile, f, level, {
             profile_value: suppressed ? null : p1,
-            base_value: small(xBase) ? NaN : pBase,
-            lift: suppressed || pBase === 0 ? null : p1 / pBase,
+            base_value: baseHidden ? NaN : pBase,
+            lift: suppressed || baseHidden || pBase === 0 ? null : p1 / pBase,
             // Like numbers, both sides need minGroupSize values to compare.
-            effect: suppressed || small(n2) ? null : cohensH(p1, n1, p2, n2),
+            effect: suppressed || baseHidden || small(n2) ? null : cohensH(p1, n1, p2, n2),
             coverage: n1 / (sizes.get(profile) ?? 1),
             customers: suppressed ? null : x1,
             suppressed,

@@ -11,7 +11,7 @@ import {requireProfile} from "./navigation.ts";
 import {listValue} from "@duckdb/node-api";
 import {type Row, type Store} from "../core/store.ts";
 import {ident, join, sql, val, type SQL} from "../core/sql.ts";
-import {protectCrosstab} from "../core/margins.ts";
+import {complement, protectCrosstab, type Sum} from "../core/margins.ts";
 import type {
   CountryShare,
   Distribution,
@@ -298,13 +298,14 @@ export function longValues(
 
 /**
  * Where the profile's customers live: per country and per region (with the region's mean
- * position from the enriched coordinates), against the base. Regions with fewer than min
- * customers in the base are left out; profile counts under min are suppressed.
+ * position from the enriched coordinates), against the base. Places with fewer than min
+ * customers in the base are left out; profile counts under min are suppressed, with their
+ * complements (protectPlaces).
  */
 async function geography(store: Store, profileId: string, min: number): Promise<Geography> {
   const columns = await store.tableColumns("customers");
   if (!columns.has("country")) return {countries: [], regions: []};
-  const place = async <T extends CountryShare>(keys: string[], where: SQL): Promise<T[]> => {
+  const place = async <T extends CountryShare>(keys: string[], where: SQL) => {
     const position =
       columns.has("latitude") && columns.has("longitude")
         ? sql`avg(k.latitude) AS latitude, avg(k.longitude) AS longitude,`
@@ -328,19 +329,41 @@ async function geography(store: Store, profileId: string, min: number): Promise<
        GROUP BY ALL ORDER BY place, c.profile_id`
     );
     const placeOf = (r: Row) => keys.map((k) => String(r[k])).join("\x1f");
-    const profiles = [...new Set(cells.map((c) => c.profile_id))].sort();
-    const me = profiles.indexOf(profileId);
     const index = new Map(rows.map((r, i) => [placeOf(r), i]));
-    const table = rows.map(() => new Array<number>(profiles.length).fill(0));
-    for (const c of cells) {
-      const i = index.get(c.place);
-      if (i !== undefined) table[i][profiles.indexOf(c.profile_id)] = c.n;
+    return {rows, cells, index};
+  };
+  const countries = await place<CountryShare>(["country"], sql`k.country IS NOT NULL`);
+  const regions = columns.has("region")
+    ? await place<RegionShare>(
+        ["country", "region"],
+        sql`k.country IS NOT NULL AND k.region IS NOT NULL`
+      )
+    : null;
+  const profiles = [...new Set(countries.cells.map((c) => c.profile_id))].sort();
+  const me = profiles.indexOf(profileId);
+  const table = (p: typeof countries) => {
+    const out = p.rows.map(() => new Array<number>(profiles.length).fill(0));
+    for (const c of p.cells) {
+      const i = p.index.get(c.place);
+      if (i !== undefined) out[i][profiles.indexOf(c.profile_id)] = c.n;
     }
-    const shown = protectCrosstab(table, min, {fixedRows: true, fixedColumns: true});
+    return out;
+  };
+  const shown = protectPlaces(
+    {counts: table(countries), names: countries.rows.map((r) => String(r.country))},
+    regions
+      ? {counts: table(regions), names: regions.rows.map((r) => String(r.country))}
+      : {counts: [], names: []},
+    min
+  );
+  const publish = <T extends CountryShare>(
+    rows: (T & {customers: number})[],
+    hidden: boolean[][]
+  ) => {
     const profileTotal = rows.reduce((n, r) => n + r.customers, 0);
     const baseTotal = rows.reduce((n, r) => n + r.base_customers, 0);
     return rows.map((r, i) => {
-      const n = me >= 0 && shown.cells[i][me] ? null : r.customers;
+      const n = me >= 0 && hidden[i][me] ? null : r.customers;
       return roundRow({
         ...r,
         customers: n,
@@ -350,13 +373,86 @@ async function geography(store: Store, profileId: string, min: number): Promise<
     });
   };
   return {
-    countries: await place<CountryShare>(["country"], sql`k.country IS NOT NULL`),
-    regions: columns.has("region")
-      ? await place<RegionShare>(
-          ["country", "region"],
-          sql`k.country IS NOT NULL AND k.region IS NOT NULL`
-        )
+    countries: publish(countries.rows, shown.countries),
+    regions: regions
+      ? publish(regions.rows as (RegionShare & {customers: number})[], shown.regions)
       : []
+  };
+}
+
+/** A map's places × profiles: each place's customers in each profile, and the place's country. */
+interface PlaceTable {
+  counts: readonly (readonly number[])[];
+  /** The country of each place (a country's own name for the countries). */
+  names: readonly string[];
+}
+
+/**
+ * Which cells of the countries × profiles and regions × profiles crosstabs to publish as
+ * suppressed: the small ones and their complements, so that none follows by subtraction from
+ * the places' and profiles' totals (each published), nor from the nesting of regions in their
+ * country: a country's regions and what they leave out (customers of no published region, whose
+ * total in the base is the country's less its regions') add up to the country in each profile.
+ * The remainder is published nowhere: never chosen, and its own recovery does not matter.
+ */
+export function protectPlaces(
+  countries: PlaceTable,
+  regions: PlaceTable,
+  min: number
+): {countries: boolean[][]; regions: boolean[][]} {
+  const P = countries.counts[0]?.length ?? regions.counts[0]?.length ?? 0;
+  const counts: number[] = [];
+  const suppressed: boolean[] = [];
+  const fixed = new Set<number>();
+  const ignore = new Set<number>();
+  const sums: Sum[] = [];
+  const add = (n: number, {hidden = false, chosen = true} = {}) => {
+    counts.push(n);
+    suppressed.push(hidden);
+    if (!chosen) fixed.add(counts.length - 1);
+    return counts.length - 1;
+  };
+  const small = (n: number) => n > 0 && n < min;
+  const crosstab = (t: PlaceTable) => {
+    const cells = t.counts.map((row) => row.map((n) => add(n, {hidden: small(n)})));
+    const sum = (xs: number[]) => xs.reduce((a, i) => a + counts[i], 0);
+    const rows = cells.map((row) => add(sum(row), {chosen: false}));
+    const columns = Array.from({length: P}, (_, k) =>
+      add(sum(cells.map((row) => row[k])), {chosen: false})
+    );
+    const grand = add(sum(rows), {chosen: false});
+    cells.forEach((row, r) => sums.push({parts: row, total: rows[r]}));
+    columns.forEach((c, k) => sums.push({parts: cells.map((row) => row[k]), total: c}));
+    sums.push({parts: rows, total: grand}, {parts: columns, total: grand});
+    return cells;
+  };
+  const c = crosstab(countries);
+  const r = crosstab(regions);
+  countries.names.forEach((country, i) => {
+    const mine = regions.names.flatMap((name, j) => (name === country ? [j] : []));
+    if (mine.length === 0) return;
+    const rest = Array.from({length: P}, (_, k) => {
+      const n = counts[c[i][k]] - mine.reduce((a, j) => a + counts[r[j][k]], 0);
+      const cell = add(n, {chosen: false});
+      sums.push({parts: [...mine.map((j) => r[j][k]), cell], total: c[i][k]});
+      return cell;
+    });
+    const total = add(
+      rest.reduce((a, j) => a + counts[j], 0),
+      {chosen: false}
+    );
+    sums.push({parts: rest, total});
+    // a remainder of customers is unknown to readers, unless the base has none
+    if (counts[total] > 0)
+      for (const j of rest) {
+        suppressed[j] = true;
+        ignore.add(j);
+      }
+  });
+  const out = complement(counts, suppressed, sums, {fixed, ignore});
+  return {
+    countries: c.map((row) => row.map((i) => out[i])),
+    regions: r.map((row) => row.map((i) => out[i]))
   };
 }
 

@@ -1,9 +1,10 @@
 /**
  * A category feature's levels, the profile's share in each against the base's, with
- * suppressed levels (fewer than the minimum customers) named as such.
+ * suppressed levels (fewer than the minimum customers, or hidden beside such a level so that
+ * subtraction cannot give it) named as such.
  */
 import type {ReportTrait} from "../contracts/report.js";
-import {formatShare} from "./format.js";
+import {formatShare, suppressedWhy} from "./format.js";
 import {pairedBars} from "./paired.js";
 
 export type LevelRow = Pick<ReportTrait, "level" | "profile_value" | "base_value" | "suppressed"> &
@@ -28,10 +29,10 @@ export function levelsChart(
       const level = r.level ?? "unknown";
       const profile = r.suppressed ? null : r.profile_value;
       return {
-        label: r.suppressed ? `${level} (fewer than ${minGroupSize})` : level,
+        label: r.suppressed ? `${level} (suppressed)` : level,
         profile,
         base: r.base_value,
-        tip: `${level}\n${profileName}: ${r.suppressed ? `fewer than ${minGroupSize} customers` : formatShare(profile)}\nAll customers: ${formatShare(r.base_value)}`
+        tip: `${level}\n${profileName}: ${r.suppressed ? `suppressed (${suppressedWhy(minGroupSize)})` : formatShare(profile)}\nAll customers: ${r.base_value == null ? "suppressed" : formatShare(r.base_value)}`
       };
     });
   return pairedBars(rows, {

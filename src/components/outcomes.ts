@@ -25,11 +25,20 @@ export function formatLift(lift: number | null): string {
   return `${lift >= 10 ? lift.toFixed(0) : lift.toFixed(1)}× the base`;
 }
 
+/**
+ * Why a group's rate is not shown: few customers with a known outcome, few who had it or few who
+ * did not (the rate times the group's size would count them), or hidden beside such a group so
+ * that the base's rate cannot give it (complementary suppression).
+ */
+export function rateSuppressedWhy(min: number): string {
+  return `fewer than ${min} customers with a known outcome, fewer than ${min} who had it or did not, or hidden so that a smaller group cannot be worked out from the totals`;
+}
+
 /** One group's rate in words: "34% (95% interval 29–39%), 2.3× the base's 15%". */
 export function rateSentence(r: RateRow, minGroupSize: number): string {
   if (r.rate === null)
     return r.customers === null
-      ? `fewer than ${minGroupSize} customers with a known outcome: not shown`
+      ? `suppressed (${rateSuppressedWhy(minGroupSize)})`
       : "not assessed";
   const interval = `95% interval ${formatShare(r.low)}–${formatShare(r.high)}`;
   const lift = formatLift(r.lift);
@@ -100,7 +109,7 @@ export function outcomeChart(
       ? h(
           "p",
           {class: "muted"},
-          `Not shown (fewer than ${minGroupSize} customers with a known outcome): ${hidden.map((r) => r.group).join(", ")}.`
+          `Suppressed (${rateSuppressedWhy(minGroupSize)}): ${hidden.map((r) => r.group).join(", ")}.`
         )
       : null
   );

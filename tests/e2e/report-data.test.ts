@@ -108,6 +108,23 @@ describe("segmentsVersusProfiles(store, {minGroupSize})", () => {
       }
     expect((data.features as unknown[]).length).toBeGreaterThan(2);
   });
+
+  it("gives no means beside a cell or segment the crosstab suppresses: its row names the count", async () => {
+    const data = await readStore(site, (s) => segmentsVersusProfiles(s, {minGroupSize: MIN}));
+    const hidden = new Set(
+      data.segmentations.flatMap(({segment, segments}) =>
+        segments.flatMap((s) => [
+          ...(s.customers === null ? [`${segment} ${s.value} all`] : []),
+          ...s.profiles
+            .filter((p) => p.customers === null)
+            .map((p) => `${segment} ${s.value} ${p.profile_id}`)
+        ])
+      )
+    );
+    expect(hidden.size).toBeGreaterThan(0);
+    const named = data.means.map((m) => `${m.segment} ${m.value} ${m.profile_id ?? "all"}`);
+    expect(named.filter((m) => hidden.has(m))).toEqual([]);
+  });
 });
 
 describe("briefing(store) and methodDocument(store, config)", () => {

@@ -15,6 +15,7 @@ import {
   type TraitOptions
 } from "../../loaders/profile/traits.ts";
 import {feature} from "../support/catalog.ts";
+import {crosstab, recoverable} from "../../loaders/core/margins.ts";
 
 const CATALOG: CatalogEntry[] = [
   feature("orders", "number", "orders", {label: "Orders", transform: "log"}),
@@ -72,17 +73,33 @@ const find = (profile: string, feature: string, level: string | null = null) => 
   return found;
 };
 
-beforeAll(async () => {
-  store = await Store.open(":memory:");
-  await store.run(sql`CREATE TABLE features (customer_id VARCHAR, orders DOUBLE, age DOUBLE,
+/** A store of CUSTOMERS in their profiles. */
+async function customersStore(): Promise<Store> {
+  const s = await Store.open(":memory:");
+  await s.run(sql`CREATE TABLE features (customer_id VARCHAR, orders DOUBLE, age DOUBLE,
     unsubscribed DOUBLE, country VARCHAR, employees DOUBLE, industry VARCHAR)`);
-  await store.run(
+  await s.run(
     sql`CREATE TABLE customer_profiles (customer_id VARCHAR, profile_id VARCHAR, distance DOUBLE)`
   );
   for (const [id, profile, ...values] of CUSTOMERS) {
-    await store.run(sql`INSERT INTO features VALUES (${valueList([id, ...values])})`);
-    await store.run(sql`INSERT INTO customer_profiles VALUES (${valueList([id, profile])}, 0.5)`);
+    await s.run(sql`INSERT INTO features VALUES (${valueList([id, ...values])})`);
+    await s.run(sql`INSERT INTO customer_profiles VALUES (${valueList([id, profile])}, 0.5)`);
   }
+  return s;
+}
+
+/** The traits of CUSTOMERS with nothing suppressed: the arithmetic of every level. */
+async function unsuppressed(): Promise<Trait[]> {
+  const s = await customersStore();
+  try {
+    return await buildTraits(s, CATALOG, {...OPTIONS, minGroupSize: 1});
+  } finally {
+    s.close();
+  }
+}
+
+beforeAll(async () => {
+  store = await customersStore();
   traits = await buildTraits(store, CATALOG, OPTIONS);
 });
 
@@ -145,7 +162,11 @@ describe("buildTraits(store, catalog, options)", () => {
     expect(unsubscribed.effect_high).toBeCloseTo(expected.high, 12);
   });
 
-  it("gives a category one trait per level: share, base share, lift and Cohen's h", () => {
+  it("gives a category one trait per level: share, base share, lift and Cohen's h", async () => {
+    // with three customers a cell, p1's DE is hidden beside its FR (below): nothing hidden here
+    const all = await unsuppressed();
+    const find = (profile: string, feature: string, level: string) =>
+      all.find((t) => t.profile_id === profile && t.feature === feature && t.level === level)!;
     const de = find("p1", "country", "DE");
     expect(de.label).toBe("Country: DE");
     expect(de.unit).toBe("share");
@@ -156,6 +177,11 @@ describe("buildTraits(store, catalog, options)", () => {
     expect(de.customers).toBe(5);
     expect(de.effect).toBeCloseTo(cohensH(5 / 6, 6, 1 / 6, 6)!.g, 12);
     expect(find("p2", "country", "FR").effect).toBeCloseTo(cohensH(3 / 6, 6, 1 / 6, 6)!.g, 12);
+  });
+
+  it("publishes a level of no customers as 0, not as suppressed (complements take it as published)", async () => {
+    const nl = (await unsuppressed()).find((t) => t.profile_id === "p1" && t.level === "NL")!;
+    expect(nl).toMatchObject({suppressed: false, customers: 0, profile_value: 0});
   });
 
   it("orders the levels by their size in the base", () => {
@@ -202,15 +228,37 @@ describe("buildTraits(store, catalog, options)", () => {
     expect(find("p1", "age")).toMatchObject({suppressed: false, effect: null, profile_value: 35});
   });
 
-  it("gives no effect to a category only one profile has, even with a stray value elsewhere", () => {
-    // p2's industry against the rest: c06 alone, too few to compare with.
+  it("gives no effect to a category only one profile has, even with a stray value elsewhere", async () => {
+    // p2's industry against the rest: c06 alone, too few to compare with (here p2's levels are
+    // hidden too, as complements of c06's: the same holds with nothing suppressed)
+    const all = await unsuppressed();
     for (const level of ["retail", "software"]) {
       const t = find("p2", "industry", level);
-      expect(t.suppressed).toBe(false);
       expect(t.effect).toBeNull();
       expect(t.distinguishing).toBe(false);
     }
-    expect(find("p2", "industry", "software").profile_value).toBe(0.5);
+    const software = all.find((t) => t.profile_id === "p2" && t.level === "software")!;
+    expect(software).toMatchObject({suppressed: false, profile_value: 0.5});
+  });
+
+  it("hides a level's complements: no suppressed level follows from the profile's coverage, the other levels or the base's shares", () => {
+    // p1's FR is one customer: 6 with a country, less DE's 5 and NL's 0, gave it away
+    for (const feature of ["country", "industry"]) {
+      const levels = [...new Set(traits.filter((t) => t.feature === feature).map((t) => t.level!))];
+      const profiles = ["p1", "p2"];
+      const {sums} = crosstab(levels.length, profiles.length);
+      const cells = levels.flatMap((level) =>
+        profiles.map((p) => find(p, feature, level).customers)
+      );
+      const rows = levels.map((level) => {
+        const base = find("p1", feature, level).base_value;
+        return Number.isNaN(base) ? null : base;
+      });
+      // each profile's customers with a value: its coverage times its size (six)
+      const columns = profiles.map((p) => find(p, feature, levels[0]).coverage * 6);
+      expect(recoverable([...cells, ...rows, ...columns, 12], sums)).toEqual([]);
+    }
+    expect(find("p1", "country", "DE")).toMatchObject({suppressed: true, customers: null});
   });
 
   it("marks and ranks the distinguishing traits of each profile", () => {
@@ -220,10 +268,8 @@ describe("buildTraits(store, catalog, options)", () => {
         .sort((a, b) => a.rank! - b.rank!)
         .map((t) => [t.feature, t.level, t.rank]);
     // Unsubscribed: h = 1.07 but its interval, ± 1.13, includes 0.
-    expect(ranked("p1")).toEqual([
-      ["orders", null, 1],
-      ["country", "DE", 2]
-    ]);
+    // p1's DE would rank second, but it is hidden beside its FR
+    expect(ranked("p1")).toEqual([["orders", null, 1]]);
     expect(ranked("p2")).toEqual([["orders", null, 1]]);
     expect(traits.filter((t) => !t.distinguishing).every((t) => t.rank === null)).toBe(true);
   });
@@ -238,7 +284,8 @@ describe("buildTraits(store, catalog, options)", () => {
       ["p1", "country", "NL"]
     ]);
     const de = stored.find((t) => t.profile_id === "p1" && t.level === "DE")!;
-    expect(de).toEqual(find("p1", "country", "DE"));
+    // DE's base share is hidden beside NL's (two customers in the base): NaN, stored as NULL
+    expect(de).toEqual({...find("p1", "country", "DE"), base_value: null});
     // NaN and other non-finite values are stored as NULL.
     expect(stored.find((t) => t.profile_id === "p2" && t.level === "NL")!.base_value).toBeNull();
   });

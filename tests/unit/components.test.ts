@@ -199,7 +199,11 @@ describe("report charts", () => {
       title: "Main order channel",
       document: testDocument()
     });
-    expect(chart.outerHTML).toContain("phone (fewer than 10)");
+    // a suppressed level may be large (a complement): "suppressed", not "fewer than 10"
+    expect(chart.outerHTML).toContain("phone (suppressed)");
+    expect(chart.outerHTML).toContain(
+      "Deal seekers: suppressed (fewer than 10 customers, or hidden so that a smaller count cannot be worked out from the totals)"
+    );
     // the title states the finding: the distinguishing level with the largest effect
     expect(chart.querySelector("h2")?.textContent).toBe(
       "Main order channel: web 80%, against 45% of all customers"
@@ -571,7 +575,7 @@ describe("outcome charts", () => {
     });
     expect(chart.querySelectorAll("circle").length).toBe(2);
     expect(chart.textContent).toContain(
-      "Not shown (fewer than 10 customers with a known outcome): Tiny."
+      "Suppressed (fewer than 10 customers with a known outcome, fewer than 10 who had it or did not, or hidden so that a smaller group cannot be worked out from the totals): Tiny."
     );
     expect(chart.textContent).toContain("the grey tick is all customers (26%)");
     expectSnapshot("outcomes", chart);
@@ -580,7 +584,7 @@ describe("outcome charts", () => {
   it("says a rate with its interval and lift, and a suppressed one as such", () => {
     expect(rateSentence(rows[0], 10)).toBe("61% (95% interval 55%–67%), 2.3× the base's 26%");
     expect(rateSentence(rows[2], 10)).toBe(
-      "fewer than 10 customers with a known outcome: not shown"
+      "suppressed (fewer than 10 customers with a known outcome, fewer than 10 who had it or did not, or hidden so that a smaller group cannot be worked out from the totals)"
     );
     expect(formatLift(12.4)).toBe("12× the base");
     expect(formatLift(null)).toBe("");

@@ -1,6 +1,6 @@
 /** Outcomes (loaders/profile/outcomes.ts): rates with their 95 % Wilson intervals. */
 import {describe, expect, it} from "vitest";
-import {outcomeValueSql, wilson} from "../../loaders/profile/outcomes.ts";
+import {outcomeValueSql, protectOutcome, wilson} from "../../loaders/profile/outcomes.ts";
 
 describe("wilson(events, n)", () => {
   // Newcombe (1998), "Two-sided confidence intervals for the single proportion", Table I.
@@ -48,5 +48,49 @@ describe("outcomeValueSql(name, kind, asOf)", () => {
       text: `CASE WHEN "cancelled_on" <= $1::DATE THEN 1.0 ELSE 0.0 END`,
       params: ["2026-10-31"]
     });
+  });
+});
+
+describe("protectOutcome(rows, min, suppressedSizes)", () => {
+  const row = (scope: string, grp: string | null, customers: number, events: number) => ({
+    scope,
+    segment: scope === "segment" ? "channel" : null,
+    grp,
+    customers,
+    events
+  });
+  const rows = [
+    row("all", null, 300, 60),
+    row("profile", "p1", 150, 30),
+    row("profile", "p2", 150, 30),
+    row("segment", "app", 100, 20),
+    row("segment", "store", 120, 25),
+    row("segment", "web", 80, 15)
+  ];
+
+  it("hides nothing when every group is large on both sides", () => {
+    expect(protectOutcome(rows, 10)).toEqual([false, false, false, false, false, false]);
+  });
+
+  it("hides a segment whose size the crosstab suppresses, and the smallest other segment beside it", () => {
+    // app's 100 customers are hidden in the crosstab; its known outcomes would give them
+    expect(protectOutcome(rows, 10, new Set(["channel\x1fapp"]))).toEqual([
+      false,
+      false,
+      false,
+      true,
+      false,
+      true
+    ]);
+  });
+
+  it("hides a group where few had the outcome, or few did not", () => {
+    const few = [
+      ...rows.slice(0, 3),
+      row("segment", "app", 100, 4),
+      row("segment", "store", 120, 115),
+      row("segment", "web", 80, 15)
+    ];
+    expect(protectOutcome(few, 10).slice(3)).toEqual([true, true, false]);
   });
 });
