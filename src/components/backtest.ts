@@ -23,6 +23,15 @@ function suppressedCaption(n: number, one: string, many: string, min: number): s
   return `${n === 1 ? one : `${n} ${many}`} not shown (suppressed): ${suppressedWhy(min)}.`;
 }
 
+/** Both charts': the model's label, the horizon in days and privacy.minGroupSize. */
+interface ChartOptions {
+  width: number;
+  label: string;
+  days: number;
+  minGroupSize: number;
+  document?: Document;
+}
+
 /** "1 repeat purchase", "7+ repeat purchases". */
 const repeats = (frequency: string) =>
   `${frequency} repeat purchase${frequency === "1" ? "" : "s"}`;
@@ -30,13 +39,7 @@ const repeats = (frequency: string) =>
 /** Predicted against actual holdout purchases per customer, by calibration repeat purchases. */
 export function frequencyChart(
   rows: BacktestFrequency[],
-  {
-    width,
-    label,
-    days,
-    minGroupSize,
-    document
-  }: {width: number; label: string; days: number; minGroupSize: number; document?: Document}
+  {width, label, days, minGroupSize, document}: ChartOptions
 ): SVGSVGElement | HTMLElement {
   const points = rows.flatMap((r) => [
     {
@@ -89,13 +92,7 @@ export function frequencyChart(
 /** Predicted against actual share who bought nothing, by tenth of the risk model's prediction. */
 export function calibrationChart(
   rows: BacktestDecile[],
-  {
-    width,
-    label,
-    days,
-    minGroupSize,
-    document
-  }: {width: number; label: string; days: number; minGroupSize: number; document?: Document}
+  {width, label, days, minGroupSize, document}: ChartOptions
 ): SVGSVGElement | HTMLElement {
   const shown = rows.filter((d) => d.customers !== null);
   const describe = (d: BacktestDecile) =>
