@@ -209,3 +209,19 @@ export function protectCrosstab(
     columns: out.slice(n + rows, n + rows + columns)
   };
 }
+
+/**
+ * Suppression of the parts of a total that readers know (customers by bucket, the buckets adding
+ * up to a published count): every count from 1 to min − 1, then as many of the smallest other
+ * parts as it takes that none can be worked out from the total. The total is published, never
+ * chosen; nor is a part of no customers (a table without the row reads as none).
+ */
+export function protectParts(counts: readonly number[], min: number): boolean[] {
+  const n = counts.length;
+  const flat = [...counts, counts.reduce((a, b) => a + b, 0)];
+  const suppressed = flat.map((x, i) => i < n && x > 0 && x < min);
+  const fixed = new Set<number>([n]);
+  counts.forEach((x, i) => x === 0 && fixed.add(i));
+  const sums: Sum[] = [{parts: Array.from({length: n}, (_, i) => i), total: n}];
+  return complement(flat, suppressed, sums, {fixed}).slice(0, n);
+}

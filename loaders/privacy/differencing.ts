@@ -2,7 +2,8 @@
  * The differencing test of the privacy check: every published table with totals is rebuilt from
  * the published JSON (the segment × profile crosstabs, each histogram across the profiles'
  * reports, the places × profiles of the maps, the flows between profiles with each profile's
- * size at both snapshots, the months and years of sign-ups), and each suppressed cell that the
+ * size at both snapshots, the months and years of sign-ups, the Method page's backtest buckets
+ * against the backtest's customers), and each suppressed cell that the
  * published cells and totals determine by subtraction (core/margins.ts) is a violation. A cell
  * published in any file counts as known everywhere. The months and years of sign-ups are counts
  * of customers under other names (`rows`), so they are held to the small-count rule here too.
@@ -112,7 +113,8 @@ export async function differencing(
     ...histogramTables(reports),
     ...levelTables(data.get("_file/data/explore.json"), profiles, reports),
     ...placeTables(reports),
-    ...flowTables(data.get("_file/data/history.json"), reports)
+    ...flowTables(data.get("_file/data/history.json"), reports),
+    ...backtestTables(data.get("_file/data/method.json"))
   ];
   const outcomes = outcomeTables(segments, profiles, minGroupSize);
   const flags = flagMeanTables(segments, reports, minGroupSize);
@@ -129,6 +131,7 @@ export async function differencing(
     violations: [
       ...(calendar?.small ?? []),
       ...outcomes.small,
+      ...backtestMeans(data.get("_file/data/method.json")),
       ...tables.flatMap((t) => t.violations())
     ],
     tables: tables.length
@@ -686,4 +689,53 @@ function calendarTable(
   });
   t.sum(totals, grand);
   return {table: t, small};
+}
+
+/** The backtest's buckets of each model (method.json): they add up to the backtest's customers. */
+function backtestTables(doc: Json | undefined): Published[] {
+  const backtest = doc?.backtest as Json | undefined;
+  if (!backtest) return [];
+  const out: Published[] = [];
+  for (const [table, bucket] of [
+    ["frequency", "frequency"],
+    ["deciles", "decile"]
+  ] as const) {
+    const rows = list(backtest[table]);
+    for (const model of new Set(rows.map((r) => String(r.model)))) {
+      const t = new Published(String(doc!.__file));
+      const total = t.cell("customers", count(backtest.customers), "backtest, customers");
+      const parts = rows
+        .filter((r) => String(r.model) === model)
+        .map((r) =>
+          t.cell(
+            `${String(r[bucket])}`,
+            count(r.customers),
+            `backtest, ${table}, ${model}, ${String(r[bucket])}, customers`
+          )
+        );
+      t.sum(parts, total);
+      out.push(t);
+    }
+  }
+  return out;
+}
+
+/**
+ * A suppressed bucket of the backtest with its predicted or actual mean published: beside the
+ * candidates' predicted and actual totals (a sum of count × mean), the mean gives the count back.
+ */
+function backtestMeans(doc: Json | undefined): Violation[] {
+  const backtest = doc?.backtest as Json | undefined;
+  if (!backtest) return [];
+  return (["frequency", "deciles"] as const).flatMap((table) =>
+    list(backtest[table])
+      .filter((r) => r.customers === null && (count(r.predicted) ?? count(r.actual)) !== null)
+      .map((r) => ({
+        file: String(doc!.__file),
+        where: `backtest, ${table}, ${String(r.model)}, ${String(r.frequency ?? r.decile)}`,
+        kind: "count" as const,
+        what: "a suppressed bucket's mean, which with the published totals gives its count",
+        fix: "Publish null for the predicted and actual means of a suppressed bucket (loaders/site/method.ts suppressBuckets)."
+      }))
+  );
 }

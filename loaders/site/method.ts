@@ -8,6 +8,7 @@ import {roundDeep} from "./published.ts";
 import {fewFeaturesWarning} from "../profile/preflight.ts";
 import type {Row, Store} from "../core/store.ts";
 import {byProfileId, sql} from "../core/sql.ts";
+import {protectParts} from "../core/margins.ts";
 import type {
   BacktestCandidate,
   BacktestDecile,
@@ -20,8 +21,35 @@ import type {
   ProfileQuality
 } from "../../src/contracts/method.ts";
 
+/**
+ * Each model's buckets (calibration repeat purchases, or tenths of the prediction) add up to the
+ * backtest's customers, a published count: a bucket of fewer than `min` customers is published
+ * as null, and so are as many others as it takes that none can be worked out from the total
+ * (core/margins.ts). A suppressed bucket's predicted and actual means go too: beside the
+ * candidates' predicted and actual totals, a mean would give its count back.
+ */
+export function suppressBuckets<T extends {model: string; customers: number | null}>(
+  rows: readonly T[],
+  min: number
+): (T & {customers: number | null; predicted: number | null; actual: number | null})[] {
+  const hidden = new Set<T>();
+  for (const model of new Set(rows.map((r) => r.model))) {
+    const mine = rows.filter((r) => r.model === model);
+    const out = protectParts(
+      mine.map((r) => r.customers ?? 0),
+      min
+    );
+    mine.forEach((r, i) => out[i] && hidden.add(r));
+  }
+  return rows.map((r) =>
+    hidden.has(r)
+      ? {...r, customers: null, predicted: null, actual: null}
+      : (r as T & {predicted: number | null; actual: number | null})
+  );
+}
+
 /** The backtest's tables (loaders/value/backtest.ts), empty when the build has none. */
-async function methodBacktest(store: Store): Promise<MethodBacktest> {
+async function methodBacktest(store: Store, min: number): Promise<MethodBacktest> {
   if (!(await store.has("value_backtest")))
     return {customers: null, lapsed: null, candidates: [], frequency: [], deciles: []};
   const counts = await store.one<{customers: number | null; lapsed: number | null}>(
@@ -35,13 +63,19 @@ async function methodBacktest(store: Store): Promise<MethodBacktest> {
             error, how, risk_model, purchase_model
           FROM value_backtest ORDER BY position`
     ),
-    frequency: await store.all<BacktestFrequency & Row>(
-      sql`SELECT model, frequency, customers, predicted, actual
-          FROM value_backtest_frequency ORDER BY position, bucket`
+    frequency: suppressBuckets(
+      await store.all<BacktestFrequency & Row>(
+        sql`SELECT model, frequency, customers, predicted, actual
+            FROM value_backtest_frequency ORDER BY position, bucket`
+      ),
+      min
     ),
-    deciles: await store.all<BacktestDecile & Row>(
-      sql`SELECT model, decile, customers, predicted, actual
-          FROM value_backtest_deciles ORDER BY position, decile`
+    deciles: suppressBuckets(
+      await store.all<BacktestDecile & Row>(
+        sql`SELECT model, decile, customers, predicted, actual
+            FROM value_backtest_deciles ORDER BY position, decile`
+      ),
+      min
     )
   };
 }
@@ -82,7 +116,7 @@ export async function methodDocument(store: Store, config: PageSettings): Promis
     features,
     models,
     quality,
-    backtest: await methodBacktest(store),
+    backtest: await methodBacktest(store, config.privacy.minGroupSize),
     settings: {
       k: clustering.k,
       minProfileShare: clustering.minProfileShare,

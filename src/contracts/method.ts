@@ -87,22 +87,27 @@ export interface BacktestCandidate {
   purchase_model: boolean;
 }
 
-/** Predicted against actual holdout purchases per customer, by calibration repeat purchases. */
+/**
+ * Predicted against actual holdout purchases per customer, by calibration repeat purchases.
+ * customers, predicted and actual are null together when the bucket is suppressed: fewer than
+ * privacy.minGroupSize customers, or hidden so that such a bucket cannot be worked out from the
+ * backtest's customers (a mean beside the candidates' totals would give the count back).
+ */
 export interface BacktestFrequency {
   model: string;
   frequency: string;
-  customers: number;
-  predicted: number;
-  actual: number;
+  customers: number | null;
+  predicted: number | null;
+  actual: number | null;
 }
 
-/** Predicted against actual lapse rates by decile of the prediction. */
+/** Predicted against actual lapse rates by decile of the prediction; suppressed as a bucket is. */
 export interface BacktestDecile {
   model: string;
   decile: number;
-  customers: number;
-  predicted: number;
-  actual: number;
+  customers: number | null;
+  predicted: number | null;
+  actual: number | null;
 }
 
 /** The backtest behind every risk and value figure. */

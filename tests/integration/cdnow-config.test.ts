@@ -74,7 +74,7 @@ describe("the CDNOW purchase log, mapped by config alone", () => {
       const rows = method.backtest.frequency.filter((f) => f.model === used.model);
       expect(rows.map((r) => r.frequency)).toEqual(["0", "1", "2", "3", "4", "5", "6", "7+"]);
       // Means are published to 4 significant digits.
-      expect(rows.reduce((n, r) => n + r.actual * r.customers, 0)).toBeCloseTo(1882, 0);
+      expect(rows.reduce((n, r) => n + r.actual! * r.customers!, 0)).toBeCloseTo(1882, 0);
       const risk = await riskSummary(store);
       expect(risk).toMatchObject({calibration_date: "1997-09-30", horizon_days: 273});
       console.log(

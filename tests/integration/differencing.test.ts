@@ -158,6 +158,59 @@ describe("differencing(dir, files, minGroupSize)", () => {
     ]);
     expect(await recovered(site(overview([null, null, 30])))).toEqual([]);
   });
+
+  it("recovers a lone suppressed bucket of the Method page's backtest, none of two, and a suppressed bucket's mean", async () => {
+    /** method.json with one model's buckets (customers, predicted, actual) of 100 customers. */
+    const method = (rows: [number | null, number | null][]) =>
+      site({
+        "_file/data/method.0a1b2c3d.json": {
+          backtest: {
+            customers: 100,
+            lapsed: 40,
+            candidates: [],
+            frequency: rows.map(([customers, mean], k) => ({
+              model: "bgnbd",
+              frequency: String(k),
+              customers,
+              predicted: mean,
+              actual: mean
+            })),
+            deciles: []
+          }
+        }
+      });
+    expect(
+      await recovered(
+        method([
+          [60, 0.5],
+          [null, null],
+          [35, 1.5]
+        ])
+      )
+    ).toEqual([
+      "backtest, frequency, bgnbd, 1, customers: a suppressed count that the published cells and totals give by subtraction"
+    ]);
+    expect(
+      await recovered(
+        method([
+          [60, 0.5],
+          [null, null],
+          [null, null]
+        ])
+      )
+    ).toEqual([]);
+    expect(
+      await recovered(
+        method([
+          [60, 0.5],
+          [null, 1],
+          [null, null]
+        ])
+      )
+    ).toEqual([
+      "backtest, frequency, bgnbd, 1: a suppressed bucket's mean, which with the published totals gives its count"
+    ]);
+  });
 });
 
 /** A report with one categorical trait: its levels' counts, the base's shares, the coverage. */

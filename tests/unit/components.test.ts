@@ -649,11 +649,29 @@ describe("the backtest charts on the Method page", () => {
       width: 640,
       label: "Pareto/NBD",
       days: 273,
+      minGroupSize: 10,
       document: testDocument()
     });
     expect(chart.querySelectorAll("circle").length).toBe(6);
     expect(chart.textContent).toContain("Pareto/NBD predicted the holdout's purchases");
+    expect(chart.textContent).not.toContain("suppressed");
     expectSnapshot("backtest-frequency", chart);
+  });
+
+  it("frequencyChart: a suppressed bucket marked × with why, and neither its prediction nor its count", () => {
+    const hidden = {model: "pareto_nbd", customers: null, predicted: null, actual: null};
+    const chart = frequencyChart(
+      [frequency[0], {...hidden, frequency: "1"}, {...hidden, frequency: "2"}, frequency[2]],
+      {width: 640, label: "Pareto/NBD", days: 273, minGroupSize: 10, document: testDocument()}
+    );
+    // two published buckets × predicted and actual, and no dot for the suppressed ones
+    expect(chart.querySelectorAll("circle").length).toBe(4);
+    expect(chart.textContent).toContain(
+      "× 2 buckets not shown (suppressed): fewer than 10 customers, or hidden so that a smaller count cannot be worked out from the totals."
+    );
+    expect(chart.textContent).toContain("Customers with 1 repeat purchase: suppressed");
+    expect(chart.textContent).not.toContain("0 customers with 1");
+    expectSnapshot("backtest-frequency-suppressed", chart);
   });
 
   it("calibrationChart: one point per tenth against the diagonal", () => {
@@ -661,9 +679,28 @@ describe("the backtest charts on the Method page", () => {
       width: 640,
       label: "Learned from history",
       days: 90,
+      minGroupSize: 10,
       document: testDocument()
     });
     expect(chart.querySelectorAll("circle").length).toBe(10);
     expectSnapshot("backtest-calibration", chart);
+  });
+
+  it("calibrationChart: a suppressed tenth left out and named in the caption", () => {
+    const hidden = {customers: null, predicted: null, actual: null};
+    const chart = calibrationChart(
+      deciles.map((d) => (d.decile <= 2 ? {...d, ...hidden} : d)),
+      {
+        width: 640,
+        label: "Learned from history",
+        days: 90,
+        minGroupSize: 300,
+        document: testDocument()
+      }
+    );
+    expect(chart.querySelectorAll("circle").length).toBe(8);
+    expect(chart.textContent).toContain(
+      "2 tenths not shown (suppressed): fewer than 300 customers, or hidden so that a smaller count cannot be worked out from the totals."
+    );
   });
 });

@@ -5,6 +5,7 @@ import {
   complement,
   crosstab,
   protectCrosstab,
+  protectParts,
   recoverable,
   type Sum
 } from "../../loaders/core/margins.ts";
@@ -158,5 +159,24 @@ describe("protectCrosstab(counts, min, {fixedRows, fixedColumns, hidden})", () =
     const published = counts.map((n, i) => (hidden[i] || i === 14 ? null : n));
     // only the third profile's total (published nowhere) follows from the others
     expect(recoverable(published, sums)).toEqual([14]);
+  });
+});
+
+describe("protectParts(counts, min)", () => {
+  it("publishes every part when none is small", () => {
+    expect(protectParts([16, 12, 190], 10)).toEqual([false, false, false]);
+  });
+
+  it("hides a small part with the smallest other, so that neither follows from the total", () => {
+    const hidden = protectParts([16, 8, 15, 12, 190], 10);
+    expect(hidden).toEqual([false, true, false, true, false]);
+    const counts = [16, 8, 15, 12, 190, 241];
+    const cells = counts.map((n, i) => (hidden[i] ? null : n));
+    expect(recoverable(cells, histogram(5))).toEqual([]);
+  });
+
+  it("hides two small parts alone, and never a part of no customers", () => {
+    expect(protectParts([3, 0, 4, 50], 10)).toEqual([true, false, true, false]);
+    expect(protectParts([0, 5, 50], 10)).toEqual([false, true, true]);
   });
 });
