@@ -43,8 +43,8 @@ export interface Trait {
   effect: number | null;
   effect_low: number | null;
   effect_high: number | null;
-  /** Share of the profile's customers with a value. */
-  coverage: number;
+  /** Share of the profile's customers with a value; null when it would count fewer than minGroupSize (or give such a count back). */
+  coverage: number | null;
   /** Customers behind profile_value; null when suppressed. */
   customers: number | null;
   suppressed: boolean;
@@ -226,8 +226,7 @@ export async function buildTraits(
     // complements (core/margins.ts), a rare level's base share with another level's
     const shown = protectCrosstab(
       levels.map((level) => profiles.map((profile) => count(profile, level))),
-      options.minGroupSize,
-      {fixedColumns: true}
+      options.minGroupSize
     );
     for (const [k, profile] of profiles.entries()) {
       const n1 = count(profile, null);
@@ -250,7 +249,8 @@ export async function buildTraits(
             lift: suppressed || baseHidden || pBase === 0 ? null : p1 / pBase,
             // Like numbers, both sides need minGroupSize values to compare.
             effect: suppressed || baseHidden || small(n2) ? null : cohensH(p1, n1, p2, n2),
-            coverage: n1 / (sizes.get(profile) ?? 1),
+            // the profile's customers with a value, the column's total: hidden with it
+            coverage: shown.columns[k] ? null : n1 / (sizes.get(profile) ?? 1),
             customers: suppressed ? null : x1,
             suppressed,
             q: null,
@@ -275,7 +275,7 @@ function trait(
     base_value: number;
     lift: number | null;
     effect: {g: number; low: number; high: number} | null;
-    coverage: number;
+    coverage: number | null;
     customers: number | null;
     suppressed: boolean;
     q: number[] | null;
@@ -326,6 +326,7 @@ export function rankTraits(traits: Trait[], {minEffect, minCoverage}: TraitOptio
       t.effect_high !== null &&
       Math.abs(t.effect) >= minEffect &&
       (t.effect_low > 0 || t.effect_high < 0) &&
+      t.coverage !== null &&
       t.coverage >= minCoverage;
     if (t.distinguishing) byProfile.set(t.profile_id, [...(byProfile.get(t.profile_id) ?? []), t]);
   }

@@ -195,7 +195,7 @@ describe("buildTraits(store, catalog, options)", () => {
     expect(find("p1", "age").coverage).toBe(1);
     expect(find("p2", "age").coverage).toBeCloseTo(2 / 6, 12);
     expect(find("p1", "employees").coverage).toBe(0);
-    expect(find("p2", "industry", "retail").coverage).toBe(1);
+    expect(find("p2", "country", "FR").coverage).toBe(1);
   });
 
   it("suppresses a number below the privacy minimum: value, count, quartiles and effect hidden", () => {
@@ -255,10 +255,22 @@ describe("buildTraits(store, catalog, options)", () => {
         return Number.isNaN(base) ? null : base;
       });
       // each profile's customers with a value: its coverage times its size (six)
-      const columns = profiles.map((p) => find(p, feature, levels[0]).coverage * 6);
+      const columns = profiles.map((p) => {
+        const coverage = find(p, feature, levels[0]).coverage;
+        return coverage === null ? null : coverage * 6;
+      });
       expect(recoverable([...cells, ...rows, ...columns, 12], sums)).toEqual([]);
     }
     expect(find("p1", "country", "DE")).toMatchObject({suppressed: true, customers: null});
+  });
+
+  it("hides a profile's coverage of a category that counts fewer than the minimum with a value", () => {
+    // p1's one business account (c06): its coverage times p1's size would count it, and p2's
+    // would too, less all customers with an industry (the Method page's coverage)
+    for (const profile of ["p1", "p2"])
+      for (const level of ["retail", "software"])
+        expect(find(profile, "industry", level).coverage).toBeNull();
+    expect(find("p1", "country", "DE").coverage).toBe(1);
   });
 
   it("marks and ranks the distinguishing traits of each profile", () => {
