@@ -2,11 +2,12 @@
  * The differencing test of the privacy check: every published table with totals is rebuilt from
  * the published JSON (the segment × profile crosstabs, each histogram across the profiles'
  * reports, the places × profiles of the maps, the flows between profiles with each profile's
- * size at both snapshots, the months and years of sign-ups, the Method page's backtest buckets
- * against the backtest's customers), and each suppressed cell that the
- * published cells and totals determine by subtraction (core/margins.ts) is a violation. A cell
- * published in any file counts as known everywhere. The months and years of sign-ups are counts
- * of customers under other names (`rows`), so they are held to the small-count rule here too.
+ * size at both snapshots, the months and years of sign-ups, each 0/1 feature's customers with
+ * and without it in each profile, the Method page's backtest buckets against the backtest's
+ * customers), and each suppressed cell that the published cells and totals determine by
+ * subtraction (core/margins.ts) is a violation. A cell published in any file counts as known
+ * everywhere. The months and years of sign-ups are counts of customers under other names
+ * (`rows`), so they are held to the small-count rule here too, and so are flags' means.
  */
 import {readFile} from "node:fs/promises";
 import {join} from "node:path";
@@ -117,9 +118,13 @@ export async function differencing(
     ...backtestTables(data.get("_file/data/method.json"))
   ];
   const outcomes = outcomeTables(segments, profiles, minGroupSize);
-  const flags = flagMeanTables(segments, reports, minGroupSize);
-  outcomes.tables.push(...flags.tables);
-  outcomes.small.push(...flags.small);
+  for (const found of [
+    flagMeanTables(segments, reports, minGroupSize),
+    flagTraitTables(data.get("_file/data/explore.json"), profiles, reports, minGroupSize)
+  ]) {
+    outcomes.tables.push(...found.tables);
+    outcomes.small.push(...found.small);
+  }
   const calendar = calendarTable(
     data.get("_file/data/overview.json"),
     data.get("_file/data/activity.json"),
@@ -353,6 +358,29 @@ function levelTables(
   return out;
 }
 
+const FLAG_SIDES = ["with the flag", "without it"] as const;
+
+/**
+ * A share times its group's customers counts those it names (`counted`) and the rest: each is
+ * held to the small-count rule.
+ */
+function bothSides(
+  file: string,
+  where: string,
+  counted: number | null,
+  of: number | null,
+  [named, rest]: readonly [string, string],
+  min: number
+): Violation[] {
+  const sides: [number | null, string][] = [
+    [counted, named],
+    [counted === null || of === null ? null : of - counted, rest]
+  ];
+  return sides.flatMap(
+    ([n, what]) => smallCount(file, `${where}, customers ${what}`, n, min) ?? []
+  );
+}
+
 /**
  * The segments' means of a flag (a feature of 0 and 1): each mean times its row's customers
  * counts those with the flag (and those without, each held to the small-count rule), a
@@ -384,13 +412,7 @@ function flagMeanTables(
         const who =
           m.profile_id === null || m.profile_id === undefined ? null : String(m.profile_id);
         const where = `means, ${segment}, "${m.value}", ${who ?? "all profiles"}, ${feature}`;
-        for (const [n, what] of [
-          [ones, "with the flag"],
-          [ones === null ? null : customers! - ones, "without it"]
-        ] as const) {
-          const v = smallCount(file, `${where}, customers ${what}`, n, min);
-          if (v) small.push(v);
-        }
+        small.push(...bothSides(file, where, ones, customers, FLAG_SIDES, min));
         t.cell(who === null ? `size ${m.value}` : `${m.value} ${who}`, ones, where);
       }
       // a profile the crosstab publishes with no customers in a segment has none with the flag
@@ -423,6 +445,120 @@ function flagMeanTables(
       t.sum(columns, grand);
       tables.push(t);
     }
+  return {tables, small};
+}
+
+/**
+ * Each 0/1 feature's traits: with and without the flag × profiles. A profile's mean of a flag
+ * (explore.json, profiles.json, its report; or its lift times the base's mean) times its
+ * customers with a value (the report's customers, or the coverage times the profile's size)
+ * counts those with the flag, and the rest those without, each held to the small-count rule;
+ * the base's mean times all customers with a value counts the base's. The profiles' counts add
+ * up to the base's.
+ */
+function flagTraitTables(
+  explore: Json | undefined,
+  doc: Json | undefined,
+  reports: Json[],
+  min: number
+): {tables: Published[]; small: Violation[]} {
+  interface Seen {
+    feature: string;
+    profile: string;
+    file: string;
+    mean: number | null;
+    n: number | null;
+    base: number | null;
+  }
+  const seen: Seen[] = [];
+  const flag = (t: Json) => t.unit === "flag" && (t.level === null || t.level === undefined);
+  const mean = (t: Json) => {
+    const base = count(t.base_value);
+    const lift = count(t.lift);
+    return count(t.profile_value) ?? (base === null || lift === null ? null : lift * base);
+  };
+  const size = (t: Json, customers: unknown) => {
+    const coverage = count(t.coverage);
+    const n = count(customers);
+    return count(t.customers) ?? (coverage === null || n === null ? null : coverage * n);
+  };
+  for (const t of list(explore?.traits).filter(flag))
+    for (const p of list(t.profiles))
+      seen.push({
+        feature: String(t.feature),
+        profile: String(p.profile_id),
+        file: String(explore!.__file),
+        mean: count(p.profile_value),
+        n: null,
+        base: count(t.base_value)
+      });
+  for (const p of list(doc?.profiles))
+    for (const t of list(p.traits).filter(flag))
+      seen.push({
+        feature: String(t.feature),
+        profile: String(p.id),
+        file: String(doc!.__file),
+        mean: mean(t),
+        n: size(t, p.customers),
+        base: count(t.base_value)
+      });
+  for (const report of reports) {
+    const profile = report.profile as Json;
+    for (const t of list(report.traits).filter(flag))
+      seen.push({
+        feature: String(t.feature),
+        profile: String(profile.id),
+        file: String(report.__file),
+        mean: mean(t),
+        n: size(t, profile.customers),
+        base: count(t.base_value)
+      });
+  }
+  const tables: Published[] = [];
+  const small: Violation[] = [];
+  for (const feature of [...new Set(seen.map((l) => l.feature))].sort()) {
+    const mine = seen.filter((l) => l.feature === feature);
+    const t = new Published(mine[0].file);
+    const ids = [...new Set(mine.map((l) => l.profile))].sort();
+    const n = new Map<string, number>();
+    for (const l of mine) if (l.n !== null) n.set(l.profile, Math.round(l.n));
+    // all customers with a value, when every profile's is known
+    const all = ids.every((id) => n.has(id)) ? ids.reduce((x, id) => x + n.get(id)!, 0) : null;
+    const counted = new Set<string>();
+    const check = (file: string, where: string, ones: number, of: number) => {
+      if (counted.has(where)) return;
+      counted.add(where);
+      small.push(...bothSides(file, where, ones, of, FLAG_SIDES, min));
+    };
+    for (const l of mine) {
+      const where = `traits, ${feature}, ${l.profile}`;
+      const of = n.get(l.profile);
+      const ones = l.mean === null || of === undefined ? null : Math.round(l.mean * of);
+      if (ones !== null) check(l.file, where, ones, of!);
+      t.cell(`ones ${l.profile}`, ones, `${l.file}, ${where}, customers with the flag`);
+      t.cell(
+        `rest ${l.profile}`,
+        ones === null ? null : of! - ones,
+        `${l.file}, ${where}, without`
+      );
+      const base = l.base === null || all === null ? null : Math.round(l.base * all);
+      if (base !== null) check(l.file, `traits, ${feature}, base_value`, base, all!);
+      t.cell("ones base", base, `${l.file}, traits, ${feature}, base_value`);
+      t.cell("rest base", base === null ? null : all! - base);
+    }
+    const ones = ids.map((id) => t.cell(`ones ${id}`, undefined));
+    const rest = ids.map((id) => t.cell(`rest ${id}`, undefined));
+    const columns = ids.map((id) =>
+      n.has(id) ? t.cell(`profile ${id}`, n.get(id)!) : t.derive(`profile ${id}`)
+    );
+    const grand = all === null ? t.derive("all") : t.cell("all", all);
+    t.sum(ones, t.cell("ones base", undefined));
+    t.sum(rest, t.cell("rest base", undefined));
+    ids.forEach((_, k) => t.sum([ones[k], rest[k]], columns[k]));
+    t.sum(columns, grand);
+    t.sum([t.cell("ones base", undefined), t.cell("rest base", undefined)], grand);
+    tables.push(t);
+  }
   return {tables, small};
 }
 
@@ -618,13 +754,9 @@ function outcomeTables(
       const events =
         r.customers === null || r.rate === null ? null : Math.round(r.rate * r.customers);
       const where = `${r.file}, ${r.where}`;
-      for (const [n, what] of [
-        [events, "who had it"],
-        [events === null ? null : r.customers! - events, "who did not"]
-      ] as const) {
-        const v = smallCount(r.file, `${r.where}, customers ${what}`, n, min);
-        if (v) small.push(v);
-      }
+      small.push(
+        ...bothSides(r.file, r.where, events, r.customers, ["who had it", "who did not"], min)
+      );
       t.cell(`known ${r.group}`, r.customers, `${where}, customers`);
       t.cell(`events ${r.group}`, events, `${where}, rate`);
       const family = r.group.startsWith("profile ") ? "profiles" : r.group.split("\u001f")[0];

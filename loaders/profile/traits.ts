@@ -13,12 +13,14 @@
  * fewer than `minGroupSize` customers are suppressed: kept with their count hidden and no value;
  * so are a category's complementary cells, so that no suppressed level follows from the profile's
  * other levels and its coverage, or from the other profiles and the level's share of the base.
+ * A 0/1 feature's mean counts customers too (with the flag, and without it): one that counts
+ * fewer than `minGroupSize` is suppressed the same way, with its complements.
  */
 import type {CatalogEntry} from "./features.ts";
 import {transformed} from "./matrix.ts";
 import {type Store} from "../core/store.ts";
 import {byProfileId, ident, join, raw, sql, valueList} from "../core/sql.ts";
-import {protectCrosstab} from "../core/margins.ts";
+import {complement, protectCrosstab} from "../core/margins.ts";
 
 export interface TraitOptions {
   minEffect: number;
@@ -183,25 +185,32 @@ export async function buildTraits(
   const numbers = measured.filter((f) => f.kind === "number");
   const stats = await numberStats(store, numbers);
   const base = stats.get("");
-  for (const profile of profiles) {
+  const flags = new Map(
+    numbers
+      .filter((f) => f.unit === "flag")
+      .map((f) => [f.id, protectFlag(f.id, profiles, stats, options.minGroupSize)])
+  );
+  for (const [k, profile] of profiles.entries()) {
     const own = stats.get(profile);
     for (const f of numbers) {
       const b = base?.get(f.id);
       const p = own?.get(f.id);
       if (!b || !p) continue;
       const effect = numberEffect(p, b, f.unit, options.minGroupSize);
-      const suppressed = small(p.n);
+      const flag = flags.get(f.id);
+      const suppressed = small(p.n) || (flag?.profiles[k] ?? false);
+      const baseHidden = flag?.base ?? false;
       traits.push(
         trait(profile, f, null, {
           profile_value: suppressed ? null : finite(p.mean),
-          base_value: b.mean,
-          lift: !suppressed && b.mean > 0 && p.mean >= 0 ? p.mean / b.mean : null,
-          effect: suppressed ? null : effect,
+          base_value: baseHidden ? NaN : b.mean,
+          lift: !suppressed && !baseHidden && b.mean > 0 && p.mean >= 0 ? p.mean / b.mean : null,
+          effect: suppressed || baseHidden ? null : effect,
           coverage: p.n / (sizes.get(profile) ?? 1),
           customers: suppressed ? null : p.n,
           suppressed,
           q: suppressed ? null : p.q,
-          baseQ: b.q
+          baseQ: baseHidden ? null : b.q
         })
       );
     }
@@ -264,6 +273,41 @@ export async function buildTraits(
   rankTraits(traits, options);
   await storeTraits(store, traits);
   return traits;
+}
+
+/**
+ * Which of a 0/1 feature's means to hide. A profile's mean of a flag is a share: times its
+ * customers with a value (its coverage times its size, published) it counts those with the flag,
+ * and the rest those without. The profiles' counts add up to the base's, which its mean gives
+ * the same way. A mean that counts 1 to min − 1 with or without the flag is hidden with its
+ * complements (core/margins.ts), as a category's levels are; a base that counts a small group
+ * is hidden with every profile's mean, as a rare level is.
+ */
+function protectFlag(
+  feature: string,
+  profiles: readonly string[],
+  stats: Map<string, Map<string, NumberStats>>,
+  min: number
+): {profiles: boolean[]; base: boolean} {
+  const count = (s: NumberStats | undefined) => {
+    const n = s?.n ?? 0;
+    const ones = n > 0 ? Math.round(s!.mean * n) : 0;
+    return {ones, rest: n - ones, n};
+  };
+  const small = (x: number) => x > 0 && x < min;
+  const base = count(stats.get("")?.get(feature));
+  if (small(base.ones) || small(base.rest)) return {profiles: profiles.map(() => true), base: true};
+  const cells = profiles.map((p) => count(stats.get(p)?.get(feature)));
+  const total = cells.length;
+  // a profile with no values has none with the flag: readers know it from its coverage
+  const fixed = new Set([total, ...cells.flatMap((c, k) => (c.n === 0 ? [k] : []))]);
+  const hidden = complement(
+    [...cells.map((c) => c.ones), base.ones],
+    [...cells.map((c) => small(c.ones) || small(c.rest)), false],
+    [{parts: cells.map((_, k) => k), total}],
+    {fixed}
+  );
+  return {profiles: hidden.slice(0, total), base: false};
 }
 
 function trait(

@@ -303,6 +303,76 @@ describe("differencing(dir, files, minGroupSize) on a report's category levels",
   });
 });
 
+/** A profile's report with one 0/1 feature: its mean (null: suppressed), its lift and the base's. */
+function flagReport(
+  id: string,
+  customers: number,
+  mean: number | null,
+  base: number,
+  lift = false
+) {
+  return {
+    [`_file/data/profiles/${id}.0a1b2c3d.json`]: {
+      profile: {id, customers},
+      others: [{id: "p1"}, {id: "p2"}, {id: "p3"}],
+      distributions: [],
+      traits: [
+        {
+          feature: "unsubscribed",
+          level: null,
+          kind: "number",
+          unit: "flag",
+          profile_value: lift ? null : mean,
+          base_value: base,
+          lift: lift && mean !== null ? mean / base : null,
+          coverage: 1,
+          customers: mean === null ? null : customers,
+          suppressed: mean === null || lift
+        }
+      ],
+      segments: []
+    }
+  };
+}
+
+describe("differencing(dir, files, minGroupSize) on a report's flags", () => {
+  // unsubscribed: p1 4 of 40, p2 30 of 60, p3 20 of 50; the base 54 of 150
+  const base = 54 / 150;
+  const others = (p2: number | null) => ({
+    ...flagReport("p2", 60, p2, base),
+    ...flagReport("p3", 50, 20 / 50, base)
+  });
+
+  it("holds the customers a flag's mean counts (mean × customers) to the small-count rule", async () => {
+    const dir = site({...flagReport("p1", 40, 4 / 40, base), ...others(30 / 60)});
+    expect(await recovered(dir)).toEqual([
+      "traits, unsubscribed, p1, customers with the flag: a count of 4 customers, below privacy.minGroupSize (10)"
+    ]);
+  });
+
+  it("recovers a suppressed mean from the base's and the other profiles', or from its lift", async () => {
+    const leaked = (id: string) =>
+      ["customers with the flag", "without"].map(
+        (what) =>
+          `_file/data/profiles/${id}.0a1b2c3d.json, traits, unsubscribed, ${id}, ${what}: a suppressed count that the published cells and totals give by subtraction`
+      );
+    const hidden = site({...flagReport("p1", 40, null, base), ...others(30 / 60)});
+    expect(await recovered(hidden)).toEqual(leaked("p1"));
+    // p1's lift times the base's mean is its mean: p1's count is known, and then p2's
+    const lift = site({...flagReport("p1", 40, 4 / 40, base, true), ...others(null)});
+    expect(await recovered(lift)).toEqual([
+      "traits, unsubscribed, p1, customers with the flag: a count of 4 customers, below privacy.minGroupSize (10)",
+      ...leaked("p2")
+    ]);
+  });
+
+  it("recovers none when another profile's mean is suppressed beside it", async () => {
+    expect(await recovered(site({...flagReport("p1", 40, null, base), ...others(null)}))).toEqual(
+      []
+    );
+  });
+});
+
 /** A report's map: countries and regions with the profile's and the base's customers. */
 function mapReport(
   id: string,

@@ -153,8 +153,10 @@ describe("buildTraits(store, catalog, options)", () => {
     expect(find("p2", "orders").effect).toBeCloseTo(-expected.g, 10);
   });
 
-  it("compares flags as shares, with Cohen's h", () => {
-    const unsubscribed = find("p1", "unsubscribed");
+  it("compares flags as shares, with Cohen's h", async () => {
+    const unsubscribed = (await unsuppressed()).find(
+      (t) => t.profile_id === "p1" && t.feature === "unsubscribed"
+    )!;
     expect(unsubscribed.profile_value).toBeCloseTo(4 / 6, 12);
     const expected = cohensH(4 / 6, 6, 1 / 6, 6)!;
     expect(unsubscribed.effect).toBeCloseTo(expected.g, 12);
@@ -271,6 +273,57 @@ describe("buildTraits(store, catalog, options)", () => {
       for (const level of ["retail", "software"])
         expect(find(profile, "industry", level).coverage).toBeNull();
     expect(find("p1", "country", "DE").coverage).toBe(1);
+  });
+
+  it("suppresses a flag's mean that counts a small group, with or without the flag, and its complement", () => {
+    // p1: 4 of 6 unsubscribed, so 2 not (fewer than 3); p2: 1 of 6; the base: 5 of 12
+    for (const profile of ["p1", "p2"])
+      expect(find(profile, "unsubscribed")).toMatchObject({
+        suppressed: true,
+        profile_value: null,
+        customers: null,
+        lift: null,
+        effect: null,
+        p50: null
+      });
+    expect(find("p1", "unsubscribed").base_value).toBeCloseTo(5 / 12, 12);
+    expect(find("p1", "unsubscribed").coverage).toBe(1);
+  });
+
+  it("hides a flag's complement: no hidden mean follows from the base's and the other profiles'", async () => {
+    // three profiles of four: p3 has 1 of 4 unsubscribed; p1 (2 of 4) and p2 (2 of 4) are
+    // large enough for a minimum of 2, but one of them must be hidden beside p3
+    const s = await Store.open(":memory:");
+    try {
+      await s.run(sql`CREATE TABLE features (customer_id VARCHAR, unsubscribed DOUBLE)`);
+      await s.run(sql`CREATE TABLE customer_profiles (customer_id VARCHAR, profile_id VARCHAR)`);
+      const flags = {p1: [1, 1, 0, 0], p2: [1, 1, 0, 0, 0], p3: [1, 0, 0, 0]};
+      for (const [profile, values] of Object.entries(flags))
+        for (const [i, v] of values.entries()) {
+          await s.run(sql`INSERT INTO features VALUES (${valueList([`${profile}-${i}`, v])})`);
+          await s.run(
+            sql`INSERT INTO customer_profiles VALUES (${valueList([`${profile}-${i}`, profile])})`
+          );
+        }
+      const got = await buildTraits(s, [feature("unsubscribed", "number", "flag")], {
+        ...OPTIONS,
+        minGroupSize: 2
+      });
+      const hidden = got.filter((t) => t.suppressed).map((t) => t.profile_id);
+      expect(hidden).toContain("p3");
+      expect(hidden).toHaveLength(2);
+      // with and without × the three profiles; each profile's size and the base's counts known
+      const {sums} = crosstab(2, 3);
+      const ones = got.map((t) =>
+        t.profile_value === null ? null : Math.round(t.profile_value * t.customers!)
+      );
+      const rest = got.map((t, k) =>
+        ones[k] === null ? null : Object.values(flags)[k].length - ones[k]!
+      );
+      expect(recoverable([...ones, ...rest, 5, 8, 4, 5, 4, 13], sums)).toEqual([]);
+    } finally {
+      s.close();
+    }
   });
 
   it("marks and ranks the distinguishing traits of each profile", () => {
