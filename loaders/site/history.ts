@@ -11,7 +11,7 @@ import {cents, round, suppress} from "./published.ts";
 import {baseTrend} from "./story.ts";
 import {snapshotRisk} from "./at-risk.ts";
 import {protectCrosstab} from "../core/margins.ts";
-import {byProfileId, sql, val} from "../core/sql.ts";
+import {byProfileId, sql, val, type SQL} from "../core/sql.ts";
 import {MIN_DRIFT_CUSTOMERS} from "../history/snapshots.ts";
 import type {Row, Store} from "../core/store.ts";
 import type {HistoryData, Mover, Movers} from "../../src/contracts/history.ts";
@@ -368,6 +368,8 @@ export async function profileChanges(
       name: nameOf(pick(f)),
       customers: f.customers
     }));
+  // a flag's mean counts customers (with it and without it): none may count 1 to min − 1
+  const counts = (n: SQL) => sql`(round(${n}) = 0 OR round(${n}) >= ${min})`;
   const traits = await store.all<{
     feature: string;
     label: string;
@@ -384,6 +386,8 @@ export async function profileChanges(
        AND b.snapshot = ${previous}::DATE AND b.customers >= ${min}
      JOIN snapshot_feature_means a ON a.feature = t.feature AND a.profile_id = ${profile}
        AND a.snapshot = ${current}::DATE AND a.customers >= ${min}
+     WHERE t.unit <> 'flag' OR (${counts(sql`b.mean * b.customers`)} AND ${counts(sql`(1 - b.mean) * b.customers`)}
+       AND ${counts(sql`a.mean * a.customers`)} AND ${counts(sql`(1 - a.mean) * a.customers`)})
      ORDER BY t.rank, t.feature LIMIT ${CHANGED_TRAITS}`
   );
   const drift = (await store.has("profile_drift"))

@@ -303,6 +303,35 @@ describe("the loaders' at-risk shares", () => {
     ]);
   });
 
+  it("leave out a changed flag whose mean, then or now, counts 1 to 9 customers with it or without it", async () => {
+    // P4, 300 customers then and now: 3 had the flag then (1 %), 60 now; a score moved as well
+    await store.run(
+      sql`INSERT INTO profile_traits VALUES
+         ('P4', 'newsletter', 'Newsletter', 'flag', 'number', 1, true),
+         ('P4', 'score', 'Score', 'score', 'number', 2, true),
+         ('P4', 'app_user', 'App user', 'flag', 'number', 3, true)`
+    );
+    await store.run(
+      sql`INSERT INTO snapshot_feature_means VALUES
+         (DATE '2026-07-31', 'P4', 'newsletter', 300, 0.01),
+         (DATE '2026-10-31', 'P4', 'newsletter', 300, 0.2),
+         (DATE '2026-07-31', 'P4', 'score', 300, 3.5),
+         (DATE '2026-10-31', 'P4', 'score', 300, 4.0),
+         (DATE '2026-07-31', 'P4', 'app_user', 300, 0.5),
+         (DATE '2026-10-31', 'P4', 'app_user', 300, 0.6)`
+    );
+    try {
+      const changes = await profileChanges(store, "P4", options());
+      expect(changes?.traits.map((t) => [t.feature, t.before, t.after])).toEqual([
+        ["score", 3.5, 4],
+        ["app_user", 0.5, 0.6]
+      ]);
+    } finally {
+      await store.run(sql`DELETE FROM profile_traits`);
+      await store.run(sql`DELETE FROM snapshot_feature_means`);
+    }
+  });
+
   it("publish what the privacy check passes", async () => {
     const history = await historyData(store, options());
     const changes = await profileChanges(store, "P1", options());
