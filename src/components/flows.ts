@@ -142,12 +142,13 @@ export function flowChart(
     "font-size": 12,
     fill: "currentColor"
   });
+  // each date over its own column of names, so the two never meet on a narrow screen
   text(
     svg,
-    {x: x0 + NODE_WIDTH, y: 14, "text-anchor": "start", "font-weight": 600},
+    {x: x0 + NODE_WIDTH, y: 14, "text-anchor": "end", "font-weight": 600},
     formatDate(o.from)
   );
-  text(svg, {x: x1, y: 14, "text-anchor": "end", "font-weight": 600}, formatDate(o.to));
+  text(svg, {x: x1, y: 14, "text-anchor": "start", "font-weight": 600}, formatDate(o.to));
 
   // Bands: out of each source in the targets' order, into each target in the sources' order.
   const outOffset = new Map<string, number>();

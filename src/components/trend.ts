@@ -38,6 +38,8 @@ export interface TrendOptions {
 }
 
 const MARGIN = {top: 28, bottom: 32, left: 56};
+/** The room a month label ("Oct 2026") takes on the x axis, with a gap. */
+const TICK_WIDTH = 64;
 /** Pixels between two direct labels. */
 const LABEL_GAP = 13;
 
@@ -69,6 +71,10 @@ export function trendChart(
   const labels = ends.map((e, i) => ({...e, labelValue: fromPx(spread[i])}));
   const last = dates.at(-1);
   const name = (id: string) => o.names.get(id) ?? id;
+  const every = Math.max(
+    1,
+    Math.ceil((dates.length * TICK_WIDTH) / Math.max(1, o.width - MARGIN.left - marginRight))
+  );
   return Plot.plot({
     document: o.document,
     width: o.width,
@@ -83,7 +89,8 @@ export function trendChart(
     x: {
       type: "utc",
       label: null,
-      ticks: dates.map(at),
+      // every snapshot's month where they fit, else every second or third, counted from the last
+      ticks: dates.filter((_, i) => (dates.length - 1 - i) % every === 0).map(at),
       tickFormat: (d: Date) => formatDate(d.toISOString().slice(0, 10)).replace(/^\d+ /, ""),
       domain: dates.length ? [at(dates[0]), at(dates.at(-1)!)] : undefined,
       inset: 8
