@@ -38,6 +38,7 @@ import {
   copyPreviousCustomers,
   previousStore,
   readPreviousSummary,
+  sameFile,
   writePreviousSummary
 } from "./history/previous.ts";
 import {buildSnapshots, type SnapshotSummary} from "./history/snapshots.ts";
@@ -263,7 +264,8 @@ export async function runEngine({
   // What the overview compares with: the last published build (the store `npm run build` kept
   // when it published), else the store this one replaces; never a damaged one.
   const previousPath = previousStore(storePath);
-  const before = previousPath === storePath ? condition : await inspectStore(previousPath);
+  // Once published, the store and <store>.published are one file: checked once.
+  const before = sameFile(previousPath, storePath) ? condition : await inspectStore(previousPath);
   if (previousPath !== storePath && before.state === "damaged")
     log(
       `the store of the last published build ${previousPath} is damaged: ${before.reason}. This build has no previous build to compare with, so the Overview will not say what changed and exports/changes.csv will list no customers.`

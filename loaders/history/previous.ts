@@ -5,7 +5,7 @@
  * exports/changes.csv can list the customers who moved (publish/changes.ts). Profiles are
  * compared by id, which the state file keeps stable from build to build (profile/stable-ids.ts).
  */
-import {existsSync} from "node:fs";
+import {existsSync, statSync} from "node:fs";
 import {Store} from "../core/store.ts";
 import {literal, sql, val, valueList} from "../core/sql.ts";
 
@@ -41,6 +41,14 @@ export interface BuildSummary {
   as_of: string | null;
   customers: number;
   profiles: ProfileSummary[];
+}
+
+/** Whether two paths name one file (the same path, or a hard link to it). */
+export function sameFile(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (!existsSync(a) || !existsSync(b)) return false;
+  const [x, y] = [statSync(a), statSync(b)];
+  return x.dev === y.dev && x.ino === y.ino;
 }
 
 /** The summary of a store's build, or undefined when it has no profiles. */

@@ -5,19 +5,12 @@
  * leaves both as the last published build left them, so the next build's "what changed" and its
  * stable ids follow what readers saw.
  */
-import {existsSync, statSync} from "node:fs";
+import {existsSync} from "node:fs";
 import {copyFile, link, rename, rm} from "node:fs/promises";
 import {checksumPath, removeChecksum} from "../core/checksum.ts";
 import {withStore} from "../core/store.ts";
-import {publishedStore} from "../history/previous.ts";
+import {publishedStore, sameFile} from "../history/previous.ts";
 import {storedState, writeState} from "../profile/stable-ids.ts";
-
-/** Whether two paths name one file (a hard link to it). */
-function sameFile(a: string, b: string): boolean {
-  if (!existsSync(a) || !existsSync(b)) return false;
-  const [x, y] = [statSync(a), statSync(b)];
-  return x.dev === y.dev && x.ino === y.ino;
-}
 
 /**
  * After the site built from the store at storePath was published: writes the profiles' state
