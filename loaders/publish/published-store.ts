@@ -26,7 +26,8 @@ export async function keepPublishedStore(
   log: (line: string) => void = () => {}
 ): Promise<boolean> {
   // The state first: the site is out, so its ids are the ones the next build must keep. Written
-  // on every publish, so a build that died between the two steps is set right by the next.
+  // on every publish (the same bytes for the same store), so a state file out of step with the
+  // published site (a build that died between the two steps) is set right by the next publish.
   const state = await withStore(storePath, storedState);
   if (state) await writeState(statePath, state);
   const published = publishedStore(storePath);
