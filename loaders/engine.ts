@@ -36,7 +36,9 @@ import {Store} from "./core/store.ts";
 import {enrich, type EnrichSummary} from "./enrich/references.ts";
 import {
   copyPreviousCustomers,
+  previousStore,
   readPreviousSummary,
+  sameFile,
   writePreviousSummary
 } from "./history/previous.ts";
 import {buildSnapshots, type SnapshotSummary} from "./history/snapshots.ts";
@@ -79,6 +81,15 @@ export interface EngineOptions {
   storePath: string;
   /** Inputs up to this many bytes build in memory (default IN_MEMORY_BYTES). */
   inMemoryBytes?: number;
+  /**
+   * Whether the engine writes the profiles' state file (config.profiles.state) once the new store
+   * is in place (default true: the engine on its own, as the tests run it). `npm run build`
+   * passes false and writes it only once the site built from the store is published, from the
+   * state the store keeps (build_meta.state; publish/published-store.ts), so a build that fails
+   * leaves the state as the last published build left it; `npm run dev` and `npm run engine`,
+   * which publish nothing, pass false too.
+   */
+  writeState?: boolean;
   log?: (line: string) => void;
 }
 
@@ -92,6 +103,8 @@ export interface EngineResult {
   profiling?: ProfilingResult;
   /** Wall time and memory per stage; empty when the store was reused. */
   stages: StageTiming[];
+  /** The profiles' state this build keeps (also in build_meta.state); undefined when reused. */
+  state?: IdentityState;
   elapsedMs: number;
 }
 
@@ -215,6 +228,7 @@ export async function runEngine({
   config: given,
   storePath,
   inMemoryBytes = IN_MEMORY_BYTES,
+  writeState: keepState = true,
   log = () => {}
 }: EngineOptions): Promise<EngineResult> {
   const start = performance.now();
@@ -247,8 +261,16 @@ export async function runEngine({
   // pages read is written out; large ones build on disk, where DuckDB can spill.
   const bytes = (await inputFiles(config)).reduce((sum, file) => sum + statSync(file).size, 0);
   const inMemory = bytes <= inMemoryBytes;
-  // What the overview compares with: the build this one replaces (never a damaged one).
-  const previous = condition.state === "intact" ? await readPreviousSummary(storePath) : undefined;
+  // What the overview compares with: the last published build (the store `npm run build` kept
+  // when it published), else the store this one replaces; never a damaged one.
+  const previousPath = previousStore(storePath);
+  // Once published, the store and <store>.published are one file: checked once.
+  const before = sameFile(previousPath, storePath) ? condition : await inspectStore(previousPath);
+  if (previousPath !== storePath && before.state === "damaged")
+    log(
+      `the store of the last published build ${previousPath} is damaged: ${before.reason}. This build has no previous build to compare with, so the Overview will not say what changed and exports/changes.csv will list no customers.`
+    );
+  const previous = before.state === "intact" ? await readPreviousSummary(previousPath) : undefined;
   const store = await Store.open(inMemory ? ":memory:" : buildingPath, {scratch});
   let pipeline: PipelineResult;
   let profiling: ProfilingResult;
@@ -261,15 +283,16 @@ export async function runEngine({
     if (previous) {
       await writePreviousSummary(store, previous);
       // Who moved, for exports/changes.csv: the old store is still in place, and no one writes to it.
-      const copied = await copyPreviousCustomers(store, storePath);
+      const copied = await copyPreviousCustomers(store, previousPath);
       log(
         "customers" in copied
           ? `previous build: ${copied.customers.toLocaleString("en-US")} customers' profiles and risk kept for changes.csv`
           : `previous build: ${copied.missing}, so changes.csv will list no customers`
       );
-    } else if (condition.state !== "damaged")
+    } else if (before.state !== "damaged")
       log("no previous build: changes.csv will have its header only");
-    // The ids and names to keep for the next build; written once this build has succeeded.
+    // The ids and names to keep for the next build; written once this build has succeeded (by
+    // `npm run build`, once it has published), and kept in build_meta.state until then.
     state = profiling.identities
       ? await stateOf(store, {asOf: profiling.asOf, nextId: profiling.identities.nextId})
       : undefined;
@@ -277,11 +300,12 @@ export async function runEngine({
     // observablehq.config.ts and the page loaders read the store alone and never load the config.
     await store.run(
       sql`CREATE OR REPLACE TABLE build_meta (fingerprint VARCHAR, store_version INTEGER,
-            customer_level BOOLEAN, settings VARCHAR)`
+            customer_level BOOLEAN, settings VARCHAR, state VARCHAR)`
     );
     await store.run(
       sql`INSERT INTO build_meta VALUES (${val(digest)}, ${STORE_VERSION},
-            ${config.privacy.customerLevel}, ${val(JSON.stringify(pageSettings(config)))})`
+            ${config.privacy.customerLevel}, ${val(JSON.stringify(pageSettings(config)))},
+            ${val(state ? JSON.stringify(state) : null)})`
     );
     await stages.time("save", async () => {
       await dropIntermediates(store);
@@ -300,13 +324,14 @@ export async function runEngine({
   await rm(`${storePath}.wal`, {force: true});
   await rename(buildingPath, storePath);
   await writeChecksum(storePath, checksum);
-  if (state) await writeState(config.profiles.state, state);
+  if (state && keepState) await writeState(config.profiles.state, state);
   return {
     fingerprint: digest,
     rebuilt: true,
     pipeline,
     profiling,
     stages: stages.timings,
+    state,
     elapsedMs: performance.now() - start
   };
 }

@@ -7,7 +7,10 @@
  *
  * The site is built into a staging folder beside the output and swapped in only once the privacy
  * check has passed (loaders/publish/staging.ts); lock files stop a second build from writing the
- * same store, output or Framework cache at the same time (loaders/core/lock.ts).
+ * same store, output or Framework cache at the same time (loaders/core/lock.ts). Only once the
+ * site is published does the build keep its store as the next build's previous build and write
+ * the profiles' state file (loaders/publish/published-store.ts); the preview publishes nothing,
+ * so it leaves both as the last published build left them.
  */
 import {spawn} from "node:child_process";
 import {existsSync} from "node:fs";
@@ -23,6 +26,7 @@ import {runEngine} from "../loaders/engine.ts";
 import {checkPrivacyReusing} from "../loaders/privacy/check.ts";
 import {privacyFailure, privacySummary} from "../loaders/privacy/findings.ts";
 import {finishSite} from "../loaders/publish/finish.ts";
+import {keepPublishedStore} from "../loaders/publish/published-store.ts";
 import {publishSite, recoverOutput, stagingDir} from "../loaders/publish/staging.ts";
 import {PREVIEW_ENV} from "../loaders/site/hints.ts";
 import {fillNpmCache, scanNpmImports} from "./npm-cache.ts";
@@ -52,7 +56,14 @@ export async function prepare(
     ]);
   }
   const config = await loadConfig(configPath());
-  const engine = await runEngine({configPath: configPath(), config, storePath: storePath(), log});
+  // The state file is written once the site is published (main), never by the preview.
+  const engine = await runEngine({
+    configPath: configPath(),
+    config,
+    storePath: storePath(),
+    writeState: false,
+    log
+  });
   log(`engine ${engine.rebuilt ? "built" : "reused"} the store in ${seconds(engine.elapsedMs)}`);
   // Page loaders read the store through the page builders: new output when either changes.
   const mode = preview ? " preview" : "";
@@ -276,7 +287,17 @@ async function main(): Promise<void> {
       );
     });
   } catch (error) {
+    for (const lock of locks) lock.release();
     throw diskFull(error) ? noRoomFailure(outputDir()) : error;
+  }
+  // Published: this store is now the next build's previous build, and its ids are kept.
+  try {
+    if (await keepPublishedStore(storePath(), config.profiles.state, say))
+      say(`kept the published build's store as the next build's previous build`);
+  } catch (error) {
+    throw new Error(
+      `the site was published, but its store could not be kept as the next build's previous build, nor its profile ids written to ${config.profiles.state} (${error instanceof Error ? error.message : error}). Build again once that is fixed: the store is reused and both are kept then.`
+    );
   } finally {
     for (const lock of locks) lock.release();
   }

@@ -10,6 +10,8 @@ try {
   const result = await runEngine({
     configPath: configPath(),
     storePath: storePath(),
+    // It publishes nothing: the state file is written by the build that publishes this store.
+    writeState: false,
     log: console.log
   });
   console.log(

@@ -1,13 +1,31 @@
 /**
- * The previous build: the engine copies a summary of the store it replaces (as-of date,
- * customers, each profile's size, value and risk) and each customer's profile and at-risk flag
- * into the new store, so the overview can state what changed (site/briefing.ts) and
+ * The previous build: the engine copies a summary of the last published build's store (as-of
+ * date, customers, each profile's size, value and risk) and each customer's profile and at-risk
+ * flag into the new store, so the overview can state what changed (site/briefing.ts) and
  * exports/changes.csv can list the customers who moved (publish/changes.ts). Profiles are
  * compared by id, which the state file keeps stable from build to build (profile/stable-ids.ts).
  */
-import {existsSync} from "node:fs";
+import {existsSync, statSync} from "node:fs";
 import {Store} from "../core/store.ts";
 import {literal, sql, val, valueList} from "../core/sql.ts";
+
+/**
+ * Where `npm run build` keeps the store of the site it last published: a hard link to it
+ * (publish/published-store.ts), which outlives the engine's renaming of a new store over
+ * storePath. A build that failed left its store at storePath, but not here.
+ */
+export function publishedStore(storePath: string): string {
+  return `${storePath}.published`;
+}
+
+/**
+ * The store a new build compares with: the last published build's when one was kept, else the
+ * store it replaces (an install from before stores were kept, or one that never published).
+ */
+export function previousStore(storePath: string): string {
+  const published = publishedStore(storePath);
+  return existsSync(published) ? published : storePath;
+}
 
 export type ProfileSummary = {
   profile_id: string;
@@ -25,6 +43,14 @@ export interface BuildSummary {
   profiles: ProfileSummary[];
 }
 
+/** Whether two paths name one file (the same path, or a hard link to it). */
+export function sameFile(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (!existsSync(a) || !existsSync(b)) return false;
+  const [x, y] = [statSync(a), statSync(b)];
+  return x.dev === y.dev && x.ino === y.ino;
+}
+
 /** The summary of a store's build, or undefined when it has no profiles. */
 export async function buildSummary(store: Store): Promise<BuildSummary | undefined> {
   if (!(await store.has("profiles")) || !(await store.has("overview_as_of"))) return undefined;
@@ -40,7 +66,7 @@ export async function buildSummary(store: Store): Promise<BuildSummary | undefin
   return {as_of: meta?.as_of ?? null, customers: meta?.customers ?? 0, profiles};
 }
 
-/** The summary of the store at path before it is replaced; undefined when there is none. */
+/** The summary of the store at path (the previous build's); undefined when there is none. */
 export async function readPreviousSummary(path: string): Promise<BuildSummary | undefined> {
   if (!existsSync(path)) return undefined;
   let store: Store | undefined;
@@ -80,8 +106,8 @@ export async function writePreviousSummary(store: Store, previous: BuildSummary)
 }
 
 /**
- * Copies each customer's profile and at-risk flag from the store at path (the build being
- * replaced) into this store's previous_customers, in DuckDB alone: the old store is attached
+ * Copies each customer's profile and at-risk flag from the store at path (the previous build's,
+ * see previousStore) into this store's previous_customers, in DuckDB alone: the old store is attached
  * read-only. Returns the customers copied, or an explanation when there is nothing to copy (no
  * store, one that cannot be read, or one without profiles).
  */

@@ -257,6 +257,19 @@ export async function readState(path: string): Promise<IdentityState | undefined
   return parsed.data;
 }
 
+/**
+ * The state a store's build would keep (build_meta.state, written by the engine), parsed; undefined
+ * when the store has none (it built no profiles, or an older engine wrote it). The file is
+ * written from it once the site built from the store is published (publish/published-store.ts).
+ */
+export async function storedState(store: Store): Promise<IdentityState | undefined> {
+  if (!(await store.has("build_meta"))) return undefined;
+  if (!(await store.tableColumns("build_meta")).has("state")) return undefined;
+  const row = await store.one<{state: string | null}>(sql`SELECT state FROM build_meta`);
+  if (!row?.state) return undefined;
+  return stateSchema.parse(JSON.parse(row.state));
+}
+
 /** Writes the state file: sorted, rounded, one profile per block, so its diffs read well. */
 export async function writeState(path: string, state: IdentityState): Promise<void> {
   const round = (x: number) => Number(x.toPrecision(8));

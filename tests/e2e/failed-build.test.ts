@@ -1,7 +1,8 @@
 /**
  * Whole `npm run build`s that fail, on a small demo of this file's own, built and published once:
  * a new site that runs out of disk and one that fails the privacy check each leave the published
- * site byte for byte as it was, and say why. (tests/integration/staging.test.ts covers
+ * site byte for byte as it was, and say why; and the build after a failed one compares with the
+ * last published build and keeps its profile ids. (tests/integration/staging.test.ts covers
  * publishSite with a made-up site; tests/e2e/publish.test.ts a build killed or locked out.)
  */
 import {spawn, spawnSync} from "node:child_process";
@@ -55,6 +56,25 @@ const env = (extra: NodeJS.ProcessEnv = {}) =>
   siteEnv(dir, {PORTRAIT_CONFIG: join(dir, "portrait.config.ts"), ...extra});
 let release: () => void;
 let before: Record<string, string>;
+/** The state file as the first build, published, wrote it. */
+let publishedState: string;
+
+/** The published site's briefing (the Overview's data): its as-of date and the previous build's. */
+function briefing(site: string): {as_of: string; previous_as_of: string | null; customers: number} {
+  const data = join(site, "_file", "data");
+  const file = readdirSync(data).find((f) => /^briefing\.[0-9a-f]+\.json$/.test(f));
+  if (!file) throw new Error(`no briefing.json in ${data}`);
+  return JSON.parse(readFileSync(join(data, file), "utf8"));
+}
+
+/** The as-of date of the store at path. */
+const storeAsOf = (path: string) =>
+  withStore(path, async (s) => {
+    const row = await s.one<{as_of: string}>(
+      sql`SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM overview_as_of`
+    );
+    return row!.as_of;
+  });
 
 beforeAll(async () => {
   // Builds from test files take turns (they share Framework's cache): hold the tests' lock.
@@ -72,6 +92,7 @@ beforeAll(async () => {
   );
   await shAsync(buildCommand()[0], buildCommand().slice(1), env());
   before = fileDigests(site);
+  publishedState = readFileSync(join(dir, "data", "portrait.state.json"), "utf8");
 });
 
 afterAll(async () => {
@@ -127,7 +148,7 @@ describe("npm run build, failing", () => {
     }
   );
 
-  it("leaves the published site byte-identical and names the leak when the analysts' notes publish a customer's e-mail address", async () => {
+  it("leaves the published site and the profile ids byte-identical and names the leak when a month more data comes with an analysts' note publishing a customer's e-mail address", async () => {
     const store = join(dir, "store.duckdb");
     const {customer, email, profile} = await withStore(store, async (s) => ({
       ...(await s.one<{customer: string; email: string}>(
@@ -136,7 +157,8 @@ describe("npm run build, failing", () => {
       ))!,
       profile: (await s.one<{id: string}>(sql`SELECT min(profile_id) AS id FROM profiles`))!.id
     }));
-    // The analysts add a note that quotes a customer's address; nothing else changed.
+    // A month more data (the same customers), and the analysts add a note quoting an address.
+    generateDemo(join(dir, "data"), CUSTOMERS, {end: "2026-11-30"});
     await writeFile(
       join(dir, "notes.json"),
       JSON.stringify({[profile]: {notes: [`Ask ${email} how the pilot went.`]}})
@@ -154,5 +176,35 @@ describe("npm run build, failing", () => {
     expect(output).not.toContain(email);
     expect(fileDigests(site)).toEqual(before);
     expect(existsSync(stagingDir(site)), "the staging folder").toBe(false);
+    // The failed build's store is in place, but the state file is the published build's.
+    expect(await storeAsOf(store)).not.toBe(briefing(site).as_of);
+    expect(readFileSync(join(dir, "data", "portrait.state.json"), "utf8")).toBe(publishedState);
+  });
+
+  it("compares the next build, the leak taken out, with the last published build, not the one that failed, and keeps its profile ids once it publishes", async () => {
+    const store = join(dir, "store.duckdb");
+    const published = briefing(site);
+    // The test above left its failed build's store, a month on, in place.
+    const unpublished = await storeAsOf(store);
+    expect(unpublished, "the failed build's as-of date").not.toBe(published.as_of);
+    await writeFile(join(dir, "notes.json"), "{}");
+    const fixed = await build(buildCommand(), env());
+    expect(fixed.status, fixed.output).toBe(0);
+    const now = briefing(site);
+    expect(now.as_of).toBe(unpublished);
+    expect(now.previous_as_of).toBe(published.as_of);
+    const previous = await withStore(store, async (s) => ({
+      build: await s.one<{customers: number}>(sql`SELECT customers FROM previous_build`),
+      customers: await s.one<{n: number}>(
+        sql`SELECT count(*)::INTEGER AS n FROM previous_customers`
+      )
+    }));
+    expect(previous.build!.customers).toBe(published.customers);
+    expect(previous.customers!.n).toBe(published.customers);
+    // Now its ids are kept, and its store is the next build's previous build.
+    const state = readFileSync(join(dir, "data", "portrait.state.json"), "utf8");
+    expect(state).not.toBe(publishedState);
+    expect(JSON.parse(state).as_of).toBe(now.as_of);
+    expect(statSync(`${store}.published`).ino).toBe(statSync(store).ino);
   });
 });

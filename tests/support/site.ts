@@ -46,13 +46,14 @@ export function canUnshare(): boolean {
   return spawnSync("unshare", ["-n", "true"]).status === 0;
 }
 
-/** Writes a seeded demo dataset of this many customers into out. */
-export function generateDemo(out: string, customers: number): void {
+/** Writes a seeded demo dataset of this many customers into out (the export ending on end). */
+export function generateDemo(out: string, customers: number, {end}: {end?: string} = {}): void {
   sh(TSX[0], [
     ...TSX.slice(1),
     "scripts/demo-data.ts",
     "--customers",
     String(customers),
+    ...(end ? ["--end", end] : []),
     "--out",
     out
   ]);
