@@ -248,7 +248,8 @@ export async function buildTraits(
         const p2 = n2 ? (xBase - x1) / n2 : 0;
         // no customers in a level is published as such (a share of 0 counts no one), as the
         // crosstab above assumes; a hidden 0 would be given back by the profile's other levels
-        const suppressed = (x1 > 0 && small(x1)) || small(xBase) || shown.cells[l][k];
+        // (a level rare in the base hides each profile's count in it, all small, but not a 0)
+        const suppressed = (x1 > 0 && small(x1)) || shown.cells[l][k];
         // a hidden base share stays hidden: the lift and the effect (against the rest) give it
         const baseHidden = small(xBase) || shown.rows[l];
         traits.push(

@@ -266,6 +266,13 @@ describe("buildTraits(store, catalog, options)", () => {
     expect(find("p1", "country", "DE")).toMatchObject({suppressed: true, customers: null});
   });
 
+  it("publishes a profile's 0 in a level rare in the base: the profile's other levels give it anyway", () => {
+    // NL: 2 customers (fewer than 3), both in p2
+    expect(find("p1", "country", "NL")).toMatchObject({suppressed: false, customers: 0});
+    expect(find("p2", "country", "NL")).toMatchObject({suppressed: true, customers: null});
+    expect(Number.isNaN(find("p1", "country", "NL").base_value)).toBe(true);
+  });
+
   it("hides a profile's coverage of a category that counts fewer than the minimum with a value", () => {
     // p1's one business account (c06): its coverage times p1's size would count it, and p2's
     // would too, less all customers with an industry (the Method page's coverage)
